@@ -1,0 +1,85 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the app reads, validated once at start-up. A bad value stops the
+ * process with one line per problem instead of failing later in a request.
+ */
+const optionalUrl = z.url().optional();
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    /** PostgreSQL connection string. Unset: the embedded PGlite database under DATA_DIR. */
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+        .optional(),
+    ),
+    /** Where the embedded database and local development keys live. */
+    DATA_DIR: z.string().min(1).default(".data"),
+    /** Signs session tokens. `npm run dev` generates a local one when unset. */
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
+    /**
+     * Keys that encrypt secrets at rest: `keyId:base64Key[,keyId:base64Key…]`, each key 32 bytes.
+     * The first key encrypts; all of them decrypt, so keys can rotate.
+     */
+    STOCKHOOK_ENCRYPTION_KEYS: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/,
+        "must look like keyId:base64Key[,keyId:base64Key…]",
+      ),
+    /** Public base URL of this app; used for webhook URLs shown to tenants. */
+    APP_URL: z.url().default("http://localhost:3000"),
+    AUTH_GITHUB_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+    AUTH_GITHUB_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+    AUTH_GOOGLE_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+    AUTH_GOOGLE_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+    INNGEST_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
+    INNGEST_EVENT_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+    INNGEST_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  })
+  .superRefine((env, ctx) => {
+    for (const provider of ["GITHUB", "GOOGLE"] as const) {
+      const id = env[`AUTH_${provider}_ID`];
+      const secret = env[`AUTH_${provider}_SECRET`];
+      if (Boolean(id) !== Boolean(secret)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [id ? `AUTH_${provider}_SECRET` : `AUTH_${provider}_ID`],
+          message: `is required when AUTH_${provider}_${id ? "ID" : "SECRET"} is set`,
+        });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "(environment)";
+    const message = issue.code === "invalid_type" && source[name] === undefined ? "is required but not set" : issue.message;
+    return `${name} ${message}`;
+  });
+  throw new EnvError(problems);
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, parsed on first use so build steps that never read it don't need it. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

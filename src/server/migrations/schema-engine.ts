@@ -1,0 +1,100 @@
+import { readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
+
+/**
+ * Prisma's own schema engine, compiled to WASM, driven through a driver adapter. It does what
+ * `prisma migrate deploy` and `prisma migrate diff` do, without the native engine binary that
+ * cannot be downloaded on an offline machine.
+ */
+export const MIGRATIONS_DIR = join(process.cwd(), "prisma", "migrations");
+export const SCHEMA_PATH = join(process.cwd(), "prisma", "schema.prisma");
+
+const NO_FILTER = { externalTables: [], externalEnums: [] };
+
+type WasmBindings = typeof import("@prisma/schema-engine-wasm/schema_engine_bg") & {
+  __wbg_set_wasm: (exports: WebAssembly.Exports) => void;
+};
+
+let engineClass: Promise<typeof SchemaEngine> | undefined;
+
+/** Instantiates the WASM module by hand so no `--experimental-wasm-modules` flag is needed. */
+async function loadEngineClass(): Promise<typeof SchemaEngine> {
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve("@prisma/schema-engine-wasm"));
+  const bindings = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as WasmBindings;
+  const bytes = await readFile(join(packageDir, "schema_engine_bg.wasm"));
+  const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bindings });
+  bindings.__wbg_set_wasm(instance.exports);
+  (instance.exports.__wbindgen_start as () => void)();
+  return bindings.SchemaEngine;
+}
+
+export async function startSchemaEngine(factory: SqlMigrationAwareDriverAdapterFactory, schemaText?: string) {
+  engineClass ??= loadEngineClass();
+  const Engine = await engineClass;
+  const schema = schemaText ?? (await readFile(SCHEMA_PATH, "utf8"));
+  const log = (message: string) => {
+    if (process.env.STOCKHOOK_DEBUG_MIGRATIONS) console.error(`[schema-engine] ${message}`);
+  };
+  return Engine.new({ datamodels: [[SCHEMA_PATH, schema]] }, log, bindMigrationAwareSqlAdapterFactory(factory));
+}
+
+export async function loadMigrationList(baseDir = MIGRATIONS_DIR): Promise<MigrationList> {
+  const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
+  const directories = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const lockfileContent = await readFile(join(baseDir, "migration_lock.toml"), "utf8").catch(() => null);
+  return {
+    baseDir,
+    lockfile: { path: "migration_lock.toml", content: lockfileContent },
+    shadowDbInitScript: "",
+    migrationDirectories: await Promise.all(
+      directories.map(async (path) => ({
+        path,
+        migrationFile: {
+          path: "migration.sql",
+          content: await readFile(join(baseDir, path, "migration.sql"), "utf8").then(
+            (value) => ({ tag: "ok" as const, value }),
+            (error: Error) => ({ tag: "error" as const, value: error.message }),
+          ),
+        },
+      })),
+    ),
+  };
+}
+
+/** Applies pending migrations and records them in `_prisma_migrations`, as `migrate deploy` does. */
+export async function applyPendingMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  const engine = await startSchemaEngine(factory);
+  try {
+    const migrationsList = await loadMigrationList();
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
+    return appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+/**
+ * SQL that takes a database built from the migration history to schema.prisma. Empty when the
+ * history already matches the schema. Replays the history on a shadow database.
+ */
+export async function diffHistoryToSchema(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
+  const schema = await readFile(SCHEMA_PATH, "utf8");
+  const engine = await startSchemaEngine(factory, schema);
+  try {
+    const result = await engine.diff({
+      from: { tag: "migrations", ...(await loadMigrationList()) },
+      to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: schema }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTER,
+    });
+    const sql = (result.stdout ?? "").trim();
+    return sql === "-- This is an empty migration." ? "" : sql;
+  } finally {
+    engine.free();
+  }
+}
