@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { PoolConfig } from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 /**
@@ -22,6 +23,28 @@ export interface OpenedAdapter {
   close: () => Promise<void>;
 }
 
+/**
+ * Explicit pool fields rather than a connectionString: node-postgres lets a connectionString
+ * override the others, so a copy with another `database` (as Prisma's shadow database is made)
+ * would silently connect to the main database.
+ */
+export function postgresConfig(databaseUrl: string): PoolConfig {
+  const url = new URL(databaseUrl);
+  const ssl = url.searchParams.get("sslmode");
+  return {
+    host: decodeURIComponent(url.hostname),
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username) || undefined,
+    password: decodeURIComponent(url.password) || undefined,
+    database: decodeURIComponent(url.pathname.slice(1)) || undefined,
+    ssl: ssl && ssl !== "disable" ? { rejectUnauthorized: ssl === "verify-full" } : undefined,
+  };
+}
+
+export function postgresAdapterFactory(databaseUrl: string): PrismaPg {
+  return new PrismaPg(postgresConfig(databaseUrl));
+}
+
 export function pgliteDirectory(dataDir: string): string {
   return resolve(join(dataDir, "pglite"));
 }
@@ -30,7 +53,7 @@ export function openAdapter(target: DatabaseTarget): OpenedAdapter {
   if (target.databaseUrl) {
     const url = new URL(target.databaseUrl);
     return {
-      factory: new PrismaPg({ connectionString: target.databaseUrl }),
+      factory: postgresAdapterFactory(target.databaseUrl),
       description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: async () => {},
     };

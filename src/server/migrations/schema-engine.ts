@@ -1,8 +1,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
+import { PrismaPGlite } from "pglite-prisma-adapter";
 
 /**
  * Prisma's own schema engine, compiled to WASM, driven through a driver adapter. It does what
@@ -78,12 +80,14 @@ export async function applyPendingMigrations(factory: SqlMigrationAwareDriverAda
 }
 
 /**
- * SQL that takes a database built from the migration history to schema.prisma. Empty when the
- * history already matches the schema. Replays the history on a shadow database.
+ * SQL that takes a database built from the migration history to schema.prisma; empty when the
+ * history already matches. The history is replayed on a throwaway in-memory PGlite (Postgres
+ * itself, so the SQL is the same), which needs no server rights to create shadow databases.
  */
-export async function diffHistoryToSchema(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
+export async function diffHistoryToSchema(): Promise<string> {
   const schema = await readFile(SCHEMA_PATH, "utf8");
-  const engine = await startSchemaEngine(factory, schema);
+  const shadow = new PGlite();
+  const engine = await startSchemaEngine(new PrismaPGlite(shadow), schema);
   try {
     const result = await engine.diff({
       from: { tag: "migrations", ...(await loadMigrationList()) },
@@ -96,5 +100,6 @@ export async function diffHistoryToSchema(factory: SqlMigrationAwareDriverAdapte
     return sql === "-- This is an empty migration." ? "" : sql;
   } finally {
     engine.free();
+    await shadow.close();
   }
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+const valid = {
+  AUTH_SECRET: "x".repeat(32),
+  STOCKHOOK_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32).toString("base64")}`,
+};
+
+function problemsOf(source: Record<string, string | undefined>): string[] {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("environment validation", () => {
+  it("accepts the minimal configuration and fills defaults", () => {
+    const env = parseEnv(valid);
+    expect(env.DATA_DIR).toBe(".data");
+    expect(env.APP_URL).toBe("http://localhost:3000");
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("names each missing variable in plain words", () => {
+    expect(problemsOf({})).toEqual(["AUTH_SECRET is required but not set", "STOCKHOOK_ENCRYPTION_KEYS is required but not set"]);
+  });
+
+  it("explains a malformed value", () => {
+    const problems = problemsOf({ ...valid, DATABASE_URL: "mysql://x", STOCKHOOK_ENCRYPTION_KEYS: "nokey" });
+    expect(problems).toContain("DATABASE_URL must be a postgres:// or postgresql:// URL");
+    expect(problems).toContain("STOCKHOOK_ENCRYPTION_KEYS must look like keyId:base64Key[,keyId:base64Key…]");
+  });
+
+  it("requires OAuth ids and secrets in pairs", () => {
+    expect(problemsOf({ ...valid, AUTH_GITHUB_ID: "abc" })).toEqual(["AUTH_GITHUB_SECRET is required when AUTH_GITHUB_ID is set"]);
+  });
+
+  it("prints every problem in one readable message", () => {
+    expect(() => parseEnv({ AUTH_SECRET: "short" })).toThrow(
+      "Invalid environment:\n  - AUTH_SECRET must be at least 32 characters (openssl rand -base64 32)\n  - STOCKHOOK_ENCRYPTION_KEYS is required but not set",
+    );
+  });
+});

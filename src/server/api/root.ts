@@ -1,0 +1,22 @@
+import { authRouter } from "@/server/api/routers/auth";
+import { connectionRouter } from "@/server/api/routers/connection";
+import { eventRouter } from "@/server/api/routers/event";
+import { itemRouter } from "@/server/api/routers/item";
+import { memberRouter } from "@/server/api/routers/member";
+import { overviewRouter } from "@/server/api/routers/overview";
+import { tenantRouter } from "@/server/api/routers/tenant";
+import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  tenant: tenantRouter,
+  overview: overviewRouter,
+  connection: connectionRouter,
+  item: itemRouter,
+  event: eventRouter,
+  member: memberRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

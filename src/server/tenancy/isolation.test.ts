@@ -1,0 +1,141 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRouter } from "@/server/api/root";
+import { callerFor, createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+
+/**
+ * Tries to break tenancy through every tRPC procedure. Each procedure must be listed here: a new
+ * procedure without a case fails the first test, so nobody adds a router without thinking
+ * about who may call it.
+ */
+type Case =
+  | { kind: "public" }
+  | { kind: "user"; input?: (victim: TenantFixture) => unknown }
+  | { kind: "tenant"; input: (victim: TenantFixture) => unknown };
+
+const cases: Record<string, Case> = {
+  "auth.signUp": { kind: "public" },
+  "tenant.mine": { kind: "user" },
+  "tenant.create": { kind: "user", input: () => ({ name: "Side Project", kind: "STORE" }) },
+  "tenant.current": { kind: "tenant", input: () => undefined },
+  "tenant.update": { kind: "tenant", input: () => ({ name: "Hijacked" }) },
+  "overview.summary": { kind: "tenant", input: () => undefined },
+  "connection.list": { kind: "tenant", input: () => undefined },
+  "connection.byId": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },
+  "item.list": { kind: "tenant", input: (victim) => ({ search: victim.item.sku }) },
+  "item.byId": { kind: "tenant", input: (victim) => ({ id: victim.item.id }) },
+  "event.list": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
+  "event.byId": { kind: "tenant", input: (victim) => ({ id: victim.event.id }) },
+  "member.list": { kind: "tenant", input: () => undefined },
+};
+
+const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" } }>;
+
+function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown): Promise<unknown> {
+  const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+  return (procedure as (input: unknown) => Promise<unknown>)(input);
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<TRPCError | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+}
+
+function secretsOf(victim: TenantFixture): string[] {
+  return [victim.tenant.id, victim.tenant.slug, victim.tenant.name, victim.connection.id, victim.item.id, victim.item.sku, victim.event.id, victim.user.email];
+}
+
+let database: TestDatabase;
+let attacker: TenantFixture;
+let victim: TenantFixture;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  attacker = await createTenantFixture(database.prisma, "attacker");
+  victim = await createTenantFixture(database.prisma, "victim");
+});
+afterAll(() => database?.close());
+
+const tenantPaths = Object.entries(cases).filter(([, c]) => c.kind === "tenant").map(([path]) => path);
+
+describe("tenant isolation through every tRPC procedure", () => {
+  it("has a case for every procedure of the app router", () => {
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(procedures).sort());
+  });
+
+  it.each(tenantPaths)("%s: naming another tenant is FORBIDDEN, like naming no tenant at all", async (path) => {
+    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+    const intoVictim = await errorOf(call(callerFor(database.prisma, attacker.user.id, victim.tenant.slug), path, c.input(victim)));
+    const intoNowhere = await errorOf(call(callerFor(database.prisma, attacker.user.id, "no-such-tenant"), path, c.input(victim)));
+    expect(intoVictim?.code).toBe("FORBIDDEN");
+    expect(intoNowhere?.code).toBe("FORBIDDEN");
+    expect(intoVictim?.message).toBe(intoNowhere?.message);
+  });
+
+  it.each(tenantPaths)("%s: another tenant's ids from inside one's own tenant find nothing", async (path) => {
+    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+    const caller = callerFor(database.prisma, attacker.user.id, attacker.tenant.slug);
+    try {
+      const result = await call(caller, path, c.input(victim));
+      const text = JSON.stringify(result);
+      for (const secret of secretsOf(victim)) expect(text).not.toContain(secret);
+    } catch (error) {
+      expect(error).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe("NOT_FOUND");
+      for (const secret of secretsOf(victim)) expect((error as TRPCError).message).not.toContain(secret);
+    }
+  });
+
+  it.each(Object.entries(cases).filter(([, c]) => c.kind !== "public").map(([path]) => path))(
+    "%s: signed-out callers are UNAUTHORIZED",
+    async (path) => {
+      const c = cases[path]!;
+      const input = c.kind === "public" ? undefined : c.input?.(victim);
+      expect((await errorOf(call(callerFor(database.prisma, null, victim.tenant.slug), path, input)))?.code).toBe("UNAUTHORIZED");
+    },
+  );
+
+  it("tenant.mine lists only the caller's tenants", async () => {
+    const mine = await callerFor(database.prisma, attacker.user.id).tenant.mine();
+    expect(mine.map((t) => t.slug)).toEqual([attacker.tenant.slug]);
+  });
+
+  it("the victim's data is untouched after the attempts", async () => {
+    const tenant = await database.prisma.tenant.findUniqueOrThrow({ where: { id: victim.tenant.id } });
+    expect(tenant.name).toBe(victim.tenant.name);
+  });
+});
+
+describe("roles", () => {
+  const mutations = tenantPaths.filter((path) => procedures[path]!._def.type === "mutation");
+
+  it.each(mutations)("%s: a VIEWER is FORBIDDEN to mutate", async (path) => {
+    const viewer = await createTenantFixture(database.prisma, "viewer", "VIEWER");
+    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+    const error = await errorOf(call(callerFor(database.prisma, viewer.user.id, viewer.tenant.slug), path, c.input(viewer)));
+    expect(error?.code).toBe("FORBIDDEN");
+    expect(await database.prisma.auditLog.count({ where: { tenantId: viewer.tenant.id } })).toBe(0);
+  });
+
+  it("a VIEWER can still read everything", async () => {
+    const viewer = await createTenantFixture(database.prisma, "reader", "VIEWER");
+    const caller = callerFor(database.prisma, viewer.user.id, viewer.tenant.slug);
+    await expect(caller.connection.list()).resolves.toHaveLength(1);
+    await expect(caller.tenant.current()).resolves.toMatchObject({ role: "VIEWER" });
+  });
+
+  it("a MEMBER cannot change tenant settings but an OWNER can, and it is audited", async () => {
+    const member = await createTenantFixture(database.prisma, "member", "MEMBER");
+    expect((await errorOf(callerFor(database.prisma, member.user.id, member.tenant.slug).tenant.update({ name: "Renamed" })))?.code).toBe("FORBIDDEN");
+    await callerFor(database.prisma, attacker.user.id, attacker.tenant.slug).tenant.update({ name: "Renamed Gallery", safetyBuffer: 2 });
+    const audit = await database.prisma.auditLog.findFirstOrThrow({ where: { tenantId: attacker.tenant.id, action: "tenant.updated" } });
+    expect(audit.actorId).toBe(attacker.user.id);
+    expect(audit.summary).toMatchObject({ after: { name: "Renamed Gallery", safetyBuffer: 2 } });
+  });
+});

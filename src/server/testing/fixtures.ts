@@ -1,0 +1,30 @@
+import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
+import { createCaller } from "@/server/api/root";
+import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
+
+let sequence = 0;
+
+/** A tenant with one member of the given role and one row of each kind of tenant data. */
+export async function createTenantFixture(prisma: PrismaClient, label: string, role: MembershipRole = "OWNER") {
+  sequence += 1;
+  const slug = `${label}-${sequence}`;
+  const tenant = await prisma.tenant.create({ data: { slug, name: `Tenant ${label}`, kind: "GALLERY" } });
+  const user = await prisma.user.create({ data: { email: `${slug}@example.test`, name: `User ${label}` } });
+  await prisma.membership.create({ data: { tenantId: tenant.id, userId: user.id, role } });
+  const connection = await prisma.connection.create({
+    data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: `SAM ${label}`, baseUrl: "http://127.0.0.1:4010/sam/x" },
+  });
+  const item = await prisma.item.create({ data: { tenantId: tenant.id, sku: `SKU-${label}`, title: `Painting ${label}`, quantity: 1, oneOfAKind: true } });
+  const event = await prisma.webhookEvent.create({
+    data: { tenantId: tenant.id, connectionId: connection.id, provider: "SAM", payloadHash: "0".repeat(64), signatureVerdict: "VALID", status: "APPLIED" },
+  });
+  return { tenant, user, connection, item, event };
+}
+
+export type TenantFixture = Awaited<ReturnType<typeof createTenantFixture>>;
+
+/** A tRPC caller acting as `userId` on the tenant named by `tenantSlug`. */
+export function callerFor(prisma: PrismaClient, userId: string | null, tenantSlug?: string) {
+  const headers = new Headers(tenantSlug ? { [TENANT_HEADER]: tenantSlug } : {});
+  return createCaller(createTRPCContext({ headers, prisma, session: userId ? { user: { id: userId } } : null }));
+}
