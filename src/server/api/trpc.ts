@@ -29,12 +29,17 @@ export function createTRPCContext(options: CreateContextOptions) {
 
 export type TRPCContext = ReturnType<typeof createTRPCContext>;
 
+/** Per-field messages the forms show inline. */
+function fieldErrorsOf(error: ZodError): { fieldErrors: Record<string, string[] | undefined>; formErrors: string[] } {
+  return error.flatten();
+}
+
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     return {
       ...shape,
-      data: { ...shape.data, zodError: error.cause instanceof ZodError ? error.cause.flatten() : null },
+      data: { ...shape.data, zodError: error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : null },
     };
   },
 });

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
+import type * as EngineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 /**
@@ -16,7 +17,7 @@ export const SCHEMA_PATH = join(process.cwd(), "prisma", "schema.prisma");
 
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
-type WasmBindings = typeof import("@prisma/schema-engine-wasm/schema_engine_bg") & {
+type WasmBindings = typeof EngineBindings & {
   __wbg_set_wasm: (exports: WebAssembly.Exports) => void;
 };
 

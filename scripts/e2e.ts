@@ -1,0 +1,47 @@
+// npm run test:e2e — the browser tests: Debian's Chromium (installed when missing), a production
+// build of the app on a fresh embedded database with the demo tenant, and Playwright.
+import { existsSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { generateKeyringEntry } from "../src/server/crypto/secret-box";
+import { run, runStep } from "./lib/run";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+async function ensureChromium(): Promise<void> {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`Chromium not found at ${CHROMIUM}. Install Debian's package (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  console.log("[e2e] Installing Debian's chromium (once)…");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  if ((await run("apt-get", ["update", "-qq"], env)) !== 0 || (await run("apt-get", ["install", "-y", "-qq", "chromium"], env)) !== 0) {
+    throw new Error("apt-get could not install chromium; install it by hand or set CHROMIUM_PATH.");
+  }
+}
+
+const dataDir = ".data/e2e";
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  DATA_DIR: dataDir,
+  DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
+  AUTH_SECRET: randomBytes(32).toString("base64url"),
+  STOCKHOOK_ENCRYPTION_KEYS: generateKeyringEntry("e2e"),
+  CHROMIUM_PATH: CHROMIUM,
+};
+
+try {
+  await ensureChromium();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync("test-results/screenshots", { recursive: true, force: true });
+  const tsx = ["node_modules/tsx/dist/cli.mjs"];
+  await runStep("e2e: migrate a fresh database", process.execPath, [...tsx, "scripts/db-migrate.ts"], env);
+  await runStep("e2e: seed the demo tenant", process.execPath, [...tsx, "scripts/db-seed.ts"], env);
+  if (process.env.E2E_REUSE_BUILD && existsSync(".next/BUILD_ID")) console.log("[e2e] Reusing the existing production build (E2E_REUSE_BUILD)");
+  else await runStep("e2e: production build", process.execPath, ["node_modules/next/dist/bin/next", "build"], env);
+  await runStep("e2e: Playwright in Chromium", process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...process.argv.slice(2)], env);
+} catch (error) {
+  console.error(`[e2e] ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,66 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useTRPC } from "@/trpc/react";
+import { Field, FormError } from "./field";
+import { buttonClass, inputClass } from "./ui";
+
+interface TenantSettings {
+  name: string;
+  kind: "GALLERY" | "STORE" | "ERP";
+  safetyBuffer: number;
+  retentionDays: number;
+}
+
+export function TenantSettingsForm({ tenant, canEdit }: { tenant: TenantSettings; canEdit: boolean }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [saved, setSaved] = useState(false);
+  const update = useMutation(
+    trpc.tenant.update.mutationOptions({
+      onSuccess: () => {
+        setSaved(true);
+        router.refresh();
+      },
+    }),
+  );
+  const fieldErrors = update.error?.data?.zodError?.fieldErrors ?? {};
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSaved(false);
+    const form = new FormData(event.currentTarget);
+    update.mutate({
+      name: String(form.get("name")),
+      kind: String(form.get("kind")) as TenantSettings["kind"],
+      safetyBuffer: Number(form.get("safetyBuffer")),
+      retentionDays: Number(form.get("retentionDays")),
+    });
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4">
+      {!canEdit ? <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-600">Only owners and admins can change these settings.</p> : null}
+      <FormError message={update.error && !update.error.data?.zodError ? update.error.message : null} />
+      <fieldset disabled={!canEdit || update.isPending} className="space-y-4">
+        <Field label="Name" name="name" defaultValue={tenant.name} required error={fieldErrors.name?.[0]} />
+        <div>
+          <label htmlFor="kind" className="block text-sm font-medium text-slate-700">Kind</label>
+          <select id="kind" name="kind" defaultValue={tenant.kind} className={`mt-1 ${inputClass}`}>
+            <option value="GALLERY">Art gallery</option>
+            <option value="STORE">Store</option>
+            <option value="ERP">ERP site</option>
+          </select>
+        </div>
+        <Field label="Safety buffer (units held back from every channel)" name="safetyBuffer" type="number" min={0} max={10000} defaultValue={tenant.safetyBuffer} error={fieldErrors.safetyBuffer?.[0]} />
+        <Field label="Keep webhook logs for (days, 1–365)" name="retentionDays" type="number" min={1} max={365} defaultValue={tenant.retentionDays} error={fieldErrors.retentionDays?.[0]} />
+        <div className="flex items-center gap-3">
+          <button type="submit" className={buttonClass}>{update.isPending ? "Saving…" : "Save settings"}</button>
+          {saved ? <span role="status" className="text-sm text-emerald-700">Saved</span> : null}
+        </div>
+      </fieldset>
+    </form>
+  );
+}

@@ -1,0 +1,21 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+import { auth } from "@/server/auth";
+import { db } from "@/server/db";
+
+const handler = async (req: Request) => {
+  const session = await auth();
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () =>
+      createTRPCContext({ headers: req.headers, prisma: db, session: session?.user?.id ? { user: { id: session.user.id } } : null }),
+    onError({ path, error }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"} failed:`, error);
+    },
+  });
+};
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,55 @@
+import type { Metadata } from "next";
+import { EmptyState, formatRelative, PageHeader, StatusBadge } from "@/app/_components/ui";
+import { requireTenant } from "@/trpc/server";
+
+export const metadata: Metadata = { title: "Items" };
+
+export default async function ItemsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ q?: string }> }) {
+  const { slug } = await params;
+  const { q } = await searchParams;
+  const { items, nextCursor } = await (await requireTenant(slug)).caller.item.list({ search: q || undefined });
+  return (
+    <>
+      <PageHeader title="Items" description="The canonical stock of every item, as Stockhook pushes it to your channels." />
+      <form className="mb-4 flex max-w-md gap-2" role="search">
+        <label htmlFor="q" className="sr-only">Search by SKU or title</label>
+        <input id="q" name="q" defaultValue={q} placeholder="Search by SKU or title" className="block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm" />
+        <button type="submit" className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">Search</button>
+      </form>
+      {items.length === 0 ? (
+        <EmptyState title={q ? "No items match" : "No items yet"}>
+          {q ? "Try another SKU or title." : "Items appear when a source connection syncs its catalogue or sends its first webhook."}
+        </EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-3">SKU</th>
+                <th scope="col" className="px-4 py-3">Title</th>
+                <th scope="col" className="px-4 py-3 text-right">Quantity</th>
+                <th scope="col" className="px-4 py-3">Status</th>
+                <th scope="col" className="px-4 py-3">Updated</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {items.map((item) => (
+                <tr key={item.id} data-sku={item.sku}>
+                  <td className="px-4 py-3 font-mono text-xs">{item.sku}</td>
+                  <td className="px-4 py-3">
+                    {item.title}
+                    {item.oneOfAKind ? <span className="ml-2 text-xs text-slate-500">one of a kind</span> : null}
+                  </td>
+                  <td className="px-4 py-3 text-right tabular-nums">{item.quantity}</td>
+                  <td className="px-4 py-3"><StatusBadge status={item.status} /></td>
+                  <td className="px-4 py-3 text-slate-500">{formatRelative(item.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {nextCursor ? <p className="border-t border-slate-100 px-4 py-3 text-xs text-slate-500">Showing the first {items.length}; search to narrow down.</p> : null}
+        </div>
+      )}
+    </>
+  );
+}

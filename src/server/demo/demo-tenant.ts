@@ -1,0 +1,91 @@
+import type { PrismaClient } from "@/generated/prisma/client";
+import { hashPassword } from "@/server/auth/password";
+import { generateSigningSecret, storeSecret } from "@/server/crypto/secret-store";
+import { scopeToTenant } from "@/server/tenancy/tenant-db";
+
+/**
+ * The demo gallery a fresh install starts with: a SAM source, a WooCommerce and a Shopify
+ * channel (all pointing at the local platform simulators) and a few dozen items.
+ */
+export const DEMO_TENANT_SLUG = "demo";
+export const DEMO_USER = { email: "demo@stockhook.dev", password: "stockhook-demo", name: "Dana Demo" };
+export const SIMULATOR_URL = process.env.SIM_URL ?? "http://127.0.0.1:4010";
+
+export interface DemoItem {
+  sku: string;
+  title: string;
+  quantity: number;
+  oneOfAKind: boolean;
+  samId: string;
+  wooProductId: string;
+  shopifyInventoryItemId: string;
+}
+
+const ARTISTS = ["Ines Marlow", "Tomas Verde", "Aiko Hart", "Lena Ostrova", "Ravi Sol", "June Calder"];
+const SUBJECTS = ["Harbour at Dusk", "Salt Marsh", "Red Kite", "Quiet Room", "Low Tide", "Blue Hour", "Northern Field", "Paper Moon", "Still Life with Pears", "Estuary"];
+
+export function demoCatalogue(): DemoItem[] {
+  const artworks = Array.from({ length: 30 }, (_, i) => ({
+    sku: `ART-${String(i + 1).padStart(4, "0")}`,
+    title: `${SUBJECTS[i % SUBJECTS.length]} ${Math.floor(i / SUBJECTS.length) + 1} — ${ARTISTS[i % ARTISTS.length]}`,
+    quantity: 1,
+    oneOfAKind: true,
+  }));
+  const prints = Array.from({ length: 12 }, (_, i) => ({
+    sku: `PRINT-${String(i + 1).padStart(3, "0")}`,
+    title: `${SUBJECTS[i % SUBJECTS.length]} (giclée print, edition)`,
+    quantity: 5 + ((i * 7) % 16),
+    oneOfAKind: false,
+  }));
+  return [...artworks, ...prints].map((item, index) => ({
+    ...item,
+    samId: String(1001 + index),
+    wooProductId: String(501 + index),
+    shopifyInventoryItemId: String(44_000_001 + index),
+  }));
+}
+
+export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: boolean }> {
+  if (await prisma.tenant.findUnique({ where: { slug: DEMO_TENANT_SLUG }, select: { id: true } })) return { created: false };
+  const passwordHash = await hashPassword(DEMO_USER.password);
+  const tenant = await prisma.$transaction(async (tx) => {
+    const user = await tx.user.upsert({
+      where: { email: DEMO_USER.email },
+      update: {},
+      create: { email: DEMO_USER.email, name: DEMO_USER.name, passwordHash },
+    });
+    const created = await tx.tenant.create({ data: { slug: DEMO_TENANT_SLUG, name: "Harbour Gallery", kind: "GALLERY", safetyBuffer: 0 } });
+    await tx.membership.create({ data: { tenantId: created.id, userId: user.id, role: "OWNER" } });
+    return created;
+  });
+
+  const db = scopeToTenant(prisma, tenant.id);
+  const [sam, woo, shopify] = await Promise.all([
+    db.connection.create({
+      data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "Gallery collection (SAM)", baseUrl: `${SIMULATOR_URL}/sam/demo`, syncSchedule: "H1" },
+    }),
+    db.connection.create({
+      data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Gallery shop (WooCommerce)", baseUrl: `${SIMULATOR_URL}/woocommerce/demo`, syncSchedule: "H6" },
+    }),
+    db.connection.create({
+      data: { tenantId: tenant.id, provider: "SHOPIFY", direction: "CHANNEL", name: "Prints store (Shopify)", baseUrl: `${SIMULATOR_URL}/shopify/demo`, syncSchedule: "H6" },
+    }),
+  ]);
+  for (const connection of [sam, woo, shopify]) {
+    await storeSecret(db, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "Webhook signing secret", plaintext: generateSigningSecret() });
+  }
+
+  for (const item of demoCatalogue()) {
+    const row = await db.item.create({
+      data: { tenantId: tenant.id, sku: item.sku, title: item.title, quantity: item.quantity, oneOfAKind: item.oneOfAKind },
+    });
+    await db.itemLink.createMany({
+      data: [
+        { tenantId: tenant.id, itemId: row.id, connectionId: sam.id, externalId: item.samId },
+        { tenantId: tenant.id, itemId: row.id, connectionId: woo.id, externalId: item.wooProductId },
+        { tenantId: tenant.id, itemId: row.id, connectionId: shopify.id, externalId: item.shopifyInventoryItemId },
+      ],
+    });
+  }
+  return { created: true };
+}

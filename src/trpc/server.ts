@@ -1,0 +1,35 @@
+import "server-only";
+
+import { TRPCError } from "@trpc/server";
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
+import { createCaller } from "@/server/api/root";
+import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
+import { auth } from "@/server/auth";
+import { db } from "@/server/db";
+
+/** tRPC caller for server components, acting on the tenant the page's URL names. */
+export const api = cache(async (tenantSlug?: string) => {
+  const requestHeaders = new Headers(await headers());
+  if (tenantSlug) requestHeaders.set(TENANT_HEADER, tenantSlug);
+  else requestHeaders.delete(TENANT_HEADER);
+  const session = await auth();
+  return createCaller(createTRPCContext({ headers: requestHeaders, prisma: db, session: session?.user?.id ? { user: { id: session.user.id } } : null }));
+});
+
+/**
+ * The signed-in caller and the tenant a dashboard URL names, or the right redirect: sign-in for
+ * visitors, 404 for tenants the caller may not see (so their existence doesn't leak). Layout and
+ * page both call it (they render in parallel); React's cache makes it one check per request.
+ */
+export const requireTenant = cache(async (slug: string) => {
+  const session = await auth();
+  if (!session?.user?.id) redirect(`/signin?callbackUrl=${encodeURIComponent(`/t/${slug}`)}`);
+  const caller = await api(slug);
+  const tenant = await caller.tenant.current().catch((error: unknown) => {
+    if (error instanceof TRPCError && (error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED")) notFound();
+    throw error;
+  });
+  return { caller, tenant, user: session.user };
+});
