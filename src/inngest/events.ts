@@ -1,0 +1,27 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+
+/**
+ * Every event the pipeline sends or listens to, with its payload schema. The SDK validates
+ * payloads against these at run time, so a malformed event fails loudly where it is sent.
+ */
+export const webhookReceived = eventType("stock/webhook.received", {
+  schema: z.object({ tenantId: z.string().min(1), webhookEventId: z.string().min(1), connectionId: z.string().min(1) }),
+});
+
+export const reconcileRequested = eventType("stock/reconcile.requested", {
+  schema: z.object({
+    tenantId: z.string().min(1),
+    connectionId: z.string().min(1),
+    mode: z.enum(["full", "incremental"]),
+    trigger: z.enum(["SCHEDULE", "MANUAL", "WEBHOOK"]),
+  }),
+});
+
+export const channelPush = eventType("stock/channel.push", {
+  schema: z.object({ tenantId: z.string().min(1), itemId: z.string().min(1), connectionId: z.string().min(1), version: z.number().int() }),
+});
+
+export const pipelineProbeRequested = eventType("system/pipeline-probe.requested", {
+  schema: z.object({ probeId: z.string().min(1) }),
+});
