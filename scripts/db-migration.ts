@@ -20,3 +20,5 @@ if (!sql) {
   await writeFile(join(dir, "migration.sql"), `${sql}\n`);
   console.log(`[db:migration] Wrote ${dir}/migration.sql — review it, then npm run db:migrate`);
 }
+// The WASM schema engine leaves a timer behind that would hold the process open for ~10 s.
+process.exit();
