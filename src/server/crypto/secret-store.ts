@@ -67,3 +67,30 @@ export async function revealSecret(db: TenantDb, secretId: string, keyring: Keyr
 export function generateSigningSecret(): string {
   return `whsec_${randomBytes(32).toString("base64")}`;
 }
+
+export const DEFAULT_ROTATION_GRACE_HOURS = 24;
+
+/**
+ * Replaces a connection's webhook signing secret. The previous secrets keep verifying until the
+ * grace period ends, so deliveries signed with the old secret while the platform is being
+ * updated are not lost. Returns the new plaintext once; it is never readable again.
+ */
+export async function rotateSigningSecret(
+  db: TenantDb,
+  connectionId: string,
+  options: { graceHours?: number; plaintext?: string; now?: Date } = {},
+  keyring: Keyring = configuredKeyring(),
+) {
+  const now = options.now ?? new Date();
+  const graceEnds = new Date(now.getTime() + (options.graceHours ?? DEFAULT_ROTATION_GRACE_HOURS) * 3_600_000);
+  const plaintext = options.plaintext ?? generateSigningSecret();
+  return db.$transaction(async (tx) => {
+    const scoped = { ...db, secret: tx.secret } as TenantDb;
+    await tx.secret.updateMany({
+      where: { connectionId, purpose: "WEBHOOK_SIGNING", revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: graceEnds } }] },
+      data: { expiresAt: graceEnds },
+    });
+    const secret = await storeSecret(scoped, { connectionId, purpose: "WEBHOOK_SIGNING", label: "Webhook signing secret", plaintext }, keyring);
+    return { secret, plaintext, previousValidUntil: graceEnds };
+  });
+}

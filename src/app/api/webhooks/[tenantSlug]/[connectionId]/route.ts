@@ -1,0 +1,19 @@
+import { readBodyCapped } from "@/server/webhooks/read-body";
+import { handleWebhook } from "@/server/webhooks/service";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request, { params }: { params: Promise<{ tenantSlug: string; connectionId: string }> }) {
+  const { tenantSlug, connectionId } = await params;
+  const length = request.headers.get("content-length");
+  const answer = await handleWebhook({
+    tenantSlug,
+    connectionId,
+    headers: request.headers,
+    query: new URL(request.url).searchParams,
+    contentLength: length && /^\d+$/.test(length) ? Number(length) : null,
+    readBody: (limit) => readBodyCapped(request.body, limit),
+  });
+  return new Response(answer.body, { status: answer.status, headers: { "content-type": answer.contentType, ...answer.headers } });
+}

@@ -1,0 +1,322 @@
+import { createHmac } from "node:crypto";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Provider } from "@/generated/prisma/client";
+import { generateKeyringEntry, parseKeyring } from "@/server/crypto/secret-box";
+import { rotateSigningSecret, storeSecret } from "@/server/crypto/secret-store";
+import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { ingestWebhook, MAX_BODY_BYTES, type IngestDeps, type WebhookEventMessage } from "./ingest";
+import { RateLimiter } from "./rate-limiter";
+import { SigningSecretCache } from "./signing-secrets";
+
+/*
+ * Signatures here never come from the verifier's code: the first three are fixed vectors
+ * computed with `openssl dgst -sha256 -hmac`, variants are signed with node:crypto directly in
+ * this file, and Standard Webhooks deliveries are signed by the `standardwebhooks` library.
+ */
+const SAM_BODY = '{"event_id":"evt_1001","type":"stock.changed","occurred_at":"2026-11-22T10:15:00Z","data":{"sam_id":1007,"sku":"ART-0007","stock":0,"status":"sold","reason":"sale"}}';
+const SAM_SIGNATURE = "5a803a01dc197f029eb54ce4d52fabe10bdf90f47d1683773e1fc87df3dd8636";
+const SHOPIFY_BODY = '{"inventory_item_id":44000007,"location_id":905684977,"available":0,"updated_at":"2026-11-22T10:15:00-05:00","admin_graphql_api_id":"gid://shopify/InventoryLevel/905684977?inventory_item_id=44000007"}';
+const SHOPIFY_SIGNATURE = "CHIFkQ/0gAOkWywMXsg5OeT8yk30DEONc/7cMRAVcQk=";
+const WOO_BODY = '{"id":507,"name":"Red Kite 1","sku":"ART-0007","status":"publish","manage_stock":true,"stock_quantity":0,"stock_status":"outofstock","date_modified_gmt":"2026-11-22T10:15:00"}';
+const WOO_SIGNATURE = "BdOXFSirx+u2g0LoBEXbTGFfV8EOMGEIRKN1ffKZOc0=";
+const STANDARD_SECRET = `whsec_${Buffer.from("standard-webhooks-test-key-32byt").toString("base64")}`;
+const BC_CLIENT_STATE = "bc-client-state-secret";
+const BIGCOMMERCE_TOKEN = "bigcommerce-custom-header-token";
+
+const SECRETS: Record<Provider, string> = {
+  SAM: "sam-shared-secret",
+  SHOPIFY: "shpss_app_secret",
+  WOOCOMMERCE: "woo-webhook-secret",
+  BIGCOMMERCE: BIGCOMMERCE_TOKEN,
+  BUSINESS_CENTRAL: BC_CLIENT_STATE,
+  STANDARD_WEBHOOKS: STANDARD_SECRET,
+};
+
+const keyring = parseKeyring(generateKeyringEntry("test"));
+let database: TestDatabase;
+let tenant: TenantFixture;
+const connections = {} as Record<Provider, string>;
+let clock: Date;
+let sent: WebhookEventMessage[];
+let deps: IngestDeps;
+
+function hmac(secret: string, body: string, encoding: "hex" | "base64") {
+  return createHmac("sha256", secret).update(body).digest(encoding);
+}
+
+function standardSigned(body: string, id = `msg_${Math.random().toString(36).slice(2)}`, at = clock) {
+  const signature = new Webhook(STANDARD_SECRET).sign(id, at, body);
+  return { "webhook-id": id, "webhook-timestamp": String(Math.floor(at.getTime() / 1000)), "webhook-signature": signature };
+}
+
+function post(provider: Provider, body: string | Buffer, headers: Record<string, string>, options: { query?: string; slug?: string; connectionId?: string } = {}) {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  return ingestWebhook(deps, {
+    tenantSlug: options.slug ?? tenant.tenant.slug,
+    connectionId: options.connectionId ?? connections[provider],
+    headers: new Headers({ "content-type": "application/json", ...headers }),
+    query: new URLSearchParams(options.query ?? ""),
+    contentLength: bytes.length,
+    readBody: async (limit) => (bytes.length > limit ? "too_large" : bytes),
+  });
+}
+
+async function lastEvent() {
+  return database.prisma.webhookEvent.findFirstOrThrow({ where: { tenantId: tenant.tenant.id }, orderBy: { receivedAt: "desc" } });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  tenant = await createTenantFixture(database.prisma, "hooks");
+  const db = scopeToTenant(database.prisma, tenant.tenant.id);
+  for (const provider of Object.keys(SECRETS) as Provider[]) {
+    const connection = await db.connection.create({
+      data: { tenantId: tenant.tenant.id, provider, direction: "SOURCE", name: provider, baseUrl: "http://127.0.0.1:9/x" },
+    });
+    connections[provider] = connection.id;
+    await storeSecret(db, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: SECRETS[provider] }, keyring);
+  }
+});
+afterAll(() => database?.close());
+
+// Each test runs four days after the previous one, so no dedup window reaches across tests and
+// the newest row is the current test's.
+let testDay = 0;
+beforeEach(() => {
+  testDay += 4;
+  clock = new Date(Date.UTC(2030, 0, 1) + testDay * 86_400_000);
+  sent = [];
+  deps = {
+    prisma: database.prisma,
+    secrets: new SigningSecretCache(database.prisma, () => keyring, () => clock.getTime()),
+    rateLimiter: new RateLimiter(1000, 1000),
+    sendEvent: async (message) => void sent.push(message),
+    now: () => clock,
+    log: () => undefined,
+  };
+});
+
+const signedCases: [Provider, () => { body: string; headers: Record<string, string> }][] = [
+  ["SAM", () => ({ body: SAM_BODY, headers: { "x-sam-signature": SAM_SIGNATURE } })],
+  ["SHOPIFY", () => ({ body: SHOPIFY_BODY, headers: { "x-shopify-hmac-sha256": SHOPIFY_SIGNATURE, "x-shopify-topic": "inventory_levels/update", "x-shopify-webhook-id": `wh-${Math.random()}`, "x-shopify-event-id": `ev-${Math.random()}` } })],
+  ["WOOCOMMERCE", () => ({ body: WOO_BODY, headers: { "x-wc-webhook-signature": WOO_SIGNATURE, "x-wc-webhook-topic": "product.updated", "x-wc-webhook-delivery-id": `d-${Math.random()}` } })],
+  ["BIGCOMMERCE", () => {
+    const body = JSON.stringify({ scope: "store/product/inventory/updated", store_id: "1025646", data: { type: "product", id: 187, inventory: { product_id: 187, method: "absolute", value: 3 } }, hash: `h${Math.random()}`, created_at: 1_795_000_000, producer: "stores/abc123" });
+    return { body, headers: { "x-stockhook-token": BIGCOMMERCE_TOKEN } };
+  }],
+  ["BUSINESS_CENTRAL", () => ({
+    body: JSON.stringify({ value: [{ subscriptionId: "sub-1", clientState: BC_CLIENT_STATE, expirationDateTime: "2026-11-25T10:00:00Z", resource: `api/v2.0/companies(7a1e2c55-0000-4000-8000-000000000001)/items(5d115c9c-44e3-ea11-bb43-${Math.random().toString().slice(2, 14).padEnd(12, "0")})`, changeType: "updated", lastModifiedDateTime: "2026-11-22T10:15:00Z" }] }),
+    headers: {},
+  })],
+  ["STANDARD_WEBHOOKS", () => {
+    const body = JSON.stringify({ type: "stock.changed", data: { external_id: "X-1", quantity: 2, reason: "sale" } });
+    return { body, headers: standardSigned(body) };
+  }],
+];
+
+describe.each(signedCases)("%s deliveries", (provider, make) => {
+  it("accepts a correctly signed, real-shaped payload, stores it and queues it", async () => {
+    const { body, headers } = make();
+    const answer = await post(provider, body, headers);
+    expect(answer.status).toBe(200);
+    const event = await lastEvent();
+    expect(event).toMatchObject({ status: "QUEUED", signatureVerdict: "VALID", responseStatus: 200, provider });
+    expect(event.payload).not.toBeNull();
+    expect(event.matchedSecretId).not.toBeNull();
+    expect(sent).toEqual([expect.objectContaining({ webhookEventId: event.id, id: event.id })]);
+    expect(event.sentAt).not.toBeNull();
+  });
+
+  // BigCommerce signs nothing: its token header is checked below instead.
+  it.skipIf(provider === "BIGCOMMERCE")("refuses one flipped byte in the body with 401 and stores no payload", async () => {
+    const { body, headers } = make();
+    const tampered = Buffer.from(body);
+    const index = tampered.indexOf(provider === "BUSINESS_CENTRAL" ? "updated" : ":") + 1;
+    tampered[index] = tampered[index]! ^ 0x01;
+    const answer = await post(provider, tampered, headers);
+    expect(answer.status, answer.body).toBe(401);
+    const event = await lastEvent();
+    expect(event.status).toBe("REJECTED");
+    expect(event.payload).toBeNull();
+    expect(event.payloadHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(sent).toEqual([]);
+  });
+
+  it("refuses a missing signature with 401", async () => {
+    const { body } = make();
+    const stripped = provider === "BUSINESS_CENTRAL" ? body.replace(`"clientState":"${BC_CLIENT_STATE}",`, "") : body;
+    const answer = await post(provider, stripped, provider === "STANDARD_WEBHOOKS" ? { "webhook-id": "x" } : {});
+    expect(answer.status).toBe(401);
+    expect((await lastEvent()).signatureVerdict).toBe("MISSING");
+  });
+
+  it("refuses an oversized body with 413 before reading it", async () => {
+    const answer = await post(provider, Buffer.alloc(MAX_BODY_BYTES + 1, 0x20), make().headers);
+    expect(answer.status).toBe(413);
+    expect(await lastEvent()).toMatchObject({ status: "REJECTED", responseStatus: 413, signatureVerdict: "NOT_CHECKED" });
+  });
+});
+
+describe("signature variants", () => {
+  it("refuses a flipped signature byte", async () => {
+    const flipped = SAM_SIGNATURE.replace(/^./, (c) => (c === "5" ? "4" : "5"));
+    expect((await post("SAM", SAM_BODY, { "x-sam-signature": flipped })).status).toBe(401);
+    expect((await lastEvent()).signatureVerdict).toBe("INVALID");
+  });
+
+  it("refuses a BigCommerce token that differs in one byte", async () => {
+    const body = JSON.stringify({ scope: "store/product/inventory/updated", store_id: "1", data: { type: "product", id: 1, inventory: { product_id: 1, method: "absolute", value: 1 } }, hash: "h-token", created_at: 1_795_000_000, producer: "stores/abc" });
+    const answer = await post("BIGCOMMERCE", body, { "x-stockhook-token": BIGCOMMERCE_TOKEN.replace(/.$/, "X") });
+    expect(answer.status).toBe(401);
+    expect(await lastEvent()).toMatchObject({ signatureVerdict: "INVALID", payload: null });
+  });
+
+  it("accepts SAM's optional sha256= prefix", async () => {
+    expect((await post("SAM", SAM_BODY, { "x-sam-signature": `sha256=${SAM_SIGNATURE}` })).status).toBe(200);
+  });
+
+  it("refuses an expired Standard Webhooks timestamp (replay protection)", async () => {
+    const body = JSON.stringify({ type: "stock.changed", data: { external_id: "X-1", quantity: 1 } });
+    const answer = await post("STANDARD_WEBHOOKS", body, standardSigned(body, "msg_old", new Date(clock.getTime() - 6 * 60_000)));
+    expect(answer.status).toBe(401);
+    expect((await lastEvent()).signatureVerdict).toBe("EXPIRED_TIMESTAMP");
+  });
+
+  it("accepts a Standard Webhooks delivery listing several signatures", async () => {
+    const body = JSON.stringify({ type: "stock.changed", data: { external_id: "X-2", quantity: 1 } });
+    const headers = standardSigned(body);
+    headers["webhook-signature"] = `v1,${Buffer.alloc(32).toString("base64")} ${headers["webhook-signature"]}`;
+    expect((await post("STANDARD_WEBHOOKS", body, headers)).status).toBe(200);
+  });
+});
+
+describe("bad input", () => {
+  it("answers 400 for malformed JSON with a valid signature, logged with the reason", async () => {
+    const body = '{"event_id": "evt_x", "type": "stock.changed", ';
+    const answer = await post("SAM", body, { "x-sam-signature": hmac(SECRETS.SAM, body, "hex") });
+    expect(answer.status).toBe(400);
+    expect(await lastEvent()).toMatchObject({ status: "REJECTED", responseStatus: 400, signatureVerdict: "VALID", error: "body is not valid JSON", payload: null });
+  });
+
+  it("answers 400 for a payload of the wrong shape", async () => {
+    const body = JSON.stringify({ event_id: "e", type: "stock.changed", occurred_at: "2026-11-22T10:15:00Z", data: { sam_id: 1, stock: "lots", status: "sold", reason: "sale" } });
+    const answer = await post("SAM", body, { "x-sam-signature": hmac(SECRETS.SAM, body, "hex") });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error).toMatch(/data\.stock/);
+  });
+
+  it("answers 415 for a wrong content type", async () => {
+    const answer = await ingestWebhook(deps, {
+      tenantSlug: tenant.tenant.slug, connectionId: connections.SAM, headers: new Headers({ "content-type": "text/xml", "x-sam-signature": SAM_SIGNATURE }),
+      query: new URLSearchParams(), contentLength: SAM_BODY.length, readBody: async () => Buffer.from(SAM_BODY),
+    });
+    expect(answer.status).toBe(415);
+  });
+
+  it("answers 429 with Retry-After when a connection exceeds its rate limit", async () => {
+    deps.rateLimiter = new RateLimiter(1, 2, () => clock.getTime());
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const limited = await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE });
+    expect(limited.headers?.["retry-after"]).toBe("1");
+  });
+
+  it("answers 404 with no detail for an unknown or mismatched tenant and connection", async () => {
+    const other = await createTenantFixture(database.prisma, "other");
+    const mismatched = await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE }, { slug: other.tenant.slug });
+    const unknown = await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE }, { connectionId: "nope" });
+    expect([mismatched.status, unknown.status]).toEqual([404, 404]);
+    expect(mismatched.body).toBe(unknown.body);
+  });
+
+  it("answers 404 when the connection's webhooks are disabled", async () => {
+    await database.prisma.connection.update({ where: { id: connections.SAM }, data: { webhooksEnabled: false } });
+    try {
+      expect((await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE })).status).toBe(404);
+    } finally {
+      await database.prisma.connection.update({ where: { id: connections.SAM }, data: { webhooksEnabled: true } });
+    }
+  });
+});
+
+describe("handshakes and pings", () => {
+  it("echoes Business Central's validation token as text/plain", async () => {
+    const answer = await post("BUSINESS_CENTRAL", "", {}, { query: "validationToken=abc-123" });
+    expect(answer).toMatchObject({ status: 200, body: "abc-123", contentType: "text/plain" });
+    expect(await lastEvent()).toMatchObject({ status: "SKIPPED", signatureVerdict: "NOT_REQUIRED" });
+  });
+
+  it("answers WooCommerce's creation ping without treating it as stock", async () => {
+    const answer = await post("WOOCOMMERCE", "webhook_id=17", { "content-type": "application/x-www-form-urlencoded" });
+    expect(answer.status).toBe(200);
+    expect(sent).toEqual([]);
+  });
+});
+
+describe("dedup", () => {
+  it("processes a provider delivery id once, however often it is retried", async () => {
+    const body = JSON.stringify({ event_id: "evt_dup_1", type: "stock.changed", occurred_at: "2026-11-22T10:15:00Z", data: { sam_id: 1, stock: 0, status: "sold", reason: "sale" } });
+    const signature = hmac(SECRETS.SAM, body, "hex");
+    const first = await post("SAM", body, { "x-sam-signature": signature });
+    clock = new Date(clock.getTime() + 47 * 3_600_000);
+    const retry = await post("SAM", body, { "x-sam-signature": signature });
+    expect(first.status).toBe(200);
+    expect(JSON.parse(retry.body)).toMatchObject({ status: "DUPLICATE", duplicateOf: JSON.parse(first.body).id });
+    expect(sent).toHaveLength(1);
+  });
+
+  it("processes identical payloads inside 5 seconds once, even when sent concurrently", async () => {
+    const body = JSON.stringify({ inventory_item_id: 1, location_id: 2, available: 4, updated_at: "2026-11-22T10:15:00Z" });
+    const headers = { "x-shopify-hmac-sha256": hmac(SECRETS.SHOPIFY, body, "base64"), "x-shopify-topic": "inventory_levels/update" };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post("SHOPIFY", body, headers)));
+    expect(answers.map((a) => JSON.parse(a.body).status).sort()).toEqual(["DUPLICATE", "DUPLICATE", "DUPLICATE", "DUPLICATE", "QUEUED"]);
+    expect(sent).toHaveLength(1);
+    clock = new Date(clock.getTime() + 6_000);
+    expect(JSON.parse((await post("SHOPIFY", body, headers)).body).status).toBe("QUEUED");
+  });
+
+  it("honours different payloads for the same item inside the window", async () => {
+    const bodies = [3, 2].map((available, i) => JSON.stringify({ inventory_item_id: 9, location_id: 2, available, updated_at: `2026-11-22T10:15:0${i}Z` }));
+    for (const body of bodies) {
+      await post("SHOPIFY", body, { "x-shopify-hmac-sha256": hmac(SECRETS.SHOPIFY, body, "base64"), "x-shopify-topic": "inventory_levels/update" });
+    }
+    expect(sent).toHaveLength(2);
+  });
+});
+
+describe("secret rotation", () => {
+  it("keeps the previous secret valid for the grace period, records which matched, then refuses it", async () => {
+    const db = scopeToTenant(database.prisma, tenant.tenant.id);
+    const woo = connections.WOOCOMMERCE;
+    const before = await database.prisma.secret.findFirstOrThrow({ where: { connectionId: woo } });
+    const rotated = await rotateSigningSecret(db, woo, { graceHours: 24, now: clock }, keyring);
+    const headers = { "x-wc-webhook-topic": "product.updated" };
+
+    expect((await post("WOOCOMMERCE", WOO_BODY, { ...headers, "x-wc-webhook-signature": WOO_SIGNATURE, "x-wc-webhook-delivery-id": "r1" })).status).toBe(200);
+    expect((await lastEvent()).matchedSecretId).toBe(before.id);
+    const newSignature = hmac(rotated.plaintext, WOO_BODY, "base64");
+    clock = new Date(clock.getTime() + 6_000);
+    expect((await post("WOOCOMMERCE", WOO_BODY, { ...headers, "x-wc-webhook-signature": newSignature, "x-wc-webhook-delivery-id": "r2" })).status).toBe(200);
+    expect((await lastEvent()).matchedSecretId).toBe(rotated.secret.id);
+
+    clock = new Date(clock.getTime() + 25 * 3_600_000);
+    expect((await post("WOOCOMMERCE", WOO_BODY, { ...headers, "x-wc-webhook-signature": WOO_SIGNATURE, "x-wc-webhook-delivery-id": "r3" })).status).toBe(401);
+    expect((await post("WOOCOMMERCE", WOO_BODY, { ...headers, "x-wc-webhook-signature": newSignature, "x-wc-webhook-delivery-id": "r4" })).status).toBe(200);
+  });
+});
+
+describe("when Inngest is unreachable", () => {
+  it("still acknowledges and stores the event as QUEUED for the sweeper", async () => {
+    deps.sendEvent = async () => {
+      throw new Error("connect ECONNREFUSED 127.0.0.1:8288");
+    };
+    const body = JSON.stringify({ event_id: "evt_offline", type: "stock.changed", occurred_at: "2026-11-22T10:15:00Z", data: { sam_id: 5, stock: 1, status: "available", reason: "restock" } });
+    const answer = await post("SAM", body, { "x-sam-signature": hmac(SECRETS.SAM, body, "hex") });
+    expect(answer.status).toBe(200);
+    expect(await lastEvent()).toMatchObject({ status: "QUEUED", sentAt: null });
+  });
+});

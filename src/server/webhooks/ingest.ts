@@ -1,0 +1,266 @@
+import { createHash } from "node:crypto";
+import type { Prisma, PrismaClient, Provider, SignatureVerdict, WebhookStatus } from "@/generated/prisma/client";
+import { webhookProviders } from "./providers";
+import type { ParsedDelivery, RawDelivery, SigningSecret } from "./providers/types";
+import type { RateLimiter } from "./rate-limiter";
+import type { SigningSecretCache } from "./signing-secrets";
+
+/**
+ * The front door: one delivery in, one answer out, and a row in the event log for everything
+ * that reached a known connection. Written against plain types so it runs without Next.js.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const DUPLICATE_PAYLOAD_WINDOW_MS = 5_000;
+export const DELIVERY_ID_MEMORY_MS = 72 * 60 * 60 * 1000;
+
+export interface WebhookEventMessage {
+  id: string;
+  tenantId: string;
+  connectionId: string;
+  webhookEventId: string;
+}
+
+export interface IngestDeps {
+  prisma: PrismaClient;
+  secrets: SigningSecretCache;
+  rateLimiter: RateLimiter;
+  /** Hands the event to the durable pipeline; may throw when Inngest is unreachable. */
+  sendEvent: (message: WebhookEventMessage) => Promise<void>;
+  sendTimeoutMs?: number;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+export interface IncomingDelivery {
+  tenantSlug: string;
+  connectionId: string;
+  headers: Headers;
+  query: URLSearchParams;
+  /** Declared size, checked before the body is read. */
+  contentLength: number | null;
+  readBody: (limit: number) => Promise<Buffer | "too_large">;
+}
+
+export interface IngestAnswer {
+  status: number;
+  body: string;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
+const json = (status: number, body: object, headers?: Record<string, string>): IngestAnswer => ({
+  status,
+  body: JSON.stringify(body),
+  contentType: "application/json",
+  headers,
+});
+
+interface Connection {
+  id: string;
+  tenantId: string;
+  provider: Provider;
+}
+
+interface LogEntry {
+  status: WebhookStatus;
+  responseStatus: number;
+  verdict: SignatureVerdict;
+  payloadHash: string;
+  matchedSecretId?: string;
+  error?: string;
+  action?: string;
+  topic?: string;
+}
+
+function sha256(body: Buffer): string {
+  return createHash("sha256").update(body).digest("hex");
+}
+
+function loggedHeaders(headers: Headers, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (headers.has(name) ? [[name, headers.get(name)!.slice(0, 300)]] : [])));
+}
+
+export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery): Promise<IngestAnswer> {
+  const now = deps.now?.() ?? new Date();
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const connection = await deps.prisma.connection.findFirst({
+    where: { id: incoming.connectionId, webhooksEnabled: true, tenant: { slug: incoming.tenantSlug } },
+    select: { id: true, tenantId: true, provider: true },
+  });
+  if (!connection) {
+    log(`[webhooks] 404 for /${incoming.tenantSlug.slice(0, 60)}/${incoming.connectionId.slice(0, 60)}: no such enabled connection`);
+    return json(404, { error: "Not found" });
+  }
+  const provider = webhookProviders[connection.provider];
+  const headersToLog = loggedHeaders(incoming.headers, provider.loggedHeaders);
+  const reject = (entry: Omit<LogEntry, "status">, answer: IngestAnswer) =>
+    logEvent(deps.prisma, connection, now, headersToLog, { ...entry, status: "REJECTED" }).then(() => answer);
+
+  const emptyHash = sha256(Buffer.alloc(0));
+  if (incoming.contentLength !== null && incoming.contentLength > MAX_BODY_BYTES) {
+    const error = `body of ${incoming.contentLength} bytes is over the 1 MiB limit`;
+    return reject({ responseStatus: 413, verdict: "NOT_CHECKED", payloadHash: emptyHash, error }, json(413, { error }));
+  }
+  const limit = deps.rateLimiter.take(connection.id);
+  if (!limit.allowed) {
+    const error = "rate limit exceeded for this connection";
+    return reject(
+      { responseStatus: 429, verdict: "NOT_CHECKED", payloadHash: emptyHash, error },
+      json(429, { error }, { "retry-after": String(limit.retryAfterSeconds) }),
+    );
+  }
+
+  const body = await incoming.readBody(MAX_BODY_BYTES);
+  if (body === "too_large") {
+    const error = "body is over the 1 MiB limit";
+    return reject({ responseStatus: 413, verdict: "NOT_CHECKED", payloadHash: emptyHash, error }, json(413, { error }));
+  }
+  const payloadHash = sha256(body);
+  const delivery: RawDelivery = { headers: incoming.headers, body, query: incoming.query, receivedAt: now };
+
+  const preflight = provider.preflight?.(delivery) ?? { kind: "continue" as const };
+  if (preflight.kind === "respond") {
+    await logEvent(deps.prisma, connection, now, headersToLog, {
+      status: "SKIPPED",
+      responseStatus: preflight.status,
+      verdict: "NOT_REQUIRED",
+      payloadHash,
+      action: preflight.note,
+    });
+    return { status: preflight.status, body: preflight.body, contentType: preflight.contentType };
+  }
+
+  const contentType = (incoming.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!provider.contentTypes.includes(contentType)) {
+    const error = `content type "${contentType.slice(0, 80) || "(none)"}" is not accepted; send ${provider.contentTypes.join(" or ")}`;
+    return reject({ responseStatus: 415, verdict: "NOT_CHECKED", payloadHash, error }, json(415, { error }));
+  }
+
+  const verification = await verify(deps, connection, delivery);
+  if (verification.verdict !== "VALID") {
+    // The payload of an unauthenticated delivery is never parsed or stored: only its hash.
+    return reject({ responseStatus: 401, verdict: verification.verdict, payloadHash, error: `signature ${verification.verdict.toLowerCase().replaceAll("_", " ")}` }, json(401, { error: "Invalid signature" }));
+  }
+  deps.secrets.touch(verification.matchedSecretId!);
+
+  const parsed = provider.parse(delivery);
+  if (!parsed.ok) {
+    return reject(
+      { responseStatus: 400, verdict: "VALID", matchedSecretId: verification.matchedSecretId, payloadHash, error: parsed.reason },
+      json(400, { error: parsed.reason }),
+    );
+  }
+
+  const stored = await storeAccepted(deps.prisma, connection, now, headersToLog, parsed.delivery, payloadHash, verification.matchedSecretId!);
+  if (stored.duplicateOf) return json(200, { id: stored.id, status: "DUPLICATE", duplicateOf: stored.duplicateOf });
+
+  const sent = await sendWithTimeout(deps, { id: stored.id, tenantId: connection.tenantId, connectionId: connection.id, webhookEventId: stored.id });
+  if (sent) await deps.prisma.webhookEvent.update({ where: { id: stored.id }, data: { sentAt: new Date() } });
+  else log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`);
+  return json(200, { id: stored.id, status: "QUEUED" });
+}
+
+async function verify(deps: IngestDeps, connection: Connection, delivery: RawDelivery) {
+  const provider = webhookProviders[connection.provider];
+  let secrets: SigningSecret[] = await deps.secrets.forConnection(connection.tenantId, connection.id);
+  let verification = secrets.length ? provider.verify(delivery, secrets) : { verdict: "UNKNOWN_KEY" as const };
+  if (verification.verdict !== "VALID") {
+    // A secret rotated in another process may not be in this process's cache yet.
+    deps.secrets.invalidate(connection.id);
+    secrets = await deps.secrets.forConnection(connection.tenantId, connection.id);
+    if (secrets.length) verification = provider.verify(delivery, secrets);
+  }
+  return verification;
+}
+
+async function sendWithTimeout(deps: IngestDeps, message: WebhookEventMessage): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), deps.sendTimeoutMs ?? 2_000)));
+  try {
+    return await Promise.race([deps.sendEvent(message).then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function logEvent(prisma: PrismaClient, connection: Connection, receivedAt: Date, headers: Record<string, string>, entry: LogEntry) {
+  return prisma.webhookEvent.create({
+    data: {
+      tenantId: connection.tenantId,
+      connectionId: connection.id,
+      provider: connection.provider,
+      topic: entry.topic,
+      payloadHash: entry.payloadHash,
+      signatureVerdict: entry.verdict,
+      matchedSecretId: entry.matchedSecretId,
+      responseStatus: entry.responseStatus,
+      status: entry.status,
+      error: entry.error,
+      action: entry.action,
+      headers,
+      receivedAt,
+      completedAt: receivedAt,
+    },
+    select: { id: true },
+  });
+}
+
+/**
+ * Stores an authenticated delivery, or recognises it as a duplicate: the same provider event
+ * id within 72 hours, or the same bytes within 5 seconds. A per-connection advisory lock makes
+ * the check and the insert one step, so concurrent copies of a delivery can't both get in.
+ */
+async function storeAccepted(
+  prisma: PrismaClient,
+  connection: Connection,
+  receivedAt: Date,
+  headers: Record<string, string>,
+  delivery: ParsedDelivery,
+  payloadHash: string,
+  matchedSecretId: string,
+): Promise<{ id: string; duplicateOf?: string }> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`webhook:${connection.id}`}))`;
+    const original = await tx.webhookEvent.findFirst({
+      where: {
+        connectionId: connection.id,
+        status: { notIn: ["REJECTED", "DUPLICATE"] },
+        OR: [
+          ...(delivery.deliveryId ? [{ deliveryId: delivery.deliveryId, receivedAt: { gte: new Date(receivedAt.getTime() - DELIVERY_ID_MEMORY_MS) } }] : []),
+          { payloadHash, receivedAt: { gte: new Date(receivedAt.getTime() - DUPLICATE_PAYLOAD_WINDOW_MS) } },
+        ],
+      },
+      orderBy: { receivedAt: "asc" },
+      select: { id: true },
+    });
+    const common = {
+      tenantId: connection.tenantId,
+      connectionId: connection.id,
+      provider: connection.provider,
+      topic: delivery.topic,
+      deliveryId: delivery.deliveryId,
+      externalIds: delivery.externalIds,
+      payloadHash,
+      signatureVerdict: "VALID" as const,
+      matchedSecretId,
+      headers,
+      sourceAt: delivery.sourceAt,
+      receivedAt,
+    };
+    if (original) {
+      const duplicate = await tx.webhookEvent.create({
+        data: { ...common, status: "DUPLICATE", action: `duplicate of ${original.id}`, completedAt: receivedAt },
+        select: { id: true },
+      });
+      return { id: duplicate.id, duplicateOf: original.id };
+    }
+    const event = await tx.webhookEvent.create({
+      data: { ...common, status: "QUEUED", queuedAt: receivedAt, payload: { changes: delivery.changes, body: delivery.payload } as unknown as Prisma.InputJsonValue },
+      select: { id: true },
+    });
+    await tx.connection.update({ where: { id: connection.id }, data: { lastWebhookAt: receivedAt } });
+    return { id: event.id };
+  });
+}

@@ -1,0 +1,68 @@
+import type { z } from "zod";
+import type { SignatureVerdict } from "@/generated/prisma/client";
+
+/** One delivery as it arrived: the raw body bytes, never re-serialised before verification. */
+export interface RawDelivery {
+  headers: Headers;
+  body: Buffer;
+  query: URLSearchParams;
+  receivedAt: Date;
+}
+
+export interface SigningSecret {
+  id: string;
+  value: string;
+}
+
+export interface Verification {
+  verdict: SignatureVerdict;
+  matchedSecretId?: string;
+}
+
+/** A stock change a source reported, in Stockhook's terms. */
+export interface InboundStockChange {
+  externalId: string;
+  quantity?: number;
+  status?: "AVAILABLE" | "SOLD" | "OUT_OF_STOCK" | "ARCHIVED";
+  reason: "sale" | "return" | "restock" | "adjustment" | "update" | "delete" | "notification";
+  locationId?: string;
+  sourceAt: Date;
+}
+
+export interface ParsedDelivery {
+  topic: string;
+  /** The provider's own id for this delivery or event, used for the 72-hour dedup. */
+  deliveryId?: string;
+  externalIds: string[];
+  sourceAt?: Date;
+  changes: InboundStockChange[];
+  payload: unknown;
+}
+
+export type ParseResult = { ok: true; delivery: ParsedDelivery } | { ok: false; reason: string };
+
+/** Messages answered before (and instead of) signature checks: handshakes and pings. */
+export type Preflight = { kind: "respond"; status: number; body: string; contentType: string; note: string } | { kind: "continue" };
+
+export interface WebhookProvider {
+  /** Header values worth keeping in the event log; never the signature secret itself. */
+  loggedHeaders: string[];
+  /** Content types the provider sends for real deliveries. */
+  contentTypes: string[];
+  preflight?: (delivery: RawDelivery) => Preflight;
+  verify: (delivery: RawDelivery, secrets: SigningSecret[]) => Verification;
+  parse: (delivery: RawDelivery) => ParseResult;
+}
+
+export function parseJson<T>(delivery: RawDelivery, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(delivery.body.toString("utf8"));
+  } catch {
+    return { ok: false, reason: "body is not valid JSON" };
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, reason: `payload does not match the expected shape: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim() };
+}

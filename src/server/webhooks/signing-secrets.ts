@@ -1,0 +1,54 @@
+import type { PrismaClient } from "@/generated/prisma/client";
+import { open, type Keyring } from "@/server/crypto/secret-box";
+import type { SigningSecret } from "./providers/types";
+
+/**
+ * The signing secrets that currently verify a connection's webhooks: the active one plus any
+ * rotated-out one still inside its grace period. Decrypted secrets are kept in memory for a
+ * few seconds so the hot path does not decrypt on every delivery.
+ */
+const TTL_MS = 30_000;
+
+export class SigningSecretCache {
+  private readonly entries = new Map<string, { expiresAt: number; secrets: SigningSecret[] }>();
+  private readonly lastTouched = new Map<string, number>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly keyring: () => Keyring,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async forConnection(tenantId: string, connectionId: string): Promise<SigningSecret[]> {
+    const cached = this.entries.get(connectionId);
+    if (cached && cached.expiresAt > this.now()) return cached.secrets;
+    const rows = await this.prisma.secret.findMany({
+      where: {
+        tenantId,
+        connectionId,
+        purpose: "WEBHOOK_SIGNING",
+        revokedAt: null,
+        OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(this.now()) } }],
+      },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, keyId: true, iv: true, ciphertext: true, authTag: true },
+    });
+    const keyring = this.keyring();
+    const secrets = rows.map((row) => ({ id: row.id, value: open(keyring, row, { tenantId, secretId: row.id }) }));
+    this.entries.set(connectionId, { expiresAt: this.now() + TTL_MS, secrets });
+    return secrets;
+  }
+
+  /** Forget a connection's secrets at once (after a rotation or revocation in this process). */
+  invalidate(connectionId: string): void {
+    this.entries.delete(connectionId);
+  }
+
+  /** Records that a secret verified a delivery, at most once a minute per secret. */
+  touch(secretId: string): void {
+    const now = this.now();
+    if ((this.lastTouched.get(secretId) ?? 0) > now - 60_000) return;
+    this.lastTouched.set(secretId, now);
+    void this.prisma.secret.update({ where: { id: secretId }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+  }
+}
