@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { applyStockChange } from "./apply-change";
+
+let database: TestDatabase;
+let fx: TenantFixture;
+let sequence = 0;
+
+async function linkedItem(options: { quantity: number; oneOfAKind: boolean }) {
+  sequence += 1;
+  const item = await database.prisma.item.create({
+    data: { tenantId: fx.tenant.id, sku: `T-${sequence}`, title: "Test", quantity: options.quantity, oneOfAKind: options.oneOfAKind },
+  });
+  const externalId = `ext-${sequence}`;
+  await database.prisma.itemLink.create({ data: { tenantId: fx.tenant.id, itemId: item.id, connectionId: fx.connection.id, externalId } });
+  return { item, externalId };
+}
+
+const at = (second: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, second));
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  fx = await createTenantFixture(database.prisma, "engine");
+});
+afterAll(() => database?.close());
+
+describe("applying a stock change", () => {
+  it("turns a sold one-of-a-kind artwork SOLD at 0, bumps the version and audits it", async () => {
+    const { item, externalId } = await linkedItem({ quantity: 1, oneOfAKind: true });
+    const outcome = await applyStockChange(database.prisma, fx.tenant.id, { connectionId: fx.connection.id, externalId, quantity: 0, sourceAt: at(1), source: "webhook:SAM", webhookEventId: fx.event.id });
+    expect(outcome).toMatchObject({ kind: "applied", version: 1, action: "qty 1 → 0, marked Sold" });
+    const after = await database.prisma.item.findUniqueOrThrow({ where: { id: item.id } });
+    expect(after).toMatchObject({ quantity: 0, status: "SOLD", version: 1 });
+    const audit = await database.prisma.stockChange.findFirstOrThrow({ where: { itemId: item.id } });
+    expect(audit).toMatchObject({ quantityBefore: 1, quantityAfter: 0, statusBefore: "AVAILABLE", statusAfter: "SOLD", source: "webhook:SAM", webhookEventId: fx.event.id });
+  });
+
+  it("brings a replenishable item back when restocked", async () => {
+    const { item, externalId } = await linkedItem({ quantity: 2, oneOfAKind: false });
+    await applyStockChange(database.prisma, fx.tenant.id, { connectionId: fx.connection.id, externalId, quantity: 0, sourceAt: at(1), source: "test" });
+    expect((await database.prisma.item.findUniqueOrThrow({ where: { id: item.id } })).status).toBe("OUT_OF_STOCK");
+    await applyStockChange(database.prisma, fx.tenant.id, { connectionId: fx.connection.id, externalId, quantity: 6, sourceAt: at(2), source: "test" });
+    expect(await database.prisma.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ quantity: 6, status: "AVAILABLE", version: 2 });
+  });
+
+  it("marks an older change STALE and changes nothing", async () => {
+    const { item, externalId } = await linkedItem({ quantity: 5, oneOfAKind: false });
+    await applyStockChange(database.prisma, fx.tenant.id, { connectionId: fx.connection.id, externalId, quantity: 3, sourceAt: at(10), source: "test" });
+    const stale = await applyStockChange(database.prisma, fx.tenant.id, { connectionId: fx.connection.id, externalId, quantity: 4, sourceAt: at(5), source: "test" });
+    expect(stale.kind).toBe("stale");
+    expect(await database.prisma.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ quantity: 3, version: 1 });
+  });
+
+  it("skips a change for an unknown product with a readable reason", async () => {
+    const outcome = await applyStockChange(database.prisma, fx.tenant.id, { connectionId: fx.connection.id, externalId: "123", quantity: 0, sourceAt: at(1), source: "test" });
+    expect(outcome).toEqual({ kind: "skipped", action: "no local product for sam_id 123" });
+  });
+
+  it("applies the safety buffer and selling locations", async () => {
+    await database.prisma.tenant.update({ where: { id: fx.tenant.id }, data: { safetyBuffer: 1, sellingLocations: ["gallery", "web"] } });
+    const { item, externalId } = await linkedItem({ quantity: 0, oneOfAKind: false });
+    const base = { connectionId: fx.connection.id, externalId, source: "test" };
+    await applyStockChange(database.prisma, fx.tenant.id, { ...base, quantity: 4, locationId: "gallery", sourceAt: at(1) });
+    await applyStockChange(database.prisma, fx.tenant.id, { ...base, quantity: 9, locationId: "storage", sourceAt: at(2) });
+    await applyStockChange(database.prisma, fx.tenant.id, { ...base, quantity: 2, locationId: "web", sourceAt: at(3) });
+    expect((await database.prisma.item.findUniqueOrThrow({ where: { id: item.id } })).quantity).toBe(5);
+    await database.prisma.tenant.update({ where: { id: fx.tenant.id }, data: { safetyBuffer: 0, sellingLocations: [] } });
+  });
+
+  it("never loses an update when 50 changes for one item race", async () => {
+    const { item, externalId } = await linkedItem({ quantity: 100, oneOfAKind: false });
+    const changes = Array.from({ length: 50 }, (_, i) => ({ connectionId: fx.connection.id, externalId, quantity: 50 - i, sourceAt: at(i + 1), source: "race" }));
+    const shuffled = [...changes].sort(() => Math.random() - 0.5);
+    await Promise.all(shuffled.map((change) => applyStockChange(database.prisma, fx.tenant.id, change)));
+    const final = await database.prisma.item.findUniqueOrThrow({ where: { id: item.id } });
+    expect(final.quantity).toBe(1);
+    expect(final.lastSourceAt).toEqual(at(50));
+    const audits = await database.prisma.stockChange.count({ where: { itemId: item.id } });
+    expect(audits).toBe(final.version);
+  });
+});

@@ -1,0 +1,104 @@
+import type { ItemStatus, PrismaClient, Provider } from "@/generated/prisma/client";
+import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { describeChange, sellableQuantity, statusFor } from "./stock-rules";
+
+/**
+ * Applies one reported stock change to the canonical item in ONE transaction: the location
+ * level, the sellable quantity and status, the version, and the StockChange audit row. The
+ * item row is locked for the transaction, and a change older than the last one applied is
+ * STALE and changes nothing, so out-of-order and concurrent deliveries never regress stock.
+ */
+export interface StockChangeInput {
+  connectionId: string;
+  externalId: string;
+  /** On-hand quantity at the location; undefined when the source reported only a status. */
+  quantity?: number;
+  status?: ItemStatus;
+  locationId?: string;
+  sourceAt: Date;
+  source: string;
+  webhookEventId?: string;
+  syncRunId?: string;
+}
+
+export type ApplyOutcome =
+  | { kind: "applied"; itemId: string; version: number; before: ItemState; after: ItemState; action: string }
+  | { kind: "unchanged"; itemId: string; version: number; after: ItemState; action: string }
+  | { kind: "stale"; itemId: string; action: string }
+  | { kind: "skipped"; action: string };
+
+export interface ItemState {
+  quantity: number;
+  status: ItemStatus;
+}
+
+export const DEFAULT_LOCATION = "default";
+
+const EXTERNAL_ID_LABELS: Record<Provider, string> = {
+  SAM: "sam_id",
+  SHOPIFY: "Shopify inventory item",
+  WOOCOMMERCE: "WooCommerce product",
+  BIGCOMMERCE: "BigCommerce product",
+  BUSINESS_CENTRAL: "Business Central item",
+  STANDARD_WEBHOOKS: "external id",
+};
+
+export async function applyStockChange(prisma: PrismaClient, tenantId: string, change: StockChangeInput): Promise<ApplyOutcome> {
+  const db = scopeToTenant(prisma, tenantId);
+  const link = await db.itemLink.findFirst({
+    where: { connectionId: change.connectionId, externalId: change.externalId },
+    select: { itemId: true, connection: { select: { provider: true } } },
+  });
+  if (!link) {
+    const connection = await db.connection.findFirst({ where: { id: change.connectionId }, select: { provider: true } });
+    return { kind: "skipped", action: `no local product for ${EXTERNAL_ID_LABELS[connection?.provider ?? "STANDARD_WEBHOOKS"]} ${change.externalId}` };
+  }
+
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM "Item" WHERE "id" = ${link.itemId} AND "tenantId" = ${tenantId} FOR UPDATE`;
+    const item = await tx.item.findFirstOrThrow({
+      where: { id: link.itemId, tenantId },
+      select: { id: true, quantity: true, status: true, oneOfAKind: true, version: true, lastSourceAt: true, tenant: { select: { safetyBuffer: true, sellingLocations: true } } },
+    });
+    if (item.lastSourceAt && change.sourceAt < item.lastSourceAt) {
+      return { kind: "stale" as const, itemId: item.id, action: `older than the last applied change (${item.lastSourceAt.toISOString()})` };
+    }
+    if (change.quantity !== undefined) {
+      const locationId = change.locationId ?? DEFAULT_LOCATION;
+      await tx.stockLevel.upsert({
+        where: { itemId_locationId: { itemId: item.id, locationId } },
+        create: { tenantId, itemId: item.id, locationId, quantity: change.quantity },
+        update: { quantity: change.quantity },
+      });
+    }
+    const levels = await tx.stockLevel.findMany({ where: { itemId: item.id, tenantId }, select: { locationId: true, quantity: true } });
+    const sellable = levels.length ? sellableQuantity(levels, item.tenant.sellingLocations, item.tenant.safetyBuffer) : item.quantity;
+    const status = statusFor({ quantity: sellable, oneOfAKind: item.oneOfAKind, reported: change.status });
+    const after: ItemState = { quantity: status === "SOLD" || status === "ARCHIVED" ? 0 : sellable, status };
+    const before: ItemState = { quantity: item.quantity, status: item.status };
+
+    if (after.quantity === before.quantity && after.status === before.status) {
+      await tx.item.update({ where: { id: item.id }, data: { lastSourceAt: change.sourceAt } });
+      return { kind: "unchanged" as const, itemId: item.id, version: item.version, after, action: describeChange(before, after) };
+    }
+    const updated = await tx.item.update({
+      where: { id: item.id },
+      data: { quantity: after.quantity, status: after.status, version: { increment: 1 }, lastSourceAt: change.sourceAt },
+      select: { version: true },
+    });
+    await tx.stockChange.create({
+      data: {
+        tenantId,
+        itemId: item.id,
+        quantityBefore: before.quantity,
+        quantityAfter: after.quantity,
+        statusBefore: before.status,
+        statusAfter: after.status,
+        source: change.source,
+        webhookEventId: change.webhookEventId,
+        syncRunId: change.syncRunId,
+      },
+    });
+    return { kind: "applied" as const, itemId: item.id, version: updated.version, before, after, action: describeChange(before, after) };
+  });
+}
