@@ -1,4 +1,6 @@
+import { applyWebhook } from "./apply-webhook";
 import { pipelineProbe } from "./pipeline-probe";
+import { sweepWebhooks } from "./sweep-webhooks";
 
 /** Every function the app serves at /api/inngest. */
-export const functions = [pipelineProbe];
+export const functions = [applyWebhook, sweepWebhooks, pipelineProbe];

@@ -1,0 +1,46 @@
+import type { PrismaClient } from "@/generated/prisma/client";
+
+/** Is each part the app depends on reachable right now, and how quickly did it answer? */
+export interface HealthReport {
+  ok: boolean;
+  database: { ok: boolean; latencyMs: number; error?: string };
+  inngest: { ok: boolean; mode: "dev" | "self-hosted" | "cloud"; url: string; latencyMs?: number; error?: string };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ latencyMs: number; error?: string }> {
+  const started = performance.now();
+  try {
+    await work();
+    return { latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Where the Inngest client sends events, read from the same variables the SDK reads. */
+export function inngestTarget(env: NodeJS.ProcessEnv = process.env): Pick<HealthReport["inngest"], "mode" | "url"> {
+  const dev = env.INNGEST_DEV;
+  const base = env.INNGEST_BASE_URL ?? (dev && /^https?:/.test(dev) ? dev : undefined);
+  if (dev && dev !== "0") return { mode: "dev", url: base ?? "http://localhost:8288" };
+  if (base) return { mode: "self-hosted", url: base };
+  return { mode: "cloud", url: "https://api.inngest.com" };
+}
+
+export async function checkHealth(prisma: PrismaClient, fetchImpl: typeof fetch = fetch): Promise<HealthReport> {
+  const target = inngestTarget();
+  const [database, inngest] = await Promise.all([
+    timed(() => prisma.$queryRaw`SELECT 1`),
+    target.mode === "cloud"
+      ? Promise.resolve({ latencyMs: undefined, error: undefined })
+      : timed(async () => {
+          const response = await fetchImpl(new URL("/health", target.url), { signal: AbortSignal.timeout(2_000) });
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        }),
+  ]);
+  const report: HealthReport = {
+    ok: !database.error && !inngest.error,
+    database: { ok: !database.error, ...database },
+    inngest: { ok: !inngest.error, ...target, ...inngest },
+  };
+  return report;
+}

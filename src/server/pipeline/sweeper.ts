@@ -1,0 +1,43 @@
+import type { PrismaClient } from "@/generated/prisma/client";
+
+/**
+ * Finds acknowledged webhook events that the pipeline has not finished: never handed to
+ * Inngest (it was unreachable when they arrived), or stuck QUEUED/PROCESSING for 30 minutes.
+ * Re-sending is idempotent: the apply function skips events already in a final state.
+ */
+export const UNSENT_GRACE_MS = 30_000;
+export const STUCK_AFTER_MS = 30 * 60_000;
+const BATCH = 500;
+
+export interface ResendCandidate {
+  id: string;
+  tenantId: string;
+  connectionId: string;
+  /** The Inngest event id: the event id for a first send, a fresh one for a stuck re-send. */
+  eventId: string;
+  reason: "unsent" | "stuck";
+}
+
+export async function findEventsToResend(prisma: PrismaClient, now: Date): Promise<ResendCandidate[]> {
+  const select = { id: true, tenantId: true, connectionId: true, attempts: true } as const;
+  const unsent = await prisma.webhookEvent.findMany({
+    where: { status: "QUEUED", sentAt: null, receivedAt: { lt: new Date(now.getTime() - UNSENT_GRACE_MS) } },
+    orderBy: { receivedAt: "asc" },
+    take: BATCH,
+    select,
+  });
+  const stuck = await prisma.webhookEvent.findMany({
+    where: { status: { in: ["QUEUED", "PROCESSING"] }, sentAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } },
+    orderBy: { receivedAt: "asc" },
+    take: BATCH,
+    select,
+  });
+  return [
+    ...unsent.map((e) => ({ id: e.id, tenantId: e.tenantId, connectionId: e.connectionId, eventId: e.id, reason: "unsent" as const })),
+    ...stuck.map((e) => ({ id: e.id, tenantId: e.tenantId, connectionId: e.connectionId, eventId: `${e.id}:resend:${now.getTime()}`, reason: "stuck" as const })),
+  ];
+}
+
+export async function markSent(prisma: PrismaClient, ids: string[], now: Date): Promise<void> {
+  if (ids.length) await prisma.webhookEvent.updateMany({ where: { id: { in: ids } }, data: { sentAt: now } });
+}

@@ -1,0 +1,76 @@
+import type { ItemStatus, PrismaClient, WebhookStatus } from "@/generated/prisma/client";
+import { applyStockChange, type ApplyOutcome } from "@/server/inventory/apply-change";
+import type { InboundStockChange } from "@/server/webhooks/providers/types";
+
+/**
+ * The durable function's steps as plain functions, so each can be tested without Inngest:
+ * claim the event, apply its changes, record the verdict in the event log.
+ */
+const FINAL: WebhookStatus[] = ["APPLIED", "SKIPPED", "STALE", "DUPLICATE", "REJECTED"];
+
+export interface ClaimedEvent {
+  id: string;
+  tenantId: string;
+  connectionId: string;
+  changes: StoredChange[];
+  alreadyFinal: boolean;
+}
+
+/** A change as stored in the event's payload (dates as ISO strings). */
+export type StoredChange = Omit<InboundStockChange, "sourceAt"> & { sourceAt: string };
+
+export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, webhookEventId: string, attempt: number): Promise<ClaimedEvent> {
+  const event = await prisma.webhookEvent.findFirstOrThrow({
+    where: { id: webhookEventId, tenantId },
+    select: { id: true, tenantId: true, connectionId: true, status: true, payload: true },
+  });
+  const alreadyFinal = FINAL.includes(event.status);
+  if (!alreadyFinal) {
+    await prisma.webhookEvent.update({ where: { id: event.id }, data: { status: "PROCESSING", attempts: attempt + 1, error: null } });
+  }
+  const payload = (event.payload ?? {}) as { changes?: StoredChange[] };
+  return { id: event.id, tenantId: event.tenantId, connectionId: event.connectionId, changes: payload.changes ?? [], alreadyFinal };
+}
+
+export interface ResolvedChange {
+  externalId: string;
+  quantity?: number;
+  status?: ItemStatus;
+  locationId?: string;
+  sourceAt: string;
+}
+
+export function applyResolvedChange(prisma: PrismaClient, event: ClaimedEvent, change: ResolvedChange): Promise<ApplyOutcome> {
+  return applyStockChange(prisma, event.tenantId, {
+    connectionId: event.connectionId,
+    externalId: change.externalId,
+    quantity: change.quantity,
+    status: change.status,
+    locationId: change.locationId,
+    sourceAt: new Date(change.sourceAt),
+    source: "webhook",
+    webhookEventId: event.id,
+  });
+}
+
+/** The event's final status: APPLIED if anything applied, else STALE, else SKIPPED. */
+export function verdictOf(outcomes: ApplyOutcome[]): { status: WebhookStatus; action: string; itemId?: string } {
+  const applied = outcomes.filter((o) => o.kind === "applied" || o.kind === "unchanged");
+  const action = outcomes.map((o) => o.action).join("; ") || "no stock changes in this delivery";
+  const itemId = outcomes.map((o) => ("itemId" in o ? o.itemId : undefined)).find(Boolean);
+  if (applied.length) return { status: "APPLIED", action, itemId };
+  if (outcomes.some((o) => o.kind === "stale")) return { status: "STALE", action, itemId };
+  return { status: "SKIPPED", action, itemId };
+}
+
+export async function recordVerdict(prisma: PrismaClient, eventId: string, verdict: ReturnType<typeof verdictOf>): Promise<void> {
+  const now = new Date();
+  await prisma.webhookEvent.update({
+    where: { id: eventId },
+    data: { status: verdict.status, action: verdict.action.slice(0, 1000), itemId: verdict.itemId, appliedAt: now, completedAt: now, error: null },
+  });
+}
+
+export async function recordFailure(prisma: PrismaClient, eventId: string, error: string): Promise<void> {
+  await prisma.webhookEvent.update({ where: { id: eventId }, data: { status: "FAILED", error: error.slice(0, 1000), completedAt: new Date() } });
+}
