@@ -1,13 +1,34 @@
 // npm run dev — the whole product on one machine with no setup: the embedded database
-// (migrated and seeded) and the Next.js dev server, with prefixed logs and a clean Ctrl-C.
+// (migrated and seeded), the Next.js dev server and the Inngest dev server, with prefixed logs
+// and a clean Ctrl-C.
 import { DEMO_TENANT_SLUG, DEMO_USER, seedDemoTenant } from "../src/server/demo/demo-tenant";
 import { applyPendingMigrations } from "../src/server/migrations/schema-engine";
+import { resolveInngestBinary } from "./inngest-install";
 import { ensureLocalEnv } from "./lib/local-env";
 import { openScriptDatabase } from "./lib/script-db";
 import { assertPortFree, Supervisor } from "./lib/supervisor";
 
 const port = Number(process.env.PORT ?? 3000);
+const inngestPort = Number(process.env.INNGEST_PORT ?? 8288);
 process.env.APP_URL ??= `http://localhost:${port}`;
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+// Self-hosted or cloud Inngest when INNGEST_BASE_URL / INNGEST_EVENT_KEY are set; else the local dev server.
+const localInngest = !process.env.INNGEST_EVENT_KEY;
+if (localInngest) {
+  process.env.INNGEST_DEV ??= "1";
+  process.env.INNGEST_BASE_URL ??= `http://127.0.0.1:${inngestPort}`;
+}
+
+function findInngest(): string | null {
+  try {
+    return resolveInngestBinary();
+  } catch (error) {
+    console.warn(`\n[dev] ${error instanceof Error ? error.message : String(error)}`);
+    console.warn("[dev] Starting WITHOUT the Inngest server: webhooks are still verified, stored and acknowledged (QUEUED),");
+    console.warn("[dev] and are processed as soon as an Inngest server runs (the sweeper re-sends them).\n");
+    return null;
+  }
+}
 
 async function prepareDatabase(): Promise<boolean> {
   const database = openScriptDatabase();
@@ -24,9 +45,18 @@ async function prepareDatabase(): Promise<boolean> {
 try {
   ensureLocalEnv();
   await assertPortFree(port, "the app", "PORT");
+  const inngest = localInngest ? findInngest() : null;
+  if (inngest) await assertPortFree(inngestPort, "the Inngest dev server", "INNGEST_PORT");
   const seeded = await prepareDatabase();
   const supervisor = new Supervisor();
   supervisor.start({ name: "next", command: process.execPath, args: ["node_modules/next/dist/bin/next", "dev", "--port", String(port)] });
+  if (inngest) {
+    supervisor.start({
+      name: "inngest",
+      command: inngest,
+      args: ["dev", "--sdk-url", `http://127.0.0.1:${port}/api/inngest`, "--no-discovery", "--no-poll", "--port", String(inngestPort)],
+    });
+  }
   console.log(`\n  Stockhook is starting at ${process.env.APP_URL}`);
   console.log(`  Demo tenant "${DEMO_TENANT_SLUG}": sign in as ${DEMO_USER.email} / ${DEMO_USER.password}${seeded ? " (just created)" : ""}\n`);
   process.exitCode = await supervisor.done;

@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { PrismaClient } from "@/generated/prisma/client";
+import { generateKeyringEntry } from "@/server/crypto/secret-box";
+import { postgresAdapterFactory } from "@/server/database-adapter";
+import { applyPendingMigrations } from "@/server/migrations/schema-engine";
+import { resolveInngestBinary } from "../scripts/inngest-install";
+
+/**
+ * The real stack for integration tests: a throwaway PostgreSQL database, the production build
+ * of the app (`next start`), and the open-source Inngest dev server pointed at it. Tests then
+ * act through HTTP and watch effects in the database.
+ */
+export interface Stack {
+  prisma: PrismaClient;
+  appUrl: string;
+  inngestUrl: string;
+  env: NodeJS.ProcessEnv;
+  sendEvent: (event: { name: string; data: Record<string, unknown>; id?: string }) => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+export function integrationPrerequisites(): string | null {
+  if (!process.env.DATABASE_URL) return "DATABASE_URL is not set (integration tests need a PostgreSQL server)";
+  if (!existsSync(".next/BUILD_ID")) return "no production build (run `npm run build` first)";
+  try {
+    resolveInngestBinary({ quiet: true });
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  return null;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+}
+
+/** Polls until `check` returns a value (not undefined); for effects of asynchronous work. */
+export const eventually = waitFor;
+
+function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, output: string[]): ChildProcess {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const keep = (chunk: Buffer) => {
+    output.push(...chunk.toString("utf8").split("\n").filter(Boolean).map((line) => `[${name}] ${line}`));
+    if (output.length > 400) output.splice(0, output.length - 400);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  return child;
+}
+
+function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || !child.pid) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      resolve();
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }, 5_000).unref();
+  });
+}
+
+export async function startStack(): Promise<Stack> {
+  const problem = integrationPrerequisites();
+  if (problem) throw new Error(problem);
+  const serverUrl = process.env.DATABASE_URL!;
+  const databaseName = `stockhook_it_${randomBytes(5).toString("hex")}`;
+  const admin = await postgresAdapterFactory(serverUrl).connect();
+  await admin.executeScript(`CREATE DATABASE "${databaseName}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${databaseName}`;
+  const databaseUrl = url.toString();
+  await applyPendingMigrations(postgresAdapterFactory(databaseUrl));
+
+  const [appPort, inngestPort, gatewayPort, gatewayGrpcPort, executorGrpcPort, debugPort] = await Promise.all(Array.from({ length: 6 }, freePort));
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const inngestUrl = `http://127.0.0.1:${inngestPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    STOCKHOOK_ENCRYPTION_KEYS: generateKeyringEntry("it"),
+    APP_URL: appUrl,
+    INNGEST_DEV: "1",
+    INNGEST_BASE_URL: inngestUrl,
+  };
+  const output: string[] = [];
+  const app = startProcess("app", process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"], env, output);
+  const inngest = startProcess(
+    "inngest",
+    resolveInngestBinary({ quiet: true }),
+    [
+      "dev",
+      "--sdk-url", `${appUrl}/api/inngest`,
+      "--no-discovery",
+      "--no-poll",
+      "--port", String(inngestPort),
+      "--connect-gateway-port", String(gatewayPort),
+      "--connect-gateway-grpc-port", String(gatewayGrpcPort),
+      "--connect-executor-grpc-port", String(executorGrpcPort),
+      "--debug-api-port", String(debugPort),
+      // Linear 1-second retries keep retry tests short; production uses Inngest's backoff.
+      "--retry-interval", "1",
+      "--tick", "50",
+    ],
+    env,
+    output,
+  );
+  const prisma = new PrismaClient({ adapter: postgresAdapterFactory(databaseUrl) });
+  const stop = async () => {
+    await Promise.all([stopProcess(app), stopProcess(inngest)]);
+    await prisma.$disconnect();
+    await admin.executeScript(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => undefined);
+    await admin.dispose();
+  };
+  try {
+    await waitFor("the app's health check", async () => {
+      const response = await fetch(`${appUrl}/api/health`);
+      return response.ok ? true : undefined;
+    });
+    await waitFor("Inngest to sync the app's functions", async () => {
+      const response = await fetch(`${inngestUrl}/dev`);
+      const info = (await response.json()) as { handlers?: { functions?: unknown[] }[] };
+      return info.handlers?.some((handler) => (handler.functions?.length ?? 0) > 0) ? true : undefined;
+    });
+  } catch (error) {
+    await stop();
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last output ---\n${output.slice(-60).join("\n")}`);
+  }
+  return {
+    prisma,
+    appUrl,
+    inngestUrl,
+    env,
+    sendEvent: async (event) => {
+      const response = await fetch(`${inngestUrl}/e/local`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+      if (!response.ok) throw new Error(`Inngest refused the event: HTTP ${response.status} ${await response.text()}`);
+    },
+    stop,
+  };
+}

@@ -1,0 +1,142 @@
+// npm run inngest:install — finds or builds the open-source Inngest server binary, cached in
+// .cache/inngest/<version>/ (gitignored). Prints the binary's path as its last line.
+//
+// Tried in order: INNGEST_BIN; `inngest` on PATH; the inngest-cli npm package's binary
+// (optional dependency: it downloads from GitHub, so it works only with internet access);
+// building the pinned version from the Go module github.com/inngest/inngest.
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The server release whose protocol the inngest SDK (v4) speaks; also the npm inngest-cli version. */
+export const INNGEST_SERVER_VERSION = "1.45.1";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const cacheDir = join(root, ".cache", "inngest", INNGEST_SERVER_VERSION);
+const cachedBinary = join(cacheDir, "inngest");
+
+const log = (line: string) => process.stderr.write(`[inngest:install] ${line}\n`);
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A binary counts only if it runs and reports a version (inngest-cli's stub does not). */
+function version(path: string): string | null {
+  const result = spawnSync(path, ["version"], { encoding: "utf8", timeout: 10_000 });
+  return result.status === 0 ? (result.stdout || result.stderr).trim().split("\n")[0] ?? "" : null;
+}
+
+function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(dir, name);
+    if (dir && isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+function buildFromGoModule(failures: string[]): string | null {
+  if (!onPath("go")) {
+    failures.push("Go is not installed (needed to build the server from its Go module)");
+    return null;
+  }
+  const module = `github.com/inngest/inngest@v${INNGEST_SERVER_VERSION}`;
+  log(`building ${module} with Go (first time only; several minutes)…`);
+  const started = Date.now();
+  const download = spawnSync("go", ["mod", "download", "-json", module], { encoding: "utf8", timeout: 20 * 60_000 });
+  let info: { Dir?: string; Error?: string } = {};
+  try {
+    info = JSON.parse(download.stdout || "{}") as typeof info;
+  } catch {
+    /* reported below */
+  }
+  if (download.status !== 0 || !info.Dir) {
+    failures.push(`the Go module proxy did not serve ${module}: ${(info.Error ?? download.stderr ?? "").trim().split("\n")[0]}`);
+    return null;
+  }
+  const work = mkdtempSync(join(tmpdir(), "inngest-build-"));
+  try {
+    cpSync(info.Dir, work, { recursive: true });
+    spawnSync("chmod", ["-R", "u+w", work]);
+    // The dev UI and embedded docs are built by separate toolchains and are not in the module;
+    // placeholders let the server compile, without the browser UI.
+    for (const [dir, file, text] of [
+      ["pkg/devserver/static/client", "_shell.html", "<!doctype html><p>Inngest dev UI not bundled in this build.</p>"],
+      ["internal/embeddocs/website/pages/docs", "README.md", "# Docs not bundled in this build\n"],
+    ] as const) {
+      const target = join(work, dir);
+      mkdirSync(target, { recursive: true });
+      if (!existsSync(join(target, file))) writeFileSync(join(target, file), text);
+    }
+    mkdirSync(cacheDir, { recursive: true });
+    const partial = `${cachedBinary}.partial`;
+    const build = spawnSync("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", partial, "./cmd"], {
+      cwd: work,
+      encoding: "utf8",
+      env: { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? "1" },
+      timeout: 40 * 60_000,
+    });
+    if (build.status !== 0) {
+      failures.push(`go build failed: ${(build.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
+      return null;
+    }
+    renameSync(partial, cachedBinary);
+    log(`built ${cachedBinary} in ${Math.round((Date.now() - started) / 1000)} s`);
+    return cachedBinary;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export function resolveInngestBinary({ quiet = false } = {}): string {
+  const say = quiet ? () => undefined : log;
+  const failures: string[] = [];
+  const candidates: [string, string | null | undefined][] = [
+    ["INNGEST_BIN", process.env.INNGEST_BIN],
+    ["the cache", cachedBinary],
+    ["PATH", onPath("inngest")],
+    ["the inngest-cli npm package", join(root, "node_modules", "inngest-cli", "bin", "inngest")],
+  ];
+  for (const [source, path] of candidates) {
+    if (!path) continue;
+    if (!existsSync(path) || !isExecutable(path)) {
+      if (source === "INNGEST_BIN") failures.push(`INNGEST_BIN=${path} is not an executable file`);
+      continue;
+    }
+    const reported = version(path);
+    if (reported === null) {
+      failures.push(`${path} (from ${source}) does not run`);
+      continue;
+    }
+    say(`using ${path} from ${source} (${reported})`);
+    return path;
+  }
+  const built = buildFromGoModule(failures);
+  if (built) return built;
+  throw new Error(
+    [
+      `No Inngest server binary could be found or built (wanted v${INNGEST_SERVER_VERSION}):`,
+      ...failures.map((f) => `  - ${f}`),
+      "Fix one of these:",
+      `  - set INNGEST_BIN to an inngest v${INNGEST_SERVER_VERSION} binary (GitHub releases of inngest/inngest, or \`npm i -g inngest-cli\` where GitHub is reachable);`,
+      "  - put an `inngest` binary on PATH;",
+      `  - let Go build it: Go ≥ 1.26 and a Go module proxy that serves github.com/inngest/inngest@v${INNGEST_SERVER_VERSION}.`,
+    ].join("\n"),
+  );
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    console.log(resolveInngestBinary());
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  }
+}
