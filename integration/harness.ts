@@ -154,8 +154,8 @@ export async function startStack(): Promise<Stack> {
     });
     await waitFor("Inngest to sync the app's functions", async () => {
       const response = await fetch(`${inngestUrl}/dev`);
-      const info = (await response.json()) as { handlers?: { functions?: unknown[] }[] };
-      return info.handlers?.some((handler) => (handler.functions?.length ?? 0) > 0) ? true : undefined;
+      const info = (await response.json()) as { functions?: unknown[] | null };
+      return (info.functions?.length ?? 0) > 0 ? true : undefined;
     });
   } catch (error) {
     await stop();

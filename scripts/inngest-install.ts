@@ -47,10 +47,10 @@ function buildFromGoModule(failures: string[]): string | null {
     failures.push("Go is not installed (needed to build the server from its Go module)");
     return null;
   }
-  const module = `github.com/inngest/inngest@v${INNGEST_SERVER_VERSION}`;
-  log(`building ${module} with Go (first time only; several minutes)…`);
+  const goModule = `github.com/inngest/inngest@v${INNGEST_SERVER_VERSION}`;
+  log(`building ${goModule} with Go (first time only; several minutes)…`);
   const started = Date.now();
-  const download = spawnSync("go", ["mod", "download", "-json", module], { encoding: "utf8", timeout: 20 * 60_000 });
+  const download = spawnSync("go", ["mod", "download", "-json", goModule], { encoding: "utf8", timeout: 20 * 60_000 });
   let info: { Dir?: string; Error?: string } = {};
   try {
     info = JSON.parse(download.stdout || "{}") as typeof info;
@@ -58,7 +58,7 @@ function buildFromGoModule(failures: string[]): string | null {
     /* reported below */
   }
   if (download.status !== 0 || !info.Dir) {
-    failures.push(`the Go module proxy did not serve ${module}: ${(info.Error ?? download.stderr ?? "").trim().split("\n")[0]}`);
+    failures.push(`the Go module proxy did not serve ${goModule}: ${(info.Error ?? download.stderr ?? "").trim().split("\n")[0]}`);
     return null;
   }
   const work = mkdtempSync(join(tmpdir(), "inngest-build-"));
