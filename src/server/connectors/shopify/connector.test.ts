@@ -1,0 +1,25 @@
+import { afterEach, expect, it } from "vitest";
+import { scanAll, type SimFixture, simFixture } from "../testing";
+
+let fixture: SimFixture<"SHOPIFY">;
+afterEach(() => fixture?.close());
+
+it("waits out THROTTLED responses when another client drains the same bucket", async () => {
+  fixture = await simFixture<"SHOPIFY">("shopify", { size: 500 });
+  const { sim, store } = fixture;
+  sim.controls.set(store.key, { costBucket: { maximumAvailable: 250, restoreRate: 2_000 } });
+  const other = fixture.connectorWith({});
+  const [mine, theirs] = await Promise.all([scanAll((cursor) => fixture.connector.listStock({ cursor })), scanAll((cursor) => other.listStock({ cursor }))]);
+  expect(mine).toHaveLength(500);
+  expect(theirs).toHaveLength(500);
+  expect(store.stats.byKind["shopify:throttled"]).toBeGreaterThan(0);
+});
+
+it("discovers the shop's location once and reads one inventory item", async () => {
+  fixture = await simFixture<"SHOPIFY">("shopify", { size: 5 });
+  const { store, connector } = fixture;
+  await connector.setStockBatch([{ externalId: "44000002", quantity: 4, status: "AVAILABLE" }]);
+  await connector.setStock({ externalId: "44000003", quantity: 2, status: "AVAILABLE" });
+  expect(store.stats.byKind["shopify:locations"]).toBe(1);
+  await expect(connector.getItem("44000002")).resolves.toMatchObject({ externalId: "44000002", sku: "ART-0002", quantity: 4, status: "AVAILABLE" });
+});
