@@ -1,13 +1,20 @@
+import { RetryAfterError } from "inngest";
 import { db } from "@/server/db";
+import { ChannelUnavailableError, channelTargets, failPendingPushes, pushToChannel } from "@/server/pipeline/channel-push";
+import { connectorForConnection } from "@/server/pipeline/connector-for";
 import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, verdictOf } from "@/server/pipeline/webhook-processing";
 import { inngest } from "../client";
 import { webhookReceived } from "../events";
 
+const connectorFor = (tenantId: string, connectionId: string) => connectorForConnection(db, tenantId, connectionId);
+
 /**
- * stock/webhook.received: claim the stored delivery, apply each change it reports (one step
- * and one transaction per change, so a retry never applies one twice), and record the verdict.
- * Per-tenant concurrency keeps one tenant's burst from starving the others; the item row lock
- * inside the transaction serialises changes to one item.
+ * stock/webhook.received: claim the stored delivery, apply each change it reports (one step and
+ * one transaction per change, so a retry never applies one twice), record the verdict, then push
+ * the item to every linked storefront, one step per channel so each retries on its own (a 429
+ * waits exactly its Retry-After; an open circuit breaker waits until it closes). Per-tenant
+ * concurrency keeps one tenant's burst from starving the others; the item row lock inside the
+ * transaction serialises changes to one item.
  */
 export const applyWebhook = inngest.createFunction(
   {
@@ -16,18 +23,39 @@ export const applyWebhook = inngest.createFunction(
     retries: 6,
     concurrency: [{ key: "event.data.tenantId", limit: 10 }],
     onFailure: async ({ event, error }) => {
-      await recordFailure(db, event.data.event.data.webhookEventId, error.message);
+      const { tenantId, webhookEventId } = event.data.event.data;
+      await recordFailure(db, webhookEventId, error.message);
+      await failPendingPushes(db, tenantId, webhookEventId, error.message);
     },
   },
   async ({ event, step, attempt }) => {
-    const claimed = await step.run("claim", () => claimWebhookEvent(db, event.data.tenantId, event.data.webhookEventId, attempt));
-    if (claimed.alreadyFinal) return { skipped: "already processed" };
+    const { tenantId, webhookEventId } = event.data;
+    const claimed = await step.run("claim", () => claimWebhookEvent(db, tenantId, webhookEventId, attempt));
+    if (claimed.alreadyFinal && claimed.unpushedItemIds.length === 0) return { skipped: "already processed" };
     const outcomes = [];
     for (const [index, change] of claimed.changes.entries()) {
       outcomes.push(await step.run(`apply-${index}`, () => applyResolvedChange(db, claimed, change)));
     }
     const verdict = verdictOf(outcomes);
-    await step.run("record", () => recordVerdict(db, claimed.id, verdict));
-    return verdict;
+    if (!claimed.alreadyFinal) await step.run("record", () => recordVerdict(db, claimed.id, verdict));
+
+    const changedItems = [...new Set([...outcomes.flatMap((o) => (o.kind === "applied" ? [o.itemId] : [])), ...claimed.unpushedItemIds])];
+    const pushes = [];
+    for (const itemId of changedItems) {
+      const targets = await step.run(`targets-${itemId}`, () => channelTargets(db, tenantId, itemId));
+      for (const target of targets) {
+        pushes.push(
+          await step.run(`push-${itemId}-${target.connectionId}`, async () => {
+            try {
+              return await pushToChannel(db, connectorFor, { tenantId, itemId, webhookEventId, ...target });
+            } catch (error) {
+              if (error instanceof ChannelUnavailableError) throw new RetryAfterError(error.message, Math.max(1_000, error.retryAfterMs));
+              throw error;
+            }
+          }),
+        );
+      }
+    }
+    return { ...verdict, pushes: pushes.length };
   },
 );

@@ -14,6 +14,8 @@ export interface ClaimedEvent {
   connectionId: string;
   changes: StoredChange[];
   alreadyFinal: boolean;
+  /** Items whose channel pushes have not all succeeded yet (a replay pushes them again). */
+  unpushedItemIds: string[];
 }
 
 /** A change as stored in the event's payload (dates as ISO strings). */
@@ -28,8 +30,13 @@ export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, 
   if (!alreadyFinal) {
     await prisma.webhookEvent.update({ where: { id: event.id }, data: { status: "PROCESSING", attempts: attempt + 1, error: null } });
   }
+  const unfinished = await prisma.channelPush.findMany({
+    where: { tenantId, webhookEventId: event.id, state: { not: "SUCCEEDED" } },
+    distinct: ["itemId"],
+    select: { itemId: true },
+  });
   const payload = (event.payload ?? {}) as { changes?: StoredChange[] };
-  return { id: event.id, tenantId: event.tenantId, connectionId: event.connectionId, changes: payload.changes ?? [], alreadyFinal };
+  return { id: event.id, tenantId: event.tenantId, connectionId: event.connectionId, changes: payload.changes ?? [], alreadyFinal, unpushedItemIds: unfinished.map((p) => p.itemId) };
 }
 
 export interface ResolvedChange {

@@ -15,6 +15,7 @@ export const TENANT_OWNED_MODELS = [
   "WebhookEvent",
   "SyncRun",
   "StockChange",
+  "ChannelPush",
   "AuditLog",
 ] as const;
 
@@ -109,6 +110,7 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
     webhookEvent: scoped.webhookEvent,
     syncRun: scoped.syncRun,
     stockChange: scoped.stockChange,
+    channelPush: scoped.channelPush,
     auditLog: scoped.auditLog,
     $transaction: scoped.$transaction.bind(scoped),
   };

@@ -1,0 +1,97 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseKeyring } from "@/server/crypto/secret-box";
+import { storeSecret } from "@/server/crypto/secret-store";
+import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
+import { eventually, startStack, type Stack } from "./harness";
+
+/** A sale at the gallery reaches the (simulated) WooCommerce storefront through the real pipeline. */
+let stack: Stack;
+let sim: Simulator;
+let tenantSlug: string;
+let samConnectionId: string;
+let wooConnectionId: string;
+const SIGNING_SECRET = "storefront-it-secret";
+const ITEMS = Array.from({ length: 5 }, (_, i) => ({ sku: `ART-${i + 1}`, title: `Artwork ${i + 1}`, quantity: 1, unique: true }));
+
+beforeAll(async () => {
+  [stack, sim] = await Promise.all([startStack(), createSimulator({ stores: [{ provider: "sam", id: "it", items: ITEMS }, { provider: "woocommerce", id: "it", items: ITEMS }] })]);
+  const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
+  const tenant = await stack.prisma.tenant.create({ data: { slug: `shop-${randomUUID().slice(0, 8)}`, name: "Storefront IT", kind: "GALLERY" } });
+  tenantSlug = tenant.slug;
+  const db = scopeToTenant(stack.prisma, tenant.id);
+  const samStore = sim.stores.require("sam:it");
+  const wooStore = sim.stores.require("woocommerce:it");
+  const woo = connectorConfigFor(wooStore, sim.url);
+  const sam = await db.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: connectorConfigFor(samStore, sim.url).baseUrl } });
+  const shop = await db.connection.create({ data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Shop", baseUrl: woo.baseUrl } });
+  samConnectionId = sam.id;
+  wooConnectionId = shop.id;
+  await storeSecret(db, { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: SIGNING_SECRET }, keyring);
+  await storeSecret(db, { connectionId: shop.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(woo.credentials) }, keyring);
+  for (const [index, spec] of ITEMS.entries()) {
+    const item = await db.item.create({ data: { tenantId: tenant.id, sku: spec.sku, title: spec.title, quantity: 1, oneOfAKind: true } });
+    await db.itemLink.createMany({
+      data: [
+        { tenantId: tenant.id, itemId: item.id, connectionId: sam.id, externalId: String(externalIdOf(samStore, index)) },
+        { tenantId: tenant.id, itemId: item.id, connectionId: shop.id, externalId: String(externalIdOf(wooStore, index)) },
+      ],
+    });
+  }
+}, 240_000);
+afterAll(async () => {
+  await stack?.stop();
+  await sim?.close();
+});
+
+async function sell(index: number, eventId: string) {
+  const samId = externalIdOf(sim.stores.require("sam:it"), index);
+  const body = JSON.stringify({ event_id: eventId, type: "stock.changed", occurred_at: new Date().toISOString(), data: { sam_id: samId, stock: 0, status: "sold", reason: "sale" } });
+  const response = await fetch(`${stack.appUrl}/api/webhooks/${tenantSlug}/${samConnectionId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-sam-signature": createHmac("sha256", SIGNING_SECRET).update(body).digest("hex") },
+    body,
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { id: string }).id;
+}
+
+describe("sale → storefront", () => {
+  it("shows a gallery sale as sold out on the WooCommerce storefront", async () => {
+    const started = Date.now();
+    const eventId = await sell(0, "evt-sale-1");
+    await eventually("the storefront to show 0", async () => (sim.controls.item("woocommerce:it", "ART-1")?.quantity === 0 ? true : undefined));
+    const elapsed = Date.now() - started;
+    const push = await stack.prisma.channelPush.findFirstOrThrow({ where: { webhookEventId: eventId, connectionId: wooConnectionId } });
+    expect(push).toMatchObject({ state: "SUCCEEDED", quantity: 0, status: "SOLD", attempts: 1 });
+    console.log(`[storefront] webhook → storefront: ${elapsed} ms (including 250 ms polling)`);
+  });
+
+  it("retries a push while the storefront answers 503, then succeeds", async () => {
+    sim.controls.set("woocommerce:it", { failNext: 8 });
+    const eventId = await sell(1, "evt-sale-2");
+    await eventually("the storefront to show 0", async () => (sim.controls.item("woocommerce:it", "ART-2")?.quantity === 0 ? true : undefined), 60_000);
+    const push = await stack.prisma.channelPush.findFirstOrThrow({ where: { webhookEventId: eventId } });
+    expect(push.state).toBe("SUCCEEDED");
+    expect(push.attempts).toBeGreaterThan(1);
+  });
+
+  it("marks the event FAILED when the storefront stays down, and a replay succeeds after recovery", async () => {
+    sim.controls.set("woocommerce:it", { outage: "error", outageStatus: 503 });
+    const eventId = await sell(2, "evt-sale-3");
+    const failed = await eventually("the event to fail", async () => {
+      const event = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } });
+      return event.status === "FAILED" ? event : undefined;
+    }, 110_000);
+    expect(failed.error).toBeTruthy();
+    expect((await stack.prisma.channelPush.findFirstOrThrow({ where: { webhookEventId: eventId } })).state).toBe("FAILED");
+    expect(sim.controls.item("woocommerce:it", "ART-3")?.quantity).toBe(1);
+
+    sim.controls.reset("woocommerce:it");
+    await stack.prisma.connection.update({ where: { id: wooConnectionId }, data: { circuitOpenUntil: null, consecutiveFailures: 0 } });
+    const failedEvent = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } });
+    await stack.sendEvent({ name: "stock/webhook.received", id: `${eventId}:replay`, data: { tenantId: failedEvent.tenantId, connectionId: samConnectionId, webhookEventId: eventId } });
+    await eventually("the replay to reach the storefront", async () => (sim.controls.item("woocommerce:it", "ART-3")?.quantity === 0 ? true : undefined), 60_000);
+  });
+});

@@ -1,0 +1,29 @@
+import type { PrismaClient } from "@/generated/prisma/client";
+import { createConnector, PROVIDERS, type ConnectorHttpOptions, type ConnectorProvider } from "@/server/connectors";
+import { revealSecret } from "@/server/crypto/secret-store";
+import { scopeToTenant } from "@/server/tenancy/tenant-db";
+
+/**
+ * A live connector for one of a tenant's connections: its platform, base URL and API
+ * credentials, unsealed from the secret store (stored as JSON in an API_CREDENTIAL secret).
+ */
+export class MissingCredentialsError extends Error {
+  constructor(connectionName: string) {
+    super(`Connection "${connectionName}" has no API credentials; add them on the Connections page`);
+    this.name = "MissingCredentialsError";
+  }
+}
+
+export async function connectorForConnection(prisma: PrismaClient, tenantId: string, connectionId: string, http?: ConnectorHttpOptions) {
+  const db = scopeToTenant(prisma, tenantId);
+  const connection = await db.connection.findFirstOrThrow({ where: { id: connectionId }, select: { id: true, name: true, provider: true, baseUrl: true } });
+  if (!(PROVIDERS as readonly string[]).includes(connection.provider)) throw new Error(`${connection.provider} connections have no API connector`);
+  const secret = await db.secret.findFirst({
+    where: { connectionId, purpose: "API_CREDENTIAL", revokedAt: null },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  if (!secret) throw new MissingCredentialsError(connection.name);
+  const credentials = JSON.parse(await revealSecret(db, secret.id)) as never;
+  return createConnector({ provider: connection.provider as ConnectorProvider, baseUrl: connection.baseUrl, credentials, http });
+}
