@@ -10,6 +10,7 @@ import { assertPortFree, Supervisor } from "./lib/supervisor";
 
 const port = Number(process.env.PORT ?? 3000);
 const inngestPort = Number(process.env.INNGEST_PORT ?? 8288);
+const simPort = Number(process.env.SIM_PORT ?? 4010);
 process.env.APP_URL ??= `http://localhost:${port}`;
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 // Self-hosted or cloud Inngest when INNGEST_BASE_URL / INNGEST_EVENT_KEY are set; else the local dev server.
@@ -47,9 +48,11 @@ try {
   await assertPortFree(port, "the app", "PORT");
   const inngest = localInngest ? findInngest() : null;
   if (inngest) await assertPortFree(inngestPort, "the Inngest dev server", "INNGEST_PORT");
+  await assertPortFree(simPort, "the platform simulators", "SIM_PORT");
   const seeded = await prepareDatabase();
   const supervisor = new Supervisor();
   supervisor.start({ name: "next", command: process.execPath, args: ["node_modules/next/dist/bin/next", "dev", "--port", String(port)] });
+  supervisor.start({ name: "sim", command: process.execPath, args: ["node_modules/tsx/dist/cli.mjs", "scripts/sim.ts"], env: { SIM_PORT: String(simPort) } });
   if (inngest) {
     supervisor.start({
       name: "inngest",
@@ -58,7 +61,8 @@ try {
     });
   }
   console.log(`\n  Stockhook is starting at ${process.env.APP_URL}`);
-  console.log(`  Demo tenant "${DEMO_TENANT_SLUG}": sign in as ${DEMO_USER.email} / ${DEMO_USER.password}${seeded ? " (just created)" : ""}\n`);
+  console.log(`  Demo tenant "${DEMO_TENANT_SLUG}": sign in as ${DEMO_USER.email} / ${DEMO_USER.password}${seeded ? " (just created)" : ""}`);
+  console.log(`  Sell a painting at the simulated gallery POS: npm run sim -- sale --tenant ${DEMO_TENANT_SLUG} --sku ART-0007\n`);
   process.exitCode = await supervisor.done;
 } catch (error) {
   console.error(`[dev] ${error instanceof Error ? error.message : String(error)}`);

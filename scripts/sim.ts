@@ -1,8 +1,15 @@
+import { readSimulatorTarget, simulatorTargetsFile } from "@/server/demo/simulator-targets";
 import { runSimCli } from "@/sim/cli";
 
 /**
  * `npm run sim` — the platform simulators for local development, and one-off signed webhooks.
- * To make `--tenant demo` work, pass a `resolveTarget` that looks up the connection's webhook
- * URL and signing secret: `runSimCli(argv, { resolveTarget })`.
+ * `--tenant demo` finds the webhook URL and signing secret the demo seed registered with the
+ * simulated platform (see src/server/demo/simulator-targets.ts).
  */
-process.exitCode = await runSimCli(process.argv.slice(2));
+process.exitCode = await runSimCli(process.argv.slice(2), {
+  resolveTarget: async ({ tenant, provider }) => {
+    const target = readSimulatorTarget(tenant, provider);
+    if (!target) throw new Error(`no ${provider} webhook registered for tenant "${tenant}" in ${simulatorTargetsFile()}; run npm run db:seed (or npm run dev) first, or pass --url and --secret`);
+    return target;
+  },
+});

@@ -31,8 +31,9 @@ const COMMANDS: Record<string, StockChangeKind> = { sale: "sale", return: "retur
 
 export const USAGE = `usage:
   sim                                      serve the simulators (SIM_PORT, default 4010)
-  sim sale|return|restock|adjust --store <provider>:<storeId> --sku <sku> [--qty N]
-      (--url <webhook url> --secret <secret> | --tenant <slug>)`;
+  sim sale|return|restock|adjust [--store <provider>:<storeId>] --sku <sku> [--qty N]
+      (--url <webhook url> --secret <secret> | --tenant <slug>)
+      (--store defaults to sam:<tenant> with --tenant)`;
 
 export async function runSimCli(argv: string[], deps: CliDeps = {}): Promise<number> {
   const log = deps.log ?? ((line: string) => console.log(line));
@@ -59,8 +60,10 @@ async function run(argv: string[], deps: CliDeps, log: (line: string) => void): 
     options: { store: { type: "string" }, sku: { type: "string" }, qty: { type: "string" }, url: { type: "string" }, secret: { type: "string" }, tenant: { type: "string" } },
     strict: true,
   });
-  const [providerName = "", storeId = ""] = (values.store ?? "").split(":");
-  if (!values.store || !storeId || !values.sku) {
+  // A tenant's gallery sells from its source: `--tenant demo` alone means the SAM store "demo".
+  const store = values.store ?? (values.tenant ? `sam:${values.tenant}` : undefined);
+  const [providerName = "", storeId = ""] = (store ?? "").split(":");
+  if (!store || !storeId || !values.sku) {
     log(`--store <provider>:<storeId> and --sku are required\n${USAGE}`);
     return 2;
   }

@@ -2,6 +2,7 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { hashPassword } from "@/server/auth/password";
 import { generateSigningSecret, storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { writeSimulatorTargets } from "./simulator-targets";
 
 /**
  * The demo gallery a fresh install starts with: a SAM source, a WooCommerce and a Shopify
@@ -9,7 +10,14 @@ import { scopeToTenant } from "@/server/tenancy/tenant-db";
  */
 export const DEMO_TENANT_SLUG = "demo";
 export const DEMO_USER = { email: "demo@stockhook.dev", password: "stockhook-demo", name: "Dana Demo" };
-export const SIMULATOR_URL = process.env.SIM_URL ?? "http://127.0.0.1:4010";
+export const SIMULATOR_URL = process.env.SIM_URL ?? `http://127.0.0.1:${process.env.SIM_PORT ?? 4010}`;
+
+/** API credentials of the simulators' "demo" stores (see src/sim/store.ts). */
+const DEMO_API_CREDENTIALS = {
+  SAM: { apiKey: "sam-sim-demo-token" },
+  WOOCOMMERCE: { consumerKey: "ck_sim_demo", consumerSecret: "cs_sim_demo" },
+  SHOPIFY: { accessToken: "shopify-sim-demo-token" },
+} as const;
 
 export interface DemoItem {
   sku: string;
@@ -71,9 +79,16 @@ export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: b
       data: { tenantId: tenant.id, provider: "SHOPIFY", direction: "CHANNEL", name: "Prints store (Shopify)", baseUrl: `${SIMULATOR_URL}/shopify/demo`, syncSchedule: "H6" },
     }),
   ]);
+  const appUrl = process.env.APP_URL ?? "http://localhost:3000";
+  const targets: Record<string, { url: string; secret: string }> = {};
   for (const connection of [sam, woo, shopify]) {
-    await storeSecret(db, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "Webhook signing secret", plaintext: generateSigningSecret() });
+    const secret = generateSigningSecret();
+    await storeSecret(db, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "Webhook signing secret", plaintext: secret });
+    const credentials = DEMO_API_CREDENTIALS[connection.provider as keyof typeof DEMO_API_CREDENTIALS];
+    await storeSecret(db, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: JSON.stringify(credentials) });
+    targets[connection.provider] = { url: `${appUrl}/api/webhooks/${DEMO_TENANT_SLUG}/${connection.id}`, secret };
   }
+  writeSimulatorTargets(DEMO_TENANT_SLUG, targets);
 
   for (const item of demoCatalogue()) {
     const row = await db.item.create({
