@@ -1,0 +1,23 @@
+import type { PrismaClient } from "@/generated/prisma/client";
+
+/**
+ * Deletes each tenant's webhook events (and with them their stored payloads) older than the
+ * tenant's retention, 1–365 days, default 90. Batched, so a large backlog never holds one long
+ * transaction.
+ */
+const BATCH = 5_000;
+
+export async function deleteExpiredWebhookEvents(prisma: PrismaClient, now = new Date()): Promise<{ tenants: number; deleted: number }> {
+  const tenants = await prisma.tenant.findMany({ select: { id: true, retentionDays: true } });
+  let deleted = 0;
+  for (const tenant of tenants) {
+    const cutoff = new Date(now.getTime() - tenant.retentionDays * 86_400_000);
+    for (;;) {
+      const expired = await prisma.webhookEvent.findMany({ where: { tenantId: tenant.id, receivedAt: { lt: cutoff } }, select: { id: true }, take: BATCH });
+      if (expired.length === 0) break;
+      const { count } = await prisma.webhookEvent.deleteMany({ where: { id: { in: expired.map((e) => e.id) } } });
+      deleted += count;
+    }
+  }
+  return { tenants: tenants.length, deleted };
+}
