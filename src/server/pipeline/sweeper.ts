@@ -1,9 +1,10 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 
 /**
- * Finds acknowledged webhook events that the pipeline has not finished: never handed to
- * Inngest (it was unreachable when they arrived), or stuck QUEUED/PROCESSING for 30 minutes.
- * Re-sending is idempotent: the apply function skips events already in a final state.
+ * Finds acknowledged webhook events that the pipeline has not picked up: still QUEUED 30 s after
+ * arrival (Inngest was unreachable, or is behind), re-sent under their own id so Inngest drops
+ * a copy it already has; and events stuck QUEUED/PROCESSING for 30 minutes, re-sent under a
+ * fresh id. Re-sending is idempotent: the apply function skips events already in a final state.
  */
 export const UNSENT_GRACE_MS = 30_000;
 export const STUCK_AFTER_MS = 30 * 60_000;
@@ -21,13 +22,13 @@ export interface ResendCandidate {
 export async function findEventsToResend(prisma: PrismaClient, now: Date): Promise<ResendCandidate[]> {
   const select = { id: true, tenantId: true, connectionId: true, attempts: true } as const;
   const unsent = await prisma.webhookEvent.findMany({
-    where: { status: "QUEUED", sentAt: null, receivedAt: { lt: new Date(now.getTime() - UNSENT_GRACE_MS) } },
+    where: { status: "QUEUED", sentAt: null, receivedAt: { lt: new Date(now.getTime() - UNSENT_GRACE_MS), gte: new Date(now.getTime() - STUCK_AFTER_MS) } },
     orderBy: { receivedAt: "asc" },
     take: BATCH,
     select,
   });
   const stuck = await prisma.webhookEvent.findMany({
-    where: { status: { in: ["QUEUED", "PROCESSING"] }, sentAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } },
+    where: { status: { in: ["QUEUED", "PROCESSING"] }, receivedAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } },
     orderBy: { receivedAt: "asc" },
     take: BATCH,
     select,

@@ -24,11 +24,14 @@ export type StoredChange = Omit<InboundStockChange, "sourceAt"> & { sourceAt: st
 export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, webhookEventId: string, attempt: number): Promise<ClaimedEvent> {
   const event = await prisma.webhookEvent.findFirstOrThrow({
     where: { id: webhookEventId, tenantId },
-    select: { id: true, tenantId: true, connectionId: true, status: true, payload: true },
+    select: { id: true, tenantId: true, connectionId: true, status: true, payload: true, sentAt: true },
   });
   const alreadyFinal = FINAL.includes(event.status);
   if (!alreadyFinal) {
-    await prisma.webhookEvent.update({ where: { id: event.id }, data: { status: "PROCESSING", attempts: attempt + 1, error: null } });
+    await prisma.webhookEvent.update({
+      where: { id: event.id },
+      data: { status: "PROCESSING", attempts: attempt + 1, error: null, sentAt: event.sentAt ?? new Date() },
+    });
   }
   const unfinished = await prisma.channelPush.findMany({
     where: { tenantId, webhookEventId: event.id, state: { not: "SUCCEEDED" } },

@@ -80,7 +80,22 @@ function loggedHeaders(headers: Headers, names: string[]): Record<string, string
   return Object.fromEntries(names.flatMap((name) => (headers.has(name) ? [[name, headers.get(name)!.slice(0, 300)]] : [])));
 }
 
+/** Durations of the phases of one delivery, reported in the Server-Timing header. */
+function phaseTimer() {
+  const marks: string[] = [];
+  let last = performance.now();
+  return {
+    mark(name: string) {
+      const at = performance.now();
+      marks.push(`${name};dur=${(at - last).toFixed(1)}`);
+      last = at;
+    },
+    header: () => marks.join(", "),
+  };
+}
+
 export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery): Promise<IngestAnswer> {
+  const timer = phaseTimer();
   const now = deps.now?.() ?? new Date();
   const log = deps.log ?? ((line: string) => console.log(line));
   const connection = await deps.prisma.connection.findFirst({
@@ -91,6 +106,7 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
     log(`[webhooks] 404 for /${incoming.tenantSlug.slice(0, 60)}/${incoming.connectionId.slice(0, 60)}: no such enabled connection`);
     return json(404, { error: "Not found" });
   }
+  timer.mark("lookup");
   const provider = webhookProviders[connection.provider];
   const headersToLog = loggedHeaders(incoming.headers, provider.loggedHeaders);
   const reject = (entry: Omit<LogEntry, "status">, answer: IngestAnswer) =>
@@ -136,7 +152,9 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
     return reject({ responseStatus: 415, verdict: "NOT_CHECKED", payloadHash, error }, json(415, { error }));
   }
 
+  timer.mark("read");
   const verification = await verify(deps, connection, delivery);
+  timer.mark("verify");
   if (verification.verdict !== "VALID") {
     // The payload of an unauthenticated delivery is never parsed or stored: only its hash.
     return reject({ responseStatus: 401, verdict: verification.verdict, payloadHash, error: `signature ${verification.verdict.toLowerCase().replaceAll("_", " ")}` }, json(401, { error: "Invalid signature" }));
@@ -152,12 +170,16 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   }
 
   const stored = await storeAccepted(deps.prisma, connection, now, headersToLog, parsed.delivery, payloadHash, verification.matchedSecretId!);
-  if (stored.duplicateOf) return json(200, { id: stored.id, status: "DUPLICATE", duplicateOf: stored.duplicateOf });
+  timer.mark("store");
+  if (stored.duplicateOf) return json(200, { id: stored.id, status: "DUPLICATE", duplicateOf: stored.duplicateOf }, { "server-timing": timer.header() });
 
+  // No write after the send: the function records delivery when it claims the event, and the
+  // sweeper re-sends anything still QUEUED later under the same event id, which Inngest dedups.
   const sent = await sendWithTimeout(deps, { id: stored.id, tenantId: connection.tenantId, connectionId: connection.id, webhookEventId: stored.id });
-  if (sent) await deps.prisma.webhookEvent.update({ where: { id: stored.id }, data: { sentAt: new Date() } });
-  else log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`);
-  return json(200, { id: stored.id, status: "QUEUED" });
+  timer.mark("send");
+  if (!sent) log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`);
+  touchConnection(deps.prisma, connection.id, now);
+  return json(200, { id: stored.id, status: "QUEUED" }, { "server-timing": timer.header() });
 }
 
 async function verify(deps: IngestDeps, connection: Connection, delivery: RawDelivery) {
@@ -209,8 +231,8 @@ function logEvent(prisma: PrismaClient, connection: Connection, receivedAt: Date
 
 /**
  * Stores an authenticated delivery, or recognises it as a duplicate: the same provider event
- * id within 72 hours, or the same bytes within 5 seconds. A per-connection advisory lock makes
- * the check and the insert one step, so concurrent copies of a delivery can't both get in.
+ * id within 72 hours, or the same bytes within 5 seconds. Advisory locks on those keys make the
+ * check and the insert one step, so concurrent copies of a delivery can't both get in.
  */
 async function storeAccepted(
   prisma: PrismaClient,
@@ -221,8 +243,11 @@ async function storeAccepted(
   payloadHash: string,
   matchedSecretId: string,
 ): Promise<{ id: string; duplicateOf?: string }> {
+  // Locks on the dedup keys themselves, so unrelated deliveries on one connection don't queue
+  // behind each other; always in the same order, so two transactions can't deadlock.
+  const lockKeys = [`hash:${connection.id}:${payloadHash}`, ...(delivery.deliveryId ? [`id:${connection.id}:${delivery.deliveryId}`] : [])].sort();
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`webhook:${connection.id}`}))`;
+    for (const key of lockKeys) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
     const original = await tx.webhookEvent.findFirst({
       where: {
         connectionId: connection.id,
@@ -260,7 +285,16 @@ async function storeAccepted(
       data: { ...common, status: "QUEUED", queuedAt: receivedAt, payload: { changes: delivery.changes, body: delivery.payload } as unknown as Prisma.InputJsonValue },
       select: { id: true },
     });
-    await tx.connection.update({ where: { id: connection.id }, data: { lastWebhookAt: receivedAt } });
     return { id: event.id };
   });
+}
+
+/**
+ * Keeps the connection's "last webhook" fresh without making every delivery write the same hot
+ * row: at most one update per connection every 10 seconds, outside the delivery's transaction.
+ */
+function touchConnection(prisma: PrismaClient, connectionId: string, at: Date): void {
+  void prisma.connection
+    .updateMany({ where: { id: connectionId, OR: [{ lastWebhookAt: null }, { lastWebhookAt: { lt: new Date(at.getTime() - 10_000) } }] }, data: { lastWebhookAt: at } })
+    .catch(() => undefined);
 }
