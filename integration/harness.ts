@@ -119,6 +119,8 @@ export async function startStack(): Promise<Stack> {
     INNGEST_BASE_URL: inngestUrl,
     // A short breaker window keeps the outage test quick; production keeps 60 s.
     STOCKHOOK_CIRCUIT_OPEN_MS: "2000",
+    DO_NOT_TRACK: "1",
+    INNGEST_NO_UPDATE_NOTIFIER: "1",
   };
   const output: string[] = [];
   const app = startProcess("app", process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"], env, output);

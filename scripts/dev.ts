@@ -58,6 +58,7 @@ try {
       name: "inngest",
       command: inngest,
       args: ["dev", "--sdk-url", `http://127.0.0.1:${port}/api/inngest`, "--no-discovery", "--no-poll", "--port", String(inngestPort)],
+      env: { DO_NOT_TRACK: "1", INNGEST_NO_UPDATE_NOTIFIER: "1" },
     });
   }
   console.log(`\n  Stockhook is starting at ${process.env.APP_URL}`);

@@ -5,13 +5,24 @@
 // (optional dependency: it downloads from GitHub, so it works only with internet access);
 // building the pinned version from the Go module github.com/inngest/inngest.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The server release whose protocol the inngest SDK (v4) speaks; also the npm inngest-cli version. */
-export const INNGEST_SERVER_VERSION = "1.45.1";
+/**
+ * The server release we run: the newest whose Go module the module proxy serves (1.44.1 and
+ * later answer 403 there), and one that speaks the protocol of the inngest SDK v4. Its module
+ * checksum and commit are pinned so the build is exactly that release.
+ */
+export const INNGEST_SERVER_VERSION = "1.44.0";
+const MODULE_SUM = "h1:oVTw3ngLg6dijGWRT7dkSAU76X29mj39owBGvHRz+ww=";
+const MODULE_COMMIT = "a54673a";
+/** Found binaries older than this (or of another major version) are not used. */
+const MIN_VERSION = [1, 44, 0] as const;
+
+/** The server reports telemetry and checks for updates unless told not to. */
+const QUIET_ENV = { ...process.env, DO_NOT_TRACK: "1", INNGEST_NO_UPDATE_NOTIFIER: "1" };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cacheDir = join(root, ".cache", "inngest", INNGEST_SERVER_VERSION);
@@ -28,10 +39,22 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** A binary counts only if it runs and reports a version (inngest-cli's stub does not). */
+/** inngest-cli ships a Node script that its postinstall replaces with the real binary. */
+function isNodeStub(path: string): boolean {
+  const firstLine = readFileSync(path).subarray(0, 200).toString("latin1").split("\n")[0] ?? "";
+  return firstLine.startsWith("#!") && firstLine.includes("node");
+}
+
+/** A binary counts only if it runs and reports a version. */
 function version(path: string): string | null {
-  const result = spawnSync(path, ["version"], { encoding: "utf8", timeout: 10_000 });
-  return result.status === 0 ? (result.stdout || result.stderr).trim().split("\n")[0] ?? "" : null;
+  const result = spawnSync(path, ["version"], { encoding: "utf8", timeout: 20_000, env: QUIET_ENV });
+  return result.status === 0 ? ((result.stdout || result.stderr).trim().split("\n")[0] ?? "") : null;
+}
+
+function recentEnough(reported: string): boolean {
+  const parts = /(\d+)\.(\d+)\.(\d+)/.exec(reported)?.slice(1).map(Number);
+  if (!parts || parts[0] !== MIN_VERSION[0]) return false;
+  return parts[1]! > MIN_VERSION[1] || (parts[1] === MIN_VERSION[1] && parts[2]! >= MIN_VERSION[2]);
 }
 
 function onPath(name: string): string | null {
@@ -51,7 +74,7 @@ function buildFromGoModule(failures: string[]): string | null {
   log(`building ${goModule} with Go (first time only; several minutes)…`);
   const started = Date.now();
   const download = spawnSync("go", ["mod", "download", "-json", goModule], { encoding: "utf8", timeout: 20 * 60_000 });
-  let info: { Dir?: string; Error?: string } = {};
+  let info: { Dir?: string; Sum?: string; Error?: string } = {};
   try {
     info = JSON.parse(download.stdout || "{}") as typeof info;
   } catch {
@@ -59,6 +82,10 @@ function buildFromGoModule(failures: string[]): string | null {
   }
   if (download.status !== 0 || !info.Dir) {
     failures.push(`the Go module proxy did not serve ${goModule}: ${(info.Error ?? download.stderr ?? "").trim().split("\n")[0]}`);
+    return null;
+  }
+  if (info.Sum !== MODULE_SUM) {
+    failures.push(`${goModule} has checksum ${info.Sum}, expected ${MODULE_SUM}; refusing to build it`);
     return null;
   }
   const work = mkdtempSync(join(tmpdir(), "inngest-build-"));
@@ -77,10 +104,12 @@ function buildFromGoModule(failures: string[]): string | null {
     }
     mkdirSync(cacheDir, { recursive: true });
     const partial = `${cachedBinary}.partial`;
-    const build = spawnSync("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", partial, "./cmd"], {
+    // As the upstream release build: no cgo, version and commit stamped in.
+    const ldflags = `-s -w -X github.com/inngest/inngest/pkg/inngest/version.Version=${INNGEST_SERVER_VERSION} -X github.com/inngest/inngest/pkg/inngest/version.Hash=${MODULE_COMMIT}`;
+    const build = spawnSync("go", ["build", "-ldflags", ldflags, "-o", partial, "./cmd"], {
       cwd: work,
       encoding: "utf8",
-      env: { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? "1" },
+      env: { ...QUIET_ENV, CGO_ENABLED: "0", GOFLAGS: "-trimpath -buildvcs=false -mod=readonly", GOWORK: "off", GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? "local" },
       timeout: 40 * 60_000,
     });
     if (build.status !== 0) {
@@ -110,9 +139,18 @@ export function resolveInngestBinary({ quiet = false } = {}): string {
       if (source === "INNGEST_BIN") failures.push(`INNGEST_BIN=${path} is not an executable file`);
       continue;
     }
+    if (isNodeStub(path)) {
+      failures.push(`${path} (from ${source}) is inngest-cli's Node stub: its download did not run`);
+      continue;
+    }
     const reported = version(path);
     if (reported === null) {
       failures.push(`${path} (from ${source}) does not run`);
+      continue;
+    }
+    // An explicit INNGEST_BIN is the user's choice; anything we find ourselves must be recent.
+    if (source !== "INNGEST_BIN" && !recentEnough(reported)) {
+      failures.push(`${path} (from ${source}) reports "${reported}", older than ${MIN_VERSION.join(".")}`);
       continue;
     }
     say(`using ${path} from ${source} (${reported})`);
@@ -125,7 +163,7 @@ export function resolveInngestBinary({ quiet = false } = {}): string {
       `No Inngest server binary could be found or built (wanted v${INNGEST_SERVER_VERSION}):`,
       ...failures.map((f) => `  - ${f}`),
       "Fix one of these:",
-      `  - set INNGEST_BIN to an inngest v${INNGEST_SERVER_VERSION} binary (GitHub releases of inngest/inngest, or \`npm i -g inngest-cli\` where GitHub is reachable);`,
+      `  - set INNGEST_BIN to an inngest binary ≥ ${MIN_VERSION.join(".")} (GitHub releases of inngest/inngest, or \`npm i -g inngest-cli\` where GitHub is reachable);`,
       "  - put an `inngest` binary on PATH;",
       `  - let Go build it: Go ≥ 1.26 and a Go module proxy that serves github.com/inngest/inngest@v${INNGEST_SERVER_VERSION}.`,
     ].join("\n"),
