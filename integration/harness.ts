@@ -7,6 +7,7 @@ import { generateKeyringEntry } from "@/server/crypto/secret-box";
 import { postgresAdapterFactory } from "@/server/database-adapter";
 import { applyPendingMigrations } from "@/server/migrations/schema-engine";
 import { resolveInngestBinary } from "../scripts/inngest-install";
+import { stopProcessGroup } from "../scripts/lib/supervisor";
 
 /**
  * The real stack for integration tests: a throwaway PostgreSQL database, the production build
@@ -73,25 +74,6 @@ function startProcess(name: string, command: string, args: string[], env: NodeJS
   return child;
 }
 
-function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || !child.pid) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      resolve();
-    }
-    setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, 5_000).unref();
-  });
-}
-
 export async function startStack(): Promise<Stack> {
   const problem = integrationPrerequisites();
   if (problem) throw new Error(problem);
@@ -146,7 +128,7 @@ export async function startStack(): Promise<Stack> {
   );
   const prisma = new PrismaClient({ adapter: postgresAdapterFactory(databaseUrl) });
   const stop = async () => {
-    await Promise.all([stopProcess(app), stopProcess(inngest)]);
+    await Promise.all([stopProcessGroup(app), stopProcessGroup(inngest)]);
     await prisma.$disconnect();
     await admin.executeScript(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => undefined);
     await admin.dispose();

@@ -36,6 +36,30 @@ export async function assertPortFree(port: number, purpose: string, variable: st
   });
 }
 
+/**
+ * Stops a child started with `detached: true` together with its whole process group, so
+ * grandchildren (Next.js workers) stop too: SIGTERM, then SIGKILL after 5 seconds.
+ */
+export function stopProcessGroup(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || !child.pid) return Promise.resolve();
+  const pid = child.pid;
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    try {
+      process.kill(-pid, "SIGTERM");
+    } catch {
+      resolve();
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }, 5000).unref();
+  });
+}
+
 export class Supervisor {
   private readonly children = new Map<string, ChildProcess>();
   private stopping = false;
@@ -63,26 +87,7 @@ export class Supervisor {
     if (this.stopping) return;
     this.stopping = true;
     console.log(`\n[dev] Stopping (${reason})…`);
-    const exits = [...this.children.values()].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once("exit", () => resolve());
-          // The process group, so grandchildren (next's workers) stop too.
-          try {
-            process.kill(-child.pid!, "SIGTERM");
-          } catch {
-            resolve();
-          }
-          setTimeout(() => {
-            try {
-              process.kill(-child.pid!, "SIGKILL");
-            } catch {
-              /* already gone */
-            }
-          }, 5000).unref();
-        }),
-    );
+    const exits = [...this.children.values()].map(stopProcessGroup);
     await Promise.all(exits);
     this.resolveDone(code);
   }
