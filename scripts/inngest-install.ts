@@ -116,6 +116,11 @@ function buildFromGoModule(failures: string[]): string | null {
       failures.push(`go build failed: ${(build.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
       return null;
     }
+    const reported = version(partial);
+    if (!reported?.startsWith(INNGEST_SERVER_VERSION)) {
+      failures.push(`the freshly built binary reports "${reported}" instead of ${INNGEST_SERVER_VERSION}`);
+      return null;
+    }
     renameSync(partial, cachedBinary);
     log(`built ${cachedBinary} in ${Math.round((Date.now() - started) / 1000)} s`);
     return cachedBinary;
@@ -138,6 +143,11 @@ export function resolveInngestBinary({ quiet = false } = {}): string {
     if (!existsSync(path) || !isExecutable(path)) {
       if (source === "INNGEST_BIN") failures.push(`INNGEST_BIN=${path} is not an executable file`);
       continue;
+    }
+    // Our own cache holds only binaries this script built and checked: no need to run them.
+    if (source === "the cache") {
+      say(`using ${path} (cached v${INNGEST_SERVER_VERSION})`);
+      return path;
     }
     if (isNodeStub(path)) {
       failures.push(`${path} (from ${source}) is inngest-cli's Node stub: its download did not run`);
