@@ -19,7 +19,14 @@ export const reconcileRequested = eventType("stock/reconcile.requested", {
 });
 
 export const channelPush = eventType("stock/channel.push", {
-  schema: z.object({ tenantId: z.string().min(1), itemId: z.string().min(1), connectionId: z.string().min(1), version: z.number().int() }),
+  schema: z.object({
+    tenantId: z.string().min(1),
+    itemId: z.string().min(1),
+    connectionId: z.string().min(1),
+    externalId: z.string().min(1),
+    syncRunId: z.string().min(1).optional(),
+    webhookEventId: z.string().min(1).optional(),
+  }),
 });
 
 export const pipelineProbeRequested = eventType("system/pipeline-probe.requested", {

@@ -8,6 +8,7 @@ import { createCaller } from "@/server/api/root";
 import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
 import { auth } from "@/server/auth";
 import { db } from "@/server/db";
+import { inngest } from "@/inngest/client";
 
 /** tRPC caller for server components, acting on the tenant the page's URL names. */
 export const api = cache(async (tenantSlug?: string) => {
@@ -15,7 +16,7 @@ export const api = cache(async (tenantSlug?: string) => {
   if (tenantSlug) requestHeaders.set(TENANT_HEADER, tenantSlug);
   else requestHeaders.delete(TENANT_HEADER);
   const session = await auth();
-  return createCaller(createTRPCContext({ headers: requestHeaders, prisma: db, session: session?.user?.id ? { user: { id: session.user.id } } : null }));
+  return createCaller(createTRPCContext({ headers: requestHeaders, prisma: db, sendEvent: (event) => inngest.send(event), session: session?.user?.id ? { user: { id: session.user.id } } : null }));
 });
 
 /**

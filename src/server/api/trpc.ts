@@ -17,14 +17,19 @@ export interface SessionIdentity {
   user: { id: string };
 }
 
+/** Hands an event to the durable pipeline (Inngest in the app; a recorder in tests). */
+export type SendEvent = (event: { name: string; data: Record<string, unknown>; id?: string }) => Promise<unknown>;
+
 export interface CreateContextOptions {
   headers: Headers;
   prisma: PrismaClient;
   session: SessionIdentity | null;
+  sendEvent?: SendEvent;
 }
 
 export function createTRPCContext(options: CreateContextOptions) {
-  return { ...options, origin: requestOrigin(options.headers) };
+  const sendEvent: SendEvent = options.sendEvent ?? (async () => Promise.reject(new Error("No event sender configured")));
+  return { ...options, sendEvent, origin: requestOrigin(options.headers) };
 }
 
 export type TRPCContext = ReturnType<typeof createTRPCContext>;

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "@/server/api/root";
+import { appRouter, createCaller } from "@/server/api/root";
+import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
 import { callerFor, createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
 
@@ -23,6 +24,8 @@ const cases: Record<string, Case> = {
   "overview.summary": { kind: "tenant", input: () => undefined },
   "connection.list": { kind: "tenant", input: () => undefined },
   "connection.byId": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },
+  "connection.resync": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },
+  "connection.syncRuns": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "item.list": { kind: "tenant", input: (victim) => ({ search: victim.item.sku }) },
   "item.byId": { kind: "tenant", input: (victim) => ({ id: victim.item.id }) },
   "event.list": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
@@ -137,5 +140,23 @@ describe("roles", () => {
     const audit = await database.prisma.auditLog.findFirstOrThrow({ where: { tenantId: attacker.tenant.id, action: "tenant.updated" } });
     expect(audit.actorId).toBe(attacker.user.id);
     expect(audit.summary).toMatchObject({ after: { name: "Renamed Gallery", safetyBuffer: 2 } });
+  });
+});
+
+describe("resync", () => {
+  it("sends one reconcile request for a source and refuses a second while it runs", async () => {
+    const sent: unknown[] = [];
+    const member = await createTenantFixture(database.prisma, "resync", "MEMBER");
+    const caller = createCaller(createTRPCContext({
+      headers: new Headers({ [TENANT_HEADER]: member.tenant.slug }),
+      prisma: database.prisma,
+      session: { user: { id: member.user.id } },
+      sendEvent: async (event) => void sent.push(event),
+    }));
+    await expect(caller.connection.resync({ id: member.connection.id })).resolves.toEqual({ requested: true });
+    expect(sent).toEqual([{ name: "stock/reconcile.requested", data: { tenantId: member.tenant.id, connectionId: member.connection.id, mode: "full", trigger: "MANUAL" } }]);
+    await database.prisma.syncRun.create({ data: { tenantId: member.tenant.id, connectionId: member.connection.id, trigger: "MANUAL", status: "RUNNING" } });
+    expect((await errorOf(caller.connection.resync({ id: member.connection.id })))?.code).toBe("CONFLICT");
+    expect(await database.prisma.auditLog.count({ where: { tenantId: member.tenant.id, action: "connection.resync" } })).toBe(1);
   });
 });

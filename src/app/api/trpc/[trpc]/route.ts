@@ -3,6 +3,7 @@ import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
 import { auth } from "@/server/auth";
 import { db } from "@/server/db";
+import { inngest } from "@/inngest/client";
 
 const handler = async (req: Request) => {
   const session = await auth();
@@ -11,7 +12,7 @@ const handler = async (req: Request) => {
     req,
     router: appRouter,
     createContext: () =>
-      createTRPCContext({ headers: req.headers, prisma: db, session: session?.user?.id ? { user: { id: session.user.id } } : null }),
+      createTRPCContext({ headers: req.headers, prisma: db, sendEvent: (event) => inngest.send(event), session: session?.user?.id ? { user: { id: session.user.id } } : null }),
     onError({ path, error }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"} failed:`, error);
     },
