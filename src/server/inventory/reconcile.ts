@@ -112,7 +112,7 @@ async function createFromSource(prisma: PrismaClient, run: SyncRunRef, source: S
  */
 export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now = new Date()): Promise<{ vanishedItemIds: string[] }> {
   const db = scopeToTenant(prisma, run.tenantId);
-  let vanishedItemIds: string[] = [];
+  const vanishedItemIds: string[] = [];
   if (run.mode === "FULL") {
     const vanished = await db.itemLink.findMany({
       where: { connectionId: run.connectionId, OR: [{ lastSeenSyncRunId: null }, { lastSeenSyncRunId: { not: run.id } }], item: { status: { not: "ARCHIVED" } } },
