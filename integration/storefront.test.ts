@@ -30,6 +30,7 @@ beforeAll(async () => {
   wooConnectionId = shop.id;
   await storeSecret(db, { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: SIGNING_SECRET }, keyring);
   await storeSecret(db, { connectionId: shop.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(woo.credentials) }, keyring);
+  await storeSecret(db, { connectionId: sam.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(connectorConfigFor(samStore, sim.url).credentials) }, keyring);
   for (const [index, spec] of ITEMS.entries()) {
     const item = await db.item.create({ data: { tenantId: tenant.id, sku: spec.sku, title: spec.title, quantity: 1, oneOfAKind: true } });
     await db.itemLink.createMany({
@@ -93,5 +94,22 @@ describe("sale → storefront", () => {
     const failedEvent = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } });
     await stack.sendEvent({ name: "stock/webhook.received", id: `${eventId}:replay`, data: { tenantId: failedEvent.tenantId, connectionId: samConnectionId, webhookEventId: eventId } });
     await eventually("the replay to reach the storefront", async () => (sim.controls.item("woocommerce:it", "ART-3")?.quantity === 0 ? true : undefined), 60_000);
+  });
+});
+
+describe("reconcile through the real pipeline", () => {
+  it("fixes drift found at the source and pushes the corrected items to the storefront", async () => {
+    // The gallery sold ART-5 but its webhook never arrived; the storefront still shows it.
+    sim.controls.setItem("sam:it", "ART-5", { quantity: 0 });
+    const tenant = await stack.prisma.tenant.findUniqueOrThrow({ where: { slug: tenantSlug } });
+    await stack.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: tenant.id, connectionId: samConnectionId, mode: "full", trigger: "MANUAL" } });
+    const run = await eventually("the reconcile to finish", async () => {
+      const row = await stack.prisma.syncRun.findFirst({ where: { connectionId: samConnectionId, status: { in: ["SUCCEEDED", "FAILED"] } } });
+      return row ?? undefined;
+    }, 60_000);
+    expect(run).toMatchObject({ status: "SUCCEEDED", itemsScanned: ITEMS.length, itemsCreated: 0 });
+    expect(run.itemsChanged).toBeGreaterThanOrEqual(1);
+    expect(await stack.prisma.item.findFirstOrThrow({ where: { tenantId: tenant.id, sku: "ART-5" } })).toMatchObject({ status: "SOLD", quantity: 0 });
+    await eventually("the storefront to show ART-5 sold", async () => (sim.controls.item("woocommerce:it", "ART-5")?.quantity === 0 ? true : undefined), 60_000);
   });
 });
