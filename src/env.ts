@@ -38,6 +38,11 @@ export const envSchema = z
     AUTH_GITHUB_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
     AUTH_GOOGLE_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
     AUTH_GOOGLE_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+    /** Deliveries per second one connection may send before getting 429 (bursts of twice that). */
+    WEBHOOK_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** How long a storefront's circuit breaker stays open after repeated push failures. */
+    STOCKHOOK_CIRCUIT_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    INNGEST_DEV: z.preprocess(emptyAsUndefined, z.string().optional()),
     INNGEST_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
     INNGEST_EVENT_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
     INNGEST_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),

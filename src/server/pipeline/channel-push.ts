@@ -9,6 +9,7 @@ import { scopeToTenant } from "@/server/tenancy/tenant-db";
  * platform is not called at all and the push waits for the breaker to close.
  */
 export const CIRCUIT_FAILURE_THRESHOLD = 5;
+/** Read directly (validated by src/env.ts at start-up) so the module also loads in unit tests. */
 export const CIRCUIT_OPEN_MS = Number(process.env.STOCKHOOK_CIRCUIT_OPEN_MS ?? 60_000);
 
 export class ChannelUnavailableError extends Error {

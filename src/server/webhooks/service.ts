@@ -1,3 +1,4 @@
+import { env } from "@/env";
 import { inngest } from "@/inngest/client";
 import { webhookReceived } from "@/inngest/events";
 import { configuredKeyring } from "@/server/crypto/secret-store";
@@ -6,16 +7,15 @@ import { ingestWebhook, type IncomingDelivery, type IngestDeps } from "./ingest"
 import { RateLimiter } from "./rate-limiter";
 import { SigningSecretCache } from "./signing-secrets";
 
-/** The ingestion dependencies of this process, created once. */
-const RATE_PER_SECOND = Number(process.env.WEBHOOK_RATE_LIMIT_PER_SECOND ?? 1000);
-
 let deps: IngestDeps | undefined;
 
+/** The ingestion dependencies of this process, created once. */
 function ingestDeps(): IngestDeps {
+  const perSecond = env().WEBHOOK_RATE_LIMIT_PER_SECOND;
   deps ??= {
     prisma: db,
     secrets: new SigningSecretCache(db, configuredKeyring),
-    rateLimiter: new RateLimiter(RATE_PER_SECOND, RATE_PER_SECOND * 2),
+    rateLimiter: new RateLimiter(perSecond, perSecond * 2),
     // The event id is the WebhookEvent id, so a re-send by the sweeper is deduplicated by Inngest.
     sendEvent: async (message) => {
       await inngest.send(webhookReceived.create({ tenantId: message.tenantId, connectionId: message.connectionId, webhookEventId: message.webhookEventId }, { id: message.id }));
