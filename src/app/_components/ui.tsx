@@ -76,16 +76,11 @@ export function StatusBadge({ status, tone }: { status: string; tone?: Tone }) {
   );
 }
 
-export function EmptyState({ title, children, action }: { title: string; children: React.ReactNode; action?: { href: string; label: string } }) {
+export function EmptyState({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
       <h3 className="text-base font-semibold text-slate-900">{title}</h3>
       <div className="mx-auto mt-2 max-w-md text-sm text-slate-600">{children}</div>
-      {action ? (
-        <Link href={action.href} className="mt-4 inline-flex rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
-          {action.label}
-        </Link>
-      ) : null}
     </div>
   );
 }

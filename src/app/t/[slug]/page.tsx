@@ -21,7 +21,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
       </dl>
       <Card title="Connections" className="mt-6">
         {summary.connections.length === 0 ? (
-          <EmptyState title="No connections yet" action={{ href: `/t/${slug}/connections`, label: "Add a connection" }}>
+          <EmptyState title="No connections yet">
             Connect the system where stock really changes (SAM, Business Central…) as a source, and your storefronts as channels.
           </EmptyState>
         ) : (
