@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { EmptyState, formatRelative, PageHeader, PROVIDER_LABELS, StatusBadge } from "@/app/_components/ui";
+import { DataTable, EmptyState, formatRelative, PageHeader, PROVIDER_LABELS, StatusBadge } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Connections" };
@@ -18,37 +18,22 @@ export default async function ConnectionsPage({ params }: { params: Promise<{ sl
           signed webhook URL.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">Name</th>
-                <th scope="col" className="px-4 py-3">Platform</th>
-                <th scope="col" className="px-4 py-3">Role</th>
-                <th scope="col" className="px-4 py-3">Linked items</th>
-                <th scope="col" className="px-4 py-3">Reconcile</th>
-                <th scope="col" className="px-4 py-3">Last webhook</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {connections.map((connection) => (
-                <tr key={connection.id}>
-                  <td className="px-4 py-3 font-medium text-slate-900">{connection.name}</td>
-                  <td className="px-4 py-3">{PROVIDER_LABELS[connection.provider]}</td>
-                  <td className="px-4 py-3">{connection.direction === "SOURCE" ? "Source" : "Channel"}</td>
-                  <td className="px-4 py-3 tabular-nums">{connection._count.itemLinks}</td>
-                  <td className="px-4 py-3">{SCHEDULE_LABELS[connection.syncSchedule]}</td>
-                  <td className="px-4 py-3">{formatRelative(connection.lastWebhookAt)}</td>
-                  <td className="px-4 py-3">
-                    <StatusBadge status={connection.status} />
-                    {!connection.webhooksEnabled ? <span className="ml-2 text-xs text-slate-500">webhooks off</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Name", "Platform", "Role", "Linked items", "Reconcile", "Last webhook", "Status"]}>
+          {connections.map((connection) => (
+            <tr key={connection.id}>
+              <td className="px-4 py-3 font-medium text-slate-900">{connection.name}</td>
+              <td className="px-4 py-3">{PROVIDER_LABELS[connection.provider]}</td>
+              <td className="px-4 py-3">{connection.direction === "SOURCE" ? "Source" : "Channel"}</td>
+              <td className="px-4 py-3 tabular-nums">{connection._count.itemLinks}</td>
+              <td className="px-4 py-3">{SCHEDULE_LABELS[connection.syncSchedule]}</td>
+              <td className="px-4 py-3">{formatRelative(connection.lastWebhookAt)}</td>
+              <td className="px-4 py-3">
+                <StatusBadge status={connection.status} />
+                {!connection.webhooksEnabled ? <span className="ml-2 text-xs text-slate-500">webhooks off</span> : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

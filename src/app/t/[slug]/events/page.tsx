@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { EmptyState, formatDateTime, PageHeader, PROVIDER_LABELS, StatusBadge } from "@/app/_components/ui";
+import { DataTable, EmptyState, formatDateTime, PageHeader, PROVIDER_LABELS, StatusBadge } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Events" };
@@ -15,30 +15,17 @@ export default async function EventsPage({ params }: { params: Promise<{ slug: s
           Register each connection&apos;s webhook URL with its platform; deliveries show up here the moment they arrive, with what they changed.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">Received</th>
-                <th scope="col" className="px-4 py-3">Connection</th>
-                <th scope="col" className="px-4 py-3">Topic</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3">What happened</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {events.map((event) => (
-                <tr key={event.id}>
-                  <td className="px-4 py-3 whitespace-nowrap">{formatDateTime(event.receivedAt)}</td>
-                  <td className="px-4 py-3">{event.connection.name} <span className="text-xs text-slate-500">({PROVIDER_LABELS[event.provider]})</span></td>
-                  <td className="px-4 py-3 font-mono text-xs">{event.topic ?? "—"}</td>
-                  <td className="px-4 py-3"><StatusBadge status={event.status} /></td>
-                  <td className="px-4 py-3 text-slate-600">{event.error ?? event.action ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Received", "Connection", "Topic", "Status", "What happened"]}>
+          {events.map((event) => (
+            <tr key={event.id}>
+              <td className="px-4 py-3 whitespace-nowrap">{formatDateTime(event.receivedAt)}</td>
+              <td className="px-4 py-3">{event.connection.name} <span className="text-xs text-slate-500">({PROVIDER_LABELS[event.provider]})</span></td>
+              <td className="px-4 py-3 font-mono text-xs">{event.topic ?? "—"}</td>
+              <td className="px-4 py-3"><StatusBadge status={event.status} /></td>
+              <td className="px-4 py-3 text-slate-600">{event.error ?? event.action ?? "—"}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

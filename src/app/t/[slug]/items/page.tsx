@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { EmptyState, formatRelative, PageHeader, StatusBadge } from "@/app/_components/ui";
+import { DataTable, EmptyState, formatRelative, PageHeader, StatusBadge } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Items" };
@@ -21,34 +21,20 @@ export default async function ItemsPage({ params, searchParams }: { params: Prom
           {q ? "Try another SKU or title." : "Items appear when a source connection syncs its catalogue or sends its first webhook."}
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">SKU</th>
-                <th scope="col" className="px-4 py-3">Title</th>
-                <th scope="col" className="px-4 py-3 text-right">Quantity</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3">Updated</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {items.map((item) => (
-                <tr key={item.id} data-sku={item.sku}>
-                  <td className="px-4 py-3 font-mono text-xs">{item.sku}</td>
-                  <td className="px-4 py-3">
-                    {item.title}
-                    {item.oneOfAKind ? <span className="ml-2 text-xs text-slate-500">one of a kind</span> : null}
-                  </td>
-                  <td className="px-4 py-3 text-right tabular-nums">{item.quantity}</td>
-                  <td className="px-4 py-3"><StatusBadge status={item.status} /></td>
-                  <td className="px-4 py-3 text-slate-500">{formatRelative(item.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {nextCursor ? <p className="border-t border-slate-100 px-4 py-3 text-xs text-slate-500">Showing the first {items.length}; search to narrow down.</p> : null}
-        </div>
+        <DataTable columns={["SKU", "Title", { label: "Quantity", align: "right" }, "Status", "Updated"]} footer={nextCursor ? <p className="border-t border-slate-100 px-4 py-3 text-xs text-slate-500">Showing the first {items.length}; search to narrow down.</p> : null}>
+          {items.map((item) => (
+            <tr key={item.id} data-sku={item.sku}>
+              <td className="px-4 py-3 font-mono text-xs">{item.sku}</td>
+              <td className="px-4 py-3">
+                {item.title}
+                {item.oneOfAKind ? <span className="ml-2 text-xs text-slate-500">one of a kind</span> : null}
+              </td>
+              <td className="px-4 py-3 text-right tabular-nums">{item.quantity}</td>
+              <td className="px-4 py-3"><StatusBadge status={item.status} /></td>
+              <td className="px-4 py-3 text-slate-500">{formatRelative(item.updatedAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );
