@@ -113,3 +113,18 @@ describe("reconcile through the real pipeline", () => {
     await eventually("the storefront to show ART-5 sold", async () => (sim.controls.item("woocommerce:it", "ART-5")?.quantity === 0 ? true : undefined), 60_000);
   });
 });
+
+describe("channel drift check through the real pipeline", () => {
+  it("puts back the canonical stock on a storefront that drifted", async () => {
+    // Someone edited the shop by hand: ART-4 (one of a kind, still available once) shows 5.
+    sim.controls.setItem("woocommerce:it", "ART-4", { quantity: 5 });
+    const tenant = await stack.prisma.tenant.findUniqueOrThrow({ where: { slug: tenantSlug } });
+    await stack.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: tenant.id, connectionId: wooConnectionId, mode: "full", trigger: "MANUAL" } });
+    const run = await eventually("the drift check to finish", async () => {
+      const row = await stack.prisma.syncRun.findFirst({ where: { connectionId: wooConnectionId, status: { in: ["SUCCEEDED", "FAILED"] } } });
+      return row ?? undefined;
+    }, 60_000);
+    expect(run).toMatchObject({ status: "SUCCEEDED", itemsScanned: ITEMS.length, itemsChanged: 1 });
+    await eventually("the storefront to show ART-4 at 1 again", async () => (sim.controls.item("woocommerce:it", "ART-4")?.quantity === 1 ? true : undefined), 60_000);
+  });
+});

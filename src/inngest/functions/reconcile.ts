@@ -1,19 +1,18 @@
 import { RetryAfterError } from "inngest";
-import type { SourceConnector } from "@/server/connectors";
+import type { ChannelConnector, SourceConnector } from "@/server/connectors";
 import { db } from "@/server/db";
-import { failSyncRun, finishSyncRun, reconcilePage, startSyncRun } from "@/server/inventory/reconcile";
+import { channelDriftPage, failSyncRun, finishSyncRun, reconcilePage, startSyncRun } from "@/server/inventory/reconcile";
 import { dueReconciles } from "@/server/inventory/schedule";
 import { ChannelUnavailableError, channelTargets, pushToChannel } from "@/server/pipeline/channel-push";
 import { connectorForConnection } from "@/server/pipeline/connector-for";
 import { inngest } from "../client";
 import { channelPush, reconcileRequested } from "../events";
 
-const sourceFor = async (tenantId: string, connectionId: string) => (await connectorForConnection(db, tenantId, connectionId)) as SourceConnector;
-
 /**
- * stock/reconcile.requested: one page of the source catalogue per step, so a crash resumes at
- * the page it reached. One run per connection at a time: a request while one runs is skipped
- * (coalesced), not queued. Changed items are pushed to their channels by `push-item`.
+ * stock/reconcile.requested: one page per step, so a crash resumes at the page it reached. For
+ * a source, its catalogue is reconciled into the canonical stock; for a channel, its listing is
+ * checked for drift. One run per connection at a time: a request while one runs is skipped
+ * (coalesced), not queued. Changed and drifted items are pushed by `push-item`.
  */
 export const reconcileConnection = inngest.createFunction(
   {
@@ -30,39 +29,52 @@ export const reconcileConnection = inngest.createFunction(
   async ({ event, step }) => {
     const { tenantId, connectionId, mode, trigger } = event.data;
     const run = await step.run("start", async () => {
-      const connection = await db.connection.findFirst({ where: { id: connectionId, tenantId }, select: { lastSyncAt: true } });
-      const started = await startSyncRun(db, { tenantId, connectionId, trigger, mode: mode === "full" || !connection?.lastSyncAt ? "FULL" : "INCREMENTAL" });
-      return { ...started, updatedSince: mode === "incremental" ? (connection?.lastSyncAt?.toISOString() ?? null) : null };
+      const connection = await db.connection.findFirstOrThrow({ where: { id: connectionId, tenantId }, select: { lastSyncAt: true, direction: true } });
+      const incremental = mode === "incremental" && connection.direction === "SOURCE" && connection.lastSyncAt;
+      const started = await startSyncRun(db, { tenantId, connectionId, trigger, mode: incremental ? "INCREMENTAL" : "FULL" });
+      return { ...started, direction: connection.direction, updatedSince: incremental ? connection.lastSyncAt!.toISOString() : null };
     });
     let cursor: string | null = null;
     let pages = 0;
-    const changed = new Set<string>();
+    const toPush = new Map<string, { itemId: string; connectionId: string; externalId: string }>();
     do {
-      const outcome: { nextCursor: string | null; changedItemIds: string[] } = await step.run(`page-${pages}`, async () => {
+      const outcome: { nextCursor: string | null; push: { itemId: string; connectionId: string; externalId: string }[] } = await step.run(`page-${pages}`, async () => {
         try {
-          const source = await sourceFor(tenantId, connectionId);
-          const page = await source.listStock({ cursor: cursor ?? undefined, updatedSince: run.updatedSince ? new Date(run.updatedSince) : undefined });
+          const connector = await connectorForConnection(db, tenantId, connectionId);
+          if (run.direction === "CHANNEL") {
+            // A channel's run is a drift check: what the storefront shows against the canonical stock.
+            const page = await (connector as ChannelConnector).listStock({ cursor: cursor ?? undefined });
+            const { drifted } = await channelDriftPage(db, run, page);
+            return { nextCursor: page.nextCursor, push: drifted.map((d) => ({ ...d, connectionId })) };
+          }
+          const page = await (connector as SourceConnector).listStock({ cursor: cursor ?? undefined, updatedSince: run.updatedSince ? new Date(run.updatedSince) : undefined });
           const result = await reconcilePage(db, run, page);
-          return { nextCursor: page.nextCursor, changedItemIds: result.changedItemIds };
+          return { nextCursor: page.nextCursor, push: await pushTargets(tenantId, result.changedItemIds) };
         } catch (error) {
           await db.syncRun.update({ where: { id: run.id }, data: { errorCount: { increment: 1 }, lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error) } });
           throw error;
         }
       });
-      outcome.changedItemIds.forEach((id) => changed.add(id));
+      for (const target of outcome.push) toPush.set(`${target.itemId}:${target.connectionId}`, target);
       cursor = outcome.nextCursor;
       pages += 1;
     } while (cursor);
-    const { vanishedItemIds } = await step.run("finish", () => finishSyncRun(db, run));
-    const toPush = [...new Set([...changed, ...vanishedItemIds])];
-    const targets = await step.run("channel-targets", async () =>
-      (await Promise.all(toPush.map(async (itemId) => (await channelTargets(db, tenantId, itemId)).map((target) => ({ itemId, ...target }))))).flat(),
-    );
-    const pushes = targets.map((t) => channelPush.create({ tenantId, itemId: t.itemId, connectionId: t.connectionId, externalId: t.externalId, syncRunId: run.id }));
+    const vanished = await step.run("finish", async () => {
+      const { vanishedItemIds } = await finishSyncRun(db, run, new Date(), { archiveVanished: run.direction === "SOURCE" });
+      return pushTargets(tenantId, vanishedItemIds);
+    });
+    for (const target of vanished) toPush.set(`${target.itemId}:${target.connectionId}`, target);
+    const pushes = [...toPush.values()].map((t) => channelPush.create({ tenantId, ...t, syncRunId: run.id }));
     if (pushes.length) await step.sendEvent("push-changed-items", pushes);
-    return { syncRunId: run.id, pages, changed: changed.size, vanished: vanishedItemIds.length, pushes: pushes.length };
+    return { syncRunId: run.id, pages, pushes: pushes.length };
   },
 );
+
+/** Every linked channel of the given items, for pushing them. */
+async function pushTargets(tenantId: string, itemIds: string[]) {
+  const perItem = await Promise.all(itemIds.map(async (itemId) => (await channelTargets(db, tenantId, itemId)).map((target) => ({ itemId, ...target }))));
+  return perItem.flat();
+}
 
 /** stock/channel.push: one item to one storefront, with the same retries and breaker as webhooks. */
 export const pushItem = inngest.createFunction(

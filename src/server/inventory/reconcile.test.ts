@@ -3,7 +3,7 @@ import { createConnector, type SourceConnector } from "@/server/connectors";
 import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
 import { connectorConfigFor, createSimulator, type Simulator } from "@/sim";
-import { finishSyncRun, reconcilePage, startSyncRun, type SyncRunRef } from "./reconcile";
+import { channelDriftPage, finishSyncRun, reconcilePage, startSyncRun, type SyncRunRef } from "./reconcile";
 
 /** Reconcile a 2,000-item simulated SAM catalogue through the real SAM connector. */
 const STORE = "sam:recon";
@@ -94,5 +94,30 @@ describe("reconcile", () => {
     expect(done.itemsScanned).toBe(SIZE);
     expect(done.itemsVanished).toBe(0);
     expect(sim.controls.requests(STORE).total).toBe(rest.pages);
+  });
+});
+
+describe("channel drift check", () => {
+  it("finds the storefront items that show stock the canonical state does not have", async () => {
+    const channelSim = await createSimulator({ stores: [{ provider: "woocommerce", id: "drift", items: [1, 2, 3].map((n) => ({ sku: `DRIFT-${n}`, title: `Drift ${n}`, quantity: 1, unique: true })) }] });
+    try {
+      const store = channelSim.stores.require("woocommerce:drift");
+      const config = connectorConfigFor(store, channelSim.url);
+      const channel = await database.prisma.connection.create({ data: { tenantId: fx.tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Drift shop", baseUrl: config.baseUrl } });
+      const views = channelSim.controls.items("woocommerce:drift", { offset: 0, limit: 10 });
+      for (const [index, view] of views.entries()) {
+        // DRIFT-1 sold in the gallery, DRIFT-2 in step, DRIFT-3 restocked to 4 but the shop still shows 1.
+        const state = [{ quantity: 0, status: "SOLD" as const }, { quantity: 1, status: "AVAILABLE" as const }, { quantity: 4, status: "AVAILABLE" as const }][index]!;
+        const item = await database.prisma.item.create({ data: { tenantId: fx.tenant.id, sku: view.sku, title: view.title, oneOfAKind: index !== 2, ...state } });
+        await database.prisma.itemLink.create({ data: { tenantId: fx.tenant.id, itemId: item.id, connectionId: channel.id, externalId: view.externalId } });
+      }
+      const channelConnector = createConnector(config as never) as unknown as { listStock: SourceConnector["listStock"] };
+      const run = await startSyncRun(database.prisma, { tenantId: fx.tenant.id, connectionId: channel.id, trigger: "MANUAL", mode: "FULL" });
+      const { drifted } = await channelDriftPage(database.prisma, run, await channelConnector.listStock());
+      expect(drifted.map((d) => views.find((v) => v.externalId === d.externalId)?.sku).sort()).toEqual(["DRIFT-1", "DRIFT-3"]);
+      expect(await database.prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ itemsScanned: 3, itemsChanged: 2 });
+    } finally {
+      await channelSim.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { PrismaClient, SyncMode, SyncTrigger } from "@/generated/prisma/client";
-import type { SourceStockItem, StockPage } from "@/server/connectors";
+import { channelQuantity, type SourceStockItem, type StockPage } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { applyStockChange, DEFAULT_LOCATION } from "./apply-change";
 
@@ -107,13 +107,14 @@ async function createFromSource(prisma: PrismaClient, run: SyncRunRef, source: S
 }
 
 /**
- * Ends a run. After a full scan, products the source no longer has are archived (their links
- * were not seen by this run); an incremental scan cannot tell, so it leaves them.
+ * Ends a run. After a full scan of a source, products it no longer has are archived (their links
+ * were not seen by this run); an incremental scan cannot tell, and a channel's listing says
+ * nothing about what exists, so those leave them.
  */
-export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now = new Date()): Promise<{ vanishedItemIds: string[] }> {
+export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now = new Date(), options: { archiveVanished?: boolean } = {}): Promise<{ vanishedItemIds: string[] }> {
   const db = scopeToTenant(prisma, run.tenantId);
   const vanishedItemIds: string[] = [];
-  if (run.mode === "FULL") {
+  if (run.mode === "FULL" && (options.archiveVanished ?? true)) {
     const vanished = await db.itemLink.findMany({
       where: { connectionId: run.connectionId, OR: [{ lastSeenSyncRunId: null }, { lastSeenSyncRunId: { not: run.id } }], item: { status: { not: "ARCHIVED" } } },
       select: { itemId: true, externalId: true },
@@ -133,6 +134,30 @@ export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now =
   await db.syncRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: now, itemsVanished: vanishedItemIds.length, cursor: null } });
   await db.connection.update({ where: { id: run.connectionId }, data: { lastSyncAt: now, ...(run.mode === "FULL" ? { lastFullSyncAt: now } : {}) } });
   return { vanishedItemIds };
+}
+
+/**
+ * A channel's listing compared with the canonical stock: the items the storefront shows
+ * differently (most dangerously, available when the canonical item is sold). They are corrected
+ * by pushing the canonical state again.
+ */
+export async function channelDriftPage(prisma: PrismaClient, run: SyncRunRef, page: StockPage): Promise<{ scanned: number; drifted: { itemId: string; externalId: string }[] }> {
+  const db = scopeToTenant(prisma, run.tenantId);
+  const links = await db.itemLink.findMany({
+    where: { connectionId: run.connectionId, externalId: { in: page.items.map((item) => item.externalId) } },
+    select: { externalId: true, itemId: true, item: { select: { quantity: true, status: true } } },
+  });
+  const byExternalId = new Map(links.map((link) => [link.externalId, link]));
+  const drifted = page.items.flatMap((shown) => {
+    const link = byExternalId.get(shown.externalId);
+    if (!link) return [];
+    return channelQuantity(link.item) === channelQuantity(shown) ? [] : [{ itemId: link.itemId, externalId: link.externalId }];
+  });
+  await db.syncRun.update({
+    where: { id: run.id },
+    data: { pages: { increment: 1 }, itemsScanned: { increment: page.items.length }, itemsChanged: { increment: drifted.length }, cursor: page.nextCursor },
+  });
+  return { scanned: page.items.length, drifted };
 }
 
 export async function failSyncRun(prisma: PrismaClient, tenantId: string, syncRunId: string, error: string) {

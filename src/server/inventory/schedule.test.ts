@@ -22,17 +22,17 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-it("starts reconciles whose schedule is due: full once a day, incremental in between, never for manual", async () => {
+it("starts reconciles (drift checks for channels) whose schedule is due: full once a day, incremental in between, never for manual", async () => {
   const never = await source("never synced", "H24", null, null);
   const hourlyDue = await source("hourly, 2 h ago", "H1", hoursAgo(2), hoursAgo(3));
   await source("hourly, 10 min ago", "H1", hoursAgo(1 / 6), hoursAgo(3));
   const sixHourlyFull = await source("6-hourly, full 30 h ago", "H6", hoursAgo(7), hoursAgo(30));
   await source("12-hourly, 5 h ago", "H12", hoursAgo(5), hoursAgo(5));
   await source("manual", "MANUAL", null, null);
-  await source("a channel", "H1", null, null, "CHANNEL");
+  const channel = await source("a channel", "H1", null, null, "CHANNEL");
 
   const due = await dueReconciles(database.prisma, now);
   expect(due.map((d) => [d.connectionId, d.mode]).sort()).toEqual(
-    [[never.id, "full"], [hourlyDue.id, "incremental"], [sixHourlyFull.id, "full"]].sort(),
+    [[never.id, "full"], [hourlyDue.id, "incremental"], [sixHourlyFull.id, "full"], [channel.id, "full"]].sort(),
   );
 });

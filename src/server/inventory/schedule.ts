@@ -19,10 +19,10 @@ export interface DueReconcile {
   mode: "full" | "incremental";
 }
 
-/** Active source connections whose schedule says a reconcile is due now. */
+/** Active connections whose schedule says a reconcile (a drift check, for channels) is due now. */
 export async function dueReconciles(prisma: PrismaClient, now = new Date()): Promise<DueReconcile[]> {
   const sources = await prisma.connection.findMany({
-    where: { direction: "SOURCE", status: "ACTIVE", syncSchedule: { not: "MANUAL" }, provider: { not: "STANDARD_WEBHOOKS" } },
+    where: { status: "ACTIVE", syncSchedule: { not: "MANUAL" }, provider: { not: "STANDARD_WEBHOOKS" } },
     select: { id: true, tenantId: true, syncSchedule: true, lastSyncAt: true, lastFullSyncAt: true },
   });
   return sources.flatMap((connection) => {

@@ -30,11 +30,10 @@ export const connectionRouter = createTRPCRouter({
     return connection;
   }),
 
-  /** Starts a full reconcile of a source now; refused while one is already running. */
+  /** Starts a full reconcile (a drift check, for a channel) now; refused while one is running. */
   resync: tenantProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, direction: true, name: true } });
+    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true } });
     if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: "Connection not found" });
-    if (connection.direction !== "SOURCE") throw new TRPCError({ code: "BAD_REQUEST", message: "Only source connections are reconciled; channels are corrected from the canonical stock" });
     const running = await ctx.db.syncRun.findFirst({ where: { connectionId: connection.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
     if (running) throw new TRPCError({ code: "CONFLICT", message: "A reconcile of this connection is already running" });
     await ctx.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: ctx.tenant.id, connectionId: connection.id, mode: "full", trigger: "MANUAL" } });
