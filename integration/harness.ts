@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { PrismaClient } from "@/generated/prisma/client";
 import { generateKeyringEntry } from "@/server/crypto/secret-box";
 import { postgresAdapterFactory } from "@/server/database-adapter";
+import { createThrowawayPostgres } from "@/server/testing/test-database";
 import { applyPendingMigrations } from "@/server/migrations/schema-engine";
 import { resolveInngestBinary } from "../scripts/inngest-install";
 import { stopProcessGroup } from "../scripts/lib/supervisor";
@@ -78,12 +79,9 @@ export async function startStack(): Promise<Stack> {
   const problem = integrationPrerequisites();
   if (problem) throw new Error(problem);
   const serverUrl = process.env.DATABASE_URL!;
-  const databaseName = `stockhook_it_${randomBytes(5).toString("hex")}`;
-  const admin = await postgresAdapterFactory(serverUrl).connect();
-  await admin.executeScript(`CREATE DATABASE "${databaseName}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${databaseName}`;
-  const databaseUrl = url.toString();
+  const database = await createThrowawayPostgres(serverUrl, "stockhook_it");
+  const databaseUrl = database.url;
+  // The real migration path (as `npm run db:migrate` runs it), unlike the unit tests' shortcut.
   await applyPendingMigrations(postgresAdapterFactory(databaseUrl));
 
   const [appPort, inngestPort, gatewayPort, gatewayGrpcPort, executorGrpcPort, debugPort] = await Promise.all(Array.from({ length: 6 }, freePort));
@@ -130,8 +128,7 @@ export async function startStack(): Promise<Stack> {
   const stop = async () => {
     await Promise.all([stopProcessGroup(app), stopProcessGroup(inngest)]);
     await prisma.$disconnect();
-    await admin.executeScript(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => undefined);
-    await admin.dispose();
+    await database.drop();
   };
   try {
     await waitFor("the app's health check", async () => {

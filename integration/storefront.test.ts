@@ -46,6 +46,17 @@ afterAll(async () => {
   await sim?.close();
 });
 
+/** Requests a full reconcile (a drift check, for a channel) and waits for its run to end. */
+async function reconcileAndWait(connectionId: string) {
+  const tenant = await stack.prisma.tenant.findUniqueOrThrow({ where: { slug: tenantSlug } });
+  await stack.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: tenant.id, connectionId, mode: "full", trigger: "MANUAL" } });
+  const run = await eventually("the run to finish", async () => {
+    const row = await stack.prisma.syncRun.findFirst({ where: { connectionId, status: { in: ["SUCCEEDED", "FAILED"] } } });
+    return row ?? undefined;
+  }, 60_000);
+  return { run, tenantId: tenant.id };
+}
+
 async function sell(index: number, eventId: string) {
   const samId = externalIdOf(sim.stores.require("sam:it"), index);
   const body = JSON.stringify({ event_id: eventId, type: "stock.changed", occurred_at: new Date().toISOString(), data: { sam_id: samId, stock: 0, status: "sold", reason: "sale" } });
@@ -101,15 +112,10 @@ describe("reconcile through the real pipeline", () => {
   it("fixes drift found at the source and pushes the corrected items to the storefront", async () => {
     // The gallery sold ART-5 but its webhook never arrived; the storefront still shows it.
     sim.controls.setItem("sam:it", "ART-5", { quantity: 0 });
-    const tenant = await stack.prisma.tenant.findUniqueOrThrow({ where: { slug: tenantSlug } });
-    await stack.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: tenant.id, connectionId: samConnectionId, mode: "full", trigger: "MANUAL" } });
-    const run = await eventually("the reconcile to finish", async () => {
-      const row = await stack.prisma.syncRun.findFirst({ where: { connectionId: samConnectionId, status: { in: ["SUCCEEDED", "FAILED"] } } });
-      return row ?? undefined;
-    }, 60_000);
+    const { run, tenantId } = await reconcileAndWait(samConnectionId);
     expect(run).toMatchObject({ status: "SUCCEEDED", itemsScanned: ITEMS.length, itemsCreated: 0 });
     expect(run.itemsChanged).toBeGreaterThanOrEqual(1);
-    expect(await stack.prisma.item.findFirstOrThrow({ where: { tenantId: tenant.id, sku: "ART-5" } })).toMatchObject({ status: "SOLD", quantity: 0 });
+    expect(await stack.prisma.item.findFirstOrThrow({ where: { tenantId, sku: "ART-5" } })).toMatchObject({ status: "SOLD", quantity: 0 });
     await eventually("the storefront to show ART-5 sold", async () => (sim.controls.item("woocommerce:it", "ART-5")?.quantity === 0 ? true : undefined), 60_000);
   });
 });
@@ -118,12 +124,7 @@ describe("channel drift check through the real pipeline", () => {
   it("puts back the canonical stock on a storefront that drifted", async () => {
     // Someone edited the shop by hand: ART-4 (one of a kind, still available once) shows 5.
     sim.controls.setItem("woocommerce:it", "ART-4", { quantity: 5 });
-    const tenant = await stack.prisma.tenant.findUniqueOrThrow({ where: { slug: tenantSlug } });
-    await stack.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: tenant.id, connectionId: wooConnectionId, mode: "full", trigger: "MANUAL" } });
-    const run = await eventually("the drift check to finish", async () => {
-      const row = await stack.prisma.syncRun.findFirst({ where: { connectionId: wooConnectionId, status: { in: ["SUCCEEDED", "FAILED"] } } });
-      return row ?? undefined;
-    }, 60_000);
+    const { run } = await reconcileAndWait(wooConnectionId);
     expect(run).toMatchObject({ status: "SUCCEEDED", itemsScanned: ITEMS.length, itemsChanged: 1 });
     await eventually("the storefront to show ART-4 at 1 again", async () => (sim.controls.item("woocommerce:it", "ART-4")?.quantity === 1 ? true : undefined), 60_000);
   });

@@ -1,12 +1,9 @@
-import { RetryAfterError } from "inngest";
 import { db } from "@/server/db";
-import { ChannelUnavailableError, channelTargets, failPendingPushes, pushToChannel } from "@/server/pipeline/channel-push";
-import { connectorForConnection } from "@/server/pipeline/connector-for";
+import { channelTargets, failPendingPushes } from "@/server/pipeline/channel-push";
 import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, verdictOf } from "@/server/pipeline/webhook-processing";
 import { inngest } from "../client";
 import { webhookReceived } from "../events";
-
-const connectorFor = (tenantId: string, connectionId: string) => connectorForConnection(db, tenantId, connectionId);
+import { pushOrWait } from "./push";
 
 /**
  * stock/webhook.received: claim the stored delivery, apply each change it reports (one step and
@@ -44,16 +41,7 @@ export const applyWebhook = inngest.createFunction(
     for (const itemId of changedItems) {
       const targets = await step.run(`targets-${itemId}`, () => channelTargets(db, tenantId, itemId));
       for (const target of targets) {
-        pushes.push(
-          await step.run(`push-${itemId}-${target.connectionId}`, async () => {
-            try {
-              return await pushToChannel(db, connectorFor, { tenantId, itemId, webhookEventId, ...target });
-            } catch (error) {
-              if (error instanceof ChannelUnavailableError) throw new RetryAfterError(error.message, Math.max(1_000, error.retryAfterMs));
-              throw error;
-            }
-          }),
-        );
+        pushes.push(await step.run(`push-${itemId}-${target.connectionId}`, () => pushOrWait({ tenantId, itemId, webhookEventId, ...target })));
       }
     }
     return { ...verdict, pushes: pushes.length };

@@ -1,12 +1,12 @@
-import { RetryAfterError } from "inngest";
 import type { ChannelConnector, SourceConnector } from "@/server/connectors";
 import { db } from "@/server/db";
 import { channelDriftPage, failSyncRun, finishSyncRun, reconcilePage, startSyncRun } from "@/server/inventory/reconcile";
 import { dueReconciles } from "@/server/inventory/schedule";
-import { ChannelUnavailableError, channelTargets, pushToChannel } from "@/server/pipeline/channel-push";
+import { channelTargets } from "@/server/pipeline/channel-push";
 import { connectorForConnection } from "@/server/pipeline/connector-for";
 import { inngest } from "../client";
 import { channelPush, reconcileRequested } from "../events";
+import { pushOrWait } from "./push";
 
 /**
  * stock/reconcile.requested: one page per step, so a crash resumes at the page it reached. For
@@ -79,15 +79,7 @@ async function pushTargets(tenantId: string, itemIds: string[]) {
 /** stock/channel.push: one item to one storefront, with the same retries and breaker as webhooks. */
 export const pushItem = inngest.createFunction(
   { id: "push-item", triggers: [channelPush], retries: 6, concurrency: [{ key: "event.data.connectionId", limit: 5 }] },
-  async ({ event, step }) =>
-    step.run("push", async () => {
-      try {
-        return await pushToChannel(db, (tenantId, connectionId) => connectorForConnection(db, tenantId, connectionId), event.data);
-      } catch (error) {
-        if (error instanceof ChannelUnavailableError) throw new RetryAfterError(error.message, Math.max(1_000, error.retryAfterMs));
-        throw error;
-      }
-    }),
+  async ({ event, step }) => step.run("push", () => pushOrWait(event.data)),
 );
 
 /** Every 5 minutes: start the reconciles whose schedule (1h/3h/6h/12h/24h) is due. */

@@ -49,20 +49,32 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const name = `stockhook_test_${randomBytes(6).toString("hex")}`;
-  const admin = await postgresAdapterFactory(serverUrl).connect();
-  await admin.executeScript(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const factory = postgresAdapterFactory(url.toString());
+  const database = await createThrowawayPostgres(serverUrl, "stockhook_test");
+  const factory = postgresAdapterFactory(database.url);
   await migrate(factory);
   const prisma = new PrismaClient({ adapter: factory });
   return {
     prisma,
-    description: `PostgreSQL database ${name}`,
+    description: `PostgreSQL database ${database.name}`,
     close: async () => {
       await prisma.$disconnect();
-      await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await database.drop();
+    },
+  };
+}
+
+/** An empty database of its own on a PostgreSQL server, dropped (even if still in use) by `drop`. */
+export async function createThrowawayPostgres(serverUrl: string, prefix: string) {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const admin = await postgresAdapterFactory(serverUrl).connect();
+  await admin.executeScript(`CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
       await admin.dispose();
     },
   };
