@@ -1,13 +1,18 @@
 import { db } from "@/server/db";
 import { channelTargets, failPendingPushes } from "@/server/pipeline/channel-push";
-import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, verdictOf } from "@/server/pipeline/webhook-processing";
+import type { SourceConnector } from "@/server/connectors";
+import { connectorForConnection } from "@/server/pipeline/connector-for";
+import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, resolveChange, verdictOf } from "@/server/pipeline/webhook-processing";
 import { inngest } from "../client";
 import { webhookReceived } from "../events";
 import { pushOrWait } from "./push";
 
+const sourceFor = async (tenantId: string, connectionId: string) => (await connectorForConnection(db, tenantId, connectionId)) as SourceConnector;
+
 /**
  * stock/webhook.received: claim the stored delivery, apply each change it reports (one step and
- * one transaction per change, so a retry never applies one twice), record the verdict, then push
+ * one transaction per change, so a retry never applies one twice; a delivery that carries no
+ * stock has the item fetched from the source first), record the verdict, then push
  * the item to every linked storefront, one step per channel so each retries on its own (a 429
  * waits exactly its Retry-After; an open circuit breaker waits until it closes). Per-tenant
  * concurrency keeps one tenant's burst from starving the others; the item row lock inside the
@@ -31,7 +36,7 @@ export const applyWebhook = inngest.createFunction(
     if (claimed.alreadyFinal && claimed.unpushedItemIds.length === 0) return { skipped: "already processed" };
     const outcomes = [];
     for (const [index, change] of claimed.changes.entries()) {
-      outcomes.push(await step.run(`apply-${index}`, () => applyResolvedChange(db, claimed, change)));
+      outcomes.push(await step.run(`apply-${index}`, async () => applyResolvedChange(db, claimed, await resolveChange(claimed, change, sourceFor))));
     }
     const verdict = verdictOf(outcomes);
     if (!claimed.alreadyFinal) await step.run("record", () => recordVerdict(db, claimed.id, verdict));

@@ -1,4 +1,5 @@
 import type { ItemStatus, PrismaClient, WebhookStatus } from "@/generated/prisma/client";
+import type { SourceConnector } from "@/server/connectors";
 import { applyStockChange, type ApplyOutcome } from "@/server/inventory/apply-change";
 import type { InboundStockChange } from "@/server/webhooks/providers/types";
 
@@ -48,6 +49,25 @@ export interface ResolvedChange {
   status?: ItemStatus;
   locationId?: string;
   sourceAt: string;
+}
+
+export type SourceLookup = (tenantId: string, connectionId: string) => Promise<Pick<SourceConnector, "getItem">>;
+
+/**
+ * Some deliveries say only that an item changed (Business Central notifications, BigCommerce
+ * relative adjustments): the item's current stock is fetched from the source connector.
+ */
+export async function resolveChange(event: ClaimedEvent, change: StoredChange, sourceFor: SourceLookup): Promise<ResolvedChange> {
+  if (change.quantity !== undefined || change.status === "ARCHIVED") return change;
+  const current = await (await sourceFor(event.tenantId, event.connectionId)).getItem(change.externalId);
+  const reportedAt = new Date(change.sourceAt);
+  return {
+    externalId: change.externalId,
+    quantity: current.quantity,
+    status: current.status === "SOLD" || current.status === "ARCHIVED" ? current.status : undefined,
+    locationId: current.locationId ?? change.locationId,
+    sourceAt: (current.updatedAt > reportedAt ? current.updatedAt : reportedAt).toISOString(),
+  };
 }
 
 export function applyResolvedChange(prisma: PrismaClient, event: ClaimedEvent, change: ResolvedChange): Promise<ApplyOutcome> {
