@@ -1,8 +1,11 @@
-// npm run test:e2e — the browser tests: Debian's Chromium (installed when missing), a production
-// build of the app on a fresh embedded database with the demo tenant, and Playwright.
+// npm run test:e2e — the browser tests: Debian's Chromium (installed when missing), and the whole
+// product as a user runs it: a production build on a fresh embedded database with the demo tenant,
+// the real Inngest dev server and the platform simulators (see playwright.config.ts), then Playwright.
 import { existsSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { generateKeyringEntry } from "../src/server/crypto/secret-box";
+import { resolveInngestBinary } from "./inngest-install";
+import { freePort } from "./lib/ports";
 import { run, runStep } from "./lib/run";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -20,6 +23,9 @@ async function ensureChromium(): Promise<void> {
 }
 
 const dataDir = ".data/e2e";
+const appPort = Number(process.env.E2E_PORT ?? 3100);
+// Every other port is picked free at run time, so several checkouts can run their tests at once.
+const [simPort, inngestPort, ...inngestInternalPorts] = await Promise.all(Array.from({ length: 6 }, freePort));
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: "production",
@@ -29,10 +35,20 @@ const env: NodeJS.ProcessEnv = {
   AUTH_SECRET: randomBytes(32).toString("base64url"),
   STOCKHOOK_ENCRYPTION_KEYS: generateKeyringEntry("e2e"),
   CHROMIUM_PATH: CHROMIUM,
+  E2E_PORT: String(appPort),
+  APP_URL: `http://127.0.0.1:${appPort}`,
+  SIM_PORT: String(simPort),
+  SIM_URL: `http://127.0.0.1:${simPort}`,
+  INNGEST_DEV: "1",
+  INNGEST_BASE_URL: `http://127.0.0.1:${inngestPort}`,
+  E2E_INNGEST_PORTS: [inngestPort, ...inngestInternalPorts].join(","),
+  DO_NOT_TRACK: "1",
+  INNGEST_NO_UPDATE_NOTIFIER: "1",
 };
 
 try {
   await ensureChromium();
+  env.E2E_INNGEST_BIN = resolveInngestBinary();
   rmSync(dataDir, { recursive: true, force: true });
   rmSync("test-results/screenshots", { recursive: true, force: true });
   const tsx = ["node_modules/tsx/dist/cli.mjs"];
