@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -9,5 +10,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Routers read the validated environment; tests get throwaway keys, never a developer's own.
+    env: {
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      STOCKHOOK_ENCRYPTION_KEYS: `test:${randomBytes(32).toString("base64")}`,
+      APP_URL: "https://stockhook.test",
+    },
   },
 });

@@ -4,6 +4,8 @@ import { eventRouter } from "@/server/api/routers/event";
 import { itemRouter } from "@/server/api/routers/item";
 import { memberRouter } from "@/server/api/routers/member";
 import { overviewRouter } from "@/server/api/routers/overview";
+import { secretRouter } from "@/server/api/routers/secret";
+import { syncRunRouter } from "@/server/api/routers/sync-run";
 import { tenantRouter } from "@/server/api/routers/tenant";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 
@@ -15,6 +17,8 @@ export const appRouter = createTRPCRouter({
   item: itemRouter,
   event: eventRouter,
   member: memberRouter,
+  secret: secretRouter,
+  syncRun: syncRunRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import Google from "next-auth/providers/google";
 import { z } from "zod";
 import { env } from "@/env";
 import { db } from "@/server/db";
+import { acceptPendingInvitations } from "@/server/tenancy/tenants";
 import { verifyPassword } from "./password";
 
 declare module "next-auth" {
@@ -55,7 +56,10 @@ export function authConfig(): NextAuthConfig {
         if (user && account) {
           const email = (user.email ?? "").toLowerCase();
           const record = account.provider === "credentials" ? { id: user.id! } : await db.user.findUnique({ where: { email } });
-          if (record) token.sub = record.id;
+          if (record) {
+            token.sub = record.id;
+            if (email) await acceptPendingInvitations(db, { id: record.id, email });
+          }
         }
         return token;
       },

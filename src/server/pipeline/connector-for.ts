@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import { createConnector, PROVIDERS, type ConnectorHttpOptions, type ConnectorProvider } from "@/server/connectors";
 import { revealSecret } from "@/server/crypto/secret-store";
-import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { scopeToTenant, type TenantDb } from "@/server/tenancy/tenant-db";
 
 /**
  * A live connector for one of a tenant's connections: its platform, base URL and API
@@ -14,10 +14,13 @@ export class MissingCredentialsError extends Error {
   }
 }
 
-export async function connectorForConnection(prisma: PrismaClient, tenantId: string, connectionId: string, http?: ConnectorHttpOptions) {
-  const db = scopeToTenant(prisma, tenantId);
+export function hasApiConnector(provider: string): provider is ConnectorProvider {
+  return (PROVIDERS as readonly string[]).includes(provider);
+}
+
+export async function connectorFor(db: TenantDb, connectionId: string, http?: ConnectorHttpOptions) {
   const connection = await db.connection.findFirstOrThrow({ where: { id: connectionId }, select: { id: true, name: true, provider: true, baseUrl: true } });
-  if (!(PROVIDERS as readonly string[]).includes(connection.provider)) throw new Error(`${connection.provider} connections have no API connector`);
+  if (!hasApiConnector(connection.provider)) throw new Error(`${connection.provider} connections have no API connector`);
   const secret = await db.secret.findFirst({
     where: { connectionId, purpose: "API_CREDENTIAL", revokedAt: null },
     orderBy: { createdAt: "desc" },
@@ -25,5 +28,9 @@ export async function connectorForConnection(prisma: PrismaClient, tenantId: str
   });
   if (!secret) throw new MissingCredentialsError(connection.name);
   const credentials = JSON.parse(await revealSecret(db, secret.id)) as never;
-  return createConnector({ provider: connection.provider as ConnectorProvider, baseUrl: connection.baseUrl, credentials, http });
+  return createConnector({ provider: connection.provider, baseUrl: connection.baseUrl, credentials, http });
+}
+
+export function connectorForConnection(prisma: PrismaClient, tenantId: string, connectionId: string, http?: ConnectorHttpOptions) {
+  return connectorFor(scopeToTenant(prisma, tenantId), connectionId, http);
 }

@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from "@/server/testing/test-dat
 type Case =
   | { kind: "public" }
   | { kind: "user"; input?: (victim: TenantFixture) => unknown }
-  | { kind: "tenant"; input: (victim: TenantFixture) => unknown };
+  | { kind: "tenant"; input: (victim: TenantFixture) => unknown; ownTenantError?: "BAD_REQUEST" };
 
 const cases: Record<string, Case> = {
   "auth.signUp": { kind: "public" },
@@ -30,7 +30,23 @@ const cases: Record<string, Case> = {
   "item.byId": { kind: "tenant", input: (victim) => ({ id: victim.item.id }) },
   "event.list": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "event.byId": { kind: "tenant", input: (victim) => ({ id: victim.event.id }) },
+  // Names no row: typing another tenant's slug into one's own danger zone is simply the wrong confirmation.
+  "tenant.remove": { kind: "tenant", input: (victim) => ({ confirmSlug: victim.tenant.slug }), ownTenantError: "BAD_REQUEST" },
+  "connection.create": { kind: "tenant", input: () => ({ provider: "SAM", direction: "SOURCE", name: "Injected", baseUrl: "https://sam.example.com", credentials: { apiKey: "sam-key-12345" } }) },
+  "connection.update": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, name: "Hijacked" }) },
+  "connection.remove": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, confirmName: victim.connection.name }) },
+  "connection.test": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },
+  "connection.syncProgress": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },
+  "secret.list": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
+  "secret.rotate": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
+  "secret.revoke": { kind: "tenant", input: (victim) => ({ id: victim.secret.id }) },
+  "secret.replaceCredentials": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id, credentials: { apiKey: "stolen-key-123" } }) },
+  "syncRun.list": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
+  "syncRun.byId": { kind: "tenant", input: (victim) => ({ id: victim.syncRun.id }) },
   "member.list": { kind: "tenant", input: () => undefined },
+  "member.invite": { kind: "tenant", input: () => ({ email: "intruder@example.com", role: "OWNER" }) },
+  "member.updateRole": { kind: "tenant", input: (victim) => ({ id: victim.membership.id, role: "VIEWER" }) },
+  "member.remove": { kind: "tenant", input: (victim) => ({ id: victim.membership.id }) },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" } }>;
@@ -90,7 +106,7 @@ describe("tenant isolation through every tRPC procedure", () => {
       for (const secret of secretsOf(victim)) expect(text).not.toContain(secret);
     } catch (error) {
       expect(error).toBeInstanceOf(TRPCError);
-      expect((error as TRPCError).code).toBe("NOT_FOUND");
+      expect((error as TRPCError).code).toBe(c.ownTenantError ?? "NOT_FOUND");
       for (const secret of secretsOf(victim)) expect((error as TRPCError).message).not.toContain(secret);
     }
   });
@@ -153,9 +169,10 @@ describe("resync", () => {
       session: { user: { id: member.user.id } },
       sendEvent: async (event) => void sent.push(event),
     }));
-    await expect(caller.connection.resync({ id: member.connection.id })).resolves.toEqual({ requested: true });
+    await expect(caller.connection.resync({ id: member.connection.id })).resolves.toMatchObject({ requested: true });
     expect(sent).toEqual([{ name: "stock/reconcile.requested", data: { tenantId: member.tenant.id, connectionId: member.connection.id, mode: "full", trigger: "MANUAL" } }]);
     await database.prisma.syncRun.create({ data: { tenantId: member.tenant.id, connectionId: member.connection.id, trigger: "MANUAL", status: "RUNNING" } });
+    await expect(caller.connection.syncProgress({ id: member.connection.id })).resolves.toMatchObject({ running: true, latest: { status: "RUNNING" } });
     expect((await errorOf(caller.connection.resync({ id: member.connection.id })))?.code).toBe("CONFLICT");
     expect(await database.prisma.auditLog.count({ where: { tenantId: member.tenant.id, action: "connection.resync" } })).toBe(1);
   });

@@ -68,3 +68,28 @@ export async function createTenantForUser(prisma: PrismaClient, userId: string, 
     return tenant;
   });
 }
+
+/**
+ * Invitations wait as PENDING memberships under an email address; the first sign-in (or sign-up)
+ * with that address turns them into memberships of that user. Returns how many were accepted.
+ */
+export async function acceptPendingInvitations(prisma: PrismaClient, user: { id: string; email: string }): Promise<number> {
+  const invitations = await prisma.membership.findMany({ where: { invitedEmail: user.email.toLowerCase(), status: "PENDING" }, select: { id: true, tenantId: true } });
+  let accepted = 0;
+  for (const invitation of invitations) {
+    const already = await prisma.membership.findFirst({ where: { tenantId: invitation.tenantId, userId: user.id }, select: { id: true } });
+    if (already) {
+      await prisma.membership.delete({ where: { id: invitation.id } });
+      continue;
+    }
+    await prisma.membership.update({ where: { id: invitation.id }, data: { userId: user.id, status: "ACTIVE" } });
+    await prisma.auditLog.create({ data: { tenantId: invitation.tenantId, actorId: user.id, action: "member.joined", target: `membership:${invitation.id}` } });
+    accepted += 1;
+  }
+  return accepted;
+}
+
+/** Deletes a tenant; every tenant-owned row goes with it (ON DELETE CASCADE). */
+export async function deleteTenant(prisma: PrismaClient, tenantId: string): Promise<void> {
+  await prisma.tenant.delete({ where: { id: tenantId } });
+}

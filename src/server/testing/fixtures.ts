@@ -10,7 +10,7 @@ export async function createTenantFixture(prisma: PrismaClient, label: string, r
   const slug = `${label}-${sequence}`;
   const tenant = await prisma.tenant.create({ data: { slug, name: `Tenant ${label}`, kind: "GALLERY" } });
   const user = await prisma.user.create({ data: { email: `${slug}@example.test`, name: `User ${label}` } });
-  await prisma.membership.create({ data: { tenantId: tenant.id, userId: user.id, role } });
+  const membership = await prisma.membership.create({ data: { tenantId: tenant.id, userId: user.id, role } });
   const connection = await prisma.connection.create({
     data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: `SAM ${label}`, baseUrl: "http://127.0.0.1:4010/sam/x" },
   });
@@ -18,7 +18,11 @@ export async function createTenantFixture(prisma: PrismaClient, label: string, r
   const event = await prisma.webhookEvent.create({
     data: { tenantId: tenant.id, connectionId: connection.id, provider: "SAM", payloadHash: "0".repeat(64), signatureVerdict: "VALID", status: "APPLIED" },
   });
-  return { tenant, user, connection, item, event };
+  const secret = await prisma.secret.create({
+    data: { tenantId: tenant.id, connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "Webhook signing secret", keyId: "k1", iv: Buffer.alloc(12), ciphertext: Buffer.alloc(16), authTag: Buffer.alloc(16), last4: "abcd" },
+  });
+  const syncRun = await prisma.syncRun.create({ data: { tenantId: tenant.id, connectionId: connection.id, trigger: "MANUAL", status: "SUCCEEDED", finishedAt: new Date() } });
+  return { tenant, user, membership, connection, item, event, secret, syncRun };
 }
 
 export type TenantFixture = Awaited<ReturnType<typeof createTenantFixture>>;

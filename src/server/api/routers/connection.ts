@@ -1,6 +1,12 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { env } from "@/env";
+import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
+import { createConnection, InvalidSetupError } from "@/server/connections/connection-setup";
+import { connectionHealth } from "@/server/connections/connection-health";
+import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guides";
+import { connectorFor, hasApiConnector, MissingCredentialsError } from "@/server/pipeline/connector-for";
+import { secretMetadata } from "@/server/crypto/secret-store";
 
 const connectionFields = {
   id: true,
@@ -13,32 +19,155 @@ const connectionFields = {
   webhooksEnabled: true,
   lastWebhookAt: true,
   lastSyncAt: true,
+  lastFullSyncAt: true,
+  consecutiveFailures: true,
+  circuitOpenUntil: true,
   createdAt: true,
 } as const;
 
+const provider = z.enum(["SAM", "SHOPIFY", "WOOCOMMERCE", "BIGCOMMERCE", "BUSINESS_CENTRAL", "STANDARD_WEBHOOKS"]);
+const schedule = z.enum(["H1", "H3", "H6", "H12", "H24", "MANUAL"]);
+const id = z.object({ id: z.string().min(1) });
+const name = z.string().trim().min(2, "Give it a name of at least 2 characters").max(80);
+const baseUrl = z.url({ protocol: /^https?$/, error: "Enter the full address, starting with https://" }).max(500);
+
+const NOT_FOUND = "Connection not found";
+
+/** Setup problems become a 400 whose field errors the wizard shows next to each input. */
+function asBadRequest(error: unknown): never {
+  if (error instanceof InvalidSetupError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error.validation });
+  throw error;
+}
+
 export const connectionRouter = createTRPCRouter({
-  list: tenantProcedure.query(({ ctx }) =>
-    ctx.db.connection.findMany({
+  list: tenantProcedure.query(async ({ ctx }) => {
+    const connections = await ctx.db.connection.findMany({
       select: { ...connectionFields, _count: { select: { itemLinks: true } } },
       orderBy: [{ direction: "desc" }, { createdAt: "asc" }],
-    }),
-  ),
+    });
+    const health = await connectionHealth(ctx.db, connections.map((c) => c.id));
+    return connections.map((connection) => ({ ...connection, health: health.get(connection.id)! }));
+  }),
 
-  byId: tenantProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: connectionFields });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: "Connection not found" });
-    return connection;
+  byId: tenantProcedure.input(id).query(async ({ ctx, input }) => {
+    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { ...connectionFields, _count: { select: { itemLinks: true } } } });
+    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const [secrets, health] = await Promise.all([
+      ctx.db.secret.findMany({ where: { connectionId: connection.id }, select: secretMetadata, orderBy: { createdAt: "desc" } }),
+      connectionHealth(ctx.db, [connection.id]),
+    ]);
+    return {
+      ...connection,
+      health: health.get(connection.id)!,
+      webhookUrl: webhookUrl(env().APP_URL, ctx.tenant.slug, connection.id),
+      hasApi: hasApiConnector(connection.provider),
+      secrets,
+    };
+  }),
+
+  /** The wizard's last step: returns the signing secret in plaintext this once, never again. */
+  create: tenantAdminProcedure
+    .input(
+      z.object({
+        provider,
+        direction: z.enum(["SOURCE", "CHANNEL"]),
+        name,
+        baseUrl,
+        syncSchedule: schedule.default("H24"),
+        credentials: z.record(z.string(), z.union([z.string().max(2000), z.number()])).default({}),
+        signingSecret: z.string().trim().min(8, "That secret looks too short").max(500).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { connection, signingSecret } = await createConnection(ctx.db, input).catch(asBadRequest);
+      await ctx.audit({ action: "connection.created", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider, direction: connection.direction } });
+      const guide = PROVIDER_GUIDES[input.provider];
+      return {
+        id: connection.id,
+        webhookUrl: webhookUrl(env().APP_URL, ctx.tenant.slug, connection.id),
+        // A secret the tenant pasted is theirs already; one we generated is shown once.
+        signingSecret: guide.signing === "generated" ? signingSecret : null,
+      };
+    }),
+
+  update: tenantProcedure
+    .input(
+      z.object({
+        id: z.string().min(1),
+        name: name.optional(),
+        baseUrl: baseUrl.optional(),
+        syncSchedule: schedule.optional(),
+        webhooksEnabled: z.boolean().optional(),
+        paused: z.boolean().optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const before = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true, provider: true } });
+      if (!before) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+      if (input.syncSchedule && input.syncSchedule !== "MANUAL" && !hasApiConnector(before.provider)) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "This platform has no API to reconcile against; its schedule stays manual" });
+      }
+      const status = input.paused === undefined ? undefined : input.paused ? "PAUSED" : "ACTIVE";
+      const after = await ctx.db.connection.update({
+        where: { id: input.id },
+        data: { name: input.name, baseUrl: input.baseUrl, syncSchedule: input.syncSchedule, webhooksEnabled: input.webhooksEnabled, status },
+        select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true },
+      });
+      const { provider: _provider, ...comparable } = before;
+      await ctx.audit({ action: "connection.updated", target: `connection:${input.id}`, summary: { before: comparable, after } });
+      return after;
+    }),
+
+  /** Deleting needs the connection's name typed back, so a slip of the mouse deletes nothing. */
+  remove: tenantAdminProcedure.input(z.object({ id: z.string().min(1), confirmName: z.string() })).mutation(async ({ ctx, input }) => {
+    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true } });
+    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    if (input.confirmName.trim() !== connection.name) throw new TRPCError({ code: "BAD_REQUEST", message: `Type “${connection.name}” to confirm` });
+    await ctx.db.connection.deleteMany({ where: { id: connection.id } });
+    await ctx.audit({ action: "connection.deleted", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider } });
+    return { deleted: true };
+  }),
+
+  /** Calls the platform's cheapest authenticated endpoint with the stored credentials. */
+  test: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
+    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true } });
+    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    if (!hasApiConnector(connection.provider)) return { ok: false as const, reason: "no_api" as const, message: "This platform only sends webhooks; there is no API to test." };
+    const started = performance.now();
+    const result = await connectorFor(ctx.db, connection.id)
+      .then((connector) => connector.testConnection())
+      .catch((error: unknown) => {
+        if (error instanceof MissingCredentialsError) return { ok: false as const, reason: "bad_credentials" as const, message: error.message };
+        throw error;
+      });
+    const latencyMs = Math.round(performance.now() - started);
+    await ctx.audit({ action: "connection.tested", target: `connection:${connection.id}`, summary: { ok: result.ok, latencyMs } });
+    return { ...result, latencyMs };
   }),
 
   /** Starts a full reconcile (a drift check, for a channel) now; refused while one is running. */
-  resync: tenantProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: "Connection not found" });
+  resync: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
+    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true } });
+    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    if (!hasApiConnector(connection.provider)) throw new TRPCError({ code: "BAD_REQUEST", message: "This platform has no API to reconcile against" });
     const running = await ctx.db.syncRun.findFirst({ where: { connectionId: connection.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
     if (running) throw new TRPCError({ code: "CONFLICT", message: "A reconcile of this connection is already running" });
+    const requestedAt = new Date();
     await ctx.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: ctx.tenant.id, connectionId: connection.id, mode: "full", trigger: "MANUAL" } });
     await ctx.audit({ action: "connection.resync", target: `connection:${connection.id}`, summary: { name: connection.name } });
-    return { requested: true };
+    return { requested: true, requestedAt };
+  }),
+
+  /** The latest run and how far it got, for the live progress next to the Resync button. */
+  syncProgress: tenantProcedure.input(id).query(async ({ ctx, input }) => {
+    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, _count: { select: { itemLinks: true } } } });
+    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const latest = await ctx.db.syncRun.findFirst({
+      where: { connectionId: connection.id },
+      orderBy: { startedAt: "desc" },
+      select: { id: true, status: true, trigger: true, mode: true, pages: true, itemsScanned: true, itemsChanged: true, itemsCreated: true, itemsVanished: true, errorCount: true, lastError: true, startedAt: true, finishedAt: true },
+    });
+    return { latest, running: latest?.status === "QUEUED" || latest?.status === "RUNNING", expectedItems: connection._count.itemLinks };
   }),
 
   syncRuns: tenantProcedure

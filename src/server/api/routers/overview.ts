@@ -1,23 +1,67 @@
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { connectionHealth, type ConnectionHealth } from "@/server/connections/connection-health";
+import { eventsPerHour, webhookToStorefrontLatency } from "@/server/insights/tenant-insights";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const MISMATCH_ALERT_STREAK = 3;
+
+export interface Alert {
+  severity: "critical" | "warning";
+  connectionId: string;
+  title: string;
+  action: string;
+}
+
+/** What needs a person's attention, most urgent first. */
+function alertsFor(connection: { id: string; name: string; direction: string; lastSyncAt: Date | null; syncSchedule: string; provider: string }, health: ConnectionHealth): Alert[] {
+  const alerts: Alert[] = [];
+  if (health.signatureMismatchStreak >= MISMATCH_ALERT_STREAK) {
+    alerts.push({
+      severity: "critical",
+      connectionId: connection.id,
+      title: `${connection.name}: the last ${health.signatureMismatchStreak} webhooks failed their signature check`,
+      action: "The platform is signing with a different secret. Compare the secret's last four characters, or rotate it and paste the new one into the platform.",
+    });
+  }
+  if (health.circuit === "open") {
+    alerts.push({ severity: "critical", connectionId: connection.id, title: `${connection.name} is failing: updates are queued until it recovers`, action: "Check the storefront is up and its API credentials are valid (Test connection). Queued updates replay on recovery." });
+  } else if (health.failedPushes24h > 0) {
+    alerts.push({ severity: "warning", connectionId: connection.id, title: `${connection.name}: ${health.failedPushes24h} storefront update(s) failed in 24 h`, action: "Open the event timeline, filter by Failed, and replay them once the cause is fixed." });
+  }
+  if (!connection.lastSyncAt && connection.provider !== "STANDARD_WEBHOOKS" && !health.syncRunning) {
+    alerts.push({ severity: "warning", connectionId: connection.id, title: `${connection.name} has never been synced`, action: "Press Resync on the connection to run the first reconcile." });
+  }
+  return alerts;
+}
 
 export const overviewRouter = createTRPCRouter({
   summary: tenantProcedure.query(async ({ ctx }) => {
-    const since = new Date(Date.now() - DAY_MS);
-    const startOfDay = new Date();
-    startOfDay.setHours(0, 0, 0, 0);
-    const [connections, itemsByStatus, eventsByStatus, soldToday] = await Promise.all([
-      ctx.db.connection.findMany({ select: { id: true, name: true, provider: true, direction: true, status: true, lastWebhookAt: true, lastSyncAt: true } }),
+    const now = new Date();
+    const since = new Date(now.getTime() - DAY_MS);
+    const startOfDay = new Date(now);
+    startOfDay.setUTCHours(0, 0, 0, 0);
+    const [connections, itemsByStatus, eventsByStatus, soldToday, latency, hourly] = await Promise.all([
+      ctx.db.connection.findMany({
+        select: { id: true, name: true, provider: true, direction: true, status: true, syncSchedule: true, lastWebhookAt: true, lastSyncAt: true },
+        orderBy: [{ direction: "desc" }, { createdAt: "asc" }],
+      }),
       ctx.db.item.groupBy({ by: ["status"], _count: { _all: true } }),
       ctx.db.webhookEvent.groupBy({ by: ["status"], where: { receivedAt: { gte: since } }, _count: { _all: true } }),
       ctx.db.stockChange.count({ where: { statusAfter: "SOLD", statusBefore: { not: "SOLD" }, createdAt: { gte: startOfDay } } }),
+      webhookToStorefrontLatency(ctx.prisma, ctx.tenant.id, since),
+      eventsPerHour(ctx.prisma, ctx.tenant.id, 24, now),
     ]);
+    const health = await connectionHealth(ctx.db, connections.map((c) => c.id), now);
+    const withHealth = connections.map((connection) => ({ ...connection, health: health.get(connection.id)! }));
+    const alerts = withHealth.flatMap((connection) => alertsFor(connection, connection.health)).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
     return {
-      connections,
-      items: Object.fromEntries(itemsByStatus.map((row) => [row.status, row._count._all])),
-      events24h: Object.fromEntries(eventsByStatus.map((row) => [row.status, row._count._all])),
+      connections: withHealth,
+      items: Object.fromEntries(itemsByStatus.map((row) => [row.status, row._count._all])) as Partial<Record<string, number>>,
+      events24h: Object.fromEntries(eventsByStatus.map((row) => [row.status, row._count._all])) as Partial<Record<string, number>>,
       soldToday,
+      latency,
+      hourly,
+      alerts,
     };
   }),
 });

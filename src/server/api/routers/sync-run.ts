@@ -1,0 +1,67 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+
+const PAGE_SIZE = 30;
+const runFields = {
+  id: true,
+  trigger: true,
+  mode: true,
+  status: true,
+  pages: true,
+  itemsScanned: true,
+  itemsChanged: true,
+  itemsCreated: true,
+  itemsVanished: true,
+  errorCount: true,
+  lastError: true,
+  startedAt: true,
+  finishedAt: true,
+  connection: { select: { id: true, name: true, provider: true, direction: true } },
+} as const;
+
+/** Reconcile history: every run with its trigger, duration, counts and errors, and what it changed. */
+export const syncRunRouter = createTRPCRouter({
+  list: tenantProcedure
+    .input(
+      z.object({
+        cursor: z.string().min(1).nullish(),
+        connectionId: z.string().min(1).optional(),
+        status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"]).optional(),
+        trigger: z.enum(["SCHEDULE", "MANUAL", "WEBHOOK"]).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.db.syncRun.findMany({
+        where: { connectionId: input.connectionId, status: input.status, trigger: input.trigger },
+        orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+        take: PAGE_SIZE + 1,
+        ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
+        select: runFields,
+      });
+      const hasMore = rows.length > PAGE_SIZE;
+      const runs = hasMore ? rows.slice(0, PAGE_SIZE) : rows;
+      return { runs, nextCursor: hasMore ? runs.at(-1)!.id : null };
+    }),
+
+  byId: tenantProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
+    const run = await ctx.db.syncRun.findFirst({ where: { id: input.id }, select: runFields });
+    if (!run) throw new TRPCError({ code: "NOT_FOUND", message: "Sync run not found" });
+    const [changes, pushes, pushStates] = await Promise.all([
+      ctx.db.stockChange.findMany({
+        where: { syncRunId: run.id },
+        orderBy: { createdAt: "asc" },
+        take: 200,
+        select: { id: true, quantityBefore: true, quantityAfter: true, statusBefore: true, statusAfter: true, createdAt: true, item: { select: { id: true, sku: true, title: true } } },
+      }),
+      ctx.db.channelPush.findMany({
+        where: { syncRunId: run.id },
+        orderBy: { createdAt: "asc" },
+        take: 200,
+        select: { id: true, quantity: true, status: true, state: true, attempts: true, error: true, createdAt: true, pushedAt: true, itemId: true, connection: { select: { name: true } } },
+      }),
+      ctx.db.channelPush.groupBy({ by: ["state"], where: { syncRunId: run.id }, _count: { _all: true } }),
+    ]);
+    return { run, changes, pushes, pushStates: Object.fromEntries(pushStates.map((row) => [row.state, row._count._all])) };
+  }),
+});
