@@ -49,7 +49,7 @@ test("the seeded demo tenant shows its connections and items", async ({ page }) 
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/);
   await expect(page.getByLabel("Switch tenant")).toHaveValue("demo");
-  await expect(page.getByText("Gallery collection (SAM)")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Gallery collection (SAM)", exact: true })).toBeVisible();
   await saveScreenshot(page, "demo-overview");
 
   await page.getByRole("link", { name: "Connections" }).click();

@@ -9,6 +9,7 @@ const SECTIONS = [
   { href: "/items", label: "Items" },
   { href: "/events", label: "Events" },
   { href: "/queue", label: "Queue" },
+  { href: "/sync-runs", label: "Sync runs" },
   { href: "/settings", label: "Settings" },
 ];
 

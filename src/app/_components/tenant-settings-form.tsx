@@ -12,6 +12,7 @@ interface TenantSettings {
   kind: "GALLERY" | "STORE" | "ERP";
   safetyBuffer: number;
   retentionDays: number;
+  sellingLocations: string[];
 }
 
 export function TenantSettingsForm({ tenant, canEdit }: { tenant: TenantSettings; canEdit: boolean }) {
@@ -37,11 +38,15 @@ export function TenantSettingsForm({ tenant, canEdit }: { tenant: TenantSettings
       kind: String(form.get("kind")) as TenantSettings["kind"],
       safetyBuffer: Number(form.get("safetyBuffer")),
       retentionDays: Number(form.get("retentionDays")),
+      sellingLocations: String(form.get("sellingLocations") ?? "")
+        .split(/[\n,]/)
+        .map((location) => location.trim())
+        .filter(Boolean),
     });
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4">
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
       {!canEdit ? <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-600">Only owners and admins can change these settings.</p> : null}
       <FormError message={update.error && !update.error.data?.zodError ? update.error.message : null} />
       <fieldset disabled={!canEdit || update.isPending} className="space-y-4">
@@ -55,6 +60,13 @@ export function TenantSettingsForm({ tenant, canEdit }: { tenant: TenantSettings
           </select>
         </div>
         <Field label="Safety buffer (units held back from every channel)" name="safetyBuffer" type="number" min={0} max={10000} defaultValue={tenant.safetyBuffer} error={fieldErrors.safetyBuffer?.[0]} />
+        <div>
+          <label htmlFor="sellingLocations" className="block text-sm font-medium text-slate-700">Selling locations</label>
+          <textarea id="sellingLocations" name="sellingLocations" rows={3} defaultValue={tenant.sellingLocations.join("\n")} aria-describedby="sellingLocations-hint" className={`mt-1 ${inputClass}`} placeholder="One location id per line" />
+          <p id="sellingLocations-hint" className="mt-1 text-xs text-slate-500">
+            Only stock at these locations is offered online. Leave empty to sell from every location.
+          </p>
+        </div>
         <Field label="Keep webhook logs for (days, 1–365)" name="retentionDays" type="number" min={1} max={365} defaultValue={tenant.retentionDays} error={fieldErrors.retentionDays?.[0]} />
         <div className="flex items-center gap-3">
           <button type="submit" className={buttonClass}>{update.isPending ? "Saving…" : "Save settings"}</button>

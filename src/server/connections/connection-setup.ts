@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Provider, SyncSchedule } from "@/generated/prisma/client";
 import { credentialsSchemas } from "@/server/connectors/credentials";
 import { generateSigningSecret, storeSecret } from "@/server/crypto/secret-store";
@@ -42,6 +42,12 @@ function withoutBlanks(raw: Record<string, unknown>) {
   return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== "" && value !== null && value !== undefined));
 }
 
+/** The credential a person recognises by its last four characters: the first secret field. */
+export function credentialHint(provider: Provider, credentials: Record<string, unknown>): string {
+  const field = PROVIDER_GUIDES[provider].credentials.find((f) => f.secret && typeof credentials[f.name] === "string");
+  return field ? String(credentials[field.name]) : "";
+}
+
 export function parseConnectionCredentials(provider: Provider, raw: Record<string, unknown>): string | null {
   const schema = credentialSchemaFor(provider);
   if (!schema) return null;
@@ -75,7 +81,9 @@ export async function createConnection(db: TenantDb, input: NewConnection) {
       select: { id: true, name: true, provider: true, direction: true },
     });
     await storeSecret(scoped, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: guide.signingSecretLabel, plaintext: signingSecret });
-    if (credentials) await storeSecret(scoped, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: credentials });
+    if (credentials) {
+      await storeSecret(scoped, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: credentials, hint: credentialHint(input.provider, JSON.parse(credentials)) });
+    }
     return { connection, signingSecret };
   });
 }
@@ -87,6 +95,6 @@ export async function replaceCredentials(db: TenantDb, connection: { id: string;
   return db.$transaction(async (tx) => {
     const scoped = { ...db, secret: tx.secret } as TenantDb;
     await scoped.secret.updateMany({ where: { connectionId: connection.id, purpose: "API_CREDENTIAL", revokedAt: null }, data: { revokedAt: new Date() } });
-    return storeSecret(scoped, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: credentials });
+    return storeSecret(scoped, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: credentials, hint: credentialHint(connection.provider, JSON.parse(credentials)) });
   });
 }

@@ -103,8 +103,7 @@ export const PROVIDER_GUIDES: Record<GuidedProvider, ProviderGuide> = {
     signingSecretLabel: "Webhook token",
     webhookSteps: [
       "BigCommerce does not sign webhooks, so Stockhook gives each one a secret header instead.",
-      "Create a webhook (POST /v3/hooks) for store/product/inventory/updated with destination {url}",
-      "and headers { \"X-Stockhook-Token\": \"{secret}\" }.",
+      "Create a webhook (POST /v3/hooks) for store/product/inventory/updated with destination {url} and the header X-Stockhook-Token set to {secret}.",
     ],
     hasApi: true,
   },

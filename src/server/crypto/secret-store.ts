@@ -35,6 +35,8 @@ export interface NewSecret {
   label: string;
   plaintext: string;
   expiresAt?: Date | null;
+  /** What the dashboard shows as the last four characters, when the plaintext's own end says nothing (JSON). */
+  hint?: string;
 }
 
 export async function storeSecret(db: TenantDb, secret: NewSecret, keyring: Keyring = configuredKeyring()) {
@@ -51,7 +53,7 @@ export async function storeSecret(db: TenantDb, secret: NewSecret, keyring: Keyr
       iv: Buffer.from(sealed.iv),
       ciphertext: Buffer.from(sealed.ciphertext),
       authTag: Buffer.from(sealed.authTag),
-      last4: secret.plaintext.slice(-4),
+      last4: (secret.hint ?? secret.plaintext).slice(-4),
       expiresAt: secret.expiresAt ?? null,
     },
     select: secretMetadata,

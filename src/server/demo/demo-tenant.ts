@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import { hashPassword } from "@/server/auth/password";
+import { credentialHint } from "@/server/connections/connection-setup";
 import { generateSigningSecret, storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { writeSimulatorTargets } from "./simulator-targets";
@@ -85,7 +86,7 @@ export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: b
     const secret = generateSigningSecret();
     await storeSecret(db, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "Webhook signing secret", plaintext: secret });
     const credentials = DEMO_API_CREDENTIALS[connection.provider as keyof typeof DEMO_API_CREDENTIALS];
-    await storeSecret(db, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: JSON.stringify(credentials) });
+    await storeSecret(db, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: JSON.stringify(credentials), hint: credentialHint(connection.provider, credentials) });
     targets[connection.provider] = { url: `${appUrl}/api/webhooks/${DEMO_TENANT_SLUG}/${connection.id}`, secret };
   }
   writeSimulatorTargets(DEMO_TENANT_SLUG, targets);

@@ -132,7 +132,7 @@ export const connectionRouter = createTRPCRouter({
   test: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
     const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true } });
     if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
-    if (!hasApiConnector(connection.provider)) return { ok: false as const, reason: "no_api" as const, message: "This platform only sends webhooks; there is no API to test." };
+    if (!hasApiConnector(connection.provider)) return { ok: false as const, reason: "no_api" as const, message: "This platform only sends webhooks; there is no API to test.", latencyMs: 0 };
     const started = performance.now();
     const result = await connectorFor(ctx.db, connection.id)
       .then((connector) => connector.testConnection())

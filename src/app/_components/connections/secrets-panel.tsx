@@ -1,0 +1,123 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { CopyField } from "@/app/_components/copy-button";
+import { FormError } from "@/app/_components/field";
+import { DataTable, formatDateTime, formatRelative, inputClass, secondaryButtonClass, StatusBadge, type Tone } from "@/app/_components/ui";
+import { useTRPC } from "@/trpc/react";
+
+export interface SecretRow {
+  id: string;
+  purpose: "WEBHOOK_SIGNING" | "API_CREDENTIAL";
+  label: string;
+  keyId: string;
+  last4: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+function secretState(secret: SecretRow, now: number): { status: string; tone: Tone; until?: string } {
+  if (secret.revokedAt) return { status: "Revoked", tone: "gray" };
+  if (secret.expiresAt && secret.expiresAt.getTime() <= now) return { status: "Expired", tone: "gray" };
+  if (secret.expiresAt) return { status: "Grace period", tone: "amber", until: formatDateTime(secret.expiresAt) };
+  return { status: "Active", tone: "green" };
+}
+
+/**
+ * Metadata only: created, last used, key id and the last four characters. A new plaintext is shown
+ * once, right after the rotation that created it; after that nobody can read it back.
+ */
+export function SecretsPanel({ connectionId, secrets, canManage, platformOwned, signingLabel }: { connectionId: string; secrets: SecretRow[]; canManage: boolean; platformOwned: boolean; signingLabel: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [graceHours, setGraceHours] = useState(24);
+  const [pasted, setPasted] = useState("");
+  const refresh = () => {
+    router.refresh();
+    void queryClient.invalidateQueries({ queryKey: trpc.connection.byId.queryKey({ id: connectionId }) });
+  };
+  const rotate = useMutation(trpc.secret.rotate.mutationOptions({ onSuccess: refresh }));
+  const revoke = useMutation(trpc.secret.revoke.mutationOptions({ onSuccess: refresh }));
+  const [now] = useState(() => Date.now());
+
+  return (
+    <div className="space-y-4">
+      <DataTable columns={["Secret", "Ends in", "Key id", "Created", "Last used", "State", ""]}>
+        {secrets.map((secret) => {
+          const state = secretState(secret, now);
+          const usable = state.status === "Active" || state.status === "Grace period";
+          return (
+            <tr key={secret.id} data-testid="secret-row">
+              <td className="px-4 py-3 text-slate-900">{secret.label}</td>
+              <td className="px-4 py-3 font-mono">…{secret.last4}</td>
+              <td className="px-4 py-3 font-mono text-xs">{secret.keyId}</td>
+              <td className="px-4 py-3">{formatDateTime(secret.createdAt)}</td>
+              <td className="px-4 py-3">{formatRelative(secret.lastUsedAt)}</td>
+              <td className="px-4 py-3">
+                <StatusBadge status={state.status} tone={state.tone} />
+                {state.until ? <span className="mt-1 block text-xs text-slate-600">verifies until {state.until}</span> : null}
+              </td>
+              <td className="px-4 py-3 text-right">
+                {usable && canManage ? (
+                  <button
+                    type="button"
+                    className="text-sm font-medium text-rose-700 hover:text-rose-900 disabled:opacity-50"
+                    disabled={revoke.isPending}
+                    onClick={() => {
+                      if (window.confirm(`Revoke the secret ending …${secret.last4}? Deliveries signed with it will be rejected.`)) revoke.mutate({ id: secret.id });
+                    }}
+                  >
+                    Revoke<span className="sr-only"> secret ending {secret.last4}</span>
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
+      <FormError message={revoke.error?.message ?? rotate.error?.message} />
+      {canManage ? (
+        <form
+          className="flex flex-wrap items-end gap-3"
+          onSubmit={(event) => {
+            event.preventDefault();
+            rotate.mutate({ connectionId, graceHours, plaintext: platformOwned ? pasted : undefined });
+          }}
+        >
+          {platformOwned ? (
+            <div className="min-w-64 flex-1">
+              <label htmlFor="new-secret" className="block text-sm font-medium text-slate-700">New {signingLabel.toLowerCase()}</label>
+              <input id="new-secret" type="password" autoComplete="off" value={pasted} onChange={(e) => setPasted(e.target.value)} className={`mt-1 ${inputClass}`} />
+            </div>
+          ) : null}
+          <div>
+            <label htmlFor="grace" className="block text-sm font-medium text-slate-700">Old secret keeps working for</label>
+            <select id="grace" value={graceHours} onChange={(e) => setGraceHours(Number(e.target.value))} className={`mt-1 ${inputClass}`}>
+              <option value={0}>No grace (revoke now)</option>
+              <option value={1}>1 hour</option>
+              <option value={24}>24 hours</option>
+              <option value={72}>3 days</option>
+              <option value={168}>7 days</option>
+            </select>
+          </div>
+          <button type="submit" className={secondaryButtonClass} disabled={rotate.isPending}>
+            {rotate.isPending ? "Rotating…" : `Rotate ${signingLabel.toLowerCase()}`}
+          </button>
+        </form>
+      ) : null}
+      {rotate.data?.plaintext ? (
+        <div className="space-y-2" data-testid="new-secret">
+          <CopyField label={`New ${signingLabel}`} value={rotate.data.plaintext} />
+          <p role="note" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+            Copy it now and paste it into the platform: it will not be shown again. The previous secret keeps verifying until {formatDateTime(rotate.data.previousValidUntil)}.
+          </p>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { FormError } from "@/app/_components/field";
+import { buttonClass, inputClass, StatusBadge } from "@/app/_components/ui";
+import { useTRPC } from "@/trpc/react";
+
+type Role = "OWNER" | "ADMIN" | "MEMBER" | "VIEWER";
+const ROLES: { value: Role; label: string; help: string }[] = [
+  { value: "OWNER", label: "Owner", help: "everything, including deleting the workspace" },
+  { value: "ADMIN", label: "Admin", help: "settings, members, connections and secrets" },
+  { value: "MEMBER", label: "Member", help: "resync, replay and edit connections" },
+  { value: "VIEWER", label: "Viewer", help: "sees everything, changes nothing" },
+];
+
+interface Member {
+  id: string;
+  role: Role;
+  status: "ACTIVE" | "PENDING";
+  invitedEmail: string | null;
+  userId: string | null;
+  user: { name: string; email: string } | null;
+}
+
+export function MembersPanel({ members, canManage, isOwner, currentUserId }: { members: Member[]; canManage: boolean; isOwner: boolean; currentUserId: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<Role>("MEMBER");
+  const onSuccess = () => router.refresh();
+  const invite = useMutation(trpc.member.invite.mutationOptions({ onSuccess: () => { setEmail(""); onSuccess(); } }));
+  const updateRole = useMutation(trpc.member.updateRole.mutationOptions({ onSuccess }));
+  const remove = useMutation(trpc.member.remove.mutationOptions({ onSuccess }));
+  const assignable = ROLES.filter((r) => isOwner || r.value !== "OWNER");
+  const error = invite.error ?? updateRole.error ?? remove.error;
+
+  return (
+    <div className="space-y-4">
+      <FormError message={error?.data?.zodError?.fieldErrors.email?.[0] ?? error?.message} />
+      <ul className="divide-y divide-slate-100">
+        {members.map((member) => {
+          const who = member.user?.name ?? member.invitedEmail ?? "unknown";
+          const locked = !canManage || (member.role === "OWNER" && !isOwner);
+          return (
+            <li key={member.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
+              <div>
+                <p className="font-medium text-slate-900">{who}{member.userId === currentUserId ? " (you)" : ""}</p>
+                <p className="text-slate-500">{member.user?.email ?? "invitation pending — joins at first sign-in with this address"}</p>
+              </div>
+              <div className="flex items-center gap-2">
+                {member.status === "PENDING" ? <StatusBadge status="PENDING" /> : null}
+                <label className="sr-only" htmlFor={`role-${member.id}`}>Role of {who}</label>
+                <select
+                  id={`role-${member.id}`}
+                  value={member.role}
+                  disabled={locked || updateRole.isPending}
+                  onChange={(e) => updateRole.mutate({ id: member.id, role: e.target.value as Role })}
+                  className="rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm disabled:bg-slate-100"
+                >
+                  {(locked ? ROLES : assignable).map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+                </select>
+                {!locked ? (
+                  <button
+                    type="button"
+                    className="text-sm font-medium text-rose-700 hover:text-rose-900"
+                    disabled={remove.isPending}
+                    onClick={() => {
+                      if (window.confirm(`Remove ${who} from this workspace?`)) remove.mutate({ id: member.id });
+                    }}
+                  >
+                    Remove<span className="sr-only"> {who}</span>
+                  </button>
+                ) : null}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      {canManage ? (
+        <form
+          className="flex flex-wrap items-end gap-3 border-t border-slate-100 pt-4"
+          onSubmit={(event) => {
+            event.preventDefault();
+            invite.mutate({ email, role });
+          }}
+        >
+          <div className="min-w-56 flex-1">
+            <label htmlFor="invite-email" className="block text-sm font-medium text-slate-700">Invite by email</label>
+            <input id="invite-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} className={`mt-1 ${inputClass}`} placeholder="colleague@gallery.com" />
+          </div>
+          <div>
+            <label htmlFor="invite-role" className="block text-sm font-medium text-slate-700">Role</label>
+            <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)} className={`mt-1 ${inputClass}`}>
+              {assignable.map((r) => <option key={r.value} value={r.value}>{r.label} — {r.help}</option>)}
+            </select>
+          </div>
+          <button type="submit" className={buttonClass} disabled={invite.isPending}>{invite.isPending ? "Inviting…" : "Invite"}</button>
+          {invite.isSuccess ? <p role="status" className="w-full text-sm text-emerald-700">Invitation created. It is accepted when they sign in or sign up with that address.</p> : null}
+        </form>
+      ) : null}
+    </div>
+  );
+}
