@@ -83,7 +83,7 @@ test.describe("dashboard as the demo owner", () => {
     await saveScreenshot(page, "connection-detail");
 
     await page.getByRole("link", { name: "Sync runs" }).click();
-    await expect(page.getByRole("heading", { name: "Sync runs" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Sync runs", exact: true, level: 1 })).toBeVisible();
     await page.getByLabel("Trigger").selectOption("MANUAL");
     await expect(page.getByRole("cell", { name: /Resync button/ }).first()).toBeVisible();
     await saveScreenshot(page, "sync-runs");
@@ -108,7 +108,7 @@ test.describe("dashboard as the demo owner", () => {
     await page.getByLabel("Invite by email").fill("viewer@harbour.test");
     await page.getByLabel("Role", { exact: true }).selectOption("VIEWER");
     await page.getByRole("button", { name: "Invite" }).click();
-    await expect(page.getByText("viewer@harbour.test")).toBeVisible();
+    await expect(page.getByRole("listitem").filter({ hasText: "viewer@harbour.test" })).toContainText("invitation pending");
     await saveScreenshot(page, "settings");
   });
 });
@@ -154,4 +154,18 @@ test("an invited VIEWER sees every page, no enabled mutation controls, and forge
     const response = await page.request.post(`/api/trpc/${path}`, { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: input } });
     expect(response.status(), path).toBe(403);
   }
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the overview and a connection fit the screen", async ({ page }) => {
+    await signIn(page, DEMO.email, DEMO.password);
+    await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await saveScreenshot(page, "phone-overview");
+    await openConnection(page, "Prints store (Shopify)");
+    await saveScreenshot(page, "phone-connection");
+  });
 });

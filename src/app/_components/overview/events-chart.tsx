@@ -7,6 +7,9 @@ import type { HourBucket } from "@/server/insights/tenant-insights";
 export function EventsChart({ hours }: { hours: HourBucket[] }) {
   const max = Math.max(1, ...hours.map((h) => h.accepted + h.rejected + h.failed));
   const label = (hour: Date) => `${String(hour.getUTCHours()).padStart(2, "0")}:00`;
+  if (hours.every((h) => h.accepted + h.rejected + h.failed === 0)) {
+    return <p className="py-8 text-center text-sm text-slate-500">No webhooks in the last 24 hours. They appear here as your platforms send them.</p>;
+  }
   return (
     <figure>
       <div className="flex h-40 items-end gap-[3px]" aria-hidden="true">

@@ -9,10 +9,14 @@ import { SyncRunTable } from "./sync-run-table";
 type Status = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
 type Trigger = "SCHEDULE" | "MANUAL" | "WEBHOOK";
 
-/** All runs, newest first, filterable, with more loaded on demand; refreshed every 5 s. */
-export function SyncRunHistory({ slug, connections }: { slug: string; connections: { id: string; name: string }[] }) {
+/**
+ * Runs, newest first, filterable, with more loaded on demand; refreshed every 5 s. With
+ * `onlyConnection` it is one connection's history, without the filters.
+ */
+export function SyncRunHistory({ slug, connections, onlyConnection }: { slug: string; connections: { id: string; name: string }[]; onlyConnection?: string }) {
   const trpc = useTRPC();
-  const [connectionId, setConnectionId] = useState("");
+  const [chosenConnection, setConnectionId] = useState("");
+  const connectionId = onlyConnection ?? chosenConnection;
   const [status, setStatus] = useState("");
   const [trigger, setTrigger] = useState("");
   const runs = useInfiniteQuery(
@@ -24,7 +28,7 @@ export function SyncRunHistory({ slug, connections }: { slug: string; connection
   const rows = runs.data?.pages.flatMap((page) => page.runs) ?? [];
   return (
     <div className="space-y-4">
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className={onlyConnection ? "hidden" : "grid gap-3 sm:grid-cols-3"}>
         <label className="text-sm font-medium text-slate-700">
           Connection
           <select className={`mt-1 ${inputClass}`} value={connectionId} onChange={(e) => setConnectionId(e.target.value)}>
@@ -55,6 +59,7 @@ export function SyncRunHistory({ slug, connections }: { slug: string; connection
         <SyncRunTable
           slug={slug}
           runs={rows}
+          showConnection={!onlyConnection}
           footer={runs.hasNextPage ? (
             <div className="border-t border-slate-200 p-3 text-center">
               <button type="button" className={secondaryButtonClass} onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>

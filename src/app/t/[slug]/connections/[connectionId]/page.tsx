@@ -7,7 +7,7 @@ import { ResyncControl } from "@/app/_components/connections/resync-control";
 import { SecretsPanel } from "@/app/_components/connections/secrets-panel";
 import { TestConnectionButton } from "@/app/_components/connections/test-connection-button";
 import { CopyField } from "@/app/_components/copy-button";
-import { SyncRunTable } from "@/app/_components/sync-runs/sync-run-table";
+import { SyncRunHistory } from "@/app/_components/sync-runs/sync-run-history";
 import { Card, formatRelative, PageHeader, PROVIDER_LABELS, ReadOnlyNotice, Stat, StatusBadge } from "@/app/_components/ui";
 import { PROVIDER_GUIDES } from "@/server/connections/provider-guides";
 import { requireTenant } from "@/trpc/server";
@@ -21,7 +21,6 @@ export default async function ConnectionPage({ params }: { params: Promise<{ slu
     if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
-  const runs = await caller.syncRun.list({ connectionId });
   const guide = PROVIDER_GUIDES[connection.provider];
   const canEdit = tenant.role !== "VIEWER";
   const isAdmin = tenant.role === "OWNER" || tenant.role === "ADMIN";
@@ -72,7 +71,7 @@ export default async function ConnectionPage({ params }: { params: Promise<{ slu
         </Card>
       </div>
       <Card title="Recent sync runs" className="mt-6">
-        <SyncRunTable slug={slug} runs={runs.runs} showConnection={false} />
+        <SyncRunHistory slug={slug} connections={[]} onlyConnection={connection.id} />
       </Card>
       <Card title="Danger zone" className="mt-6 border-rose-200">
         <DeleteConnection connection={connection} slug={slug} canDelete={isAdmin} />
