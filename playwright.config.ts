@@ -27,7 +27,7 @@ const inngestServer = inngestBinary
         url: `http://127.0.0.1:${inngestPort}/dev`,
         reuseExistingServer: false,
         timeout: 60_000,
-        // Its per-event log lines would drown the test report; start-up failures still show on stderr.
+        // Its per-event log lines would drown the test report; Playwright still waits for its URL and fails if it never answers.
         stdout: "ignore" as const,
         stderr: "ignore" as const,
       },
