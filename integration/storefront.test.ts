@@ -13,7 +13,7 @@ let tenantSlug: string;
 let samConnectionId: string;
 let wooConnectionId: string;
 const SIGNING_SECRET = "storefront-it-secret";
-const ITEMS = Array.from({ length: 5 }, (_, i) => ({ sku: `ART-${i + 1}`, title: `Artwork ${i + 1}`, quantity: 1, unique: true }));
+const ITEMS = Array.from({ length: 6 }, (_, i) => ({ sku: `ART-${i + 1}`, title: `Artwork ${i + 1}`, quantity: 1, unique: true }));
 
 beforeAll(async () => {
   [stack, sim] = await Promise.all([startStack(), createSimulator({ stores: [{ provider: "sam", id: "it", items: ITEMS }, { provider: "woocommerce", id: "it", items: ITEMS }] })]);
@@ -87,6 +87,33 @@ describe("sale → storefront", () => {
     const push = await stack.prisma.channelPush.findFirstOrThrow({ where: { webhookEventId: eventId } });
     expect(push.state).toBe("SUCCEEDED");
     expect(push.attempts).toBeGreaterThan(1);
+  });
+
+  it("waits out a 429's Retry-After before pushing again, then succeeds", async () => {
+    // One request per 3 s window, and this window already used: the push is answered 429 with a
+    // Retry-After, and the next request must wait for it.
+    sim.controls.resetRequests("woocommerce:it");
+    sim.controls.set("woocommerce:it", { rateLimit: { limit: 1, windowMs: 3_000 } });
+    sim.stores.require("woocommerce:it").takeWindow();
+    try {
+      const eventId = await sell(5, "evt-sale-429");
+      await eventually("the storefront to show 0", async () => (sim.controls.item("woocommerce:it", "ART-6")?.quantity === 0 ? true : undefined), 60_000);
+      const log = sim.controls.requests("woocommerce:it").log;
+      const limited = log.find((entry) => entry.status === 429);
+      expect(limited, "the storefront answered 429 at least once").toBeDefined();
+      const nextSuccess = log.find((entry) => entry.status < 300 && Date.parse(entry.at) > Date.parse(limited!.at));
+      expect(nextSuccess).toBeDefined();
+      const waited = Date.parse(nextSuccess!.at) - Date.parse(limited!.at);
+      // Retry-After is at least 1 s (the storefront rounds up): the client waited it out rather
+      // than coming straight back, and was not refused again and again.
+      expect(waited).toBeGreaterThanOrEqual(900);
+      expect(log.filter((entry) => entry.status === 429).length).toBeLessThanOrEqual(2);
+      const push = await stack.prisma.channelPush.findFirstOrThrow({ where: { webhookEventId: eventId } });
+      expect(push.state).toBe("SUCCEEDED");
+      console.log(`[storefront] 429 → next successful request after ${waited} ms; ${log.filter((e) => e.status === 429).length} × 429`);
+    } finally {
+      sim.controls.reset("woocommerce:it");
+    }
   });
 
   it("marks the event FAILED when the storefront stays down, and a replay succeeds after recovery", async () => {

@@ -6,7 +6,13 @@ import { z } from "zod";
  * payloads against these at run time, so a malformed event fails loudly where it is sent.
  */
 export const webhookReceived = eventType("stock/webhook.received", {
-  schema: z.object({ tenantId: z.string().min(1), webhookEventId: z.string().min(1), connectionId: z.string().min(1) }),
+  schema: z.object({
+    tenantId: z.string().min(1),
+    webhookEventId: z.string().min(1),
+    connectionId: z.string().min(1),
+    /** The apply function's per-item concurrency key (src/server/pipeline/item-key.ts); older events lack it. */
+    itemKey: z.string().min(1).optional(),
+  }),
 });
 
 export const reconcileRequested = eventType("stock/reconcile.requested", {

@@ -15,15 +15,20 @@ const sourceFor = async (tenantId: string, connectionId: string) => (await conne
  * stock has the item fetched from the source first), record the verdict, then push
  * the item to every linked storefront, one step per channel so each retries on its own (a 429
  * waits exactly its Retry-After; an open circuit breaker waits until it closes). Per-tenant
- * concurrency keeps one tenant's burst from starving the others; the item row lock inside the
- * transaction serialises changes to one item.
+ * concurrency keeps one tenant's burst from starving the others, per-item concurrency runs one
+ * product's deliveries one at a time, and the item row lock inside the transaction is the guarantee.
  */
 export const applyWebhook = inngest.createFunction(
   {
     id: "apply-webhook",
     triggers: [webhookReceived],
     retries: 6,
-    concurrency: [{ key: "event.data.tenantId", limit: 10 }],
+    // Per tenant: one tenant's burst cannot starve the others. Per item: one product's deliveries
+    // run one at a time (see item-key.ts); events sent before itemKey existed share their connection's key.
+    concurrency: [
+      { key: "event.data.tenantId", limit: 10 },
+      { key: "has(event.data.itemKey) ? event.data.itemKey : event.data.connectionId", limit: 1 },
+    ],
     onFailure: async ({ event, error }) => {
       const { tenantId, webhookEventId } = event.data.event.data;
       await recordFailure(db, webhookEventId, error.message);

@@ -11,7 +11,7 @@ export const sweepWebhooks = inngest.createFunction(
     if (candidates.length === 0) return { resent: 0 };
     await step.sendEvent(
       "resend",
-      candidates.map((c) => webhookReceived.create({ tenantId: c.tenantId, connectionId: c.connectionId, webhookEventId: c.id }, { id: c.eventId })),
+      candidates.map((c) => webhookReceived.create({ tenantId: c.tenantId, connectionId: c.connectionId, webhookEventId: c.id, itemKey: c.itemKey }, { id: c.eventId })),
     );
     await step.run("mark-sent", () => markSent(db, candidates.map((c) => c.id), new Date()));
     return { resent: candidates.length, unsent: candidates.filter((c) => c.reason === "unsent").length, stuck: candidates.filter((c) => c.reason === "stuck").length };

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
+import { itemConcurrencyKey } from "./item-key";
 
 /**
  * Finds acknowledged webhook events that the pipeline has not picked up: still QUEUED 30 s after
@@ -14,13 +15,21 @@ export interface ResendCandidate {
   id: string;
   tenantId: string;
   connectionId: string;
+  itemKey: string;
   /** The Inngest event id: the event id for a first send, a fresh one for a stuck re-send. */
   eventId: string;
   reason: "unsent" | "stuck";
 }
 
+const candidate = (e: { id: string; tenantId: string; connectionId: string; externalIds: string[] }) => ({
+  id: e.id,
+  tenantId: e.tenantId,
+  connectionId: e.connectionId,
+  itemKey: itemConcurrencyKey(e.connectionId, e.externalIds),
+});
+
 export async function findEventsToResend(prisma: PrismaClient, now: Date): Promise<ResendCandidate[]> {
-  const select = { id: true, tenantId: true, connectionId: true, attempts: true } as const;
+  const select = { id: true, tenantId: true, connectionId: true, attempts: true, externalIds: true } as const;
   const unsent = await prisma.webhookEvent.findMany({
     where: { status: "QUEUED", sentAt: null, receivedAt: { lt: new Date(now.getTime() - UNSENT_GRACE_MS), gte: new Date(now.getTime() - STUCK_AFTER_MS) } },
     orderBy: { receivedAt: "asc" },
@@ -34,8 +43,8 @@ export async function findEventsToResend(prisma: PrismaClient, now: Date): Promi
     select,
   });
   return [
-    ...unsent.map((e) => ({ id: e.id, tenantId: e.tenantId, connectionId: e.connectionId, eventId: e.id, reason: "unsent" as const })),
-    ...stuck.map((e) => ({ id: e.id, tenantId: e.tenantId, connectionId: e.connectionId, eventId: `${e.id}:resend:${now.getTime()}`, reason: "stuck" as const })),
+    ...unsent.map((e) => ({ ...candidate(e), eventId: e.id, reason: "unsent" as const })),
+    ...stuck.map((e) => ({ ...candidate(e), eventId: `${e.id}:resend:${now.getTime()}`, reason: "stuck" as const })),
   ];
 }
 

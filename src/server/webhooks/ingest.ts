@@ -4,6 +4,7 @@ import { webhookProviders } from "./providers";
 import type { ParsedDelivery, RawDelivery, SigningSecret } from "./providers/types";
 import type { RateLimiter } from "./rate-limiter";
 import type { SigningSecretCache } from "./signing-secrets";
+import { itemConcurrencyKey } from "@/server/pipeline/item-key";
 
 /**
  * The front door: one delivery in, one answer out, and a row in the event log for everything
@@ -18,6 +19,7 @@ export interface WebhookEventMessage {
   tenantId: string;
   connectionId: string;
   webhookEventId: string;
+  itemKey: string;
 }
 
 export interface IngestDeps {
@@ -175,7 +177,8 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
 
   // No write after the send: the function records delivery when it claims the event, and the
   // sweeper re-sends anything still QUEUED later under the same event id, which Inngest dedups.
-  const sent = await sendWithTimeout(deps, { id: stored.id, tenantId: connection.tenantId, connectionId: connection.id, webhookEventId: stored.id });
+  const itemKey = itemConcurrencyKey(connection.id, parsed.delivery.externalIds);
+  const sent = await sendWithTimeout(deps, { id: stored.id, tenantId: connection.tenantId, connectionId: connection.id, webhookEventId: stored.id, itemKey });
   timer.mark("send");
   if (!sent) log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`);
   touchConnection(deps.prisma, connection.id, now);

@@ -18,7 +18,7 @@ function ingestDeps(): IngestDeps {
     rateLimiter: new RateLimiter(perSecond, perSecond * 2),
     // The event id is the WebhookEvent id, so a re-send by the sweeper is deduplicated by Inngest.
     sendEvent: async (message) => {
-      await inngest.send(webhookReceived.create({ tenantId: message.tenantId, connectionId: message.connectionId, webhookEventId: message.webhookEventId }, { id: message.id }));
+      await inngest.send(webhookReceived.create({ tenantId: message.tenantId, connectionId: message.connectionId, webhookEventId: message.webhookEventId, itemKey: message.itemKey }, { id: message.id }));
     },
   };
   return deps;
