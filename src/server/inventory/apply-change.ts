@@ -56,49 +56,93 @@ export async function applyStockChange(prisma: PrismaClient, tenantId: string, c
 
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM "Item" WHERE "id" = ${link.itemId} AND "tenantId" = ${tenantId} FOR UPDATE`;
-    const item = await tx.item.findFirstOrThrow({
-      where: { id: link.itemId, tenantId },
-      select: { id: true, quantity: true, status: true, oneOfAKind: true, version: true, lastSourceAt: true, tenant: { select: { safetyBuffer: true, sellingLocations: true } } },
-    });
-    if (item.lastSourceAt && change.sourceAt < item.lastSourceAt) {
-      return { kind: "stale" as const, itemId: item.id, action: `older than the last applied change (${item.lastSourceAt.toISOString()})` };
-    }
-    if (change.quantity !== undefined) {
-      const locationId = change.locationId ?? DEFAULT_LOCATION;
-      await tx.stockLevel.upsert({
-        where: { itemId_locationId: { itemId: item.id, locationId } },
-        create: { tenantId, itemId: item.id, locationId, quantity: change.quantity },
-        update: { quantity: change.quantity },
-      });
-    }
-    const levels = await tx.stockLevel.findMany({ where: { itemId: item.id, tenantId }, select: { locationId: true, quantity: true } });
-    const sellable = levels.length ? sellableQuantity(levels, item.tenant.sellingLocations, item.tenant.safetyBuffer) : item.quantity;
-    const status = statusFor({ quantity: sellable, oneOfAKind: item.oneOfAKind, reported: change.status });
-    const after: ItemState = { quantity: status === "SOLD" || status === "ARCHIVED" ? 0 : sellable, status };
-    const before: ItemState = { quantity: item.quantity, status: item.status };
-
-    if (after.quantity === before.quantity && after.status === before.status) {
-      await tx.item.update({ where: { id: item.id }, data: { lastSourceAt: change.sourceAt } });
-      return { kind: "unchanged" as const, itemId: item.id, version: item.version, after, action: describeChange(before, after) };
-    }
-    const updated = await tx.item.update({
-      where: { id: item.id },
-      data: { quantity: after.quantity, status: after.status, version: { increment: 1 }, lastSourceAt: change.sourceAt },
-      select: { version: true },
-    });
-    await tx.stockChange.create({
-      data: {
-        tenantId,
-        itemId: item.id,
-        quantityBefore: before.quantity,
-        quantityAfter: after.quantity,
-        statusBefore: before.status,
-        statusAfter: after.status,
-        source: change.source,
-        webhookEventId: change.webhookEventId,
-        syncRunId: change.syncRunId,
-      },
-    });
-    return { kind: "applied" as const, itemId: item.id, version: updated.version, before, after, action: describeChange(before, after) };
+    return applyLocked(tx, tenantId, link.itemId, change);
   });
+}
+
+type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** The change itself, on an item whose row lock the caller's transaction already holds. */
+async function applyLocked(tx: Transaction, tenantId: string, itemId: string, change: StockChangeInput): Promise<ApplyOutcome> {
+  const item = await tx.item.findFirstOrThrow({
+    where: { id: itemId, tenantId },
+    select: { id: true, quantity: true, status: true, oneOfAKind: true, version: true, lastSourceAt: true, tenant: { select: { safetyBuffer: true, sellingLocations: true } } },
+  });
+  if (item.lastSourceAt && change.sourceAt < item.lastSourceAt) {
+    return { kind: "stale" as const, itemId: item.id, action: `older than the last applied change (${item.lastSourceAt.toISOString()})` };
+  }
+  if (change.quantity !== undefined) {
+    const locationId = change.locationId ?? DEFAULT_LOCATION;
+    await tx.stockLevel.upsert({
+      where: { itemId_locationId: { itemId: item.id, locationId } },
+      create: { tenantId, itemId: item.id, locationId, quantity: change.quantity },
+      update: { quantity: change.quantity },
+    });
+  }
+  const levels = await tx.stockLevel.findMany({ where: { itemId: item.id, tenantId }, select: { locationId: true, quantity: true } });
+  const sellable = levels.length ? sellableQuantity(levels, item.tenant.sellingLocations, item.tenant.safetyBuffer) : item.quantity;
+  const status = statusFor({ quantity: sellable, oneOfAKind: item.oneOfAKind, reported: change.status });
+  const after: ItemState = { quantity: status === "SOLD" || status === "ARCHIVED" ? 0 : sellable, status };
+  const before: ItemState = { quantity: item.quantity, status: item.status };
+
+  if (after.quantity === before.quantity && after.status === before.status) {
+    await tx.item.update({ where: { id: item.id }, data: { lastSourceAt: change.sourceAt } });
+    return { kind: "unchanged" as const, itemId: item.id, version: item.version, after, action: describeChange(before, after) };
+  }
+  const updated = await tx.item.update({
+    where: { id: item.id },
+    data: { quantity: after.quantity, status: after.status, version: { increment: 1 }, lastSourceAt: change.sourceAt },
+    select: { version: true },
+  });
+  await tx.stockChange.create({
+    data: {
+      tenantId,
+      itemId: item.id,
+      quantityBefore: before.quantity,
+      quantityAfter: after.quantity,
+      statusBefore: before.status,
+      statusAfter: after.status,
+      source: change.source,
+      webhookEventId: change.webhookEventId,
+      syncRunId: change.syncRunId,
+    },
+  });
+  return { kind: "applied" as const, itemId: item.id, version: updated.version, before, after, action: describeChange(before, after) };
+}
+
+/** Rows per transaction when a reconcile applies many changes at once. */
+export const BATCH_SIZE = 500;
+
+/**
+ * Many changes to already-linked items (a reconcile page), applied in transactions of at most
+ * `batchSize` items: each batch locks its items in id order (so it cannot deadlock with another
+ * batch or a webhook, which locks one item) and applies every change under the same rules as a
+ * single webhook, STALE included. One commit per batch instead of one per item.
+ */
+export async function applyStockChangesInBatches(
+  prisma: PrismaClient,
+  tenantId: string,
+  changes: (StockChangeInput & { itemId: string })[],
+  options: { batchSize?: number; onBatch?: (size: number) => void } = {},
+): Promise<ApplyOutcome[]> {
+  const batchSize = options.batchSize ?? BATCH_SIZE;
+  const outcomes: ApplyOutcome[] = [];
+  for (let start = 0; start < changes.length; start += batchSize) {
+    const batch = changes.slice(start, start + batchSize);
+    const itemIds = [...new Set(batch.map((change) => change.itemId))].sort();
+    options.onBatch?.(batch.length);
+    outcomes.push(
+      ...(await prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT 1 FROM "Item" WHERE "id" = ANY(${itemIds}::text[]) AND "tenantId" = ${tenantId} ORDER BY "id" FOR UPDATE`;
+          const applied: ApplyOutcome[] = [];
+          for (const change of batch) applied.push(await applyLocked(tx, tenantId, change.itemId, change));
+          return applied;
+        },
+        // A batch is hundreds of statements: more than the 5 s default an interactive transaction gets.
+        { timeout: 120_000, maxWait: 30_000 },
+      )),
+    );
+  }
+  return outcomes;
 }

@@ -80,6 +80,27 @@ describe("reconcile", () => {
     expect(await database.prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ itemsCreated: 1, itemsVanished: 1 });
   });
 
+  it("applies a page's differences in transactions of at most the batch size, with the same result", async () => {
+    const items = sim.controls.items(STORE, { offset: 200, limit: 120 });
+    for (const item of items) sim.controls.setItem(STORE, item.sku, { quantity: item.quantity + 2 });
+    const run = await startSyncRun(database.prisma, { tenantId: fx.tenant.id, connectionId, trigger: "MANUAL", mode: "FULL" });
+    const batches: number[] = [];
+    let cursor: string | undefined;
+    let changed = 0;
+    do {
+      const page = await source.listStock({ cursor });
+      changed += (await reconcilePage(database.prisma, run, page, { batchSize: 25, onBatch: (size) => batches.push(size) })).changed;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    await finishSyncRun(database.prisma, run);
+    expect(changed).toBe(120);
+    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(120);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(25);
+    const sample = await database.prisma.item.findFirstOrThrow({ where: { tenantId: fx.tenant.id, sku: items[7]!.sku } });
+    expect(sample.quantity).toBe(items[7]!.quantity + 2);
+    expect(await database.prisma.stockChange.count({ where: { syncRunId: run.id } })).toBe(120);
+  });
+
   it("resumes from the cursor it recorded after stopping mid-run, without redoing finished pages", async () => {
     const run = await startSyncRun(database.prisma, { tenantId: fx.tenant.id, connectionId, trigger: "MANUAL", mode: "FULL" });
     const firstPart = await runPages(run, 2);

@@ -1,7 +1,7 @@
 import type { PrismaClient, SyncMode, SyncTrigger } from "@/generated/prisma/client";
 import { channelQuantity, type SourceStockItem, type StockPage } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { applyStockChange, DEFAULT_LOCATION } from "./apply-change";
+import { applyStockChangesInBatches, DEFAULT_LOCATION, type StockChangeInput } from "./apply-change";
 
 /**
  * The safety net: page through a source's catalogue and bring the canonical items in line with
@@ -34,29 +34,33 @@ function sourceStatus(item: SourceStockItem) {
   return item.status === "AVAILABLE" || item.status === "OUT_OF_STOCK" ? undefined : item.status;
 }
 
-export async function reconcilePage(prisma: PrismaClient, run: SyncRunRef, page: StockPage): Promise<PageOutcome> {
+export async function reconcilePage(prisma: PrismaClient, run: SyncRunRef, page: StockPage, options: { batchSize?: number; onBatch?: (size: number) => void } = {}): Promise<PageOutcome> {
   const db = scopeToTenant(prisma, run.tenantId);
   const externalIds = page.items.map((item) => item.externalId);
-  const links = await db.itemLink.findMany({
-    where: { connectionId: run.connectionId, externalId: { in: externalIds } },
-    select: { id: true, externalId: true, itemId: true, item: { select: { status: true, levels: { select: { locationId: true, quantity: true } } } } },
-  });
+  const linkSelect = { id: true, externalId: true, itemId: true, item: { select: { status: true, levels: { select: { locationId: true, quantity: true } } } } } as const;
+  const links = await db.itemLink.findMany({ where: { connectionId: run.connectionId, externalId: { in: externalIds } }, select: linkSelect });
   const byExternalId = new Map(links.map((link) => [link.externalId, link]));
   const outcome: PageOutcome = { scanned: page.items.length, changed: 0, created: 0, changedItemIds: [] };
 
+  const unlinked = page.items.filter((source) => !byExternalId.has(source.externalId));
+  if (unlinked.length) {
+    outcome.created = await linkNewProducts(prisma, run, unlinked);
+    const created = await db.itemLink.findMany({ where: { connectionId: run.connectionId, externalId: { in: unlinked.map((s) => s.externalId) } }, select: linkSelect });
+    for (const link of created) byExternalId.set(link.externalId, link);
+  }
+  const isNew = new Set(unlinked.map((source) => source.externalId));
+
+  const changes: (StockChangeInput & { itemId: string })[] = [];
   for (const source of page.items) {
     const link = byExternalId.get(source.externalId);
+    if (!link) continue;
     const locationId = source.locationId ?? DEFAULT_LOCATION;
-    if (!link) {
-      await createFromSource(prisma, run, source, locationId);
-      outcome.created += 1;
-      continue;
-    }
     const level = link.item.levels.find((l) => l.locationId === locationId);
     const reported = sourceStatus(source);
     const drifted = level?.quantity !== source.quantity || (reported !== undefined && reported !== link.item.status);
-    if (!drifted) continue;
-    const applied = await applyStockChange(prisma, run.tenantId, {
+    if (!drifted && !isNew.has(source.externalId)) continue;
+    changes.push({
+      itemId: link.itemId,
       connectionId: run.connectionId,
       externalId: source.externalId,
       quantity: source.quantity,
@@ -66,10 +70,13 @@ export async function reconcilePage(prisma: PrismaClient, run: SyncRunRef, page:
       source: "reconcile",
       syncRunId: run.id,
     });
-    if (applied.kind === "applied") {
-      outcome.changed += 1;
-      outcome.changedItemIds.push(applied.itemId);
-    }
+  }
+  const applied = await applyStockChangesInBatches(prisma, run.tenantId, changes, options);
+  for (const [index, result] of applied.entries()) {
+    // A new product's first stock is part of creating it, not a change to count.
+    if (result.kind !== "applied" || isNew.has(changes[index]!.externalId)) continue;
+    outcome.changed += 1;
+    outcome.changedItemIds.push(result.itemId);
   }
   if (run.mode === "FULL" && externalIds.length) {
     await db.itemLink.updateMany({ where: { connectionId: run.connectionId, externalId: { in: externalIds } }, data: { lastSeenSyncRunId: run.id } });
@@ -81,29 +88,28 @@ export async function reconcilePage(prisma: PrismaClient, run: SyncRunRef, page:
   return outcome;
 }
 
-/** A product the source has and Stockhook does not: a new item, or a link to the item with its SKU. */
-async function createFromSource(prisma: PrismaClient, run: SyncRunRef, source: SourceStockItem, locationId: string) {
+/**
+ * Products the source has and Stockhook does not: items (matched to an existing one by SKU, else
+ * new) and their links, with two multi-row inserts. Returns how many links were made.
+ */
+async function linkNewProducts(prisma: PrismaClient, run: SyncRunRef, sources: SourceStockItem[]): Promise<number> {
   const db = scopeToTenant(prisma, run.tenantId);
-  const existing = source.sku ? await db.item.findFirst({ where: { sku: source.sku }, select: { id: true } }) : null;
-  const item =
-    existing ??
-    (await db.item.create({
-      data: { tenantId: run.tenantId, sku: source.sku || `${run.connectionId}:${source.externalId}`, title: source.title, quantity: 0, oneOfAKind: source.oneOfAKind ?? false },
-      select: { id: true },
-    }));
-  await db.itemLink.create({
-    data: { tenantId: run.tenantId, itemId: item.id, connectionId: run.connectionId, externalId: source.externalId, lastSeenSyncRunId: run.mode === "FULL" ? run.id : null },
+  const skuOf = (source: SourceStockItem) => source.sku || `${run.connectionId}:${source.externalId}`;
+  await db.item.createMany({
+    data: sources.map((source) => ({ tenantId: run.tenantId, sku: skuOf(source), title: source.title, quantity: 0, oneOfAKind: source.oneOfAKind ?? false })),
+    skipDuplicates: true,
   });
-  await applyStockChange(prisma, run.tenantId, {
-    connectionId: run.connectionId,
-    externalId: source.externalId,
-    quantity: source.quantity,
-    status: sourceStatus(source),
-    locationId,
-    sourceAt: source.updatedAt,
-    source: "reconcile",
-    syncRunId: run.id,
+  const items = await db.item.findMany({ where: { sku: { in: sources.map(skuOf) } }, select: { id: true, sku: true } });
+  const itemIdBySku = new Map(items.map((item) => [item.sku, item.id]));
+  const { count } = await db.itemLink.createMany({
+    data: sources.flatMap((source) => {
+      const itemId = itemIdBySku.get(skuOf(source));
+      return itemId ? [{ tenantId: run.tenantId, itemId, connectionId: run.connectionId, externalId: source.externalId, lastSeenSyncRunId: run.mode === "FULL" ? run.id : null }] : [];
+    }),
+    // An item already linked to this connection under another external id keeps its link.
+    skipDuplicates: true,
   });
+  return count;
 }
 
 /**
@@ -119,17 +125,20 @@ export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now =
       where: { connectionId: run.connectionId, OR: [{ lastSeenSyncRunId: null }, { lastSeenSyncRunId: { not: run.id } }], item: { status: { not: "ARCHIVED" } } },
       select: { itemId: true, externalId: true },
     });
-    for (const link of vanished) {
-      const outcome = await applyStockChange(prisma, run.tenantId, {
+    const outcomes = await applyStockChangesInBatches(
+      prisma,
+      run.tenantId,
+      vanished.map((link) => ({
+        itemId: link.itemId,
         connectionId: run.connectionId,
         externalId: link.externalId,
-        status: "ARCHIVED",
+        status: "ARCHIVED" as const,
         sourceAt: now,
         source: "reconcile: gone from source",
         syncRunId: run.id,
-      });
-      if (outcome.kind === "applied") vanishedItemIds.push(link.itemId);
-    }
+      })),
+    );
+    for (const outcome of outcomes) if (outcome.kind === "applied") vanishedItemIds.push(outcome.itemId);
   }
   await db.syncRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: now, itemsVanished: vanishedItemIds.length, cursor: null } });
   await db.connection.update({ where: { id: run.connectionId }, data: { lastSyncAt: now, ...(run.mode === "FULL" ? { lastFullSyncAt: now } : {}) } });
