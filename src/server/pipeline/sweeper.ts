@@ -36,8 +36,10 @@ export async function findEventsToResend(prisma: PrismaClient, now: Date): Promi
     take: BATCH,
     select,
   });
+  const stuckBefore = new Date(now.getTime() - STUCK_AFTER_MS);
   const stuck = await prisma.webhookEvent.findMany({
-    where: { status: { in: ["QUEUED", "PROCESSING"] }, receivedAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } },
+    // Measured from the last hand-over (a replayed old event is not stuck the moment it is re-sent).
+    where: { status: { in: ["QUEUED", "PROCESSING"] }, OR: [{ sentAt: { lt: stuckBefore } }, { sentAt: null, receivedAt: { lt: stuckBefore } }] },
     orderBy: { receivedAt: "asc" },
     take: BATCH,
     select,

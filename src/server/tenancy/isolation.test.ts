@@ -28,7 +28,11 @@ const cases: Record<string, Case> = {
   "connection.syncRuns": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "item.list": { kind: "tenant", input: (victim) => ({ search: victim.item.sku }) },
   "item.byId": { kind: "tenant", input: (victim) => ({ id: victim.item.id }) },
-  "event.list": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
+  "event.list": { kind: "tenant", input: (victim) => ({ filter: { connectionId: victim.connection.id, search: victim.item.sku } }) },
+  "event.itemTimeline": { kind: "tenant", input: (victim) => ({ itemId: victim.item.id }) },
+  "event.queue": { kind: "tenant", input: () => undefined },
+  "event.replay": { kind: "tenant", input: (victim) => ({ ids: [victim.event.id] }) },
+  "event.replayFailed": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "event.byId": { kind: "tenant", input: (victim) => ({ id: victim.event.id }) },
   // Names no row: typing another tenant's slug into one's own danger zone is simply the wrong confirmation.
   "tenant.remove": { kind: "tenant", input: (victim) => ({ confirmSlug: victim.tenant.slug }), ownTenantError: "BAD_REQUEST" },

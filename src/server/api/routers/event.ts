@@ -1,40 +1,52 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { itemTimeline } from "@/server/events/item-timeline";
+import { queueStats } from "@/server/events/queue-stats";
+import { MAX_REPLAY, replayEvents } from "@/server/events/replay";
+import { eventDetail, listTimeline, timelineFilterSchema } from "@/server/events/timeline";
 
-const PAGE_SIZE = 50;
-const webhookStatus = z.enum(["RECEIVED", "QUEUED", "PROCESSING", "APPLIED", "SKIPPED", "DUPLICATE", "STALE", "FAILED", "REJECTED"]);
+const id = z.string().min(1).max(64);
 
 export const eventRouter = createTRPCRouter({
   list: tenantProcedure
-    .input(z.object({ cursor: z.string().min(1).nullish(), status: webhookStatus.optional(), connectionId: z.string().optional() }))
-    .query(async ({ ctx, input }) => {
-      const rows = await ctx.db.webhookEvent.findMany({
-        where: { status: input.status, connectionId: input.connectionId },
-        orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
-        take: PAGE_SIZE + 1,
-        ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
-        select: {
-          id: true,
-          receivedAt: true,
-          provider: true,
-          topic: true,
-          status: true,
-          signatureVerdict: true,
-          externalIds: true,
-          action: true,
-          error: true,
-          connection: { select: { id: true, name: true } },
-        },
-      });
-      const hasMore = rows.length > PAGE_SIZE;
-      const events = hasMore ? rows.slice(0, PAGE_SIZE) : rows;
-      return { events, nextCursor: hasMore ? events.at(-1)!.id : null };
-    }),
+    .input(z.object({ cursor: z.string().min(1).max(64).nullish(), filter: timelineFilterSchema.optional() }))
+    .query(({ ctx, input }) => listTimeline(ctx.db, input.filter ?? {}, input.cursor)),
 
-  byId: tenantProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const event = await ctx.db.webhookEvent.findFirst({ where: { id: input.id }, include: { connection: { select: { id: true, name: true } } } });
+  byId: tenantProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+    const event = await eventDetail(ctx.db, input.id);
     if (!event) throw new TRPCError({ code: "NOT_FOUND", message: "Event not found" });
     return event;
+  }),
+
+  itemTimeline: tenantProcedure.input(z.object({ itemId: id })).query(async ({ ctx, input }) => {
+    const timeline = await itemTimeline(ctx.db, input.itemId);
+    if (!timeline) throw new TRPCError({ code: "NOT_FOUND", message: "Item not found" });
+    return timeline;
+  }),
+
+  queue: tenantProcedure.query(({ ctx }) => queueStats(ctx.db, ctx.prisma)),
+
+  /** Replays failed or skipped deliveries (MEMBER and up; viewers are refused in the middleware). */
+  replay: tenantProcedure.input(z.object({ ids: z.array(id).min(1).max(MAX_REPLAY) })).mutation(async ({ ctx, input }) => {
+    const result = await replayEvents(ctx.db, input.ids, ctx.sendEvent);
+    if (!result.replayed.length && !result.deferred.length) {
+      const reason = result.refused[0]?.reason ?? "Nothing to replay";
+      throw new TRPCError({ code: reason === "Event not found" ? "NOT_FOUND" : "CONFLICT", message: reason });
+    }
+    await ctx.audit({ action: "event.replay", target: input.ids.length === 1 ? input.ids[0] : `${input.ids.length} events`, summary: { replayed: result.replayed, deferred: result.deferred, refused: result.refused.length } });
+    return result;
+  }),
+
+  /** Every FAILED delivery of the tenant (or of one connection), up to the replay limit. */
+  replayFailed: tenantProcedure.input(z.object({ connectionId: id.optional() })).mutation(async ({ ctx, input }) => {
+    if (input.connectionId && !(await ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true } }))) {
+      throw new TRPCError({ code: "NOT_FOUND", message: "Connection not found" });
+    }
+    const failed = await ctx.db.webhookEvent.findMany({ where: { status: "FAILED", connectionId: input.connectionId }, orderBy: { receivedAt: "asc" }, take: MAX_REPLAY, select: { id: true } });
+    if (!failed.length) throw new TRPCError({ code: "CONFLICT", message: "There are no failed events to replay" });
+    const result = await replayEvents(ctx.db, failed.map((event) => event.id), ctx.sendEvent);
+    await ctx.audit({ action: "event.replayFailed", target: input.connectionId ?? "all connections", summary: { replayed: result.replayed.length, deferred: result.deferred.length, refused: result.refused.length } });
+    return result;
   }),
 });

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Prisma } from "@/generated/prisma/client";
+import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { scopeToTenant, type TenantDb } from "@/server/tenancy/tenant-db";
+import { itemTimeline } from "./item-timeline";
+import { queueStats } from "./queue-stats";
+import { replayEvents } from "./replay";
+import { eventDetail, listTimeline } from "./timeline";
+
+let database: TestDatabase;
+let fx: TenantFixture;
+let other: TenantFixture;
+let db: TenantDb;
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+
+function event(data: Partial<Prisma.WebhookEventUncheckedCreateInput> & { tenant?: TenantFixture }) {
+  const owner = data.tenant ?? fx;
+  delete data.tenant;
+  return database.prisma.webhookEvent.create({
+    data: { tenantId: owner.tenant.id, connectionId: owner.connection.id, provider: "SAM", payloadHash: "f".repeat(64), signatureVerdict: "VALID", status: "APPLIED", ...data },
+  });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  fx = await createTenantFixture(database.prisma, "events");
+  other = await createTenantFixture(database.prisma, "other");
+  db = scopeToTenant(database.prisma, fx.tenant.id);
+}, 60_000);
+afterAll(() => database?.close());
+
+describe("timeline", () => {
+  it("pages newest first and filters by status, topic, verdict and time range", async () => {
+    for (let i = 0; i < 7; i += 1) await event({ topic: i % 2 ? "product.updated" : "product.created", status: i === 3 ? "FAILED" : "APPLIED", receivedAt: minutesAgo(100 + i) });
+    await event({ status: "REJECTED", signatureVerdict: "INVALID", receivedAt: minutesAgo(99) });
+
+    const first = await listTimeline(db, { from: minutesAgo(120) }, null, 3);
+    expect(first.events).toHaveLength(3);
+    expect(first.events[0]!.receivedAt >= first.events[1]!.receivedAt).toBe(true);
+    const second = await listTimeline(db, { from: minutesAgo(120) }, first.nextCursor, 3);
+    expect(second.events.map((e) => e.id)).not.toContain(first.events[0]!.id);
+    expect((await listTimeline(db, { status: ["FAILED"] })).events).toHaveLength(1);
+    expect((await listTimeline(db, { verdict: "INVALID" })).events).toHaveLength(1);
+    expect((await listTimeline(db, { topic: "product.updated", from: minutesAgo(120) })).events).toHaveLength(3);
+    expect((await listTimeline(db, { from: minutesAgo(103.5), to: minutesAgo(100.5) })).events).toHaveLength(3);
+  });
+
+  it("finds events by SKU, external id, delivery id and event id, never another tenant's", async () => {
+    const bySku = await event({ itemId: fx.item.id, externalIds: ["sam-77"], deliveryId: "dlv-1" });
+    await event({ tenant: other, itemId: other.item.id, externalIds: ["sam-77"], deliveryId: "dlv-1" });
+    for (const search of [fx.item.sku.toLowerCase(), "sam-77", "dlv-1", bySku.id]) {
+      const { events } = await listTimeline(db, { search });
+      expect(events.map((e) => e.id)).toEqual([bySku.id]);
+      expect(events[0]!.sku).toBe(fx.item.sku);
+    }
+    expect((await listTimeline(db, { search: other.item.sku })).events).toHaveLength(0);
+  });
+
+  it("details an event with its stock change and storefront pushes; a rejected payload is never shown", async () => {
+    const applied = await event({ itemId: fx.item.id, payload: { changes: [{ externalId: "sam-1" }] }, headers: { "content-type": "application/json" } });
+    await database.prisma.stockChange.create({ data: { tenantId: fx.tenant.id, itemId: fx.item.id, quantityBefore: 1, quantityAfter: 0, statusBefore: "AVAILABLE", statusAfter: "SOLD", source: "webhook", webhookEventId: applied.id } });
+    await database.prisma.channelPush.create({ data: { tenantId: fx.tenant.id, connectionId: fx.connection.id, itemId: fx.item.id, webhookEventId: applied.id, quantity: 0, status: "SOLD", state: "SUCCEEDED", attempts: 1, pushedAt: new Date() } });
+    const detail = await eventDetail(db, applied.id);
+    expect(detail).toMatchObject({ payload: { changes: [{ externalId: "sam-1" }] }, headers: { "content-type": "application/json" }, changes: [{ quantityAfter: 0, statusAfter: "SOLD" }], pushes: [{ state: "SUCCEEDED" }], replayable: false });
+
+    const rejected = await event({ status: "REJECTED", signatureVerdict: "INVALID", payload: { leaked: true } });
+    expect((await eventDetail(db, rejected.id))?.payload).toBeNull();
+    expect(await eventDetail(db, other.event.id)).toBeNull();
+  });
+});
+
+describe("replay", () => {
+  it("re-queues failed and skipped deliveries under a fresh Inngest id, once, and refuses the rest", async () => {
+    const failed = await event({ status: "FAILED", error: "storefront down", externalIds: ["sam-5"], receivedAt: minutesAgo(300) });
+    const skipped = await event({ status: "SKIPPED" });
+    const applied = await event({ status: "APPLIED" });
+    const sent: { id?: string; data: Record<string, unknown> }[] = [];
+    const send = async (message: { id?: string; data: Record<string, unknown> }) => void sent.push(message);
+
+    const [first, second] = await Promise.all([replayEvents(db, [failed.id, skipped.id, applied.id, other.event.id], send), replayEvents(db, [failed.id], send)]);
+    expect([...first.replayed, ...second.replayed].sort()).toEqual([failed.id, skipped.id].sort());
+    expect(sent).toHaveLength(2);
+    expect(sent.find((m) => m.data.webhookEventId === failed.id)).toMatchObject({ id: expect.stringMatching(new RegExp(`^${failed.id}:replay:`)), data: { itemKey: `${fx.connection.id}:sam-5` } });
+    expect(first.refused.map((r) => r.id)).toEqual(expect.arrayContaining([applied.id, other.event.id]));
+    expect(await database.prisma.webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: "QUEUED", error: null });
+    expect(await database.prisma.webhookEvent.findUniqueOrThrow({ where: { id: other.event.id } })).toMatchObject({ status: "APPLIED" });
+  });
+
+  it("leaves an event it could not hand over for the sweeper", async () => {
+    const failed = await event({ status: "FAILED" });
+    const result = await replayEvents(db, [failed.id], async () => Promise.reject(new Error("Inngest unreachable")));
+    expect(result).toMatchObject({ replayed: [], deferred: [failed.id] });
+    expect(await database.prisma.webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: "QUEUED", sentAt: null });
+  });
+});
+
+describe("queue", () => {
+  it("counts open work at any age, completed work over 24 h, and finds the oldest pending delivery", async () => {
+    const fresh = await createTenantFixture(database.prisma, "queue");
+    const scoped = scopeToTenant(database.prisma, fresh.tenant.id);
+    const own = (data: Partial<Prisma.WebhookEventUncheckedCreateInput>) => event({ tenant: fresh, ...data });
+    await own({ status: "QUEUED", receivedAt: minutesAgo(3 * 24 * 60) });
+    await own({ status: "QUEUED", receivedAt: minutesAgo(1) });
+    await own({ status: "PROCESSING", attempts: 3 });
+    await own({ status: "FAILED", receivedAt: minutesAgo(2 * 24 * 60), error: "gone" });
+    await own({ status: "APPLIED", receivedAt: minutesAgo(2 * 24 * 60) });
+    await own({ status: "APPLIED", completedAt: new Date() });
+    const stats = await queueStats(scoped, database.prisma);
+    // The fixture's own APPLIED event is recent too.
+    expect(stats.overall).toEqual({ pending: 2, processing: 1, completed: 2, failed: 1 });
+    expect(stats.connections[0]!.counts).toEqual(stats.overall);
+    expect(stats.oldestPendingAgeMs).toBeGreaterThan(3 * 24 * 3_600_000 - 60_000);
+    expect(stats.retriesInFlight.events).toBe(1);
+    expect(stats.deadLettered).toHaveLength(1);
+    expect(stats.throughput.perMinute).toHaveLength(30);
+    expect(stats.throughput.perMinute.at(-1)!.completed).toBe(1);
+  });
+});
+
+describe("item timeline", () => {
+  it("orders an item's changes, non-changing deliveries and pushes in time", async () => {
+    const item = await database.prisma.item.create({ data: { tenantId: fx.tenant.id, sku: "TL-1", title: "Timeline", quantity: 2 } });
+    await database.prisma.stockChange.create({ data: { tenantId: fx.tenant.id, itemId: item.id, quantityBefore: 2, quantityAfter: 1, statusBefore: "AVAILABLE", statusAfter: "AVAILABLE", source: "webhook", createdAt: minutesAgo(10) } });
+    await event({ itemId: item.id, status: "STALE", action: "older than the last applied change", receivedAt: minutesAgo(5) });
+    await database.prisma.channelPush.create({ data: { tenantId: fx.tenant.id, connectionId: fx.connection.id, itemId: item.id, quantity: 1, status: "AVAILABLE", state: "SUCCEEDED", createdAt: minutesAgo(9) } });
+    const timeline = await itemTimeline(db, item.id);
+    expect(timeline?.entries.map((entry) => entry.kind)).toEqual(["change", "push", "event"]);
+    expect(await itemTimeline(db, other.item.id)).toBeNull();
+  });
+});

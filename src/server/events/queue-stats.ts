@@ -1,0 +1,100 @@
+import type { PrismaClient, WebhookStatus } from "@/generated/prisma/client";
+import type { TenantDb } from "@/server/tenancy/tenant-db";
+
+/**
+ * Where a tenant's webhook events are in the pipeline, from the database of record: counts per
+ * connection, the oldest delivery still waiting, throughput, retries under way, what failed for
+ * good, and reconciles running. Pending, processing and failed count at any age (they need
+ * attention whenever they arrived); completed counts cover the last 24 hours.
+ */
+export const QUEUE_GROUPS = {
+  pending: ["RECEIVED", "QUEUED"],
+  processing: ["PROCESSING"],
+  completed: ["APPLIED", "SKIPPED", "DUPLICATE", "STALE"],
+  failed: ["FAILED"],
+} as const satisfies Record<string, WebhookStatus[]>;
+
+export type QueueGroup = keyof typeof QUEUE_GROUPS;
+export type GroupCounts = Record<QueueGroup, number>;
+
+const OPEN: WebhookStatus[] = [...QUEUE_GROUPS.pending, ...QUEUE_GROUPS.processing, ...QUEUE_GROUPS.failed];
+const DAY_MS = 86_400_000;
+const THROUGHPUT_MINUTES = 30;
+const DEAD_LETTER_LIMIT = 100;
+
+function groupOf(status: WebhookStatus): QueueGroup | null {
+  for (const [group, statuses] of Object.entries(QUEUE_GROUPS) as [QueueGroup, readonly WebhookStatus[]][]) if (statuses.includes(status)) return group;
+  return null;
+}
+
+const emptyCounts = (): GroupCounts => ({ pending: 0, processing: 0, completed: 0, failed: 0 });
+
+export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new Date()) {
+  const since = new Date(now.getTime() - DAY_MS);
+  const [connections, grouped, oldestPending, retryingEvents, retryingPushes, deadLettered, failedTotal, runs, perMinute] = await Promise.all([
+    db.connection.findMany({ select: { id: true, name: true, provider: true, direction: true }, orderBy: { createdAt: "asc" } }),
+    db.webhookEvent.groupBy({ by: ["connectionId", "status"], where: { OR: [{ status: { in: OPEN } }, { receivedAt: { gte: since } }] }, _count: { _all: true } }),
+    db.webhookEvent.findFirst({ where: { status: { in: [...QUEUE_GROUPS.pending] } }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } }),
+    db.webhookEvent.count({ where: { status: "PROCESSING", attempts: { gt: 1 } } }),
+    db.channelPush.count({ where: { state: "PENDING", attempts: { gt: 0 } } }),
+    db.webhookEvent.findMany({
+      where: { status: "FAILED" },
+      orderBy: { receivedAt: "desc" },
+      take: DEAD_LETTER_LIMIT,
+      select: { id: true, receivedAt: true, topic: true, externalIds: true, error: true, attempts: true, signatureVerdict: true, connection: { select: { id: true, name: true } } },
+    }),
+    db.webhookEvent.count({ where: { status: "FAILED" } }),
+    db.syncRun.findMany({
+      where: { status: { in: ["QUEUED", "RUNNING"] } },
+      orderBy: { startedAt: "asc" },
+      select: { id: true, status: true, trigger: true, mode: true, pages: true, itemsScanned: true, itemsChanged: true, startedAt: true, connection: { select: { id: true, name: true } } },
+    }),
+    completedPerMinute(prisma, db.tenantId, THROUGHPUT_MINUTES, now),
+  ]);
+
+  const byConnection = new Map(connections.map((connection) => [connection.id, emptyCounts()]));
+  const overall = emptyCounts();
+  for (const row of grouped) {
+    const group = groupOf(row.status);
+    if (!group) continue;
+    // Completed counts cover 24 h; the OR above also brought older open rows, which count at any age.
+    overall[group] += row._count._all;
+    const counts = byConnection.get(row.connectionId);
+    if (counts) counts[group] += row._count._all;
+  }
+  const lastFive = perMinute.slice(-5).reduce((sum, minute) => sum + minute.completed, 0);
+  return {
+    overall,
+    connections: connections.map((connection) => ({ ...connection, counts: byConnection.get(connection.id)! })),
+    oldestPendingAgeMs: oldestPending ? now.getTime() - oldestPending.receivedAt.getTime() : null,
+    throughput: { perMinute, lastFiveMinutesPerMinute: Math.round((lastFive / 5) * 10) / 10 },
+    retriesInFlight: { events: retryingEvents, pushes: retryingPushes },
+    deadLettered,
+    failedTotal,
+    runs,
+  };
+}
+
+export interface MinuteBucket {
+  minute: Date;
+  completed: number;
+}
+
+/** Events that reached a final state per minute, oldest first, with empty minutes filled in. */
+export async function completedPerMinute(prisma: PrismaClient, tenantId: string, minutes: number, now = new Date()): Promise<MinuteBucket[]> {
+  const end = new Date(now);
+  end.setUTCSeconds(0, 0);
+  const start = new Date(end.getTime() - (minutes - 1) * 60_000);
+  const rows = await prisma.$queryRaw<{ minute: Date; completed: bigint }[]>`
+    SELECT date_trunc('minute', "completedAt") AS minute, COUNT(*) AS completed
+    FROM "WebhookEvent"
+    WHERE "tenantId" = ${tenantId} AND "completedAt" >= ${start}
+      -- Bounds the scan with the (tenantId, receivedAt) index; a delivery completes within a day of arriving.
+      AND "receivedAt" >= ${new Date(start.getTime() - DAY_MS)}
+    GROUP BY 1`;
+  const counts = new Map(rows.map((row) => [new Date(row.minute).getTime(), Number(row.completed)]));
+  return Array.from({ length: minutes }, (_, index) => {
+    const minute = new Date(start.getTime() + index * 60_000);
+    return { minute, completed: counts.get(minute.getTime()) ?? 0 };
+  });
+}

@@ -1,0 +1,114 @@
+import { z } from "zod";
+import type { Prisma } from "@/generated/prisma/client";
+import type { TenantDb } from "@/server/tenancy/tenant-db";
+
+/**
+ * The webhook event timeline: newest first, cursor-paged, filtered the way support work needs
+ * (connection, status, topic, signature verdict, time range) and searchable by SKU, external id,
+ * Stockhook event id or the platform's delivery id. Every query goes through the tenant client.
+ */
+export const WEBHOOK_STATUSES = ["RECEIVED", "QUEUED", "PROCESSING", "APPLIED", "SKIPPED", "DUPLICATE", "STALE", "FAILED", "REJECTED"] as const;
+export const SIGNATURE_VERDICTS = ["VALID", "INVALID", "MISSING", "EXPIRED_TIMESTAMP", "UNKNOWN_KEY", "NOT_CHECKED", "NOT_REQUIRED"] as const;
+export const TIMELINE_PAGE_SIZE = 50;
+
+export const timelineFilterSchema = z
+  .object({
+    connectionId: z.string().min(1).max(64).optional(),
+    status: z.array(z.enum(WEBHOOK_STATUSES)).max(WEBHOOK_STATUSES.length).optional(),
+    topic: z.string().trim().min(1).max(100).optional(),
+    verdict: z.enum(SIGNATURE_VERDICTS).optional(),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    search: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((filter) => !filter.from || !filter.to || filter.from <= filter.to, { message: "The start of the time range must be before its end", path: ["from"] });
+
+export type TimelineFilter = z.infer<typeof timelineFilterSchema>;
+
+/** The Prisma filter for a timeline query; a search names items by SKU first, so it reads the items it can match. */
+export async function timelineWhere(db: TenantDb, filter: TimelineFilter): Promise<Prisma.WebhookEventWhereInput> {
+  const where: Prisma.WebhookEventWhereInput = {
+    connectionId: filter.connectionId,
+    status: filter.status?.length ? { in: filter.status } : undefined,
+    topic: filter.topic,
+    signatureVerdict: filter.verdict,
+    receivedAt: filter.from || filter.to ? { gte: filter.from, lte: filter.to } : undefined,
+  };
+  if (!filter.search) return where;
+  const term = filter.search;
+  const items = await db.item.findMany({ where: { sku: { equals: term, mode: "insensitive" } }, select: { id: true }, take: 20 });
+  return {
+    ...where,
+    OR: [
+      { id: term },
+      { deliveryId: term },
+      { externalIds: { has: term } },
+      ...(items.length ? [{ itemId: { in: items.map((item) => item.id) } }] : []),
+    ],
+  };
+}
+
+export const timelineRowSelect = {
+  id: true,
+  receivedAt: true,
+  provider: true,
+  topic: true,
+  status: true,
+  signatureVerdict: true,
+  responseStatus: true,
+  externalIds: true,
+  attempts: true,
+  action: true,
+  error: true,
+  itemId: true,
+  connection: { select: { id: true, name: true } },
+} as const satisfies Prisma.WebhookEventSelect;
+
+export async function listTimeline(db: TenantDb, filter: TimelineFilter, cursor?: string | null, pageSize = TIMELINE_PAGE_SIZE) {
+  const rows = await db.webhookEvent.findMany({
+    where: await timelineWhere(db, filter),
+    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+    take: pageSize + 1,
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    select: timelineRowSelect,
+  });
+  const hasMore = rows.length > pageSize;
+  const events = hasMore ? rows.slice(0, pageSize) : rows;
+  const skus = await skusOf(db, events.flatMap((event) => (event.itemId ? [event.itemId] : [])));
+  return { events: events.map((event) => ({ ...event, sku: event.itemId ? (skus.get(event.itemId) ?? null) : null })), nextCursor: hasMore ? events.at(-1)!.id : null };
+}
+
+async function skusOf(db: TenantDb, itemIds: string[]): Promise<Map<string, string>> {
+  if (!itemIds.length) return new Map();
+  const items = await db.item.findMany({ where: { id: { in: [...new Set(itemIds)] } }, select: { id: true, sku: true } });
+  return new Map(items.map((item) => [item.id, item.sku]));
+}
+
+/** Everything the detail drawer shows about one event: the delivery, what it changed, where it went. */
+export async function eventDetail(db: TenantDb, id: string) {
+  const event = await db.webhookEvent.findFirst({ where: { id }, include: { connection: { select: { id: true, name: true, provider: true } } } });
+  if (!event) return null;
+  const [changes, pushes, secret, item] = await Promise.all([
+    db.stockChange.findMany({ where: { webhookEventId: id }, orderBy: { createdAt: "asc" }, include: { item: { select: { sku: true, title: true } } } }),
+    db.channelPush.findMany({ where: { webhookEventId: id }, orderBy: { createdAt: "asc" }, include: { connection: { select: { name: true, provider: true } } } }),
+    event.matchedSecretId ? db.secret.findFirst({ where: { id: event.matchedSecretId }, select: { label: true, last4: true, keyId: true } }) : null,
+    event.itemId ? db.item.findFirst({ where: { id: event.itemId }, select: { id: true, sku: true, title: true, status: true, quantity: true } }) : null,
+  ]);
+  const accepted = event.signatureVerdict === "VALID" || event.signatureVerdict === "NOT_REQUIRED";
+  return {
+    ...event,
+    // Only the headers each provider marks as worth logging were stored (never a secret).
+    headers: (event.headers ?? {}) as Record<string, string>,
+    // Rejected deliveries were never parsed; even if a payload were there it is not shown.
+    payload: accepted ? event.payload : null,
+    matchedSecret: secret,
+    item,
+    changes,
+    pushes,
+    replayable: isReplayable(event),
+  };
+}
+
+export function isReplayable(event: { status: string; signatureVerdict: string }): boolean {
+  return (event.status === "FAILED" || event.status === "SKIPPED") && (event.signatureVerdict === "VALID" || event.signatureVerdict === "NOT_REQUIRED");
+}
