@@ -139,6 +139,9 @@ test("an invited VIEWER sees every page, no enabled mutation controls, and forge
   await expect(page.getByRole("button", { name: "Save settings" })).toBeDisabled();
   await expect(page.getByRole("button", { name: "Invite" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Delete workspace" })).toBeDisabled();
+  await page.goto(`/t/${DEMO.slug}/queue`);
+  await expect(page.getByTestId("queue-totals")).toBeVisible();
+  for (const button of await page.getByRole("button", { name: /^Replay/ }).all()) await expect(button).toBeDisabled();
 
   // The server refuses what the browser would not offer.
   const connectionId = page.url().length ? await page.evaluate(async () => {
@@ -150,6 +153,7 @@ test("an invited VIEWER sees every page, no enabled mutation controls, and forge
     ["secret.rotate", { connectionId }],
     ["tenant.update", { name: "Hijacked" }],
     ["member.invite", { email: "mallory@example.test", role: "OWNER" }],
+    ["event.replayFailed", {}],
   ] as const) {
     const response = await page.request.post(`/api/trpc/${path}`, { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: input } });
     expect(response.status(), path).toBe(403);

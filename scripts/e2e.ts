@@ -44,6 +44,8 @@ const env: NodeJS.ProcessEnv = {
   E2E_INNGEST_PORTS: [inngestPort, ...inngestInternalPorts].join(","),
   DO_NOT_TRACK: "1",
   INNGEST_NO_UPDATE_NOTIFIER: "1",
+  // A storefront outage test waits for the breaker to close again; production keeps 60 s.
+  STOCKHOOK_CIRCUIT_OPEN_MS: "2000",
 };
 
 try {

@@ -38,3 +38,7 @@ export const channelPush = eventType("stock/channel.push", {
 export const pipelineProbeRequested = eventType("system/pipeline-probe.requested", {
   schema: z.object({ probeId: z.string().min(1) }),
 });
+
+export const subscriptionEnsureRequested = eventType("connection/subscription.ensure", {
+  schema: z.object({ tenantId: z.string().min(1), connectionId: z.string().min(1) }),
+});

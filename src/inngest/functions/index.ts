@@ -1,8 +1,9 @@
 import { applyWebhook } from "./apply-webhook";
 import { pipelineProbe } from "./pipeline-probe";
+import { ensurePlatformSubscription, scheduleSubscriptionRenewals } from "./platform-subscriptions";
 import { pushItem, reconcileConnection, scheduleReconciles } from "./reconcile";
 import { webhookRetention } from "./retention";
 import { sweepWebhooks } from "./sweep-webhooks";
 
 /** Every function the app serves at /api/inngest. */
-export const functions = [applyWebhook, reconcileConnection, pushItem, scheduleReconciles, sweepWebhooks, webhookRetention, pipelineProbe];
+export const functions = [applyWebhook, reconcileConnection, pushItem, scheduleReconciles, sweepWebhooks, webhookRetention, pipelineProbe, scheduleSubscriptionRenewals, ensurePlatformSubscription];

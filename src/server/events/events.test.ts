@@ -14,9 +14,7 @@ let other: TenantFixture;
 let db: TenantDb;
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
-function event(data: Partial<Prisma.WebhookEventUncheckedCreateInput> & { tenant?: TenantFixture }) {
-  const owner = data.tenant ?? fx;
-  delete data.tenant;
+function event({ tenant: owner = fx, ...data }: Partial<Omit<Prisma.WebhookEventUncheckedCreateInput, "tenant">> & { tenant?: TenantFixture }) {
   return database.prisma.webhookEvent.create({
     data: { tenantId: owner.tenant.id, connectionId: owner.connection.id, provider: "SAM", payloadHash: "f".repeat(64), signatureVerdict: "VALID", status: "APPLIED", ...data },
   });

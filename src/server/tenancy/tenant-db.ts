@@ -17,6 +17,7 @@ export const TENANT_OWNED_MODELS = [
   "StockChange",
   "ChannelPush",
   "AuditLog",
+  "PlatformSubscription",
 ] as const;
 
 const tenantOwned = new Set<string>(TENANT_OWNED_MODELS);
@@ -112,6 +113,7 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
     stockChange: scoped.stockChange,
     channelPush: scoped.channelPush,
     auditLog: scoped.auditLog,
+    platformSubscription: scoped.platformSubscription,
     $transaction: scoped.$transaction.bind(scoped),
   };
 }

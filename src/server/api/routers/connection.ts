@@ -81,6 +81,10 @@ export const connectionRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const { connection, signingSecret } = await createConnection(ctx.db, input).catch(asBadRequest);
       await ctx.audit({ action: "connection.created", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider, direction: connection.direction } });
+      if (connection.provider === "BUSINESS_CENTRAL" && connection.direction === "SOURCE") {
+        // Subscribe now rather than at the next hourly renewal pass (which still catches it if this send fails).
+        await ctx.sendEvent({ name: "connection/subscription.ensure", data: { tenantId: ctx.tenant.id, connectionId: connection.id } }).catch(() => undefined);
+      }
       const guide = PROVIDER_GUIDES[input.provider];
       return {
         id: connection.id,

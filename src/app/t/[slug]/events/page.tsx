@@ -1,32 +1,22 @@
 import type { Metadata } from "next";
-import { DataTable, EmptyState, formatDateTime, PageHeader, PROVIDER_LABELS, StatusBadge } from "@/app/_components/ui";
+import { Suspense } from "react";
+import { EventTimeline } from "@/app/_components/events/event-timeline";
+import { PageHeader } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Events" };
 
 export default async function EventsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const { events } = await (await requireTenant(slug)).caller.event.list({});
+  const { caller, tenant } = await requireTenant(slug);
+  const connections = await caller.connection.list();
   return (
     <>
-      <PageHeader title="Events" description="Every webhook delivery, accepted or rejected, newest first." />
-      {events.length === 0 ? (
-        <EmptyState title="No webhooks received yet">
-          Register each connection&apos;s webhook URL with its platform; deliveries show up here the moment they arrive, with what they changed.
-        </EmptyState>
-      ) : (
-        <DataTable columns={["Received", "Connection", "Topic", "Status", "What happened"]}>
-          {events.map((event) => (
-            <tr key={event.id}>
-              <td className="px-4 py-3 whitespace-nowrap">{formatDateTime(event.receivedAt)}</td>
-              <td className="px-4 py-3">{event.connection.name} <span className="text-xs text-slate-500">({PROVIDER_LABELS[event.provider]})</span></td>
-              <td className="px-4 py-3 font-mono text-xs">{event.topic ?? "—"}</td>
-              <td className="px-4 py-3"><StatusBadge status={event.status} /></td>
-              <td className="px-4 py-3 text-slate-600">{event.error ?? event.action ?? "—"}</td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
+      <PageHeader title="Events" description="Every webhook delivery, accepted or rejected, newest first: what it said, whether its signature held, what it changed and which storefronts it reached." />
+      {/* The timeline reads its filters from the URL, which needs a Suspense boundary. */}
+      <Suspense fallback={<p role="status" className="text-sm text-slate-500">Loading events…</p>}>
+        <EventTimeline connections={connections.map(({ id, name }) => ({ id, name }))} canReplay={tenant.role !== "VIEWER"} />
+      </Suspense>
     </>
   );
 }

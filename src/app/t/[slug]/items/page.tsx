@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { DataTable, EmptyState, formatRelative, PageHeader, StatusBadge } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
 
@@ -24,7 +25,9 @@ export default async function ItemsPage({ params, searchParams }: { params: Prom
         <DataTable columns={["SKU", "Title", { label: "Quantity", align: "right" }, "Status", "Updated"]} footer={nextCursor ? <p className="border-t border-slate-100 px-4 py-3 text-xs text-slate-500">Showing the first {items.length}; search to narrow down.</p> : null}>
           {items.map((item) => (
             <tr key={item.id} data-sku={item.sku}>
-              <td className="px-4 py-3 font-mono text-xs">{item.sku}</td>
+              <td className="px-4 py-3 font-mono text-xs">
+                <Link className="text-brand-700 underline-offset-2 hover:underline" href={`/t/${slug}/items/${item.id}`}>{item.sku}</Link>
+              </td>
               <td className="px-4 py-3">
                 {item.title}
                 {item.oneOfAKind ? <span className="ml-2 text-xs text-slate-500">one of a kind</span> : null}

@@ -1,0 +1,88 @@
+import { expect, test } from "@playwright/test";
+import { readSimulatorTarget } from "../src/server/demo/simulator-targets";
+import { DEMO, saveScreenshot, signIn, simulate, simulatorControls } from "./helpers";
+
+test.describe("the event timeline and the queue", () => {
+  test.beforeEach(async ({ page }) => {
+    await signIn(page, DEMO.email, DEMO.password);
+    await expect(page).toHaveURL(/\/t\/demo/);
+  });
+
+  test("a simulated sale turns the item Sold and appears in the timeline, without reloading", async ({ page }) => {
+    await page.goto(`/t/${DEMO.slug}/items?q=ART-0021`);
+    await page.getByRole("link", { name: "ART-0021" }).click();
+    await expect(page.getByTestId("item-now")).toContainText("Available");
+    await simulate("sale", "ART-0021");
+    await expect(page.getByTestId("item-now")).toContainText("Sold", { timeout: 20_000 });
+    await expect(page.getByTestId("item-timeline").locator('[data-kind="change"]').last()).toContainText("Stock 1 → 0");
+    await expect(page.getByTestId("item-timeline").locator('[data-kind="push"]')).toHaveCount(2, { timeout: 20_000 });
+    await saveScreenshot(page, "item-timeline");
+
+    await page.goto(`/t/${DEMO.slug}/events`);
+    const firstRow = page.getByTestId("event-row").first();
+    await simulate("sale", "ART-0022");
+    await expect(firstRow).toContainText("ART-0022", { timeout: 20_000 });
+    await expect(firstRow).toContainText("marked Sold");
+    await firstRow.getByRole("button").click();
+    const drawer = page.getByRole("dialog", { name: "Webhook event" });
+    await expect(drawer.getByTestId("event-changes")).toContainText("1 → 0");
+    await expect(drawer.getByTestId("event-pushes")).toContainText("Succeeded");
+    await expect(drawer).toContainText("matched");
+    await saveScreenshot(page, "event-drawer");
+    await page.keyboard.press("Escape");
+    await expect(drawer).toHaveCount(0);
+    await saveScreenshot(page, "events");
+  });
+
+  test("filters the timeline by status, signature verdict and search", async ({ page }) => {
+    const target = readSimulatorTarget(DEMO.slug, "sam");
+    const forged = await fetch(target!.url, { method: "POST", headers: { "content-type": "application/json", "x-sam-signature": "0".repeat(64) }, body: JSON.stringify({ event_id: "forged-1" }) });
+    expect(forged.status).toBe(401);
+
+    await page.goto(`/t/${DEMO.slug}/events`);
+    await page.getByLabel("Signature").selectOption("INVALID");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/verdict=INVALID/);
+    await expect(page.getByTestId("event-row").first()).toContainText("Rejected");
+    for (const row of await page.getByTestId("event-row").all()) await expect(row).toHaveAttribute("data-status", "REJECTED");
+    await saveScreenshot(page, "events-filtered");
+
+    await page.getByRole("button", { name: "Clear" }).click();
+    await page.getByLabel("Search").fill("ART-0021");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page.getByTestId("event-row")).toHaveCount(1);
+    await expect(page.getByTestId("event-row")).toContainText("ART-0021");
+
+    await page.getByLabel("Search").fill("no-such-sku");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page.getByText("No events match these filters")).toBeVisible();
+  });
+
+  test("a delivery that failed while a storefront was down is replayed from the queue after it recovers", async ({ page }) => {
+    test.setTimeout(240_000);
+    await simulatorControls("woocommerce:demo", { outage: "error", outageStatus: 503 });
+    try {
+      await simulate("sale", "ART-0023");
+      await page.goto(`/t/${DEMO.slug}/queue`);
+      await expect(page.getByTestId("dead-letter-row").first()).toBeVisible({ timeout: 180_000 });
+    } finally {
+      await simulatorControls("woocommerce:demo", null);
+    }
+    await expect(page.getByTestId("dead-letter-row")).toHaveCount(1);
+    await saveScreenshot(page, "queue-failed");
+
+    await page.getByTestId("dead-letter-row").getByRole("link").click();
+    const drawer = page.getByRole("dialog", { name: "Webhook event" });
+    await expect(drawer.getByTestId("event-status")).toContainText("Failed");
+    await expect(drawer.getByTestId("event-pushes")).toContainText("Gallery shop (WooCommerce)");
+    await drawer.getByRole("button", { name: "Replay event" }).click();
+    await expect(drawer.getByTestId("event-status")).toContainText("Applied", { timeout: 60_000 });
+    await expect(drawer.getByTestId("event-pushes").getByText("Failed")).toHaveCount(0, { timeout: 60_000 });
+
+    const storefront = await fetch(`${process.env.SIM_URL}/_control/woocommerce:demo/items/ART-0023`);
+    expect(((await storefront.json()) as { quantity: number }).quantity).toBe(0);
+    await page.goto(`/t/${DEMO.slug}/queue`);
+    await expect(page.getByText("Nothing failed")).toBeVisible();
+    await saveScreenshot(page, "queue");
+  });
+});
