@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeSecret } from "@/server/crypto/secret-store";
+import { lookupInngestRun } from "@/server/events/inngest-run";
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { eventually, startStack, type Stack } from "./harness";
@@ -50,5 +51,12 @@ describe("the real Inngest server", () => {
     expect(event).toMatchObject({ action: "qty 1 → 0, marked Sold", itemId: item.id, attempts: 1 });
     expect(event.sentAt).not.toBeNull();
     expect(await stack.prisma.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "SOLD", quantity: 0, version: 1 });
+
+    // The dashboard's "Pipeline run" lookup finds the run on the real Inngest server.
+    const run = await eventually("the Inngest run to end", async () => {
+      const lookup = await lookupInngestRun(event.inngestRunId, { baseUrl: stack.env.INNGEST_BASE_URL, dev: true });
+      return lookup.found && lookup.endedAt ? lookup : undefined;
+    });
+    expect(run).toMatchObject({ runId: event.inngestRunId, status: expect.stringMatching(/completed/i) });
   });
 });

@@ -46,6 +46,8 @@ export const envSchema = z
     INNGEST_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
     INNGEST_EVENT_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
     INNGEST_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+    /** Where a person opens one Inngest run, with `{runId}` in it (e.g. Inngest Cloud's run page). */
+    INNGEST_RUN_URL: z.preprocess(emptyAsUndefined, z.string().includes("{runId}", { message: "must contain {runId}" }).optional()),
   })
   .superRefine((env, ctx) => {
     for (const provider of ["GITHUB", "GOOGLE"] as const) {

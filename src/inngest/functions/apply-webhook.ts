@@ -35,9 +35,9 @@ export const applyWebhook = inngest.createFunction(
       await failPendingPushes(db, tenantId, webhookEventId, error.message);
     },
   },
-  async ({ event, step, attempt }) => {
+  async ({ event, step, attempt, runId }) => {
     const { tenantId, webhookEventId } = event.data;
-    const claimed = await step.run("claim", () => claimWebhookEvent(db, tenantId, webhookEventId, attempt));
+    const claimed = await step.run("claim", () => claimWebhookEvent(db, tenantId, webhookEventId, attempt, runId));
     if (claimed.alreadyFinal && claimed.unpushedItemIds.length === 0) return { skipped: "already processed" };
     const outcomes = [];
     for (const [index, change] of claimed.changes.entries()) {

@@ -22,7 +22,7 @@ export interface ClaimedEvent {
 /** A change as stored in the event's payload (dates as ISO strings). */
 export type StoredChange = Omit<InboundStockChange, "sourceAt"> & { sourceAt: string };
 
-export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, webhookEventId: string, attempt: number): Promise<ClaimedEvent> {
+export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, webhookEventId: string, attempt: number, inngestRunId?: string): Promise<ClaimedEvent> {
   const event = await prisma.webhookEvent.findFirstOrThrow({
     where: { id: webhookEventId, tenantId },
     select: { id: true, tenantId: true, connectionId: true, status: true, payload: true, sentAt: true },
@@ -31,7 +31,7 @@ export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, 
   if (!alreadyFinal) {
     await prisma.webhookEvent.update({
       where: { id: event.id },
-      data: { status: "PROCESSING", attempts: attempt + 1, error: null, sentAt: event.sentAt ?? new Date() },
+      data: { status: "PROCESSING", attempts: attempt + 1, error: null, sentAt: event.sentAt ?? new Date(), inngestRunId },
     });
   }
   const unfinished = await prisma.channelPush.findMany({

@@ -31,6 +31,7 @@ const cases: Record<string, Case> = {
   "event.list": { kind: "tenant", input: (victim) => ({ filter: { connectionId: victim.connection.id, search: victim.item.sku } }) },
   "event.itemTimeline": { kind: "tenant", input: (victim) => ({ itemId: victim.item.id }) },
   "event.queue": { kind: "tenant", input: () => undefined },
+  "event.inngestRun": { kind: "tenant", input: (victim) => ({ id: victim.event.id }) },
   "event.replay": { kind: "tenant", input: (victim) => ({ ids: [victim.event.id] }) },
   "event.replayFailed": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "event.byId": { kind: "tenant", input: (victim) => ({ id: victim.event.id }) },

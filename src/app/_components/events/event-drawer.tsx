@@ -21,6 +21,7 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
   const { slug } = useParams<{ slug: string }>();
   const dialog = useRef<HTMLDialogElement>(null);
   const detail = useQuery(trpc.event.byId.queryOptions({ id: eventId }, { refetchInterval: (query) => (["QUEUED", "PROCESSING"].includes(query.state.data?.status ?? "") ? 1000 : false) }));
+  const run = useQuery(trpc.event.inngestRun.queryOptions({ id: eventId }, { enabled: detail.isSuccess, refetchInterval: (query) => (query.state.data?.found && !query.state.data.endedAt ? 2000 : false) }));
   const replay = useMutation(
     trpc.event.replay.mutationOptions({
       onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.event.pathKey() }),
@@ -115,6 +116,25 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
                 <dt className="text-slate-500">Completed</dt>
                 <dd>{event.completedAt ? `+${between(event.receivedAt, event.completedAt)}` : "—"}</dd>
               </dl>
+            </section>
+
+            <section data-testid="event-run">
+              <h3 className="mb-2 font-semibold text-slate-900">Pipeline run (Inngest)</h3>
+              {run.isPending ? <p className="text-slate-500">Asking the Inngest server…</p> : null}
+              {run.data?.found ? (
+                <p className="flex flex-wrap items-center gap-2">
+                  <StatusBadge status={run.data.status.toUpperCase()} />
+                  <span className="font-mono text-xs">{run.data.runId}</span>
+                  {run.data.startedAt && run.data.endedAt ? <span className="text-slate-500">took {between(new Date(run.data.startedAt), new Date(run.data.endedAt))}</span> : null}
+                </p>
+              ) : null}
+              {run.data && !run.data.found ? (
+                <p className="text-slate-500">
+                  {run.data.runId ? <span className="mr-2 font-mono text-xs">{run.data.runId}</span> : null}
+                  {run.data.reason}
+                </p>
+              ) : null}
+              {run.data?.url ? <a className="text-brand-700 underline" href={run.data.url} target="_blank" rel="noreferrer">Open the run in Inngest</a> : null}
             </section>
 
             <section>

@@ -1,6 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { env } from "@/env";
+import { lookupInngestRun } from "@/server/events/inngest-run";
 import { itemTimeline } from "@/server/events/item-timeline";
 import { queueStats } from "@/server/events/queue-stats";
 import { MAX_REPLAY, replayEvents } from "@/server/events/replay";
@@ -17,6 +19,14 @@ export const eventRouter = createTRPCRouter({
     const event = await eventDetail(ctx.db, input.id);
     if (!event) throw new TRPCError({ code: "NOT_FOUND", message: "Event not found" });
     return event;
+  }),
+
+  /** The Inngest run that processed the event, as the Inngest server reports it. */
+  inngestRun: tenantProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+    const event = await ctx.db.webhookEvent.findFirst({ where: { id: input.id }, select: { inngestRunId: true } });
+    if (!event) throw new TRPCError({ code: "NOT_FOUND", message: "Event not found" });
+    const { INNGEST_BASE_URL, INNGEST_SIGNING_KEY, INNGEST_RUN_URL, INNGEST_DEV } = env();
+    return lookupInngestRun(event.inngestRunId, { baseUrl: INNGEST_BASE_URL, signingKey: INNGEST_SIGNING_KEY, runUrlTemplate: INNGEST_RUN_URL, dev: Boolean(INNGEST_DEV) });
   }),
 
   itemTimeline: tenantProcedure.input(z.object({ itemId: id })).query(async ({ ctx, input }) => {
