@@ -24,8 +24,8 @@ beforeAll(async () => {
   const samStore = sim.stores.require("sam:it");
   const wooStore = sim.stores.require("woocommerce:it");
   const woo = connectorConfigFor(wooStore, sim.url);
-  const sam = await db.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: connectorConfigFor(samStore, sim.url).baseUrl } });
-  const shop = await db.connection.create({ data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Shop", baseUrl: woo.baseUrl } });
+  const sam = await db.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: connectorConfigFor(samStore, sim.url).baseUrl, syncSchedule: "MANUAL" } });
+  const shop = await db.connection.create({ data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Shop", baseUrl: woo.baseUrl, syncSchedule: "MANUAL" } });
   samConnectionId = sam.id;
   wooConnectionId = shop.id;
   await storeSecret(db, { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: SIGNING_SECRET }, keyring);
@@ -49,12 +49,22 @@ afterAll(async () => {
 /** Requests a full reconcile (a drift check, for a channel) and waits for its run to end. */
 async function reconcileAndWait(connectionId: string) {
   const tenant = await stack.prisma.tenant.findUniqueOrThrow({ where: { slug: tenantSlug } });
+  const requestedAt = new Date();
   await stack.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: tenant.id, connectionId, mode: "full", trigger: "MANUAL" } });
   const run = await eventually("the run to finish", async () => {
-    const row = await stack.prisma.syncRun.findFirst({ where: { connectionId, status: { in: ["SUCCEEDED", "FAILED"] } } });
+    // Only the run this request started (MANUAL schedules keep the cron out, but be sure).
+    const row = await stack.prisma.syncRun.findFirst({ where: { connectionId, status: { in: ["SUCCEEDED", "FAILED"] }, startedAt: { gte: requestedAt } }, orderBy: { startedAt: "desc" } });
     return row ?? undefined;
   }, 60_000);
   return { run, tenantId: tenant.id };
+}
+
+/** The storefront changes a moment before the push row records its success: wait for the row. */
+function succeededPush(webhookEventId: string) {
+  return eventually("the push to be recorded as succeeded", async () => {
+    const row = await stack.prisma.channelPush.findFirstOrThrow({ where: { webhookEventId, connectionId: wooConnectionId } });
+    return row.state === "SUCCEEDED" ? row : undefined;
+  });
 }
 
 async function sell(index: number, eventId: string) {
@@ -75,8 +85,7 @@ describe("sale → storefront", () => {
     const eventId = await sell(0, "evt-sale-1");
     await eventually("the storefront to show 0", async () => (sim.controls.item("woocommerce:it", "ART-1")?.quantity === 0 ? true : undefined));
     const elapsed = Date.now() - started;
-    const push = await stack.prisma.channelPush.findFirstOrThrow({ where: { webhookEventId: eventId, connectionId: wooConnectionId } });
-    expect(push).toMatchObject({ state: "SUCCEEDED", quantity: 0, status: "SOLD", attempts: 1 });
+    expect(await succeededPush(eventId)).toMatchObject({ quantity: 0, status: "SOLD", attempts: 1 });
     console.log(`[storefront] webhook → storefront: ${elapsed} ms (including 250 ms polling)`);
   });
 
@@ -84,8 +93,7 @@ describe("sale → storefront", () => {
     sim.controls.set("woocommerce:it", { failNext: 8 });
     const eventId = await sell(1, "evt-sale-2");
     await eventually("the storefront to show 0", async () => (sim.controls.item("woocommerce:it", "ART-2")?.quantity === 0 ? true : undefined), 60_000);
-    const push = await stack.prisma.channelPush.findFirstOrThrow({ where: { webhookEventId: eventId } });
-    expect(push.state).toBe("SUCCEEDED");
+    const push = await succeededPush(eventId);
     expect(push.attempts).toBeGreaterThan(1);
   });
 
@@ -108,8 +116,7 @@ describe("sale → storefront", () => {
       // than coming straight back, and was not refused again and again.
       expect(waited).toBeGreaterThanOrEqual(900);
       expect(log.filter((entry) => entry.status === 429).length).toBeLessThanOrEqual(2);
-      const push = await stack.prisma.channelPush.findFirstOrThrow({ where: { webhookEventId: eventId } });
-      expect(push.state).toBe("SUCCEEDED");
+      await succeededPush(eventId);
       console.log(`[storefront] 429 → next successful request after ${waited} ms; ${log.filter((e) => e.status === 429).length} × 429`);
     } finally {
       sim.controls.reset("woocommerce:it");
