@@ -1,4 +1,4 @@
-import type { Prisma } from "@/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 
 /**
@@ -8,6 +8,8 @@ import type { TenantDb } from "@/server/tenancy/tenant-db";
 export interface AuditActor {
   userId: string;
   impersonatorId?: string | null;
+  /** The support session the change was made in, so the tenant's access log can list it. */
+  impersonationSessionId?: string | null;
   ip?: string | null;
   userAgent?: string | null;
 }
@@ -23,17 +25,25 @@ export function requestOrigin(headers: Headers): Pick<AuditActor, "ip" | "userAg
   return { ip: forwarded || headers.get("x-real-ip") || null, userAgent: headers.get("user-agent")?.slice(0, 300) ?? null };
 }
 
+function rowOf(tenantId: string | null, actor: AuditActor, entry: AuditEntry) {
+  return {
+    tenantId,
+    actorId: actor.userId,
+    impersonatorId: actor.impersonatorId ?? null,
+    impersonationSessionId: actor.impersonationSessionId ?? null,
+    action: entry.action,
+    target: entry.target ?? null,
+    summary: entry.summary,
+    ip: actor.ip ?? null,
+    userAgent: actor.userAgent ?? null,
+  };
+}
+
 export function appendAudit(db: Pick<TenantDb, "auditLog" | "tenantId">, actor: AuditActor, entry: AuditEntry) {
-  return db.auditLog.create({
-    data: {
-      tenantId: db.tenantId,
-      actorId: actor.userId,
-      impersonatorId: actor.impersonatorId ?? null,
-      action: entry.action,
-      target: entry.target ?? null,
-      summary: entry.summary,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
-    },
-  });
+  return db.auditLog.create({ data: rowOf(db.tenantId, actor, entry) });
+}
+
+/** Changes that belong to no tenant (platform roles); only platform admins see them. */
+export function appendPlatformAudit(prisma: Pick<PrismaClient, "auditLog">, actor: AuditActor, entry: AuditEntry) {
+  return prisma.auditLog.create({ data: rowOf(null, actor, entry) });
 }

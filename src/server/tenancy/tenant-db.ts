@@ -17,6 +17,7 @@ export const TENANT_OWNED_MODELS = [
   "StockChange",
   "ChannelPush",
   "AuditLog",
+  "ImpersonationSession",
 ] as const;
 
 const tenantOwned = new Set<string>(TENANT_OWNED_MODELS);
@@ -84,6 +85,8 @@ export function scopeArgs(model: string, operation: string, rawArgs: unknown, te
   }
 }
 
+const APPEND_ONLY_REFUSED = new Set(["update", "updateMany", "updateManyAndReturn", "upsert", "delete", "deleteMany"]);
+
 export function scopeToTenant(client: PrismaClient, tenantId: string) {
   const scoped = client.$extends({
     name: "tenant-scope",
@@ -92,6 +95,9 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
         $allOperations({ model, operation, args, query }) {
           if (model !== "Tenant" && !tenantOwned.has(model)) {
             throw new TenantScopeViolation(`${model} is platform data; it is not reachable through a tenant client`);
+          }
+          if (model === "AuditLog" && APPEND_ONLY_REFUSED.has(operation)) {
+            throw new TenantScopeViolation("the audit trail is append-only");
           }
           return query(scopeArgs(model, operation, args, tenantId));
         },
@@ -112,6 +118,7 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
     stockChange: scoped.stockChange,
     channelPush: scoped.channelPush,
     auditLog: scoped.auditLog,
+    impersonationSession: scoped.impersonationSession,
     $transaction: scoped.$transaction.bind(scoped),
   };
 }
