@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@/generated/prisma/client";
+import type { Prisma } from "@/generated/prisma/client";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 
 /**
@@ -6,7 +6,8 @@ import type { TenantDb } from "@/server/tenancy/tenant-db";
  * There is deliberately no update or delete path.
  */
 export interface AuditActor {
-  userId: string;
+  /** Null for changes made from the command line (npm run admin:create). */
+  userId: string | null;
   impersonatorId?: string | null;
   /** The support session the change was made in, so the tenant's access log can list it. */
   impersonationSessionId?: string | null;
@@ -43,7 +44,15 @@ export function appendAudit(db: Pick<TenantDb, "auditLog" | "tenantId">, actor: 
   return db.auditLog.create({ data: rowOf(db.tenantId, actor, entry) });
 }
 
+/** Any client with the audit table: the platform client or a transaction. */
+type AuditWriter = { auditLog: { create: (args: { data: ReturnType<typeof rowOf> }) => Promise<unknown> } };
+
+/** For code outside a tenant request (sign-up, invitations, support sessions), naming the tenant itself. */
+export function appendTenantAudit(client: AuditWriter, tenantId: string, actor: AuditActor, entry: AuditEntry) {
+  return client.auditLog.create({ data: rowOf(tenantId, actor, entry) });
+}
+
 /** Changes that belong to no tenant (platform roles); only platform admins see them. */
-export function appendPlatformAudit(prisma: Pick<PrismaClient, "auditLog">, actor: AuditActor, entry: AuditEntry) {
-  return prisma.auditLog.create({ data: rowOf(null, actor, entry) });
+export function appendPlatformAudit(client: AuditWriter, actor: AuditActor, entry: AuditEntry) {
+  return client.auditLog.create({ data: rowOf(null, actor, entry) });
 }

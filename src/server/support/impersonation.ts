@@ -1,6 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import { appendAudit, type AuditActor } from "@/server/audit/audit-log";
-import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { appendTenantAudit, type AuditActor, type AuditEntry } from "@/server/audit/audit-log";
 
 /**
  * Support impersonation: a staff member views one tenant's dashboard as its owner would, for a
@@ -83,7 +82,7 @@ export async function findActiveImpersonation(prisma: PrismaClient, sessionId: s
 }
 
 function auditAs(prisma: PrismaClient, tenantId: string, actor: AuditActor) {
-  return (entry: Parameters<typeof appendAudit>[2]) => appendAudit(scopeToTenant(prisma, tenantId), actor, entry);
+  return (entry: AuditEntry) => appendTenantAudit(prisma, tenantId, actor, entry);
 }
 
 export interface StartImpersonation {
