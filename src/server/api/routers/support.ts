@@ -27,8 +27,8 @@ const id = z.string().min(1).max(64);
 export const supportRouter = createTRPCRouter({
   tenants: supportProcedure.input(z.object({ search: z.string().max(100).optional() }).optional()).query(({ ctx, input }) => tenantDirectory(ctx.prisma, { search: input?.search })),
 
-  /** The caller's running support session, if any. */
-  current: supportProcedure.query(({ ctx }) => ctx.impersonation),
+  /** Who the staff member is, and their running support session, if any. */
+  current: supportProcedure.query(({ ctx }) => ({ user: ctx.user, impersonation: ctx.impersonation })),
 
   /** Running sessions: everyone's for an ADMIN (to grant write access), one's own for SUPPORT. */
   activeSessions: supportProcedure.query(({ ctx }) => listActiveImpersonations(ctx.prisma, { staffUserId: ctx.user.platformRole === "ADMIN" ? undefined : ctx.user.id })),
