@@ -1,0 +1,80 @@
+import { expect, test } from "@playwright/test";
+import { DEMO, saveScreenshot, signIn } from "./helpers";
+import { E2E_SUPPORT_USER } from "./support-user";
+
+const REASON = "Customer reports the Shopify store still shows sold paintings";
+
+test("a support user impersonates the demo gallery read-only, ends the session, and the gallery's access log shows it", async ({ page, context }) => {
+  await signIn(page, E2E_SUPPORT_USER.email, E2E_SUPPORT_USER.password);
+  await expect(page).toHaveURL(/\/support$/);
+  await expect(page.getByRole("heading", { name: "Support console" })).toBeVisible();
+
+  await page.getByLabel("Search tenants").fill("harbour");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/q=harbour/);
+  await expect(page.getByTestId("tenant-row")).toHaveCount(1);
+  await expect(page.getByTestId("tenant-row")).toContainText(DEMO.email);
+  await saveScreenshot(page, "support-console");
+
+  await page.getByRole("button", { name: `Impersonate ${DEMO.tenant}` }).click();
+  await page.getByLabel(/^Reason/).fill("help");
+  await page.getByRole("button", { name: "Start read-only session" }).click();
+  await expect(page.getByRole("alert")).toContainText("at least 10 characters");
+  await page.getByLabel(/^Reason/).fill(REASON);
+  await page.getByLabel("Duration").selectOption("30");
+  await page.getByRole("button", { name: "Start read-only session" }).click();
+
+  await expect(page).toHaveURL(/\/t\/demo$/);
+  const banner = page.getByTestId("impersonation-banner");
+  await expect(banner).toContainText(`Viewing ${DEMO.tenant} as support`);
+  await expect(banner).toContainText(REASON);
+  await expect(banner).toContainText(/(29|30) min left — read-only/);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await saveScreenshot(page, "impersonation-overview");
+
+  // Everything the owner sees, every control disabled with the reason shown.
+  await page.goto(`/t/${DEMO.slug}/connections`);
+  await page.getByRole("link", { name: "Gallery collection (SAM)", exact: true }).click();
+  await expect(page.getByText("You have view-only access")).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Resync/ })).toBeDisabled();
+  await expect(banner).toBeVisible();
+  await saveScreenshot(page, "impersonation-connection");
+  await page.goto(`/t/${DEMO.slug}/settings`);
+  await expect(page.getByLabel("Name", { exact: true })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Invite" })).toHaveCount(0);
+  await saveScreenshot(page, "impersonation-settings");
+
+  // And the server refuses a mutation sent by hand with the session's cookie.
+  const refused = await page.request.post("/api/trpc/tenant.update", { headers: { "x-stockhook-tenant": DEMO.slug }, data: { json: { name: "Hijacked Gallery" } } });
+  expect(refused.status()).toBe(403);
+  expect(await refused.text()).toContain("read-only");
+
+  await banner.getByRole("button", { name: "End" }).click();
+  await expect(page).toHaveURL(/\/support$/);
+  await expect(page.getByText("No support session is running.")).toBeVisible();
+  // The ended session opens nothing any more.
+  const after = await page.goto(`/t/${DEMO.slug}`);
+  expect(after?.status()).toBe(404);
+
+  await context.clearCookies();
+  await signIn(page, DEMO.email, DEMO.password);
+  await expect(page).toHaveURL(/\/t\/demo/);
+  await page.goto(`/t/${DEMO.slug}/settings`);
+  const accessLog = page.getByTestId("access-log");
+  await expect(accessLog).toContainText(E2E_SUPPORT_USER.email);
+  await expect(accessLog).toContainText(REASON);
+  await expect(accessLog).toContainText("Ended");
+  await accessLog.getByText(/What they did/).first().click();
+  await expect(accessLog).toContainText("support.impersonation_started");
+  await expect(accessLog).toContainText("support.impersonation_ended");
+  await expect(page.getByTestId("audit-trail-tenant")).toContainText("support.impersonation_started");
+  await expect(page.getByLabel("Name", { exact: true })).not.toHaveValue("Hijacked Gallery");
+  await saveScreenshot(page, "access-log");
+});
+
+test("the support console is not found for a tenant owner", async ({ page }) => {
+  await signIn(page, DEMO.email, DEMO.password);
+  await expect(page).toHaveURL(/\/t\/demo/);
+  const response = await page.goto("/support");
+  expect(response?.status()).toBe(404);
+});
