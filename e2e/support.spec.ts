@@ -19,13 +19,13 @@ test("a support user impersonates the demo gallery read-only, ends the session, 
   await page.getByRole("button", { name: `Impersonate ${DEMO.tenant}` }).click();
   await page.getByLabel(/^Reason/).fill("help");
   await page.getByRole("button", { name: "Start read-only session" }).click();
-  await expect(page.getByRole("alert")).toContainText("at least 10 characters");
+  await expect(page.getByRole("alert").filter({ hasText: "at least 10 characters" })).toBeVisible();
   await page.getByLabel(/^Reason/).fill(REASON);
   await page.getByLabel("Duration").selectOption("30");
   await page.getByRole("button", { name: "Start read-only session" }).click();
 
   await expect(page).toHaveURL(/\/t\/demo$/);
-  const banner = page.getByTestId("impersonation-banner");
+  const banner = page.getByRole("region", { name: "Support session" });
   await expect(banner).toContainText(`Viewing ${DEMO.tenant} as support`);
   await expect(banner).toContainText(REASON);
   await expect(banner).toContainText(/(29|30) min left — read-only/);

@@ -36,7 +36,7 @@ export function ImpersonateButton({ tenantId, tenantName, disabledReason }: { te
       <FormError message={start.error?.data?.zodError?.fieldErrors.reason?.[0] ?? start.error?.message} />
       <label className="block text-sm font-medium text-slate-700">
         Reason (shown to {tenantName})
-        <textarea className={`mt-1 ${inputClass}`} rows={2} required minLength={10} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <textarea className={`mt-1 ${inputClass}`} rows={2} required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
       <label className="block text-sm font-medium text-slate-700">
         Duration
