@@ -22,6 +22,7 @@ test("a support user impersonates the demo gallery read-only, ends the session, 
   await expect(page.getByRole("alert").filter({ hasText: "at least 10 characters" })).toBeVisible();
   await page.getByLabel(/^Reason/).fill(REASON);
   await page.getByLabel("Duration").selectOption("30");
+  await saveScreenshot(page, "support-impersonate-form");
   await page.getByRole("button", { name: "Start read-only session" }).click();
 
   await expect(page).toHaveURL(/\/t\/demo$/);

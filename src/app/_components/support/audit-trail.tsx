@@ -41,7 +41,7 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
   const pages = scope === "tenant" ? tenantPages : platformPages;
   const facets = scope === "tenant" ? tenantFacets.data : platformFacets.data;
   const rows: AuditRow[] = pages.data?.pages.flatMap((page) => page.rows) ?? [];
-  const columns = ["When", ...(scope === "platform" ? ["Tenant"] : []), "Who", "Action", "Target", "Change", "From"];
+  const columns = ["When", ...(scope === "platform" ? ["Tenant"] : []), "Who", "What", "From (IP)"];
 
   return (
     <div className="space-y-3" data-testid={`audit-trail-${scope}`}>
@@ -83,11 +83,13 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
               {scope === "platform" ? <td className="px-4 py-2 text-slate-700">{row.tenant?.name ?? "platform"}</td> : null}
               <td className="px-4 py-2 text-slate-800">
                 {row.actor ? row.actor.email : "command line"}
-                {row.impersonatorId ? <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900">support session</span> : null}
+                {row.impersonatorId ? <span className="ml-1 rounded bg-amber-100 px-1 text-xs whitespace-nowrap text-amber-900">support session</span> : null}
               </td>
-              <td className="px-4 py-2"><code className="text-xs">{row.action}</code></td>
-              <td className="px-4 py-2 text-xs text-slate-600">{row.target ?? ""}</td>
-              <td className="max-w-xs px-4 py-2 font-mono text-xs break-all text-slate-600">{summaryText(row.summary)}</td>
+              <td className="px-4 py-2">
+                <code className="text-xs font-semibold">{row.action}</code>
+                {row.target ? <span className="ml-2 text-xs text-slate-500">{row.target}</span> : null}
+                {row.summary ? <p className="mt-0.5 font-mono text-xs break-all text-slate-600">{summaryText(row.summary)}</p> : null}
+              </td>
               <td className="px-4 py-2 text-xs text-slate-500" title={row.userAgent ?? undefined}>{row.ip ?? "—"}</td>
             </tr>
           ))}
