@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCaller } from "@/server/api/root";
+import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
 import { AUDIT_PAGE_SIZE } from "@/server/audit/audit-query";
 import { IMPERSONATION_COOKIE, impersonationIdFromHeaders, startImpersonation } from "@/server/support/impersonation";
 import { createOrPromoteStaff } from "@/server/support/platform-roles";
@@ -133,6 +135,15 @@ describe("expiry, end and forged claims are enforced on the next request", () =>
     for (const caller of attempts) expect((await errorOf(caller.connection.list()))?.code).toBe("FORBIDDEN");
     await database.prisma.user.update({ where: { id: owner.id }, data: { platformRole: "USER" } });
     expect((await errorOf(callerFor(database.prisma, owner.id, tenant.tenant.slug, { impersonationId: id }).connection.list()))?.code).toBe("FORBIDDEN");
+  });
+
+  it("claims added to the session token (platform role, tenant, session id) grant nothing: only the database decides", async () => {
+    const staff = await createStaffUser(database.prisma, "real-staff");
+    const { id } = await impersonate(staff.id, tenant.tenant.id);
+    const forged = { user: { id: other.user.id, platformRole: "ADMIN", tenantId: tenant.tenant.id, impersonationId: id } };
+    const caller = createCaller(createTRPCContext({ headers: new Headers({ [TENANT_HEADER]: tenant.tenant.slug }), prisma: database.prisma, session: forged }));
+    expect((await errorOf(caller.connection.list()))?.code).toBe("FORBIDDEN");
+    expect((await errorOf(caller.support.tenants()))?.code).toBe("FORBIDDEN");
   });
 
   it("reads the session id only from a well-formed cookie", () => {
