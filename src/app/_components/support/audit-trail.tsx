@@ -85,7 +85,7 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
                 {row.actor ? row.actor.email : "command line"}
                 {row.impersonatorId ? <span className="ml-1 rounded bg-amber-100 px-1 text-xs whitespace-nowrap text-amber-900">support session</span> : null}
               </td>
-              <td className="px-4 py-2">
+              <td className="w-full px-4 py-2 break-all">
                 <code className="text-xs font-semibold">{row.action}</code>
                 {row.target ? <span className="ml-2 text-xs text-slate-500">{row.target}</span> : null}
                 {row.summary ? <p className="mt-0.5 font-mono text-xs break-all text-slate-600">{summaryText(row.summary)}</p> : null}
