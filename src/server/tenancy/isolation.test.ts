@@ -85,6 +85,22 @@ function secretsOf(victim: TenantFixture): string[] {
   return [victim.tenant.id, victim.tenant.slug, victim.tenant.name, victim.connection.id, victim.item.id, victim.item.sku, victim.event.id, victim.user.email];
 }
 
+/** The same shape as a tenant fixture, with ids and names that exist nowhere. */
+function ghostOf(fixture: TenantFixture): TenantFixture {
+  const ghost = (kind: string) => `ghost${kind}${"0".repeat(20)}`;
+  return {
+    ...fixture,
+    tenant: { ...fixture.tenant, id: ghost("tenant"), slug: "ghost-tenant", name: "Ghost Tenant" },
+    user: { ...fixture.user, id: ghost("user"), email: "ghost@example.test" },
+    membership: { ...fixture.membership, id: ghost("membership") },
+    connection: { ...fixture.connection, id: ghost("connection"), name: "Ghost connection" },
+    item: { ...fixture.item, id: ghost("item"), sku: "GHOST-SKU" },
+    event: { ...fixture.event, id: ghost("event") },
+    secret: { ...fixture.secret, id: ghost("secret") },
+    syncRun: { ...fixture.syncRun, id: ghost("syncrun") },
+  };
+}
+
 let database: TestDatabase;
 let attacker: TenantFixture;
 let victim: TenantFixture;
@@ -124,6 +140,16 @@ describe("tenant isolation through every tRPC procedure", () => {
       expect((error as TRPCError).code).toBe(c.ownTenantError ?? "NOT_FOUND");
       for (const secret of secretsOf(victim)) expect((error as TRPCError).message).not.toContain(secret);
     }
+  });
+
+  it.each(tenantPaths)("%s: another tenant's ids get exactly the answer ids that exist nowhere get", async (path) => {
+    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+    const caller = callerFor(database.prisma, attacker.user.id, attacker.tenant.slug);
+    const outcome = async (fixture: TenantFixture) => {
+      const error = await errorOf(call(caller, path, c.input(fixture)));
+      return error ? { code: error.code, message: error.message } : "succeeded";
+    };
+    expect(await outcome(victim)).toEqual(await outcome(ghostOf(victim)));
   });
 
   it.each(Object.entries(cases).filter(([, c]) => c.kind !== "public").map(([path]) => path))(
