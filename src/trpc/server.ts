@@ -44,7 +44,7 @@ export const requireTenant = cache(async (slug: string) => {
  * The signed-in platform staff member (SUPPORT or ADMIN) and their running support session, for
  * the /support pages; everyone else gets a 404, so the console's existence doesn't show.
  */
-export const requireStaff = cache(async (options: { adminOnly?: boolean } = {}) => {
+export const requireStaff = cache(async (adminOnly = false) => {
   const session = await auth();
   if (!session?.user?.id) redirect(`/signin?callbackUrl=${encodeURIComponent("/support")}`);
   const caller = await api();
@@ -52,6 +52,6 @@ export const requireStaff = cache(async (options: { adminOnly?: boolean } = {}) 
     if (error instanceof TRPCError && (error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED")) notFound();
     throw error;
   });
-  if (options.adminOnly && staff.user.platformRole !== "ADMIN") notFound();
+  if (adminOnly && staff.user.platformRole !== "ADMIN") notFound();
   return { caller, ...staff };
 });

@@ -6,7 +6,7 @@ import { requireStaff } from "@/trpc/server";
 export const metadata: Metadata = { title: "Audit trail" };
 
 export default async function PlatformAuditPage() {
-  await requireStaff({ adminOnly: true });
+  await requireStaff(true);
   return (
     <>
       <PageHeader title="Audit trail" description="Every change on the platform: each tenant's, support sessions', and platform role changes. Append-only." />
