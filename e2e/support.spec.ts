@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DEMO, saveScreenshot, signIn } from "./helpers";
-import { E2E_SUPPORT_USER } from "./support-user";
+import { E2E_ADMIN_USER, E2E_SUPPORT_USER } from "./support-user";
 
 const REASON = "Customer reports the Shopify store still shows sold paintings";
 
@@ -72,6 +72,44 @@ test("a support user impersonates the demo gallery read-only, ends the session, 
   await expect(page.getByTestId("audit-trail-tenant")).toContainText("support.impersonation_started");
   await expect(page.getByLabel("Name", { exact: true })).not.toHaveValue("Hijacked Gallery");
   await saveScreenshot(page, "access-log");
+});
+
+test("a platform admin grants a running session write access: allowed changes go through, members stay refused", async ({ page, browser }) => {
+  await signIn(page, E2E_SUPPORT_USER.email, E2E_SUPPORT_USER.password);
+  await expect(page).toHaveURL(/\/support$/);
+  await page.getByRole("button", { name: `Impersonate ${DEMO.tenant}` }).click();
+  await page.getByLabel(/^Reason/).fill("Safety buffer needs correcting, owner asked by phone");
+  await page.getByRole("button", { name: "Start read-only session" }).click();
+  await expect(page.getByRole("region", { name: "Support session" })).toContainText("read-only");
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, E2E_ADMIN_USER.email, E2E_ADMIN_USER.password);
+  await expect(admin).toHaveURL(/\/support$/);
+  admin.on("dialog", (dialog) => void dialog.accept());
+  await admin.getByRole("button", { name: "Grant write access" }).click();
+  await expect(admin.getByText("write access granted")).toBeVisible();
+  await saveScreenshot(admin, "support-admin-console");
+
+  await page.goto(`/t/${DEMO.slug}/settings`);
+  await expect(page.getByRole("region", { name: "Support session" })).toContainText("write access granted");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await page.getByLabel("Invite by email").fill("friend-of-support@example.test");
+  await page.getByRole("button", { name: "Invite" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Support sessions cannot do this" })).toBeVisible();
+  await saveScreenshot(page, "impersonation-write-access");
+
+  await admin.goto("/support/audit");
+  const trail = admin.getByTestId("audit-trail-platform");
+  await expect(trail).toContainText("support.write_access_granted");
+  await expect(trail).toContainText("tenant.updated");
+  await expect(trail).not.toContainText("friend-of-support@example.test");
+  await saveScreenshot(admin, "support-audit-trail");
+  await adminContext.close();
+
+  await page.getByRole("region", { name: "Support session" }).getByRole("button", { name: "End" }).click();
+  await expect(page).toHaveURL(/\/support$/);
 });
 
 test("the support console is not found for a tenant owner", async ({ page }) => {
