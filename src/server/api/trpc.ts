@@ -8,7 +8,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
 import { appendAudit, requestOrigin, type AuditEntry } from "@/server/audit/audit-log";
-import { findActiveImpersonation, impersonationIdFromHeaders, impersonationRefusal, WRITABLE_WITH_GRANT, type ActiveImpersonation } from "@/server/support/impersonation";
+import { findActiveImpersonation, impersonationIdFromHeaders, impersonationRefusal, type ActiveImpersonation } from "@/server/support/impersonation";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 
 /** The tenant a request acts on; the dashboard sends the slug from its URL. */
@@ -71,12 +71,9 @@ async function activeImpersonationOf(prisma: PrismaClient, impersonationId: stri
   return findActiveImpersonation(prisma, impersonationId, user.id);
 }
 
-/** The one mutation a running support session may always make. */
-const END_IMPERSONATION = "support.endImpersonation";
-
 /**
  * A signed-in user. While the caller's support session runs, every mutation is refused except
- * ending it and the few tenant mutations an ADMIN may open up (checked again in tenantProcedure).
+ * ending it and the few tenant mutations an ADMIN may open up (`impersonationRefusal`).
  */
 export const protectedProcedure = t.procedure.use(async ({ ctx, type, path, next }) => {
   const userId = ctx.session?.user.id;
@@ -85,9 +82,8 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, type, path, next
     : null;
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   const impersonation = await activeImpersonationOf(ctx.prisma, ctx.impersonationId, user);
-  if (type === "mutation" && impersonation && path !== END_IMPERSONATION && !WRITABLE_WITH_GRANT.has(path)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: `Not during a support session: end the session for ${impersonation.tenant.name} first` });
-  }
+  const refusal = type === "mutation" && impersonation ? impersonationRefusal(path, impersonation) : null;
+  if (refusal) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
   return next({ ctx: { ...ctx, user, impersonation } });
 });
 
@@ -106,7 +102,7 @@ const NO_ACCESS = "You do not have access to this tenant";
  * same answer, so existence doesn't leak. Mutations need at least MEMBER: a VIEWER sees
  * everything and changes nothing.
  */
-export const tenantProcedure = protectedProcedure.use(async ({ ctx, type, path, next }) => {
+export const tenantProcedure = protectedProcedure.use(async ({ ctx, type, next }) => {
   const slug = ctx.headers.get(TENANT_HEADER) ?? "";
   const impersonation = ctx.impersonation && ctx.impersonation.tenant.slug === slug ? ctx.impersonation : null;
   const membership = impersonation
@@ -118,10 +114,9 @@ export const tenantProcedure = protectedProcedure.use(async ({ ctx, type, path, 
         })
       : null;
   if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: NO_ACCESS });
-  if (type === "mutation" && ctx.impersonation) {
+  if (type === "mutation" && ctx.impersonation && !impersonation) {
     // A session for another tenant still blocks changes here: staff end it before acting as themselves.
-    const refusal = impersonation ? impersonationRefusal(path, impersonation) : `Not during a support session: end the session for ${ctx.impersonation.tenant.name} first`;
-    if (refusal) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
+    throw new TRPCError({ code: "FORBIDDEN", message: `End the support session for ${ctx.impersonation.tenant.name} first` });
   }
   if (type === "mutation" && !hasRole(membership.role, "MEMBER")) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Viewers cannot make changes" });

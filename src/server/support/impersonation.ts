@@ -146,9 +146,14 @@ export async function grantWriteAccess(prisma: PrismaClient, sessionId: string, 
   return { granted: true };
 }
 
+/** The one mutation a running support session may always make. */
+export const END_IMPERSONATION = "support.endImpersonation";
+
 /** Why a support session may not run this mutation, or null when it may. */
-export function impersonationRefusal(path: string, session: Pick<ActiveImpersonation, "writeAccess">): string | null {
-  if (!WRITABLE_WITH_GRANT.has(path)) return "Support sessions cannot do this (members, secrets, new connections and deleting the workspace are the tenant's own)";
+export function impersonationRefusal(path: string, session: Pick<ActiveImpersonation, "writeAccess" | "tenant">): string | null {
+  if (path === END_IMPERSONATION) return null;
+  if (path.startsWith("support.")) return `End the support session for ${session.tenant.name} first`;
+  if (!WRITABLE_WITH_GRANT.has(path)) return "Support sessions cannot do this: members, secrets, new connections and deleting the workspace are the tenant's own";
   if (!session.writeAccess) return "This support session is read-only; a platform admin can grant write access";
   return null;
 }
