@@ -32,6 +32,7 @@ test("a support user impersonates the demo gallery read-only, ends the session, 
   await expect(banner).toContainText(REASON);
   await expect(banner).toContainText(/(29|30) min left — read-only/);
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Support console" })).toBeVisible();
   await saveScreenshot(page, "impersonation-overview");
 
   // Everything the owner sees, every control disabled with the reason shown.
@@ -115,6 +116,7 @@ test("a platform admin grants a running session write access: allowed changes go
 test("the support console is not found for a tenant owner", async ({ page }) => {
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/);
+  await expect(page.getByRole("link", { name: "Support console" })).toHaveCount(0);
   const response = await page.goto("/support");
   expect(response?.status()).toBe(404);
 });

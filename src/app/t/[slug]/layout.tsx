@@ -9,7 +9,7 @@ export default async function TenantLayout({ children, params }: { children: Rea
   const { slug } = await params;
   const { caller, tenant, user } = await requireTenant(slug);
   const { impersonation } = tenant;
-  const mine = await caller.tenant.mine();
+  const [mine, isStaff] = await Promise.all([caller.tenant.mine(), caller.support.current().then(() => true, () => false)]);
   const tenants = impersonation ? [{ slug: tenant.slug, name: tenant.name, role: tenant.role }, ...mine] : mine;
 
   async function signOutAction() {
@@ -36,6 +36,11 @@ export default async function TenantLayout({ children, params }: { children: Rea
             <p className="truncate text-slate-500">{user.email}</p>
             <p className="mt-1 text-xs text-slate-500">{impersonation ? `Support session (${impersonation.writeAccess ? "write access" : "read-only"})` : `Role: ${tenant.role.toLowerCase()}`}</p>
           </div>
+          {isStaff ? (
+            <Link href="/support" className="block px-4 pb-2 text-sm font-medium text-slate-600 hover:text-slate-900">
+              Support console
+            </Link>
+          ) : null}
           <form action={signOutAction} className="px-4 pb-4">
             <button type="submit" className="text-sm font-medium text-slate-600 hover:text-slate-900">
               Sign out
