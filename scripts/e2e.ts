@@ -7,6 +7,7 @@ import { generateKeyringEntry } from "../src/server/crypto/secret-box";
 import { resolveInngestBinary } from "./inngest-install";
 import { freePort } from "./lib/ports";
 import { run, runStep } from "./lib/run";
+import { E2E_ADMIN_USER, E2E_SUPPORT_USER } from "../e2e/support-user";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -56,6 +57,10 @@ try {
   const tsx = ["node_modules/tsx/dist/cli.mjs"];
   await runStep("e2e: migrate a fresh database", process.execPath, [...tsx, "scripts/db-migrate.ts"], env);
   await runStep("e2e: seed the demo tenant", process.execPath, [...tsx, "scripts/db-seed.ts"], env);
+  // The staff e2e/support.spec.ts signs in as, made the way an operator would.
+  for (const staff of [E2E_SUPPORT_USER, E2E_ADMIN_USER]) {
+    await runStep(`e2e: create the ${staff.role} user`, process.execPath, [...tsx, "scripts/admin-create.ts", staff.email, "--role", staff.role, "--password", staff.password, "--name", staff.name], env);
+  }
   if (process.env.E2E_REUSE_BUILD && existsSync(".next/BUILD_ID")) console.log("[e2e] Reusing the existing production build (E2E_REUSE_BUILD)");
   else await runStep("e2e: production build", process.execPath, ["node_modules/next/dist/bin/next", "build"], env);
   await runStep("e2e: Playwright in Chromium", process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...process.argv.slice(2)], env);

@@ -6,8 +6,11 @@ import { auth } from "@/server/auth";
 export default async function Home() {
   const session = await auth();
   if (session?.user?.id) {
-    const tenants = await (await api()).tenant.mine().catch(() => []);
+    const caller = await api();
+    const tenants = await caller.tenant.mine().catch(() => []);
     if (tenants[0]) redirect(`/t/${tenants[0].slug}`);
+    // Platform staff without a workspace of their own start at the support console.
+    if (await caller.support.current().then(() => true, () => false)) redirect("/support");
   }
   return (
     <main className="mx-auto flex min-h-screen max-w-3xl flex-col justify-center px-6 py-16">

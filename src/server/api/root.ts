@@ -1,3 +1,4 @@
+import { auditRouter } from "@/server/api/routers/audit";
 import { authRouter } from "@/server/api/routers/auth";
 import { connectionRouter } from "@/server/api/routers/connection";
 import { eventRouter } from "@/server/api/routers/event";
@@ -5,6 +6,7 @@ import { itemRouter } from "@/server/api/routers/item";
 import { memberRouter } from "@/server/api/routers/member";
 import { overviewRouter } from "@/server/api/routers/overview";
 import { secretRouter } from "@/server/api/routers/secret";
+import { supportRouter } from "@/server/api/routers/support";
 import { syncRunRouter } from "@/server/api/routers/sync-run";
 import { tenantRouter } from "@/server/api/routers/tenant";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
@@ -19,6 +21,8 @@ export const appRouter = createTRPCRouter({
   member: memberRouter,
   secret: secretRouter,
   syncRun: syncRunRouter,
+  audit: auditRouter,
+  support: supportRouter,
 });
 
 export type AppRouter = typeof appRouter;

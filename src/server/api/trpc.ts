@@ -8,6 +8,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
 import { appendAudit, requestOrigin, type AuditEntry } from "@/server/audit/audit-log";
+import { findActiveImpersonation, impersonationIdFromHeaders, impersonationRefusal, type ActiveImpersonation } from "@/server/support/impersonation";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 
 /** The tenant a request acts on; the dashboard sends the slug from its URL. */
@@ -25,11 +26,21 @@ export interface CreateContextOptions {
   prisma: PrismaClient;
   session: SessionIdentity | null;
   sendEvent?: SendEvent;
+  /** Where a procedure may set cookies on the answer (the HTTP handler's response headers). */
+  responseHeaders?: Headers;
+  /** Whether cookies set on the answer need `Secure` (the request came over HTTPS). */
+  secureCookies?: boolean;
 }
 
 export function createTRPCContext(options: CreateContextOptions) {
   const sendEvent: SendEvent = options.sendEvent ?? (async () => Promise.reject(new Error("No event sender configured")));
-  return { ...options, sendEvent, origin: requestOrigin(options.headers) };
+  return {
+    ...options,
+    sendEvent,
+    origin: requestOrigin(options.headers),
+    /** The support session the request claims; only an id, re-validated by every procedure that uses it. */
+    impersonationId: impersonationIdFromHeaders(options.headers),
+  };
 }
 
 export type TRPCContext = ReturnType<typeof createTRPCContext>;
@@ -54,13 +65,26 @@ export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure;
 
-export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+/** The caller's support session if it is still valid (looked up on every request), else null. */
+async function activeImpersonationOf(prisma: PrismaClient, impersonationId: string | null, user: { id: string; platformRole: string }): Promise<ActiveImpersonation | null> {
+  if (!impersonationId || user.platformRole === "USER") return null;
+  return findActiveImpersonation(prisma, impersonationId, user.id);
+}
+
+/**
+ * A signed-in user. While the caller's support session runs, every mutation is refused except
+ * ending it and the few tenant mutations an ADMIN may open up (`impersonationRefusal`).
+ */
+export const protectedProcedure = t.procedure.use(async ({ ctx, type, path, next }) => {
   const userId = ctx.session?.user.id;
   const user = userId
     ? await ctx.prisma.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, platformRole: true } })
     : null;
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  return next({ ctx: { ...ctx, user } });
+  const impersonation = await activeImpersonationOf(ctx.prisma, ctx.impersonationId, user);
+  const refusal = type === "mutation" && impersonation ? impersonationRefusal(path, impersonation) : null;
+  if (refusal) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
+  return next({ ctx: { ...ctx, user, impersonation } });
 });
 
 const ROLE_RANK: Record<MembershipRole, number> = { VIEWER: 0, MEMBER: 1, ADMIN: 2, OWNER: 3 };
@@ -72,25 +96,35 @@ export function hasRole(role: MembershipRole, atLeast: MembershipRole): boolean 
 const NO_ACCESS = "You do not have access to this tenant";
 
 /**
- * Resolves the active tenant from the request and the caller's membership. Unknown tenants and
- * tenants the caller doesn't belong to get the same answer, so existence doesn't leak.
- * Mutations need at least MEMBER: a VIEWER sees everything and changes nothing.
+ * Resolves the active tenant from the request and the caller's membership — or the caller's
+ * valid support session for that tenant, which reads as OWNER and mutates only as
+ * `impersonationRefusal` allows. Unknown tenants and tenants the caller doesn't belong to get the
+ * same answer, so existence doesn't leak. Mutations need at least MEMBER: a VIEWER sees
+ * everything and changes nothing.
  */
 export const tenantProcedure = protectedProcedure.use(async ({ ctx, type, next }) => {
   const slug = ctx.headers.get(TENANT_HEADER) ?? "";
-  const membership = slug
-    ? await ctx.prisma.membership.findFirst({
-        where: { userId: ctx.user.id, status: "ACTIVE", tenant: { slug } },
-        select: { role: true, tenant: { select: { id: true, slug: true, name: true, kind: true } } },
-      })
-    : null;
+  const impersonation = ctx.impersonation && ctx.impersonation.tenant.slug === slug ? ctx.impersonation : null;
+  const membership = impersonation
+    ? { role: "OWNER" as MembershipRole, tenant: impersonation.tenant }
+    : slug
+      ? await ctx.prisma.membership.findFirst({
+          where: { userId: ctx.user.id, status: "ACTIVE", tenant: { slug } },
+          select: { role: true, tenant: { select: { id: true, slug: true, name: true, kind: true } } },
+        })
+      : null;
   if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: NO_ACCESS });
+  if (type === "mutation" && ctx.impersonation && !impersonation) {
+    // A session for another tenant still blocks changes here: staff end it before acting as themselves.
+    throw new TRPCError({ code: "FORBIDDEN", message: `End the support session for ${ctx.impersonation.tenant.name} first` });
+  }
   if (type === "mutation" && !hasRole(membership.role, "MEMBER")) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Viewers cannot make changes" });
   }
   const db = scopeToTenant(ctx.prisma, membership.tenant.id);
-  const audit = (entry: AuditEntry) => appendAudit(db, { userId: ctx.user.id, ...ctx.origin }, entry);
-  return next({ ctx: { ...ctx, tenant: membership.tenant, role: membership.role, db, audit } });
+  const actor = { userId: ctx.user.id, impersonatorId: impersonation?.staffUserId ?? null, impersonationSessionId: impersonation?.id ?? null, ...ctx.origin };
+  const audit = (entry: AuditEntry) => appendAudit(db, actor, entry);
+  return next({ ctx: { ...ctx, tenant: membership.tenant, role: membership.role, impersonation, db, audit } });
 });
 
 /** Tenant settings, members and secrets: OWNER or ADMIN of the tenant. */
@@ -99,8 +133,18 @@ export const tenantAdminProcedure = tenantProcedure.use(({ ctx, next }) => {
   return next();
 });
 
-/** Platform staff: SUPPORT or ADMIN. */
+/**
+ * Platform staff: SUPPORT or ADMIN. Their mutations (starting a session, granting write access,
+ * assigning platform roles) are refused while their own support session runs (protectedProcedure),
+ * so a session never widens its own powers.
+ */
 export const supportProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (ctx.user.platformRole === "USER") throw new TRPCError({ code: "FORBIDDEN", message: "Support staff only" });
+  return next();
+});
+
+/** Platform ADMIN only: assigning platform roles, granting write access, the platform-wide audit trail. */
+export const platformAdminProcedure = supportProcedure.use(({ ctx, next }) => {
+  if (ctx.user.platformRole !== "ADMIN") throw new TRPCError({ code: "FORBIDDEN", message: "Platform admins only" });
   return next();
 });

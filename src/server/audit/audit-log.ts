@@ -6,8 +6,11 @@ import type { TenantDb } from "@/server/tenancy/tenant-db";
  * There is deliberately no update or delete path.
  */
 export interface AuditActor {
-  userId: string;
+  /** Null for changes made from the command line (npm run admin:create). */
+  userId: string | null;
   impersonatorId?: string | null;
+  /** The support session the change was made in, so the tenant's access log can list it. */
+  impersonationSessionId?: string | null;
   ip?: string | null;
   userAgent?: string | null;
 }
@@ -23,17 +26,33 @@ export function requestOrigin(headers: Headers): Pick<AuditActor, "ip" | "userAg
   return { ip: forwarded || headers.get("x-real-ip") || null, userAgent: headers.get("user-agent")?.slice(0, 300) ?? null };
 }
 
+function rowOf(tenantId: string | null, actor: AuditActor, entry: AuditEntry) {
+  return {
+    tenantId,
+    actorId: actor.userId,
+    impersonatorId: actor.impersonatorId ?? null,
+    impersonationSessionId: actor.impersonationSessionId ?? null,
+    action: entry.action,
+    target: entry.target ?? null,
+    summary: entry.summary,
+    ip: actor.ip ?? null,
+    userAgent: actor.userAgent ?? null,
+  };
+}
+
 export function appendAudit(db: Pick<TenantDb, "auditLog" | "tenantId">, actor: AuditActor, entry: AuditEntry) {
-  return db.auditLog.create({
-    data: {
-      tenantId: db.tenantId,
-      actorId: actor.userId,
-      impersonatorId: actor.impersonatorId ?? null,
-      action: entry.action,
-      target: entry.target ?? null,
-      summary: entry.summary,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
-    },
-  });
+  return db.auditLog.create({ data: rowOf(db.tenantId, actor, entry) });
+}
+
+/** Any client with the audit table: the platform client or a transaction. */
+type AuditWriter = { auditLog: { create: (args: { data: ReturnType<typeof rowOf> }) => Promise<unknown> } };
+
+/** For code outside a tenant request (sign-up, invitations, support sessions), naming the tenant itself. */
+export function appendTenantAudit(client: AuditWriter, tenantId: string, actor: AuditActor, entry: AuditEntry) {
+  return client.auditLog.create({ data: rowOf(tenantId, actor, entry) });
+}
+
+/** Changes that belong to no tenant (platform roles); only platform admins see them. */
+export function appendPlatformAudit(client: AuditWriter, actor: AuditActor, entry: AuditEntry) {
+  return client.auditLog.create({ data: rowOf(null, actor, entry) });
 }

@@ -2,7 +2,8 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, createCaller } from "@/server/api/root";
 import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
-import { callerFor, createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
+import { grantWriteAccess, startImpersonation, WRITABLE_WITH_GRANT } from "@/server/support/impersonation";
+import { callerFor, createStaffUser, createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
 
 /**
@@ -13,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from "@/server/testing/test-dat
 type Case =
   | { kind: "public" }
   | { kind: "user"; input?: (victim: TenantFixture) => unknown }
+  | { kind: "staff"; input?: (victim: TenantFixture) => unknown }
   | { kind: "tenant"; input: (victim: TenantFixture) => unknown; ownTenantError?: "BAD_REQUEST" };
 
 const cases: Record<string, Case> = {
@@ -52,6 +54,19 @@ const cases: Record<string, Case> = {
   "member.invite": { kind: "tenant", input: () => ({ email: "intruder@example.com", role: "OWNER" }) },
   "member.updateRole": { kind: "tenant", input: (victim) => ({ id: victim.membership.id, role: "VIEWER" }) },
   "member.remove": { kind: "tenant", input: (victim) => ({ id: victim.membership.id }) },
+  "audit.list": { kind: "tenant", input: (victim) => ({ actorId: victim.user.id }) },
+  "audit.facets": { kind: "tenant", input: () => undefined },
+  "audit.accessLog": { kind: "tenant", input: () => undefined },
+  "support.endImpersonation": { kind: "user" },
+  "support.tenants": { kind: "staff", input: (victim) => ({ search: victim.tenant.slug }) },
+  "support.current": { kind: "staff" },
+  "support.activeSessions": { kind: "staff" },
+  "support.startImpersonation": { kind: "staff", input: (victim) => ({ tenantId: victim.tenant.id, reason: "Customer asked for help" }) },
+  "support.grantWriteAccess": { kind: "staff", input: () => ({ sessionId: "any-session" }) },
+  "support.staff": { kind: "staff" },
+  "support.setPlatformRole": { kind: "staff", input: (victim) => ({ email: victim.user.email, role: "ADMIN" }) },
+  "support.auditLog": { kind: "staff", input: (victim) => ({ tenantId: victim.tenant.id }) },
+  "support.auditFacets": { kind: "staff" },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" } }>;
@@ -73,6 +88,22 @@ async function errorOf(promise: Promise<unknown>): Promise<TRPCError | undefined
 
 function secretsOf(victim: TenantFixture): string[] {
   return [victim.tenant.id, victim.tenant.slug, victim.tenant.name, victim.connection.id, victim.item.id, victim.item.sku, victim.event.id, victim.user.email];
+}
+
+/** The same shape as a tenant fixture, with ids and names that exist nowhere. */
+function ghostOf(fixture: TenantFixture): TenantFixture {
+  const ghost = (kind: string) => `ghost${kind}${"0".repeat(20)}`;
+  return {
+    ...fixture,
+    tenant: { ...fixture.tenant, id: ghost("tenant"), slug: "ghost-tenant", name: "Ghost Tenant" },
+    user: { ...fixture.user, id: ghost("user"), email: "ghost@example.test" },
+    membership: { ...fixture.membership, id: ghost("membership") },
+    connection: { ...fixture.connection, id: ghost("connection"), name: "Ghost connection" },
+    item: { ...fixture.item, id: ghost("item"), sku: "GHOST-SKU" },
+    event: { ...fixture.event, id: ghost("event") },
+    secret: { ...fixture.secret, id: ghost("secret") },
+    syncRun: { ...fixture.syncRun, id: ghost("syncrun") },
+  };
 }
 
 let database: TestDatabase;
@@ -116,12 +147,34 @@ describe("tenant isolation through every tRPC procedure", () => {
     }
   });
 
+  it.each(tenantPaths)("%s: another tenant's ids get exactly the answer ids that exist nowhere get", async (path) => {
+    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+    const caller = callerFor(database.prisma, attacker.user.id, attacker.tenant.slug);
+    const outcome = async (fixture: TenantFixture) => {
+      const error = await errorOf(call(caller, path, c.input(fixture)));
+      return error ? { code: error.code, message: error.message } : "succeeded";
+    };
+    expect(await outcome(victim)).toEqual(await outcome(ghostOf(victim)));
+  });
+
   it.each(Object.entries(cases).filter(([, c]) => c.kind !== "public").map(([path]) => path))(
     "%s: signed-out callers are UNAUTHORIZED",
     async (path) => {
       const c = cases[path]!;
       const input = c.kind === "public" ? undefined : c.input?.(victim);
       expect((await errorOf(call(callerFor(database.prisma, null, victim.tenant.slug), path, input)))?.code).toBe("UNAUTHORIZED");
+    },
+  );
+
+  it.each(Object.entries(cases).filter(([, c]) => c.kind === "staff").map(([path]) => path))(
+    "%s: a tenant owner who is not platform staff is FORBIDDEN and learns nothing",
+    async (path) => {
+      const c = cases[path] as Extract<Case, { kind: "staff" }>;
+      const error = await errorOf(call(callerFor(database.prisma, attacker.user.id, attacker.tenant.slug), path, c.input?.(victim)));
+      expect(error?.code).toBe("FORBIDDEN");
+      for (const secret of secretsOf(victim)) expect(error?.message).not.toContain(secret);
+      expect(await database.prisma.impersonationSession.count({ where: { staffUserId: attacker.user.id } })).toBe(0);
+      expect((await database.prisma.user.findUniqueOrThrow({ where: { id: victim.user.id } })).platformRole).toBe("USER");
     },
   );
 
@@ -161,6 +214,63 @@ describe("roles", () => {
     const audit = await database.prisma.auditLog.findFirstOrThrow({ where: { tenantId: attacker.tenant.id, action: "tenant.updated" } });
     expect(audit.actorId).toBe(attacker.user.id);
     expect(audit.summary).toMatchObject({ after: { name: "Renamed Gallery", safetyBuffer: 2 } });
+  });
+});
+
+describe("a support session acting in a tenant", () => {
+  const mutations = tenantPaths.filter((path) => procedures[path]!._def.type === "mutation");
+  let supported: TenantFixture;
+  let readOnly: { staffId: string; sessionId: string };
+  let granted: { staffId: string; sessionId: string };
+  const auditCount = () => database.prisma.auditLog.count({ where: { tenantId: supported.tenant.id } });
+
+  beforeAll(async () => {
+    supported = await createTenantFixture(database.prisma, "supported");
+    const open = async (label: string) => {
+      const staff = await createStaffUser(database.prisma, label);
+      const session = await startImpersonation(database.prisma, { staffUserId: staff.id, tenantId: supported.tenant.id, reason: "Tenant reports missing stock updates", origin: {} });
+      return { staffId: staff.id, sessionId: session.id };
+    };
+    readOnly = await open("reader");
+    granted = await open("writer");
+    const admin = await createStaffUser(database.prisma, "granting-admin", "ADMIN");
+    await grantWriteAccess(database.prisma, granted.sessionId, admin.id, {});
+  });
+
+  it.each(mutations)("%s: refused while the session is read-only, and nothing is written", async (path) => {
+    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+    const before = await auditCount();
+    const error = await errorOf(call(callerFor(database.prisma, readOnly.staffId, supported.tenant.slug, { impersonationId: readOnly.sessionId }), path, c.input(supported)));
+    expect(error?.code).toBe("FORBIDDEN");
+    expect(await auditCount()).toBe(before);
+  });
+
+  it.each(mutations.filter((path) => !WRITABLE_WITH_GRANT.has(path)))("%s: refused even with write access granted (members, secrets, new connections, deletion)", async (path) => {
+    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+    const before = await auditCount();
+    const error = await errorOf(call(callerFor(database.prisma, granted.staffId, supported.tenant.slug, { impersonationId: granted.sessionId }), path, c.input(supported)));
+    expect(error?.code).toBe("FORBIDDEN");
+    expect(await auditCount()).toBe(before);
+  });
+
+  it("reads everything an owner reads, and the tenant and its members are untouched afterwards", async () => {
+    const caller = callerFor(database.prisma, readOnly.staffId, supported.tenant.slug, { impersonationId: readOnly.sessionId });
+    await expect(caller.connection.list()).resolves.toHaveLength(1);
+    await expect(caller.member.list()).resolves.toHaveLength(1);
+    await expect(caller.secret.list({ connectionId: supported.connection.id })).resolves.toHaveLength(1);
+    expect(await database.prisma.tenant.findUnique({ where: { id: supported.tenant.id } })).toMatchObject({ name: supported.tenant.name });
+    expect(await database.prisma.membership.findMany({ where: { tenantId: supported.tenant.id } })).toEqual([supported.membership]);
+  });
+
+  it("with write access granted, an allowed change goes through and its audit row names the session", async () => {
+    await callerFor(database.prisma, granted.staffId, supported.tenant.slug, { impersonationId: granted.sessionId }).tenant.update({ safetyBuffer: 1 });
+    const row = await database.prisma.auditLog.findFirstOrThrow({ where: { tenantId: supported.tenant.id, action: "tenant.updated" } });
+    expect(row).toMatchObject({ actorId: granted.staffId, impersonatorId: granted.staffId, impersonationSessionId: granted.sessionId });
+  });
+
+  it("a session for one tenant opens no other tenant", async () => {
+    const error = await errorOf(callerFor(database.prisma, readOnly.staffId, victim.tenant.slug, { impersonationId: readOnly.sessionId }).connection.byId({ id: victim.connection.id }));
+    expect(error?.code).toBe("FORBIDDEN");
   });
 });
 

@@ -18,6 +18,7 @@ export const TENANT_OWNED_MODELS = [
   "ChannelPush",
   "AuditLog",
   "PlatformSubscription",
+  "ImpersonationSession",
 ] as const;
 
 const tenantOwned = new Set<string>(TENANT_OWNED_MODELS);
@@ -85,6 +86,8 @@ export function scopeArgs(model: string, operation: string, rawArgs: unknown, te
   }
 }
 
+const APPEND_ONLY_REFUSED = new Set(["update", "updateMany", "updateManyAndReturn", "upsert", "delete", "deleteMany"]);
+
 export function scopeToTenant(client: PrismaClient, tenantId: string) {
   const scoped = client.$extends({
     name: "tenant-scope",
@@ -93,6 +96,9 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
         $allOperations({ model, operation, args, query }) {
           if (model !== "Tenant" && !tenantOwned.has(model)) {
             throw new TenantScopeViolation(`${model} is platform data; it is not reachable through a tenant client`);
+          }
+          if (model === "AuditLog" && APPEND_ONLY_REFUSED.has(operation)) {
+            throw new TenantScopeViolation("the audit trail is append-only");
           }
           return query(scopeArgs(model, operation, args, tenantId));
         },
@@ -114,6 +120,7 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
     channelPush: scoped.channelPush,
     auditLog: scoped.auditLog,
     platformSubscription: scoped.platformSubscription,
+    impersonationSession: scoped.impersonationSession,
     $transaction: scoped.$transaction.bind(scoped),
   };
 }

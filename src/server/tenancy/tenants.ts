@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, TenantKind } from "@/generated/prisma/client";
+import { appendTenantAudit } from "@/server/audit/audit-log";
 import { hashPassword } from "@/server/auth/password";
 
 export class EmailTakenError extends Error {
@@ -49,9 +50,7 @@ export async function registerOwner(prisma: PrismaClient, input: SignUpInput) {
     const user = await tx.user.create({ data: { email, name: input.name.trim(), passwordHash } });
     const tenant = await tx.tenant.create({ data: { slug, name: input.tenantName.trim(), kind: input.tenantKind } });
     await tx.membership.create({ data: { tenantId: tenant.id, userId: user.id, role: "OWNER" } });
-    await tx.auditLog.create({
-      data: { tenantId: tenant.id, actorId: user.id, action: "tenant.created", target: `tenant:${tenant.id}`, summary: { name: tenant.name, kind: tenant.kind } },
-    });
+    await appendTenantAudit(tx, tenant.id, { userId: user.id }, { action: "tenant.created", target: `tenant:${tenant.id}`, summary: { name: tenant.name, kind: tenant.kind } });
     return { user, tenant };
   });
 }
@@ -62,9 +61,7 @@ export async function createTenantForUser(prisma: PrismaClient, userId: string, 
   return prisma.$transaction(async (tx) => {
     const tenant = await tx.tenant.create({ data: { slug, name: input.name.trim(), kind: input.kind } });
     await tx.membership.create({ data: { tenantId: tenant.id, userId, role: "OWNER" } });
-    await tx.auditLog.create({
-      data: { tenantId: tenant.id, actorId: userId, action: "tenant.created", target: `tenant:${tenant.id}`, summary: { name: tenant.name, kind: tenant.kind } },
-    });
+    await appendTenantAudit(tx, tenant.id, { userId }, { action: "tenant.created", target: `tenant:${tenant.id}`, summary: { name: tenant.name, kind: tenant.kind } });
     return tenant;
   });
 }
@@ -83,7 +80,7 @@ export async function acceptPendingInvitations(prisma: PrismaClient, user: { id:
       continue;
     }
     await prisma.membership.update({ where: { id: invitation.id }, data: { userId: user.id, status: "ACTIVE" } });
-    await prisma.auditLog.create({ data: { tenantId: invitation.tenantId, actorId: user.id, action: "member.joined", target: `membership:${invitation.id}` } });
+    await appendTenantAudit(prisma, invitation.tenantId, { userId: user.id }, { action: "member.joined", target: `membership:${invitation.id}` });
     accepted += 1;
   }
   return accepted;

@@ -1,6 +1,7 @@
 import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
 import { createCaller } from "@/server/api/root";
 import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
+import { IMPERSONATION_COOKIE } from "@/server/support/impersonation";
 
 let sequence = 0;
 
@@ -27,8 +28,18 @@ export async function createTenantFixture(prisma: PrismaClient, label: string, r
 
 export type TenantFixture = Awaited<ReturnType<typeof createTenantFixture>>;
 
-/** A tRPC caller acting as `userId` on the tenant named by `tenantSlug`. */
-export function callerFor(prisma: PrismaClient, userId: string | null, tenantSlug?: string) {
+/**
+ * A tRPC caller acting as `userId` on the tenant named by `tenantSlug`; `impersonationId` is the
+ * support-session cookie the browser would send, `responseHeaders` collects cookies it sets.
+ */
+export function callerFor(prisma: PrismaClient, userId: string | null, tenantSlug?: string, options: { impersonationId?: string; responseHeaders?: Headers } = {}) {
   const headers = new Headers(tenantSlug ? { [TENANT_HEADER]: tenantSlug } : {});
-  return createCaller(createTRPCContext({ headers, prisma, session: userId ? { user: { id: userId } } : null }));
+  if (options.impersonationId) headers.set("cookie", `theme=dark; ${IMPERSONATION_COOKIE}=${options.impersonationId}`);
+  return createCaller(createTRPCContext({ headers, prisma, session: userId ? { user: { id: userId } } : null, responseHeaders: options.responseHeaders }));
+}
+
+/** A platform staff member (SUPPORT or ADMIN) with no tenant of their own. */
+export async function createStaffUser(prisma: PrismaClient, label: string, platformRole: "SUPPORT" | "ADMIN" = "SUPPORT") {
+  sequence += 1;
+  return prisma.user.create({ data: { email: `${label}-${sequence}@staff.test`, name: `Staff ${label}`, platformRole } });
 }

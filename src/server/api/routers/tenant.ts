@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import type { MembershipRole } from "@/generated/prisma/client";
 import { createTRPCRouter, protectedProcedure, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
 import { createTenantForUser, deleteTenant } from "@/server/tenancy/tenants";
 
@@ -28,7 +29,12 @@ export const tenantRouter = createTRPCRouter({
     const tenant = await ctx.db.tenant.findFirstOrThrow({
       select: { id: true, slug: true, name: true, kind: true, safetyBuffer: true, sellingLocations: true, retentionDays: true, createdAt: true },
     });
-    return { ...tenant, role: ctx.role };
+    const session = ctx.impersonation;
+    const impersonation = session ? { id: session.id, reason: session.reason, startedAt: session.startedAt, expiresAt: session.expiresAt, writeAccess: session.writeAccess } : null;
+    // A read-only support session renders as a viewer (every control disabled, with the reason);
+    // the server refuses its mutations either way (tenantProcedure).
+    const role: MembershipRole = session && !session.writeAccess ? "VIEWER" : ctx.role;
+    return { ...tenant, role, impersonation };
   }),
 
   update: tenantAdminProcedure

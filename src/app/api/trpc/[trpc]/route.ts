@@ -11,8 +11,15 @@ const handler = async (req: Request) => {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () =>
-      createTRPCContext({ headers: req.headers, prisma: db, sendEvent: (event) => inngest.send(event), session: session?.user?.id ? { user: { id: session.user.id } } : null }),
+    createContext: ({ resHeaders }) =>
+      createTRPCContext({
+        headers: req.headers,
+        prisma: db,
+        sendEvent: (event) => inngest.send(event),
+        session: session?.user?.id ? { user: { id: session.user.id } } : null,
+        responseHeaders: resHeaders,
+        secureCookies: new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https",
+      }),
     onError({ path, error }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"} failed:`, error);
     },

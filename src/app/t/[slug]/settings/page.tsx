@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { DeleteWorkspace } from "@/app/_components/settings/delete-workspace";
 import { MembersPanel } from "@/app/_components/settings/members-panel";
+import { AccessLog } from "@/app/_components/support/access-log";
+import { AuditTrail } from "@/app/_components/support/audit-trail";
 import { TenantSettingsForm } from "@/app/_components/tenant-settings-form";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
@@ -12,6 +14,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
   const { caller, user } = await requireTenant(slug);
   const [tenant, members] = await Promise.all([caller.tenant.current(), caller.member.list()]);
   const canEdit = tenant.role === "OWNER" || tenant.role === "ADMIN";
+  // Owners and admins read the trail; so does a support session, which reads as an owner.
+  const canAudit = canEdit || tenant.impersonation !== null;
+  const accessLog = canAudit ? await caller.audit.accessLog() : [];
   return (
     <>
       <PageHeader title="Settings" description="Your workspace, its stock rules and who can see it." />
@@ -23,6 +28,17 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
           <MembersPanel members={members} canManage={canEdit} isOwner={tenant.role === "OWNER"} currentUserId={user.id} />
         </Card>
       </div>
+      {canAudit ? (
+        <>
+          <Card title="Access log" className="mt-6">
+            <p className="mb-2 text-sm text-slate-600">Every time Stockhook support opened this workspace: who, when, why, for how long, and what they did.</p>
+            <AccessLog sessions={accessLog} />
+          </Card>
+          <Card title="Audit trail" className="mt-6">
+            <AuditTrail scope="tenant" />
+          </Card>
+        </>
+      ) : null}
       <Card title="Danger zone" className="mt-6 border-rose-200">
         <DeleteWorkspace slug={slug} isOwner={tenant.role === "OWNER"} />
       </Card>
