@@ -1,8 +1,9 @@
 import { applyWebhook } from "./apply-webhook";
+import { deliverOutbound, fanOutOutbound } from "./outbound";
 import { pipelineProbe } from "./pipeline-probe";
 import { pushItem, reconcileConnection, scheduleReconciles } from "./reconcile";
 import { webhookRetention } from "./retention";
 import { sweepWebhooks } from "./sweep-webhooks";
 
 /** Every function the app serves at /api/inngest. */
-export const functions = [applyWebhook, reconcileConnection, pushItem, scheduleReconciles, sweepWebhooks, webhookRetention, pipelineProbe];
+export const functions = [applyWebhook, reconcileConnection, pushItem, scheduleReconciles, sweepWebhooks, webhookRetention, pipelineProbe, fanOutOutbound, deliverOutbound];

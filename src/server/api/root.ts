@@ -7,6 +7,7 @@ import { overviewRouter } from "@/server/api/routers/overview";
 import { secretRouter } from "@/server/api/routers/secret";
 import { syncRunRouter } from "@/server/api/routers/sync-run";
 import { tenantRouter } from "@/server/api/routers/tenant";
+import { webhookEndpointRouter } from "@/server/api/routers/webhook-endpoint";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   member: memberRouter,
   secret: secretRouter,
   syncRun: syncRunRouter,
+  webhookEndpoint: webhookEndpointRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,6 +17,11 @@ export const TENANT_OWNED_MODELS = [
   "StockChange",
   "ChannelPush",
   "AuditLog",
+  "WebhookEndpoint",
+  "WebhookEndpointSecret",
+  "OutboundEvent",
+  "OutboundDelivery",
+  "OutboundAttempt",
 ] as const;
 
 const tenantOwned = new Set<string>(TENANT_OWNED_MODELS);
@@ -112,6 +117,11 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
     stockChange: scoped.stockChange,
     channelPush: scoped.channelPush,
     auditLog: scoped.auditLog,
+    webhookEndpoint: scoped.webhookEndpoint,
+    webhookEndpointSecret: scoped.webhookEndpointSecret,
+    outboundEvent: scoped.outboundEvent,
+    outboundDelivery: scoped.outboundDelivery,
+    outboundAttempt: scoped.outboundAttempt,
     $transaction: scoped.$transaction.bind(scoped),
   };
 }
