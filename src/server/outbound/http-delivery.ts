@@ -28,6 +28,8 @@ export interface DeliveryOptions {
   policy: UrlPolicy;
   resolve?: Resolver;
   timeoutMs?: number;
+  /** Tests only: where a checked address is really dialled (a public test address → the local receiver). */
+  dial?: (address: string) => string;
 }
 
 interface HopResult {
@@ -99,7 +101,7 @@ export async function postSigned(rawUrl: string, body: string, headers: Record<s
     let hop: HopResult;
     try {
       const target = await checkTarget(url, options.policy, options.resolve ?? systemResolver);
-      hop = await requestHop(target, body, headers, signal);
+      hop = await requestHop(options.dial ? { ...target, address: options.dial(target.address) } : target, body, headers, signal);
     } catch (error) {
       const refused = error instanceof UnsafeUrlError;
       const where = redirects > 0 ? ` (after a redirect to ${url})` : "";

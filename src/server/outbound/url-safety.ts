@@ -10,8 +10,10 @@ import ipaddr from "ipaddr.js";
  * swap in another one. Development and tests may allow private targets with an explicit flag.
  */
 export interface UrlPolicy {
-  /** OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: plain http and private/loopback addresses allowed. */
+  /** Private, loopback and link-local addresses allowed (OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS). */
   allowPrivate: boolean;
+  /** Plain http:// allowed; the same flag sets it, tests may set it alone. Defaults to allowPrivate. */
+  allowHttp?: boolean;
 }
 
 export class UnsafeUrlError extends Error {
@@ -26,7 +28,8 @@ export type Resolver = (hostname: string) => Promise<{ address: string; family: 
 export const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
 
 export function urlPolicyFromEnv(source: Record<string, string | undefined> = process.env): UrlPolicy {
-  return { allowPrivate: ["1", "true"].includes((source.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS ?? "").toLowerCase()) };
+  const allow = ["1", "true"].includes((source.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS ?? "").toLowerCase());
+  return { allowPrivate: allow, allowHttp: allow };
 }
 
 /** The parts of a URL that can be judged without the network: scheme, credentials, port. */
@@ -37,8 +40,9 @@ export function checkUrlShape(raw: string, policy: UrlPolicy): URL {
   } catch {
     throw new UnsafeUrlError("That is not a valid URL");
   }
-  if (url.protocol !== "https:" && !(policy.allowPrivate && url.protocol === "http:")) {
-    throw new UnsafeUrlError(policy.allowPrivate ? "Use an http:// or https:// URL" : "Use an https:// URL");
+  const allowHttp = policy.allowHttp ?? policy.allowPrivate;
+  if (url.protocol !== "https:" && !(allowHttp && url.protocol === "http:")) {
+    throw new UnsafeUrlError(allowHttp ? "Use an http:// or https:// URL" : "Use an https:// URL");
   }
   if (url.username || url.password) throw new UnsafeUrlError("Put credentials in your receiver's secret check, not in the URL");
   if (!url.hostname) throw new UnsafeUrlError("The URL has no host");
