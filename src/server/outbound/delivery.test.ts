@@ -139,7 +139,7 @@ describe("delivery attempts", () => {
     const [next] = (await recordOutboundEvent(database.prisma, payload())).filter((d) => d.endpointId === created.endpoint.id);
     await attemptDelivery(database.prisma, next!, development);
     const last = receiver.received.filter((r) => r.path === "/rotated").at(-1)!;
-    expect(last.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
+    expect(String(last.headers["webhook-signature"]).split(" ")).toHaveLength(1);
     expect(() => new Webhook(immediate.plaintext).verify(last.body, last.headers as Record<string, string>)).not.toThrow();
     expect(() => new Webhook(rotated.plaintext).verify(last.body, last.headers as Record<string, string>)).toThrow();
   });
