@@ -1,0 +1,58 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { FormError } from "@/app/_components/field";
+import { DataTable, EmptyState, formatDateTime, formatDuration, StatusBadge } from "@/app/_components/ui";
+import { useTRPC } from "@/trpc/react";
+
+const STATE_LABELS = { SUCCEEDED: "Delivered", FAILED: "Failed", PENDING: "Retrying" } as const;
+
+/** The endpoint's latest deliveries, refreshed every 3 s, each with its last answer and a resend. */
+export function DeliveryLog({ endpointId, canManage }: { endpointId: string; canManage: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const deliveries = useQuery({ ...trpc.webhookEndpoint.deliveries.queryOptions({ endpointId }), refetchInterval: 3_000 });
+  const resend = useMutation(trpc.webhookEndpoint.resend.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.webhookEndpoint.deliveries.queryKey({ endpointId }) }) }));
+
+  if (deliveries.isPending) return <p className="text-sm text-slate-600">Loading deliveries…</p>;
+  if (deliveries.isError) return <FormError message={`Could not load deliveries: ${deliveries.error.message}`} />;
+  if (deliveries.data.length === 0) return <EmptyState title="No deliveries yet">Press Send test event, or wait for the next stock change.</EmptyState>;
+  return (
+    <div className="space-y-3">
+      <FormError message={resend.error?.message} />
+      <DataTable columns={["When", "Event", "Status", { label: "Attempts", align: "right" }, "Response", { label: "Latency", align: "right" }, "Answer", ""]}>
+        {deliveries.data.map((delivery) => (
+          <tr key={delivery.id} data-testid="delivery-row">
+            <td className="px-4 py-3 whitespace-nowrap">{formatDateTime(delivery.lastAttemptAt ?? delivery.createdAt)}</td>
+            <td className="px-4 py-3">
+              <code className="font-mono text-xs text-slate-900">{delivery.event.type}</code>
+              <span className="block font-mono text-[11px] text-slate-500">{delivery.event.id}</span>
+            </td>
+            <td className="px-4 py-3">
+              <StatusBadge status={STATE_LABELS[delivery.state]} tone={delivery.state === "SUCCEEDED" ? "green" : delivery.state === "FAILED" ? "red" : "amber"} />
+            </td>
+            <td className="px-4 py-3 text-right tabular-nums">{delivery.attempts}</td>
+            <td className="px-4 py-3 font-mono text-xs">{delivery.responseStatus ?? "—"}</td>
+            <td className="px-4 py-3 text-right tabular-nums">{formatDuration(delivery.latencyMs)}</td>
+            <td className="max-w-xs px-4 py-3 text-xs text-slate-600">
+              {delivery.error && delivery.responseStatus === null ? <span className="text-rose-800">{delivery.error}</span> : null}
+              {delivery.responseBody ? (
+                <details>
+                  <summary className="cursor-pointer">{delivery.responseBody.slice(0, 40)}{delivery.responseBody.length > 40 ? "…" : ""}</summary>
+                  <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2">{delivery.responseBody}</pre>
+                </details>
+              ) : null}
+            </td>
+            <td className="px-4 py-3 text-right">
+              {canManage && delivery.state !== "PENDING" ? (
+                <button type="button" className="text-sm font-medium text-brand-700 hover:text-brand-900 disabled:opacity-50" disabled={resend.isPending} onClick={() => resend.mutate({ deliveryId: delivery.id })}>
+                  Resend<span className="sr-only"> {delivery.event.type} {delivery.event.id}</span>
+                </button>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </div>
+  );
+}
