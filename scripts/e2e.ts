@@ -44,6 +44,8 @@ const env: NodeJS.ProcessEnv = {
   E2E_INNGEST_PORTS: [inngestPort, ...inngestInternalPorts].join(","),
   DO_NOT_TRACK: "1",
   INNGEST_NO_UPDATE_NOTIFIER: "1",
+  // The outbound webhooks spec sends to a receiver on 127.0.0.1.
+  OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "1",
 };
 
 try {
