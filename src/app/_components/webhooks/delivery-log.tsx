@@ -20,25 +20,27 @@ export function DeliveryLog({ endpointId, canManage }: { endpointId: string; can
   return (
     <div className="space-y-3">
       <FormError message={resend.error?.message} />
-      <DataTable columns={["When", "Event", "Status", { label: "Attempts", align: "right" }, "Response", { label: "Latency", align: "right" }, "Answer", ""]}>
+      <DataTable columns={["When", "Event", "Status", { label: "Attempts", align: "right" }, "Response", "Answer", ""]}>
         {deliveries.data.map((delivery) => (
           <tr key={delivery.id} data-testid="delivery-row">
             <td className="px-4 py-3 whitespace-nowrap">{formatDateTime(delivery.lastAttemptAt ?? delivery.createdAt)}</td>
             <td className="px-4 py-3">
               <code className="font-mono text-xs text-slate-900">{delivery.event.type}</code>
-              <span className="block font-mono text-[11px] text-slate-500">{delivery.event.id}</span>
+              <span className="block max-w-[12rem] truncate font-mono text-[11px] text-slate-500" title={delivery.event.id}>{delivery.event.id}</span>
             </td>
             <td className="px-4 py-3">
               <StatusBadge status={STATE_LABELS[delivery.state]} tone={delivery.state === "SUCCEEDED" ? "green" : delivery.state === "FAILED" ? "red" : "amber"} />
             </td>
             <td className="px-4 py-3 text-right tabular-nums">{delivery.attempts}</td>
-            <td className="px-4 py-3 font-mono text-xs">{delivery.responseStatus ?? "—"}</td>
-            <td className="px-4 py-3 text-right tabular-nums">{formatDuration(delivery.latencyMs)}</td>
-            <td className="max-w-xs px-4 py-3 text-xs text-slate-600">
+            <td className="px-4 py-3 whitespace-nowrap">
+              <span className="font-mono text-xs">{delivery.responseStatus ?? "—"}</span>
+              <span className="block text-xs text-slate-500 tabular-nums">{formatDuration(delivery.latencyMs)}</span>
+            </td>
+            <td className="max-w-[14rem] px-4 py-3 text-xs break-all text-slate-600">
               {delivery.error && delivery.responseStatus === null ? <span className="text-rose-800">{delivery.error}</span> : null}
               {delivery.responseBody ? (
                 <details>
-                  <summary className="cursor-pointer">{delivery.responseBody.slice(0, 40)}{delivery.responseBody.length > 40 ? "…" : ""}</summary>
+                  <summary className="cursor-pointer">{delivery.responseBody.slice(0, 24)}{delivery.responseBody.length > 24 ? "…" : ""}</summary>
                   <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2">{delivery.responseBody}</pre>
                 </details>
               ) : null}

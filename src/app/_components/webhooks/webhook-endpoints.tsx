@@ -18,7 +18,7 @@ interface RevealedSecret {
 export function WebhookEndpoints({ canManage, eventTypes }: { canManage: boolean; eventTypes: EventTypeOption[] }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const endpoints = useQuery({ ...trpc.webhookEndpoint.list.queryOptions(), refetchInterval: 10_000 });
+  const endpoints = useQuery({ ...trpc.webhookEndpoint.list.queryOptions(), refetchInterval: 5_000 });
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [revealed, setRevealed] = useState<RevealedSecret | null>(null);
