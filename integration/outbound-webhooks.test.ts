@@ -6,6 +6,7 @@ import { storeSecret } from "@/server/crypto/secret-store";
 import { createEndpoint } from "@/server/outbound/endpoints";
 import { startReceiver, type Receiver } from "@/server/outbound/test-receiver";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
 import { eventually, startStack, type Stack } from "./harness";
 
 /**
@@ -14,14 +15,17 @@ import { eventually, startStack, type Stack } from "./harness";
  */
 let stack: Stack;
 let receiver: Receiver;
+let sim: Simulator;
+const ITEMS = [{ sku: "ART-1", title: "Artwork 1", quantity: 1, unique: true }];
 
 beforeAll(async () => {
-  stack = await startStack();
+  [stack, sim] = await Promise.all([startStack(), createSimulator({ stores: [{ provider: "sam", id: "out", items: ITEMS }, { provider: "woocommerce", id: "out", items: ITEMS }] })]);
   receiver = await startReceiver();
-}, 180_000);
+}, 240_000);
 afterAll(async () => {
   await receiver?.close();
   await stack?.stop();
+  await sim?.close();
 });
 
 async function galleryWithSoldPainting() {
@@ -93,5 +97,50 @@ describe("outbound webhooks through the real Inngest server", () => {
     });
     expect(await db.auditLog.count({ where: { action: "webhook_endpoint.disabled_gone" } })).toBe(1);
     expect(receiver.received.filter((r) => r.path === "/gone")).toHaveLength(1);
+  });
+
+  it("a storefront push sends product.synced; reconcile runs send sync.completed and, when the source is down, sync.failed", async () => {
+    const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
+    const tenant = await stack.prisma.tenant.create({ data: { slug: `sync-${randomUUID().slice(0, 8)}`, name: "Sync Gallery", kind: "GALLERY" } });
+    const db = scopeToTenant(stack.prisma, tenant.id);
+    const samStore = sim.stores.require("sam:out");
+    const wooStore = sim.stores.require("woocommerce:out");
+    const samConfig = connectorConfigFor(samStore, sim.url);
+    const wooConfig = connectorConfigFor(wooStore, sim.url);
+    const sam = await db.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: samConfig.baseUrl } });
+    const shop = await db.connection.create({ data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Shop", baseUrl: wooConfig.baseUrl } });
+    await storeSecret(db, { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: "sync-secret" }, keyring);
+    await storeSecret(db, { connectionId: sam.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(samConfig.credentials) }, keyring);
+    await storeSecret(db, { connectionId: shop.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(wooConfig.credentials) }, keyring);
+    const item = await db.item.create({ data: { tenantId: tenant.id, sku: "ART-1", title: "Artwork 1", quantity: 1, oneOfAKind: true } });
+    await db.itemLink.createMany({
+      data: [
+        { tenantId: tenant.id, itemId: item.id, connectionId: sam.id, externalId: String(externalIdOf(samStore, 0)) },
+        { tenantId: tenant.id, itemId: item.id, connectionId: shop.id, externalId: String(externalIdOf(wooStore, 0)) },
+      ],
+    });
+    const { plaintext } = await createEndpoint(db, { url: `${receiver.url}/sync`, description: "", eventTypes: ["product.synced", "sync.completed", "sync.failed"], enabled: true }, keyring);
+    receiver.respondWith((_request, response) => response.end("ok"));
+    const verifier = new Webhook(plaintext);
+    const payloadsOf = (type: string) => receiver.received.filter((r) => r.path === "/sync").map((r) => verifier.verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> }).filter((p) => p.type === type);
+
+    const body = JSON.stringify({ event_id: `evt-${randomUUID()}`, type: "stock.changed", occurred_at: new Date().toISOString(), data: { sam_id: externalIdOf(samStore, 0), stock: 0, status: "sold", reason: "sale" } });
+    const sale = await fetch(`${stack.appUrl}/api/webhooks/${tenant.slug}/${sam.id}`, { method: "POST", headers: { "content-type": "application/json", "x-sam-signature": createHmac("sha256", "sync-secret").update(body).digest("hex") }, body });
+    expect(sale.status).toBe(200);
+    const [synced] = await eventually("product.synced", async () => (payloadsOf("product.synced").length ? payloadsOf("product.synced") : undefined));
+    expect(synced!.data).toMatchObject({ item: { id: item.id, sku: "ART-1" }, channel: { connectionId: shop.id, name: "Shop", externalId: String(externalIdOf(wooStore, 0)) }, quantity: 0, status: "SOLD" });
+
+    await stack.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: tenant.id, connectionId: sam.id, mode: "full", trigger: "MANUAL" } });
+    const [completed] = await eventually("sync.completed", async () => (payloadsOf("sync.completed").length ? payloadsOf("sync.completed") : undefined), 60_000);
+    expect(completed!.data).toMatchObject({ connection: { id: sam.id, name: "SAM", direction: "SOURCE" }, trigger: "MANUAL", mode: "FULL", itemsScanned: 1, errorCount: 0 });
+
+    sim.controls.set("sam:out", { outage: "error", outageStatus: 503 });
+    try {
+      await stack.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: tenant.id, connectionId: sam.id, mode: "full", trigger: "MANUAL" } });
+      const [failed] = await eventually("sync.failed", async () => (payloadsOf("sync.failed").length ? payloadsOf("sync.failed") : undefined), 90_000);
+      expect(failed!.data).toMatchObject({ kind: "reconcile", connection: { id: sam.id }, reason: expect.stringMatching(/503/) });
+    } finally {
+      sim.controls.reset("sam:out");
+    }
   });
 });
