@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
-import { startReceiver, type Receiver } from "../src/server/outbound/test-receiver";
+import { startReceiver, type Receiver } from "../src/server/testing/webhook-receiver";
 import { DEMO, saveScreenshot, signIn } from "./helpers";
 
 /** A tenant's own receiver on 127.0.0.1 (the e2e app runs with OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS=1). */

@@ -6,9 +6,14 @@ import { urlPolicyFromEnv } from "@/server/outbound/url-safety";
 import { inngest } from "../client";
 import { outboundDeliveryRequested, outboundEventCreated } from "../events";
 
+/** Events per request to Inngest, so a reconcile page's many changes stay well inside its request size limit. */
+const SEND_BATCH = 100;
+
 /** Hands outbound events to Inngest; their ids are the events' own, so a repeat is dropped. */
 export async function sendOutboundEvents(payloads: OutboundPayload[]) {
-  await inngest.send(payloads.map((payload) => outboundEventCreated.create({ payload: payload as never }, { id: payload.id })));
+  for (let start = 0; start < payloads.length; start += SEND_BATCH) {
+    await inngest.send(payloads.slice(start, start + SEND_BATCH).map((payload) => outboundEventCreated.create({ payload: payload as never }, { id: payload.id })));
+  }
 }
 
 /**

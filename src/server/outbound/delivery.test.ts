@@ -7,7 +7,7 @@ import { attemptDelivery, DISABLE_AFTER_FAILING_MS, giveUpDelivery, recordOutbou
 import { emitStockChanges } from "./emit";
 import { createEndpoint, rotateEndpointSecret } from "./endpoints";
 import type { OutboundPayload } from "./event-types";
-import { startReceiver, type Receiver } from "./test-receiver";
+import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
 
 const development = { policy: { allowPrivate: true } };
 let database: TestDatabase;

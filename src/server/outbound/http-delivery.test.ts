@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { postSigned, STORED_RESPONSE_BYTES } from "./http-delivery";
-import { startReceiver, type Receiver } from "./test-receiver";
+import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
 
 const development = { policy: { allowPrivate: true } };
 const production = { policy: { allowPrivate: false } };
