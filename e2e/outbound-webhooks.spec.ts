@@ -56,3 +56,31 @@ test("an owner adds an endpoint, sends a test event and sees the signed delivery
   await expect(page.getByText(`whsec_…${secret.slice(-4)}`)).toBeVisible();
   expect(await page.content()).not.toContain(secret);
 });
+
+test("a viewer sees the endpoints and their delivery log but no controls, and the server refuses their changes", async ({ page }) => {
+  await signIn(page, DEMO.email, DEMO.password);
+  await expect(page).toHaveURL(/\/t\/demo/);
+  const invite = await page.request.post("/api/trpc/member.invite", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { email: "hooks-viewer@harbour.test", role: "VIEWER" } } });
+  expect(invite.status()).toBe(200);
+  await page.context().clearCookies();
+
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill("Hugo Viewer");
+  await page.getByLabel("Work email").fill("hooks-viewer@harbour.test");
+  await page.getByLabel("Password").fill("viewer-password-2");
+  await page.getByLabel("Gallery, store or site name").fill("Hugo's Prints");
+  await page.getByLabel("What do you run?").selectOption("STORE");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/t\/hugo/);
+
+  await page.goto(`/t/${DEMO.slug}/webhooks`);
+  await expect(page.getByText("Only owners and admins can add, change, test or delete endpoints.")).toBeVisible();
+  await expect(page.getByTestId("endpoint-row")).toHaveCount(1);
+  await expect(page.getByTestId("delivery-row").first()).toContainText("webhook.test");
+  for (const name of ["Add endpoint", "Send test event", "Disable", "Edit", "Delete", "Rotate signing secret"]) await expect(page.getByRole("button", { name, exact: true })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Resend/ })).toHaveCount(0);
+  await saveScreenshot(page, "outbound-webhooks-viewer");
+
+  const forged = await page.request.post("/api/trpc/webhookEndpoint.create", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { url: "https://93.184.216.34/x", eventTypes: ["item.sold"] } } });
+  expect(forged.status()).toBe(403);
+});
