@@ -90,12 +90,15 @@ describe("webhookEndpoint router", () => {
     expect(await database.prisma.auditLog.count({ where: { tenantId: owner.tenant.id, action: { in: ["webhook_endpoint.test_sent", "webhook_endpoint.resent"] } } })).toBe(2);
   });
 
-  it("re-enabling an endpoint Stockhook switched off clears the reason and the failure clock", async () => {
+  it("an endpoint Stockhook switched off is a critical alert on the Overview until it is enabled again", async () => {
     const caller = callerAs(owner);
     const [endpoint] = await caller.webhookEndpoint.list();
-    await database.prisma.webhookEndpoint.update({ where: { id: endpoint!.id }, data: { enabled: false, disabledReason: "410", failingSince: new Date() } });
+    await database.prisma.webhookEndpoint.update({ where: { id: endpoint!.id }, data: { enabled: false, disabledReason: "The receiver answered 410 Gone", failingSince: new Date() } });
+    const { alerts } = await caller.overview.summary();
+    expect(alerts).toContainEqual(expect.objectContaining({ severity: "critical", title: `Webhook endpoint ${endpoint!.url} was switched off`, link: { path: "/webhooks", label: "Open webhooks" } }));
     const updated = await caller.webhookEndpoint.update({ id: endpoint!.id, enabled: true, description: "ERP (fixed)" });
     expect(updated).toMatchObject({ enabled: true, disabledReason: null, failingSince: null, description: "ERP (fixed)" });
+    expect((await caller.overview.summary()).alerts.filter((alert) => alert.link)).toEqual([]);
   });
 
   it("rotates the secret (new plaintext once) and deletes with an audit row", async () => {
