@@ -1,3 +1,10 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { postSigned, STORED_RESPONSE_BYTES } from "./http-delivery";
 import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
@@ -76,5 +83,35 @@ describe("postSigned", () => {
     const target = await receiver(() => undefined);
     const outcome = await postSigned(target.url, "{}", {}, { ...development, timeoutMs: 300 });
     expect(outcome).toMatchObject({ status: null, error: "no answer within 0.3 s" });
+  });
+
+  it("over https it dials the checked address but sends the name in SNI and verifies the certificate against it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "stockhook-tls-"));
+    const certificate = (name: string) => {
+      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${name}`, "-addext", `subjectAltName=DNS:${name}`, "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.crt`)], { stdio: "ignore" });
+      return { key: readFileSync(join(dir, `${name}.key`), "utf8"), cert: readFileSync(join(dir, `${name}.crt`), "utf8") };
+    };
+    const hooks = certificate("hooks.example");
+    const servernames: string[] = [];
+    const server = createServer(hooks, (req, res) => {
+      servernames.push((req.socket as TLSSocket).servername as string);
+      res.end("tls ok");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const viaPublicName = { policy: { allowPrivate: false }, resolve: async () => [{ address: "93.184.216.34", family: 4 }], dial: (address: string) => (address === "93.184.216.34" ? "127.0.0.1" : address) };
+    try {
+      expect(await postSigned(`https://hooks.example:${port}/hook`, "{}", {}, { ...viaPublicName, ca: hooks.cert })).toMatchObject({ status: 200, body: "tls ok", error: null });
+      expect(servernames).toEqual(["hooks.example"]);
+      // The same server under another name: the certificate does not match it, so nothing is sent.
+      const other = await postSigned(`https://other.example:${port}/hook`, "{}", {}, { ...viaPublicName, ca: hooks.cert });
+      expect(other).toMatchObject({ status: null, refused: false });
+      expect(other.error).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID|does not match|altnames/i);
+      // And a certificate nobody vouches for is refused.
+      expect((await postSigned(`https://hooks.example:${port}/hook`, "{}", {}, viaPublicName)).error).toMatch(/self[- ]signed|SELF_SIGNED/i);
+      expect(servernames).toHaveLength(1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -30,6 +30,8 @@ export interface DeliveryOptions {
   timeoutMs?: number;
   /** Tests only: where a checked address is really dialled (a public test address → the local receiver). */
   dial?: (address: string) => string;
+  /** Tests only: a certificate authority to trust besides the system's (a local TLS receiver's). */
+  ca?: string;
 }
 
 interface HopResult {
@@ -38,7 +40,7 @@ interface HopResult {
   body: string;
 }
 
-function requestHop(target: Awaited<ReturnType<typeof checkTarget>>, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<HopResult> {
+function requestHop(target: Awaited<ReturnType<typeof checkTarget>>, body: string, headers: Record<string, string>, signal: AbortSignal, ca?: string): Promise<HopResult> {
   const { url, address, family } = target;
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
@@ -54,6 +56,7 @@ function requestHop(target: Awaited<ReturnType<typeof checkTarget>>, body: strin
         ...(url.protocol === "https:" && !isIP(url.hostname.replace(/^\[|\]$/g, "")) ? { servername: url.hostname } : {}),
         agent: false,
         signal,
+        ...(ca ? { ca } : {}),
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -101,7 +104,7 @@ export async function postSigned(rawUrl: string, body: string, headers: Record<s
     let hop: HopResult;
     try {
       const target = await checkTarget(url, options.policy, options.resolve ?? systemResolver);
-      hop = await requestHop(options.dial ? { ...target, address: options.dial(target.address) } : target, body, headers, signal);
+      hop = await requestHop(options.dial ? { ...target, address: options.dial(target.address) } : target, body, headers, signal, options.ca);
     } catch (error) {
       const refused = error instanceof UnsafeUrlError;
       const where = redirects > 0 ? ` (after a redirect to ${url})` : "";
