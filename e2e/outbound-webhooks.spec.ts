@@ -50,6 +50,10 @@ test("an owner adds an endpoint, sends a test event and sees the signed delivery
   await row.getByRole("button", { name: /^Resend/ }).click();
   await expect.poll(() => receiver.received.length).toBe(2);
   expect(receiver.received[1]!.headers["webhook-id"]).toBe(request.headers["webhook-id"]);
+  await row.getByRole("button", { name: /^Details/ }).click();
+  await expect(page.getByTestId("attempt-list").getByRole("listitem")).toHaveCount(2);
+  await expect(page.getByText('"type": "webhook.test"')).toBeVisible();
+  await saveScreenshot(page, "outbound-webhooks-delivery-details");
 
   // The secret was shown once: after a reload only its last four characters remain.
   await page.reload();

@@ -49,6 +49,7 @@ const cases: Record<string, Case> = {
   "member.remove": { kind: "tenant", input: (victim) => ({ id: victim.membership.id }) },
   "webhookEndpoint.list": { kind: "tenant", input: () => undefined },
   "webhookEndpoint.deliveries": { kind: "tenant", input: () => ({ endpointId: victimOutbound.endpointId }) },
+  "webhookEndpoint.delivery": { kind: "tenant", input: () => ({ id: victimOutbound.deliveryId }) },
   "webhookEndpoint.create": { kind: "tenant", input: () => ({ url: "https://93.184.216.34/hook", eventTypes: ["item.sold"] }) },
   "webhookEndpoint.update": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId, url: "https://93.184.216.34/stolen" }) },
   "webhookEndpoint.rotateSecret": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },

@@ -84,6 +84,7 @@ describe("webhookEndpoint router", () => {
     const [delivery] = await caller.webhookEndpoint.deliveries({ endpointId: endpoint!.id });
     expect(delivery).toMatchObject({ state: "PENDING", event: { type: "webhook.test" } });
     expect(await codeOf(caller.webhookEndpoint.resend({ deliveryId: delivery!.id }))).toMatch(/^CONFLICT/);
+    expect(await caller.webhookEndpoint.delivery({ id: delivery!.id })).toMatchObject({ event: { type: "webhook.test", payload: { type: "webhook.test", data: { endpointId: endpoint!.id } } }, attemptLog: [] });
     await database.prisma.outboundDelivery.update({ where: { id: delivery!.id }, data: { state: "FAILED" } });
     await caller.webhookEndpoint.resend({ deliveryId: delivery!.id });
     expect(sent[1]).toMatchObject({ name: "outbound/delivery.requested", data: { deliveryId: delivery!.id, manual: true } });

@@ -61,6 +61,21 @@ export const webhookEndpointRouter = createTRPCRouter({
     });
   }),
 
+  /** One delivery in full: the payload that was signed and every attempt, oldest first. */
+  delivery: tenantProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+    const delivery = await ctx.db.outboundDelivery.findFirst({
+      where: { id: input.id },
+      select: {
+        id: true,
+        state: true,
+        event: { select: { id: true, type: true, payload: true } },
+        attemptLog: { select: { id: true, attempt: true, responseStatus: true, latencyMs: true, responseBody: true, error: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+      },
+    });
+    if (!delivery) throw new TRPCError({ code: "NOT_FOUND", message: "Delivery not found" });
+    return delivery;
+  }),
+
   create: tenantAdminProcedure.input(z.object({ url, description: description.default(""), eventTypes, enabled: z.boolean().default(true) })).mutation(async ({ ctx, input }) => {
     const created = await createEndpoint(ctx.db, { ...input, url: await checkedUrl(input.url) });
     await ctx.audit({ action: "webhook_endpoint.created", target: `webhook_endpoint:${created.endpoint.id}`, summary: { url: created.endpoint.url, eventTypes: created.endpoint.eventTypes, enabled: created.endpoint.enabled, secretLast4: created.secret.last4 } });
