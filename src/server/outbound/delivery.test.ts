@@ -170,7 +170,7 @@ describe("emitting from the stock pipeline", () => {
     const source = { kind: "webhook" as const, connectionId: fixture.connection.id, webhookEventId: fixture.event.id };
     expect(await emitStockChanges(database.prisma, fixture.tenant.id, [change], source, async (payloads) => void sent.push(...payloads))).toBe(2);
     expect(sent.map((p) => p.type)).toEqual(["inventory.updated", "item.sold"]);
-    expect(sent[0]).toMatchObject({ version: 1, tenant: { slug: fixture.tenant.slug }, data: { item: { sku: fixture.item.sku }, before: change.before, after: change.after, source } });
+    expect(sent[0]).toMatchObject({ version: 1, tenant: { slug: fixture.tenant.slug }, data: { item: { sku: fixture.item.sku }, before: change.before, after: change.after, itemVersion: 7, source } });
     const again: OutboundPayload[] = [];
     await emitStockChanges(database.prisma, fixture.tenant.id, [change], source, async (payloads) => void again.push(...payloads));
     expect(again.map((p) => p.id)).toEqual(sent.map((p) => p.id));

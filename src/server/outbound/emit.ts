@@ -63,7 +63,7 @@ export function emitStockChanges(prisma: PrismaClient, tenantId: string, changes
       const item = byId.get(change.itemId);
       if (!item) return [];
       // The item's version numbers its changes, so (item, version) names this one change forever.
-      const updated = envelope(tenant, "inventory.updated", outboundEventId("inventory.updated", item.id, change.version), { item, before: change.before, after: change.after, version: change.version, source });
+      const updated = envelope(tenant, "inventory.updated", outboundEventId("inventory.updated", item.id, change.version), { item, before: change.before, after: change.after, itemVersion: change.version, source });
       if (change.after.status !== "SOLD" || change.before.status === "SOLD") return [updated];
       return [updated, envelope(tenant, "item.sold", outboundEventId("item.sold", item.id, change.version), { item, before: change.before, after: change.after, source })];
     });

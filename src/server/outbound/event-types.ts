@@ -40,7 +40,7 @@ export interface SourceRef {
 }
 
 export interface OutboundEventData {
-  "inventory.updated": { item: ItemRef; before: StockState; after: StockState; version: number; source: SourceRef };
+  "inventory.updated": { item: ItemRef; before: StockState; after: StockState; itemVersion: number; source: SourceRef };
   "item.sold": { item: ItemRef; before: StockState; after: StockState; source: SourceRef };
   "product.synced": { item: ItemRef; channel: { connectionId: string; name: string; externalId: string }; quantity: number; status: ItemStatus; pushedAt: string; webhookEventId?: string; syncRunId?: string };
   "sync.failed":

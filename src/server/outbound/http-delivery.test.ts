@@ -63,6 +63,23 @@ describe("postSigned", () => {
     expect(loopback.received).toHaveLength(0);
   });
 
+  it("asks DNS once per hop and dials the address it approved, so a rebinding second answer is never used", async () => {
+    const target = await receiver((_req, res) => res.end("ok"));
+    const answers = ["93.184.216.34", "127.0.0.1"];
+    const asked: string[] = [];
+    const outcome = await postSigned(`http://rebind.example:${target.port}/hook`, "{}", {}, {
+      policy: { allowPrivate: false, allowHttp: true },
+      resolve: async (host) => {
+        asked.push(host);
+        return [{ address: answers.shift()!, family: 4 }];
+      },
+      dial: (address) => (address === "93.184.216.34" ? "127.0.0.1" : `unexpected:${address}`),
+    });
+    expect(outcome).toMatchObject({ status: 200, error: null });
+    expect(asked).toEqual(["rebind.example"]);
+    expect(target.received[0]!.headers.host).toBe(`rebind.example:${target.port}`);
+  });
+
   it("a redirect to a name that resolves to a private address is refused too", async () => {
     const first = await receiver((_req, res) => res.writeHead(308, { location: "http://metadata.internal/latest" }).end());
     const outcome = await postSigned(`http://hooks.example:${first.port}/hook`, "{}", {}, {
