@@ -10,7 +10,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => receiver?.close());
 
-test("an owner adds an endpoint, sends a test event and sees the signed delivery in the log", async ({ page }) => {
+test("an owner adds an endpoint, sends a test event, sees the signed delivery in the log, then rotates, edits, disables and deletes it", async ({ page }) => {
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/);
   await page.getByRole("navigation", { name: "Tenant" }).getByRole("link", { name: "Webhooks" }).click();
@@ -59,11 +59,37 @@ test("an owner adds an endpoint, sends a test event and sees the signed delivery
   await page.reload();
   await expect(page.getByText(`whsec_…${secret.slice(-4)}`)).toBeVisible();
   expect(await page.content()).not.toContain(secret);
+
+  // Rotation: a new secret shown once, the old one still signing during the overlap.
+  await page.getByLabel("Old secret keeps signing for").selectOption("1");
+  await page.getByRole("button", { name: "Rotate signing secret" }).click();
+  const rotated = (await page.getByTestId("copy-signing-secret").textContent()) ?? "";
+  expect(rotated).toMatch(/^whsec_/);
+  expect(rotated).not.toBe(secret);
+  await expect(page.getByText("Grace period")).toBeVisible();
+
+  // Edit, disable, delete.
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  await page.getByLabel("Description").fill("Sales sheet (v2)");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByTestId("endpoint-row")).toContainText("Sales sheet (v2)");
+  await page.getByRole("button", { name: "Disable", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Enable", exact: true })).toBeVisible();
+  await expect(page.getByTestId("endpoint-row")).toContainText("Disabled");
+  await page.getByRole("button", { name: "Enable", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Disable", exact: true })).toBeVisible();
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(page.getByText("No endpoints yet")).toBeVisible();
 });
 
 test("a viewer sees the endpoints and their delivery log but no controls, and the server refuses their changes", async ({ page }) => {
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/);
+  const created = await page.request.post("/api/trpc/webhookEndpoint.create", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { url: `${receiver.url}/viewer`, eventTypes: ["item.sold"] } } });
+  expect(created.status()).toBe(200);
+  const endpointId = ((await created.json()) as { result: { data: { json: { endpoint: { id: string } } } } }).result.data.json.endpoint.id;
+  expect((await page.request.post("/api/trpc/webhookEndpoint.sendTest", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { id: endpointId } } })).status()).toBe(200);
   const invite = await page.request.post("/api/trpc/member.invite", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { email: "hooks-viewer@harbour.test", role: "VIEWER" } } });
   expect(invite.status()).toBe(200);
   await page.context().clearCookies();
