@@ -43,4 +43,12 @@ describe("environment validation", () => {
       "Invalid environment:\n  - AUTH_SECRET must be at least 32 characters (openssl rand -base64 32)\n  - STOCKHOOK_ENCRYPTION_KEYS is required but not set",
     );
   });
+
+  it("checks the outbound webhook settings", () => {
+    expect(parseEnv({ ...valid, OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "1", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1" })).toMatchObject({ OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "1", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1" });
+    expect(problemsOf({ ...valid, OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "yes", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "5s,1m" })).toEqual([
+      'OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS Invalid option: expected one of "0"|"1"|"true"|"false"',
+      "OUTBOUND_WEBHOOKS_RETRY_DELAYS must be whole seconds, comma separated",
+    ]);
+  });
 });

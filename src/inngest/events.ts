@@ -42,3 +42,27 @@ export const pipelineProbeRequested = eventType("system/pipeline-probe.requested
 export const subscriptionEnsureRequested = eventType("connection/subscription.ensure", {
   schema: z.object({ tenantId: z.string().min(1), connectionId: z.string().min(1) }),
 });
+
+/** Something tenants may subscribe to happened (src/server/outbound/event-types.ts); fanned out to their endpoints. */
+export const outboundEventCreated = eventType("outbound/event.created", {
+  schema: z.object({
+    payload: z.object({
+      id: z.string().min(1),
+      type: z.string().min(1),
+      version: z.literal(1),
+      timestamp: z.string().min(1),
+      tenant: z.object({ id: z.string().min(1), slug: z.string().min(1) }),
+      data: z.record(z.string(), z.unknown()),
+    }),
+  }),
+});
+
+/** One event to one endpoint; `manual` for a test event or a resend, which go even to a disabled endpoint. */
+export const outboundDeliveryRequested = eventType("outbound/delivery.requested", {
+  schema: z.object({
+    tenantId: z.string().min(1),
+    deliveryId: z.string().min(1),
+    endpointId: z.string().min(1),
+    manual: z.boolean().optional(),
+  }),
+});

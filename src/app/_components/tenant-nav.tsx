@@ -10,6 +10,7 @@ const SECTIONS = [
   { href: "/events", label: "Events" },
   { href: "/queue", label: "Queue" },
   { href: "/sync-runs", label: "Sync runs" },
+  { href: "/webhooks", label: "Webhooks" },
   { href: "/settings", label: "Settings" },
 ];
 

@@ -2,9 +2,11 @@ import { db } from "@/server/db";
 import { channelTargets, failPendingPushes } from "@/server/pipeline/channel-push";
 import type { SourceConnector } from "@/server/connectors";
 import { connectorForConnection } from "@/server/pipeline/connector-for";
+import { appliedChanges, emitPushFailures, emitStockChanges } from "@/server/outbound/emit";
 import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, resolveChange, verdictOf } from "@/server/pipeline/webhook-processing";
 import { inngest } from "../client";
 import { webhookReceived } from "../events";
+import { sendOutboundEvents } from "./outbound";
 import { pushOrWait } from "./push";
 
 const sourceFor = async (tenantId: string, connectionId: string) => (await connectorForConnection(db, tenantId, connectionId)) as SourceConnector;
@@ -33,6 +35,7 @@ export const applyWebhook = inngest.createFunction(
       const { tenantId, webhookEventId } = event.data.event.data;
       await recordFailure(db, webhookEventId, error.message);
       await failPendingPushes(db, tenantId, webhookEventId, error.message);
+      await emitPushFailures(db, tenantId, { webhookEventId }, sendOutboundEvents);
     },
   },
   async ({ event, step, attempt, runId }) => {
@@ -44,7 +47,14 @@ export const applyWebhook = inngest.createFunction(
       outcomes.push(await step.run(`apply-${index}`, async () => applyResolvedChange(db, claimed, await resolveChange(claimed, change, sourceFor))));
     }
     const verdict = verdictOf(outcomes);
-    if (!claimed.alreadyFinal) await step.run("record", () => recordVerdict(db, claimed.id, verdict));
+    if (!claimed.alreadyFinal) {
+      const applied = appliedChanges(outcomes);
+      await step.run("record", async () => {
+        await recordVerdict(db, claimed.id, verdict);
+        // Best effort and bounded (see emit.ts): tenants' webhooks never fail or delay the stock pipeline.
+        await emitStockChanges(db, tenantId, applied, { kind: "webhook", connectionId: claimed.connectionId, webhookEventId }, sendOutboundEvents);
+      });
+    }
 
     const changedItems = [...new Set([...outcomes.flatMap((o) => (o.kind === "applied" ? [o.itemId] : [])), ...claimed.unpushedItemIds])];
     const pushes = [];

@@ -1,4 +1,5 @@
 import { applyWebhook } from "./apply-webhook";
+import { deliverOutbound, fanOutOutbound } from "./outbound";
 import { pipelineProbe } from "./pipeline-probe";
 import { ensurePlatformSubscription, scheduleSubscriptionRenewals } from "./platform-subscriptions";
 import { pushItem, reconcileConnection, scheduleReconciles } from "./reconcile";
@@ -6,4 +7,16 @@ import { webhookRetention } from "./retention";
 import { sweepWebhooks } from "./sweep-webhooks";
 
 /** Every function the app serves at /api/inngest. */
-export const functions = [applyWebhook, reconcileConnection, pushItem, scheduleReconciles, sweepWebhooks, webhookRetention, pipelineProbe, scheduleSubscriptionRenewals, ensurePlatformSubscription];
+export const functions = [
+  applyWebhook,
+  reconcileConnection,
+  pushItem,
+  scheduleReconciles,
+  sweepWebhooks,
+  webhookRetention,
+  pipelineProbe,
+  scheduleSubscriptionRenewals,
+  ensurePlatformSubscription,
+  fanOutOutbound,
+  deliverOutbound,
+];

@@ -4,8 +4,10 @@ import { channelDriftPage, failSyncRun, finishSyncRun, reconcilePage, startSyncR
 import { dueReconciles } from "@/server/inventory/schedule";
 import { channelTargets } from "@/server/pipeline/channel-push";
 import { connectorForConnection } from "@/server/pipeline/connector-for";
+import { emitPushFailures, emitStockChanges, emitSyncRunResult } from "@/server/outbound/emit";
 import { inngest } from "../client";
 import { channelPush, reconcileRequested } from "../events";
+import { sendOutboundEvents } from "./outbound";
 import { pushOrWait } from "./push";
 
 /**
@@ -23,7 +25,10 @@ export const reconcileConnection = inngest.createFunction(
     onFailure: async ({ event, error }) => {
       const { tenantId, connectionId } = event.data.event.data;
       const running = await db.syncRun.findFirst({ where: { tenantId, connectionId, status: "RUNNING" }, orderBy: { startedAt: "desc" }, select: { id: true } });
-      if (running) await failSyncRun(db, tenantId, running.id, error.message);
+      if (running) {
+        await failSyncRun(db, tenantId, running.id, error.message);
+        await emitSyncRunResult(db, tenantId, running.id, sendOutboundEvents);
+      }
     },
   },
   async ({ event, step }) => {
@@ -49,6 +54,7 @@ export const reconcileConnection = inngest.createFunction(
           }
           const page = await (connector as SourceConnector).listStock({ cursor: cursor ?? undefined, updatedSince: run.updatedSince ? new Date(run.updatedSince) : undefined });
           const result = await reconcilePage(db, run, page);
+          await emitStockChanges(db, tenantId, result.applied, { kind: "reconcile", connectionId, syncRunId: run.id }, sendOutboundEvents);
           return { nextCursor: page.nextCursor, push: await pushTargets(tenantId, result.changedItemIds) };
         } catch (error) {
           await db.syncRun.update({ where: { id: run.id }, data: { errorCount: { increment: 1 }, lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error) } });
@@ -60,7 +66,9 @@ export const reconcileConnection = inngest.createFunction(
       pages += 1;
     } while (cursor);
     const vanished = await step.run("finish", async () => {
-      const { vanishedItemIds } = await finishSyncRun(db, run, new Date(), { archiveVanished: run.direction === "SOURCE" });
+      const { vanishedItemIds, archived } = await finishSyncRun(db, run, new Date(), { archiveVanished: run.direction === "SOURCE" });
+      await emitStockChanges(db, tenantId, archived, { kind: "reconcile", connectionId, syncRunId: run.id }, sendOutboundEvents);
+      await emitSyncRunResult(db, tenantId, run.id, sendOutboundEvents);
       return pushTargets(tenantId, vanishedItemIds);
     });
     for (const target of vanished) toPush.set(`${target.itemId}:${target.connectionId}`, target);
@@ -78,7 +86,18 @@ async function pushTargets(tenantId: string, itemIds: string[]) {
 
 /** stock/channel.push: one item to one storefront, with the same retries and breaker as webhooks. */
 export const pushItem = inngest.createFunction(
-  { id: "push-item", triggers: [channelPush], retries: 6, concurrency: [{ key: "event.data.connectionId", limit: 5 }] },
+  {
+    id: "push-item",
+    triggers: [channelPush],
+    retries: 6,
+    concurrency: [{ key: "event.data.connectionId", limit: 5 }],
+    onFailure: async ({ event, error }) => {
+      const { tenantId, itemId, connectionId, syncRunId, webhookEventId } = event.data.event.data;
+      const pending = await db.channelPush.findMany({ where: { tenantId, itemId, connectionId, syncRunId: syncRunId ?? null, webhookEventId: webhookEventId ?? null, state: "PENDING" }, select: { id: true } });
+      await db.channelPush.updateMany({ where: { id: { in: pending.map((p) => p.id) } }, data: { state: "FAILED", error: error.message.slice(0, 500) } });
+      await emitPushFailures(db, tenantId, { pushIds: pending.map((p) => p.id) }, sendOutboundEvents);
+    },
+  },
   async ({ event, step }) => step.run("push", () => pushOrWait(event.data)),
 );
 

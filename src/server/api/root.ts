@@ -9,6 +9,7 @@ import { secretRouter } from "@/server/api/routers/secret";
 import { supportRouter } from "@/server/api/routers/support";
 import { syncRunRouter } from "@/server/api/routers/sync-run";
 import { tenantRouter } from "@/server/api/routers/tenant";
+import { webhookEndpointRouter } from "@/server/api/routers/webhook-endpoint";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   syncRun: syncRunRouter,
   audit: auditRouter,
   support: supportRouter,
+  webhookEndpoint: webhookEndpointRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,7 @@
 import type { PrismaClient, SyncMode, SyncTrigger } from "@/generated/prisma/client";
 import { channelQuantity, type SourceStockItem, type StockPage } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { applyStockChangesInBatches, DEFAULT_LOCATION, type StockChangeInput } from "./apply-change";
+import { applyStockChangesInBatches, DEFAULT_LOCATION, type ApplyOutcome, type StockChangeInput } from "./apply-change";
 
 /**
  * The safety net: page through a source's catalogue and bring the canonical items in line with
@@ -28,6 +28,8 @@ export interface PageOutcome {
   changed: number;
   created: number;
   changedItemIds: string[];
+  /** The changes themselves (before, after, the item's new version), for outbound webhooks. */
+  applied: Extract<ApplyOutcome, { kind: "applied" }>[];
 }
 
 function sourceStatus(item: SourceStockItem) {
@@ -40,7 +42,7 @@ export async function reconcilePage(prisma: PrismaClient, run: SyncRunRef, page:
   const linkSelect = { id: true, externalId: true, itemId: true, item: { select: { status: true, levels: { select: { locationId: true, quantity: true } } } } } as const;
   const links = await db.itemLink.findMany({ where: { connectionId: run.connectionId, externalId: { in: externalIds } }, select: linkSelect });
   const byExternalId = new Map(links.map((link) => [link.externalId, link]));
-  const outcome: PageOutcome = { scanned: page.items.length, changed: 0, created: 0, changedItemIds: [] };
+  const outcome: PageOutcome = { scanned: page.items.length, changed: 0, created: 0, changedItemIds: [], applied: [] };
 
   const unlinked = page.items.filter((source) => !byExternalId.has(source.externalId));
   if (unlinked.length) {
@@ -77,6 +79,7 @@ export async function reconcilePage(prisma: PrismaClient, run: SyncRunRef, page:
     if (result.kind !== "applied" || isNew.has(changes[index]!.externalId)) continue;
     outcome.changed += 1;
     outcome.changedItemIds.push(result.itemId);
+    outcome.applied.push(result);
   }
   if (run.mode === "FULL" && externalIds.length) {
     await db.itemLink.updateMany({ where: { connectionId: run.connectionId, externalId: { in: externalIds } }, data: { lastSeenSyncRunId: run.id } });
@@ -117,9 +120,10 @@ async function linkNewProducts(prisma: PrismaClient, run: SyncRunRef, sources: S
  * were not seen by this run); an incremental scan cannot tell, and a channel's listing says
  * nothing about what exists, so those leave them.
  */
-export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now = new Date(), options: { archiveVanished?: boolean } = {}): Promise<{ vanishedItemIds: string[] }> {
+export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now = new Date(), options: { archiveVanished?: boolean } = {}): Promise<{ vanishedItemIds: string[]; archived: Extract<ApplyOutcome, { kind: "applied" }>[] }> {
   const db = scopeToTenant(prisma, run.tenantId);
   const vanishedItemIds: string[] = [];
+  const archived: Extract<ApplyOutcome, { kind: "applied" }>[] = [];
   if (run.mode === "FULL" && (options.archiveVanished ?? true)) {
     const vanished = await db.itemLink.findMany({
       where: { connectionId: run.connectionId, OR: [{ lastSeenSyncRunId: null }, { lastSeenSyncRunId: { not: run.id } }], item: { status: { not: "ARCHIVED" } } },
@@ -138,11 +142,15 @@ export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now =
         syncRunId: run.id,
       })),
     );
-    for (const outcome of outcomes) if (outcome.kind === "applied") vanishedItemIds.push(outcome.itemId);
+    for (const outcome of outcomes) {
+      if (outcome.kind !== "applied") continue;
+      vanishedItemIds.push(outcome.itemId);
+      archived.push(outcome);
+    }
   }
   await db.syncRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: now, itemsVanished: vanishedItemIds.length, cursor: null } });
   await db.connection.update({ where: { id: run.connectionId }, data: { lastSyncAt: now, ...(run.mode === "FULL" ? { lastFullSyncAt: now } : {}) } });
-  return { vanishedItemIds };
+  return { vanishedItemIds, archived };
 }
 
 /**

@@ -67,7 +67,19 @@ const cases: Record<string, Case> = {
   "support.setPlatformRole": { kind: "staff", input: (victim) => ({ email: victim.user.email, role: "ADMIN" }) },
   "support.auditLog": { kind: "staff", input: (victim) => ({ tenantId: victim.tenant.id }) },
   "support.auditFacets": { kind: "staff" },
+  "webhookEndpoint.list": { kind: "tenant", input: () => undefined },
+  "webhookEndpoint.deliveries": { kind: "tenant", input: () => ({ endpointId: victimOutbound.endpointId }) },
+  "webhookEndpoint.delivery": { kind: "tenant", input: () => ({ id: victimOutbound.deliveryId }) },
+  "webhookEndpoint.create": { kind: "tenant", input: () => ({ url: "https://93.184.216.34/hook", eventTypes: ["item.sold"] }) },
+  "webhookEndpoint.update": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId, url: "https://93.184.216.34/stolen" }) },
+  "webhookEndpoint.rotateSecret": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },
+  "webhookEndpoint.remove": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },
+  "webhookEndpoint.sendTest": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },
+  "webhookEndpoint.resend": { kind: "tenant", input: () => ({ deliveryId: victimOutbound.deliveryId }) },
 };
+
+/** The victim's outbound webhook endpoint and one of its deliveries (made in beforeAll below). */
+const victimOutbound = { endpointId: "", deliveryId: "" };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" } }>;
 
@@ -114,6 +126,12 @@ beforeAll(async () => {
   database = await createTestDatabase();
   attacker = await createTenantFixture(database.prisma, "attacker");
   victim = await createTenantFixture(database.prisma, "victim");
+});
+beforeAll(async () => {
+  const endpoint = await database.prisma.webhookEndpoint.create({ data: { tenantId: victim.tenant.id, url: "https://93.184.216.34/victim", eventTypes: ["item.sold"] } });
+  const event = await database.prisma.outboundEvent.create({ data: { id: "evt_victim", tenantId: victim.tenant.id, type: "item.sold", payload: {} } });
+  const delivery = await database.prisma.outboundDelivery.create({ data: { tenantId: victim.tenant.id, endpointId: endpoint.id, eventId: event.id, state: "FAILED" } });
+  Object.assign(victimOutbound, { endpointId: endpoint.id, deliveryId: delivery.id });
 });
 afterAll(() => database?.close());
 

@@ -19,6 +19,11 @@ export const TENANT_OWNED_MODELS = [
   "AuditLog",
   "PlatformSubscription",
   "ImpersonationSession",
+  "WebhookEndpoint",
+  "WebhookEndpointSecret",
+  "OutboundEvent",
+  "OutboundDelivery",
+  "OutboundAttempt",
 ] as const;
 
 const tenantOwned = new Set<string>(TENANT_OWNED_MODELS);
@@ -121,6 +126,11 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
     auditLog: scoped.auditLog,
     platformSubscription: scoped.platformSubscription,
     impersonationSession: scoped.impersonationSession,
+    webhookEndpoint: scoped.webhookEndpoint,
+    webhookEndpointSecret: scoped.webhookEndpointSecret,
+    outboundEvent: scoped.outboundEvent,
+    outboundDelivery: scoped.outboundDelivery,
+    outboundAttempt: scoped.outboundAttempt,
     $transaction: scoped.$transaction.bind(scoped),
   };
 }

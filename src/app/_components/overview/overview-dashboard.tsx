@@ -33,7 +33,7 @@ export function OverviewDashboard({ slug, initial }: { slug: string; initial: Su
                   <span className="mr-2 uppercase tracking-wide text-xs">{alert.severity === "critical" ? "Critical" : "Warning"}</span>
                   {alert.title}
                 </p>
-                <p className="mt-1">{alert.action} <Link href={`/t/${slug}/connections/${alert.connectionId}`} className="font-medium underline">Open connection</Link></p>
+                <p className="mt-1">{alert.action} <Link href={`/t/${slug}${alert.link?.path ?? `/connections/${alert.connectionId}`}`} className="font-medium underline">{alert.link?.label ?? "Open connection"}</Link></p>
               </li>
             ))}
           </ul>

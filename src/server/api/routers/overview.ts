@@ -10,6 +10,8 @@ export interface Alert {
   connectionId: string;
   title: string;
   action: string;
+  /** Where the alert's link goes when it is not about a connection (e.g. the Webhooks page). */
+  link?: { path: string; label: string };
 }
 
 /** What needs a person's attention, most urgent first. */
@@ -53,7 +55,15 @@ export const overviewRouter = createTRPCRouter({
     ]);
     const health = await connectionHealth(ctx.db, connections.map((c) => c.id), now);
     const withHealth = connections.map((connection) => ({ ...connection, health: health.get(connection.id)! }));
-    const alerts = withHealth.flatMap((connection) => alertsFor(connection, connection.health)).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
+    const switchedOff = await ctx.db.webhookEndpoint.findMany({ where: { enabled: false, disabledReason: { not: null } }, select: { id: true, url: true, disabledReason: true } });
+    const endpointAlerts: Alert[] = switchedOff.map((endpoint) => ({
+      severity: "critical",
+      connectionId: endpoint.id,
+      title: `Webhook endpoint ${endpoint.url} was switched off`,
+      action: `${endpoint.disabledReason}. Fix the receiver, then enable the endpoint again.`,
+      link: { path: "/webhooks", label: "Open webhooks" },
+    }));
+    const alerts = [...withHealth.flatMap((connection) => alertsFor(connection, connection.health)), ...endpointAlerts].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
     return {
       connections: withHealth,
       items: Object.fromEntries(itemsByStatus.map((row) => [row.status, row._count._all])) as Partial<Record<string, number>>,

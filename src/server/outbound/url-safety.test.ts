@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { checkTarget, checkUrlShape, isPublicAddress, UnsafeUrlError, type Resolver } from "./url-safety";
+
+const production = { allowPrivate: false };
+const development = { allowPrivate: true };
+const resolvesTo = (...addresses: string[]): Resolver => async () => addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+
+describe("outbound URL safety (SSRF)", () => {
+  it.each([
+    ["127.0.0.1", "loopback"],
+    ["10.1.2.3", "private"],
+    ["172.16.0.9", "private"],
+    ["192.168.1.1", "private"],
+    ["169.254.169.254", "link-local"],
+    ["100.64.0.1", "carrierGradeNat"],
+    ["0.0.0.0", "unspecified"],
+    ["[::1]", "loopback"],
+    ["[fe80::1]", "link-local"],
+    ["[fd00::1]", "uniqueLocal"],
+    ["[::ffff:127.0.0.1]", "loopback"],
+  ])("refuses https://%s in production (%s)", async (host, range) => {
+    await expect(checkTarget(`https://${host}/hook`, production)).rejects.toThrow(new RegExp(`${range} address`));
+  });
+
+  it("refuses a hostname that resolves to loopback, judging the resolved address", async () => {
+    await expect(checkTarget("https://localhost/hook", production)).rejects.toThrow(/localhost \((127\.0\.0\.1|::1)\) is a loopback address/);
+    await expect(checkTarget("https://internal.example/hook", production, resolvesTo("10.0.0.5"))).rejects.toThrow(/internal\.example \(10\.0\.0\.5\) is a private address/);
+  });
+
+  it("refuses a host when any of its addresses is private, so round-robin DNS cannot land there", async () => {
+    await expect(checkTarget("https://mixed.example/hook", production, resolvesTo("93.184.216.34", "127.0.0.1"))).rejects.toBeInstanceOf(UnsafeUrlError);
+  });
+
+  it("accepts a public https URL and returns the checked address to connect to", async () => {
+    const target = await checkTarget("https://hooks.example.com/in?x=1", production, resolvesTo("93.184.216.34"));
+    expect(target).toMatchObject({ address: "93.184.216.34", family: 4 });
+    expect(target.url.toString()).toBe("https://hooks.example.com/in?x=1");
+  });
+
+  it("requires https in production, and refuses credentials in the URL", () => {
+    expect(() => checkUrlShape("http://hooks.example.com/in", production)).toThrow("Use an https:// URL");
+    expect(() => checkUrlShape("ftp://hooks.example.com/in", development)).toThrow("Use an http:// or https:// URL");
+    expect(() => checkUrlShape("https://user:pw@hooks.example.com/in", production)).toThrow(/credentials/);
+    expect(() => checkUrlShape("not a url", production)).toThrow("That is not a valid URL");
+  });
+
+  it("allows http and loopback only with the explicit development flag", async () => {
+    await expect(checkTarget("http://127.0.0.1:9/hook", development)).resolves.toMatchObject({ address: "127.0.0.1" });
+  });
+
+  it("a name that does not resolve is refused with the reason", async () => {
+    await expect(checkTarget("https://nothing.invalid/hook", production)).rejects.toThrow(/does not resolve/);
+  });
+
+  it("classifies addresses", () => {
+    expect(isPublicAddress("8.8.8.8")).toBe(true);
+    expect(isPublicAddress("2606:4700::1111")).toBe(true);
+    expect(isPublicAddress("::ffff:10.0.0.1")).toBe(false);
+    expect(isPublicAddress("nonsense")).toBe(false);
+  });
+});
