@@ -32,7 +32,7 @@ async function galleryWithSoldPainting() {
   const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
   const tenant = await stack.prisma.tenant.create({ data: { slug: `out-${randomUUID().slice(0, 8)}`, name: "Outbound Gallery", kind: "GALLERY" } });
   const db = scopeToTenant(stack.prisma, tenant.id);
-  const connection = await db.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: "http://127.0.0.1:9" } });
+  const connection = await db.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: "http://127.0.0.1:9", syncSchedule: "MANUAL" } });
   await storeSecret(db, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: "out-secret" }, keyring);
   const item = await db.item.create({ data: { tenantId: tenant.id, sku: "ART-0042", title: "Tide Study", quantity: 1, oneOfAKind: true } });
   await db.itemLink.create({ data: { tenantId: tenant.id, itemId: item.id, connectionId: connection.id, externalId: "4242" } });
@@ -107,8 +107,8 @@ describe("outbound webhooks through the real Inngest server", () => {
     const wooStore = sim.stores.require("woocommerce:out");
     const samConfig = connectorConfigFor(samStore, sim.url);
     const wooConfig = connectorConfigFor(wooStore, sim.url);
-    const sam = await db.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: samConfig.baseUrl } });
-    const shop = await db.connection.create({ data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Shop", baseUrl: wooConfig.baseUrl } });
+    const sam = await db.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: samConfig.baseUrl, syncSchedule: "MANUAL" } });
+    const shop = await db.connection.create({ data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Shop", baseUrl: wooConfig.baseUrl, syncSchedule: "MANUAL" } });
     await storeSecret(db, { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: "sync-secret" }, keyring);
     await storeSecret(db, { connectionId: sam.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(samConfig.credentials) }, keyring);
     await storeSecret(db, { connectionId: shop.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(wooConfig.credentials) }, keyring);
