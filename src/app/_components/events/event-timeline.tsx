@@ -187,7 +187,7 @@ export function EventTimeline({ connections, canReplay }: { connections: { id: s
               <td className="px-4 py-3 font-mono text-xs">{event.topic ?? "—"}</td>
               <td className="px-4 py-3"><StatusBadge status={event.status} /></td>
               <td className="px-4 py-3"><StatusBadge status={event.signatureVerdict} /></td>
-              <td className="px-4 py-3 font-mono text-xs">{event.sku ?? (event.externalIds.join(", ") || "—")}</td>
+              <td className="px-4 py-3 font-mono text-xs whitespace-nowrap">{event.sku ?? (event.externalIds.join(", ") || "—")}</td>
               <td className="px-4 py-3 text-slate-600">{event.error ?? event.action ?? "—"}</td>
             </tr>
           ))}
