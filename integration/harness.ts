@@ -20,8 +20,29 @@ export interface Stack {
   appUrl: string;
   inngestUrl: string;
   env: NodeJS.ProcessEnv;
+  /** The throwaway database's name, for faults done from outside (e.g. refusing connections). */
+  databaseName: string;
+  /** The app (`next start`) and the Inngest server, to be killed and started again on purpose. */
+  app: StackProcess;
+  inngest: StackProcess;
+  /** The last lines both processes printed, prefixed with their names. */
+  output: string[];
   sendEvent: (event: { name: string; data: Record<string, unknown>; id?: string }) => Promise<void>;
   stop: () => Promise<void>;
+}
+
+export interface StackProcess {
+  /** The process id (also its process group's id), while it runs. */
+  pid: () => number | undefined;
+  /** Sends the signal to the whole process group and waits for the process to exit. */
+  kill: (signal: NodeJS.Signals) => Promise<void>;
+  /** Starts it again with the same ports and environment, and waits until it is ready. */
+  start: () => Promise<void>;
+}
+
+export interface StackOptions {
+  /** Extra environment for the app and the Inngest server. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function integrationPrerequisites(): string | null {
@@ -75,7 +96,18 @@ function startProcess(name: string, command: string, args: string[], env: NodeJS
   return child;
 }
 
-export async function startStack(): Promise<Stack> {
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    return Promise.resolve();
+  }
+  return exited;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const problem = integrationPrerequisites();
   if (problem) throw new Error(problem);
   const serverUrl = process.env.DATABASE_URL!;
@@ -101,13 +133,12 @@ export async function startStack(): Promise<Stack> {
     STOCKHOOK_CIRCUIT_OPEN_MS: "2000",
     DO_NOT_TRACK: "1",
     INNGEST_NO_UPDATE_NOTIFIER: "1",
+    ...options.env,
   };
   const output: string[] = [];
-  const app = startProcess("app", process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"], env, output);
-  const inngest = startProcess(
-    "inngest",
-    resolveInngestBinary({ quiet: true }),
-    [
+  const appArgs = ["node_modules/next/dist/bin/next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"];
+  const inngestBinary = resolveInngestBinary({ quiet: true });
+  const inngestArgs = [
       "dev",
       "--sdk-url", `${appUrl}/api/inngest`,
       "--no-discovery",
@@ -120,26 +151,33 @@ export async function startStack(): Promise<Stack> {
       // Linear 1-second retries keep retry tests short; production uses Inngest's backoff.
       "--retry-interval", "1",
       "--tick", "50",
-    ],
-    env,
-    output,
-  );
+  ];
+  let app = startProcess("app", process.execPath, appArgs, env, output);
+  let inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output);
   const prisma = new PrismaClient({ adapter: postgresAdapterFactory(databaseUrl) });
   const stop = async () => {
     await Promise.all([stopProcessGroup(app), stopProcessGroup(inngest)]);
     await prisma.$disconnect();
     await database.drop();
   };
+  // The app's health check also reports Inngest, so "app up" means answering at all here.
+  const appReady = () =>
+    waitFor("the app to answer", async () => {
+      const response = await fetch(`${appUrl}/api/health`);
+      return response.status === 200 || response.status === 503 ? true : undefined;
+    });
+  const inngestReady = () =>
+    waitFor("Inngest to sync the app's functions", async () => {
+      const response = await fetch(`${inngestUrl}/dev`);
+      const info = (await response.json()) as { functions?: unknown[] | null };
+      return (info.functions?.length ?? 0) > 0 ? true : undefined;
+    });
   try {
     await waitFor("the app's health check", async () => {
       const response = await fetch(`${appUrl}/api/health`);
       return response.ok ? true : undefined;
     });
-    await waitFor("Inngest to sync the app's functions", async () => {
-      const response = await fetch(`${inngestUrl}/dev`);
-      const info = (await response.json()) as { functions?: unknown[] | null };
-      return (info.functions?.length ?? 0) > 0 ? true : undefined;
-    });
+    await inngestReady();
   } catch (error) {
     await stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last output ---\n${output.slice(-60).join("\n")}`);
@@ -149,6 +187,24 @@ export async function startStack(): Promise<Stack> {
     appUrl,
     inngestUrl,
     env,
+    databaseName: database.name,
+    output,
+    app: {
+      pid: () => app.pid,
+      kill: (signal) => killGroup(app, signal),
+      start: async () => {
+        app = startProcess("app", process.execPath, appArgs, env, output);
+        await appReady();
+      },
+    },
+    inngest: {
+      pid: () => inngest.pid,
+      kill: (signal) => killGroup(inngest, signal),
+      start: async () => {
+        inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output);
+        await inngestReady();
+      },
+    },
     sendEvent: async (event) => {
       const response = await fetch(`${inngestUrl}/e/local`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
       if (!response.ok) throw new Error(`Inngest refused the event: HTTP ${response.status} ${await response.text()}`);
