@@ -1,5 +1,7 @@
 import type { Scenario } from "../types";
+import { saleToStorefront } from "./sale-to-storefront";
 import { webhookAck } from "./webhook-ack";
+import { burst } from "./burst";
 
 /** In the order `npm run bench` runs them. */
-export const scenarios: Scenario[] = [webhookAck];
+export const scenarios: Scenario[] = [webhookAck, saleToStorefront, burst];
