@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { storeSecret } from "@/server/crypto/secret-store";
+import { DEFAULT_LOCATION } from "@/server/inventory/apply-change";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { connectorConfigFor, externalIdOf, type ItemView, type Simulator } from "@/sim";
 import type { Stack } from "./harness";
@@ -65,6 +66,8 @@ export async function createShopTenant(stack: Stack, sim: Simulator, options: Sh
     await stack.prisma.item.createMany({
       data: rows.map(({ id, view }) => ({ id, tenantId: tenant.id, sku: view.sku, title: view.title, quantity: view.quantity, oneOfAKind: view.unique, status: view.quantity > 0 ? "AVAILABLE" : view.unique ? "SOLD" : "OUT_OF_STOCK" })),
     });
+    // The stock Stockhook last saw at the source, per location, as a reconcile would have left it.
+    await stack.prisma.stockLevel.createMany({ data: rows.map(({ id, view }) => ({ tenantId: tenant.id, itemId: id, locationId: DEFAULT_LOCATION, quantity: view.quantity })) });
     await stack.prisma.itemLink.createMany({
       data: rows.flatMap(({ id }, i) => [
         { tenantId: tenant.id, itemId: id, connectionId: sam.id, externalId: String(externalIdOf(samStore, offset + i)) },
