@@ -3,6 +3,7 @@ import { saleToStorefront } from "./sale-to-storefront";
 import { webhookAck } from "./webhook-ack";
 import { burst } from "./burst";
 import { reconcile } from "./reconcile";
+import { dashboard } from "./dashboard";
 
 /** In the order `npm run bench` runs them. */
-export const scenarios: Scenario[] = [webhookAck, saleToStorefront, burst, reconcile];
+export const scenarios: Scenario[] = [webhookAck, saleToStorefront, burst, reconcile, dashboard];
