@@ -29,11 +29,11 @@ const select = {
 } satisfies Prisma.WebhookEventSelect;
 
 async function seed(client: pg.Client, tenantId: string, connectionIds: string[], count: number, prefix: string) {
-  // Newest first every 3 s back from now; 1% FAILED, 10% SKIPPED, 2% DUPLICATE, the rest APPLIED;
+  // Newest first every 3 s back from now; connections 1 and 2 share them, the third has 0.1%; 1% FAILED, 10% SKIPPED, 2% DUPLICATE, the rest APPLIED;
   // external ids cycle over 50,000 products, so each id is in about count/50,000 events.
   await client.query(
     `INSERT INTO "WebhookEvent" ("id", "tenantId", "connectionId", "provider", "topic", "deliveryId", "externalIds", "payloadHash", "signatureVerdict", "responseStatus", "status", "attempts", "action", "receivedAt", "completedAt")
-     SELECT $1 || g, $2, ($3::text[])[1 + g % cardinality($3::text[])], 'SAM', 'stock.changed', 'd' || g, ARRAY[(100000 + g % 50000)::text], md5(g::text), 'VALID', 200,
+     SELECT $1 || g, $2, CASE WHEN g % 1000 = 0 THEN ($3::text[])[3] ELSE ($3::text[])[1 + g % 2] END, 'SAM', 'stock.changed', 'd' || g, ARRAY[(100000 + g % 50000)::text], md5(g::text), 'VALID', 200,
             (CASE WHEN g % 100 = 0 THEN 'FAILED' WHEN g % 10 = 1 THEN 'SKIPPED' WHEN g % 50 = 2 THEN 'DUPLICATE' ELSE 'APPLIED' END)::"WebhookStatus",
             1, 'qty 2 → 1', now() - g * interval '3 seconds', now() - g * interval '3 seconds' + interval '200 milliseconds'
      FROM generate_series(1, $4::int) AS g`,
@@ -83,6 +83,7 @@ export const dashboard: Scenario = {
         { name: "second page (cursor)", run: () => db.webhookEvent.findMany({ orderBy: order, take: PAGE, cursor: { id: cursor }, skip: 1, select }) },
         { name: "status FAILED", run: () => db.webhookEvent.findMany({ where: { status: "FAILED" }, orderBy: order, take: PAGE, select }) },
         { name: "one connection", run: () => db.webhookEvent.findMany({ where: { connectionId: connections[1]!.id }, orderBy: order, take: PAGE, select }) },
+        { name: "a quiet connection (0.1% of events)", run: () => db.webhookEvent.findMany({ where: { connectionId: connections[2]!.id }, orderBy: order, take: PAGE, select }) },
         { name: "status FAILED + one connection", run: () => db.webhookEvent.findMany({ where: { status: "FAILED", connectionId: connections[1]!.id }, orderBy: order, take: PAGE, select }) },
         { name: "search by external id (array contains)", run: () => db.webhookEvent.findMany({ where: { externalIds: { has: "123456" } }, orderBy: order, take: PAGE, select }) },
         { name: "search by an external id nobody has", run: () => db.webhookEvent.findMany({ where: { externalIds: { has: "no-such-id" } }, orderBy: order, take: PAGE, select }) },
