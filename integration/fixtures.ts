@@ -84,7 +84,7 @@ export async function createShopTenant(stack: Stack, sim: Simulator, options: Sh
     wooStoreKey: wooStore?.key,
     signingSecret,
     webhookUrl: `${stack.appUrl}/api/webhooks/${tenant.slug}/${sam.id}`,
-    samIdOf: (index) => externalIdOf(samStore, index),
+    samIdOf: (index) => Number(externalIdOf(samStore, index)),
   };
 }
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { PrismaClient } from "@/generated/prisma/client";
 import { generateKeyringEntry } from "@/server/crypto/secret-box";
@@ -42,7 +42,9 @@ export interface StackProcess {
 
 export interface StackOptions {
   /** Extra environment for the app and the Inngest server. */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
+  /** Also appends every line both processes print to this file (the in-memory tail keeps 400). */
+  logFile?: string;
 }
 
 export function integrationPrerequisites(): string | null {
@@ -85,10 +87,12 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
 /** Polls until `check` returns a value (not undefined); for effects of asynchronous work. */
 export const eventually = waitFor;
 
-function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, output: string[]): ChildProcess {
+function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, output: string[], logFile?: string): ChildProcess {
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const keep = (chunk: Buffer) => {
-    output.push(...chunk.toString("utf8").split("\n").filter(Boolean).map((line) => `[${name}] ${line}`));
+    const lines = chunk.toString("utf8").split("\n").filter(Boolean).map((line) => `[${name}] ${line}`);
+    if (logFile && lines.length) appendFileSync(logFile, `${lines.join("\n")}\n`);
+    output.push(...lines);
     if (output.length > 400) output.splice(0, output.length - 400);
   };
   child.stdout!.on("data", keep);
@@ -152,8 +156,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       "--retry-interval", "1",
       "--tick", "50",
   ];
-  let app = startProcess("app", process.execPath, appArgs, env, output);
-  let inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output);
+  let app = startProcess("app", process.execPath, appArgs, env, output, options.logFile);
+  let inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output, options.logFile);
   const prisma = new PrismaClient({ adapter: postgresAdapterFactory(databaseUrl) });
   const stop = async () => {
     await Promise.all([stopProcessGroup(app), stopProcessGroup(inngest)]);
@@ -193,7 +197,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       pid: () => app.pid,
       kill: (signal) => killGroup(app, signal),
       start: async () => {
-        app = startProcess("app", process.execPath, appArgs, env, output);
+        app = startProcess("app", process.execPath, appArgs, env, output, options.logFile);
         await appReady();
       },
     },
@@ -201,7 +205,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       pid: () => inngest.pid,
       kill: (signal) => killGroup(inngest, signal),
       start: async () => {
-        inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output);
+        inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output, options.logFile);
         await inngestReady();
       },
     },

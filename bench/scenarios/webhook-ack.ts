@@ -27,6 +27,9 @@ async function load(url: string, secret: string, samIds: number[], concurrency: 
   const latencies: number[] = [];
   let counter = 0;
   const parsed = new URL(url);
+  let finished: (result: autocannon.Result) => void = () => undefined;
+  let failed: (error: unknown) => void = () => undefined;
+  const done = new Promise<autocannon.Result>((resolve, reject) => ((finished = resolve), (failed = reject)));
   const instance = autocannon({
     url: parsed.origin,
     connections: concurrency,
@@ -43,9 +46,9 @@ async function load(url: string, secret: string, samIds: number[], concurrency: 
         },
       },
     ],
-  });
+  }, (error, result) => (error ? failed(error) : finished(result)));
   instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-  const result = await instance;
+  const result = await done;
   const accepted = result["2xx"];
   return {
     concurrency,

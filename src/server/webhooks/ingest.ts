@@ -100,6 +100,12 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   const timer = phaseTimer();
   const now = deps.now?.() ?? new Date();
   const log = deps.log ?? ((line: string) => console.log(line));
+  // PostgreSQL refuses NUL in text, so such a path could only fail as a database error (503 and
+  // retried forever); it can name no tenant, so it gets the unknown connection's answer.
+  if (!plausiblePathPart(incoming.tenantSlug) || !plausiblePathPart(incoming.connectionId)) {
+    log(`[webhooks] 404 for an implausible path (${JSON.stringify(incoming.tenantSlug.slice(0, 60))}/${JSON.stringify(incoming.connectionId.slice(0, 60))})`);
+    return json(404, { error: "Not found" });
+  }
   const connection = await deps.prisma.connection.findFirst({
     where: { id: incoming.connectionId, webhooksEnabled: true, tenant: { slug: incoming.tenantSlug } },
     select: { id: true, tenantId: true, provider: true },
@@ -183,6 +189,10 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   if (!sent) log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`);
   touchConnection(deps.prisma, connection.id, now);
   return json(200, { id: stored.id, status: "QUEUED" }, { "server-timing": timer.header() });
+}
+
+function plausiblePathPart(value: string): boolean {
+  return value.length > 0 && value.length <= 200 && !value.includes("\u0000");
 }
 
 async function verify(deps: IngestDeps, connection: Connection, delivery: RawDelivery) {

@@ -61,8 +61,19 @@ export function parseJson<T>(delivery: RawDelivery, schema: z.ZodType<T>): { ok:
   } catch {
     return { ok: false, reason: "body is not valid JSON" };
   }
+  if (!storable(json)) return { ok: false, reason: "payload contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored" };
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0];
   return { ok: false, reason: `payload does not match the expected shape: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim() };
+}
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** PostgreSQL's jsonb and text refuse NUL and unpaired surrogates; valid JSON may hold both. */
+function storable(value: unknown): boolean {
+  if (typeof value === "string") return !UNSTORABLE.test(value);
+  if (Array.isArray(value)) return value.every(storable);
+  if (value && typeof value === "object") return Object.entries(value).every(([key, item]) => !UNSTORABLE.test(key) && storable(item));
+  return true;
 }
