@@ -25,6 +25,7 @@ const SWEEP_WAIT_MS = 150_000;
 
 beforeAll(async () => {
   [stack, sim] = await Promise.all([startStack({ logFile }), createSimulator()]);
+  for (let i = 0; i < 3; i++) tenants.push(await createShopTenant(stack, sim, { items: 50 }));
 }, 240_000);
 afterAll(async () => {
   await stack?.stop();
@@ -83,10 +84,9 @@ async function expectExactlyOnce(deliveries: Delivery[], acknowledgedIds: string
 
 describe("kill -9", () => {
   it("loses no acknowledged webhook when the app is killed mid-burst, and processes each once", async () => {
-    for (let i = 0; i < 3; i++) tenants.push(await createShopTenant(stack, sim, { items: 50 }));
     const total = SHORT ? 240 : 2_000;
     const seconds = SHORT ? 8 : 30;
-    const deliveries = Array.from({ length: total }, (_, i) => makeDelivery(tenants[i % tenants.length]!, i));
+    const deliveries = Array.from({ length: total }, (_, i) => makeDelivery(tenants[i % 3]!, i));
     const acknowledged: string[] = [];
     const unanswered: Delivery[] = [];
     const started = performance.now();
@@ -156,8 +156,9 @@ describe("Inngest server outage", () => {
     const acknowledged: string[] = [];
     let phase = "before" as "before" | "outage" | "after";
     let stop = false;
-    const traffic = (async () => {
-      for (let i = 0; !stop; i++) {
+    // Three senders, each one delivery at a time with a pause between.
+    const traffic = Promise.all([1000, 2000, 3000].map(async (first) => {
+      for (let i = first; !stop; i++) {
         const delivery = makeDelivery(tenant, i);
         deliveries.push(delivery);
         const current = phase;
@@ -167,7 +168,7 @@ describe("Inngest server outage", () => {
         if (current === "outage") duringOutage.push({ id: answer!.id, ms: answer!.ms });
         await sleep(200);
       }
-    })();
+    }));
     await sleep(3_000);
     await stack.inngest.kill("SIGKILL");
     phase = "outage";
