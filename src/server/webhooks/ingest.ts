@@ -260,7 +260,8 @@ async function storeAccepted(
   // behind each other; always in the same order, so two transactions can't deadlock.
   const lockKeys = [`hash:${connection.id}:${payloadHash}`, ...(delivery.deliveryId ? [`id:${connection.id}:${delivery.deliveryId}`] : [])].sort();
   return prisma.$transaction(async (tx) => {
-    for (const key of lockKeys) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
+    // One round trip for all the locks, taken in the array's order.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(key)) FROM unnest(${lockKeys}::text[]) WITH ORDINALITY AS keys(key, position) ORDER BY position`;
     const original = await tx.webhookEvent.findFirst({
       where: {
         connectionId: connection.id,
@@ -306,7 +307,12 @@ async function storeAccepted(
  * Keeps the connection's "last webhook" fresh without making every delivery write the same hot
  * row: at most one update per connection every 10 seconds, outside the delivery's transaction.
  */
+const lastTouched = new Map<string, number>();
+
 function touchConnection(prisma: PrismaClient, connectionId: string, at: Date): void {
+  // This process already wrote a fresh enough value: skip the statement (and its pool connection).
+  if (at.getTime() - (lastTouched.get(connectionId) ?? -Infinity) < 10_000) return;
+  lastTouched.set(connectionId, at.getTime());
   void prisma.connection
     .updateMany({ where: { id: connectionId, OR: [{ lastWebhookAt: null }, { lastWebhookAt: { lt: new Date(at.getTime() - 10_000) } }] }, data: { lastWebhookAt: at } })
     .catch(() => undefined);
