@@ -143,18 +143,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const appArgs = ["node_modules/next/dist/bin/next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"];
   const inngestBinary = resolveInngestBinary({ quiet: true });
   const inngestArgs = [
-      "dev",
-      "--sdk-url", `${appUrl}/api/inngest`,
-      "--no-discovery",
-      "--no-poll",
-      "--port", String(inngestPort),
-      "--connect-gateway-port", String(gatewayPort),
-      "--connect-gateway-grpc-port", String(gatewayGrpcPort),
-      "--connect-executor-grpc-port", String(executorGrpcPort),
-      "--debug-api-port", String(debugPort),
-      // Linear 1-second retries keep retry tests short; production uses Inngest's backoff.
-      "--retry-interval", "1",
-      "--tick", "50",
+    "dev",
+    "--sdk-url", `${appUrl}/api/inngest`,
+    "--no-discovery",
+    "--no-poll",
+    "--port", String(inngestPort),
+    "--connect-gateway-port", String(gatewayPort),
+    "--connect-gateway-grpc-port", String(gatewayGrpcPort),
+    "--connect-executor-grpc-port", String(executorGrpcPort),
+    "--debug-api-port", String(debugPort),
+    // Linear 1-second retries keep retry tests short; production uses Inngest's backoff.
+    "--retry-interval", "1",
+    "--tick", "50",
   ];
   let app = startProcess("app", process.execPath, appArgs, env, output, options.logFile);
   let inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output, options.logFile);

@@ -130,8 +130,24 @@ describe("bad input", () => {
   });
 });
 
+/** What the dashboard's API answers an owner of the tenant, through the same tRPC routers. */
+async function dashboardAnswers(): Promise<string[]> {
+  // The routers read the validated environment: the stack's own, not a developer's.
+  Object.assign(process.env, { AUTH_SECRET: stack.env.AUTH_SECRET, STOCKHOOK_ENCRYPTION_KEYS: stack.env.STOCKHOOK_ENCRYPTION_KEYS, APP_URL: stack.appUrl, DATABASE_URL: stack.env.DATABASE_URL });
+  const { createCaller } = await import("@/server/api/root");
+  const { createTRPCContext, TENANT_HEADER } = await import("@/server/api/trpc");
+  const user = await stack.prisma.user.create({ data: { email: `owner-${randomUUID()}@example.test`, name: "Owner" } });
+  await stack.prisma.membership.create({ data: { tenantId: tenant.tenantId, userId: user.id, role: "OWNER" } });
+  const caller = createCaller(createTRPCContext({ headers: new Headers({ [TENANT_HEADER]: tenant.slug }), prisma: stack.prisma, session: { user: { id: user.id } } }));
+  const connectionIds = [tenant.samConnectionId, tenant.wooConnectionId!];
+  const answers: unknown[] = [await caller.connection.list(), await caller.event.list({}), await caller.overview.summary()];
+  for (const id of connectionIds) answers.push(await caller.connection.byId({ id }), await caller.secret.list({ connectionId: id }));
+  return answers.map((answer) => JSON.stringify(answer));
+}
+
 describe("secrets", () => {
-  it("leaves no plaintext secret in the app's log, the responses, the event log or any table", async () => {
+  it("leaves no plaintext secret in the app's log, the responses, the dashboard API's answers, the event log or any table", async () => {
+    responses.push(...(await dashboardAnswers()));
     const sam = connectorConfigFor(sim.stores.require(tenant.samStoreKey), sim.url).credentials as Record<string, string>;
     const woo = connectorConfigFor(sim.stores.require(tenant.wooStoreKey!), sim.url).credentials as Record<string, string>;
     const secrets = [tenant.signingSecret, ...Object.values(sam), ...Object.values(woo), ...stackSecrets(stack)].filter((value) => typeof value === "string");
