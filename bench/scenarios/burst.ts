@@ -15,6 +15,8 @@ const ITEMS_PER_TENANT = 100;
 export interface BurstOutcome {
   acknowledged: { id: string; tenantId: string }[];
   refused: number;
+  /** Why the refused ones were refused: HTTP status, or the client-side error. */
+  refusals: Record<string, number>;
   sendMs: number;
 }
 
@@ -22,6 +24,11 @@ export interface BurstOutcome {
 export async function sendBurst(tenants: ShopTenant[], total: number, seconds: number, stop?: () => boolean): Promise<BurstOutcome> {
   const acknowledged: BurstOutcome["acknowledged"] = [];
   let refused = 0;
+  const refusals: Record<string, number> = {};
+  const refuse = (reason: string) => {
+    refused += 1;
+    refusals[reason] = (refusals[reason] ?? 0) + 1;
+  };
   let next = 0;
   const started = performance.now();
   const intervalMs = (seconds * 1000) / total;
@@ -36,14 +43,14 @@ export async function sendBurst(tenants: ShopTenant[], total: number, seconds: n
       try {
         const answer = await postDelivery(tenant.webhookUrl, delivery);
         if (answer.status === 200 && answer.id) acknowledged.push({ id: answer.id, tenantId: tenant.tenantId });
-        else refused += 1;
-      } catch {
-        refused += 1;
+        else refuse(`HTTP ${answer.status}`);
+      } catch (error) {
+        refuse(error instanceof Error ? error.name : "error");
       }
     }
   }
   await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
-  return { acknowledged, refused, sendMs: performance.now() - started };
+  return { acknowledged, refused, refusals, sendMs: performance.now() - started };
 }
 
 export async function createBurstTenants(context: Pick<BenchContext, "stack" | "sim">, count: number, channel = true): Promise<ShopTenant[]> {
@@ -65,7 +72,7 @@ export const burst: Scenario = {
     log(`burst: sending ${total} webhooks across ${tenantCount} tenants, paced for ${seconds} s`);
     const started = Date.now();
     const sent = await sendBurst(tenants, total, seconds);
-    log(`burst: ${sent.acknowledged.length} acknowledged, ${sent.refused} refused, in ${round(sent.sendMs / 1000)} s; draining…`);
+    log(`burst: ${sent.acknowledged.length} acknowledged, ${sent.refused} refused ${JSON.stringify(sent.refusals)}, in ${round(sent.sendMs / 1000)} s; draining…`);
 
     const ids = sent.acknowledged.map((event) => event.id);
     const deadline = Date.now() + size("BENCH_BURST_DRAIN_TIMEOUT_S", 900, 300, context) * 1000;
@@ -89,7 +96,7 @@ export const burst: Scenario = {
         { scenario: "burst", name: "time from first send to last event final (drain)", value: round(drainedMs / 1000), unit: "s" },
         { scenario: "burst", name: "per-tenant drain: fastest / slowest (ratio)", value: `${round(fastest / 1000)} / ${round(slowest / 1000)} (${round(slowest / Math.max(fastest, 1), 2)}×)`, unit: "s" },
       ],
-      details: { byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count])), tenantDrainMs },
+      details: { refusals: sent.refusals, byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count])), tenantDrainMs },
     };
   },
 };
