@@ -15,4 +15,7 @@ export function proxy(request: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: "/api/webhooks/:path*" };
+// Only webhook paths holding a "%": real webhook URLs never do (slugs and ids are plain
+// letters, digits and dashes), and running the proxy on every delivery halved the measured
+// acknowledgement throughput.
+export const config = { matcher: "/api/webhooks/:path(.*%.*)" };
