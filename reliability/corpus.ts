@@ -73,6 +73,9 @@ export function buildCorpus(slug: string, connectionId: string, secret: string):
   signed("JSON with escaped lone surrogate", '{"event_id":"\\ud800","type":"stock.changed","occurred_at":"2026-01-01T00:00:00Z","data":{"sam_id":1,"stock":1,"status":"sold","reason":"sale"}}');
 
   // Invalid JSON.
+  signed("valid JSON nested 200,000 levels deep", `${"[".repeat(200_000)}${"]".repeat(200_000)}`);
+  signed("valid JSON array of 400,000 numbers", `[${"1,".repeat(399_999)}1]`);
+  signed("valid JSON object nested 50,000 levels deep", `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`);
   for (const text of ["{", "}", "[", "null", "true", "0", '""', "[]", "{}", "{'single': 'quotes'}", '{"a":1,}', '{"a":}', "undefined", "NaN", '{"event_id": "x" "type": "y"}', "\u0000", " ", "\n\n", '{"a":1}{"b":2}', "{".repeat(5000), "[".repeat(100_000), '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"x":1}}}']) {
     signed(`invalid or unexpected JSON: ${JSON.stringify(text.slice(0, 30))}`, text);
   }

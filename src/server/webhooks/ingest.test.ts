@@ -216,6 +216,13 @@ describe("bad input", () => {
     }
   });
 
+  it("answers 400 for valid JSON nested 200,000 levels deep, or an array of 400,000 items", async () => {
+    for (const body of [`${"[".repeat(200_000)}${"]".repeat(200_000)}`, `[${"1,".repeat(399_999)}1]`]) {
+      const answer = await post("SAM", body, { "x-sam-signature": hmac(SECRETS.SAM, body, "hex") });
+      expect(answer.status).toBe(400);
+    }
+  });
+
   it("answers 404 for a tenant slug or connection id holding NUL, without asking the database", async () => {
     const answers = await Promise.all([post("SAM", SAM_BODY, {}, { slug: "a\u0000b" }), post("SAM", SAM_BODY, {}, { connectionId: "\u0000" })]);
     expect(answers.map((answer) => answer.status)).toEqual([404, 404]);

@@ -303,12 +303,12 @@ async function storeAccepted(
   });
 }
 
+const lastTouched = new Map<string, number>();
+
 /**
  * Keeps the connection's "last webhook" fresh without making every delivery write the same hot
  * row: at most one update per connection every 10 seconds, outside the delivery's transaction.
  */
-const lastTouched = new Map<string, number>();
-
 function touchConnection(prisma: PrismaClient, connectionId: string, at: Date): void {
   // This process already wrote a fresh enough value: skip the statement (and its pool connection).
   if (at.getTime() - (lastTouched.get(connectionId) ?? -Infinity) < 10_000) return;

@@ -70,10 +70,24 @@ export function parseJson<T>(delivery: RawDelivery, schema: z.ZodType<T>): { ok:
 
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** PostgreSQL's jsonb and text refuse NUL and unpaired surrogates; valid JSON may hold both. */
-function storable(value: unknown): boolean {
-  if (typeof value === "string") return !UNSTORABLE.test(value);
-  if (Array.isArray(value)) return value.every(storable);
-  if (value && typeof value === "object") return Object.entries(value).every(([key, item]) => !UNSTORABLE.test(key) && storable(item));
+/**
+ * PostgreSQL's jsonb and text refuse NUL and unpaired surrogates; valid JSON may hold both.
+ * Walked with a stack of its own, not recursion: a 1 MiB body can nest 500,000 levels deep.
+ */
+function storable(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const value = pending.pop();
+    if (typeof value === "string") {
+      if (UNSTORABLE.test(value)) return false;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (value && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) {
+        if (UNSTORABLE.test(key)) return false;
+        pending.push(item);
+      }
+    }
+  }
   return true;
 }
