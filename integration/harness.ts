@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { PrismaClient } from "@/generated/prisma/client";
 import { generateKeyringEntry } from "@/server/crypto/secret-box";
@@ -20,8 +20,31 @@ export interface Stack {
   appUrl: string;
   inngestUrl: string;
   env: NodeJS.ProcessEnv;
+  /** The throwaway database's name, for faults done from outside (e.g. refusing connections). */
+  databaseName: string;
+  /** The app (`next start`) and the Inngest server, to be killed and started again on purpose. */
+  app: StackProcess;
+  inngest: StackProcess;
+  /** The last lines both processes printed, prefixed with their names. */
+  output: string[];
   sendEvent: (event: { name: string; data: Record<string, unknown>; id?: string }) => Promise<void>;
   stop: () => Promise<void>;
+}
+
+export interface StackProcess {
+  /** The process id (also its process group's id), while it runs. */
+  pid: () => number | undefined;
+  /** Sends the signal to the whole process group and waits for the process to exit. */
+  kill: (signal: NodeJS.Signals) => Promise<void>;
+  /** Starts it again with the same ports and environment, and waits until it is ready. */
+  start: () => Promise<void>;
+}
+
+export interface StackOptions {
+  /** Extra environment for the app and the Inngest server. */
+  env?: Record<string, string | undefined>;
+  /** Also appends every line both processes print to this file (the in-memory tail keeps 400). */
+  logFile?: string;
 }
 
 export function integrationPrerequisites(): string | null {
@@ -64,10 +87,12 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
 /** Polls until `check` returns a value (not undefined); for effects of asynchronous work. */
 export const eventually = waitFor;
 
-function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, output: string[]): ChildProcess {
+function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, output: string[], logFile?: string): ChildProcess {
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const keep = (chunk: Buffer) => {
-    output.push(...chunk.toString("utf8").split("\n").filter(Boolean).map((line) => `[${name}] ${line}`));
+    const lines = chunk.toString("utf8").split("\n").filter(Boolean).map((line) => `[${name}] ${line}`);
+    if (logFile && lines.length) appendFileSync(logFile, `${lines.join("\n")}\n`);
+    output.push(...lines);
     if (output.length > 400) output.splice(0, output.length - 400);
   };
   child.stdout!.on("data", keep);
@@ -75,7 +100,18 @@ function startProcess(name: string, command: string, args: string[], env: NodeJS
   return child;
 }
 
-export async function startStack(): Promise<Stack> {
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    return Promise.resolve();
+  }
+  return exited;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const problem = integrationPrerequisites();
   if (problem) throw new Error(problem);
   const serverUrl = process.env.DATABASE_URL!;
@@ -104,45 +140,51 @@ export async function startStack(): Promise<Stack> {
     OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1",
     DO_NOT_TRACK: "1",
     INNGEST_NO_UPDATE_NOTIFIER: "1",
+    ...options.env,
   };
   const output: string[] = [];
-  const app = startProcess("app", process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"], env, output);
-  const inngest = startProcess(
-    "inngest",
-    resolveInngestBinary({ quiet: true }),
-    [
-      "dev",
-      "--sdk-url", `${appUrl}/api/inngest`,
-      "--no-discovery",
-      "--no-poll",
-      "--port", String(inngestPort),
-      "--connect-gateway-port", String(gatewayPort),
-      "--connect-gateway-grpc-port", String(gatewayGrpcPort),
-      "--connect-executor-grpc-port", String(executorGrpcPort),
-      "--debug-api-port", String(debugPort),
-      // Linear 1-second retries keep retry tests short; production uses Inngest's backoff.
-      "--retry-interval", "1",
-      "--tick", "50",
-    ],
-    env,
-    output,
-  );
+  const appArgs = ["node_modules/next/dist/bin/next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"];
+  const inngestBinary = resolveInngestBinary({ quiet: true });
+  const inngestArgs = [
+    "dev",
+    "--sdk-url", `${appUrl}/api/inngest`,
+    "--no-discovery",
+    "--no-poll",
+    "--port", String(inngestPort),
+    "--connect-gateway-port", String(gatewayPort),
+    "--connect-gateway-grpc-port", String(gatewayGrpcPort),
+    "--connect-executor-grpc-port", String(executorGrpcPort),
+    "--debug-api-port", String(debugPort),
+    // Linear 1-second retries keep retry tests short; production uses Inngest's backoff.
+    "--retry-interval", "1",
+    "--tick", "50",
+  ];
+  let app = startProcess("app", process.execPath, appArgs, env, output, options.logFile);
+  let inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output, options.logFile);
   const prisma = new PrismaClient({ adapter: postgresAdapterFactory(databaseUrl) });
   const stop = async () => {
     await Promise.all([stopProcessGroup(app), stopProcessGroup(inngest)]);
     await prisma.$disconnect();
     await database.drop();
   };
+  // The app's health check also reports Inngest, so "app up" means answering at all here.
+  const appReady = () =>
+    waitFor("the app to answer", async () => {
+      const response = await fetch(`${appUrl}/api/health`);
+      return response.status === 200 || response.status === 503 ? true : undefined;
+    });
+  const inngestReady = () =>
+    waitFor("Inngest to sync the app's functions", async () => {
+      const response = await fetch(`${inngestUrl}/dev`);
+      const info = (await response.json()) as { functions?: unknown[] | null };
+      return (info.functions?.length ?? 0) > 0 ? true : undefined;
+    });
   try {
     await waitFor("the app's health check", async () => {
       const response = await fetch(`${appUrl}/api/health`);
       return response.ok ? true : undefined;
     });
-    await waitFor("Inngest to sync the app's functions", async () => {
-      const response = await fetch(`${inngestUrl}/dev`);
-      const info = (await response.json()) as { functions?: unknown[] | null };
-      return (info.functions?.length ?? 0) > 0 ? true : undefined;
-    });
+    await inngestReady();
   } catch (error) {
     await stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last output ---\n${output.slice(-60).join("\n")}`);
@@ -152,6 +194,24 @@ export async function startStack(): Promise<Stack> {
     appUrl,
     inngestUrl,
     env,
+    databaseName: database.name,
+    output,
+    app: {
+      pid: () => app.pid,
+      kill: (signal) => killGroup(app, signal),
+      start: async () => {
+        app = startProcess("app", process.execPath, appArgs, env, output, options.logFile);
+        await appReady();
+      },
+    },
+    inngest: {
+      pid: () => inngest.pid,
+      kill: (signal) => killGroup(inngest, signal),
+      start: async () => {
+        inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output, options.logFile);
+        await inngestReady();
+      },
+    },
     sendEvent: async (event) => {
       const response = await fetch(`${inngestUrl}/e/local`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
       if (!response.ok) throw new Error(`Inngest refused the event: HTTP ${response.status} ${await response.text()}`);

@@ -1,6 +1,6 @@
 // npm test — everything CI checks, in order: lint, typecheck, unit and database tests, one
-// production build, browser tests and pipeline integration tests on that build. Stops at the
-// first failure and exits non-zero.
+// production build, browser tests, pipeline integration tests and the short reliability suite
+// on that build. Stops at the first failure and exits non-zero.
 import { runStep } from "./lib/run";
 
 const node = process.execPath;
@@ -12,6 +12,7 @@ const steps: [string, string[], Record<string, string>?][] = [
   ["production build", ["node_modules/next/dist/bin/next", "build"], { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }],
   ["browser tests (Playwright)", [tsx, "scripts/e2e.ts"], { E2E_REUSE_BUILD: "1" }],
   ["pipeline integration tests (Inngest server)", [tsx, "scripts/integration.ts"]],
+  ["reliability suite, short form (faults, bad input, secrets)", [tsx, "scripts/reliability.ts"], { RELIABILITY_SHORT: "1" }],
 ];
 
 const started = performance.now();

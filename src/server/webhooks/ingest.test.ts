@@ -208,6 +208,26 @@ describe("bad input", () => {
     expect(JSON.parse(answer.body).error).toMatch(/data\.stock/);
   });
 
+  it("answers 400, not a database error, for valid JSON holding NUL or an unpaired surrogate", async () => {
+    for (const body of ['{"event_id":"evt_\\u0000","type":"stock.changed"}', '{"event_id":"evt_\\ud800","type":"stock.changed"}']) {
+      const answer = await post("SAM", body, { "x-sam-signature": hmac(SECRETS.SAM, body, "hex") });
+      expect(answer.status).toBe(400);
+      expect(await lastEvent()).toMatchObject({ status: "REJECTED", responseStatus: 400, payload: null });
+    }
+  });
+
+  it("answers 400 for valid JSON nested 200,000 levels deep, or an array of 400,000 items", async () => {
+    for (const body of [`${"[".repeat(200_000)}${"]".repeat(200_000)}`, `[${"1,".repeat(399_999)}1]`]) {
+      const answer = await post("SAM", body, { "x-sam-signature": hmac(SECRETS.SAM, body, "hex") });
+      expect(answer.status).toBe(400);
+    }
+  });
+
+  it("answers 404 for a tenant slug or connection id holding NUL, without asking the database", async () => {
+    const answers = await Promise.all([post("SAM", SAM_BODY, {}, { slug: "a\u0000b" }), post("SAM", SAM_BODY, {}, { connectionId: "\u0000" })]);
+    expect(answers.map((answer) => answer.status)).toEqual([404, 404]);
+  });
+
   it("answers 415 for a wrong content type", async () => {
     const answer = await ingestWebhook(deps, {
       tenantSlug: tenant.tenant.slug, connectionId: connections.SAM, headers: new Headers({ "content-type": "text/xml", "x-sam-signature": SAM_SIGNATURE }),

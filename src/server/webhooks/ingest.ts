@@ -100,6 +100,12 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   const timer = phaseTimer();
   const now = deps.now?.() ?? new Date();
   const log = deps.log ?? ((line: string) => console.log(line));
+  // PostgreSQL refuses NUL in text, so such a path could only fail as a database error (503 and
+  // retried forever); it can name no tenant, so it gets the unknown connection's answer.
+  if (!plausiblePathPart(incoming.tenantSlug) || !plausiblePathPart(incoming.connectionId)) {
+    log(`[webhooks] 404 for an implausible path (${JSON.stringify(incoming.tenantSlug.slice(0, 60))}/${JSON.stringify(incoming.connectionId.slice(0, 60))})`);
+    return json(404, { error: "Not found" });
+  }
   const connection = await deps.prisma.connection.findFirst({
     where: { id: incoming.connectionId, webhooksEnabled: true, tenant: { slug: incoming.tenantSlug } },
     select: { id: true, tenantId: true, provider: true },
@@ -185,6 +191,10 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   return json(200, { id: stored.id, status: "QUEUED" }, { "server-timing": timer.header() });
 }
 
+function plausiblePathPart(value: string): boolean {
+  return value.length > 0 && value.length <= 200 && !value.includes("\u0000");
+}
+
 async function verify(deps: IngestDeps, connection: Connection, delivery: RawDelivery) {
   const provider = webhookProviders[connection.provider];
   let secrets: SigningSecret[] = await deps.secrets.forConnection(connection.tenantId, connection.id);
@@ -250,7 +260,8 @@ async function storeAccepted(
   // behind each other; always in the same order, so two transactions can't deadlock.
   const lockKeys = [`hash:${connection.id}:${payloadHash}`, ...(delivery.deliveryId ? [`id:${connection.id}:${delivery.deliveryId}`] : [])].sort();
   return prisma.$transaction(async (tx) => {
-    for (const key of lockKeys) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
+    // One round trip for all the locks, taken in the array's order.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(key)) FROM unnest(${lockKeys}::text[]) WITH ORDINALITY AS keys(key, position) ORDER BY position`;
     const original = await tx.webhookEvent.findFirst({
       where: {
         connectionId: connection.id,
@@ -292,11 +303,16 @@ async function storeAccepted(
   });
 }
 
+const lastTouched = new Map<string, number>();
+
 /**
  * Keeps the connection's "last webhook" fresh without making every delivery write the same hot
  * row: at most one update per connection every 10 seconds, outside the delivery's transaction.
  */
 function touchConnection(prisma: PrismaClient, connectionId: string, at: Date): void {
+  // This process already wrote a fresh enough value: skip the statement (and its pool connection).
+  if (at.getTime() - (lastTouched.get(connectionId) ?? -Infinity) < 10_000) return;
+  lastTouched.set(connectionId, at.getTime());
   void prisma.connection
     .updateMany({ where: { id: connectionId, OR: [{ lastWebhookAt: null }, { lastWebhookAt: { lt: new Date(at.getTime() - 10_000) } }] }, data: { lastWebhookAt: at } })
     .catch(() => undefined);

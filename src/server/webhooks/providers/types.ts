@@ -61,8 +61,33 @@ export function parseJson<T>(delivery: RawDelivery, schema: z.ZodType<T>): { ok:
   } catch {
     return { ok: false, reason: "body is not valid JSON" };
   }
+  if (!storable(json)) return { ok: false, reason: "payload contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored" };
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0];
   return { ok: false, reason: `payload does not match the expected shape: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim() };
+}
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * PostgreSQL's jsonb and text refuse NUL and unpaired surrogates; valid JSON may hold both.
+ * Walked with a stack of its own, not recursion: a 1 MiB body can nest 500,000 levels deep.
+ */
+function storable(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const value = pending.pop();
+    if (typeof value === "string") {
+      if (UNSTORABLE.test(value)) return false;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (value && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) {
+        if (UNSTORABLE.test(key)) return false;
+        pending.push(item);
+      }
+    }
+  }
+  return true;
 }

@@ -1,0 +1,45 @@
+// The floor for the webhook benchmark: a bare node:http server that does what any webhook
+// receiver must — read the body, check its HMAC in constant time, parse it, insert one row in
+// PostgreSQL — and nothing else (no framework, no dedup, no queue hand-off). Started by the
+// benchmark as its own process: BASELINE_PORT, DATABASE_URL and BASELINE_SECRET.
+import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer } from "node:http";
+import pg from "pg";
+
+const port = Number(process.env.BASELINE_PORT);
+const secret = process.env.BASELINE_SECRET ?? "";
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+
+await pool.query(
+  "CREATE TABLE IF NOT EXISTS bench_baseline (id uuid PRIMARY KEY, payload_hash text NOT NULL, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())",
+);
+
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on("data", (chunk: Buffer) => chunks.push(chunk));
+  request.on("end", () => {
+    const body = Buffer.concat(chunks);
+    const expected = createHmac("sha256", secret).update(body).digest();
+    const given = Buffer.from(String(request.headers["x-sam-signature"] ?? ""), "hex");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      response.writeHead(401).end();
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      response.writeHead(400).end();
+      return;
+    }
+    const id = randomUUID();
+    pool
+      .query("INSERT INTO bench_baseline (id, payload_hash, body) VALUES ($1, $2, $3)", [id, createHash("sha256").update(body).digest("hex"), parsed])
+      .then(() => {
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id }));
+      })
+      .catch(() => response.writeHead(503).end());
+  });
+});
+server.listen(port, "127.0.0.1", () => console.log(`baseline listening on ${port}`));
+process.on("SIGTERM", () => server.close(() => void pool.end().then(() => process.exit(0))));

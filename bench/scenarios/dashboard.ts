@@ -1,0 +1,120 @@
+import pg from "pg";
+import { PrismaClient, type Prisma } from "@/generated/prisma/client";
+import { postgresAdapterFactory } from "@/server/database-adapter";
+import { applyPendingMigrations } from "@/server/migrations/schema-engine";
+import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { createThrowawayPostgres } from "@/server/testing/test-database";
+import { round, summarise } from "../stats";
+import { size, type BenchContext, type Scenario } from "../types";
+
+/**
+ * The event timeline on a tenant with a million webhook events (bulk-inserted with
+ * generate_series, plus a tenth as many for four other tenants), measured with the query shapes
+ * the timeline sends through Prisma and the tenant-scoped client: the first page newest first,
+ * filtered by status and connection, the second page by cursor, and a search by external id
+ * (array containment). Each query's p95 over repeated runs, and its EXPLAIN (ANALYZE) plan.
+ */
+const PAGE = 51;
+const select = {
+  id: true,
+  receivedAt: true,
+  provider: true,
+  topic: true,
+  status: true,
+  signatureVerdict: true,
+  externalIds: true,
+  action: true,
+  error: true,
+  connection: { select: { id: true, name: true } },
+} satisfies Prisma.WebhookEventSelect;
+
+async function seed(client: pg.Client, tenantId: string, connectionIds: string[], count: number, prefix: string) {
+  // Newest first every 3 s back from now; connections 1 and 2 share them, the third has 0.1%; 1% FAILED, 10% SKIPPED, 2% DUPLICATE, the rest APPLIED;
+  // external ids cycle over 50,000 products, so each id is in about count/50,000 events.
+  await client.query(
+    `INSERT INTO "WebhookEvent" ("id", "tenantId", "connectionId", "provider", "topic", "deliveryId", "externalIds", "payloadHash", "signatureVerdict", "responseStatus", "status", "attempts", "action", "receivedAt", "completedAt")
+     SELECT $1 || g, $2, CASE WHEN g % 1000 = 0 THEN ($3::text[])[3] ELSE ($3::text[])[1 + g % 2] END, 'SAM', 'stock.changed', 'd' || g, ARRAY[(100000 + g % 50000)::text], md5(g::text), 'VALID', 200,
+            (CASE WHEN g % 100 = 0 THEN 'FAILED' WHEN g % 10 = 1 THEN 'SKIPPED' WHEN g % 50 = 2 THEN 'DUPLICATE' ELSE 'APPLIED' END)::"WebhookStatus",
+            1, 'qty 2 → 1', now() - g * interval '3 seconds', now() - g * interval '3 seconds' + interval '200 milliseconds'
+     FROM generate_series(1, $4::int) AS g`,
+    [prefix, tenantId, connectionIds, count],
+  );
+}
+
+export const dashboard: Scenario = {
+  name: "dashboard",
+  describe: "event timeline first page, filters, cursor page and external-id search on a tenant with 1,000,000 events: p95 and EXPLAIN plans",
+  needsStack: false,
+  async run(context: BenchContext) {
+    const { log } = context;
+    const events = size("BENCH_DASHBOARD_EVENTS", 1_000_000, 200_000, context);
+    const repeats = size("BENCH_DASHBOARD_REPEATS", 40, 20, context);
+    const database = await createThrowawayPostgres(process.env.DATABASE_URL!, "stockhook_bench");
+    const factory = postgresAdapterFactory(database.url);
+    const client = new pg.Client({ connectionString: database.url });
+    const captured: { query: string; params: string }[] = [];
+    const prisma = new PrismaClient({ adapter: factory, log: [{ emit: "event", level: "query" }] });
+    prisma.$on("query", (event) => captured.push({ query: event.query, params: event.params }));
+    try {
+      await applyPendingMigrations(factory);
+      await client.connect();
+      const tenants = [];
+      for (let t = 0; t < 5; t++) {
+        const tenant = await prisma.tenant.create({ data: { slug: `dash-${t}`, name: `Dashboard ${t}`, kind: "GALLERY" } });
+        const connections = [];
+        for (const name of ["SAM", "Shop", "Outlet"]) connections.push(await prisma.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name, baseUrl: "http://127.0.0.1:9" } }));
+        tenants.push({ tenant, connections });
+      }
+      const seeded = performance.now();
+      log(`dashboard: inserting ${events} events for the measured tenant and ${events / 10} for four others…`);
+      await seed(client, tenants[0]!.tenant.id, tenants[0]!.connections.map((c) => c.id), events, "ev0_");
+      for (let t = 1; t < 5; t++) await seed(client, tenants[t]!.tenant.id, tenants[t]!.connections.map((c) => c.id), events / 40, `ev${t}_`);
+      await client.query(`ANALYZE "WebhookEvent"`);
+      const seedSeconds = round((performance.now() - seeded) / 1000);
+      log(`dashboard: seeded and analysed in ${seedSeconds} s`);
+
+      const { tenant, connections } = tenants[0]!;
+      const db = scopeToTenant(prisma, tenant.id);
+      const order = [{ receivedAt: "desc" as const }, { id: "desc" as const }];
+      const firstPage = await db.webhookEvent.findMany({ orderBy: order, take: PAGE, select: { id: true } });
+      const cursor = firstPage.at(-1)!.id;
+      const shapes: { name: string; run: () => Promise<unknown> }[] = [
+        { name: "first page, newest first", run: () => db.webhookEvent.findMany({ orderBy: order, take: PAGE, select }) },
+        { name: "second page (cursor)", run: () => db.webhookEvent.findMany({ orderBy: order, take: PAGE, cursor: { id: cursor }, skip: 1, select }) },
+        { name: "status FAILED", run: () => db.webhookEvent.findMany({ where: { status: "FAILED" }, orderBy: order, take: PAGE, select }) },
+        { name: "one connection", run: () => db.webhookEvent.findMany({ where: { connectionId: connections[1]!.id }, orderBy: order, take: PAGE, select }) },
+        { name: "a quiet connection (0.1% of events)", run: () => db.webhookEvent.findMany({ where: { connectionId: connections[2]!.id }, orderBy: order, take: PAGE, select }) },
+        { name: "status FAILED + one connection", run: () => db.webhookEvent.findMany({ where: { status: "FAILED", connectionId: connections[1]!.id }, orderBy: order, take: PAGE, select }) },
+        { name: "search by external id (array contains)", run: () => db.webhookEvent.findMany({ where: { externalIds: { has: "123456" } }, orderBy: order, take: PAGE, select }) },
+        { name: "search by an external id nobody has", run: () => db.webhookEvent.findMany({ where: { externalIds: { has: "no-such-id" } }, orderBy: order, take: PAGE, select }) },
+      ];
+      const figures = [];
+      const plans: Record<string, string> = {};
+      for (const shape of shapes) {
+        for (let i = 0; i < 3; i++) await shape.run();
+        const times: number[] = [];
+        for (let i = 0; i < repeats; i++) {
+          const started = performance.now();
+          await shape.run();
+          times.push(performance.now() - started);
+        }
+        captured.length = 0;
+        await shape.run();
+        // The statement that reads WebhookEvent (Prisma sends the connection join separately).
+        const statement = captured.find((entry) => entry.query.includes(`"WebhookEvent"`)) ?? captured[0]!;
+        const params = JSON.parse(statement.params) as unknown[];
+        const explained = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.query}`, params);
+        plans[shape.name] = [statement.query, ...explained.rows.map((row: Record<string, string>) => row["QUERY PLAN"])].join("\n");
+        const summary = summarise(times);
+        log(`dashboard: ${shape.name}: p50 ${summary.p50} ms, p95 ${summary.p95} ms`);
+        figures.push({ scenario: "dashboard", name: `${shape.name}: p50 / p95`, value: `${summary.p50} / ${summary.p95}`, unit: "ms", target: "p95 ≤ 100 ms", met: summary.p95 <= 100 });
+      }
+      for (const [name, plan] of Object.entries(plans)) console.log(`\n[bench] dashboard plan — ${name}:\n${plan}`);
+      return { figures, details: { events, repeats, seedSeconds, plans } };
+    } finally {
+      await prisma.$disconnect();
+      await client.end().catch(() => undefined);
+      await database.drop();
+    }
+  },
+};

@@ -1,0 +1,9 @@
+import type { Scenario } from "../types";
+import { saleToStorefront } from "./sale-to-storefront";
+import { webhookAck } from "./webhook-ack";
+import { burst } from "./burst";
+import { reconcile } from "./reconcile";
+import { dashboard } from "./dashboard";
+
+/** In the order `npm run bench` runs them. */
+export const scenarios: Scenario[] = [webhookAck, saleToStorefront, burst, reconcile, dashboard];

@@ -1,0 +1,67 @@
+// npm run bench [-- <scenario…>] [--quick] — the benchmarks (bench/), against the production
+// build, the real Inngest server, a throwaway PostgreSQL database and the platform simulators.
+// Prints a table and writes bench/results.json with the machine the figures came from. Sizes
+// can be turned down with BENCH_* variables (see README, Performance) or --quick.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { integrationPrerequisites, startStack, type Stack } from "../integration/harness";
+import { createSimulator, type Simulator } from "@/sim";
+import { describeMachine } from "../bench/machine";
+import { scenarios } from "../bench/scenarios";
+import type { Figure, ScenarioResult } from "../bench/types";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick") || process.env.BENCH_QUICK === "1";
+const names = args.filter((arg) => !arg.startsWith("--"));
+const unknown = names.filter((name) => !scenarios.some((scenario) => scenario.name === name));
+if (unknown.length) {
+  console.error(`Unknown scenario ${unknown.join(", ")}. Scenarios:\n${scenarios.map((s) => `  ${s.name.padEnd(12)} ${s.describe}`).join("\n")}`);
+  process.exit(2);
+}
+const chosen = names.length ? scenarios.filter((scenario) => names.includes(scenario.name)) : scenarios;
+const missing = integrationPrerequisites();
+if (missing) {
+  console.error(`[bench] cannot run: ${missing}`);
+  process.exit(1);
+}
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const machine = describeMachine();
+log(`machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}, load ${machine.loadAverageAtStart}`);
+const results: Record<string, ScenarioResult & { seconds: number }> = {};
+let stack: Stack | undefined;
+let sim: Simulator | undefined;
+try {
+  sim = await createSimulator();
+  if (chosen.some((scenario) => scenario.needsStack)) {
+    log("starting the stack (PostgreSQL database, next start, Inngest dev server)…");
+    // Production defaults for the pipeline (a 60 s breaker window), unlike the integration tests.
+    stack = await startStack({ env: { STOCKHOOK_CIRCUIT_OPEN_MS: "60000" } });
+  }
+  for (const scenario of chosen) {
+    log(`— ${scenario.name}: ${scenario.describe}`);
+    const started = performance.now();
+    try {
+      const result = await scenario.run({ stack: stack!, sim, quick, log });
+      results[scenario.name] = { ...result, seconds: Math.round((performance.now() - started) / 100) / 10 };
+    } catch (error) {
+      console.error(`[bench] ${scenario.name} failed:`, error);
+      if (stack) console.error(stack.output.slice(-40).join("\n"));
+      process.exitCode = 1;
+    }
+  }
+} finally {
+  await stack?.stop();
+  await sim?.close();
+}
+
+const figures: Figure[] = Object.values(results).flatMap((result) => result.figures);
+const widths = [10, Math.max(...figures.map((f) => f.name.length), 6), Math.max(...figures.map((f) => `${f.value} ${f.unit}`.length), 6)];
+console.log(`\n${"scenario".padEnd(widths[0]!)}  ${"figure".padEnd(widths[1]!)}  ${"value".padEnd(widths[2]!)}  target`);
+for (const figure of figures) {
+  const target = figure.target ? `${figure.target} — ${figure.met ? "met" : "NOT met"}` : "";
+  console.log(`${figure.scenario.padEnd(widths[0]!)}  ${figure.name.padEnd(widths[1]!)}  ${`${figure.value} ${figure.unit}`.padEnd(widths[2]!)}  ${target}`);
+}
+console.log(`\nmachine: ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}; load average at start ${machine.loadAverageAtStart}`);
+mkdirSync("bench", { recursive: true });
+writeFileSync("bench/results.json", `${JSON.stringify({ measuredAt: new Date().toISOString(), quick, machine, scenarios: results }, null, 2)}\n`);
+console.log("written to bench/results.json");

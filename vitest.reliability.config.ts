@@ -1,0 +1,14 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
+  test: {
+    include: ["reliability/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 600_000,
+    hookTimeout: 240_000,
+    pool: "forks",
+    fileParallelism: false,
+  },
+});
