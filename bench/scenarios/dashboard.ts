@@ -1,5 +1,6 @@
 import pg from "pg";
-import { PrismaClient, type Prisma } from "@/generated/prisma/client";
+import { PrismaClient } from "@/generated/prisma/client";
+import { listTimeline } from "@/server/events/timeline";
 import { postgresAdapterFactory } from "@/server/database-adapter";
 import { applyPendingMigrations } from "@/server/migrations/schema-engine";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
@@ -14,19 +15,6 @@ import { size, type BenchContext, type Scenario } from "../types";
  * filtered by status and connection, the second page by cursor, and a search by external id
  * (array containment). Each query's p95 over repeated runs, and its EXPLAIN (ANALYZE) plan.
  */
-const PAGE = 51;
-const select = {
-  id: true,
-  receivedAt: true,
-  provider: true,
-  topic: true,
-  status: true,
-  signatureVerdict: true,
-  externalIds: true,
-  action: true,
-  error: true,
-  connection: { select: { id: true, name: true } },
-} satisfies Prisma.WebhookEventSelect;
 
 async function seed(client: pg.Client, tenantId: string, connectionIds: string[], count: number, prefix: string) {
   // Newest first every 3 s back from now; connections 1 and 2 share them, the third has 0.1%; 1% FAILED, 10% SKIPPED, 2% DUPLICATE, the rest APPLIED;
@@ -75,18 +63,20 @@ export const dashboard: Scenario = {
 
       const { tenant, connections } = tenants[0]!;
       const db = scopeToTenant(prisma, tenant.id);
-      const order = [{ receivedAt: "desc" as const }, { id: "desc" as const }];
-      const firstPage = await db.webhookEvent.findMany({ orderBy: order, take: PAGE, select: { id: true } });
-      const cursor = firstPage.at(-1)!.id;
+      // The timeline's own code path (src/server/events/timeline.ts), as the Events page calls it.
+      const firstPage = await listTimeline(db, {});
+      const cursor = firstPage.nextCursor!;
       const shapes: { name: string; run: () => Promise<unknown> }[] = [
-        { name: "first page, newest first", run: () => db.webhookEvent.findMany({ orderBy: order, take: PAGE, select }) },
-        { name: "second page (cursor)", run: () => db.webhookEvent.findMany({ orderBy: order, take: PAGE, cursor: { id: cursor }, skip: 1, select }) },
-        { name: "status FAILED", run: () => db.webhookEvent.findMany({ where: { status: "FAILED" }, orderBy: order, take: PAGE, select }) },
-        { name: "one connection", run: () => db.webhookEvent.findMany({ where: { connectionId: connections[1]!.id }, orderBy: order, take: PAGE, select }) },
-        { name: "a quiet connection (0.1% of events)", run: () => db.webhookEvent.findMany({ where: { connectionId: connections[2]!.id }, orderBy: order, take: PAGE, select }) },
-        { name: "status FAILED + one connection", run: () => db.webhookEvent.findMany({ where: { status: "FAILED", connectionId: connections[1]!.id }, orderBy: order, take: PAGE, select }) },
-        { name: "search by external id (array contains)", run: () => db.webhookEvent.findMany({ where: { externalIds: { has: "123456" } }, orderBy: order, take: PAGE, select }) },
-        { name: "search by an external id nobody has", run: () => db.webhookEvent.findMany({ where: { externalIds: { has: "no-such-id" } }, orderBy: order, take: PAGE, select }) },
+        { name: "first page, newest first", run: () => listTimeline(db, {}) },
+        { name: "second page (cursor)", run: () => listTimeline(db, {}, cursor) },
+        { name: "status FAILED", run: () => listTimeline(db, { status: ["FAILED"] }) },
+        { name: "one connection", run: () => listTimeline(db, { connectionId: connections[1]!.id }) },
+        { name: "a quiet connection (0.1% of events)", run: () => listTimeline(db, { connectionId: connections[2]!.id }) },
+        { name: "status FAILED + one connection", run: () => listTimeline(db, { status: ["FAILED"], connectionId: connections[1]!.id }) },
+        { name: "last hour, signature INVALID", run: () => listTimeline(db, { verdict: "INVALID", from: new Date(Date.now() - 3_600_000) }) },
+        { name: "search: an external id", run: () => listTimeline(db, { search: "123456" }) },
+        { name: "search: a delivery id", run: () => listTimeline(db, { search: "d4242" }) },
+        { name: "search: nothing matches", run: () => listTimeline(db, { search: "no-such-id" }) },
       ];
       const figures = [];
       const plans: Record<string, string> = {};
