@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { GracePeriodSelect } from "@/app/_components/grace-period-select";
 import { CopyField } from "@/app/_components/copy-button";
 import { FormError } from "@/app/_components/field";
 import { DataTable, formatDateTime, formatRelative, inputClass, secondaryButtonClass, StatusBadge, type Tone } from "@/app/_components/ui";
@@ -95,16 +96,7 @@ export function SecretsPanel({ connectionId, secrets, canManage, platformOwned, 
               <input id="new-secret" type="password" autoComplete="off" value={pasted} onChange={(e) => setPasted(e.target.value)} className={`mt-1 ${inputClass}`} />
             </div>
           ) : null}
-          <div>
-            <label htmlFor="grace" className="block text-sm font-medium text-slate-700">Old secret keeps working for</label>
-            <select id="grace" value={graceHours} onChange={(e) => setGraceHours(Number(e.target.value))} className={`mt-1 ${inputClass}`}>
-              <option value={0}>No grace (revoke now)</option>
-              <option value={1}>1 hour</option>
-              <option value={24}>24 hours</option>
-              <option value={72}>3 days</option>
-              <option value={168}>7 days</option>
-            </select>
-          </div>
+          <GracePeriodSelect id="grace" label="Old secret keeps working for" noneLabel="No grace (revoke now)" value={graceHours} onChange={setGraceHours} />
           <button type="submit" className={secondaryButtonClass} disabled={rotate.isPending}>
             {rotate.isPending ? "Rotating…" : `Rotate ${signingLabel.toLowerCase()}`}
           </button>

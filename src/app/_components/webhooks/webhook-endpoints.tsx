@@ -2,9 +2,10 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { GracePeriodSelect } from "@/app/_components/grace-period-select";
 import { CopyField } from "@/app/_components/copy-button";
 import { FormError } from "@/app/_components/field";
-import { Card, DataTable, EmptyState, formatDateTime, formatRelative, buttonClass, dangerButtonClass, inputClass, secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
+import { Card, DataTable, EmptyState, formatDateTime, formatRelative, buttonClass, dangerButtonClass, secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 import { DeliveryLog } from "./delivery-log";
 import { EndpointForm, type EventTypeOption } from "./endpoint-form";
@@ -197,16 +198,7 @@ function EndpointDetail({ endpoint, canManage, eventTypes, onSecret, onDeleted }
             </ul>
             {canManage ? (
               <form className="mt-3 flex flex-wrap items-end gap-3" onSubmit={(event) => { event.preventDefault(); rotate.mutate({ id: endpoint.id, graceHours }); }}>
-                <div>
-                  <label htmlFor="endpoint-grace" className="block text-sm font-medium text-slate-700">Old secret keeps signing for</label>
-                  <select id="endpoint-grace" value={graceHours} onChange={(e) => setGraceHours(Number(e.target.value))} className={`mt-1 ${inputClass}`}>
-                    <option value={0}>No overlap (stop now)</option>
-                    <option value={1}>1 hour</option>
-                    <option value={24}>24 hours</option>
-                    <option value={72}>3 days</option>
-                    <option value={168}>7 days</option>
-                  </select>
-                </div>
+                <GracePeriodSelect id="endpoint-grace" label="Old secret keeps signing for" noneLabel="No overlap (stop now)" value={graceHours} onChange={setGraceHours} />
                 <button type="submit" className={secondaryButtonClass} disabled={rotate.isPending}>{rotate.isPending ? "Rotating…" : "Rotate signing secret"}</button>
               </form>
             ) : null}
