@@ -65,10 +65,20 @@ const STATUS_TONES: Record<string, Tone> = {
   INVALID: "red",
 };
 
+/** An enum value as words: OUT_OF_STOCK → "out of stock". */
+export function statusWords(status: string): string {
+  return status.replaceAll("_", " ").toLowerCase();
+}
+
+/** An enum value as a label: OUT_OF_STOCK → "Out of stock". */
+export function statusLabel(status: string): string {
+  const words = statusWords(status);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** Status shown as text on a coloured chip, so meaning never rests on colour alone. */
 export function StatusBadge({ status, tone }: { status: string; tone?: Tone }) {
-  const words = status.replaceAll("_", " ").toLowerCase();
-  const label = words.charAt(0).toUpperCase() + words.slice(1);
+  const label = statusLabel(status);
   return (
     <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone ?? STATUS_TONES[status] ?? "gray"]}`}>
       {label}
@@ -157,4 +167,16 @@ export function formatDuration(ms: number | null | undefined): string {
 /** Why a control is disabled, said once above the controls instead of leaving a dead button. */
 export function ReadOnlyNotice({ children }: { children: React.ReactNode }) {
   return <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-600 ring-1 ring-slate-200">{children}</p>;
+}
+
+/** A table footer that loads the next page of an infinite query, or nothing when there is none. */
+export function LoadMoreFooter({ query, label }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> }; label: string }) {
+  if (!query.hasNextPage) return null;
+  return (
+    <div className="border-t border-slate-200 p-3 text-center">
+      <button type="button" className={secondaryButtonClass} onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+        {query.isFetchingNextPage ? "Loading…" : label}
+      </button>
+    </div>
+  );
 }

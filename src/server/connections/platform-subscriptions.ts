@@ -16,6 +16,9 @@ export const RENEW_BEFORE_MS = 24 * 3_600_000;
 export type SubscriptionConnector = Pick<BusinessCentralConnector, "subscribe" | "renewSubscription" | "unsubscribe">;
 export type EnsureAction = "created" | "renewed" | "replaced" | "current";
 
+/** The secret new subscriptions carry: the newest one that is neither revoked nor being rotated out. */
+const CURRENT_SIGNING_SECRET = { purpose: "WEBHOOK_SIGNING", revokedAt: null, expiresAt: null } as const;
+
 /** Business Central sources that should have a live subscription and do not have one good for another day. */
 export async function connectionsNeedingSubscription(prisma: PrismaClient, now = new Date()): Promise<{ tenantId: string; connectionId: string }[]> {
   const connections = await prisma.connection.findMany({
@@ -24,7 +27,7 @@ export async function connectionsNeedingSubscription(prisma: PrismaClient, now =
       id: true,
       tenantId: true,
       platformSubscription: { select: { expiresAt: true, secretId: true } },
-      secrets: { where: { purpose: "WEBHOOK_SIGNING", revokedAt: null, expiresAt: null }, orderBy: { createdAt: "desc" }, take: 1, select: { id: true } },
+      secrets: { where: CURRENT_SIGNING_SECRET, orderBy: { createdAt: "desc" }, take: 1, select: { id: true } },
     },
   });
   return connections
@@ -34,7 +37,7 @@ export async function connectionsNeedingSubscription(prisma: PrismaClient, now =
 
 async function currentSigningSecret(db: TenantDb, connectionId: string) {
   const secret = await db.secret.findFirst({
-    where: { connectionId, purpose: "WEBHOOK_SIGNING", revokedAt: null, expiresAt: null },
+    where: { connectionId, ...CURRENT_SIGNING_SECRET },
     orderBy: { createdAt: "desc" },
     select: { id: true },
   });

@@ -94,13 +94,12 @@ export async function eventDetail(db: TenantDb, id: string) {
     event.matchedSecretId ? db.secret.findFirst({ where: { id: event.matchedSecretId }, select: { label: true, last4: true, keyId: true } }) : null,
     event.itemId ? db.item.findFirst({ where: { id: event.itemId }, select: { id: true, sku: true, title: true, status: true, quantity: true } }) : null,
   ]);
-  const accepted = event.signatureVerdict === "VALID" || event.signatureVerdict === "NOT_REQUIRED";
   return {
     ...event,
     // Only the headers each provider marks as worth logging were stored (never a secret).
     headers: (event.headers ?? {}) as Record<string, string>,
     // Rejected deliveries were never parsed; even if a payload were there it is not shown.
-    payload: accepted ? event.payload : null,
+    payload: passedSignature(event.signatureVerdict) ? event.payload : null,
     matchedSecret: secret,
     item,
     changes,
@@ -109,6 +108,11 @@ export async function eventDetail(db: TenantDb, id: string) {
   };
 }
 
+/** Deliveries that passed (or needed no) signature check: the only ones whose payload was kept. */
+function passedSignature(verdict: string): boolean {
+  return verdict === "VALID" || verdict === "NOT_REQUIRED";
+}
+
 export function isReplayable(event: { status: string; signatureVerdict: string }): boolean {
-  return (event.status === "FAILED" || event.status === "SKIPPED") && (event.signatureVerdict === "VALID" || event.signatureVerdict === "NOT_REQUIRED");
+  return (event.status === "FAILED" || event.status === "SKIPPED") && passedSignature(event.signatureVerdict);
 }

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { buttonClass, formatDateTime, formatDuration, PROVIDER_LABELS, secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
+import { buttonClass, formatDateTime, formatDuration, PROVIDER_LABELS, secondaryButtonClass, StatusBadge, statusWords } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 const between = (from: Date | null, to: Date | null) => (from && to ? formatDuration(to.getTime() - from.getTime()) : "—");
@@ -143,7 +143,7 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
                 <ul className="space-y-1" data-testid="event-changes">
                   {event.changes.map((change) => (
                     <li key={change.id}>
-                      <span className="font-mono text-xs">{change.item.sku}</span>: {change.quantityBefore} → {change.quantityAfter}, {change.statusBefore.toLowerCase().replaceAll("_", " ")} → {change.statusAfter.toLowerCase().replaceAll("_", " ")}
+                      <span className="font-mono text-xs">{change.item.sku}</span>: {change.quantityBefore} → {change.quantityAfter}, {statusWords(change.statusBefore)} → {statusWords(change.statusAfter)}
                     </li>
                   ))}
                 </ul>
@@ -159,7 +159,7 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
                   {event.pushes.map((push) => (
                     <li key={push.id} className="flex flex-wrap items-center gap-2">
                       <StatusBadge status={push.state} />
-                      <span>{push.connection.name}: qty {push.quantity}, {push.status.toLowerCase().replaceAll("_", " ")}</span>
+                      <span>{push.connection.name}: qty {push.quantity}, {statusWords(push.status)}</span>
                       <span className="text-slate-500">{push.attempts} attempt{push.attempts === 1 ? "" : "s"}{push.pushedAt ? `, +${between(event.receivedAt, push.pushedAt)}` : ""}</span>
                       {push.error ? <span className="w-full text-rose-800">{push.error}</span> : null}
                     </li>

@@ -3,7 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { DataTable, EmptyState, formatDateTime, inputClass, PROVIDER_LABELS, secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
+import { DataTable, EmptyState, formatDateTime, inputClass, LoadMoreFooter, PROVIDER_LABELS, secondaryButtonClass, StatusBadge, statusLabel } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 import { EventDrawer } from "./event-drawer";
 
@@ -13,7 +13,6 @@ type Status = (typeof STATUSES)[number];
 type Verdict = (typeof VERDICTS)[number];
 const LIVE_REFRESH_MS = 3000;
 
-const label = (value: string) => value.charAt(0) + value.slice(1).replaceAll("_", " ").toLowerCase();
 
 interface Filters {
   connectionId: string;
@@ -112,7 +111,7 @@ export function EventTimeline({ connections, canReplay }: { connections: { id: s
           Status
           <select className={`mt-1 ${inputClass}`} {...field("status")}>
             <option value="">Any status</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{label(s)}</option>)}
+            {STATUSES.map((s) => <option key={s} value={s}>{statusLabel(s)}</option>)}
           </select>
         </label>
         <label className="text-sm font-medium text-slate-700">
@@ -123,7 +122,7 @@ export function EventTimeline({ connections, canReplay }: { connections: { id: s
           Signature
           <select className={`mt-1 ${inputClass}`} {...field("verdict")}>
             <option value="">Any verdict</option>
-            {VERDICTS.map((v) => <option key={v} value={v}>{label(v)}</option>)}
+            {VERDICTS.map((v) => <option key={v} value={v}>{statusLabel(v)}</option>)}
           </select>
         </label>
         <label className="text-sm font-medium text-slate-700">
@@ -168,13 +167,7 @@ export function EventTimeline({ connections, canReplay }: { connections: { id: s
       {events.isSuccess && rows.length > 0 ? (
         <DataTable
           columns={["Received", "Connection", "Topic", "Status", "Signature", "Item", "What happened"]}
-          footer={events.hasNextPage ? (
-            <div className="border-t border-slate-200 p-3 text-center">
-              <button type="button" className={secondaryButtonClass} onClick={() => void events.fetchNextPage()} disabled={events.isFetchingNextPage}>
-                {events.isFetchingNextPage ? "Loading…" : "Load older events"}
-              </button>
-            </div>
-          ) : null}
+          footer={<LoadMoreFooter query={events} label="Load older events" />}
         >
           {rows.map((event) => (
             <tr key={event.id} data-testid="event-row" data-status={event.status} className="hover:bg-slate-50">

@@ -4,12 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import type { inferRouterOutputs } from "@trpc/server";
-import { Card, formatDateTime, StatusBadge } from "@/app/_components/ui";
+import { Card, formatDateTime, StatusBadge, statusWords } from "@/app/_components/ui";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "@/trpc/react";
 
 type Timeline = inferRouterOutputs<AppRouter>["event"]["itemTimeline"];
-const words = (status: string) => status.toLowerCase().replaceAll("_", " ");
 
 /**
  * The item's current state and every change to it, oldest first, refreshed every 5 s so a sale
@@ -40,7 +39,7 @@ export function ItemTimelineView({ itemId, initial, children }: { itemId: string
               <time className="mr-2 text-xs text-slate-500" dateTime={entry.at.toISOString()}>{formatDateTime(entry.at)}</time>
               {entry.kind === "change" ? (
                 <span>
-                  <strong>Stock {entry.quantityBefore} → {entry.quantityAfter}</strong>, {words(entry.statusBefore)} → {words(entry.statusAfter)}{" "}
+                  <strong>Stock {entry.quantityBefore} → {entry.quantityAfter}</strong>, {statusWords(entry.statusBefore)} → {statusWords(entry.statusAfter)}{" "}
                   <span className="text-slate-500">
                     by {entry.source}
                     {entry.webhookEventId ? <> (<Link className="text-brand-700 underline" href={`/t/${slug}/events?event=${entry.webhookEventId}`}>event</Link>)</> : null}
@@ -54,7 +53,7 @@ export function ItemTimelineView({ itemId, initial, children }: { itemId: string
                 </span>
               ) : (
                 <span>
-                  Pushed to {entry.channelName}: qty {entry.quantity}, {words(entry.status)} <StatusBadge status={entry.state} />{" "}
+                  Pushed to {entry.channelName}: qty {entry.quantity}, {statusWords(entry.status)} <StatusBadge status={entry.state} />{" "}
                   <span className="text-slate-500">{entry.attempts} attempt{entry.attempts === 1 ? "" : "s"}</span>
                   {entry.error ? <span className="block text-rose-800">{entry.error}</span> : null}
                 </span>

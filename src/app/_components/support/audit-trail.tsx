@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { DataTable, formatDateTime, inputClass, secondaryButtonClass } from "@/app/_components/ui";
+import { DataTable, formatDateTime, inputClass, LoadMoreFooter } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 interface AuditRow {
@@ -67,15 +67,7 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
       {rows.length > 0 ? (
         <DataTable
           columns={columns}
-          footer={
-            pages.hasNextPage ? (
-              <div className="border-t border-slate-200 p-3 text-center">
-                <button type="button" className={secondaryButtonClass} onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
-                  {pages.isFetchingNextPage ? "Loading…" : "Load older entries"}
-                </button>
-              </div>
-            ) : null
-          }
+          footer={<LoadMoreFooter query={pages} label="Load older entries" />}
         >
           {rows.map((row) => (
             <tr key={row.id} className="align-top">

@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { inputClass, secondaryButtonClass } from "@/app/_components/ui";
+import { inputClass, LoadMoreFooter } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 import { SyncRunTable } from "./sync-run-table";
 
@@ -60,13 +60,7 @@ export function SyncRunHistory({ slug, connections, onlyConnection }: { slug: st
           slug={slug}
           runs={rows}
           showConnection={!onlyConnection}
-          footer={runs.hasNextPage ? (
-            <div className="border-t border-slate-200 p-3 text-center">
-              <button type="button" className={secondaryButtonClass} onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
-                {runs.isFetchingNextPage ? "Loading…" : "Load older runs"}
-              </button>
-            </div>
-          ) : null}
+          footer={<LoadMoreFooter query={runs} label="Load older runs" />}
         />
       ) : null}
     </div>
