@@ -35,7 +35,8 @@ try {
   if (chosen.some((scenario) => scenario.needsStack)) {
     log("starting the stack (PostgreSQL database, next start, Inngest dev server)…");
     // Production defaults for the pipeline (a 60 s breaker window), unlike the integration tests.
-    stack = await startStack({ env: { STOCKHOOK_CIRCUIT_OPEN_MS: "60000" } });
+    // BENCH_APP_NODE_OPTIONS reaches only the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
+    stack = await startStack({ env: { STOCKHOOK_CIRCUIT_OPEN_MS: "60000", NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } });
   }
   for (const scenario of chosen) {
     log(`— ${scenario.name}: ${scenario.describe}`);

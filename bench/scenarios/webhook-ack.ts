@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import { freePort } from "../../integration/harness";
-import { createShopTenant, postDelivery, signedSamDelivery } from "../../integration/fixtures";
+import { createShopTenant, postDelivery, signedSamDelivery, type ShopTenant } from "../../integration/fixtures";
 import { waitForDrain } from "../drain";
 import { percentile, round, sleep, summarise } from "../stats";
 import { size, sizes, type BenchContext, type Figure, type Scenario } from "../types";
@@ -19,6 +19,8 @@ interface LoadResult {
   latency: ReturnType<typeof summarise>;
   accepted: number;
   perSecond: number;
+  /** Every answer, whatever its status, per second. */
+  answeredPerSecond: number;
   errors: number;
   non2xx: number;
 }
@@ -56,6 +58,7 @@ async function load(url: string, secret: string, samIds: number[], concurrency: 
     latency: summarise(latencies),
     accepted,
     perSecond: round(accepted / seconds),
+    answeredPerSecond: round(result.requests.total / seconds),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
@@ -96,6 +99,21 @@ async function phases(url: string, secret: string, samIds: number[], count: numb
   return Object.fromEntries([...byPhase].map(([phase, values]) => [phase, round(percentile(values, 50), 2)]));
 }
 
+/**
+ * Runs the load on a tenant of its own while the Inngest server is down, then deletes that
+ * tenant (its events were never handed over, and must not reach the sweeper) and restarts it.
+ */
+async function withInngestStopped<T>({ stack, sim }: BenchContext, measure: (tenant: ShopTenant) => Promise<T>): Promise<T> {
+  const tenant = await createShopTenant(stack, sim, { items: 500, channel: false });
+  await stack.inngest.kill("SIGTERM");
+  try {
+    return await measure(tenant);
+  } finally {
+    await stack.prisma.tenant.delete({ where: { id: tenant.tenantId } });
+    await stack.inngest.start();
+  }
+}
+
 export const webhookAck: Scenario = {
   name: "ack",
   describe: "webhook acknowledgement latency and throughput at 1/10/50 senders, vs a bare node:http + PostgreSQL insert",
@@ -122,6 +140,15 @@ export const webhookAck: Scenario = {
     const phaseMedians = await phases(tenant.webhookUrl, tenant.signingSecret, samIds, context.quick ? 50 : 200);
     await waitForDrain(stack.prisma, [tenant.tenantId]);
 
+    // Two reference points at 10 senders. The floor: a URL naming no connection answers 404
+    // after one indexed read and writes nothing, which is the least any delivery costs in this
+    // Next.js app. And our acknowledgement alone: with the Inngest server stopped nothing is
+    // processed, so the pipeline's work doesn't share the 2 cores (the events are deleted after).
+    log(`ack: unknown-connection 404s (the route's floor), 10 concurrent senders for ${seconds} s`);
+    const floor = await load(tenant.webhookUrl.replace(/[^/]+$/, "no-such-connection"), tenant.signingSecret, samIds, 10, seconds);
+    log(`ack: 10 concurrent senders for ${seconds} s with the Inngest server stopped`);
+    const alone = await withInngestStopped(context, (other) => load(other.webhookUrl, other.signingSecret, samIds.map((_, i) => other.samIdOf(i)), 10, seconds));
+
     const baseline = await startBaseline(stack.env.DATABASE_URL!, tenant.signingSecret);
     const bare: LoadResult[] = [];
     try {
@@ -146,7 +173,11 @@ export const webhookAck: Scenario = {
         { scenario: "ack", name: `${name}: overhead (our p50 ÷ bare p50; bare /s ÷ our /s)`, value: `${round(result.latency.p50 / Math.max(base.latency.p50, 0.1))}× ; ${round(base.perSecond / Math.max(result.perSecond, 0.1))}×`, unit: "ratio" },
       );
     }
+    figures.push(
+      { scenario: "ack", name: "10 senders, unknown connection (404 after one read): p50 / p95, per second", value: `${floor.latency.p50} / ${floor.latency.p95}, ${floor.answeredPerSecond}`, unit: "ms, /s" },
+      { scenario: "ack", name: "10 senders, Inngest stopped (acknowledging only): p50 / p95, accepted per second", value: `${alone.latency.p50} / ${alone.latency.p95}, ${alone.perSecond}`, unit: "ms, /s" },
+    );
     figures.push({ scenario: "ack", name: "median phases at 1 sender (Server-Timing)", value: Object.entries(phaseMedians).map(([phase, ms]) => `${phase} ${ms}`).join(", "), unit: "ms" });
-    return { figures, details: { ours, bare, phaseMedians } };
+    return { figures, details: { ours, bare, floor, alone, phaseMedians } };
   },
 };

@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type { PoolConfig } from "pg";
+import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
+import type { Pool, PoolConfig } from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 /**
@@ -41,8 +42,36 @@ export function postgresConfig(databaseUrl: string): PoolConfig {
   };
 }
 
+/**
+ * Prisma's pg adapter runs a migration script by splitting it at every ";", which cuts a
+ * dollar-quoted function body apart. Here scripts go to PostgreSQL whole, as Prisma's native
+ * engine sends them: the simple query protocol runs them as one implicit transaction.
+ */
+class PostgresAdapterFactory extends PrismaPg {
+  override async connect() {
+    return sendScriptsWhole(await super.connect());
+  }
+
+  override async connectToShadowDb() {
+    return sendScriptsWhole(await super.connectToShadowDb());
+  }
+}
+
+function sendScriptsWhole<Adapter extends SqlDriverAdapter>(adapter: Adapter): Adapter {
+  // The adapter's pool and error mapping are not public; both exist on every PrismaPgAdapter.
+  const internals = adapter as unknown as { client: Pool; onError: (error: unknown) => never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await internals.client.query(script);
+    } catch (error) {
+      internals.onError(error);
+    }
+  };
+  return adapter;
+}
+
 export function postgresAdapterFactory(databaseUrl: string): PrismaPg {
-  return new PrismaPg(postgresConfig(databaseUrl));
+  return new PostgresAdapterFactory(postgresConfig(databaseUrl));
 }
 
 export function pgliteDirectory(dataDir: string): string {

@@ -7,6 +7,7 @@ import { rotateSigningSecret, storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { ConnectionDirectory } from "./connection-directory";
 import { ingestWebhook, MAX_BODY_BYTES, type IngestDeps, type WebhookEventMessage } from "./ingest";
 import { RateLimiter } from "./rate-limiter";
 import { SigningSecretCache } from "./signing-secrets";
@@ -91,6 +92,7 @@ beforeEach(() => {
   sent = [];
   deps = {
     prisma: database.prisma,
+    connections: new ConnectionDirectory(database.prisma, () => clock.getTime()),
     secrets: new SigningSecretCache(database.prisma, () => keyring, () => clock.getTime()),
     rateLimiter: new RateLimiter(1000, 1000),
     sendEvent: async (message) => void sent.push(message),
@@ -128,6 +130,7 @@ describe.each(signedCases)("%s deliveries", (provider, make) => {
     expect(event.matchedSecretId).not.toBeNull();
     expect(sent).toEqual([expect.objectContaining({ webhookEventId: event.id, id: event.id })]);
     expect(event.sentAt).toBeNull(); // set when the pipeline claims it
+    expect([event.receivedAt, event.queuedAt]).toEqual([clock, clock]);
   });
 
   // BigCommerce signs nothing: its token header is checked below instead.
@@ -263,6 +266,41 @@ describe("bad input", () => {
   });
 });
 
+describe("connection lookups", () => {
+  it("looks a connection up again after 5 seconds, or at once when this process forgets it", async () => {
+    const signed = { "x-sam-signature": SAM_SIGNATURE };
+    expect((await post("SAM", SAM_BODY, signed)).status).toBe(200);
+    await database.prisma.connection.update({ where: { id: connections.SAM }, data: { webhooksEnabled: false } });
+    try {
+      deps.connections.forget(connections.SAM);
+      clock = new Date(clock.getTime() + 6_000);
+      expect((await post("SAM", SAM_BODY, signed)).status).toBe(404);
+      await database.prisma.connection.update({ where: { id: connections.SAM }, data: { webhooksEnabled: true } });
+      clock = new Date(clock.getTime() + 6_000);
+      expect((await post("SAM", SAM_BODY, signed)).status).toBe(200);
+      // Disabled elsewhere (no forget): refused once the 5 seconds are up.
+      await database.prisma.connection.update({ where: { id: connections.SAM }, data: { webhooksEnabled: false } });
+      clock = new Date(clock.getTime() + 5_001);
+      expect((await post("SAM", SAM_BODY, signed)).status).toBe(404);
+    } finally {
+      await database.prisma.connection.update({ where: { id: connections.SAM }, data: { webhooksEnabled: true } });
+    }
+  });
+});
+
+describe("handing over to the pipeline", () => {
+  it("answers once the event is stored and hands it over afterwards when given a way to defer", async () => {
+    const deferred: (() => Promise<void>)[] = [];
+    deps.defer = (task) => void deferred.push(task);
+    const answer = await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE });
+    expect(answer.status).toBe(200);
+    expect(await lastEvent()).toMatchObject({ id: JSON.parse(answer.body).id, status: "QUEUED" });
+    expect(sent).toEqual([]);
+    await Promise.all(deferred.map((task) => task()));
+    expect(sent).toEqual([expect.objectContaining({ webhookEventId: JSON.parse(answer.body).id })]);
+  });
+});
+
 describe("handshakes and pings", () => {
   it("echoes Business Central's validation token as text/plain", async () => {
     const answer = await post("BUSINESS_CENTRAL", "", {}, { query: "validationToken=abc-123" });
@@ -287,6 +325,8 @@ describe("dedup", () => {
     expect(first.status).toBe(200);
     expect(JSON.parse(retry.body)).toMatchObject({ status: "DUPLICATE", duplicateOf: JSON.parse(first.body).id });
     expect(sent).toHaveLength(1);
+    // The duplicate is logged, finished and without a payload of its own.
+    expect(await lastEvent()).toMatchObject({ status: "DUPLICATE", action: `duplicate of ${JSON.parse(first.body).id}`, completedAt: clock, payload: null, deliveryId: "evt_dup_1" });
   });
 
   it("processes identical payloads inside 5 seconds once, even when sent concurrently", async () => {

@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
-import type { Prisma, PrismaClient, Provider, SignatureVerdict, WebhookStatus } from "@/generated/prisma/client";
+import { createHash, randomUUID } from "node:crypto";
+import type { PrismaClient, SignatureVerdict, WebhookStatus } from "@/generated/prisma/client";
+import type { ConnectionDirectory, WebhookConnection } from "./connection-directory";
 import { webhookProviders } from "./providers";
 import type { ParsedDelivery, RawDelivery, SigningSecret } from "./providers/types";
 import type { RateLimiter } from "./rate-limiter";
@@ -24,11 +25,17 @@ export interface WebhookEventMessage {
 
 export interface IngestDeps {
   prisma: PrismaClient;
+  connections: ConnectionDirectory;
   secrets: SigningSecretCache;
   rateLimiter: RateLimiter;
   /** Hands the event to the durable pipeline; may throw when Inngest is unreachable. */
   sendEvent: (message: WebhookEventMessage) => Promise<void>;
   sendTimeoutMs?: number;
+  /**
+   * Runs the hand-over after the answer has gone out (Next.js `after`), so the platform's wait
+   * ends with the durable store. Without it the hand-over is awaited before answering.
+   */
+  defer?: (task: () => Promise<void>) => void;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -57,11 +64,7 @@ const json = (status: number, body: object, headers?: Record<string, string>): I
   headers,
 });
 
-interface Connection {
-  id: string;
-  tenantId: string;
-  provider: Provider;
-}
+type Connection = WebhookConnection;
 
 interface LogEntry {
   status: WebhookStatus;
@@ -106,10 +109,7 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
     log(`[webhooks] 404 for an implausible path (${JSON.stringify(incoming.tenantSlug.slice(0, 60))}/${JSON.stringify(incoming.connectionId.slice(0, 60))})`);
     return json(404, { error: "Not found" });
   }
-  const connection = await deps.prisma.connection.findFirst({
-    where: { id: incoming.connectionId, webhooksEnabled: true, tenant: { slug: incoming.tenantSlug } },
-    select: { id: true, tenantId: true, provider: true },
-  });
+  const connection = await deps.connections.find(incoming.tenantSlug, incoming.connectionId);
   if (!connection) {
     log(`[webhooks] 404 for /${incoming.tenantSlug.slice(0, 60)}/${incoming.connectionId.slice(0, 60)}: no such enabled connection`);
     return json(404, { error: "Not found" });
@@ -184,9 +184,13 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   // No write after the send: the function records delivery when it claims the event, and the
   // sweeper re-sends anything still QUEUED later under the same event id, which Inngest dedups.
   const itemKey = itemConcurrencyKey(connection.id, parsed.delivery.externalIds);
-  const sent = await sendWithTimeout(deps, { id: stored.id, tenantId: connection.tenantId, connectionId: connection.id, webhookEventId: stored.id, itemKey });
+  const message = { id: stored.id, tenantId: connection.tenantId, connectionId: connection.id, webhookEventId: stored.id, itemKey };
+  const handOver = async () => {
+    if (!(await sendWithTimeout(deps, message))) log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`);
+  };
+  if (deps.defer) deps.defer(handOver);
+  else await handOver();
   timer.mark("send");
-  if (!sent) log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`);
   touchConnection(deps.prisma, connection.id, now);
   return json(200, { id: stored.id, status: "QUEUED" }, { "server-timing": timer.header() });
 }
@@ -244,8 +248,9 @@ function logEvent(prisma: PrismaClient, connection: Connection, receivedAt: Date
 
 /**
  * Stores an authenticated delivery, or recognises it as a duplicate: the same provider event
- * id within 72 hours, or the same bytes within 5 seconds. Advisory locks on those keys make the
- * check and the insert one step, so concurrent copies of a delivery can't both get in.
+ * id within 72 hours, or the same bytes within 5 seconds. One round trip to a database function
+ * (migration `accept_webhook_function`) that takes advisory locks on those keys, so the check and
+ * the insert are one step and concurrent copies of a delivery can't both get in.
  */
 async function storeAccepted(
   prisma: PrismaClient,
@@ -256,51 +261,15 @@ async function storeAccepted(
   payloadHash: string,
   matchedSecretId: string,
 ): Promise<{ id: string; duplicateOf?: string }> {
-  // Locks on the dedup keys themselves, so unrelated deliveries on one connection don't queue
-  // behind each other; always in the same order, so two transactions can't deadlock.
-  const lockKeys = [`hash:${connection.id}:${payloadHash}`, ...(delivery.deliveryId ? [`id:${connection.id}:${delivery.deliveryId}`] : [])].sort();
-  return prisma.$transaction(async (tx) => {
-    // One round trip for all the locks, taken in the array's order.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(key)) FROM unnest(${lockKeys}::text[]) WITH ORDINALITY AS keys(key, position) ORDER BY position`;
-    const original = await tx.webhookEvent.findFirst({
-      where: {
-        connectionId: connection.id,
-        status: { notIn: ["REJECTED", "DUPLICATE"] },
-        OR: [
-          ...(delivery.deliveryId ? [{ deliveryId: delivery.deliveryId, receivedAt: { gte: new Date(receivedAt.getTime() - DELIVERY_ID_MEMORY_MS) } }] : []),
-          { payloadHash, receivedAt: { gte: new Date(receivedAt.getTime() - DUPLICATE_PAYLOAD_WINDOW_MS) } },
-        ],
-      },
-      orderBy: { receivedAt: "asc" },
-      select: { id: true },
-    });
-    const common = {
-      tenantId: connection.tenantId,
-      connectionId: connection.id,
-      provider: connection.provider,
-      topic: delivery.topic,
-      deliveryId: delivery.deliveryId,
-      externalIds: delivery.externalIds,
-      payloadHash,
-      signatureVerdict: "VALID" as const,
-      matchedSecretId,
-      headers,
-      sourceAt: delivery.sourceAt,
-      receivedAt,
-    };
-    if (original) {
-      const duplicate = await tx.webhookEvent.create({
-        data: { ...common, status: "DUPLICATE", action: `duplicate of ${original.id}`, completedAt: receivedAt },
-        select: { id: true },
-      });
-      return { id: duplicate.id, duplicateOf: original.id };
-    }
-    const event = await tx.webhookEvent.create({
-      data: { ...common, status: "QUEUED", queuedAt: receivedAt, payload: { changes: delivery.changes, body: delivery.payload } as unknown as Prisma.InputJsonValue },
-      select: { id: true },
-    });
-    return { id: event.id };
-  });
+  const payload = JSON.stringify({ changes: delivery.changes, body: delivery.payload });
+  const [row] = await prisma.$queryRaw<{ id: string; duplicate_of: string | null }[]>`
+    SELECT "id", "duplicate_of" FROM "accept_webhook_delivery"(
+      ${randomUUID()}, ${connection.tenantId}, ${connection.id}, ${connection.provider}::"Provider", ${delivery.topic ?? null},
+      ${delivery.deliveryId ?? null}, ${delivery.externalIds}::text[], ${payloadHash}, ${matchedSecretId}, ${JSON.stringify(headers)}::jsonb,
+      ${delivery.sourceAt ?? null}::timestamp(3), ${receivedAt}::timestamp(3), ${payload}::jsonb,
+      ${`${DELIVERY_ID_MEMORY_MS} milliseconds`}::interval, ${`${DUPLICATE_PAYLOAD_WINDOW_MS} milliseconds`}::interval
+    )`;
+  return row!.duplicate_of ? { id: row!.id, duplicateOf: row!.duplicate_of } : { id: row!.id };
 }
 
 const lastTouched = new Map<string, number>();

@@ -1,10 +1,13 @@
+import { after } from "next/server";
 import { env } from "@/env";
 import { inngest } from "@/inngest/client";
 import { webhookReceived } from "@/inngest/events";
 import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db } from "@/server/db";
-import { ingestWebhook, type IncomingDelivery, type IngestDeps } from "./ingest";
+import { ConnectionDirectory } from "./connection-directory";
+import { ingestWebhook, type IncomingDelivery, type IngestDeps, type WebhookEventMessage } from "./ingest";
 import { RateLimiter } from "./rate-limiter";
+import { SendBatcher } from "./send-batcher";
 import { SigningSecretCache } from "./signing-secrets";
 
 let deps: IngestDeps | undefined;
@@ -12,16 +15,30 @@ let deps: IngestDeps | undefined;
 /** The ingestion dependencies of this process, created once. */
 function ingestDeps(): IngestDeps {
   const perSecond = env().WEBHOOK_RATE_LIMIT_PER_SECOND;
-  deps ??= {
+  if (deps) return deps;
+  // Deliveries arriving together go to Inngest in one request; the event id is the WebhookEvent
+  // id, so a re-send by the sweeper is deduplicated by Inngest.
+  const toInngest = new SendBatcher<WebhookEventMessage>(
+    async (messages) => {
+      await inngest.send(messages.map((message) => webhookReceived.create({ tenantId: message.tenantId, connectionId: message.connectionId, webhookEventId: message.webhookEventId, itemKey: message.itemKey }, { id: message.id })));
+    },
+    { maxItems: 100, maxWaitMs: 5 },
+  );
+  deps = {
     prisma: db,
+    connections: new ConnectionDirectory(db),
     secrets: new SigningSecretCache(db, configuredKeyring),
     rateLimiter: new RateLimiter(perSecond, perSecond * 2),
-    // The event id is the WebhookEvent id, so a re-send by the sweeper is deduplicated by Inngest.
-    sendEvent: async (message) => {
-      await inngest.send(webhookReceived.create({ tenantId: message.tenantId, connectionId: message.connectionId, webhookEventId: message.webhookEventId, itemKey: message.itemKey }, { id: message.id }));
-    },
+    sendEvent: (message) => toInngest.add(message),
+    defer: after,
   };
   return deps;
+}
+
+/** Makes this process look a connection up again on its next delivery (after it was edited here). */
+export function forgetWebhookConnection(connectionId: string): void {
+  deps?.connections.forget(connectionId);
+  deps?.secrets.invalidate(connectionId);
 }
 
 export async function handleWebhook(incoming: IncomingDelivery) {

@@ -7,6 +7,7 @@ import { connectionHealth } from "@/server/connections/connection-health";
 import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guides";
 import { connectorFor, hasApiConnector, MissingCredentialsError } from "@/server/pipeline/connector-for";
 import { secretMetadata } from "@/server/crypto/secret-store";
+import { forgetWebhookConnection } from "@/server/webhooks/service";
 
 const connectionFields = {
   id: true,
@@ -117,6 +118,7 @@ export const connectionRouter = createTRPCRouter({
         data: { name: input.name, baseUrl: input.baseUrl, syncSchedule: input.syncSchedule, webhooksEnabled: input.webhooksEnabled, status },
         select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true },
       });
+      forgetWebhookConnection(input.id);
       const { provider: _provider, ...comparable } = before;
       await ctx.audit({ action: "connection.updated", target: `connection:${input.id}`, summary: { before: comparable, after } });
       return after;
@@ -128,6 +130,7 @@ export const connectionRouter = createTRPCRouter({
     if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
     if (input.confirmName.trim() !== connection.name) throw new TRPCError({ code: "BAD_REQUEST", message: `Type “${connection.name}” to confirm` });
     await ctx.db.connection.deleteMany({ where: { id: connection.id } });
+    forgetWebhookConnection(connection.id);
     await ctx.audit({ action: "connection.deleted", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider } });
     return { deleted: true };
   }),
