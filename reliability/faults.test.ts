@@ -184,8 +184,9 @@ describe("Inngest server outage", () => {
     expect(duringOutage.length).toBeGreaterThan(5);
     const stored = await stack.prisma.webhookEvent.findMany({ where: { id: { in: duringOutage.map((d) => d.id) } }, select: { status: true } });
     expect(stored).toHaveLength(duringOutage.length);
-    // The hand-off waits at most its 2 s timeout, then the event is left QUEUED for the sweeper.
-    expect(Math.max(...duringOutage.map((d) => d.ms))).toBeLessThan(5_000);
+    // The answer doesn't wait for the hand-off (it runs after the answer, gives up after its 2 s
+    // timeout and leaves the event QUEUED for the sweeper), so an outage doesn't slow deliveries.
+    expect(Math.max(...duringOutage.map((d) => d.ms))).toBeLessThan(2_000);
     // The dev server keeps its queue in memory: runs it had started die with it, and their events
     // (PROCESSING, handed over before the kill) wait for the sweeper's 30-minute stuck re-send. A
     // production Inngest (Cloud, or self-hosted on PostgreSQL + Redis) resumes them instead.

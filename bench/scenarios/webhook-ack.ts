@@ -109,6 +109,8 @@ async function withInngestStopped<T>({ stack, sim }: BenchContext, measure: (ten
   try {
     return await measure(tenant);
   } finally {
+    // The SDK retries a failed send for about 1.5 s; let those end before the server is back.
+    await sleep(3_000);
     await stack.prisma.tenant.delete({ where: { id: tenant.tenantId } });
     await stack.inngest.start();
   }

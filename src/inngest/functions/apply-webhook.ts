@@ -41,6 +41,7 @@ export const applyWebhook = inngest.createFunction(
   async ({ event, step, attempt, runId }) => {
     const { tenantId, webhookEventId } = event.data;
     const claimed = await step.run("claim", () => claimWebhookEvent(db, tenantId, webhookEventId, attempt, runId));
+    if (!claimed) return { skipped: "the event no longer exists" };
     if (claimed.alreadyFinal && claimed.unpushedItemIds.length === 0) return { skipped: "already processed" };
     const outcomes = [];
     for (const [index, change] of claimed.changes.entries()) {

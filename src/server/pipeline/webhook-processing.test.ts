@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnector, type SourceConnector } from "@/server/connectors";
 import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
-import { resolveChange, verdictOf, type ClaimedEvent } from "./webhook-processing";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { createTenantFixture } from "@/server/testing/fixtures";
+import { claimWebhookEvent, recordFailure, resolveChange, verdictOf, type ClaimedEvent } from "./webhook-processing";
 
 let sim: Simulator;
 const STORE = "sam:resolve";
@@ -38,5 +40,24 @@ describe("the event's verdict", () => {
     expect(verdictOf([applied, { kind: "skipped", action: "no local product for sam_id 2" }])).toMatchObject({ status: "APPLIED", itemId: "i1" });
     expect(verdictOf([{ kind: "stale", itemId: "i2", action: "older" }])).toMatchObject({ status: "STALE", itemId: "i2" });
     expect(verdictOf([{ kind: "skipped", action: "no local product for sam_id 2" }])).toEqual({ status: "SKIPPED", action: "no local product for sam_id 2", itemId: undefined });
+  });
+});
+
+describe("an event deleted while it waited (its tenant or connection deleted)", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database?.close());
+
+  it("is claimed as nothing to do, and recording a failure for it is not an error", async () => {
+    const fx = await createTenantFixture(database.prisma, "gone");
+    const queued = await database.prisma.webhookEvent.create({
+      data: { tenantId: fx.tenant.id, connectionId: fx.connection.id, provider: "SAM", payloadHash: "1".repeat(64), signatureVerdict: "VALID", status: "QUEUED" },
+    });
+    expect(await claimWebhookEvent(database.prisma, fx.tenant.id, queued.id, 0)).toMatchObject({ id: queued.id, alreadyFinal: false });
+    await database.prisma.tenant.delete({ where: { id: fx.tenant.id } });
+    expect(await claimWebhookEvent(database.prisma, fx.tenant.id, queued.id, 1)).toBeNull();
+    await expect(recordFailure(database.prisma, queued.id, "boom")).resolves.toBeUndefined();
   });
 });

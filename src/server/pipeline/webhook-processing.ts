@@ -22,11 +22,17 @@ export interface ClaimedEvent {
 /** A change as stored in the event's payload (dates as ISO strings). */
 export type StoredChange = Omit<InboundStockChange, "sourceAt"> & { sourceAt: string };
 
-export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, webhookEventId: string, attempt: number, inngestRunId?: string): Promise<ClaimedEvent> {
-  const event = await prisma.webhookEvent.findFirstOrThrow({
+/**
+ * Marks the event PROCESSING and returns what to apply, or null when the event is gone (its
+ * tenant or connection was deleted, or retention removed it while it waited): nothing is left
+ * to do, and retrying would only find it gone again.
+ */
+export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, webhookEventId: string, attempt: number, inngestRunId?: string): Promise<ClaimedEvent | null> {
+  const event = await prisma.webhookEvent.findFirst({
     where: { id: webhookEventId, tenantId },
     select: { id: true, tenantId: true, connectionId: true, status: true, payload: true, sentAt: true },
   });
+  if (!event) return null;
   const alreadyFinal = FINAL.includes(event.status);
   if (!alreadyFinal) {
     await prisma.webhookEvent.update({
@@ -102,5 +108,6 @@ export async function recordVerdict(prisma: PrismaClient, eventId: string, verdi
 }
 
 export async function recordFailure(prisma: PrismaClient, eventId: string, error: string): Promise<void> {
-  await prisma.webhookEvent.update({ where: { id: eventId }, data: { status: "FAILED", error: error.slice(0, 1000), completedAt: new Date() } });
+  // updateMany: an event deleted meanwhile has nothing to record, which is not a second failure.
+  await prisma.webhookEvent.updateMany({ where: { id: eventId }, data: { status: "FAILED", error: error.slice(0, 1000), completedAt: new Date() } });
 }
