@@ -14,8 +14,8 @@ let deps: IngestDeps | undefined;
 
 /** The ingestion dependencies of this process, created once. */
 function ingestDeps(): IngestDeps {
-  const perSecond = env().WEBHOOK_RATE_LIMIT_PER_SECOND;
   if (deps) return deps;
+  const perSecond = env().WEBHOOK_RATE_LIMIT_PER_SECOND;
   // Deliveries arriving together go to Inngest in one request; the event id is the WebhookEvent
   // id, so a re-send by the sweeper is deduplicated by Inngest.
   const toInngest = new SendBatcher<WebhookEventMessage>(
