@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { PrismaClient } from "@/generated/prisma/client";
 import { generateKeyringEntry } from "@/server/crypto/secret-box";
 import { postgresAdapterFactory } from "@/server/database-adapter";
@@ -45,6 +45,13 @@ export interface StackOptions {
   env?: Record<string, string | undefined>;
   /** Also appends every line both processes print to this file (the in-memory tail keeps 400). */
   logFile?: string;
+  /**
+   * `dev` (default): `inngest dev`, queue and run state in memory. `self-hosted`: `inngest start`
+   * as production runs it, with its queue and run state in Redis (`INNGEST_REDIS_URL`, default
+   * redis://127.0.0.1:6379/9, flushed first) and its history in a throwaway PostgreSQL
+   * database, events authenticated with an event key and requests signed both ways.
+   */
+  inngest?: "dev" | "self-hosted";
 }
 
 export function integrationPrerequisites(): string | null {
@@ -145,16 +152,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const output: string[] = [];
   const appArgs = ["node_modules/next/dist/bin/next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"];
   const inngestBinary = resolveInngestBinary({ quiet: true });
+  const selfHosted = options.inngest === "self-hosted" ? await selfHostedInngest(serverUrl, env) : undefined;
   const inngestArgs = [
-    "dev",
+    ...(selfHosted ? selfHosted.args : ["dev", "--no-discovery", "--no-poll", "--debug-api-port", String(debugPort)]),
     "--sdk-url", `${appUrl}/api/inngest`,
-    "--no-discovery",
-    "--no-poll",
     "--port", String(inngestPort),
     "--connect-gateway-port", String(gatewayPort),
     "--connect-gateway-grpc-port", String(gatewayGrpcPort),
     "--connect-executor-grpc-port", String(executorGrpcPort),
-    "--debug-api-port", String(debugPort),
     // Linear 1-second retries keep retry tests short; production uses Inngest's backoff.
     "--retry-interval", "1",
     "--tick", "50",
@@ -166,6 +171,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await Promise.all([stopProcessGroup(app), stopProcessGroup(inngest)]);
     await prisma.$disconnect();
     await database.drop();
+    await selfHosted?.drop();
   };
   // The app's health check also reports Inngest, so "app up" means answering at all here.
   const appReady = () =>
@@ -174,7 +180,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return response.status === 200 || response.status === 503 ? true : undefined;
     });
   const inngestReady = () =>
-    waitFor("Inngest to sync the app's functions", async () => {
+    waitFor("Inngest to sync the app's functions", selfHosted ? () => selfHosted.sync(appUrl) : async () => {
       const response = await fetch(`${inngestUrl}/dev`);
       const info = (await response.json()) as { functions?: unknown[] | null };
       return (info.functions?.length ?? 0) > 0 ? true : undefined;
@@ -213,9 +219,48 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     },
     sendEvent: async (event) => {
-      const response = await fetch(`${inngestUrl}/e/local`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+      const response = await fetch(`${inngestUrl}/e/${env.INNGEST_EVENT_KEY ?? "local"}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
       if (!response.ok) throw new Error(`Inngest refused the event: HTTP ${response.status} ${await response.text()}`);
     },
     stop,
   };
+}
+
+/**
+ * What `inngest start` needs beside the dev server's flags: keys (the app gets the same ones, and
+ * leaves dev mode), Redis for the queue and run state, PostgreSQL for its history. The app is
+ * synced the way a deployment does it: a PUT to its serve endpoint makes the SDK register.
+ */
+async function selfHostedInngest(serverUrl: string, env: NodeJS.ProcessEnv) {
+  const history = await createThrowawayPostgres(serverUrl, "stockhook_inngest");
+  const redisUrl = process.env.INNGEST_REDIS_URL ?? "redis://127.0.0.1:6379/9";
+  await flushRedisDatabase(redisUrl);
+  const eventKey = randomBytes(16).toString("hex");
+  const signingKey = randomBytes(32).toString("hex");
+  Object.assign(env, { INNGEST_DEV: "0", INNGEST_EVENT_KEY: eventKey, INNGEST_SIGNING_KEY: signingKey });
+  return {
+    args: ["start", "--event-key", eventKey, "--signing-key", signingKey, "--redis-uri", redisUrl, "--postgres-uri", history.url, "--no-ui"],
+    sync: async (appUrl: string) => ((await fetch(`${appUrl}/api/inngest`, { method: "PUT" })).ok ? true : undefined),
+    drop: () => history.drop(),
+  };
+}
+
+/** FLUSHDB on the URL's database number, over a plain socket (RESP), so no Redis client is needed. */
+async function flushRedisDatabase(redisUrl: string): Promise<void> {
+  const url = new URL(redisUrl);
+  const database = url.pathname.slice(1) || "0";
+  const command = (...parts: string[]) => `*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join("")}`;
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(Number(url.port || 6379), url.hostname, () => socket.write(command("SELECT", database) + command("FLUSHDB")));
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += chunk.toString();
+      if (answer.split("\r\n").filter(Boolean).length >= 2) {
+        socket.end();
+        if (answer.startsWith("-") || answer.includes("\r\n-")) reject(new Error(`Redis refused: ${answer.trim()}`));
+        else resolve();
+      }
+    });
+    socket.on("error", reject);
+  });
 }

@@ -33,10 +33,13 @@ let sim: Simulator | undefined;
 try {
   sim = await createSimulator();
   if (chosen.some((scenario) => scenario.needsStack)) {
-    log("starting the stack (PostgreSQL database, next start, Inngest dev server)…");
+    log("starting the stack (PostgreSQL database, next start, Inngest server)…");
     // Production defaults for the pipeline (a 60 s breaker window), unlike the integration tests.
     // BENCH_APP_NODE_OPTIONS reaches only the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
-    stack = await startStack({ env: { STOCKHOOK_CIRCUIT_OPEN_MS: "60000", NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } });
+    // BENCH_INNGEST=self-hosted runs `inngest start` on Redis and PostgreSQL instead of the dev server.
+    const inngest = process.env.BENCH_INNGEST === "self-hosted" ? "self-hosted" : "dev";
+    log(`Inngest server: ${inngest === "dev" ? "inngest dev (in-memory queue)" : "inngest start (queue in Redis, history in PostgreSQL)"}`);
+    stack = await startStack({ inngest, env: { STOCKHOOK_CIRCUIT_OPEN_MS: "60000", NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } });
   }
   for (const scenario of chosen) {
     log(`— ${scenario.name}: ${scenario.describe}`);
