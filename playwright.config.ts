@@ -55,6 +55,9 @@ export default defineConfig({
     {
       command: `node node_modules/next/dist/bin/next start --port ${port} --hostname 127.0.0.1`,
       url: `${appUrl}/signin`,
+      // The production build as a test deployment: the app may call the simulators and the test's
+      // webhook receiver on loopback (OUTBOUND_ALLOW_LIST), which NODE_ENV=production refuses.
+      env: { ...(process.env as Record<string, string>), NODE_ENV: "test", OUTBOUND_ALLOW_LIST: process.env.E2E_ALLOW_LIST ?? "" },
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: "pipe",

@@ -3,10 +3,10 @@ import { Webhook } from "standardwebhooks";
 import { startReceiver, type Receiver } from "../src/server/testing/webhook-receiver";
 import { DEMO, saveScreenshot, signIn } from "./helpers";
 
-/** A tenant's own receiver on 127.0.0.1 (the e2e app runs with OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS=1). */
+/** A tenant's own receiver on 127.0.0.1, on the port scripts/e2e.ts put on the app's OUTBOUND_ALLOW_LIST. */
 let receiver: Receiver;
 test.beforeAll(async () => {
-  receiver = await startReceiver((_request, response) => response.writeHead(200, { "content-type": "application/json" }).end('{"received":true}'));
+  receiver = await startReceiver((_request, response) => response.writeHead(200, { "content-type": "application/json" }).end('{"received":true}'), { port: Number(process.env.E2E_RECEIVER_PORT ?? 0) });
 });
 test.afterAll(async () => receiver?.close());
 

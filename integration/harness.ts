@@ -52,6 +52,12 @@ export interface StackOptions {
    * database, events authenticated with an event key and requests signed both ways.
    */
   inngest?: "dev" | "self-hosted";
+  /**
+   * URLs of the test's own servers on loopback (simulators, webhook receivers) that the app may
+   * call: their host:port pairs become OUTBOUND_ALLOW_LIST. A test starts those servers first
+   * (their ports are picked at run time) and names them here; nothing else private is reachable.
+   */
+  allow?: string[];
 }
 
 export function integrationPrerequisites(): string | null {
@@ -132,7 +138,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const inngestUrl = `http://127.0.0.1:${inngestPort}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    NODE_ENV: "production",
+    // The production build (`next start`), but a test deployment: OUTBOUND_ALLOW_LIST, which lets
+    // the app call the test's simulators on loopback, is refused when NODE_ENV is production.
+    NODE_ENV: "test",
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: randomBytes(32).toString("base64url"),
@@ -142,8 +150,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     INNGEST_BASE_URL: inngestUrl,
     // A short breaker window keeps the outage test quick; production keeps 60 s.
     STOCKHOOK_CIRCUIT_OPEN_MS: "2000",
-    // Outbound webhook tests deliver to receivers on 127.0.0.1 and retry after 1 s instead of 5 s, 5 min, ….
-    OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "1",
+    OUTBOUND_ALLOW_LIST: (options.allow ?? []).map((url) => new URL(url).host).join(","),
+    // Outbound webhook tests retry after 1 s instead of 5 s, 5 min, ….
     OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1",
     DO_NOT_TRACK: "1",
     INNGEST_NO_UPDATE_NOTIFIER: "1",

@@ -19,8 +19,9 @@ let sim: Simulator;
 const ITEMS = [{ sku: "ART-1", title: "Artwork 1", quantity: 1, unique: true }];
 
 beforeAll(async () => {
-  [stack, sim] = await Promise.all([startStack(), createSimulator({ stores: [{ provider: "sam", id: "out", items: ITEMS }, { provider: "woocommerce", id: "out", items: ITEMS }] })]);
+  sim = await createSimulator({ stores: [{ provider: "sam", id: "out", items: ITEMS }, { provider: "woocommerce", id: "out", items: ITEMS }] });
   receiver = await startReceiver();
+  stack = await startStack({ allow: [sim.url, receiver.url] });
 }, 240_000);
 afterAll(async () => {
   await receiver?.close();

@@ -21,7 +21,8 @@ const SECRET = "stock-engine-it-secret";
 const CATALOGUE = 2_000;
 
 beforeAll(async () => {
-  [stack, sim] = await Promise.all([startStack(), createSimulator({ stores: [{ provider: "sam", id: "big", size: CATALOGUE, seed: 11 }] })]);
+  sim = await createSimulator({ stores: [{ provider: "sam", id: "big", size: CATALOGUE, seed: 11 }] });
+  stack = await startStack({ allow: [sim.url] });
   const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
   const tenant = await stack.prisma.tenant.create({ data: { slug: `engine-${randomUUID().slice(0, 8)}`, name: "Engine IT", kind: "STORE" } });
   [tenantId, tenantSlug] = [tenant.id, tenant.slug];

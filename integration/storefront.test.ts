@@ -16,7 +16,8 @@ const SIGNING_SECRET = "storefront-it-secret";
 const ITEMS = Array.from({ length: 6 }, (_, i) => ({ sku: `ART-${i + 1}`, title: `Artwork ${i + 1}`, quantity: 1, unique: true }));
 
 beforeAll(async () => {
-  [stack, sim] = await Promise.all([startStack(), createSimulator({ stores: [{ provider: "sam", id: "it", items: ITEMS }, { provider: "woocommerce", id: "it", items: ITEMS }] })]);
+  sim = await createSimulator({ stores: [{ provider: "sam", id: "it", items: ITEMS }, { provider: "woocommerce", id: "it", items: ITEMS }] });
+  stack = await startStack({ allow: [sim.url] });
   const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
   const tenant = await stack.prisma.tenant.create({ data: { slug: `shop-${randomUUID().slice(0, 8)}`, name: "Storefront IT", kind: "GALLERY" } });
   tenantSlug = tenant.slug;

@@ -26,7 +26,8 @@ const SWEEP_WAIT_MS = 150_000;
 const SELF_HOSTED = process.env.RELIABILITY_INNGEST === "self-hosted";
 
 beforeAll(async () => {
-  [stack, sim] = await Promise.all([startStack({ logFile, inngest: SELF_HOSTED ? "self-hosted" : "dev" }), createSimulator()]);
+  sim = await createSimulator();
+  stack = await startStack({ logFile, inngest: SELF_HOSTED ? "self-hosted" : "dev", allow: [sim.url] });
   for (let i = 0; i < 3; i++) tenants.push(await createShopTenant(stack, sim, { items: 50 }));
 }, 240_000);
 afterAll(async () => {

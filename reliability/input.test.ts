@@ -23,7 +23,8 @@ const responses: string[] = [];
 const ITEMS = 120;
 
 beforeAll(async () => {
-  [stack, sim] = await Promise.all([startStack({ logFile }), createSimulator()]);
+  sim = await createSimulator();
+  stack = await startStack({ logFile, allow: [sim.url] });
   tenant = await createShopTenant(stack, sim, { items: ITEMS });
   appPid = stack.app.pid();
 }, 240_000);

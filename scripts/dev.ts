@@ -12,6 +12,8 @@ const port = Number(process.env.PORT ?? 3000);
 const inngestPort = Number(process.env.INNGEST_PORT ?? 8288);
 const simPort = Number(process.env.SIM_PORT ?? 4010);
 process.env.APP_URL ??= `http://localhost:${port}`;
+// The platform simulators run on loopback, which connectors may call only when named here.
+process.env.OUTBOUND_ALLOW_LIST ??= [`127.0.0.1:${simPort}`, `localhost:${simPort}`].join(",");
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 // Self-hosted or cloud Inngest when INNGEST_BASE_URL / INNGEST_EVENT_KEY are set; else the local dev server.
 const localInngest = !process.env.INNGEST_EVENT_KEY;

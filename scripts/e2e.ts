@@ -26,7 +26,7 @@ async function ensureChromium(): Promise<void> {
 const dataDir = ".data/e2e";
 const appPort = Number(process.env.E2E_PORT ?? 3100);
 // Every other port is picked free at run time, so several checkouts can run their tests at once.
-const [simPort, inngestPort, ...inngestInternalPorts] = await Promise.all(Array.from({ length: 6 }, freePort));
+const [simPort, receiverPort, inngestPort, ...inngestInternalPorts] = await Promise.all(Array.from({ length: 7 }, freePort));
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: "production",
@@ -47,8 +47,10 @@ const env: NodeJS.ProcessEnv = {
   INNGEST_NO_UPDATE_NOTIFIER: "1",
   // A storefront outage test waits for the breaker to close again; production keeps 60 s.
   STOCKHOOK_CIRCUIT_OPEN_MS: "2000",
-  // The outbound webhooks spec sends to a receiver on 127.0.0.1.
-  OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "1",
+  // The outbound webhooks spec's receiver listens here; with the simulators, the only loopback
+  // addresses the app may call (playwright.config.ts hands them to the app as OUTBOUND_ALLOW_LIST).
+  E2E_RECEIVER_PORT: String(receiverPort),
+  E2E_ALLOW_LIST: [`127.0.0.1:${simPort}`, `127.0.0.1:${receiverPort}`].join(","),
 };
 
 try {

@@ -44,11 +44,18 @@ describe("environment validation", () => {
     );
   });
 
-  it("checks the outbound webhook settings", () => {
-    expect(parseEnv({ ...valid, OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "1", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1" })).toMatchObject({ OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "1", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1" });
-    expect(problemsOf({ ...valid, OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "yes", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "5s,1m" })).toEqual([
-      'OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS Invalid option: expected one of "0"|"1"|"true"|"false"',
+  it("checks the outbound settings", () => {
+    expect(parseEnv({ ...valid, OUTBOUND_ALLOW_LIST: "127.0.0.1:4010,localhost:4010", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1" })).toMatchObject({ OUTBOUND_ALLOW_LIST: "127.0.0.1:4010,localhost:4010", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1" });
+    expect(problemsOf({ ...valid, OUTBOUND_ALLOW_LIST: "1", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "5s,1m" })).toEqual([
+      "OUTBOUND_ALLOW_LIST must be host:port pairs, comma separated (e.g. 127.0.0.1:4010,localhost:4010)",
       "OUTBOUND_WEBHOOKS_RETRY_DELAYS must be whole seconds, comma separated",
     ]);
+  });
+
+  it("refuses the outbound allow-list in production: nothing there may call private addresses", () => {
+    expect(problemsOf({ ...valid, NODE_ENV: "production", OUTBOUND_ALLOW_LIST: "127.0.0.1:4010" })).toEqual([
+      "OUTBOUND_ALLOW_LIST is for development and tests only: production calls public https:// addresses only",
+    ]);
+    expect(parseEnv({ ...valid, NODE_ENV: "production" }).OUTBOUND_ALLOW_LIST).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { allowListKey, parseAllowList } from "@/server/network/allow-list";
 
 /**
  * Every environment variable the app reads, validated once at start-up. A bad value stops the
@@ -42,8 +43,17 @@ export const envSchema = z
     WEBHOOK_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** How long a storefront's circuit breaker stays open after repeated push failures. */
     STOCKHOOK_CIRCUIT_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
-    /** Outbound webhooks may call http:// and private/loopback addresses. Development and tests only: it turns off SSRF protection. */
-    OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: z.preprocess(emptyAsUndefined, z.enum(["0", "1", "true", "false"]).optional()),
+    /**
+     * `host:port[,host:port…]` that connectors and outbound webhooks may call although they are
+     * not public, over http:// too: the simulators and test receivers on loopback. Refused in production.
+     */
+    OUTBOUND_ALLOW_LIST: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .refine((raw) => parseAllowList(raw).every((entry) => allowListKey(entry) !== null), "must be host:port pairs, comma separated (e.g. 127.0.0.1:4010,localhost:4010)")
+        .optional(),
+    ),
     /** Seconds between outbound delivery attempts, comma separated (default 5,300,1800,7200,18000,36000,36000). */
     OUTBOUND_WEBHOOKS_RETRY_DELAYS: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated").optional()),
     INNGEST_DEV: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -54,6 +64,9 @@ export const envSchema = z
     INNGEST_RUN_URL: z.preprocess(emptyAsUndefined, z.string().includes("{runId}", { message: "must contain {runId}" }).optional()),
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.OUTBOUND_ALLOW_LIST) {
+      ctx.addIssue({ code: "custom", path: ["OUTBOUND_ALLOW_LIST"], message: "is for development and tests only: production calls public https:// addresses only" });
+    }
     for (const provider of ["GITHUB", "GOOGLE"] as const) {
       const id = env[`AUTH_${provider}_ID`];
       const secret = env[`AUTH_${provider}_SECRET`];

@@ -2,8 +2,12 @@ import { type ConnectorConfig } from "@/server/connectors";
 import { bcCompanyId, BC_ENVIRONMENT } from "./providers/business-central";
 import { type SimProvider, type SimStore } from "./store";
 
-/** The provider, base URL and credentials that point a real connector at a simulated store. */
-export type SimConnectorConfig = ConnectorConfig & { baseUrl: string };
+/**
+ * The provider, base URL and credentials that point a real connector at a simulated store, and
+ * the simulator's own host:port named on the connector's allow-list (it runs on loopback, which
+ * the address rules refuse otherwise).
+ */
+export type SimConnectorConfig = ConnectorConfig & { baseUrl: string; http: { network: { allowList: string[] } } };
 
 export const CONNECTOR_PROVIDER: Record<SimProvider, ConnectorConfig["provider"]> = {
   sam: "SAM",
@@ -18,6 +22,10 @@ export function simBaseUrl(store: SimStore, origin: string): string {
 }
 
 export function connectorConfigFor(store: SimStore, origin: string): SimConnectorConfig {
+  return { ...targetFor(store, origin), http: { network: { allowList: [new URL(origin).host] } } };
+}
+
+function targetFor(store: SimStore, origin: string): Omit<SimConnectorConfig, "http"> {
   const { token, key, secret } = store.credentials;
   const baseUrl = simBaseUrl(store, origin);
   switch (store.provider) {

@@ -2,7 +2,7 @@ import { env } from "@/env";
 import { db } from "@/server/db";
 import { attemptDelivery, giveUpDelivery, recordOutboundEvent, retryDelaysSeconds } from "@/server/outbound/delivery";
 import type { OutboundPayload } from "@/server/outbound/event-types";
-import { urlPolicyFromEnv } from "@/server/outbound/url-safety";
+import { urlPolicyFromEnv } from "@/server/network/url-safety";
 import { inngest } from "../client";
 import { outboundDeliveryRequested, outboundEventCreated } from "../events";
 
@@ -52,7 +52,7 @@ export const deliverOutbound = inngest.createFunction(
   async ({ event, step }) => {
     const config = env();
     const delays = retryDelaysSeconds({ OUTBOUND_WEBHOOKS_RETRY_DELAYS: config.OUTBOUND_WEBHOOKS_RETRY_DELAYS });
-    const policy = urlPolicyFromEnv({ OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: config.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS });
+    const policy = urlPolicyFromEnv(config);
     for (let index = 0; ; index += 1) {
       const result = await step.run(`attempt-${index + 1}`, () => attemptDelivery(db, event.data, { policy, manual: event.data.manual }));
       if (result.final) return result;

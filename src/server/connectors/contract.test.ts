@@ -119,7 +119,7 @@ describe.each(cases)("$provider connector contract", ({ provider, window }) => {
 
     const port = await closedPort();
     const config = sim.connectorConfig(store);
-    const nowhere = fixture.connectorWith({ baseUrl: config.baseUrl.replace(/:\d+/, `:${port}`), credentials: { tokenUrl: `http://127.0.0.1:${port}/token` } });
+    const nowhere = fixture.connectorWith({ baseUrl: config.baseUrl.replace(/:\d+/, `:${port}`), credentials: { tokenUrl: `http://127.0.0.1:${port}/token` }, allowList: [`127.0.0.1:${port}`] });
     await expect(nowhere.listStock()).rejects.toMatchObject({ retryable: true, kind: "connection_refused" });
     expect(await nowhere.testConnection()).toMatchObject({ ok: false, reason: "unreachable" });
   });

@@ -28,6 +28,11 @@ export class RequestRejectedError extends ConnectorError {
   readonly retryable = false;
 }
 
+/** The address is one Stockhook does not call (private, loopback, plain http…): fix the URL, don't retry. */
+export class RefusedAddressError extends ConnectorError {
+  readonly retryable = false;
+}
+
 export class RateLimitedError extends ConnectorError {
   readonly retryable = true;
   constructor(

@@ -1,9 +1,13 @@
 import { type z } from "zod";
+import { guardedFetch, TooManyRedirectsError } from "@/server/network/guarded-fetch";
+import { ResponseTooLargeError } from "@/server/network/pinned-request";
+import { UnsafeUrlError, urlPolicyFromEnv, type UrlPolicy } from "@/server/network/url-safety";
 import {
   AuthError,
   type ConnectorError,
   NotFoundError,
   RateLimitedError,
+  RefusedAddressError,
   RequestRejectedError,
   UnavailableError,
   ValidationError,
@@ -12,13 +16,18 @@ import {
 /**
  * The one way connectors talk to platforms: a timeout on every request, retries only where
  * repeating the call cannot double an effect, rate-limit waits instead of failures, typed
- * errors, and zod validation of every response body.
+ * errors, and zod validation of every response body. Every request, redirects included, obeys
+ * the outbound address rules (src/server/network), and a platform's error body is never put in an
+ * error message (tenants read those): it goes to the server log, cut short.
  */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 export type Sleep = (ms: number) => Promise<void>;
 
 export interface HttpDeps {
+  /** Tests only: a stand-in for the network. Unset, requests go through the address rules. */
   fetch?: FetchLike;
+  /** Where raw error bodies go (the server log). */
+  log?: (line: string) => void;
   sleep?: Sleep;
   now?: () => number;
   random?: () => number;
@@ -59,6 +68,8 @@ export interface HttpAuth {
 
 export interface HttpClientConfig {
   baseUrl: string;
+  /** Which addresses may be called; unset, the environment's rules (OUTBOUND_ALLOW_LIST outside production). */
+  network?: UrlPolicy;
   auth?: HttpAuth;
   deps?: HttpDeps;
   policy?: Partial<RetryPolicy>;
@@ -66,7 +77,7 @@ export interface HttpClientConfig {
 }
 
 /** What createConnector's caller may tune; auth and pacing stay the connector's business. */
-export type ConnectorHttpOptions = Pick<HttpClientConfig, "deps" | "policy">;
+export type ConnectorHttpOptions = Pick<HttpClientConfig, "deps" | "policy" | "network">;
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -97,9 +108,11 @@ export class HttpClient {
   private readonly fetch: FetchLike;
   private readonly random: () => number;
   private readonly policy: RetryPolicy;
+  private readonly log: (line: string) => void;
 
   constructor(private readonly config: HttpClientConfig) {
-    this.fetch = config.deps?.fetch ?? ((url, init) => fetch(url, init));
+    this.fetch = config.deps?.fetch ?? guardedFetch({ policy: config.network ?? urlPolicyFromEnv() });
+    this.log = config.deps?.log ?? ((line) => console.warn(line));
     this.sleep = config.deps?.sleep ?? realSleep;
     this.now = config.deps?.now ?? Date.now;
     this.random = config.deps?.random ?? Math.random;
@@ -166,7 +179,10 @@ export class HttpClient {
       return networkError(label, error, policy.timeoutMs);
     }
     this.config.hooks?.onResponse?.(response);
-    if (!response.ok) return statusError(label, response, text, this.now());
+    if (!response.ok) {
+      if (text) this.log(`[connectors] ${label} → ${response.status}: ${text.slice(0, 500).replace(/\s+/g, " ")}`);
+      return statusError(label, response, this.now());
+    }
     return parseBody(label, response, text, request.schema);
   }
 }
@@ -187,9 +203,20 @@ function parseBody<T>(label: string, response: Response, text: string, schema: z
   return { data: parsed.data, status: response.status, headers: response.headers };
 }
 
-export function statusError(label: string, response: Response, text: string, now: number): ConnectorError {
+/** The only words a platform's failed answer turns into: its status and what that status means. */
+export function statusReason(status: number): string {
+  if (status === 401) return "the platform refused the credentials";
+  if (status === 403) return "the credentials lack a permission this needs";
+  if (status === 404) return "not found at this address";
+  if (status === 409 || status === 412) return "the platform reports a conflicting change";
+  if (status === 429) return "rate limited by the platform";
+  if (status >= 500) return "the platform had an error";
+  return "the platform rejected the request";
+}
+
+export function statusError(label: string, response: Response, now: number): ConnectorError {
   const status = response.status;
-  const message = `${label} → ${status}${text ? `: ${text.slice(0, 200)}` : ""}`;
+  const message = `${label} → ${status}: ${statusReason(status)}`;
   if (status === 401 || status === 403) return new AuthError(message, { status });
   if (status === 404) return new NotFoundError(message, { status });
   if (status === 429) return new RateLimitedError(message, parseRetryAfter(response.headers.get("retry-after"), now) ?? 1_000, { status });
@@ -206,6 +233,8 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 }
 
 function networkError(label: string, error: unknown, timeoutMs: number): ConnectorError {
+  if (error instanceof UnsafeUrlError) return new RefusedAddressError(`${label}: ${error.message}`, { cause: error });
+  if (error instanceof TooManyRedirectsError || error instanceof ResponseTooLargeError) return new ValidationError(`${label}: ${error.message}`, [], { cause: error });
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
     return new UnavailableError(`${label}: no response within ${timeoutMs} ms`, "timeout", { cause: error });
   }

@@ -1,4 +1,4 @@
-import { AuthError, ConnectorError, NotFoundError, RateLimitedError, UnavailableError, ValidationError } from "./errors";
+import { AuthError, ConnectorError, NotFoundError, RateLimitedError, RefusedAddressError, UnavailableError, ValidationError } from "./errors";
 import { type TestConnectionResult } from "./types";
 
 /**
@@ -15,6 +15,7 @@ export async function probeConnection(call: () => Promise<string>): Promise<Test
 }
 
 function failureReason(error: ConnectorError) {
+  if (error instanceof RefusedAddressError) return "refused_address" as const;
   if (error instanceof AuthError) return "bad_credentials" as const;
   if (error instanceof NotFoundError) return "wrong_store_url" as const;
   if (error instanceof RateLimitedError) return "rate_limited" as const;

@@ -10,7 +10,7 @@ export interface SimFixture<P extends ConnectorProvider> {
   sim: Simulator;
   store: SimStore;
   connector: ConnectorFor[P];
-  connectorWith(overrides: { credentials?: object; baseUrl?: string; policy?: Partial<RetryPolicy> }): ConnectorFor[P];
+  connectorWith(overrides: { credentials?: object; baseUrl?: string; policy?: Partial<RetryPolicy>; allowList?: string[] }): ConnectorFor[P];
   close(): Promise<void>;
 }
 
@@ -18,12 +18,12 @@ export async function simFixture<P extends ConnectorProvider>(provider: SimProvi
   const sim = await createSimulator({ seed: 7 });
   const store = sim.stores.create({ provider, id: "shop1", size: 300, ...spec });
   const config = sim.connectorConfig(store);
-  const connectorWith: SimFixture<P>["connectorWith"] = ({ credentials, baseUrl, policy }) =>
+  const connectorWith: SimFixture<P>["connectorWith"] = ({ credentials, baseUrl, policy, allowList }) =>
     createConnector({
       provider: config.provider,
       baseUrl: baseUrl ?? config.baseUrl,
       credentials: { ...config.credentials, ...credentials },
-      http: { policy: { ...FAST_POLICY, ...policy } },
+      http: { network: { allowList: [...config.http.network.allowList, ...(allowList ?? [])] }, policy: { ...FAST_POLICY, ...policy } },
     } as Parameters<typeof createConnector>[0]) as ConnectorFor[P];
   return { sim, store, connector: connectorWith({}), connectorWith, close: () => sim.close() };
 }

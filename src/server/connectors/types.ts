@@ -67,7 +67,8 @@ export type TestConnectionFailure =
   | "wrong_store_url"
   | "unavailable"
   | "rate_limited"
-  | "unexpected_response";
+  | "unexpected_response"
+  | "refused_address";
 
 export type TestConnectionResult =
   | { ok: true; detail: string }

@@ -9,7 +9,12 @@ import { createEndpoint, rotateEndpointSecret } from "./endpoints";
 import type { OutboundPayload } from "./event-types";
 import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
 
-const development = { policy: { allowPrivate: true } };
+/** The receiver is named on the allow-list once its port is known. */
+const development = {
+  get policy() {
+    return { allowList: [`127.0.0.1:${receiver.port}`] };
+  },
+};
 let database: TestDatabase;
 let fixture: TenantFixture;
 let receiver: Receiver;
@@ -154,7 +159,7 @@ describe("delivery attempts", () => {
   it("in production mode a loopback endpoint is refused without a request, and retried like any failure", async () => {
     const created = await endpointAt("/ssrf");
     const [delivery] = (await recordOutboundEvent(database.prisma, payload())).filter((d) => d.endpointId === created.endpoint.id);
-    const result = await attemptDelivery(database.prisma, delivery!, { policy: { allowPrivate: false } });
+    const result = await attemptDelivery(database.prisma, delivery!, { policy: {} });
     expect(result).toMatchObject({ final: false, status: null, error: "Use an https:// URL" });
     expect(receiver.received.some((r) => r.path === "/ssrf")).toBe(false);
     await giveUpDelivery(database.prisma, delivery!);

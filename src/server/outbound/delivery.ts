@@ -5,7 +5,7 @@ import { liveSecrets } from "./endpoints";
 import { TEST_EVENT_TYPE, type OutboundPayload } from "./event-types";
 import { postSigned, type HttpOutcome } from "./http-delivery";
 import { signedHeaders } from "./signing";
-import type { Resolver, UrlPolicy } from "./url-safety";
+import type { Resolver, UrlPolicy } from "@/server/network/url-safety";
 
 /**
  * The durable delivery function's steps as plain functions: record an event and the deliveries

@@ -9,9 +9,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { postSigned, STORED_RESPONSE_BYTES } from "./http-delivery";
 import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
 
-const development = { policy: { allowPrivate: true } };
-const production = { policy: { allowPrivate: false } };
 let receivers: Receiver[] = [];
+/** The test's receivers are named on the allow-list once their ports are known, as development names the simulators. */
+const development = {
+  get policy() {
+    return { allowList: receivers.map((r) => `127.0.0.1:${r.port}`) };
+  },
+};
+const production = { policy: {} };
 afterEach(async () => {
   await Promise.all(receivers.map((r) => r.close()));
   receivers = [];
@@ -53,7 +58,7 @@ describe("postSigned", () => {
     const first = await receiver((_req, res) => res.writeHead(302, { location: `http://127.0.0.1:${loopback.port}/admin` }).end());
     // hooks.example resolves to a public address, which the test dials on its local receiver.
     const outcome = await postSigned(`http://hooks.example:${first.port}/hook`, "{}", {}, {
-      policy: { allowPrivate: false, allowHttp: true },
+      policy: { allowHttp: true },
       resolve: async () => [{ address: "93.184.216.34", family: 4 }],
       dial: (address) => (address === "93.184.216.34" ? "127.0.0.1" : address),
     });
@@ -68,7 +73,7 @@ describe("postSigned", () => {
     const answers = ["93.184.216.34", "127.0.0.1"];
     const asked: string[] = [];
     const outcome = await postSigned(`http://rebind.example:${target.port}/hook`, "{}", {}, {
-      policy: { allowPrivate: false, allowHttp: true },
+      policy: { allowHttp: true },
       resolve: async (host) => {
         asked.push(host);
         return [{ address: answers.shift()!, family: 4 }];
@@ -83,7 +88,7 @@ describe("postSigned", () => {
   it("a redirect to a name that resolves to a private address is refused too", async () => {
     const first = await receiver((_req, res) => res.writeHead(308, { location: "http://metadata.internal/latest" }).end());
     const outcome = await postSigned(`http://hooks.example:${first.port}/hook`, "{}", {}, {
-      policy: { allowPrivate: false, allowHttp: true },
+      policy: { allowHttp: true },
       resolve: async (host) => [{ address: host === "hooks.example" ? "93.184.216.34" : "169.254.169.254", family: 4 }],
       dial: (address) => (address === "93.184.216.34" ? "127.0.0.1" : address),
     });
@@ -116,7 +121,7 @@ describe("postSigned", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    const viaPublicName = { policy: { allowPrivate: false }, resolve: async () => [{ address: "93.184.216.34", family: 4 }], dial: (address: string) => (address === "93.184.216.34" ? "127.0.0.1" : address) };
+    const viaPublicName = { policy: {}, resolve: async () => [{ address: "93.184.216.34", family: 4 }], dial: (address: string) => (address === "93.184.216.34" ? "127.0.0.1" : address) };
     try {
       expect(await postSigned(`https://hooks.example:${port}/hook`, "{}", {}, { ...viaPublicName, ca: hooks.cert })).toMatchObject({ status: 200, body: "tls ok", error: null });
       expect(servernames).toEqual(["hooks.example"]);

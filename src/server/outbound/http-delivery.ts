@@ -1,7 +1,5 @@
-import http from "node:http";
-import https from "node:https";
-import { isIP } from "node:net";
-import { checkTarget, systemResolver, UnsafeUrlError, type Resolver, type UrlPolicy } from "./url-safety";
+import { requestPinned } from "@/server/network/pinned-request";
+import { checkTarget, systemResolver, UnsafeUrlError, type CheckedTarget, type Resolver, type UrlPolicy } from "@/server/network/url-safety";
 
 /**
  * One POST of a signed payload to a tenant's URL. Redirects are followed by hand (at most 5) so
@@ -40,51 +38,11 @@ interface HopResult {
   body: string;
 }
 
-function requestHop(target: Awaited<ReturnType<typeof checkTarget>>, body: string, headers: Record<string, string>, signal: AbortSignal, ca?: string): Promise<HopResult> {
-  const { url, address, family } = target;
-  const client = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = client.request(
-      {
-        host: address,
-        family,
-        port: url.port || (url.protocol === "https:" ? 443 : 80),
-        path: `${url.pathname}${url.search}`,
-        method: "POST",
-        headers: { ...headers, host: url.host, "content-length": String(Buffer.byteLength(body)) },
-        // Certificates are checked against the name the tenant gave, not the address we dialled.
-        ...(url.protocol === "https:" && !isIP(url.hostname.replace(/^\[|\]$/g, "")) ? { servername: url.hostname } : {}),
-        agent: false,
-        signal,
-        ...(ca ? { ca } : {}),
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        let cut = false;
-        const finish = () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null, body: cut ? `${text}… [truncated]` : text });
-        };
-        response.on("data", (chunk: Buffer) => {
-          if (kept >= STORED_RESPONSE_BYTES) {
-            cut = true;
-            response.destroy();
-            finish();
-            return;
-          }
-          const room = STORED_RESPONSE_BYTES - kept;
-          if (chunk.length > room) cut = true;
-          chunks.push(chunk.subarray(0, room));
-          kept += Math.min(room, chunk.length);
-        });
-        response.on("end", finish);
-        response.on("error", (error) => (cut ? undefined : reject(error)));
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
+async function requestHop(target: CheckedTarget, body: string, headers: Record<string, string>, signal: AbortSignal, ca?: string): Promise<HopResult> {
+  const response = await requestPinned(target, { method: "POST", headers, body, signal, ca, maxBodyBytes: STORED_RESPONSE_BYTES, overflow: "truncate" });
+  const text = response.body.toString("utf8");
+  const location = response.headers.location;
+  return { status: response.status, location: location ?? null, body: response.truncated ? `${text}… [truncated]` : text };
 }
 
 function describeError(error: unknown, timeoutMs: number): string {

@@ -15,7 +15,7 @@ const STORE = "woocommerce:push";
 // The real WooCommerce connector against the simulator, without slow retries inside one push.
 const connectorFor = async () => {
   const config = connectorConfigFor(sim.stores.require(STORE), sim.url);
-  return createConnector({ ...config, http: { policy: { maxRetries: 0, timeoutMs: 2_000 } } } as never);
+  return createConnector({ ...config, http: { ...config.http, policy: { maxRetries: 0, timeoutMs: 2_000 } } } as never);
 };
 
 beforeAll(async () => {

@@ -14,7 +14,8 @@ export interface ReceivedRequest {
 
 export type ReceiverHandler = (request: ReceivedRequest, response: ServerResponse, index: number) => void;
 
-export async function startReceiver(handler: ReceiverHandler = (_request, response) => response.end("ok")) {
+/** `port` 0 (the default) picks a free one; tests whose app must be told the port first pick it themselves. */
+export async function startReceiver(handler: ReceiverHandler = (_request, response) => response.end("ok"), options: { port?: number } = {}) {
   const received: ReceivedRequest[] = [];
   let current = handler;
   const server = createServer((req, res) => {
@@ -26,7 +27,10 @@ export async function startReceiver(handler: ReceiverHandler = (_request, respon
       current(request, res, received.length - 1);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

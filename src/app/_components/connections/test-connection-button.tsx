@@ -12,6 +12,7 @@ const REASONS: Record<string, string> = {
   unreachable: "The platform could not be reached",
   unavailable: "The platform is having trouble",
   no_api: "No API to test",
+  refused_address: "Stockhook does not call that address",
 };
 
 /** Calls the platform with the stored credentials and says what happened, in words. */

@@ -6,7 +6,7 @@ import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/serve
 import { createTestDelivery } from "@/server/outbound/delivery";
 import { createEndpoint, endpointSecretMetadata, endpointSelect, rotateEndpointSecret } from "@/server/outbound/endpoints";
 import { OUTBOUND_EVENT_TYPES } from "@/server/outbound/event-types";
-import { checkTarget, UnsafeUrlError, urlPolicyFromEnv } from "@/server/outbound/url-safety";
+import { checkTarget, UnsafeUrlError, urlPolicyFromEnv } from "@/server/network/url-safety";
 
 /**
  * Tenants' outbound webhook endpoints. Everyone in the tenant sees them and their delivery log;
@@ -21,7 +21,7 @@ const eventTypes = z.array(z.enum(OUTBOUND_EVENT_TYPES)).min(1, "Choose at least
 const DAY_MS = 24 * 3_600_000;
 
 function policy() {
-  return urlPolicyFromEnv({ OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: env().OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS });
+  return urlPolicyFromEnv(env());
 }
 
 /** The SSRF rules at save time (deliveries check again, on every attempt and redirect). */

@@ -32,7 +32,7 @@ it("accepts a ready-made access token", async () => {
   fixture = await simFixture<"BUSINESS_CENTRAL">("bc", { size: 3 });
   const { tenantId, environment, companyId } = fixture.sim.connectorConfig(fixture.store).credentials as { tenantId: string; environment: string; companyId: string };
   const { createConnector } = await import("../index");
-  const connector = createConnector({ provider: "BUSINESS_CENTRAL", baseUrl: `${fixture.sim.url}/bc`, credentials: { tenantId, environment, companyId, accessToken: fixture.store.credentials.token } });
+  const connector = createConnector({ provider: "BUSINESS_CENTRAL", baseUrl: `${fixture.sim.url}/bc`, credentials: { tenantId, environment, companyId, accessToken: fixture.store.credentials.token }, http: fixture.sim.connectorConfig(fixture.store).http });
   await expect(connector.testConnection()).resolves.toMatchObject({ ok: true });
 });
 
