@@ -26,7 +26,7 @@ export default async function SupportConsolePage({ searchParams }: { searchParam
         </p>
       ) : null}
       <Card title="Running sessions" className="mb-6">
-        <ActiveSessions sessions={sessions} currentSessionId={impersonation?.id ?? null} isAdmin={isAdmin} />
+        <ActiveSessions sessions={sessions} currentSessionId={impersonation?.id ?? null} isAdmin={isAdmin} viewerId={user.id} />
       </Card>
       <form role="search" className="mb-4 flex max-w-xl gap-2">
         <label htmlFor="tenant-search" className="sr-only">Search tenants</label>

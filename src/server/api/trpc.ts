@@ -50,12 +50,18 @@ function fieldErrorsOf(error: ZodError): { fieldErrors: Record<string, string[] 
   return error.flatten();
 }
 
+/** A domain error that carries field errors (e.g. InvalidSetupError's `validation`): an Error, so tRPC keeps it whole. */
+function validationOf(cause: unknown) {
+  const validation = (cause as { validation?: unknown } | undefined)?.validation;
+  return validation instanceof ZodError ? fieldErrorsOf(validation) : null;
+}
+
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     return {
       ...shape,
-      data: { ...shape.data, zodError: error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : null },
+      data: { ...shape.data, zodError: error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : validationOf(error.cause) },
     };
   },
 });

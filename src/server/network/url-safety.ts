@@ -27,7 +27,11 @@ export interface UrlPolicy {
 export const PUBLIC_ONLY: UrlPolicy = { allowList: [] };
 
 export class UnsafeUrlError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The name did not resolve: nothing was judged unsafe, the address just cannot be checked now. */
+    readonly unresolved = false,
+  ) {
     super(message);
     this.name = "UnsafeUrlError";
   }
@@ -117,13 +121,26 @@ export async function checkTarget(raw: string, policy: UrlPolicy, resolve: Resol
   const answers = literal
     ? [{ address: literal, family: ipaddr.parse(literal).kind() === "ipv6" ? 6 : 4 }]
     : await resolve(url.hostname).catch((error: unknown) => {
-        throw new UnsafeUrlError(`${url.hostname} does not resolve (${error instanceof Error ? (error as NodeJS.ErrnoException).code ?? error.message : String(error)})`);
+        throw new UnsafeUrlError(`${url.hostname} does not resolve (${error instanceof Error ? (error as NodeJS.ErrnoException).code ?? error.message : String(error)})`, true);
       });
-  if (answers.length === 0) throw new UnsafeUrlError(`${url.hostname} does not resolve`);
+  if (answers.length === 0) throw new UnsafeUrlError(`${url.hostname} does not resolve`, true);
   if (!isAllowListed(url, policy)) {
     const blocked = answers.find((answer) => !isPublicAddress(answer.address));
     if (blocked) throw new UnsafeUrlError(refusal(url.hostname, blocked.address));
   }
   const first = answers[0]!;
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
+}
+
+/**
+ * The check when a URL is saved (a connection's address, a token URL): the same rules, but a
+ * name that does not resolve yet is accepted, because every request checks again before it goes.
+ */
+export async function checkUrlForSaving(raw: string, policy: UrlPolicy, resolve: Resolver = systemResolver): Promise<URL> {
+  try {
+    return (await checkTarget(raw, policy, resolve)).url;
+  } catch (error) {
+    if (error instanceof UnsafeUrlError && error.unresolved) return checkUrlShape(raw, policy);
+    throw error;
+  }
 }

@@ -246,3 +246,18 @@ describe("the audit trail", () => {
     expect(writers).toEqual([join("src", "server", "audit", "audit-log.ts")]);
   });
 });
+
+describe("write grants (issue 17, item 9)", () => {
+  it("a platform ADMIN cannot grant write access to their own support session, even without its cookie", async () => {
+    const admin = await createStaffUser(database.prisma, "self-granting-admin", "ADMIN");
+    const { id } = await impersonate(admin.id, tenant.tenant.id);
+    // Called without the session cookie, as a second tab or a script would: the session rule alone does not apply.
+    const error = await errorOf(callerFor(database.prisma, admin.id).support.grantWriteAccess({ sessionId: id }));
+    expect(error?.code).toBe("FORBIDDEN");
+    expect((await database.prisma.impersonationSession.findUniqueOrThrow({ where: { id } })).writeAccessGrantedAt).toBeNull();
+    expect(await database.prisma.auditLog.count({ where: { action: "support.write_access_granted", target: `impersonation:${id}` } })).toBe(0);
+    // Another admin may.
+    const second = await createStaffUser(database.prisma, "second-admin", "ADMIN");
+    await expect(callerFor(database.prisma, second.id).support.grantWriteAccess({ sessionId: id })).resolves.toEqual({ granted: true });
+  });
+});

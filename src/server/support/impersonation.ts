@@ -129,13 +129,15 @@ export async function endImpersonation(prisma: PrismaClient, sessionId: string, 
   return { ended: true };
 }
 
-/** A platform ADMIN lets an active session change data (see WRITABLE_WITH_GRANT); recorded and audited. */
+/** A platform ADMIN lets another staff member's active session change data (see WRITABLE_WITH_GRANT); recorded and audited. */
 export async function grantWriteAccess(prisma: PrismaClient, sessionId: string, adminUserId: string, origin: Pick<AuditActor, "ip" | "userAgent">, now = new Date()) {
   const session = await prisma.impersonationSession.findFirst({
     where: { id: sessionId, endedAt: null, expiresAt: { gt: now } },
     select: { id: true, tenantId: true, staffUserId: true, writeAccessGrantedAt: true },
   });
   if (!session) throw new ImpersonationError("No active support session with that id", "NOT_FOUND");
+  // Four eyes: write access is another admin's decision, never one's own (with or without the cookie).
+  if (session.staffUserId === adminUserId) throw new ImpersonationError("Another platform admin must grant write access to your own support session", "FORBIDDEN");
   if (session.writeAccessGrantedAt) return { granted: false };
   await prisma.impersonationSession.update({ where: { id: session.id }, data: { writeAccessGrantedById: adminUserId, writeAccessGrantedAt: now } });
   await auditAs(prisma, session.tenantId, { userId: adminUserId, impersonatorId: session.staffUserId, impersonationSessionId: session.id, ...origin })({

@@ -41,6 +41,7 @@ const cases: Record<string, Case> = {
   "tenant.remove": { kind: "tenant", input: (victim) => ({ confirmSlug: victim.tenant.slug }), ownTenantError: "BAD_REQUEST" },
   "connection.create": { kind: "tenant", input: () => ({ provider: "SAM", direction: "SOURCE", name: "Injected", baseUrl: "https://sam.example.com", credentials: { apiKey: "sam-key-12345" } }) },
   "connection.update": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, name: "Hijacked" }) },
+  "connection.changeAddress": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, baseUrl: "https://attacker.example.com" }) },
   "connection.remove": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, confirmName: victim.connection.name }) },
   "connection.test": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },
   "connection.syncProgress": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },

@@ -87,6 +87,9 @@ export function scopeArgs(model: string, operation: string, rawArgs: unknown, te
     default:
       // find*, count, aggregate, groupBy, delete, deleteMany: all filter on the tenant.
       args.where = withTenantFilter(args.where, key, tenantId);
+      // A cursor row is looked up apart from `where`: another tenant's row would place the page
+      // by its values (an oracle on that row's sort key). Scoped, it is simply not found.
+      if (args.cursor !== undefined) args.cursor = { ...(args.cursor as Args), [key]: tenantId };
       return args;
   }
 }

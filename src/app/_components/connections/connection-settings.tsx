@@ -33,7 +33,6 @@ export function ConnectionSettingsForm({ connection, canEdit }: { connection: Ed
     update.mutate({
       id: connection.id,
       name: String(form.get("name")),
-      baseUrl: String(form.get("baseUrl")),
       syncSchedule: String(form.get("syncSchedule") ?? connection.syncSchedule) as "H24",
       webhooksEnabled: form.get("webhooksEnabled") === "on",
       paused: form.get("paused") === "on",
@@ -45,7 +44,6 @@ export function ConnectionSettingsForm({ connection, canEdit }: { connection: Ed
       <FormError message={update.error && !update.error.data?.zodError ? update.error.message : null} />
       <fieldset disabled={!canEdit || update.isPending} className="space-y-4">
         <Field label="Name" name="name" defaultValue={connection.name} error={fieldErrors.name?.[0]} />
-        <Field label={guide.baseUrlLabel} name="baseUrl" type="url" defaultValue={connection.baseUrl} error={fieldErrors.baseUrl?.[0]} />
         {guide.hasApi ? (
           <div>
             <label htmlFor="syncSchedule" className="block text-sm font-medium text-slate-700">Reconcile schedule</label>
@@ -66,6 +64,39 @@ export function ConnectionSettingsForm({ connection, canEdit }: { connection: Ed
           <button type="submit" className={buttonClass}>{update.isPending ? "Saving…" : "Save changes"}</button>
           {saved ? <span role="status" className="text-sm text-emerald-700">Saved</span> : null}
         </div>
+      </fieldset>
+    </form>
+  );
+}
+
+/**
+ * Where the connection points: owners and admins only. The stored API credentials are revoked
+ * with the change (a token given for one address must not reach another), so the form says so.
+ */
+export function ChangeAddressForm({ connection, canManage }: { connection: Pick<EditableConnection, "id" | "provider" | "baseUrl">; canManage: boolean }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const change = useMutation(trpc.connection.changeAddress.mutationOptions({ onSuccess: () => router.refresh() }));
+  const fieldErrors = change.error?.data?.zodError?.fieldErrors ?? {};
+  const guide = PROVIDER_GUIDES[connection.provider];
+  return (
+    <form
+      className="space-y-3"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const form = new FormData(event.currentTarget);
+        change.mutate({ id: connection.id, baseUrl: String(form.get("baseUrl") ?? "").trim() });
+      }}
+    >
+      <FormError message={change.error && !change.error.data?.zodError ? change.error.message : null} />
+      {change.data?.changed ? (
+        <p role="status" className="text-sm text-emerald-700">
+          Address changed.{change.data.credentialsRevoked ? " The stored API credentials were revoked: enter them again under API credentials." : ""}
+        </p>
+      ) : null}
+      <fieldset disabled={!canManage || change.isPending} className="space-y-3">
+        <Field label={guide.baseUrlLabel} name="baseUrl" type="url" defaultValue={connection.baseUrl} error={fieldErrors.baseUrl?.[0]} hint={guide.hasApi ? "Changing it revokes the stored API credentials; you enter them again for the new address." : undefined} />
+        <button type="submit" className={secondaryButtonClass}>{change.isPending ? "Saving…" : "Change address"}</button>
       </fieldset>
     </form>
   );

@@ -17,8 +17,8 @@ interface Session {
   tenant: { slug: string; name: string };
 }
 
-/** Running support sessions: one's own (continue or end), and for an ADMIN everyone's (grant write access). */
-export function ActiveSessions({ sessions, currentSessionId, isAdmin }: { sessions: Session[]; currentSessionId: string | null; isAdmin: boolean }) {
+/** Running support sessions: one's own (continue or end), and for an ADMIN everyone else's (grant write access). */
+export function ActiveSessions({ sessions, currentSessionId, isAdmin, viewerId }: { sessions: Session[]; currentSessionId: string | null; isAdmin: boolean; viewerId: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const end = useMutation(trpc.support.endImpersonation.mutationOptions({ onSuccess: () => router.refresh() }));
@@ -44,7 +44,7 @@ export function ActiveSessions({ sessions, currentSessionId, isAdmin }: { sessio
                   <button type="button" className={secondaryButtonClass} onClick={() => end.mutate()} disabled={end.isPending}>End</button>
                 </>
               ) : null}
-              {isAdmin && !session.writeAccessGrantedAt ? (
+              {isAdmin && !session.writeAccessGrantedAt && session.staffUser.id !== viewerId ? (
                 <button
                   type="button"
                   className={secondaryButtonClass}

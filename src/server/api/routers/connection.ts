@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "@/env";
 import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
-import { createConnection, InvalidSetupError } from "@/server/connections/connection-setup";
+import { changeConnectionAddress, createConnection, InvalidSetupError } from "@/server/connections/connection-setup";
 import { connectionHealth } from "@/server/connections/connection-health";
 import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guides";
 import { connectorFor, hasApiConnector, MissingCredentialsError } from "@/server/pipeline/connector-for";
@@ -36,7 +36,7 @@ const NOT_FOUND = "Connection not found";
 
 /** Setup problems become a 400 whose field errors the wizard shows next to each input. */
 function asBadRequest(error: unknown): never {
-  if (error instanceof InvalidSetupError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error.validation });
+  if (error instanceof InvalidSetupError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
   throw error;
 }
 
@@ -95,16 +95,21 @@ export const connectionRouter = createTRPCRouter({
       };
     }),
 
+  /**
+   * Name, schedule, webhooks on/off, paused: MEMBER and up. Where the connection points is not
+   * here (see changeAddress): unknown keys such as baseUrl are refused, not silently dropped.
+   */
   update: tenantProcedure
     .input(
-      z.object({
-        id: z.string().min(1),
-        name: name.optional(),
-        baseUrl: baseUrl.optional(),
-        syncSchedule: schedule.optional(),
-        webhooksEnabled: z.boolean().optional(),
-        paused: z.boolean().optional(),
-      }),
+      z
+        .object({
+          id: z.string().min(1),
+          name: name.optional(),
+          syncSchedule: schedule.optional(),
+          webhooksEnabled: z.boolean().optional(),
+          paused: z.boolean().optional(),
+        })
+        .strict(),
     )
     .mutation(async ({ ctx, input }) => {
       const before = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true, provider: true } });
@@ -115,7 +120,7 @@ export const connectionRouter = createTRPCRouter({
       const status = input.paused === undefined ? undefined : input.paused ? "PAUSED" : "ACTIVE";
       const after = await ctx.db.connection.update({
         where: { id: input.id },
-        data: { name: input.name, baseUrl: input.baseUrl, syncSchedule: input.syncSchedule, webhooksEnabled: input.webhooksEnabled, status },
+        data: { name: input.name, syncSchedule: input.syncSchedule, webhooksEnabled: input.webhooksEnabled, status },
         select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true },
       });
       forgetWebhookConnection(input.id);
@@ -123,6 +128,25 @@ export const connectionRouter = createTRPCRouter({
       await ctx.audit({ action: "connection.updated", target: `connection:${input.id}`, summary: { before: comparable, after } });
       return after;
     }),
+
+  /**
+   * Pointing a connection at another address: OWNER/ADMIN only, never a support session (it is
+   * not in WRITABLE_WITH_GRANT). The stored API credentials are revoked in the same step, so a
+   * token given for one address is never sent to another; they are entered again afterwards.
+   */
+  changeAddress: tenantAdminProcedure.input(z.object({ id: z.string().min(1), baseUrl })).mutation(async ({ ctx, input }) => {
+    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, baseUrl: true } });
+    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const result = await changeConnectionAddress(ctx.db, connection, input.baseUrl).catch(asBadRequest);
+    if (!result.changed) return result;
+    forgetWebhookConnection(connection.id);
+    await ctx.audit({
+      action: "connection.address_changed",
+      target: `connection:${connection.id}`,
+      summary: { before: connection.baseUrl, after: result.baseUrl, credentialsRevoked: result.credentialsRevoked },
+    });
+    return result;
+  }),
 
   /** Deleting needs the connection's name typed back, so a slip of the mouse deletes nothing. */
   remove: tenantAdminProcedure.input(z.object({ id: z.string().min(1), confirmName: z.string() })).mutation(async ({ ctx, input }) => {

@@ -71,8 +71,10 @@ describe("connection wizard", () => {
   });
 
   it("Test connection reports an unreachable platform in words, with its latency", async () => {
+    // A closed port on loopback, named on the allow-list as development names its simulators.
+    process.env.OUTBOUND_ALLOW_LIST = "127.0.0.1:9";
     const { id } = await caller().connection.create({ provider: "SAM", direction: "SOURCE", name: "Nowhere", baseUrl: "http://127.0.0.1:9/sam", credentials: { apiKey: "sam-key-12345" } });
-    const result = await caller().connection.test({ id });
+    const result = await caller().connection.test({ id }).finally(() => delete process.env.OUTBOUND_ALLOW_LIST);
     expect(result).toMatchObject({ ok: false, reason: "unreachable" });
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
   });

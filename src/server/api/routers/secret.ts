@@ -67,7 +67,7 @@ export const secretRouter = createTRPCRouter({
       const connection = await ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true, provider: true } });
       if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
       const secret = await replaceCredentials(ctx.db, connection, input.credentials).catch((error: unknown) => {
-        if (error instanceof InvalidSetupError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error.validation });
+        if (error instanceof InvalidSetupError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
         throw error;
       });
       await ctx.audit({ action: "secret.credentials_replaced", target: `connection:${connection.id}`, summary: { secretId: secret.id, last4: secret.last4 } });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
-import { ConnectionSettingsForm, DeleteConnection, ReplaceCredentialsForm } from "@/app/_components/connections/connection-settings";
+import { ChangeAddressForm, ConnectionSettingsForm, DeleteConnection, ReplaceCredentialsForm } from "@/app/_components/connections/connection-settings";
 import { ResyncControl } from "@/app/_components/connections/resync-control";
 import { SecretsPanel } from "@/app/_components/connections/secrets-panel";
 import { TestConnectionButton } from "@/app/_components/connections/test-connection-button";
@@ -65,6 +65,10 @@ export default async function ConnectionPage({ params }: { params: Promise<{ slu
       <div className="mt-6 grid gap-6 xl:grid-cols-2">
         <Card title="Settings">
           <ConnectionSettingsForm connection={connection} canEdit={canEdit} />
+        </Card>
+        <Card title="Address">
+          {!isAdmin ? <div className="mb-3"><ReadOnlyNotice>Only owners and admins can change where a connection points.</ReadOnlyNotice></div> : null}
+          <ChangeAddressForm connection={connection} canManage={isAdmin} />
         </Card>
         <Card title="API credentials">
           <ReplaceCredentialsForm connectionId={connection.id} provider={connection.provider} canManage={isAdmin} />
