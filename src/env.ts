@@ -56,6 +56,8 @@ export const envSchema = z
     ),
     /** Seconds between outbound delivery attempts, comma separated (default 5,300,1800,7200,18000,36000,36000). */
     OUTBOUND_WEBHOOKS_RETRY_DELAYS: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated").optional()),
+    /** Bearer token that unlocks /api/health's details (errors, latencies, Inngest URL); unset, only up/down is answered. */
+    HEALTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
     INNGEST_DEV: z.preprocess(emptyAsUndefined, z.string().optional()),
     INNGEST_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
     INNGEST_EVENT_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "@/generated/prisma/client";
 
 /** Is each part the app depends on reachable right now, and how quickly did it answer? */
@@ -43,4 +44,27 @@ export async function checkHealth(prisma: PrismaClient, fetchImpl: typeof fetch 
     inngest: { ok: !inngest.error, ...target, ...inngest },
   };
   return report;
+}
+
+export interface HealthAnswer {
+  status: 200 | 503;
+  body: HealthReport | { status: "up" | "down" };
+}
+
+function bearerMatches(authorization: string | null, token: string | undefined): boolean {
+  if (!token || !authorization?.startsWith("Bearer ")) return false;
+  const given = Buffer.from(authorization.slice("Bearer ".length).trim(), "utf8");
+  const expected = Buffer.from(token, "utf8");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * What /api/health tells whom. Anyone (a load balancer, an uptime monitor) learns up or down,
+ * by the status code and `{ status }`; error texts, latencies and internal URLs are for operators
+ * who send `Authorization: Bearer <HEALTH_TOKEN>`. Without HEALTH_TOKEN set, nobody gets them.
+ */
+export function healthAnswer(report: HealthReport, authorization: string | null, token: string | undefined): HealthAnswer {
+  const status = report.ok ? 200 : 503;
+  if (bearerMatches(authorization, token)) return { status, body: report };
+  return { status, body: { status: report.ok ? "up" : "down" } };
 }
