@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createConnector, type BusinessCentralConnector } from "@/server/connectors";
 import { rotateSigningSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { businessCentralProvider } from "@/server/webhooks/providers/business-central";
 import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
 import { connectorConfigFor, createSimulator, type Simulator } from "@/sim";
@@ -22,8 +23,15 @@ const HOUR = 3_600_000;
 beforeAll(async () => {
   [database, sim] = await Promise.all([createTestDatabase(), createSimulator({ stores: [{ provider: "bc", id: "subs", size: 3 }] })]);
   sim.controls.set("bc:subs", { validateSubscriptions: true });
-  // Stands in for the app's webhook route: it answers the handshake by echoing the token.
-  receiver = createServer((req, res) => res.end(new URL(req.url ?? "/", "http://x").searchParams.get("validationToken") ?? ""));
+  // Stands in for the app's webhook route, answering the handshake with the real provider code,
+  // which echoes the token only inside the window ensureSubscription opens.
+  receiver = createServer((req, res) => {
+    const query = new URL(req.url ?? "/", "http://x").searchParams;
+    const delivery = { headers: new Headers(), body: Buffer.alloc(0), query, receivedAt: new Date() };
+    void Promise.resolve(businessCentralProvider.preflight!(delivery, { connection: { id: connectionId, tenantId: fx.tenant.id, provider: "BUSINESS_CENTRAL" }, prisma: database.prisma, now: new Date() })).then((answer) =>
+      answer.kind === "respond" ? res.writeHead(answer.status, { "content-type": answer.contentType }).end(answer.body) : res.writeHead(404).end(),
+    );
+  });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   appUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
   fx = await createTenantFixture(database.prisma, "bcsubs");
@@ -31,7 +39,7 @@ beforeAll(async () => {
   connector = createConnector(config as never) as BusinessCentralConnector;
   const { connection } = await createConnection(scopeToTenant(database.prisma, fx.tenant.id), {
     provider: "BUSINESS_CENTRAL", direction: "SOURCE", name: "BC", baseUrl: config.baseUrl, syncSchedule: "H24", credentials: config.credentials as Record<string, unknown>,
-  });
+  }, config.http.network);
   connectionId = connection.id;
 }, 120_000);
 afterAll(async () => {
@@ -94,4 +102,13 @@ it("records why it failed when the platform refuses, and leaves the last good su
   const after = await row();
   expect(after.lastError).toBeTruthy();
   expect(after.externalId).toBe(before.externalId);
+});
+
+it("answers Business Central's handshake only while a subscription is being made or renewed", async () => {
+  // Outside ensureSubscription, the same URL refuses to echo (the window is closed again).
+  const port = (receiver.address() as { port: number }).port;
+  const outside = await fetch(`http://127.0.0.1:${port}/?validationToken=probe`);
+  expect(outside.status).toBe(400);
+  expect(await outside.text()).not.toBe("probe");
+  expect((await database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } })).subscriptionHandshakeUntil).toBeNull();
 });

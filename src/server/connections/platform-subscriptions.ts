@@ -12,6 +12,8 @@ import { webhookUrl } from "./provider-guides";
  * clientState is a signing secret that has since been rotated.
  */
 export const RENEW_BEFORE_MS = 24 * 3_600_000;
+/** How long the validation handshake is answered after Stockhook starts a subscribe or renew call. */
+export const HANDSHAKE_WINDOW_MS = 2 * 60_000;
 
 export type SubscriptionConnector = Pick<BusinessCentralConnector, "subscribe" | "renewSubscription" | "unsubscribe">;
 export type EnsureAction = "created" | "renewed" | "replaced" | "current";
@@ -60,6 +62,8 @@ export async function ensureSubscription(
   const existing = await db.platformSubscription.findFirst({ where: { connectionId: target.connectionId } });
   const secret = await currentSigningSecret(db, connection.id);
 
+  // Business Central checks the notification URL during the call; only now is the echo answered.
+  await db.connection.update({ where: { id: connection.id }, data: { subscriptionHandshakeUntil: new Date(Date.now() + HANDSHAKE_WINDOW_MS) } });
   try {
     let action: EnsureAction;
     let subscription;
@@ -104,5 +108,7 @@ export async function ensureSubscription(
       await db.platformSubscription.update({ where: { id: existing.id }, data: { lastError: (error instanceof Error ? error.message : String(error)).slice(0, 500), lastErrorAt: now } });
     }
     throw error;
+  } finally {
+    await db.connection.update({ where: { id: connection.id }, data: { subscriptionHandshakeUntil: null } });
   }
 }

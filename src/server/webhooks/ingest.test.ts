@@ -302,10 +302,29 @@ describe("handing over to the pipeline", () => {
 });
 
 describe("handshakes and pings", () => {
-  it("echoes Business Central's validation token as text/plain", async () => {
+  it("echoes Business Central's validation token as text/plain while a subscription is being made", async () => {
+    await database.prisma.connection.update({ where: { id: connections.BUSINESS_CENTRAL }, data: { subscriptionHandshakeUntil: new Date(clock.getTime() + 60_000) } });
     const answer = await post("BUSINESS_CENTRAL", "", {}, { query: "validationToken=abc-123" });
+    await database.prisma.connection.update({ where: { id: connections.BUSINESS_CENTRAL }, data: { subscriptionHandshakeUntil: null } });
     expect(answer).toMatchObject({ status: 200, body: "abc-123", contentType: "text/plain" });
     expect(await lastEvent()).toMatchObject({ status: "SKIPPED", signatureVerdict: "NOT_REQUIRED" });
+  });
+
+  it("refuses the handshake when no subscription is being made or renewed: the token is not echoed (issue 17, item 13)", async () => {
+    const payload = "<script>alert(1)</script>";
+    const answer = await post("BUSINESS_CENTRAL", "", {}, { query: `validationToken=${encodeURIComponent(payload)}` });
+    expect(answer.status).toBe(400);
+    expect(answer.body).not.toContain(payload);
+    // A window that has passed is closed too.
+    await database.prisma.connection.update({ where: { id: connections.BUSINESS_CENTRAL }, data: { subscriptionHandshakeUntil: new Date(clock.getTime() - 1) } });
+    expect((await post("BUSINESS_CENTRAL", "", {}, { query: "validationToken=late" })).status).toBe(400);
+  });
+
+  it("never echoes a validation token on another platform's connection, even with a window set", async () => {
+    await database.prisma.connection.update({ where: { id: connections.SAM }, data: { subscriptionHandshakeUntil: new Date(clock.getTime() + 60_000) } });
+    const answer = await post("SAM", "", {}, { query: "validationToken=abc-123" });
+    expect(answer.status).not.toBe(200);
+    expect(answer.body).not.toBe("abc-123");
   });
 
   it("answers WooCommerce's creation ping without treating it as stock", async () => {

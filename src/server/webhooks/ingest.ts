@@ -142,7 +142,7 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   const payloadHash = sha256(body);
   const delivery: RawDelivery = { headers: incoming.headers, body, query: incoming.query, receivedAt: now };
 
-  const preflight = provider.preflight?.(delivery) ?? { kind: "continue" as const };
+  const preflight = (await provider.preflight?.(delivery, { connection, prisma: deps.prisma, now })) ?? { kind: "continue" as const };
   if (preflight.kind === "respond") {
     await logEvent(deps.prisma, connection, now, headersToLog, {
       status: "SKIPPED",

@@ -3,7 +3,10 @@ import { constantTimeEqual } from "../signature";
 import { parseJson, type WebhookProvider } from "./types";
 
 /**
- * Business Central: subscribing sends `?validationToken=…`, which must be echoed as text/plain.
+ * Business Central: subscribing sends `?validationToken=…`, which must be echoed as text/plain —
+ * but only while Stockhook is making or renewing this connection's subscription (the window
+ * `ensureSubscription` opens); at any other time the echo would let anyone make Stockhook's
+ * domain answer a text of their choosing, so it is refused.
  * Notifications are not signed; each carries the `clientState` we chose when subscribing,
  * compared in constant time. They carry no stock: the function fetches the changed item.
  */
@@ -26,11 +29,20 @@ function itemIdOf(resource: string): string | undefined {
 export const businessCentralProvider: WebhookProvider = {
   loggedHeaders: ["content-type", "user-agent"],
   contentTypes: ["application/json"],
-  preflight(delivery) {
+  async preflight(delivery, { connection, prisma, now }) {
     const token = delivery.query.get("validationToken");
-    return token !== null
-      ? { kind: "respond", status: 200, body: token.slice(0, 1000), contentType: "text/plain", note: "Business Central subscription handshake" }
-      : { kind: "continue" };
+    if (token === null) return { kind: "continue" };
+    const pending = await prisma.connection.count({ where: { id: connection.id, provider: "BUSINESS_CENTRAL", subscriptionHandshakeUntil: { gt: now } } });
+    if (!pending) {
+      return {
+        kind: "respond",
+        status: 400,
+        body: JSON.stringify({ error: "No Business Central subscription is being made or renewed for this connection" }),
+        contentType: "application/json",
+        note: "Business Central handshake refused: no subscription is being made or renewed",
+      };
+    }
+    return { kind: "respond", status: 200, body: token.slice(0, 1000), contentType: "text/plain", note: "Business Central subscription handshake" };
   },
   verify(delivery, secrets) {
     const parsed = parseJson(delivery, payload);

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { SignatureVerdict } from "@/generated/prisma/client";
+import type { PrismaClient, SignatureVerdict } from "@/generated/prisma/client";
 
 /** One delivery as it arrived: the raw body bytes, never re-serialised before verification. */
 export interface RawDelivery {
@@ -44,12 +44,19 @@ export type ParseResult = { ok: true; delivery: ParsedDelivery } | { ok: false; 
 /** Messages answered before (and instead of) signature checks: handshakes and pings. */
 export type Preflight = { kind: "respond"; status: number; body: string; contentType: string; note: string } | { kind: "continue" };
 
+/** What a preflight may consult: the connection the URL names, and the database (e.g. a handshake window). */
+export interface PreflightContext {
+  connection: { id: string; tenantId: string; provider: string };
+  prisma: Pick<PrismaClient, "connection">;
+  now: Date;
+}
+
 export interface WebhookProvider {
   /** Header values worth keeping in the event log; never the signature secret itself. */
   loggedHeaders: string[];
   /** Content types the provider sends for real deliveries. */
   contentTypes: string[];
-  preflight?: (delivery: RawDelivery) => Preflight;
+  preflight?: (delivery: RawDelivery, context: PreflightContext) => Preflight | Promise<Preflight>;
   verify: (delivery: RawDelivery, secrets: SigningSecret[]) => Verification;
   parse: (delivery: RawDelivery) => ParseResult;
 }
