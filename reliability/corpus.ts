@@ -16,6 +16,8 @@ export interface BadRequest {
   reachesConnection: boolean;
   /** The server may answer (from the handler, logged) or close before reading it all. */
   mayCloseEarly?: boolean;
+  /** Text the answer must not contain (an echoed token, internal details). */
+  mustNotAnswer?: string;
 }
 
 const sign = (secret: string, body: Buffer | string) => createHmac("sha256", secret).update(body).digest("hex");
@@ -188,5 +190,31 @@ export function buildCorpus(slug: string, connectionId: string, secret: string):
   for (const extra of [`/api/webhooks/${slug}`, `/api/webhooks/${slug}/${connectionId}/extra`, `/api/webhooks/${slug}/${connectionId}/..`, `/api/webhooks/${slug}/${connectionId}%2F..%2F..`, "/api/webhooks/", `/api/webhooks/${slug}/${connectionId}?validationToken=${encodeURIComponent("<x>")}`]) {
     corpus.push({ name: `path ${extra.slice(0, 60)}`, method: "POST", path: extra, headers: { ...json, "x-sam-signature": good }, body: Buffer.from(body), reachesConnection: extra.includes("validationToken") });
   }
+
+  // Issue 17's hostile requests. Business Central's handshake on a connection that makes no
+  // subscription (here a SAM one): the token must never come back.
+  for (const token of ["<script>alert(document.domain)</script>", "stockhook-echo-probe-1", "A".repeat(5000)]) {
+    corpus.push({ name: `validationToken ${token.slice(0, 30)}`, method: "POST", path: `${path}?validationToken=${encodeURIComponent(token)}`, headers: json, body: Buffer.from(""), reachesConnection: true, mustNotAnswer: token.slice(0, 200) });
+  }
+  // The public health check says up or down, whatever credentials a stranger guesses.
+  for (const authorization of [undefined, "Bearer ", "Bearer undefined", "Bearer null", `Bearer ${"x".repeat(64)}`, "Basic YWRtaW46YWRtaW4="]) {
+    corpus.push({ name: `health with ${authorization ?? "no"} authorization`, method: "GET", path: "/api/health", headers: authorization ? { authorization } : {}, reachesConnection: false, mustNotAnswer: "database" });
+  }
+  // Without a session, the API refuses the attacks on connection addresses, cursors and write grants.
+  const trpc = (procedure: string, input: unknown): BadRequest => ({
+    name: `tRPC ${procedure} without a session`,
+    method: "POST",
+    path: `/api/trpc/${procedure}`,
+    headers: { ...json, "x-stockhook-tenant": slug },
+    body: Buffer.from(JSON.stringify({ json: input })),
+    reachesConnection: false,
+  });
+  corpus.push(
+    trpc("connection.create", { provider: "SAM", direction: "SOURCE", name: "Metadata", baseUrl: "http://169.254.169.254/latest/meta-data", credentials: { apiKey: "attacker-key-1" } }),
+    trpc("connection.update", { id: connectionId, baseUrl: "https://attacker.example" }),
+    trpc("connection.changeAddress", { id: connectionId, baseUrl: "http://[::127.0.0.1]:5432/" }),
+    trpc("support.grantWriteAccess", { sessionId: "own-session" }),
+  );
+  corpus.push({ name: "tRPC item.list with a foreign cursor without a session", method: "GET", path: `/api/trpc/item.list?input=${encodeURIComponent(JSON.stringify({ json: { cursor: "another-tenants-item" } }))}`, headers: { "x-stockhook-tenant": slug }, reachesConnection: false });
   return corpus;
 }

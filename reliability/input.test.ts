@@ -76,19 +76,26 @@ describe("bad input", () => {
     const corpus = buildCorpus(tenant.slug, tenant.samConnectionId, tenant.signingSecret);
     expect(corpus.length).toBeGreaterThanOrEqual(200);
     const started = new Date();
-    const answers: { name: string; status: number; reaches: boolean }[] = [];
+    const answers: { name: string; status: number; reaches: boolean; leaked: boolean }[] = [];
     for (let i = 0; i < corpus.length; i += 4) {
       await Promise.all(
         corpus.slice(i, i + 4).map(async (request) => {
           const answer = await rawRequest(stack.appUrl, request);
           responses.push(answer.body);
-          answers.push({ name: request.name, status: answer.status, reaches: request.reachesConnection || (request.mayCloseEarly === true && answer.status !== 0) });
+          answers.push({
+            name: request.name,
+            status: answer.status,
+            reaches: request.reachesConnection || (request.mayCloseEarly === true && answer.status !== 0),
+            leaked: request.mustNotAnswer !== undefined && answer.body.includes(request.mustNotAnswer),
+          });
         }),
       );
     }
     const byStatus = answers.reduce<Record<number, number>>((counts, answer) => ({ ...counts, [answer.status]: (counts[answer.status] ?? 0) + 1 }), {});
     console.log(`[reliability] bad input: ${corpus.length} requests answered ${JSON.stringify(byStatus)}`);
     expect(answers.filter((answer) => answer.status >= 500).map((answer) => `${answer.status} ${answer.name}`)).toEqual([]);
+    // No echoed handshake token, no health details for strangers.
+    expect(answers.filter((answer) => answer.leaked).map((answer) => answer.name)).toEqual([]);
     // Closing without an answer is acceptable only where the HTTP server itself refuses (a lying
     // Content-Length, oversized headers), never for a request our handler reads.
     expect(answers.filter((answer) => answer.status === 0 && answer.reaches).map((answer) => answer.name)).toEqual([]);
