@@ -233,6 +233,8 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 }
 
 function networkError(label: string, error: unknown, timeoutMs: number): ConnectorError {
+  // A name that does not resolve may resolve later (DNS trouble): retryable, unlike a refused address.
+  if (error instanceof UnsafeUrlError && error.unresolved) return new UnavailableError(`${label}: ${error.message}`, "network", { cause: error });
   if (error instanceof UnsafeUrlError) return new RefusedAddressError(`${label}: ${error.message}`, { cause: error });
   if (error instanceof TooManyRedirectsError || error instanceof ResponseTooLargeError) return new ValidationError(`${label}: ${error.message}`, [], { cause: error });
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {

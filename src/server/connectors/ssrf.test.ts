@@ -98,3 +98,11 @@ describe("connector SSRF", () => {
     expect(!result.ok && result.message).toMatch(/https:\/\//);
   });
 });
+
+describe("addresses that cannot be checked yet", () => {
+  it("a name that does not resolve is a retryable network failure, not a refusal", async () => {
+    const connector = createConnector({ provider: "SAM", baseUrl: "https://nothing.invalid", credentials: { apiKey: "a-long-enough-key" }, http: fast });
+    await expect(connector.listStock()).rejects.toMatchObject({ name: "UnavailableError", kind: "network", retryable: true });
+    expect(await connector.testConnection()).toMatchObject({ ok: false, reason: "unreachable" });
+  });
+});
