@@ -6,7 +6,11 @@ import { describeChange, sellableQuantity, statusFor } from "./stock-rules";
  * Applies one reported stock change to the canonical item in ONE transaction: the location
  * level, the sellable quantity and status, the version, and the StockChange audit row. The
  * item row is locked for the transaction, and a change older than the last one applied is
- * STALE and changes nothing, so out-of-order and concurrent deliveries never regress stock.
+ * STALE and changes nothing, so out-of-order and concurrent deliveries never regress stock. A
+ * webhook change whose source time equals the last one applied is a DUPLICATE (a replayed or
+ * re-sent copy of the same change) and changes nothing either; a reconcile's reading of the same
+ * moment still applies, because it is the platform's current state fetched over its API and is
+ * what corrects a webhook that was lost.
  */
 export interface StockChangeInput {
   connectionId: string;
@@ -25,6 +29,7 @@ export type ApplyOutcome =
   | { kind: "applied"; itemId: string; version: number; before: ItemState; after: ItemState; action: string }
   | { kind: "unchanged"; itemId: string; version: number; after: ItemState; action: string }
   | { kind: "stale"; itemId: string; action: string }
+  | { kind: "duplicate"; itemId: string; action: string }
   | { kind: "skipped"; action: string };
 
 export interface ItemState {
@@ -70,6 +75,9 @@ async function applyLocked(tx: Transaction, tenantId: string, itemId: string, ch
   });
   if (item.lastSourceAt && change.sourceAt < item.lastSourceAt) {
     return { kind: "stale" as const, itemId: item.id, action: `older than the last applied change (${item.lastSourceAt.toISOString()})` };
+  }
+  if (item.lastSourceAt && change.source.startsWith("webhook") && change.sourceAt.getTime() === item.lastSourceAt.getTime()) {
+    return { kind: "duplicate" as const, itemId: item.id, action: `same source time as the last applied change (${item.lastSourceAt.toISOString()}): a copy, not a new change` };
   }
   if (change.quantity !== undefined) {
     const locationId = change.locationId ?? DEFAULT_LOCATION;
