@@ -52,6 +52,7 @@ CREATE FUNCTION "record_webhook_rejection"(
   "provider" "Provider",
   "response_status" INTEGER,
   "verdict" "SignatureVerdict",
+  "matched_secret_id" TEXT,
   "from_known_source" BOOLEAN,
   "payload_hash" TEXT,
   "error" TEXT,
@@ -77,10 +78,10 @@ BEGIN
     -- cannot each miss the others' rows and leave more than `sample_keep`.
     PERFORM pg_advisory_xact_lock(hashtext('rejection-samples:' || connection_id));
     INSERT INTO "WebhookEvent" (
-      "id", "tenantId", "connectionId", "provider", "payloadHash", "signatureVerdict", "responseStatus",
+      "id", "tenantId", "connectionId", "provider", "payloadHash", "signatureVerdict", "matchedSecretId", "responseStatus",
       "status", "error", "headers", "receivedAt", "completedAt"
     ) VALUES (
-      event_id, tenant_id, connection_id, provider, payload_hash, verdict, response_status,
+      event_id, tenant_id, connection_id, provider, payload_hash, verdict, matched_secret_id, response_status,
       'REJECTED', error, headers, received_at, received_at
     );
     IF verdict <> 'VALID' THEN

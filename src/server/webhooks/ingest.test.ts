@@ -210,7 +210,7 @@ describe("bad input", () => {
     const body = '{"event_id": "evt_x", "type": "stock.changed", ';
     const answer = await post("SAM", body, { "x-sam-signature": hmac(SECRETS.SAM, body, "hex") });
     expect(answer.status).toBe(400);
-    expect(await lastEvent()).toMatchObject({ status: "REJECTED", responseStatus: 400, signatureVerdict: "VALID", error: "body is not valid JSON", payload: null });
+    expect(await lastEvent()).toMatchObject({ status: "REJECTED", responseStatus: 400, signatureVerdict: "VALID", error: "body is not valid JSON", payload: null, matchedSecretId: expect.any(String) });
   });
 
   it("answers 400 for a payload of the wrong shape", async () => {

@@ -96,6 +96,7 @@ interface Rejection {
   verdict: SignatureVerdict;
   payloadHash: string;
   error: string;
+  matchedSecretId?: string;
   fromKnownSource?: boolean;
 }
 
@@ -205,7 +206,7 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   const parsed = provider.parse(delivery);
   if (!parsed.ok) {
     // Signed by the platform, so always kept as a row (record_webhook_rejection keeps VALID ones).
-    return reject({ responseStatus: 400, verdict: "VALID", payloadHash, error: parsed.reason }, json(400, { error: parsed.reason }));
+    return reject({ responseStatus: 400, verdict: "VALID", matchedSecretId: verification.matchedSecretId, payloadHash, error: parsed.reason }, json(400, { error: parsed.reason }));
   }
 
   const stored = await storeAccepted(deps.prisma, connection, now, headersToLog, parsed.delivery, payloadHash, verification.matchedSecretId!);
@@ -283,7 +284,7 @@ async function recordRejection(prisma: PrismaClient, connection: Connection, rec
   await prisma.$queryRaw`
     SELECT "count" FROM "record_webhook_rejection"(
       ${randomUUID()}, ${connection.tenantId}, ${connection.id}, ${connection.provider}::"Provider", ${rejection.responseStatus}::int,
-      ${rejection.verdict}::"SignatureVerdict", ${rejection.fromKnownSource ?? false}, ${rejection.payloadHash}, ${rejection.error.slice(0, 1000)},
+      ${rejection.verdict}::"SignatureVerdict", ${rejection.matchedSecretId ?? null}, ${rejection.fromKnownSource ?? false}, ${rejection.payloadHash}, ${rejection.error.slice(0, 1000)},
       ${JSON.stringify(headers)}::jsonb, ${receivedAt}::timestamp(3), ${REJECTION_SAMPLES_PER_MINUTE}::int, ${REJECTION_SAMPLES_KEPT}::int
     )`;
 }
