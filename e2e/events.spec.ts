@@ -45,6 +45,8 @@ test.describe("the event timeline and the queue", () => {
     await expect(page).toHaveURL(/verdict=INVALID/);
     await expect(page.getByTestId("event-row").first()).toContainText("Rejected");
     for (const row of await page.getByTestId("event-row").all()) await expect(row).toHaveAttribute("data-status", "REJECTED");
+    // Refused requests are counted, not stored one row each: the timeline says how many there were.
+    await expect(page.getByTestId("refused-summary")).toContainText(/\d+ requests? refused in the last 24 h/);
     await saveScreenshot(page, "events-filtered");
 
     await page.getByRole("button", { name: "Clear" }).click();

@@ -174,6 +174,13 @@ export function buildCorpus(slug: string, connectionId: string, secret: string):
   corpus.push({ name: "user agent 8 kB", method: "POST", path, headers: { ...json, "x-sam-signature": good, "user-agent": "U".repeat(8 * 1024) }, body: Buffer.from(body), reachesConnection: true });
   corpus.push({ name: "x-sam-event with SQL", method: "POST", path, headers: { ...json, "x-sam-signature": good, "x-sam-event": SQL_STRINGS[1]! }, body: Buffer.from(body), reachesConnection: true });
 
+  // Address and replay tricks (issue 17): a forgery claiming to come from elsewhere is still a
+  // counted 401 and never a known platform address; a captured signed body resent with other
+  // unsigned headers is the same delivery (DUPLICATE), not a new one.
+  corpus.push({ name: "forged signature with a spoofed X-Forwarded-For", method: "POST", path, headers: { ...json, "x-sam-signature": sign("guess", body), "x-forwarded-for": "203.0.113.1, 127.0.0.1" }, body: Buffer.from(body), reachesConnection: true });
+  corpus.push({ name: "forged signature with a garbage X-Forwarded-For", method: "POST", path, headers: { ...json, "x-sam-signature": "0".repeat(64), "x-forwarded-for": "' OR 1=1 --, ::ffff:zz" }, body: Buffer.from(body), reachesConnection: true });
+  corpus.push({ name: "signed body replayed with a changed unsigned event header", method: "POST", path, headers: { ...json, "x-sam-signature": good, "x-sam-event": "replayed-under-a-new-name" }, body: Buffer.from(body), reachesConnection: true });
+
   // Methods the endpoint does not take.
   for (const method of ["GET", "PUT", "DELETE", "PATCH", "OPTIONS"]) corpus.push({ name: `method ${method}`, method, path, headers: json, body: method === "GET" || method === "OPTIONS" ? undefined : Buffer.from(body), reachesConnection: false });
 

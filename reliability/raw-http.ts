@@ -62,3 +62,50 @@ function parse(raw: Buffer): RawAnswer {
   }
   return { status, body };
 }
+
+/**
+ * The slowloris client: sends the head of a POST declaring `declaredLength` bytes, then one byte
+ * every `intervalMs`, for as long as the server keeps the request open. Resolves with the status
+ * of the server's answer (0 when it closed without one) and how many body bytes were sent.
+ */
+export function slowRequest(origin: string, path: string, headers: Record<string, string>, declaredLength: number, intervalMs: number, giveUpMs = 60_000): Promise<{ status: number; bytesSent: number }> {
+  const url = new URL(origin);
+  const lines = [`POST ${path} HTTP/1.1`, `host: ${url.host}`, "connection: close", `content-length: ${declaredLength}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    const chunks: Buffer[] = [];
+    let bytesSent = 0;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearInterval(trickle);
+      clearTimeout(giveUp);
+      socket.destroy();
+      resolve({ status: parse(Buffer.concat(chunks)).status, bytesSent });
+    };
+    const trickle = setInterval(() => {
+      if (bytesSent >= declaredLength - 1 || socket.destroyed) return;
+      bytesSent += 1;
+      socket.write(" ");
+    }, intervalMs);
+    const giveUp = setTimeout(() => {
+      clearInterval(trickle);
+      socket.destroy(new Error(`the server kept a slow body open for ${giveUpMs} ms`));
+    }, giveUpMs);
+    socket.on("connect", () => socket.write(`${lines.join("\r\n")}\r\n\r\n`));
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (/^HTTP\/1\.[01] \d{3}/.test(Buffer.concat(chunks).toString("latin1"))) finish();
+    });
+    socket.on("close", finish);
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      if (settled) return;
+      if (error.code === "ECONNRESET" || error.code === "EPIPE") return finish();
+      settled = true;
+      clearInterval(trickle);
+      clearTimeout(giveUp);
+      reject(error);
+    });
+  });
+}

@@ -39,8 +39,16 @@ export const envSchema = z
     AUTH_GITHUB_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
     AUTH_GOOGLE_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
     AUTH_GOOGLE_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
-    /** Deliveries per second one connection may send before getting 429 (bursts of twice that). */
-    WEBHOOK_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** Deliveries per second one connection may send before getting 429 (bursts of five seconds' worth). */
+    WEBHOOK_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
+    /** Webhook requests per second from one source address, checked before any database work (bursts of twice that). */
+    WEBHOOK_RATE_LIMIT_PER_SOURCE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(500),
+    /** Refused (401/408/413/415) webhook requests per minute one address may send to one connection before 429. */
+    WEBHOOK_REFUSALS_PER_SOURCE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+    /** Proxies in front of the app that append the client address to X-Forwarded-For; 0 = trust none. */
+    WEBHOOK_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
+    /** Total time a webhook body may take to arrive before 408. */
+    WEBHOOK_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
     /** How long a storefront's circuit breaker stays open after repeated push failures. */
     STOCKHOOK_CIRCUIT_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     /**

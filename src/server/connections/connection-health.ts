@@ -1,48 +1,41 @@
 import type { TenantDb } from "@/server/tenancy/tenant-db";
+import { knownSourceSignatureFailures, rejectedPerConnection } from "@/server/webhooks/rejection-counts";
 
 /**
  * The health of each connection at a glance: when it last heard from its platform, when it last
  * reconciled successfully, what failed in the last 24 hours, whether its circuit breaker is open,
- * and whether its latest deliveries fail their signature check (a secret that no longer matches).
+ * and whether the platform's own deliveries fail their signature check (a secret that no longer
+ * matches).
  */
 export interface ConnectionHealth {
   lastSuccessfulSyncAt: Date | null;
   failedEvents24h: number;
+  /** Requests refused at the front door (401, 408, 413, 415, 400), from the counters. */
   rejectedEvents24h: number;
   failedPushes24h: number;
-  /** Latest deliveries in a row whose signature did not verify. */
+  /**
+   * Signature failures from the platform's known addresses since its last valid delivery
+   * (rejection-counts.ts): forgeries from elsewhere cannot raise it.
+   */
   signatureMismatchStreak: number;
   circuit: "closed" | "open" | "recovering";
   syncRunning: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const STREAK_WINDOW = 20;
-const MISMATCH = new Set(["INVALID", "UNKNOWN_KEY", "MISSING", "EXPIRED_TIMESTAMP"]);
 
 export async function connectionHealth(db: TenantDb, connectionIds: string[], now = new Date()): Promise<Map<string, ConnectionHealth>> {
   const since = new Date(now.getTime() - DAY_MS);
   const where = { connectionId: { in: connectionIds } };
-  const [connections, lastSuccess, events, pushes, running] = await Promise.all([
+  const [connections, lastSuccess, events, pushes, running, rejected, streakOf] = await Promise.all([
     db.connection.findMany({ where: { id: { in: connectionIds } }, select: { id: true, consecutiveFailures: true, circuitOpenUntil: true } }),
     db.syncRun.groupBy({ by: ["connectionId"], where: { ...where, status: "SUCCEEDED" }, _max: { finishedAt: true } }),
-    db.webhookEvent.groupBy({ by: ["connectionId", "status"], where: { ...where, status: { in: ["FAILED", "REJECTED"] }, receivedAt: { gte: since } }, _count: { _all: true } }),
+    db.webhookEvent.groupBy({ by: ["connectionId", "status"], where: { ...where, status: "FAILED", receivedAt: { gte: since } }, _count: { _all: true } }),
     db.channelPush.groupBy({ by: ["connectionId"], where: { ...where, state: "FAILED", createdAt: { gte: since } }, _count: { _all: true } }),
     db.syncRun.findMany({ where: { ...where, status: { in: ["QUEUED", "RUNNING"] } }, select: { connectionId: true } }),
+    rejectedPerConnection(db, since, connectionIds),
+    knownSourceSignatureFailures(db, connectionIds, now),
   ]);
-  const streaks = await Promise.all(
-    connectionIds.map(async (connectionId) => {
-      const latest = await db.webhookEvent.findMany({
-        where: { connectionId, signatureVerdict: { notIn: ["NOT_CHECKED", "NOT_REQUIRED"] } },
-        orderBy: { receivedAt: "desc" },
-        take: STREAK_WINDOW,
-        select: { signatureVerdict: true },
-      });
-      const firstGood = latest.findIndex((event) => !MISMATCH.has(event.signatureVerdict));
-      return [connectionId, firstGood === -1 ? latest.length : firstGood] as const;
-    }),
-  );
-  const streakOf = new Map(streaks);
   const runningIds = new Set(running.map((run) => run.connectionId));
   return new Map(
     connections.map((connection) => {
@@ -53,7 +46,7 @@ export async function connectionHealth(db: TenantDb, connectionIds: string[], no
         {
           lastSuccessfulSyncAt: lastSuccess.find((row) => row.connectionId === connection.id)?._max.finishedAt ?? null,
           failedEvents24h: count("FAILED"),
-          rejectedEvents24h: count("REJECTED"),
+          rejectedEvents24h: rejected.get(connection.id) ?? 0,
           failedPushes24h: pushes.find((row) => row.connectionId === connection.id)?._count._all ?? 0,
           signatureMismatchStreak: streakOf.get(connection.id) ?? 0,
           circuit: open ? "open" : connection.consecutiveFailures > 0 ? "recovering" : "closed",

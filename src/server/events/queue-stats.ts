@@ -1,11 +1,13 @@
 import type { PrismaClient, WebhookStatus } from "@/generated/prisma/client";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
+import { rejectedPerConnection } from "@/server/webhooks/rejection-counts";
 
 /**
  * Where a tenant's webhook events are in the pipeline, from the database of record: counts per
  * connection, the oldest delivery still waiting, throughput, retries under way, what failed for
- * good, and reconciles running. Pending, processing and failed count at any age (they need
- * attention whenever they arrived); completed counts cover the last 24 hours.
+ * good, reconciles running, and requests refused at the front door. Pending, processing and failed
+ * count at any age (they need attention whenever they arrived); completed and refused counts
+ * cover the last 24 hours.
  */
 export const QUEUE_GROUPS = {
   pending: ["RECEIVED", "QUEUED"],
@@ -31,7 +33,7 @@ const emptyCounts = (): GroupCounts => ({ pending: 0, processing: 0, completed: 
 
 export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new Date()) {
   const since = new Date(now.getTime() - DAY_MS);
-  const [connections, grouped, oldestPending, retryingEvents, retryingPushes, deadLettered, failedTotal, runs, perMinute] = await Promise.all([
+  const [connections, grouped, oldestPending, retryingEvents, retryingPushes, deadLettered, failedTotal, runs, perMinute, rejected] = await Promise.all([
     db.connection.findMany({ select: { id: true, name: true, provider: true, direction: true }, orderBy: { createdAt: "asc" } }),
     db.webhookEvent.groupBy({ by: ["connectionId", "status"], where: { OR: [{ status: { in: OPEN } }, { receivedAt: { gte: since } }] }, _count: { _all: true } }),
     db.webhookEvent.findFirst({ where: { status: { in: [...QUEUE_GROUPS.pending] } }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } }),
@@ -50,6 +52,7 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
       select: { id: true, status: true, trigger: true, mode: true, pages: true, itemsScanned: true, itemsChanged: true, startedAt: true, connection: { select: { id: true, name: true } } },
     }),
     completedPerMinute(prisma, db.tenantId, THROUGHPUT_MINUTES, now),
+    rejectedPerConnection(db, since),
   ]);
 
   const byConnection = new Map(connections.map((connection) => [connection.id, emptyCounts()]));
@@ -65,7 +68,8 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
   const lastFive = perMinute.slice(-5).reduce((sum, minute) => sum + minute.completed, 0);
   return {
     overall,
-    connections: connections.map((connection) => ({ ...connection, counts: byConnection.get(connection.id)! })),
+    connections: connections.map((connection) => ({ ...connection, counts: byConnection.get(connection.id)!, rejected24h: rejected.get(connection.id) ?? 0 })),
+    rejected24h: [...rejected.values()].reduce((sum, count) => sum + count, 0),
     oldestPendingAgeMs: oldestPending ? now.getTime() - oldestPending.receivedAt.getTime() : null,
     throughput: { perMinute, lastFiveMinutesPerMinute: Math.round((lastFive / 5) * 10) / 10 },
     retriesInFlight: { events: retryingEvents, pushes: retryingPushes },

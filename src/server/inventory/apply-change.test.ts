@@ -52,6 +52,32 @@ describe("applying a stock change", () => {
     expect(await database.prisma.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ quantity: 3, version: 1 });
   });
 
+  it("treats a replayed webhook change with the item's last source time as a DUPLICATE, not a new change", async () => {
+    const { item, externalId } = await linkedItem({ quantity: 5, oneOfAKind: false });
+    const base = { connectionId: fx.connection.id, externalId, source: "webhook" };
+    // Two deliveries in the same second (second-resolution timestamps), the later one applied last…
+    await applyStockChange(database.prisma, fx.tenant.id, { ...base, quantity: 4, sourceAt: at(20) });
+    // …then, past the front door's 72-hour memory, a replay of the earlier one: same source time, older content.
+    const replayed = await applyStockChange(database.prisma, fx.tenant.id, { ...base, quantity: 9, sourceAt: at(20) });
+    expect(replayed.kind).toBe("duplicate");
+    expect(await database.prisma.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ quantity: 4, version: 1 });
+    expect(await database.prisma.stockChange.count({ where: { itemId: item.id } })).toBe(1);
+    // A reconcile's reading of the same moment is the platform's current state: it applies.
+    const reconciled = await applyStockChange(database.prisma, fx.tenant.id, { ...base, source: "reconcile", quantity: 7, sourceAt: at(20) });
+    expect(reconciled.kind).toBe("applied");
+  });
+
+  it("applies two real changes stamped with the same second while the front door still remembers deliveries", async () => {
+    const { item, externalId } = await linkedItem({ quantity: 5, oneOfAKind: false });
+    const base = { connectionId: fx.connection.id, externalId, source: "webhook" };
+    const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+    // A transfer: two locations updated in the same second.
+    await applyStockChange(database.prisma, fx.tenant.id, { ...base, quantity: 2, locationId: "gallery", sourceAt: second });
+    const other = await applyStockChange(database.prisma, fx.tenant.id, { ...base, quantity: 3, locationId: "web", sourceAt: second });
+    expect(other.kind).toBe("applied");
+    expect((await database.prisma.item.findUniqueOrThrow({ where: { id: item.id } })).quantity).toBe(5);
+  });
+
   it("skips a change for an unknown product with a readable reason", async () => {
     const outcome = await applyStockChange(database.prisma, fx.tenant.id, { connectionId: fx.connection.id, externalId: "123", quantity: 0, sourceAt: at(1), source: "test" });
     expect(outcome).toEqual({ kind: "skipped", action: "no local product for sam_id 123" });

@@ -7,6 +7,14 @@ import { describeChange, sellableQuantity, statusFor } from "./stock-rules";
  * level, the sellable quantity and status, the version, and the StockChange audit row. The
  * item row is locked for the transaction, and a change older than the last one applied is
  * STALE and changes nothing, so out-of-order and concurrent deliveries never regress stock.
+ *
+ * A webhook change whose source time equals the item's last one is a DUPLICATE — a replayed copy,
+ * not a new change — once that time is older than REPLAY_MEMORY_MS. Younger copies never get this
+ * far: the front door remembers delivery ids and signed bodies for as long (webhooks/ingest.ts),
+ * and signed timestamps expire sooner, so an equal time inside that window is a second real change
+ * made in the same second (timestamps with one-second resolution: two sales, a transfer between
+ * two locations) and applies. A reconcile's reading always applies: it is the platform's current
+ * state fetched over its API, and is what corrects a change this rule set aside.
  */
 export interface StockChangeInput {
   connectionId: string;
@@ -25,6 +33,7 @@ export type ApplyOutcome =
   | { kind: "applied"; itemId: string; version: number; before: ItemState; after: ItemState; action: string }
   | { kind: "unchanged"; itemId: string; version: number; after: ItemState; action: string }
   | { kind: "stale"; itemId: string; action: string }
+  | { kind: "duplicate"; itemId: string; action: string }
   | { kind: "skipped"; action: string };
 
 export interface ItemState {
@@ -33,6 +42,8 @@ export interface ItemState {
 }
 
 export const DEFAULT_LOCATION = "default";
+/** How long the front door remembers a delivery (ingest.ts DELIVERY_ID_MEMORY_MS): 72 hours. */
+export const REPLAY_MEMORY_MS = 72 * 60 * 60 * 1000;
 
 const EXTERNAL_ID_LABELS: Record<Provider, string> = {
   SAM: "sam_id",
@@ -60,6 +71,10 @@ export async function applyStockChange(prisma: PrismaClient, tenantId: string, c
   });
 }
 
+function isReplayedWebhookChange(change: StockChangeInput, lastSourceAt: Date, now = Date.now()): boolean {
+  return change.source.startsWith("webhook") && change.sourceAt.getTime() === lastSourceAt.getTime() && now - change.sourceAt.getTime() > REPLAY_MEMORY_MS;
+}
+
 type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 /** The change itself, on an item whose row lock the caller's transaction already holds. */
@@ -70,6 +85,9 @@ async function applyLocked(tx: Transaction, tenantId: string, itemId: string, ch
   });
   if (item.lastSourceAt && change.sourceAt < item.lastSourceAt) {
     return { kind: "stale" as const, itemId: item.id, action: `older than the last applied change (${item.lastSourceAt.toISOString()})` };
+  }
+  if (item.lastSourceAt && isReplayedWebhookChange(change, item.lastSourceAt)) {
+    return { kind: "duplicate" as const, itemId: item.id, action: `same source time as the last applied change (${item.lastSourceAt.toISOString()}), older than the front door's 72 h memory: a replayed copy, not a new change` };
   }
   if (change.quantity !== undefined) {
     const locationId = change.locationId ?? DEFAULT_LOCATION;

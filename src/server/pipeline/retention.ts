@@ -18,6 +18,8 @@ export async function deleteExpiredWebhookEvents(prisma: PrismaClient, now = new
       const { count } = await prisma.webhookEvent.deleteMany({ where: { id: { in: expired.map((e) => e.id) } } });
       deleted += count;
     }
+    // The refused-request counters (one row per connection, reason and minute) follow the same retention.
+    await prisma.webhookRejection.deleteMany({ where: { tenantId: tenant.id, minute: { lt: cutoff } } });
   }
   return { tenants: tenants.length, deleted };
 }

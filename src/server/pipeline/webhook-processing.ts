@@ -89,13 +89,14 @@ export function applyResolvedChange(prisma: PrismaClient, event: ClaimedEvent, c
   });
 }
 
-/** The event's final status: APPLIED if anything applied, else STALE, else SKIPPED. */
+/** The event's final status: APPLIED if anything applied, else STALE, else DUPLICATE, else SKIPPED. */
 export function verdictOf(outcomes: ApplyOutcome[]): { status: WebhookStatus; action: string; itemId?: string } {
   const applied = outcomes.filter((o) => o.kind === "applied" || o.kind === "unchanged");
   const action = outcomes.map((o) => o.action).join("; ") || "no stock changes in this delivery";
   const itemId = outcomes.map((o) => ("itemId" in o ? o.itemId : undefined)).find(Boolean);
   if (applied.length) return { status: "APPLIED", action, itemId };
   if (outcomes.some((o) => o.kind === "stale")) return { status: "STALE", action, itemId };
+  if (outcomes.some((o) => o.kind === "duplicate")) return { status: "DUPLICATE", action, itemId };
   return { status: "SKIPPED", action, itemId };
 }
 

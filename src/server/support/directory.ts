@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
+import { rejectedPerTenant } from "@/server/webhooks/rejection-counts";
 
 /**
  * The support console's tenant directory: tenants matching a search (name, slug or a member's
@@ -20,7 +21,7 @@ export async function tenantDirectory(prisma: PrismaClient, options: { search?: 
   });
   const tenantIds = tenants.map((tenant) => tenant.id);
   const since = new Date(now.getTime() - DAY_MS);
-  const [failing, events, owners] = await Promise.all([
+  const [failing, events, owners, rejected] = await Promise.all([
     prisma.connection.groupBy({
       by: ["tenantId"],
       where: { tenantId: { in: tenantIds }, OR: [{ status: "ERROR" }, { circuitOpenUntil: { gt: now } }, { consecutiveFailures: { gt: 0 } }] },
@@ -28,15 +29,17 @@ export async function tenantDirectory(prisma: PrismaClient, options: { search?: 
     }),
     prisma.webhookEvent.groupBy({
       by: ["tenantId", "status"],
-      where: { tenantId: { in: tenantIds }, status: { in: ["REJECTED", "FAILED"] }, receivedAt: { gte: since } },
+      where: { tenantId: { in: tenantIds }, status: "FAILED", receivedAt: { gte: since } },
       _count: { _all: true },
     }),
     prisma.membership.findMany({ where: { tenantId: { in: tenantIds }, role: "OWNER", status: "ACTIVE" }, select: { tenantId: true, user: { select: { email: true } } }, orderBy: { createdAt: "asc" } }),
+    // Refused webhooks are counted, not stored one row each.
+    rejectedPerTenant(prisma, tenantIds, since),
   ]);
   const eventCount = (tenantId: string, status: string) => events.find((row) => row.tenantId === tenantId && row.status === status)?._count._all ?? 0;
   return tenants.map(({ _count, ...tenant }) => {
     const failingConnections = failing.find((row) => row.tenantId === tenant.id)?._count._all ?? 0;
-    const rejectedWebhooks24h = eventCount(tenant.id, "REJECTED");
+    const rejectedWebhooks24h = rejected.get(tenant.id) ?? 0;
     const failedWebhooks24h = eventCount(tenant.id, "FAILED");
     return {
       ...tenant,

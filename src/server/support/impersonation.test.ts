@@ -157,8 +157,10 @@ describe("expiry, end and forged claims are enforced on the next request", () =>
 describe("the support console", () => {
   it("finds tenants by name, slug or owner email with a health summary", async () => {
     const staff = await createStaffUser(database.prisma, "directory");
-    await database.prisma.webhookEvent.create({
-      data: { tenantId: other.tenant.id, connectionId: other.connection.id, provider: "SAM", payloadHash: "1".repeat(64), signatureVerdict: "INVALID", status: "REJECTED" },
+    // A refused webhook, as the front door counts it (WebhookRejection; REJECTED rows are only a sample).
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    await database.prisma.webhookRejection.create({
+      data: { tenantId: other.tenant.id, connectionId: other.connection.id, minute, responseStatus: 401, signatureVerdict: "INVALID", count: 1, lastAt: new Date() },
     });
     await database.prisma.connection.update({ where: { id: other.connection.id }, data: { status: "ERROR" } });
     const caller = callerFor(database.prisma, staff.id);

@@ -33,6 +33,7 @@ const cases: Record<string, Case> = {
   "event.list": { kind: "tenant", input: (victim) => ({ filter: { connectionId: victim.connection.id, search: victim.item.sku } }) },
   "event.itemTimeline": { kind: "tenant", input: (victim) => ({ itemId: victim.item.id }) },
   "event.queue": { kind: "tenant", input: () => undefined },
+  "event.rejected": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "event.inngestRun": { kind: "tenant", input: (victim) => ({ id: victim.event.id }) },
   "event.replay": { kind: "tenant", input: (victim) => ({ ids: [victim.event.id] }) },
   "event.replayFailed": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },

@@ -24,6 +24,8 @@ export const TENANT_OWNED_MODELS = [
   "OutboundEvent",
   "OutboundDelivery",
   "OutboundAttempt",
+  "WebhookRejection",
+  "WebhookSourceAddress",
 ] as const;
 
 const tenantOwned = new Set<string>(TENANT_OWNED_MODELS);
@@ -134,6 +136,8 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
     outboundEvent: scoped.outboundEvent,
     outboundDelivery: scoped.outboundDelivery,
     outboundAttempt: scoped.outboundAttempt,
+    webhookRejection: scoped.webhookRejection,
+    webhookSourceAddress: scoped.webhookSourceAddress,
     $transaction: scoped.$transaction.bind(scoped),
   };
 }

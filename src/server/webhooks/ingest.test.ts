@@ -7,8 +7,10 @@ import { rotateSigningSecret, storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { connectionHealth } from "@/server/connections/connection-health";
 import { ConnectionDirectory } from "./connection-directory";
-import { ingestWebhook, MAX_BODY_BYTES, type IngestDeps, type WebhookEventMessage } from "./ingest";
+import { ingestWebhook, MAX_BODY_BYTES, REJECTION_SAMPLES_KEPT, type IngestDeps, type WebhookEventMessage } from "./ingest";
+import { KnownSourceAddresses } from "./known-sources";
 import { RateLimiter } from "./rate-limiter";
 import { SigningSecretCache } from "./signing-secrets";
 
@@ -53,7 +55,10 @@ function standardSigned(body: string, id = `msg_${Math.random().toString(36).sli
   return { "webhook-id": id, "webhook-timestamp": String(Math.floor(at.getTime() / 1000)), "webhook-signature": signature };
 }
 
-function post(provider: Provider, body: string | Buffer, headers: Record<string, string>, options: { query?: string; slug?: string; connectionId?: string } = {}) {
+/** The platform's sending address in these tests; attackers use others. */
+const PLATFORM_ADDRESS = "203.0.113.10";
+
+function post(provider: Provider, body: string | Buffer, headers: Record<string, string>, options: { query?: string; slug?: string; connectionId?: string; from?: string | null } = {}) {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
   return ingestWebhook(deps, {
     tenantSlug: options.slug ?? tenant.tenant.slug,
@@ -61,6 +66,7 @@ function post(provider: Provider, body: string | Buffer, headers: Record<string,
     headers: new Headers({ "content-type": "application/json", ...headers }),
     query: new URLSearchParams(options.query ?? ""),
     contentLength: bytes.length,
+    sourceAddress: options.from === undefined ? PLATFORM_ADDRESS : options.from,
     readBody: async (limit) => (bytes.length > limit ? "too_large" : bytes),
   });
 }
@@ -94,7 +100,10 @@ beforeEach(() => {
     prisma: database.prisma,
     connections: new ConnectionDirectory(database.prisma, () => clock.getTime()),
     secrets: new SigningSecretCache(database.prisma, () => keyring, () => clock.getTime()),
-    rateLimiter: new RateLimiter(1000, 1000),
+    rateLimiter: new RateLimiter(1000, 1000, () => clock.getTime()),
+    sourceLimiter: new RateLimiter(10_000, 10_000, () => clock.getTime()),
+    rejectionLimiter: new RateLimiter(1000, 1000, () => clock.getTime()),
+    knownSources: new KnownSourceAddresses(database.prisma, () => clock.getTime()),
     sendEvent: async (message) => void sent.push(message),
     now: () => clock,
     log: () => undefined,
@@ -201,7 +210,7 @@ describe("bad input", () => {
     const body = '{"event_id": "evt_x", "type": "stock.changed", ';
     const answer = await post("SAM", body, { "x-sam-signature": hmac(SECRETS.SAM, body, "hex") });
     expect(answer.status).toBe(400);
-    expect(await lastEvent()).toMatchObject({ status: "REJECTED", responseStatus: 400, signatureVerdict: "VALID", error: "body is not valid JSON", payload: null });
+    expect(await lastEvent()).toMatchObject({ status: "REJECTED", responseStatus: 400, signatureVerdict: "VALID", error: "body is not valid JSON", payload: null, matchedSecretId: expect.any(String) });
   });
 
   it("answers 400 for a payload of the wrong shape", async () => {
@@ -234,7 +243,7 @@ describe("bad input", () => {
   it("answers 415 for a wrong content type", async () => {
     const answer = await ingestWebhook(deps, {
       tenantSlug: tenant.tenant.slug, connectionId: connections.SAM, headers: new Headers({ "content-type": "text/xml", "x-sam-signature": SAM_SIGNATURE }),
-      query: new URLSearchParams(), contentLength: SAM_BODY.length, readBody: async () => Buffer.from(SAM_BODY),
+      query: new URLSearchParams(), contentLength: SAM_BODY.length, sourceAddress: PLATFORM_ADDRESS, readBody: async () => Buffer.from(SAM_BODY),
     });
     expect(answer.status).toBe(415);
   });
@@ -349,13 +358,13 @@ describe("dedup", () => {
   });
 
   it("processes identical payloads inside 5 seconds once, even when sent concurrently", async () => {
-    const body = JSON.stringify({ inventory_item_id: 1, location_id: 2, available: 4, updated_at: "2026-11-22T10:15:00Z" });
-    const headers = { "x-shopify-hmac-sha256": hmac(SECRETS.SHOPIFY, body, "base64"), "x-shopify-topic": "inventory_levels/update" };
-    const answers = await Promise.all(Array.from({ length: 5 }, () => post("SHOPIFY", body, headers)));
+    // Business Central's notifications carry no delivery id: the 5-second window is their dedup.
+    const body = JSON.stringify({ value: [{ subscriptionId: "sub-1", clientState: BC_CLIENT_STATE, resource: "api/v2.0/companies(7a1e2c55-0000-4000-8000-000000000001)/items(5d115c9c-44e3-ea11-bb43-000000000042)", changeType: "updated", lastModifiedDateTime: "2026-11-22T10:15:00Z" }] });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post("BUSINESS_CENTRAL", body, {})));
     expect(answers.map((a) => JSON.parse(a.body).status).sort()).toEqual(["DUPLICATE", "DUPLICATE", "DUPLICATE", "DUPLICATE", "QUEUED"]);
     expect(sent).toHaveLength(1);
     clock = new Date(clock.getTime() + 6_000);
-    expect(JSON.parse((await post("SHOPIFY", body, headers)).body).status).toBe("QUEUED");
+    expect(JSON.parse((await post("BUSINESS_CENTRAL", body, {})).body).status).toBe("QUEUED");
   });
 
   it("honours different payloads for the same item inside the window", async () => {
@@ -397,5 +406,179 @@ describe("when Inngest is unreachable", () => {
     const answer = await post("SAM", body, { "x-sam-signature": hmac(SECRETS.SAM, body, "hex") });
     expect(answer.status).toBe(200);
     expect(await lastEvent()).toMatchObject({ status: "QUEUED", sentAt: null });
+  });
+});
+
+/*
+ * The attacks of issue 17 (items 5, 6 and 14), each written as the attacker would try it. On the
+ * code before the fix every refused request wrote a row, a forged signature re-read the secrets,
+ * forgeries raised the "different secret" alert, and a replayed Shopify/WooCommerce body under a
+ * fresh delivery id was queued again.
+ */
+describe("a stranger flooding the webhook URL", () => {
+  const forged = { "x-sam-signature": "0".repeat(64) };
+  // Unauthenticated refusals only: signed ones (400s) are the platform's and always kept.
+  const rejectedRows = () => database.prisma.webhookEvent.count({ where: { connectionId: connections.SAM, status: "REJECTED", signatureVerdict: { not: "VALID" } } });
+  const counted = async () => (await database.prisma.webhookRejection.aggregate({ where: { connectionId: connections.SAM }, _sum: { count: true } }))._sum.count ?? 0;
+
+  it("leaves a bounded number of rows for 1,000 forged requests from 1,000 addresses, and counts every one", async () => {
+    const countedBefore = await counted();
+    const counters = await database.prisma.webhookRejection.count({ where: { connectionId: connections.SAM } });
+    for (let start = 0; start < 1_000; start += 10) {
+      // One second per request: the flood spans 17 minutes of the counters.
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, offset) => post("SAM", `{"event_id":"forged-${start + offset}"}`, forged, { from: `198.51.${(start + offset) >> 8}.${(start + offset) & 255}` })),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(401));
+      clock = new Date(clock.getTime() + 10_000);
+    }
+    // A sample for the timeline that never grows past its bound…
+    expect(await rejectedRows()).toBeLessThanOrEqual(REJECTION_SAMPLES_KEPT);
+    expect(await rejectedRows()).toBeGreaterThan(0);
+    // …and one counter row per minute (and answer and verdict) that counts every request.
+    expect(await counted()).toBe(countedBefore + 1_000);
+    expect(await database.prisma.webhookRejection.count({ where: { connectionId: connections.SAM } })).toBeLessThanOrEqual(counters + 18);
+  });
+
+  it("does not read and decrypt the secrets again for every forged signature", async () => {
+    let secretReads = 0;
+    deps.secrets = new SigningSecretCache(database.prisma, () => (secretReads++, keyring), () => clock.getTime());
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => post("SAM", `{"n":${i}}`, forged, { from: `192.0.2.${i % 250}` })));
+    expect(answers.every((answer) => answer.status === 401)).toBe(true);
+    // Concurrent first requests may each load once; after that, at most one refresh per 5 s.
+    const afterBurst = secretReads;
+    expect(afterBurst).toBeLessThanOrEqual(200);
+    for (let i = 0; i < 100; i++) await post("SAM", `{"m":${i}}`, forged, { from: "192.0.2.77" });
+    expect(secretReads - afterBurst).toBeLessThanOrEqual(1);
+    // A secret rotated elsewhere is still picked up once the refresh interval has passed.
+    clock = new Date(clock.getTime() + 6_000);
+    expect((await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE })).status).toBe(200);
+  });
+
+  it("writes nothing for a 429, and checks the rate limit before the declared size", async () => {
+    deps.rateLimiter = new RateLimiter(1, 1, () => clock.getTime());
+    expect((await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE })).status).toBe(200);
+    const rows = await database.prisma.webhookEvent.count({ where: { tenantId: tenant.tenant.id } });
+    const countedBefore = await counted();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => post("SAM", Buffer.alloc(MAX_BODY_BYTES + 1, 0x20), forged)));
+    expect(new Set(answers.map((answer) => answer.status))).toEqual(new Set([429]));
+    expect(await database.prisma.webhookEvent.count({ where: { tenantId: tenant.tenant.id } })).toBe(rows);
+    expect(await counted()).toBe(countedBefore);
+  });
+
+  it("refuses an address over its own limit before looking the connection up, without affecting other senders", async () => {
+    deps.sourceLimiter = new RateLimiter(1, 2, () => clock.getTime());
+    let lookups = 0;
+    const find = deps.connections.find.bind(deps.connections);
+    deps.connections.find = (slug, id) => (lookups++, find(slug, id));
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post("SAM", SAM_BODY, forged, { from: "198.51.100.7", connectionId: `unknown-${i}` })).status);
+    expect(statuses).toEqual([404, 404, 429, 429, 429]);
+    expect(lookups).toBe(2);
+    expect((await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE })).status).toBe(200);
+  });
+
+  it("turns an address away after its refusals run out, with 429s that write nothing", async () => {
+    deps.rejectionLimiter = new RateLimiter(5 / 60, 5, () => clock.getTime());
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await post("SAM", `{"x":${i}}`, forged, { from: "198.51.100.99" })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    // The platform, sending from its own address, is not held back by someone else's refusals.
+    expect((await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE })).status).toBe(200);
+  });
+
+  it("cannot raise the 'signing with a different secret' alert with forgeries; the platform's own failures do", async () => {
+    const db = scopeToTenant(database.prisma, tenant.tenant.id);
+    const streak = async () => (await connectionHealth(db, [connections.SAM], clock)).get(connections.SAM)!.signatureMismatchStreak;
+    // The platform delivers validly from its address: that address becomes known.
+    expect((await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE })).status).toBe(200);
+    clock = new Date(clock.getTime() + 1_000);
+    for (let i = 0; i < 30; i++) expect((await post("SAM", `{"forged":${i}}`, forged, { from: `198.51.100.${i}` })).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await post("SAM", `{"anon":${i}}`, forged, { from: null })).status).toBe(401);
+    expect(await streak()).toBe(0);
+    // The secret changed on the platform's side: its own deliveries now fail.
+    for (let i = 0; i < 3; i++) expect((await post("SAM", `{"platform":${i}}`, forged)).status).toBe(401);
+    expect(await streak()).toBe(3);
+    // A valid delivery ends the streak.
+    clock = new Date(clock.getTime() + 60_000);
+    expect((await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE })).status).toBe(200);
+    clock = new Date(clock.getTime() + 60_000);
+    expect(await streak()).toBe(0);
+  });
+
+  it("still shows refused requests in the connection's health", async () => {
+    const db = scopeToTenant(database.prisma, tenant.tenant.id);
+    const before = (await connectionHealth(db, [connections.SAM], clock)).get(connections.SAM)!.rejectedEvents24h;
+    for (let i = 0; i < 4; i++) await post("SAM", `{"h":${i}}`, forged, { from: `198.51.100.${i}` });
+    await post("SAM", Buffer.alloc(MAX_BODY_BYTES + 1, 0x20), forged);
+    expect((await connectionHealth(db, [connections.SAM], clock)).get(connections.SAM)!.rejectedEvents24h).toBe(before + 5);
+  });
+});
+
+describe("replays of deliveries without a signed timestamp", () => {
+  const shopifyBody = JSON.stringify({ inventory_item_id: 77, location_id: 2, available: 9, updated_at: "2026-11-22T10:15:00Z" });
+  const shopifyHeaders = (id: string) => ({ "x-shopify-hmac-sha256": hmac(SECRETS.SHOPIFY, shopifyBody, "base64"), "x-shopify-topic": "inventory_levels/update", "x-shopify-webhook-id": `wh-${id}`, "x-shopify-event-id": `ev-${id}` });
+
+  it("answers a captured Shopify body replayed under a fresh delivery id as DUPLICATE for 72 hours", async () => {
+    const first = await post("SHOPIFY", shopifyBody, shopifyHeaders("original"));
+    expect(JSON.parse(first.body).status).toBe("QUEUED");
+    clock = new Date(clock.getTime() + 3 * 3_600_000);
+    const replay = await post("SHOPIFY", shopifyBody, shopifyHeaders("attacker-1"));
+    expect(JSON.parse(replay.body)).toMatchObject({ status: "DUPLICATE", duplicateOf: JSON.parse(first.body).id });
+    clock = new Date(clock.getTime() + 68 * 3_600_000);
+    expect(JSON.parse((await post("SHOPIFY", shopifyBody, shopifyHeaders("attacker-2"))).body).status).toBe("DUPLICATE");
+    expect(sent).toHaveLength(1);
+    // Past the window the body is a new delivery again (its stale sourceAt stops it from applying).
+    clock = new Date(clock.getTime() + 2 * 3_600_000);
+    expect(JSON.parse((await post("SHOPIFY", shopifyBody, shopifyHeaders("late"))).body).status).toBe("QUEUED");
+  });
+
+  it("answers a replayed WooCommerce body under a fresh X-WC-Webhook-Delivery-ID as DUPLICATE", async () => {
+    // The rotation test above replaced the fixture's secret: sign with whichever is current.
+    const [current] = await deps.secrets.forConnection(tenant.tenant.id, connections.WOOCOMMERCE);
+    const headers = (id: string) => ({ "x-wc-webhook-signature": hmac(current!.value, WOO_BODY, "base64"), "x-wc-webhook-topic": "product.updated", "x-wc-webhook-delivery-id": id });
+    expect(JSON.parse((await post("WOOCOMMERCE", WOO_BODY, headers("9001"))).body).status).toBe("QUEUED");
+    clock = new Date(clock.getTime() + 3_600_000);
+    expect(JSON.parse((await post("WOOCOMMERCE", WOO_BODY, headers("9002"))).body).status).toBe("DUPLICATE");
+  });
+
+  it("keeps one QUEUED and four DUPLICATE when five copies under five delivery ids arrive at once", async () => {
+    const answers = await Promise.all(["a", "b", "c", "d", "e"].map((id) => post("SHOPIFY", shopifyBody, shopifyHeaders(`concurrent-${id}`))));
+    expect(answers.map((a) => JSON.parse(a.body).status).sort()).toEqual(["DUPLICATE", "DUPLICATE", "DUPLICATE", "DUPLICATE", "QUEUED"]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("takes X-Shopify-Event-Id as the event id, and X-Shopify-Webhook-Id when it is absent", async () => {
+    const body = JSON.stringify({ inventory_item_id: 78, location_id: 2, available: 1, updated_at: "2026-11-22T10:16:00Z" });
+    const signature = hmac(SECRETS.SHOPIFY, body, "base64");
+    await post("SHOPIFY", body, { "x-shopify-hmac-sha256": signature, "x-shopify-topic": "inventory_levels/update", "x-shopify-webhook-id": "wh-only-webhook", "x-shopify-event-id": "ev-78" });
+    expect((await lastEvent()).deliveryId).toBe("ev-78");
+    clock = new Date(clock.getTime() + 4 * 86_400_000);
+    await post("SHOPIFY", body, { "x-shopify-hmac-sha256": signature, "x-shopify-topic": "inventory_levels/update", "x-shopify-webhook-id": "wh-only-webhook" });
+    expect((await lastEvent()).deliveryId).toBe("wh-only-webhook");
+  });
+
+  it("keeps the short window only for providers whose signature covers a timestamp or whose payload names the event", async () => {
+    const body = JSON.stringify({ type: "stock.changed", data: { external_id: "X-9", quantity: 2, reason: "sale" } });
+    expect(JSON.parse((await post("STANDARD_WEBHOOKS", body, standardSigned(body))).body).status).toBe("QUEUED");
+    clock = new Date(clock.getTime() + 60_000);
+    // A new message id needs a new signature: this is the platform sending again, not a replay.
+    expect(JSON.parse((await post("STANDARD_WEBHOOKS", body, standardSigned(body))).body).status).toBe("QUEUED");
+  });
+});
+
+describe("slow bodies", () => {
+  it("answers 408 when the body does not arrive within the deadline, and counts it", async () => {
+    deps.bodyTimeoutMs = 1_500;
+    let deadlineGiven = 0;
+    const answer = await ingestWebhook(deps, {
+      tenantSlug: tenant.tenant.slug, connectionId: connections.SAM, headers: new Headers({ "content-type": "application/json", "x-sam-signature": SAM_SIGNATURE }),
+      query: new URLSearchParams(), contentLength: 1_000, sourceAddress: "198.51.100.200",
+      readBody: async (_limit, timeoutMs) => ((deadlineGiven = timeoutMs), "timeout"),
+    });
+    expect(deadlineGiven).toBe(1_500);
+    expect(answer.status).toBe(408);
+    const row = await database.prisma.webhookRejection.findFirstOrThrow({ where: { connectionId: connections.SAM, responseStatus: 408 } });
+    expect(row).toMatchObject({ signatureVerdict: "NOT_CHECKED", count: 1 });
   });
 });

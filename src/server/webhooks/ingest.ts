@@ -1,19 +1,34 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { PrismaClient, SignatureVerdict, WebhookStatus } from "@/generated/prisma/client";
+import type { PrismaClient, Provider, SignatureVerdict } from "@/generated/prisma/client";
 import type { ConnectionDirectory, WebhookConnection } from "./connection-directory";
+import type { KnownSourceAddresses } from "./known-sources";
 import { webhookProviders } from "./providers";
 import type { ParsedDelivery, RawDelivery, SigningSecret } from "./providers/types";
 import type { RateLimiter } from "./rate-limiter";
+import type { BodyReadResult } from "./read-body";
 import type { SigningSecretCache } from "./signing-secrets";
 import { itemConcurrencyKey } from "@/server/pipeline/item-key";
 
 /**
- * The front door: one delivery in, one answer out, and a row in the event log for everything
- * that reached a known connection. Written against plain types so it runs without Next.js.
+ * The front door: one delivery in, one answer out. Accepted deliveries get a row in the event
+ * log each; refused ones are counted per connection, reason and minute, with a few recent ones
+ * kept as rows for the timeline, so a stranger's flood cannot fill the database. Written against
+ * plain types so it runs without Next.js.
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const DUPLICATE_PAYLOAD_WINDOW_MS = 5_000;
 export const DELIVERY_ID_MEMORY_MS = 72 * 60 * 60 * 1000;
+/**
+ * Providers whose signature covers the body but no timestamp, and whose delivery-id header is
+ * not signed: a captured delivery could be replayed under a fresh id, so the signed body itself
+ * is remembered as long as delivery ids are.
+ */
+export const BODY_HASH_DEDUP_PROVIDERS: ReadonlySet<Provider> = new Set<Provider>(["SAM", "SHOPIFY", "WOOCOMMERCE"]);
+/** Refused requests kept as timeline rows: the first few of each kind per minute… */
+export const REJECTION_SAMPLES_PER_MINUTE = 3;
+/** …and at most this many unauthenticated ones per connection in all. */
+export const REJECTION_SAMPLES_KEPT = 50;
+export const DEFAULT_BODY_TIMEOUT_MS = 3_000;
 
 export interface WebhookEventMessage {
   id: string;
@@ -27,7 +42,15 @@ export interface IngestDeps {
   prisma: PrismaClient;
   connections: ConnectionDirectory;
   secrets: SigningSecretCache;
+  /** Per connection: what one platform account may send. */
   rateLimiter: RateLimiter;
+  /** Per source address, every request, checked before anything touches the database. */
+  sourceLimiter: RateLimiter;
+  /** Per source address and connection, spent by each refused request. */
+  rejectionLimiter: RateLimiter;
+  knownSources: KnownSourceAddresses;
+  /** Total time allowed for reading a body (408 after it). */
+  bodyTimeoutMs?: number;
   /** Hands the event to the durable pipeline; may throw when Inngest is unreachable. */
   sendEvent: (message: WebhookEventMessage) => Promise<void>;
   sendTimeoutMs?: number;
@@ -47,7 +70,9 @@ export interface IncomingDelivery {
   query: URLSearchParams;
   /** Declared size, checked before the body is read. */
   contentLength: number | null;
-  readBody: (limit: number) => Promise<Buffer | "too_large">;
+  /** The client's address as the trusted proxies report it (source-address.ts); null if unknown. */
+  sourceAddress: string | null;
+  readBody: (limit: number, timeoutMs: number) => Promise<BodyReadResult>;
 }
 
 export interface IngestAnswer {
@@ -66,15 +91,13 @@ const json = (status: number, body: object, headers?: Record<string, string>): I
 
 type Connection = WebhookConnection;
 
-interface LogEntry {
-  status: WebhookStatus;
+interface Rejection {
   responseStatus: number;
   verdict: SignatureVerdict;
   payloadHash: string;
+  error: string;
   matchedSecretId?: string;
-  error?: string;
-  action?: string;
-  topic?: string;
+  fromKnownSource?: boolean;
 }
 
 function sha256(body: Buffer): string {
@@ -103,12 +126,17 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   const timer = phaseTimer();
   const now = deps.now?.() ?? new Date();
   const log = deps.log ?? ((line: string) => console.log(line));
+  const tooMany = (error: string, retryAfterSeconds: number) => json(429, { error }, { "retry-after": String(retryAfterSeconds) });
   // PostgreSQL refuses NUL in text, so such a path could only fail as a database error (503 and
   // retried forever); it can name no tenant, so it gets the unknown connection's answer.
   if (!plausiblePathPart(incoming.tenantSlug) || !plausiblePathPart(incoming.connectionId)) {
     log(`[webhooks] 404 for an implausible path (${JSON.stringify(incoming.tenantSlug.slice(0, 60))}/${JSON.stringify(incoming.connectionId.slice(0, 60))})`);
     return json(404, { error: "Not found" });
   }
+  // Per source address, before anything touches the database (404 lookups included).
+  const source = incoming.sourceAddress ?? "unknown";
+  const bySource = deps.sourceLimiter.take(source);
+  if (!bySource.allowed) return tooMany("rate limit exceeded for this address", bySource.retryAfterSeconds);
   const connection = await deps.connections.find(incoming.tenantSlug, incoming.connectionId);
   if (!connection) {
     log(`[webhooks] 404 for /${incoming.tenantSlug.slice(0, 60)}/${incoming.connectionId.slice(0, 60)}: no such enabled connection`);
@@ -117,40 +145,43 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   timer.mark("lookup");
   const provider = webhookProviders[connection.provider];
   const headersToLog = loggedHeaders(incoming.headers, provider.loggedHeaders);
-  const reject = (entry: Omit<LogEntry, "status">, answer: IngestAnswer) =>
-    logEvent(deps.prisma, connection, now, headersToLog, { ...entry, status: "REJECTED" }).then(() => answer);
+  const rejectionKey = `${source} ${connection.id}`;
+  const reject = async (rejection: Rejection, answer: IngestAnswer) => {
+    // Signed refusals (a payload the platform sent but Stockhook cannot use) are the platform's own.
+    if (rejection.verdict !== "VALID") deps.rejectionLimiter.take(rejectionKey);
+    await recordRejection(deps.prisma, connection, now, headersToLog, rejection);
+    return answer;
+  };
+
+  // A source that keeps sending refused requests to this connection is turned away before it
+  // costs anything more; 429s write nothing.
+  const refusals = deps.rejectionLimiter.check(rejectionKey);
+  if (!refusals.allowed) return tooMany("too many refused requests from this address", refusals.retryAfterSeconds);
+  const limit = deps.rateLimiter.take(connection.id);
+  if (!limit.allowed) return tooMany("rate limit exceeded for this connection", limit.retryAfterSeconds);
 
   const emptyHash = sha256(Buffer.alloc(0));
   if (incoming.contentLength !== null && incoming.contentLength > MAX_BODY_BYTES) {
     const error = `body of ${incoming.contentLength} bytes is over the 1 MiB limit`;
     return reject({ responseStatus: 413, verdict: "NOT_CHECKED", payloadHash: emptyHash, error }, json(413, { error }));
   }
-  const limit = deps.rateLimiter.take(connection.id);
-  if (!limit.allowed) {
-    const error = "rate limit exceeded for this connection";
-    return reject(
-      { responseStatus: 429, verdict: "NOT_CHECKED", payloadHash: emptyHash, error },
-      json(429, { error }, { "retry-after": String(limit.retryAfterSeconds) }),
-    );
-  }
 
-  const body = await incoming.readBody(MAX_BODY_BYTES);
+  const bodyTimeoutMs = deps.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const body = await incoming.readBody(MAX_BODY_BYTES, bodyTimeoutMs);
   if (body === "too_large") {
     const error = "body is over the 1 MiB limit";
     return reject({ responseStatus: 413, verdict: "NOT_CHECKED", payloadHash: emptyHash, error }, json(413, { error }));
+  }
+  if (body === "timeout") {
+    const error = `body not received within ${bodyTimeoutMs} ms`;
+    return reject({ responseStatus: 408, verdict: "NOT_CHECKED", payloadHash: emptyHash, error }, json(408, { error }));
   }
   const payloadHash = sha256(body);
   const delivery: RawDelivery = { headers: incoming.headers, body, query: incoming.query, receivedAt: now };
 
   const preflight = (await provider.preflight?.(delivery, { connection, prisma: deps.prisma, now })) ?? { kind: "continue" as const };
   if (preflight.kind === "respond") {
-    await logEvent(deps.prisma, connection, now, headersToLog, {
-      status: "SKIPPED",
-      responseStatus: preflight.status,
-      verdict: "NOT_REQUIRED",
-      payloadHash,
-      action: preflight.note,
-    });
+    if (!preflightLoggedRecently(connection.id, now)) await logPreflight(deps.prisma, connection, now, headersToLog, payloadHash, preflight);
     return { status: preflight.status, body: preflight.body, contentType: preflight.contentType };
   }
 
@@ -165,16 +196,17 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   timer.mark("verify");
   if (verification.verdict !== "VALID") {
     // The payload of an unauthenticated delivery is never parsed or stored: only its hash.
-    return reject({ responseStatus: 401, verdict: verification.verdict, payloadHash, error: `signature ${verification.verdict.toLowerCase().replaceAll("_", " ")}` }, json(401, { error: "Invalid signature" }));
+    const fromKnownSource = await deps.knownSources.isKnown(connection.tenantId, connection.id, source);
+    const error = `signature ${verification.verdict.toLowerCase().replaceAll("_", " ")}`;
+    return reject({ responseStatus: 401, verdict: verification.verdict, payloadHash, error, fromKnownSource }, json(401, { error: "Invalid signature" }));
   }
   deps.secrets.touch(verification.matchedSecretId!);
+  deps.knownSources.remember(connection.tenantId, connection.id, source);
 
   const parsed = provider.parse(delivery);
   if (!parsed.ok) {
-    return reject(
-      { responseStatus: 400, verdict: "VALID", matchedSecretId: verification.matchedSecretId, payloadHash, error: parsed.reason },
-      json(400, { error: parsed.reason }),
-    );
+    // Signed by the platform, so always kept as a row (record_webhook_rejection keeps VALID ones).
+    return reject({ responseStatus: 400, verdict: "VALID", matchedSecretId: verification.matchedSecretId, payloadHash, error: parsed.reason }, json(400, { error: parsed.reason }));
   }
 
   const stored = await storeAccepted(deps.prisma, connection, now, headersToLog, parsed.delivery, payloadHash, verification.matchedSecretId!);
@@ -201,13 +233,13 @@ function plausiblePathPart(value: string): boolean {
 
 async function verify(deps: IngestDeps, connection: Connection, delivery: RawDelivery) {
   const provider = webhookProviders[connection.provider];
-  let secrets: SigningSecret[] = await deps.secrets.forConnection(connection.tenantId, connection.id);
+  const secrets: SigningSecret[] = await deps.secrets.forConnection(connection.tenantId, connection.id);
   let verification = secrets.length ? provider.verify(delivery, secrets) : { verdict: "UNKNOWN_KEY" as const };
   if (verification.verdict !== "VALID") {
-    // A secret rotated in another process may not be in this process's cache yet.
-    deps.secrets.invalidate(connection.id);
-    secrets = await deps.secrets.forConnection(connection.tenantId, connection.id);
-    if (secrets.length) verification = provider.verify(delivery, secrets);
+    // A secret rotated in another process may not be in this process's cache yet; reloaded at
+    // most every few seconds, so forgeries cannot make each request decrypt the secrets again.
+    const fresh = await deps.secrets.refreshAfterFailure(connection.tenantId, connection.id);
+    if (fresh?.length) verification = provider.verify(delivery, fresh);
   }
   return verification;
 }
@@ -224,20 +256,17 @@ async function sendWithTimeout(deps: IngestDeps, message: WebhookEventMessage): 
   }
 }
 
-function logEvent(prisma: PrismaClient, connection: Connection, receivedAt: Date, headers: Record<string, string>, entry: LogEntry) {
+function logPreflight(prisma: PrismaClient, connection: Connection, receivedAt: Date, headers: Record<string, string>, payloadHash: string, preflight: { status: number; note: string }) {
   return prisma.webhookEvent.create({
     data: {
       tenantId: connection.tenantId,
       connectionId: connection.id,
       provider: connection.provider,
-      topic: entry.topic,
-      payloadHash: entry.payloadHash,
-      signatureVerdict: entry.verdict,
-      matchedSecretId: entry.matchedSecretId,
-      responseStatus: entry.responseStatus,
-      status: entry.status,
-      error: entry.error,
-      action: entry.action,
+      payloadHash,
+      signatureVerdict: "NOT_REQUIRED",
+      responseStatus: preflight.status,
+      status: "SKIPPED",
+      action: preflight.note,
       headers,
       receivedAt,
       completedAt: receivedAt,
@@ -247,10 +276,25 @@ function logEvent(prisma: PrismaClient, connection: Connection, receivedAt: Date
 }
 
 /**
+ * Counts a refused request and keeps the first few of each kind per minute as REJECTED rows
+ * (`record_webhook_rejection`, migration `webhook_rejection_counts_sec_ingest`): one round trip,
+ * and a flood adds to one counter row instead of adding a row per request.
+ */
+async function recordRejection(prisma: PrismaClient, connection: Connection, receivedAt: Date, headers: Record<string, string>, rejection: Rejection): Promise<void> {
+  await prisma.$queryRaw`
+    SELECT "count" FROM "record_webhook_rejection"(
+      ${randomUUID()}, ${connection.tenantId}, ${connection.id}, ${connection.provider}::"Provider", ${rejection.responseStatus}::int,
+      ${rejection.verdict}::"SignatureVerdict", ${rejection.matchedSecretId ?? null}, ${rejection.fromKnownSource ?? false}, ${rejection.payloadHash}, ${rejection.error.slice(0, 1000)},
+      ${JSON.stringify(headers)}::jsonb, ${receivedAt}::timestamp(3), ${REJECTION_SAMPLES_PER_MINUTE}::int, ${REJECTION_SAMPLES_KEPT}::int
+    )`;
+}
+
+/**
  * Stores an authenticated delivery, or recognises it as a duplicate: the same provider event
- * id within 72 hours, or the same bytes within 5 seconds. One round trip to a database function
- * (migration `accept_webhook_function`) that takes advisory locks on those keys, so the check and
- * the insert are one step and concurrent copies of a delivery can't both get in.
+ * id within 72 hours, the same bytes within 5 seconds, or — for BODY_HASH_DEDUP_PROVIDERS — the
+ * same signed bytes within 72 hours. One round trip to a database function (migration
+ * `accept_webhook_body_dedup_sec_ingest`) that takes advisory locks on those keys, so the check
+ * and the insert are one step and concurrent copies of a delivery can't both get in.
  */
 async function storeAccepted(
   prisma: PrismaClient,
@@ -267,9 +311,23 @@ async function storeAccepted(
       ${randomUUID()}, ${connection.tenantId}, ${connection.id}, ${connection.provider}::"Provider", ${delivery.topic ?? null},
       ${delivery.deliveryId ?? null}, ${delivery.externalIds}::text[], ${payloadHash}, ${matchedSecretId}, ${JSON.stringify(headers)}::jsonb,
       ${delivery.sourceAt ?? null}::timestamp(3), ${receivedAt}::timestamp(3), ${payload}::jsonb,
-      ${`${DELIVERY_ID_MEMORY_MS} milliseconds`}::interval, ${`${DUPLICATE_PAYLOAD_WINDOW_MS} milliseconds`}::interval
+      ${`${DELIVERY_ID_MEMORY_MS} milliseconds`}::interval, ${`${DUPLICATE_PAYLOAD_WINDOW_MS} milliseconds`}::interval,
+      ${BODY_HASH_DEDUP_PROVIDERS.has(connection.provider) ? `${DELIVERY_ID_MEMORY_MS} milliseconds` : null}::interval
     )`;
   return row!.duplicate_of ? { id: row!.id, duplicateOf: row!.duplicate_of } : { id: row!.id };
+}
+
+const lastPreflightLogged = new Map<string, number>();
+
+/**
+ * Handshakes and pings are unsigned, so anyone can send them: one row per connection and minute
+ * per process is enough to show they arrive, and a flood of them cannot fill the event log.
+ */
+function preflightLoggedRecently(connectionId: string, at: Date): boolean {
+  if (at.getTime() - (lastPreflightLogged.get(connectionId) ?? -Infinity) < 60_000) return true;
+  if (lastPreflightLogged.size > 10_000) lastPreflightLogged.clear();
+  lastPreflightLogged.set(connectionId, at.getTime());
+  return false;
 }
 
 const lastTouched = new Map<string, number>();

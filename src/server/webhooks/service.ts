@@ -6,6 +6,7 @@ import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db } from "@/server/db";
 import { ConnectionDirectory } from "./connection-directory";
 import { ingestWebhook, type IncomingDelivery, type IngestDeps, type WebhookEventMessage } from "./ingest";
+import { KnownSourceAddresses } from "./known-sources";
 import { RateLimiter } from "./rate-limiter";
 import { SendBatcher } from "./send-batcher";
 import { SigningSecretCache } from "./signing-secrets";
@@ -15,7 +16,10 @@ let deps: IngestDeps | undefined;
 /** The ingestion dependencies of this process, created once. */
 function ingestDeps(): IngestDeps {
   if (deps) return deps;
-  const perSecond = env().WEBHOOK_RATE_LIMIT_PER_SECOND;
+  const settings = env();
+  const perSecond = settings.WEBHOOK_RATE_LIMIT_PER_SECOND;
+  const perSource = settings.WEBHOOK_RATE_LIMIT_PER_SOURCE_PER_SECOND;
+  const refusalsPerMinute = settings.WEBHOOK_REFUSALS_PER_SOURCE_PER_MINUTE;
   // Deliveries arriving together go to Inngest in one request; the event id is the WebhookEvent
   // id, so a re-send by the sweeper is deduplicated by Inngest.
   const toInngest = new SendBatcher<WebhookEventMessage>(
@@ -28,7 +32,12 @@ function ingestDeps(): IngestDeps {
     prisma: db,
     connections: new ConnectionDirectory(db),
     secrets: new SigningSecretCache(db, configuredKeyring),
-    rateLimiter: new RateLimiter(perSecond, perSecond * 2),
+    // Bursts of 5 seconds' worth: a bulk edit on the platform sends its webhooks in a rush.
+    rateLimiter: new RateLimiter(perSecond, perSecond * 5),
+    sourceLimiter: new RateLimiter(perSource, perSource * 2),
+    rejectionLimiter: new RateLimiter(refusalsPerMinute / 60, refusalsPerMinute),
+    knownSources: new KnownSourceAddresses(db),
+    bodyTimeoutMs: settings.WEBHOOK_BODY_TIMEOUT_MS,
     sendEvent: (message) => toInngest.add(message),
     defer: after,
   };
@@ -39,6 +48,11 @@ function ingestDeps(): IngestDeps {
 export function forgetWebhookConnection(connectionId: string): void {
   deps?.connections.forget(connectionId);
   deps?.secrets.invalidate(connectionId);
+}
+
+/** How many proxies in front append to X-Forwarded-For (source-address.ts). */
+export function trustedProxyHops(): number {
+  return env().WEBHOOK_TRUSTED_PROXY_HOPS;
 }
 
 export async function handleWebhook(incoming: IncomingDelivery) {

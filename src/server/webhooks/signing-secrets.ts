@@ -8,10 +8,18 @@ import type { SigningSecret } from "./providers/types";
  * few seconds so the hot path does not decrypt on every delivery.
  */
 const TTL_MS = 30_000;
+/**
+ * A failed check may mean a secret rotated in another process; it reloads the secrets at most
+ * this often per connection, so a stream of forged signatures cannot make every request read
+ * and decrypt them again.
+ */
+export const MIN_REFRESH_INTERVAL_MS = 5_000;
 
 export class SigningSecretCache {
-  private readonly entries = new Map<string, { expiresAt: number; secrets: SigningSecret[] }>();
+  private readonly entries = new Map<string, { loadedAt: number; expiresAt: number; secrets: SigningSecret[] }>();
   private readonly lastTouched = new Map<string, number>();
+  /** How often secrets were read and decrypted (for tests and metrics). */
+  loads = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -22,6 +30,21 @@ export class SigningSecretCache {
   async forConnection(tenantId: string, connectionId: string): Promise<SigningSecret[]> {
     const cached = this.entries.get(connectionId);
     if (cached && cached.expiresAt > this.now()) return cached.secrets;
+    return this.load(tenantId, connectionId);
+  }
+
+  /**
+   * After a failed check: the secrets read again, unless they were read within the last
+   * MIN_REFRESH_INTERVAL_MS (then null: a retry would check the same secrets).
+   */
+  async refreshAfterFailure(tenantId: string, connectionId: string): Promise<SigningSecret[] | null> {
+    const cached = this.entries.get(connectionId);
+    if (cached && this.now() - cached.loadedAt < MIN_REFRESH_INTERVAL_MS) return null;
+    return this.load(tenantId, connectionId);
+  }
+
+  private async load(tenantId: string, connectionId: string): Promise<SigningSecret[]> {
+    this.loads += 1;
     const rows = await this.prisma.secret.findMany({
       where: {
         tenantId,
@@ -35,7 +58,8 @@ export class SigningSecretCache {
     });
     const keyring = this.keyring();
     const secrets = rows.map((row) => ({ id: row.id, value: open(keyring, row, { tenantId, secretId: row.id }) }));
-    this.entries.set(connectionId, { expiresAt: this.now() + TTL_MS, secrets });
+    const now = this.now();
+    this.entries.set(connectionId, { loadedAt: now, expiresAt: now + TTL_MS, secrets });
     return secrets;
   }
 

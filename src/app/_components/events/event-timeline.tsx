@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { DataTable, EmptyState, formatDateTime, inputClass, LoadMoreFooter, PROVIDER_LABELS, secondaryButtonClass, StatusBadge, statusLabel } from "@/app/_components/ui";
@@ -82,6 +82,7 @@ export function EventTimeline({ connections, canReplay }: { connections: { id: s
     ),
   );
   const rows = events.data?.pages.flatMap((page) => page.events) ?? [];
+  const refused = useQuery(trpc.event.rejected.queryOptions({ connectionId: applied.connectionId || undefined }, { refetchInterval: LIVE_REFRESH_MS }));
   const filtered = Object.values(applied).some(Boolean);
   const field = (key: keyof Filters) => ({ value: draft[key], onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value }) });
 
@@ -155,6 +156,12 @@ export function EventTimeline({ connections, canReplay }: { connections: { id: s
       </form>
 
       {rangeError ? <p role="alert" className="text-sm text-rose-800">{rangeError}</p> : null}
+      {refused.data && refused.data.last24h > 0 ? (
+        <p className="text-sm text-slate-600" data-testid="refused-summary">
+          {refused.data.last24h} request{refused.data.last24h === 1 ? "" : "s"} refused in the last 24 h (bad signature, too large, too slow or wrong type). They are counted, not
+          stored: the timeline shows the first few of each kind per minute, at most {refused.data.keptPerConnection} per connection, as Rejected.
+        </p>
+      ) : null}
       {events.isPending && !rangeError ? <p role="status" className="text-sm text-slate-500">Loading events…</p> : null}
       {events.isError ? <p role="alert" className="text-sm text-rose-800">Could not load events: {events.error.message}</p> : null}
       {events.isSuccess && rows.length === 0 ? (

@@ -37,15 +37,16 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
 
   return (
     <div className="space-y-6">
-      <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="queue-totals">
+      <dl className="grid grid-cols-2 gap-3 lg:grid-cols-5" data-testid="queue-totals">
         <Stat label="Pending" value={data.overall.pending} hint={data.oldestPendingAgeMs === null ? "nothing waiting" : `oldest waiting ${formatDuration(data.oldestPendingAgeMs)}`} />
         <Stat label="Processing" value={data.overall.processing} hint={`${data.retriesInFlight.events} event retries, ${data.retriesInFlight.pushes} storefront retries in flight`} />
         <Stat label="Completed (24 h)" value={data.overall.completed} hint={`${data.throughput.lastFiveMinutesPerMinute} per minute over the last 5 min`} />
         <Stat label="Failed" value={data.overall.failed} hint={data.overall.failed ? "replay them below once fixed" : "none"} />
+        <Stat label="Refused (24 h)" value={data.rejected24h} hint="bad signature, too large, too slow or wrong type: counted, not queued" />
       </dl>
 
       <Card title="Per connection">
-        <DataTable columns={["Connection", { label: "Pending", align: "right" }, { label: "Processing", align: "right" }, { label: "Completed 24 h", align: "right" }, { label: "Failed", align: "right" }]}>
+        <DataTable columns={["Connection", { label: "Pending", align: "right" }, { label: "Processing", align: "right" }, { label: "Completed 24 h", align: "right" }, { label: "Failed", align: "right" }, { label: "Refused 24 h", align: "right" }]}>
           {data.connections.map((connection) => (
             <tr key={connection.id}>
               <td className="px-4 py-3">
@@ -56,6 +57,7 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
               <td className="px-4 py-3 text-right tabular-nums">{connection.counts.processing}</td>
               <td className="px-4 py-3 text-right tabular-nums">{connection.counts.completed}</td>
               <td className="px-4 py-3 text-right tabular-nums">{connection.counts.failed}</td>
+              <td className="px-4 py-3 text-right tabular-nums">{connection.rejected24h}</td>
             </tr>
           ))}
         </DataTable>

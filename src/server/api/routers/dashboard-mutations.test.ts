@@ -145,6 +145,11 @@ describe("overview", () => {
     const now = new Date();
     // Newer than the fixture's own (valid) event, so the mismatch streak counts these three.
     const received = new Date(now.getTime() + 1_000);
+    // Three signature failures from the platform's known address, as the front door counts them
+    // (the REJECTED rows below are its timeline sample of them).
+    await database.prisma.webhookRejection.create({
+      data: { tenantId: tenant.tenant.id, connectionId: tenant.connection.id, minute: new Date(Math.floor(received.getTime() / 60_000) * 60_000), responseStatus: 401, signatureVerdict: "INVALID", fromKnownSource: true, count: 3, lastAt: received },
+    });
     for (const [index, ms] of [400, 800, 1200].entries()) {
       const event = await database.prisma.webhookEvent.create({
         data: { tenantId: tenant.tenant.id, connectionId: tenant.connection.id, provider: "SAM", payloadHash: String(index).repeat(64), signatureVerdict: "INVALID", status: "REJECTED", receivedAt: received },
@@ -157,7 +162,7 @@ describe("overview", () => {
     expect(summary.latency).toEqual({ samples: 3, p50Ms: 800, p95Ms: 1160 });
     expect(summary.hourly).toHaveLength(24);
     expect(summary.hourly.at(-1)).toMatchObject({ rejected: 3 });
-    expect(summary.alerts.map((a) => a.title)).toEqual(expect.arrayContaining([expect.stringMatching(/last 3 webhooks failed their signature check/), expect.stringMatching(/never been synced/)]));
+    expect(summary.alerts.map((a) => a.title)).toEqual(expect.arrayContaining([expect.stringMatching(/last 3 webhooks from the platform failed their signature check/), expect.stringMatching(/never been synced/)]));
     expect(summary.alerts[0]!.severity).toBe("critical");
   });
 });

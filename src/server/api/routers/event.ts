@@ -7,6 +7,8 @@ import { itemTimeline } from "@/server/events/item-timeline";
 import { queueStats } from "@/server/events/queue-stats";
 import { MAX_REPLAY, replayEvents } from "@/server/events/replay";
 import { eventDetail, listTimeline, timelineFilterSchema } from "@/server/events/timeline";
+import { REJECTION_SAMPLES_KEPT } from "@/server/webhooks/ingest";
+import { rejectedPerConnection } from "@/server/webhooks/rejection-counts";
 
 const id = z.string().min(1).max(64);
 
@@ -36,6 +38,12 @@ export const eventRouter = createTRPCRouter({
   }),
 
   queue: tenantProcedure.query(({ ctx }) => queueStats(ctx.db, ctx.prisma)),
+
+  /** Requests refused in the last 24 h (counted; the timeline keeps only the latest as rows). */
+  rejected: tenantProcedure.input(z.object({ connectionId: id.optional() })).query(async ({ ctx, input }) => {
+    const counts = await rejectedPerConnection(ctx.db, new Date(Date.now() - 86_400_000), input.connectionId ? [input.connectionId] : undefined);
+    return { last24h: [...counts.values()].reduce((sum, count) => sum + count, 0), keptPerConnection: REJECTION_SAMPLES_KEPT };
+  }),
 
   /** Replays failed or skipped deliveries (MEMBER and up; viewers are refused in the middleware). */
   replay: tenantProcedure.input(z.object({ ids: z.array(id).min(1).max(MAX_REPLAY) })).mutation(async ({ ctx, input }) => {

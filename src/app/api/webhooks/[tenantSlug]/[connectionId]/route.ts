@@ -1,5 +1,6 @@
 import { readBodyCapped } from "@/server/webhooks/read-body";
-import { handleWebhook } from "@/server/webhooks/service";
+import { handleWebhook, trustedProxyHops } from "@/server/webhooks/service";
+import { sourceAddressOf } from "@/server/webhooks/source-address";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,7 +14,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ ten
     headers: request.headers,
     query: new URL(request.url).searchParams,
     contentLength: length && /^\d+$/.test(length) ? Number(length) : null,
-    readBody: (limit) => readBodyCapped(request.body, limit),
+    sourceAddress: sourceAddressOf(request.headers, trustedProxyHops()),
+    readBody: (limit, timeoutMs) => readBodyCapped(request.body, limit, timeoutMs),
   });
   return new Response(answer.body, { status: answer.status, headers: { "content-type": answer.contentType, ...answer.headers } });
 }
