@@ -51,4 +51,14 @@ describe("environment validation", () => {
       "OUTBOUND_WEBHOOKS_RETRY_DELAYS must be whole seconds, comma separated",
     ]);
   });
+
+  it("checks the mail settings and requires SMTP in production", () => {
+    expect(parseEnv({ ...valid, SMTP_URL: "smtp://127.0.0.1:1025", MAIL_FROM: "Stockhook <hello@stockhook.example>" })).toMatchObject({ SMTP_URL: "smtp://127.0.0.1:1025" });
+    expect(problemsOf({ ...valid, SMTP_URL: "http://mail.example", MAIL_FROM: "not an address" })).toEqual([
+      "SMTP_URL must be an smtp:// or smtps:// URL",
+      "MAIL_FROM must be an address or Name <address>",
+    ]);
+    expect(problemsOf({ ...valid, NODE_ENV: "production" })).toEqual(["SMTP_URL is required in production: sign-up, invitations and password resets send links by mail"]);
+    expect(problemsOf({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://user:pass@smtp.example:465" })).toEqual([]);
+  });
 });

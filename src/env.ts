@@ -46,6 +46,10 @@ export const envSchema = z
     OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: z.preprocess(emptyAsUndefined, z.enum(["0", "1", "true", "false"]).optional()),
     /** Seconds between outbound delivery attempts, comma separated (default 5,300,1800,7200,18000,36000,36000). */
     OUTBOUND_WEBHOOKS_RETRY_DELAYS: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated").optional()),
+    /** Where mail goes out: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. Required in production. */
+    SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional()),
+    /** The sender of account mail, `address` or `Name <address>`. Default: Stockhook <no-reply@APP_URL's host>. */
+    MAIL_FROM: z.preprocess(emptyAsUndefined, z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an address or Name <address>").optional()),
     INNGEST_DEV: z.preprocess(emptyAsUndefined, z.string().optional()),
     INNGEST_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
     INNGEST_EVENT_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -54,6 +58,10 @@ export const envSchema = z
     INNGEST_RUN_URL: z.preprocess(emptyAsUndefined, z.string().includes("{runId}", { message: "must contain {runId}" }).optional()),
   })
   .superRefine((env, ctx) => {
+    // Sign-up, invitations and password resets work only through mailed links.
+    if (env.NODE_ENV === "production" && !env.SMTP_URL) {
+      ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "is required in production: sign-up, invitations and password resets send links by mail" });
+    }
     for (const provider of ["GITHUB", "GOOGLE"] as const) {
       const id = env[`AUTH_${provider}_ID`];
       const secret = env[`AUTH_${provider}_SECRET`];
