@@ -1,16 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { DEMO, saveScreenshot, signIn } from "./helpers";
+import { DEMO, saveScreenshot, signIn, signUpAndConfirm } from "./helpers";
 
-test("a new user signs up, lands in their own tenant, signs out and signs back in", async ({ page }) => {
+test("a new user signs up, confirms their address by mail, lands in their own tenant, signs out and signs back in", async ({ page }) => {
   const email = `owner-${Date.now()}@example.test`;
   await page.goto("/");
   await page.getByRole("link", { name: "Create an account" }).click();
-  await page.getByLabel("Your name").fill("Mara Quinn");
-  await page.getByLabel("Work email").fill(email);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByLabel("Gallery, store or site name").fill("Quinn Fine Art");
-  await page.getByLabel("What do you run?").selectOption("GALLERY");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUpAndConfirm(page, { name: "Mara Quinn", email, password: "correct horse battery", tenantName: "Quinn Fine Art", tenantKind: "GALLERY" });
 
   await expect(page).toHaveURL(/\/t\/quinn-fine-art/);
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
@@ -69,13 +64,7 @@ test("another tenant's dashboard is not found, and signed-out visitors are sent 
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Ft%2Fdemo/);
 
   const email = `outsider-${Date.now()}@example.test`;
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill("Outsider");
-  await page.getByLabel("Work email").fill(email);
-  await page.getByLabel("Password").fill("outsider-password");
-  await page.getByLabel("Gallery, store or site name").fill("Outsider Store");
-  await page.getByLabel("What do you run?").selectOption("STORE");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUpAndConfirm(page, { name: "Outsider", email, password: "outsider-password", tenantName: "Outsider Store", tenantKind: "STORE" });
   await expect(page).toHaveURL(/\/t\/outsider-store/);
 
   const response = await page.goto("/t/demo");

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO, saveScreenshot, signIn } from "./helpers";
+import { acceptInvitationAsNewUser, DEMO, saveScreenshot, signIn } from "./helpers";
 
 const simulatorUrl = () => process.env.SIM_URL ?? "http://127.0.0.1:4010";
 
@@ -114,15 +114,9 @@ test.describe("dashboard as the demo owner", () => {
 });
 
 test("an invited VIEWER sees every page, no enabled mutation controls, and forged mutations are refused", async ({ page }) => {
-  // Accepting the invitation the previous test created, by signing up with that address.
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill("Vera Viewer");
-  await page.getByLabel("Work email").fill("viewer@harbour.test");
-  await page.getByLabel("Password").fill("viewer-password-1");
-  await page.getByLabel("Gallery, store or site name").fill("Vera's Sketchbook");
-  await page.getByLabel("What do you run?").selectOption("GALLERY");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/t\/veras-sketchbook|\/t\/vera-s-sketchbook/);
+  // Accepting the invitation the previous test mailed: its link, a new account, the confirmation link, accept.
+  await acceptInvitationAsNewUser(page, { name: "Vera Viewer", email: "viewer@harbour.test", password: "viewer-password-1" });
+  await expect(page).toHaveURL(new RegExp(`/t/${DEMO.slug}`));
 
   await page.goto(`/t/${DEMO.slug}/connections`);
   await expect(page.getByRole("link", { name: "Add connection" })).toHaveCount(0);

@@ -1,4 +1,5 @@
-import { type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
+import { waitForMail } from "../src/server/testing/mailbox";
 import { readSimulatorTarget } from "../src/server/demo/simulator-targets";
 
 export const DEMO = { email: "demo@stockhook.dev", password: "stockhook-demo", tenant: "Harbour Gallery", slug: "demo" };
@@ -42,4 +43,60 @@ export async function simulatorControls(store: string, controls: Record<string, 
     body: controls ? JSON.stringify(controls) : undefined,
   });
   if (!response.ok) throw new Error(`simulator controls for ${store}: HTTP ${response.status} ${await response.text()}`);
+}
+
+/** The Mailpit receiver scripts/e2e.ts starts; the app's account mail lands there. */
+const mailApi = () => {
+  const url = process.env.MAILPIT_API_URL;
+  if (!url) throw new Error("MAILPIT_API_URL is not set: run the browser tests through scripts/e2e.ts");
+  return url;
+};
+
+/**
+ * Opens the newest mail to `to` whose subject matches, in the receiver's own view of the message
+ * (what the recipient sees), and clicks its button — the link the mail carries.
+ */
+export async function followMailedLink(page: Page, to: string, subject: RegExp, button: string, options: { count?: number } = {}) {
+  const mail = await waitForMail(mailApi(), to, { subject, count: options.count });
+  await page.goto(`${mailApi()}/view/${mail.id}.html`);
+  await page.getByRole("link", { name: button }).click();
+  return mail;
+}
+
+/** Signs up as a new user: the form, the "check your email" answer, the mailed confirmation link, then sign-in. */
+export async function signUpAndConfirm(page: Page, input: { name: string; email: string; password: string; tenantName?: string; tenantKind?: "GALLERY" | "STORE" | "ERP" }) {
+  await fillSignUp(page, input);
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await followMailedLink(page, input.email, /Confirm your email/, "Confirm my email address");
+  await expect(page.getByText("Your email address is confirmed")).toBeVisible();
+  await page.getByLabel("Email").fill(input.email);
+  await page.getByLabel("Password").fill(input.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Fills and sends the sign-up form on the current page (or /signup); workspace fields only when given. */
+export async function fillSignUp(page: Page, input: { name: string; email: string; password: string; tenantName?: string; tenantKind?: "GALLERY" | "STORE" | "ERP" }) {
+  if (!page.url().includes("/signup")) await page.goto("/signup");
+  await page.getByLabel("Your name").fill(input.name);
+  await page.getByLabel("Work email").fill(input.email);
+  await page.getByLabel("Password").fill(input.password);
+  if (input.tenantName) {
+    await page.getByLabel("Gallery, store or site name").fill(input.tenantName);
+    await page.getByLabel("What do you run?").selectOption(input.tenantKind ?? "GALLERY");
+  }
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+/**
+ * An invitee new to Stockhook: opens the mailed invitation, creates an account from it, confirms
+ * the address by its mailed link, signs in and accepts. Ends on the workspace's dashboard.
+ */
+export async function acceptInvitationAsNewUser(page: Page, input: { name: string; email: string; password: string }) {
+  await page.context().clearCookies();
+  await followMailedLink(page, input.email, /invited you to/, "Open the invitation");
+  await page.getByRole("link", { name: "create an account" }).click();
+  await expect(page.getByLabel("Gallery, store or site name")).toHaveCount(0);
+  await signUpAndConfirm(page, input);
+  await expect(page.getByRole("heading", { name: /^Join / })).toBeVisible();
+  await page.getByRole("button", { name: "Accept invitation" }).click();
 }

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import { startReceiver, type Receiver } from "../src/server/testing/webhook-receiver";
-import { DEMO, saveScreenshot, signIn } from "./helpers";
+import { acceptInvitationAsNewUser, DEMO, saveScreenshot, signIn } from "./helpers";
 
 /** A tenant's own receiver on 127.0.0.1, on the port scripts/e2e.ts put on the app's OUTBOUND_ALLOW_LIST. */
 let receiver: Receiver;
@@ -92,16 +92,8 @@ test("a viewer sees the endpoints and their delivery log but no controls, and th
   expect((await page.request.post("/api/trpc/webhookEndpoint.sendTest", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { id: endpointId } } })).status()).toBe(200);
   const invite = await page.request.post("/api/trpc/member.invite", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { email: "hooks-viewer@harbour.test", role: "VIEWER" } } });
   expect(invite.status()).toBe(200);
-  await page.context().clearCookies();
-
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill("Hugo Viewer");
-  await page.getByLabel("Work email").fill("hooks-viewer@harbour.test");
-  await page.getByLabel("Password").fill("viewer-password-2");
-  await page.getByLabel("Gallery, store or site name").fill("Hugo's Prints");
-  await page.getByLabel("What do you run?").selectOption("STORE");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/t\/hugo/);
+  await acceptInvitationAsNewUser(page, { name: "Hugo Viewer", email: "hooks-viewer@harbour.test", password: "viewer-password-2" });
+  await expect(page).toHaveURL(new RegExp(`/t/${DEMO.slug}`));
 
   await page.goto(`/t/${DEMO.slug}/webhooks`);
   await expect(page.getByText("Only owners and admins can add, change, test or delete endpoints.")).toBeVisible();

@@ -8,6 +8,7 @@ import { postgresAdapterFactory } from "@/server/database-adapter";
 import { createThrowawayPostgres } from "@/server/testing/test-database";
 import { applyPendingMigrations } from "@/server/migrations/schema-engine";
 import { resolveInngestBinary } from "../scripts/inngest-install";
+import { startMailpit } from "../scripts/lib/mailpit";
 import { stopProcessGroup } from "../scripts/lib/supervisor";
 
 /**
@@ -136,6 +137,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [appPort, inngestPort, gatewayPort, gatewayGrpcPort, executorGrpcPort, debugPort] = await Promise.all(Array.from({ length: 6 }, freePort));
   const appUrl = `http://127.0.0.1:${appPort}`;
   const inngestUrl = `http://127.0.0.1:${inngestPort}`;
+  // Production needs SMTP_URL; account mail goes to a local Mailpit.
+  const mail = await startMailpit();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // The production build (`next start`), but a test deployment: OUTBOUND_ALLOW_LIST, which lets
@@ -155,6 +158,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1",
     DO_NOT_TRACK: "1",
     INNGEST_NO_UPDATE_NOTIFIER: "1",
+    SMTP_URL: mail.smtpUrl,
     ...options.env,
   };
   const output: string[] = [];
@@ -176,7 +180,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output, options.logFile);
   const prisma = new PrismaClient({ adapter: postgresAdapterFactory(databaseUrl) });
   const stop = async () => {
-    await Promise.all([stopProcessGroup(app), stopProcessGroup(inngest)]);
+    await Promise.all([stopProcessGroup(app), stopProcessGroup(inngest), mail.stop()]);
     await prisma.$disconnect();
     await database.drop();
     await selfHosted?.drop();

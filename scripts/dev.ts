@@ -5,12 +5,18 @@ import { DEMO_TENANT_SLUG, DEMO_USER, seedDemoTenant } from "../src/server/demo/
 import { applyPendingMigrations } from "../src/server/migrations/schema-engine";
 import { resolveInngestBinary } from "./inngest-install";
 import { ensureLocalEnv } from "./lib/local-env";
+import { mailpitArgs, waitForMailpit } from "./lib/mailpit";
+import { watchMailpit } from "./lib/mail-watch";
+import { resolveMailpitBinary } from "./mailpit-install";
 import { openScriptDatabase } from "./lib/script-db";
 import { assertPortFree, Supervisor } from "./lib/supervisor";
 
 const port = Number(process.env.PORT ?? 3000);
 const inngestPort = Number(process.env.INNGEST_PORT ?? 8288);
 const simPort = Number(process.env.SIM_PORT ?? 4010);
+const mailSmtpPort = Number(process.env.MAILPIT_SMTP_PORT ?? 1025);
+const mailHttpPort = Number(process.env.MAILPIT_PORT ?? 8025);
+
 process.env.APP_URL ??= `http://localhost:${port}`;
 // The platform simulators run on loopback, which connectors may call only when named here.
 process.env.OUTBOUND_ALLOW_LIST ??= [`127.0.0.1:${simPort}`, `localhost:${simPort}`].join(",");
@@ -33,6 +39,16 @@ function findInngest(): string | null {
   }
 }
 
+function findMailpit(): string | null {
+  try {
+    return resolveMailpitBinary();
+  } catch (error) {
+    console.warn(`\n[dev] ${error instanceof Error ? error.message : String(error)}`);
+    console.warn("[dev] Starting WITHOUT a mail receiver: confirmation and invitation mail is printed in the [next] log instead.\n");
+    return null;
+  }
+}
+
 async function prepareDatabase(): Promise<boolean> {
   const database = openScriptDatabase();
   try {
@@ -51,6 +67,14 @@ try {
   const inngest = localInngest ? findInngest() : null;
   if (inngest) await assertPortFree(inngestPort, "the Inngest dev server", "INNGEST_PORT");
   await assertPortFree(simPort, "the platform simulators", "SIM_PORT");
+  // Account mail goes to a local Mailpit unless SMTP_URL (environment or .env.local) names a real server.
+  const localMail = !process.env.SMTP_URL;
+  const mailpit = localMail ? findMailpit() : null;
+  if (mailpit) {
+    await assertPortFree(mailSmtpPort, "Mailpit's SMTP server", "MAILPIT_SMTP_PORT");
+    await assertPortFree(mailHttpPort, "Mailpit's HTTP API", "MAILPIT_PORT");
+    process.env.SMTP_URL = `smtp://127.0.0.1:${mailSmtpPort}`;
+  }
   const seeded = await prepareDatabase();
   const supervisor = new Supervisor();
   supervisor.start({ name: "next", command: process.execPath, args: ["node_modules/next/dist/bin/next", "dev", "--port", String(port)] });
@@ -63,7 +87,16 @@ try {
       env: { DO_NOT_TRACK: "1", INNGEST_NO_UPDATE_NOTIFIER: "1" },
     });
   }
+  const mailApi = `http://127.0.0.1:${mailHttpPort}`;
+  if (mailpit) {
+    const child = supervisor.start({ name: "mail", command: mailpit, args: mailpitArgs(mailSmtpPort, mailHttpPort) });
+    await waitForMailpit(mailApi, () => child.exitCode !== null);
+    watchMailpit(mailApi);
+  }
   console.log(`\n  Stockhook is starting at ${process.env.APP_URL}`);
+  if (mailpit) console.log(`  Mail (sign-up links, invitations) goes to Mailpit: each message is printed here as [mail] with its link; API ${mailApi}/api/v1/messages`);
+  else if (localMail) console.log("  Mail is not sent: no receiver and no SMTP_URL; the [next] log prints each message.");
+  else console.log(`  Mail goes out through SMTP_URL (${new URL(process.env.SMTP_URL!).host})`);
   console.log(`  Demo tenant "${DEMO_TENANT_SLUG}": sign in as ${DEMO_USER.email} / ${DEMO_USER.password}${seeded ? " (just created)" : ""}`);
   console.log(`  Sell a painting at the simulated gallery POS: npm run sim -- sale --tenant ${DEMO_TENANT_SLUG} --sku ART-0007\n`);
   process.exitCode = await supervisor.done;

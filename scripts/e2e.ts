@@ -5,6 +5,7 @@ import { existsSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { generateKeyringEntry } from "../src/server/crypto/secret-box";
 import { resolveInngestBinary } from "./inngest-install";
+import { startMailpit, type RunningMailpit } from "./lib/mailpit";
 import { freePort } from "./lib/ports";
 import { run, runStep } from "./lib/run";
 import { E2E_ADMIN_USER, E2E_SUPPORT_USER } from "../e2e/support-user";
@@ -53,8 +54,13 @@ const env: NodeJS.ProcessEnv = {
   E2E_ALLOW_LIST: [`127.0.0.1:${simPort}`, `127.0.0.1:${receiverPort}`].join(","),
 };
 
+let mailpit: RunningMailpit | undefined;
 try {
   await ensureChromium();
+  // Account mail (confirmation links, invitations) goes to a real SMTP receiver the specs read back.
+  mailpit = await startMailpit();
+  env.SMTP_URL = mailpit.smtpUrl;
+  env.MAILPIT_API_URL = mailpit.apiUrl;
   env.E2E_INNGEST_BIN = resolveInngestBinary();
   rmSync(dataDir, { recursive: true, force: true });
   rmSync("test-results/screenshots", { recursive: true, force: true });
@@ -72,3 +78,4 @@ try {
   console.error(`[e2e] ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 }
+await mailpit?.stop();

@@ -53,9 +53,19 @@ describe("environment validation", () => {
   });
 
   it("refuses the outbound allow-list in production: nothing there may call private addresses", () => {
-    expect(problemsOf({ ...valid, NODE_ENV: "production", OUTBOUND_ALLOW_LIST: "127.0.0.1:4010" })).toEqual([
+    expect(problemsOf({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://smtp.example:465", OUTBOUND_ALLOW_LIST: "127.0.0.1:4010" })).toEqual([
       "OUTBOUND_ALLOW_LIST is for development and tests only: production calls public https:// addresses only",
     ]);
-    expect(parseEnv({ ...valid, NODE_ENV: "production" }).OUTBOUND_ALLOW_LIST).toBeUndefined();
+    expect(parseEnv({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://smtp.example:465" }).OUTBOUND_ALLOW_LIST).toBeUndefined();
+  });
+
+  it("checks the mail settings and requires SMTP in production", () => {
+    expect(parseEnv({ ...valid, SMTP_URL: "smtp://127.0.0.1:1025", MAIL_FROM: "Stockhook <hello@stockhook.example>" })).toMatchObject({ SMTP_URL: "smtp://127.0.0.1:1025" });
+    expect(problemsOf({ ...valid, SMTP_URL: "http://mail.example", MAIL_FROM: "not an address" })).toEqual([
+      "SMTP_URL must be an smtp:// or smtps:// URL",
+      "MAIL_FROM must be an address or Name <address>",
+    ]);
+    expect(problemsOf({ ...valid, NODE_ENV: "production" })).toEqual(["SMTP_URL is required in production: sign-up, invitations and password resets send links by mail"]);
+    expect(problemsOf({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://user:pass@smtp.example:465" })).toEqual([]);
   });
 });

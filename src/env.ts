@@ -66,6 +66,10 @@ export const envSchema = z
     OUTBOUND_WEBHOOKS_RETRY_DELAYS: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated").optional()),
     /** Bearer token that unlocks /api/health's details (errors, latencies, Inngest URL); unset, only up/down is answered. */
     HEALTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+    /** Where mail goes out: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. Required in production. */
+    SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional()),
+    /** The sender of account mail, `address` or `Name <address>`. Default: Stockhook <no-reply@APP_URL's host>. */
+    MAIL_FROM: z.preprocess(emptyAsUndefined, z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an address or Name <address>").optional()),
     INNGEST_DEV: z.preprocess(emptyAsUndefined, z.string().optional()),
     INNGEST_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
     INNGEST_EVENT_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -76,6 +80,10 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.OUTBOUND_ALLOW_LIST) {
       ctx.addIssue({ code: "custom", path: ["OUTBOUND_ALLOW_LIST"], message: "is for development and tests only: production calls public https:// addresses only" });
+    }
+    // Sign-up, invitations and password resets work only through mailed links.
+    if (env.NODE_ENV === "production" && !env.SMTP_URL) {
+      ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "is required in production: sign-up, invitations and password resets send links by mail" });
     }
     for (const provider of ["GITHUB", "GOOGLE"] as const) {
       const id = env[`AUTH_${provider}_ID`];

@@ -11,6 +11,8 @@ export default async function Home() {
     if (tenants[0]) redirect(`/t/${tenants[0].slug}`);
     // Platform staff without a workspace of their own start at the support console.
     if (await caller.support.current().then(() => true, () => false)) redirect("/support");
+    // A confirmed account without a workspace (e.g. its only one was deleted) starts one.
+    redirect("/new-tenant");
   }
   return (
     <main className="mx-auto flex min-h-screen max-w-3xl flex-col justify-center px-6 py-16">

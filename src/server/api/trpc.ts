@@ -8,6 +8,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
 import { appendAudit, requestOrigin, type AuditEntry } from "@/server/audit/audit-log";
+import { mailer as appMailer, type Mailer } from "@/server/mail/mailer";
 import { findActiveImpersonation, impersonationIdFromHeaders, impersonationRefusal, type ActiveImpersonation } from "@/server/support/impersonation";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 
@@ -30,6 +31,8 @@ export interface CreateContextOptions {
   responseHeaders?: Headers;
   /** Whether cookies set on the answer need `Secure` (the request came over HTTPS). */
   secureCookies?: boolean;
+  /** Where account and invitation mail goes; the app's SMTP mailer unless a test names its own receiver. */
+  mailer?: Mailer;
 }
 
 export function createTRPCContext(options: CreateContextOptions) {
@@ -37,6 +40,8 @@ export function createTRPCContext(options: CreateContextOptions) {
   return {
     ...options,
     sendEvent,
+    // Resolved at send time, so a request that sends no mail never needs the mail settings.
+    mailer: { send: (to, content) => (options.mailer ?? appMailer()).send(to, content) } satisfies Mailer,
     origin: requestOrigin(options.headers),
     /** The support session the request claims; only an id, re-validated by every procedure that uses it. */
     impersonationId: impersonationIdFromHeaders(options.headers),

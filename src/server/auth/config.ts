@@ -1,12 +1,15 @@
 import type { NextAuthConfig } from "next-auth";
+import { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { z } from "zod";
 import { env } from "@/env";
+import { providerVouchesForEmail, resolveOAuthSignIn } from "@/server/accounts/oauth";
+import { clientAddress } from "@/server/accounts/rate-limits";
+import { signInWithPassword } from "@/server/accounts/sign-in";
 import { db } from "@/server/db";
-import { acceptPendingInvitations } from "@/server/tenancy/tenants";
-import { verifyPassword } from "./password";
+import { safeCallbackPath } from "./callback-url";
 
 declare module "next-auth" {
   interface Session {
@@ -15,6 +18,14 @@ declare module "next-auth" {
 }
 
 const credentialsSchema = z.object({ email: z.email().toLowerCase(), password: z.string().min(1).max(200) });
+
+/** The sign-in form reads these codes; none says whether an address has an account. */
+class SignInRefused extends CredentialsSignin {
+  constructor(code: "invalid" | "unverified" | "rate_limited") {
+    super();
+    this.code = code;
+  }
+}
 
 function oauthProviders() {
   const { AUTH_GITHUB_ID, AUTH_GITHUB_SECRET, AUTH_GOOGLE_ID, AUTH_GOOGLE_SECRET } = env();
@@ -29,43 +40,43 @@ export function authConfig(): NextAuthConfig {
     secret: env().AUTH_SECRET,
     trustHost: true,
     session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
-    pages: { signIn: "/signin" },
+    pages: { signIn: "/signin", error: "/signin" },
     providers: [
       Credentials({
         credentials: { email: { type: "email" }, password: { type: "password" } },
-        async authorize(raw) {
+        async authorize(raw, request) {
           const parsed = credentialsSchema.safeParse(raw);
-          if (!parsed.success) return null;
-          const user = await db.user.findUnique({ where: { email: parsed.data.email } });
-          const valid = await verifyPassword(parsed.data.password, user?.passwordHash);
-          return user && valid ? { id: user.id, email: user.email, name: user.name } : null;
+          if (!parsed.success) throw new SignInRefused("invalid");
+          const result = await signInWithPassword(db, { ...parsed.data, ip: clientAddress(request.headers) });
+          if (!result.ok) throw new SignInRefused(result.reason);
+          return result.user;
         },
       }),
       ...oauthProviders(),
     ],
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (!account || account.provider === "credentials") return true;
-        // OAuth accounts map onto our users by verified email; a new email gets a user row.
-        if (!user.email) return false;
-        const email = user.email.toLowerCase();
-        await db.user.upsert({ where: { email }, update: {}, create: { email, name: user.name ?? email } });
-        return true;
+        const emailVerified = await providerVouchesForEmail(account.provider, { profile: profile as Record<string, unknown> | undefined, accessToken: account.access_token, email: user.email }).catch(() => false);
+        const decision = await resolveOAuthSignIn(db, { email: user.email, emailVerified, name: user.name });
+        return decision.allow ? true : `/signin?error=${decision.reason}`;
       },
       async jwt({ token, user, account }) {
         if (user && account) {
           const email = (user.email ?? "").toLowerCase();
-          const record = account.provider === "credentials" ? { id: user.id! } : await db.user.findUnique({ where: { email } });
-          if (record) {
-            token.sub = record.id;
-            if (email) await acceptPendingInvitations(db, { id: record.id, email });
-          }
+          const record = account.provider === "credentials" ? { id: user.id! } : await db.user.findUnique({ where: { email }, select: { id: true } });
+          if (record) token.sub = record.id;
         }
         return token;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
         return session;
+      },
+      /** After any sign-in, only a path on this site: never `//evil.example` and the like. */
+      redirect({ url, baseUrl }) {
+        if (url.startsWith(`${baseUrl}/`) || url === baseUrl) return `${baseUrl}${safeCallbackPath(url.slice(baseUrl.length) || "/")}`;
+        return `${baseUrl}${safeCallbackPath(url)}`;
       },
     },
   };

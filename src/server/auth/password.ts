@@ -1,12 +1,17 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
-/** scrypt password hashes, self-describing so the cost can be raised later: scrypt$N$r$p$salt$hash. */
-const COST = { N: 16384, r: 8, p: 1 } as const;
+/**
+ * scrypt password hashes, self-describing so the cost can be raised later: scrypt$N$r$p$salt$hash.
+ * The cost is OWASP's Password Storage Cheat Sheet minimum for scrypt (N=2^17, r=8, p=1: 128 MiB
+ * and a few hundred milliseconds per hash); older hashes are re-hashed at the next sign-in.
+ */
+export const PASSWORD_COST = { N: 2 ** 17, r: 8, p: 1 } as const;
+const COST = PASSWORD_COST;
 const KEY_LENGTH = 64;
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scryptCallback(password.normalize("NFKC"), salt, KEY_LENGTH, { ...options, maxmem: 64 * 1024 * 1024 }, (error, key) =>
+    scryptCallback(password.normalize("NFKC"), salt, KEY_LENGTH, { ...options, maxmem: 256 * 1024 * 1024 }, (error, key) =>
       error ? reject(error) : resolve(key),
     );
   });
@@ -29,4 +34,11 @@ export async function verifyPassword(password: string, stored: string | null | u
   const expected = Buffer.from(hash, "base64url");
   const actual = await scrypt(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p) });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** Whether a stored hash was made with a lower cost than today's (or is not a hash at all). */
+export function needsRehash(stored: string | null | undefined): boolean {
+  const parts = (stored ?? "").split("$");
+  if (parts.length !== 6 || parts[0] !== "scrypt") return true;
+  return Number(parts[1]) < COST.N || Number(parts[2]) < COST.r || Number(parts[3]) < COST.p;
 }

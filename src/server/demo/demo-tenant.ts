@@ -60,8 +60,9 @@ export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: b
   const tenant = await prisma.$transaction(async (tx) => {
     const user = await tx.user.upsert({
       where: { email: DEMO_USER.email },
-      update: {},
-      create: { email: DEMO_USER.email, name: DEMO_USER.name, passwordHash },
+      update: { emailVerifiedAt: new Date() },
+      // The demo address is ours: it is seeded verified, so the demo signs in at once.
+      create: { email: DEMO_USER.email, name: DEMO_USER.name, passwordHash, emailVerifiedAt: new Date() },
     });
     const created = await tx.tenant.create({ data: { slug: DEMO_TENANT_SLUG, name: "Harbour Gallery", kind: "GALLERY", safetyBuffer: 0 } });
     await tx.membership.create({ data: { tenantId: created.id, userId: user.id, role: "OWNER" } });

@@ -43,7 +43,8 @@ export async function createOrPromoteStaff(prisma: PrismaClient, input: { email:
   const existing = await prisma.user.findUnique({ where: { email }, select: { id: true, platformRole: true } });
   const user = existing
     ? await prisma.user.update({ where: { id: existing.id }, data: { platformRole: input.role, ...(passwordHash ? { passwordHash } : {}) }, select: { id: true } })
-    : await prisma.user.create({ data: { email, name: input.name ?? email.split("@")[0]!, platformRole: input.role, passwordHash }, select: { id: true } });
+    : // An operator creates staff from the server's shell and vouches for the address.
+      await prisma.user.create({ data: { email, name: input.name ?? email.split("@")[0]!, platformRole: input.role, passwordHash, emailVerifiedAt: new Date() }, select: { id: true } });
   const before = existing?.platformRole ?? null;
   await appendPlatformAudit(prisma, { userId: null, userAgent: "npm run admin:create" }, {
     action: existing ? "platform.role_changed" : "platform.user_created",

@@ -19,6 +19,9 @@ type Case =
 
 const cases: Record<string, Case> = {
   "auth.signUp": { kind: "public" },
+  "auth.resendVerification": { kind: "public" },
+  "auth.requestPasswordReset": { kind: "public" },
+  "auth.resetPassword": { kind: "public" },
   "tenant.mine": { kind: "user" },
   "tenant.create": { kind: "user", input: () => ({ name: "Side Project", kind: "STORE" }) },
   "tenant.current": { kind: "tenant", input: () => undefined },
@@ -56,6 +59,9 @@ const cases: Record<string, Case> = {
   "member.invite": { kind: "tenant", input: () => ({ email: "intruder@example.com", role: "OWNER" }) },
   "member.updateRole": { kind: "tenant", input: (victim) => ({ id: victim.membership.id, role: "VIEWER" }) },
   "member.remove": { kind: "tenant", input: (victim) => ({ id: victim.membership.id }) },
+  "member.resendInvitation": { kind: "tenant", input: (victim) => ({ id: victim.membership.id }) },
+  // The token is the capability, across tenants; who may use it is tested in src/server/accounts/accounts.test.ts.
+  "member.acceptInvitation": { kind: "user", input: () => ({ token: "A".repeat(43) }) },
   "audit.list": { kind: "tenant", input: (victim) => ({ actorId: victim.user.id }) },
   "audit.facets": { kind: "tenant", input: () => undefined },
   "audit.accessLog": { kind: "tenant", input: () => undefined },

@@ -1,6 +1,7 @@
 import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
 import { createCaller } from "@/server/api/root";
 import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
+import type { Mailer } from "@/server/mail/mailer";
 import { IMPERSONATION_COOKIE } from "@/server/support/impersonation";
 
 let sequence = 0;
@@ -10,7 +11,7 @@ export async function createTenantFixture(prisma: PrismaClient, label: string, r
   sequence += 1;
   const slug = `${label}-${sequence}`;
   const tenant = await prisma.tenant.create({ data: { slug, name: `Tenant ${label}`, kind: "GALLERY" } });
-  const user = await prisma.user.create({ data: { email: `${slug}@example.test`, name: `User ${label}` } });
+  const user = await prisma.user.create({ data: { email: `${slug}@example.test`, name: `User ${label}`, emailVerifiedAt: new Date() } });
   const membership = await prisma.membership.create({ data: { tenantId: tenant.id, userId: user.id, role } });
   const connection = await prisma.connection.create({
     data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: `SAM ${label}`, baseUrl: "http://127.0.0.1:4010/sam/x" },
@@ -32,14 +33,15 @@ export type TenantFixture = Awaited<ReturnType<typeof createTenantFixture>>;
  * A tRPC caller acting as `userId` on the tenant named by `tenantSlug`; `impersonationId` is the
  * support-session cookie the browser would send, `responseHeaders` collects cookies it sets.
  */
-export function callerFor(prisma: PrismaClient, userId: string | null, tenantSlug?: string, options: { impersonationId?: string; responseHeaders?: Headers } = {}) {
+export function callerFor(prisma: PrismaClient, userId: string | null, tenantSlug?: string, options: { impersonationId?: string; responseHeaders?: Headers; mailer?: Mailer; ip?: string } = {}) {
   const headers = new Headers(tenantSlug ? { [TENANT_HEADER]: tenantSlug } : {});
   if (options.impersonationId) headers.set("cookie", `theme=dark; ${IMPERSONATION_COOKIE}=${options.impersonationId}`);
-  return createCaller(createTRPCContext({ headers, prisma, session: userId ? { user: { id: userId } } : null, responseHeaders: options.responseHeaders }));
+  if (options.ip) headers.set("x-forwarded-for", options.ip);
+  return createCaller(createTRPCContext({ headers, prisma, session: userId ? { user: { id: userId } } : null, responseHeaders: options.responseHeaders, mailer: options.mailer }));
 }
 
 /** A platform staff member (SUPPORT or ADMIN) with no tenant of their own. */
 export async function createStaffUser(prisma: PrismaClient, label: string, platformRole: "SUPPORT" | "ADMIN" = "SUPPORT") {
   sequence += 1;
-  return prisma.user.create({ data: { email: `${label}-${sequence}@staff.test`, name: `Staff ${label}`, platformRole } });
+  return prisma.user.create({ data: { email: `${label}-${sequence}@staff.test`, name: `Staff ${label}`, platformRole, emailVerifiedAt: new Date() } });
 }

@@ -20,8 +20,16 @@ interface Member {
   role: Role;
   status: "ACTIVE" | "PENDING";
   invitedEmail: string | null;
+  inviteExpiresAt: Date | null;
   userId: string | null;
   user: { name: string; email: string } | null;
+}
+
+function invitationState(expiresAt: Date | null): string {
+  if (!expiresAt) return "invitation pending — no valid link: send it again";
+  const expires = new Date(expiresAt);
+  if (expires.getTime() <= Date.now()) return "invitation expired — send it again";
+  return `invitation pending — link valid until ${expires.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" })}`;
 }
 
 export function MembersPanel({ members, canManage, isOwner, currentUserId }: { members: Member[]; canManage: boolean; isOwner: boolean; currentUserId: string }) {
@@ -33,8 +41,9 @@ export function MembersPanel({ members, canManage, isOwner, currentUserId }: { m
   const invite = useMutation(trpc.member.invite.mutationOptions({ onSuccess: () => { setEmail(""); onSuccess(); } }));
   const updateRole = useMutation(trpc.member.updateRole.mutationOptions({ onSuccess }));
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSuccess }));
+  const resend = useMutation(trpc.member.resendInvitation.mutationOptions({ onSuccess }));
   const assignable = ROLES.filter((r) => isOwner || r.value !== "OWNER");
-  const error = invite.error ?? updateRole.error ?? remove.error;
+  const error = invite.error ?? updateRole.error ?? remove.error ?? resend.error;
 
   return (
     <div className="space-y-4">
@@ -47,7 +56,7 @@ export function MembersPanel({ members, canManage, isOwner, currentUserId }: { m
             <li key={member.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
               <div>
                 <p className="font-medium text-slate-900">{who}{member.userId === currentUserId ? " (you)" : ""}</p>
-                <p className="text-slate-500">{member.user?.email ?? "invitation pending — joins at first sign-in with this address"}</p>
+                <p className="text-slate-500">{member.user?.email ?? invitationState(member.inviteExpiresAt)}</p>
               </div>
               <div className="flex items-center gap-2">
                 {member.status === "PENDING" ? <StatusBadge status="PENDING" /> : null}
@@ -61,16 +70,21 @@ export function MembersPanel({ members, canManage, isOwner, currentUserId }: { m
                 >
                   {(locked ? ROLES : assignable).map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
                 </select>
+                {!locked && member.status === "PENDING" ? (
+                  <button type="button" className="text-sm font-medium text-brand-600 hover:text-brand-700" disabled={resend.isPending} onClick={() => resend.mutate({ id: member.id })}>
+                    Resend<span className="sr-only"> invitation to {who}</span>
+                  </button>
+                ) : null}
                 {!locked ? (
                   <button
                     type="button"
                     className="text-sm font-medium text-rose-700 hover:text-rose-900"
                     disabled={remove.isPending}
                     onClick={() => {
-                      if (window.confirm(`Remove ${who} from this workspace?`)) remove.mutate({ id: member.id });
+                      if (window.confirm(member.status === "PENDING" ? `Revoke the invitation to ${who}? Its link stops working.` : `Remove ${who} from this workspace?`)) remove.mutate({ id: member.id });
                     }}
                   >
-                    Remove<span className="sr-only"> {who}</span>
+                    {member.status === "PENDING" ? "Revoke" : "Remove"}<span className="sr-only"> {member.status === "PENDING" ? "invitation to " : ""}{who}</span>
                   </button>
                 ) : null}
               </div>
@@ -97,7 +111,7 @@ export function MembersPanel({ members, canManage, isOwner, currentUserId }: { m
             </select>
           </div>
           <button type="submit" className={buttonClass} disabled={invite.isPending}>{invite.isPending ? "Inviting…" : "Invite"}</button>
-          {invite.isSuccess ? <p role="status" className="w-full text-sm text-emerald-700">Invitation created. It is accepted when they sign in or sign up with that address.</p> : null}
+          {invite.isSuccess || resend.isSuccess ? <p role="status" className="w-full text-sm text-emerald-700">Invitation mailed. They join by opening its link and signing in with that address, within 7 days.</p> : null}
         </form>
       ) : null}
     </div>

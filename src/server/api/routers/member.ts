@@ -1,6 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
+import { env } from "@/env";
+import { createTRPCRouter, protectedProcedure, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
+import { acceptInvitation, InvitationError, mailInvitation, newInvitationToken } from "@/server/tenancy/invitations";
 
 const role = z.enum(["OWNER", "ADMIN", "MEMBER", "VIEWER"]);
 const NOT_FOUND = "Member not found";
@@ -14,14 +16,15 @@ async function assertOwnerRemains(db: { membership: { count: (args: { where: obj
 export const memberRouter = createTRPCRouter({
   list: tenantProcedure.query(({ ctx }) =>
     ctx.db.membership.findMany({
-      select: { id: true, role: true, status: true, invitedEmail: true, createdAt: true, userId: true, user: { select: { name: true, email: true } } },
+      select: { id: true, role: true, status: true, invitedEmail: true, inviteExpiresAt: true, createdAt: true, userId: true, user: { select: { name: true, email: true } } },
       orderBy: { createdAt: "asc" },
     }),
   ),
 
   /**
-   * Invites by email: a pending membership that becomes active when someone signs up or signs in
-   * with that address. Only owners can hand out the owner role.
+   * Invites by email: a pending membership and a mailed single-use link (7 days). Only the person
+   * who signs in with that verified address and opens the link joins. Only owners can hand out
+   * the owner role.
    */
   invite: tenantAdminProcedure.input(z.object({ email: z.email("Enter an email address").toLowerCase().trim(), role })).mutation(async ({ ctx, input }) => {
     if (input.role === "OWNER" && ctx.role !== "OWNER") throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can invite owners" });
@@ -29,13 +32,37 @@ export const memberRouter = createTRPCRouter({
       where: { OR: [{ invitedEmail: input.email }, { user: { email: input.email } }] },
       select: { id: true, status: true },
     });
-    if (existing) throw new TRPCError({ code: "CONFLICT", message: existing.status === "PENDING" ? "That address already has an invitation" : "That person is already a member" });
+    if (existing) throw new TRPCError({ code: "CONFLICT", message: existing.status === "PENDING" ? "That address already has an invitation: send it again from the list" : "That person is already a member" });
+    const { token, inviteTokenHash, inviteExpiresAt } = newInvitationToken();
     const membership = await ctx.db.membership.create({
-      data: { tenantId: ctx.tenant.id, invitedEmail: input.email, role: input.role, status: "PENDING" },
+      data: { tenantId: ctx.tenant.id, invitedEmail: input.email, role: input.role, status: "PENDING", inviteTokenHash, inviteExpiresAt, invitedById: ctx.user.id },
       select: { id: true },
     });
     await ctx.audit({ action: "member.invited", target: `membership:${membership.id}`, summary: { email: input.email, role: input.role } });
+    await mailInvitation(ctx.mailer, env().APP_URL, { to: input.email, token, inviterName: ctx.user.name, tenantName: ctx.tenant.name, role: input.role });
     return membership;
+  }),
+
+  /** A new link for a pending invitation: the old link stops working and the 7 days start again. */
+  resendInvitation: tenantAdminProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+    const invitation = await ctx.db.membership.findFirst({ where: { id: input.id, status: "PENDING" }, select: { id: true, role: true, invitedEmail: true } });
+    if (!invitation?.invitedEmail) throw new TRPCError({ code: "NOT_FOUND", message: "Invitation not found" });
+    if (invitation.role === "OWNER" && ctx.role !== "OWNER") throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can invite owners" });
+    const { token, inviteTokenHash, inviteExpiresAt } = newInvitationToken();
+    await ctx.db.membership.updateMany({ where: { id: invitation.id, status: "PENDING" }, data: { inviteTokenHash, inviteExpiresAt, invitedById: ctx.user.id } });
+    await ctx.audit({ action: "member.invitation_resent", target: `membership:${invitation.id}`, summary: { email: invitation.invitedEmail } });
+    await mailInvitation(ctx.mailer, env().APP_URL, { to: invitation.invitedEmail, token, inviterName: ctx.user.name, tenantName: ctx.tenant.name, role: invitation.role });
+    return { id: invitation.id, inviteExpiresAt };
+  }),
+
+  /** Accepts an invitation with its mailed token (see acceptInvitation for who may). */
+  acceptInvitation: protectedProcedure.input(z.object({ token: z.string().max(200) })).mutation(async ({ ctx, input }) => {
+    try {
+      return await acceptInvitation(ctx.prisma, input.token, ctx.user.id);
+    } catch (error) {
+      if (error instanceof InvitationError) throw new TRPCError({ code: error.reason === "invalid" ? "NOT_FOUND" : "FORBIDDEN", message: error.message });
+      throw error;
+    }
   }),
 
   updateRole: tenantAdminProcedure.input(z.object({ id: z.string().min(1), role })).mutation(async ({ ctx, input }) => {
@@ -49,12 +76,12 @@ export const memberRouter = createTRPCRouter({
   }),
 
   remove: tenantAdminProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    const member = await ctx.db.membership.findFirst({ where: { id: input.id }, select: { id: true, role: true, invitedEmail: true, user: { select: { email: true } } } });
+    const member = await ctx.db.membership.findFirst({ where: { id: input.id }, select: { id: true, role: true, status: true, invitedEmail: true, user: { select: { email: true } } } });
     if (!member) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
     if (member.role === "OWNER" && ctx.role !== "OWNER") throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can remove an owner" });
     if (member.role === "OWNER") await assertOwnerRemains(ctx.db, member.id);
     await ctx.db.membership.deleteMany({ where: { id: member.id } });
-    await ctx.audit({ action: "member.removed", target: `membership:${member.id}`, summary: { email: member.user?.email ?? member.invitedEmail, role: member.role } });
+    await ctx.audit({ action: member.status === "PENDING" ? "member.invitation_revoked" : "member.removed", target: `membership:${member.id}`, summary: { email: member.user?.email ?? member.invitedEmail, role: member.role } });
     return { removed: true };
   }),
 });
