@@ -24,6 +24,7 @@ export const TENANT_OWNED_MODELS = [
   "OutboundEvent",
   "OutboundDelivery",
   "OutboundAttempt",
+  "PipelineAttempt",
 ] as const;
 
 const tenantOwned = new Set<string>(TENANT_OWNED_MODELS);
@@ -131,6 +132,7 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
     outboundEvent: scoped.outboundEvent,
     outboundDelivery: scoped.outboundDelivery,
     outboundAttempt: scoped.outboundAttempt,
+    pipelineAttempt: scoped.pipelineAttempt,
     $transaction: scoped.$transaction.bind(scoped),
   };
 }
