@@ -142,6 +142,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     INNGEST_BASE_URL: inngestUrl,
     // A short breaker window keeps the outage test quick; production keeps 60 s.
     STOCKHOOK_CIRCUIT_OPEN_MS: "2000",
+    // Storefront pushes retry after 1 s instead of 10 s, 30 s, … (seven attempts in about 6 s).
+    STOCKHOOK_PUSH_RETRY_DELAYS: "1,1,1,1,1,1",
     // Outbound webhook tests deliver to receivers on 127.0.0.1 and retry after 1 s instead of 5 s, 5 min, ….
     OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "1",
     OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1",

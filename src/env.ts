@@ -42,6 +42,8 @@ export const envSchema = z
     WEBHOOK_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** How long a storefront's circuit breaker stays open after repeated push failures. */
     STOCKHOOK_CIRCUIT_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    /** Seconds between a storefront push's attempts, comma separated (default 10,30,60,120,300,600). */
+    STOCKHOOK_PUSH_RETRY_DELAYS: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated").optional()),
     /** Outbound webhooks may call http:// and private/loopback addresses. Development and tests only: it turns off SSRF protection. */
     OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: z.preprocess(emptyAsUndefined, z.enum(["0", "1", "true", "false"]).optional()),
     /** Seconds between outbound delivery attempts, comma separated (default 5,300,1800,7200,18000,36000,36000). */

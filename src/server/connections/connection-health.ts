@@ -10,8 +10,13 @@ export interface ConnectionHealth {
   failedEvents24h: number;
   rejectedEvents24h: number;
   failedPushes24h: number;
+  /** Failed push attempts to this storefront in 24 h, each retry counted. */
+  failedPushAttempts24h: number;
+  /** Pushes to this storefront that failed at least once and are waiting for their next attempt. */
+  retryingPushes: number;
   /** Latest deliveries in a row whose signature did not verify. */
   signatureMismatchStreak: number;
+  /** open: the breaker is open or pushes are failing right now ("Failing"); recovering: failures without pushes waiting. */
   circuit: "closed" | "open" | "recovering";
   syncRunning: boolean;
 }
@@ -23,12 +28,15 @@ const MISMATCH = new Set(["INVALID", "UNKNOWN_KEY", "MISSING", "EXPIRED_TIMESTAM
 export async function connectionHealth(db: TenantDb, connectionIds: string[], now = new Date()): Promise<Map<string, ConnectionHealth>> {
   const since = new Date(now.getTime() - DAY_MS);
   const where = { connectionId: { in: connectionIds } };
-  const [connections, lastSuccess, events, pushes, running] = await Promise.all([
+  const [connections, lastSuccess, events, pushes, running, retrying, failedAttempts] = await Promise.all([
     db.connection.findMany({ where: { id: { in: connectionIds } }, select: { id: true, consecutiveFailures: true, circuitOpenUntil: true } }),
     db.syncRun.groupBy({ by: ["connectionId"], where: { ...where, status: "SUCCEEDED" }, _max: { finishedAt: true } }),
-    db.webhookEvent.groupBy({ by: ["connectionId", "status"], where: { ...where, status: { in: ["FAILED", "REJECTED"] }, receivedAt: { gte: since } }, _count: { _all: true } }),
+    // A delivery that was applied but not pushed failed at its storefront, and counts there, not at its source.
+    db.webhookEvent.groupBy({ by: ["connectionId", "status"], where: { ...where, status: { in: ["FAILED", "REJECTED"] }, receivedAt: { gte: since }, OR: [{ verdict: null }, { verdict: { not: "APPLIED" } }] }, _count: { _all: true } }),
     db.channelPush.groupBy({ by: ["connectionId"], where: { ...where, state: "FAILED", createdAt: { gte: since } }, _count: { _all: true } }),
     db.syncRun.findMany({ where: { ...where, status: { in: ["QUEUED", "RUNNING"] } }, select: { connectionId: true } }),
+    db.channelPush.groupBy({ by: ["connectionId"], where: { ...where, state: "PENDING", error: { not: null } }, _count: { _all: true } }),
+    db.pipelineAttempt.groupBy({ by: ["connectionId"], where: { ...where, kind: "PUSH", outcome: { in: ["FAILED", "RATE_LIMITED"] }, startedAt: { gte: since } }, _count: { _all: true } }),
   ]);
   const streaks = await Promise.all(
     connectionIds.map(async (connectionId) => {
@@ -47,7 +55,8 @@ export async function connectionHealth(db: TenantDb, connectionIds: string[], no
   return new Map(
     connections.map((connection) => {
       const count = (status: string) => events.find((row) => row.connectionId === connection.id && row.status === status)?._count._all ?? 0;
-      const open = connection.circuitOpenUntil !== null && connection.circuitOpenUntil > now;
+      const retryingPushes = retrying.find((row) => row.connectionId === connection.id)?._count._all ?? 0;
+      const open = (connection.circuitOpenUntil !== null && connection.circuitOpenUntil > now) || retryingPushes > 0;
       return [
         connection.id,
         {
@@ -55,6 +64,8 @@ export async function connectionHealth(db: TenantDb, connectionIds: string[], no
           failedEvents24h: count("FAILED"),
           rejectedEvents24h: count("REJECTED"),
           failedPushes24h: pushes.find((row) => row.connectionId === connection.id)?._count._all ?? 0,
+          failedPushAttempts24h: failedAttempts.find((row) => row.connectionId === connection.id)?._count._all ?? 0,
+          retryingPushes,
           signatureMismatchStreak: streakOf.get(connection.id) ?? 0,
           circuit: open ? "open" : connection.consecutiveFailures > 0 ? "recovering" : "closed",
           syncRunning: runningIds.has(connection.id),

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import { AuthError, isChannelConnector, NotFoundError, RateLimitedError, RequestRejectedError, UnavailableError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { PAUSED_PHRASE } from "@/server/events/push-progress";
 import { recordAttempt } from "./attempts";
 
 /**
@@ -152,7 +153,7 @@ export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorL
   const attempt = { tenantId: request.tenantId, kind: "PUSH" as const, channelPushId: pushId, webhookEventId: request.webhookEventId, connectionId: request.connectionId, itemId: request.itemId, number: context.number, replay: context.replay ?? false, inngestRunId: context.inngestRunId, startedAt: now };
 
   if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
-    const error = `${connection.name} is paused after repeated failures; its updates wait until ${connection.circuitOpenUntil.toISOString()}`;
+    const error = `${connection.name} ${PAUSED_PHRASE}; its updates wait until ${connection.circuitOpenUntil.toISOString()}`;
     await db.channelPush.update({ where: { id: pushId }, data: { nextAttemptAt: connection.circuitOpenUntil, error, inngestRunId: context.inngestRunId } });
     await recordAttempt(prisma, { ...attempt, outcome: "PARKED", error });
     return { kind: "parked", pushId, until: connection.circuitOpenUntil.toISOString(), error };
