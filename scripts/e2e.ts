@@ -47,6 +47,8 @@ const env: NodeJS.ProcessEnv = {
   INNGEST_NO_UPDATE_NOTIFIER: "1",
   // A storefront outage test waits for the breaker to close again; production keeps 60 s.
   STOCKHOOK_CIRCUIT_OPEN_MS: "2000",
+  // Storefront pushes retry every 5 s (seven attempts in about half a minute) instead of 10 s … 10 min.
+  STOCKHOOK_PUSH_RETRY_DELAYS: "5,5,5,5,5,5",
   // The outbound webhooks spec sends to a receiver on 127.0.0.1.
   OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: "1",
 };

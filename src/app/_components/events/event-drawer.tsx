@@ -160,12 +160,12 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
             <section>
               <h3 className="mb-2 font-semibold text-slate-900">Storefront updates</h3>
               {event.pushes.length ? (
-                <>
+                <div data-testid="event-pushes">
                   <PushLines deliveries={event.pushes} maxAttempts={event.maxPushAttempts} />
                   <p className="mt-1 text-xs text-slate-500">
                     {event.pushes.filter((push) => push.pushedAt).map((push) => `${push.connection.name} qty ${push.quantity}, ${statusWords(push.status)}, +${between(event.receivedAt, push.pushedAt)}`).join(" · ")}
                   </p>
-                </>
+                </div>
               ) : (
                 <p className="text-slate-500">No storefront was updated by this event.</p>
               )}
