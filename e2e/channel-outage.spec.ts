@@ -18,7 +18,17 @@ test.describe("a storefront outage", () => {
   });
 
   test("shows the failing storefront everywhere while it is down, and clears after it recovers", async ({ page }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(300_000);
+    // The gallery's catalogue is reconciled first, as a user would with Resync: a scheduled
+    // reconcile racing the sale could otherwise apply it before its webhook (then the reconcile,
+    // not the webhook, pushes it), and none comes due again for hours.
+    await page.goto(`/t/${DEMO.slug}/connections`);
+    await page.getByRole("link", { name: "Gallery collection (SAM)", exact: true }).click();
+    const resync = page.getByRole("button", { name: "Resync now" });
+    await expect(resync).toBeEnabled({ timeout: 60_000 });
+    await resync.click();
+    await expect(page.getByTestId("sync-progress")).toContainText("Succeeded", { timeout: 60_000 });
+
     await simulatorControls("woocommerce:demo", { outage: "error", outageStatus: 503 });
     try {
       await simulate("sale", SKU);

@@ -77,6 +77,20 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
             {replay.isSuccess ? <ReplayStatus deferred={replay.data.deferred.length > 0} event={event} /> : null}
             {replay.error ? <p role="alert" className="text-rose-800">{replay.error.message}</p> : null}
 
+            <section>
+              <h3 className="mb-2 font-semibold text-slate-900">Storefront updates</h3>
+              {event.pushes.length ? (
+                <div data-testid="event-pushes">
+                  <PushLines deliveries={event.pushes} maxAttempts={event.maxPushAttempts} />
+                  <p className="mt-1 text-xs text-slate-500">
+                    {event.pushes.filter((push) => push.pushedAt).map((push) => `${push.connection.name} qty ${push.quantity}, ${statusWords(push.status)}, +${between(event.receivedAt, push.pushedAt)}`).join(" · ")}
+                  </p>
+                </div>
+              ) : (
+                <p className="text-slate-500">No storefront was updated by this event.</p>
+              )}
+            </section>
+
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-2">
               <dt className="text-slate-500">Connection</dt>
               <dd>{event.connection.name} ({PROVIDER_LABELS[event.connection.provider]})</dd>
@@ -154,20 +168,6 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
                 </ul>
               ) : (
                 <p className="text-slate-500">No stock changed.</p>
-              )}
-            </section>
-
-            <section>
-              <h3 className="mb-2 font-semibold text-slate-900">Storefront updates</h3>
-              {event.pushes.length ? (
-                <div data-testid="event-pushes">
-                  <PushLines deliveries={event.pushes} maxAttempts={event.maxPushAttempts} />
-                  <p className="mt-1 text-xs text-slate-500">
-                    {event.pushes.filter((push) => push.pushedAt).map((push) => `${push.connection.name} qty ${push.quantity}, ${statusWords(push.status)}, +${between(event.receivedAt, push.pushedAt)}`).join(" · ")}
-                  </p>
-                </div>
-              ) : (
-                <p className="text-slate-500">No storefront was updated by this event.</p>
               )}
             </section>
 
