@@ -2,7 +2,7 @@ import { db } from "@/server/db";
 import type { SourceConnector } from "@/server/connectors";
 import type { ApplyOutcome } from "@/server/inventory/apply-change";
 import { recordAttempt, isReplayEventId } from "@/server/pipeline/attempts";
-import { preparePushes } from "@/server/pipeline/channel-push";
+import { preparePushes, type PushJob } from "@/server/pipeline/channel-push";
 import { connectorForConnection } from "@/server/pipeline/connector-for";
 import { appliedChanges, emitStockChanges } from "@/server/outbound/emit";
 import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, resolveChange, restoreVerdict, verdictOf, type ClaimedEvent } from "@/server/pipeline/webhook-processing";
@@ -47,6 +47,11 @@ export const applyWebhook = inngest.createFunction(
     const processingAttempt = (outcome: string, extra: { detail?: string; error?: string; itemId?: string }) =>
       recordAttempt(db, { tenantId, kind: "PROCESSING", webhookEventId, connectionId: claimed.connectionId, number: attempt + 1, outcome, replay, inngestRunId: runId, startedAt: new Date(startedAt), ...extra });
 
+    const sendPushes = async (jobs: PushJob[]) => {
+      if (!jobs.length) return;
+      await inngest.send(jobs.map((job) => channelPush.create({ tenantId, webhookEventId, ...job, ...(replay ? { replay } : {}) }, { id: `push:${runId}:${job.pushId}` })));
+    };
+
     const outcomes: ApplyOutcome[] = [];
     for (const [index, change] of claimed.changes.entries()) {
       outcomes.push(
@@ -62,23 +67,27 @@ export const applyWebhook = inngest.createFunction(
       );
     }
 
-    const jobs = await step.run("record", async () => {
+    // The push events go out inside the step that records the verdict, before the verdict is
+    // written: a run lost after recording can leave no push unsent. Their ids carry this run's id,
+    // so a retry of the step sends nothing twice and a replay (a new run) sends anew.
+    const pushes = await step.run("record", async () => {
       if (claimed.keptVerdict) {
+        const jobs = await preparePushes(db, tenantId, { webhookEventId }, claimed.unpushedItemIds);
+        await sendPushes(jobs);
         await restoreVerdict(db, claimed.id, claimed.keptVerdict.status);
         await processingAttempt(claimed.keptVerdict.status, { detail: `Already applied (${claimed.keptVerdict.action ?? "no action recorded"}); only storefronts not yet updated are pushed again`, itemId: claimed.keptVerdict.itemId ?? undefined });
-        return preparePushes(db, tenantId, { webhookEventId }, claimed.unpushedItemIds);
+        return jobs.length;
       }
       const verdict = verdictOf(outcomes);
+      const jobs = await preparePushes(db, tenantId, { webhookEventId }, changedItemIds(claimed, outcomes));
+      await sendPushes(jobs);
       await recordVerdict(db, claimed.id, verdict);
       await processingAttempt(verdict.status, { detail: verdict.action, itemId: verdict.itemId });
       // Best effort and bounded (see emit.ts): tenants' webhooks never fail or delay the stock pipeline.
       await emitStockChanges(db, tenantId, appliedChanges(outcomes), { kind: "webhook", connectionId: claimed.connectionId, webhookEventId }, sendOutboundEvents);
-      return preparePushes(db, tenantId, { webhookEventId }, changedItemIds(claimed, outcomes));
+      return jobs.length;
     });
-    if (jobs.length) {
-      await step.sendEvent("push", jobs.map((job) => channelPush.create({ tenantId, webhookEventId, ...job, ...(replay ? { replay } : {}) })));
-    }
-    return { status: claimed.keptVerdict?.status ?? verdictOf(outcomes).status, pushes: jobs.length };
+    return { status: claimed.keptVerdict?.status ?? verdictOf(outcomes).status, pushes };
   },
 );
 
