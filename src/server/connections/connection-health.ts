@@ -1,3 +1,4 @@
+import { CIRCUIT_FAILURE_THRESHOLD } from "@/server/pipeline/channel-push";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 
 /**
@@ -56,7 +57,8 @@ export async function connectionHealth(db: TenantDb, connectionIds: string[], no
     connections.map((connection) => {
       const count = (status: string) => events.find((row) => row.connectionId === connection.id && row.status === status)?._count._all ?? 0;
       const retryingPushes = retrying.find((row) => row.connectionId === connection.id)?._count._all ?? 0;
-      const open = (connection.circuitOpenUntil !== null && connection.circuitOpenUntil > now) || retryingPushes > 0;
+      // Failing while the breaker is open, a push waits for its retry, or the failures in a row since the last success reach the breaker's threshold.
+      const open = (connection.circuitOpenUntil !== null && connection.circuitOpenUntil > now) || retryingPushes > 0 || connection.consecutiveFailures >= CIRCUIT_FAILURE_THRESHOLD;
       return [
         connection.id,
         {

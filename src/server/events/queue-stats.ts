@@ -58,7 +58,8 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
       take: RETRY_LIST_LIMIT,
       select: { id: true, webhookEventId: true, itemId: true, runAttempt: true, attempts: true, nextAttemptAt: true, error: true, state: true, connection: { select: { id: true, name: true } } },
     }),
-    db.channelPush.groupBy({ by: ["connectionId"], where: { state: "FAILED" }, _count: { _all: true } }),
+    // Storefront pushes that gave up in the last 24 h; older ones are usually superseded by a later push.
+    db.channelPush.groupBy({ by: ["connectionId"], where: { state: "FAILED", createdAt: { gte: since } }, _count: { _all: true } }),
   ]);
   // An applied delivery fails at the storefront that refused it: that channel and its attempts are what counts.
   const deadPushes = deadLettered.length

@@ -40,6 +40,9 @@ CREATE INDEX "PipelineAttempt_channelPushId_startedAt_idx" ON "PipelineAttempt"(
 -- CreateIndex
 CREATE INDEX "PipelineAttempt_tenantId_itemId_startedAt_idx" ON "PipelineAttempt"("tenantId", "itemId", "startedAt");
 
+-- CreateIndex
+CREATE INDEX "PipelineAttempt_connectionId_kind_startedAt_idx" ON "PipelineAttempt"("connectionId", "kind", "startedAt");
+
 -- AddForeignKey
 ALTER TABLE "PipelineAttempt" ADD CONSTRAINT "PipelineAttempt_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
