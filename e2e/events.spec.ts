@@ -26,7 +26,7 @@ test.describe("the event timeline and the queue", () => {
     await firstRow.getByRole("button").click();
     const drawer = page.getByRole("dialog", { name: "Webhook event" });
     await expect(drawer.getByTestId("event-changes")).toContainText("1 → 0");
-    await expect(drawer.getByTestId("event-pushes")).toContainText("Succeeded");
+    await expect(drawer.getByTestId("event-pushes")).toContainText("Delivered");
     await expect(drawer).toContainText("matched");
     await saveScreenshot(page, "event-drawer");
     await page.keyboard.press("Escape");

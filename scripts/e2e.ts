@@ -52,6 +52,8 @@ const env: NodeJS.ProcessEnv = {
   // addresses the app may call (playwright.config.ts hands them to the app as OUTBOUND_ALLOW_LIST).
   E2E_RECEIVER_PORT: String(receiverPort),
   E2E_ALLOW_LIST: [`127.0.0.1:${simPort}`, `127.0.0.1:${receiverPort}`].join(","),
+  // Storefront pushes retry every 5 s (seven attempts in about half a minute) instead of 10 s … 10 min.
+  STOCKHOOK_PUSH_RETRY_DELAYS: "5,5,5,5,5,5",
 };
 
 let mailpit: RunningMailpit | undefined;

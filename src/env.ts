@@ -62,6 +62,8 @@ export const envSchema = z
         .refine((raw) => parseAllowList(raw).every((entry) => allowListKey(entry) !== null), "must be host:port pairs, comma separated (e.g. 127.0.0.1:4010,localhost:4010)")
         .optional(),
     ),
+    /** Seconds between a storefront push's attempts, comma separated (default 10,30,60,120,300,600). */
+    STOCKHOOK_PUSH_RETRY_DELAYS: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated").optional()),
     /** Seconds between outbound delivery attempts, comma separated (default 5,300,1800,7200,18000,36000,36000). */
     OUTBOUND_WEBHOOKS_RETRY_DELAYS: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated").optional()),
     /** Bearer token that unlocks /api/health's details (errors, latencies, Inngest URL); unset, only up/down is answered. */

@@ -4,6 +4,7 @@ import { webhookAck } from "./webhook-ack";
 import { burst } from "./burst";
 import { reconcile } from "./reconcile";
 import { dashboard } from "./dashboard";
+import { storefrontOutage } from "./storefront-outage";
 
 /** In the order `npm run bench` runs them. */
-export const scenarios: Scenario[] = [webhookAck, saleToStorefront, burst, reconcile, dashboard];
+export const scenarios: Scenario[] = [webhookAck, saleToStorefront, storefrontOutage, burst, reconcile, dashboard];

@@ -32,6 +32,10 @@ export const channelPush = eventType("stock/channel.push", {
     externalId: z.string().min(1),
     syncRunId: z.string().min(1).optional(),
     webhookEventId: z.string().min(1).optional(),
+    /** The push row written before the event was sent (webhook pushes); reconcile pushes find theirs. */
+    pushId: z.string().min(1).optional(),
+    /** Sent by a replay: its attempts are marked as such. */
+    replay: z.boolean().optional(),
   }),
 });
 

@@ -63,6 +63,8 @@ const STATUS_TONES: Record<string, Tone> = {
   REJECTED: "red",
   ERROR: "red",
   INVALID: "red",
+  RATE_LIMITED: "amber",
+  PARKED: "amber",
 };
 
 /** An enum value as words: OUT_OF_STOCK → "out of stock". */

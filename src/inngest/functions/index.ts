@@ -2,7 +2,8 @@ import { applyWebhook } from "./apply-webhook";
 import { deliverOutbound, fanOutOutbound } from "./outbound";
 import { pipelineProbe } from "./pipeline-probe";
 import { ensurePlatformSubscription, scheduleSubscriptionRenewals } from "./platform-subscriptions";
-import { pushItem, reconcileConnection, scheduleReconciles } from "./reconcile";
+import { pushItem } from "./push";
+import { reconcileConnection, scheduleReconciles } from "./reconcile";
 import { webhookRetention } from "./retention";
 import { sweepWebhooks } from "./sweep-webhooks";
 

@@ -1,21 +1,76 @@
-import { RetryAfterError } from "inngest";
 import { db } from "@/server/db";
-import { ChannelUnavailableError, pushToChannel, type PushRequest } from "@/server/pipeline/channel-push";
+import { attemptPush, giveUpPush, MAX_PARKED_TURNS, pushRetryDelaysMs, type PushRequest } from "@/server/pipeline/channel-push";
 import { connectorForConnection } from "@/server/pipeline/connector-for";
-import { emitProductSynced } from "@/server/outbound/emit";
+import { emitProductSynced, emitPushFailures } from "@/server/outbound/emit";
+import { inngest } from "../client";
+import { channelPush } from "../events";
 import { sendOutboundEvents } from "./outbound";
 
-/**
- * One push to one storefront, for use inside a step: a rate limit or an open circuit breaker
- * becomes Inngest's RetryAfterError, so the step waits exactly that long instead of backing off.
- */
-export async function pushOrWait(request: PushRequest) {
-  try {
-    const pushed = await pushToChannel(db, (tenantId, connectionId) => connectorForConnection(db, tenantId, connectionId), request);
-    await emitProductSynced(db, request.tenantId, { ...pushed, itemId: request.itemId, connectionId: request.connectionId, externalId: request.externalId, webhookEventId: request.webhookEventId, syncRunId: request.syncRunId }, sendOutboundEvents);
-    return pushed;
-  } catch (error) {
-    if (error instanceof ChannelUnavailableError) throw new RetryAfterError(error.message, Math.max(1_000, error.retryAfterMs));
-    throw error;
-  }
+// A Retry-After longer than a few seconds ends the attempt and is waited out as an Inngest sleep,
+// so a rate-limited storefront holds no concurrency slot while it waits.
+const connectorLookup = (tenantId: string, connectionId: string) => connectorForConnection(db, tenantId, connectionId, { policy: { maxRetryAfterMs: 5_000 } });
+
+async function giveUp(request: PushRequest & { pushId: string }, error: string) {
+  if (await giveUpPush(db, request.tenantId, request.pushId, error)) await emitPushFailures(db, request.tenantId, { pushIds: [request.pushId] }, sendOutboundEvents);
 }
+
+/**
+ * stock/channel.push: one item to one storefront, in a run of its own, so a storefront that is
+ * down or rate limiting delays only its own pushes — never another channel, item or tenant, and
+ * never the delivery that caused it. Each attempt is a step that records its outcome and says
+ * when to try again: a failure waits the next retry delay, a 429 exactly its Retry-After, and an
+ * open circuit breaker parks the push until the breaker closes without using up an attempt.
+ * After the last attempt the push fails for good (and its event becomes replayable).
+ */
+export const pushItem = inngest.createFunction(
+  {
+    id: "push-item",
+    triggers: [channelPush],
+    // Attempts are steps that return their failure; these retries cover our own errors (database).
+    retries: 3,
+    concurrency: [
+      // A storefront's API is called by at most five pushes at once.
+      { key: "event.data.connectionId", limit: 5 },
+      // One item's pushes to one storefront run one at a time, so an older push cannot overwrite a newer one.
+      { key: "event.data.connectionId + ':' + event.data.itemId", limit: 1 },
+    ],
+    onFailure: async ({ event, error }) => {
+      const request = event.data.event.data;
+      const pushes = request.pushId
+        ? [{ id: request.pushId }]
+        : await db.channelPush.findMany({ where: { tenantId: request.tenantId, itemId: request.itemId, connectionId: request.connectionId, syncRunId: request.syncRunId ?? null, webhookEventId: request.webhookEventId ?? null, state: "PENDING" }, select: { id: true } });
+      for (const push of pushes) await giveUp({ ...request, pushId: push.id }, error.message);
+    },
+  },
+  async ({ event, step, runId }) => {
+    const delaysMs = pushRetryDelaysMs();
+    const replay = event.data.replay ?? false;
+    let number = 1;
+    let parked = 0;
+    for (let turn = 1; ; turn += 1) {
+      const result = await step.run(`attempt-${turn}`, async () => {
+        const outcome = await attemptPush(db, connectorLookup, event.data, { number, delaysMs, inngestRunId: runId, replay });
+        if (outcome.kind === "succeeded") {
+          await emitProductSynced(db, event.data.tenantId, { pushId: outcome.pushId, quantity: outcome.quantity, status: outcome.status as never, pushedAt: outcome.pushedAt, itemId: event.data.itemId, connectionId: event.data.connectionId, externalId: event.data.externalId, webhookEventId: event.data.webhookEventId, syncRunId: event.data.syncRunId }, sendOutboundEvents);
+        }
+        return outcome;
+      });
+      if (result.kind === "succeeded") return { pushId: result.pushId, attempts: number, parked };
+      if (result.kind === "parked") {
+        parked += 1;
+        if (parked > MAX_PARKED_TURNS) {
+          await step.run("give-up", () => giveUp({ ...event.data, pushId: result.pushId }, result.error));
+          return { pushId: result.pushId, failed: result.error };
+        }
+        await step.sleepUntil(`parked-${turn}`, result.until);
+        continue;
+      }
+      if (!result.retryAt) {
+        await step.run("give-up", () => giveUp({ ...event.data, pushId: result.pushId }, result.error));
+        return { pushId: result.pushId, failed: result.error, attempts: number };
+      }
+      await step.sleepUntil(`retry-${turn}`, result.retryAt);
+      number += 1;
+    }
+  },
+);

@@ -4,11 +4,10 @@ import { channelDriftPage, failSyncRun, finishSyncRun, reconcilePage, startSyncR
 import { dueReconciles } from "@/server/inventory/schedule";
 import { channelTargets } from "@/server/pipeline/channel-push";
 import { connectorForConnection } from "@/server/pipeline/connector-for";
-import { emitPushFailures, emitStockChanges, emitSyncRunResult } from "@/server/outbound/emit";
+import { emitStockChanges, emitSyncRunResult } from "@/server/outbound/emit";
 import { inngest } from "../client";
 import { channelPush, reconcileRequested } from "../events";
 import { sendOutboundEvents } from "./outbound";
-import { pushOrWait } from "./push";
 
 /**
  * stock/reconcile.requested: one page per step, so a crash resumes at the page it reached. For
@@ -83,23 +82,6 @@ async function pushTargets(tenantId: string, itemIds: string[]) {
   const perItem = await Promise.all(itemIds.map(async (itemId) => (await channelTargets(db, tenantId, itemId)).map((target) => ({ itemId, ...target }))));
   return perItem.flat();
 }
-
-/** stock/channel.push: one item to one storefront, with the same retries and breaker as webhooks. */
-export const pushItem = inngest.createFunction(
-  {
-    id: "push-item",
-    triggers: [channelPush],
-    retries: 6,
-    concurrency: [{ key: "event.data.connectionId", limit: 5 }],
-    onFailure: async ({ event, error }) => {
-      const { tenantId, itemId, connectionId, syncRunId, webhookEventId } = event.data.event.data;
-      const pending = await db.channelPush.findMany({ where: { tenantId, itemId, connectionId, syncRunId: syncRunId ?? null, webhookEventId: webhookEventId ?? null, state: "PENDING" }, select: { id: true } });
-      await db.channelPush.updateMany({ where: { id: { in: pending.map((p) => p.id) } }, data: { state: "FAILED", error: error.message.slice(0, 500) } });
-      await emitPushFailures(db, tenantId, { pushIds: pending.map((p) => p.id) }, sendOutboundEvents);
-    },
-  },
-  async ({ event, step }) => step.run("push", () => pushOrWait(event.data)),
-);
 
 /** Every 5 minutes: start the reconciles whose schedule (1h/3h/6h/12h/24h) is due. */
 export const scheduleReconciles = inngest.createFunction(

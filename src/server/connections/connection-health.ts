@@ -1,3 +1,4 @@
+import { CIRCUIT_FAILURE_THRESHOLD } from "@/server/pipeline/channel-push";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 import { knownSourceSignatureFailures, rejectedPerConnection } from "@/server/webhooks/rejection-counts";
 
@@ -13,11 +14,16 @@ export interface ConnectionHealth {
   /** Requests refused at the front door (401, 408, 413, 415, 400), from the counters. */
   rejectedEvents24h: number;
   failedPushes24h: number;
+  /** Failed push attempts to this storefront in 24 h, each retry counted. */
+  failedPushAttempts24h: number;
+  /** Pushes to this storefront that failed at least once and are waiting for their next attempt. */
+  retryingPushes: number;
   /**
    * Signature failures from the platform's known addresses since its last valid delivery
    * (rejection-counts.ts): forgeries from elsewhere cannot raise it.
    */
   signatureMismatchStreak: number;
+  /** open: the breaker is open or pushes are failing right now ("Failing"); recovering: failures without pushes waiting. */
   circuit: "closed" | "open" | "recovering";
   syncRunning: boolean;
 }
@@ -27,20 +33,25 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function connectionHealth(db: TenantDb, connectionIds: string[], now = new Date()): Promise<Map<string, ConnectionHealth>> {
   const since = new Date(now.getTime() - DAY_MS);
   const where = { connectionId: { in: connectionIds } };
-  const [connections, lastSuccess, events, pushes, running, rejected, streakOf] = await Promise.all([
+  const [connections, lastSuccess, events, pushes, running, rejected, streakOf, retrying, failedAttempts] = await Promise.all([
     db.connection.findMany({ where: { id: { in: connectionIds } }, select: { id: true, consecutiveFailures: true, circuitOpenUntil: true } }),
     db.syncRun.groupBy({ by: ["connectionId"], where: { ...where, status: "SUCCEEDED" }, _max: { finishedAt: true } }),
-    db.webhookEvent.groupBy({ by: ["connectionId", "status"], where: { ...where, status: "FAILED", receivedAt: { gte: since } }, _count: { _all: true } }),
+    // A delivery that was applied but not pushed failed at its storefront, and counts there, not at its source.
+    db.webhookEvent.groupBy({ by: ["connectionId", "status"], where: { ...where, status: "FAILED", receivedAt: { gte: since }, OR: [{ verdict: null }, { verdict: { not: "APPLIED" } }] }, _count: { _all: true } }),
     db.channelPush.groupBy({ by: ["connectionId"], where: { ...where, state: "FAILED", createdAt: { gte: since } }, _count: { _all: true } }),
     db.syncRun.findMany({ where: { ...where, status: { in: ["QUEUED", "RUNNING"] } }, select: { connectionId: true } }),
     rejectedPerConnection(db, since, connectionIds),
     knownSourceSignatureFailures(db, connectionIds, now),
+    db.channelPush.groupBy({ by: ["connectionId"], where: { ...where, state: "PENDING", error: { not: null } }, _count: { _all: true } }),
+    db.pipelineAttempt.groupBy({ by: ["connectionId"], where: { ...where, kind: "PUSH", outcome: { in: ["FAILED", "RATE_LIMITED"] }, startedAt: { gte: since } }, _count: { _all: true } }),
   ]);
   const runningIds = new Set(running.map((run) => run.connectionId));
   return new Map(
     connections.map((connection) => {
       const count = (status: string) => events.find((row) => row.connectionId === connection.id && row.status === status)?._count._all ?? 0;
-      const open = connection.circuitOpenUntil !== null && connection.circuitOpenUntil > now;
+      const retryingPushes = retrying.find((row) => row.connectionId === connection.id)?._count._all ?? 0;
+      // Failing while the breaker is open, a push waits for its retry, or the failures in a row since the last success reach the breaker's threshold.
+      const open = (connection.circuitOpenUntil !== null && connection.circuitOpenUntil > now) || retryingPushes > 0 || connection.consecutiveFailures >= CIRCUIT_FAILURE_THRESHOLD;
       return [
         connection.id,
         {
@@ -48,6 +59,8 @@ export async function connectionHealth(db: TenantDb, connectionIds: string[], no
           failedEvents24h: count("FAILED"),
           rejectedEvents24h: rejected.get(connection.id) ?? 0,
           failedPushes24h: pushes.find((row) => row.connectionId === connection.id)?._count._all ?? 0,
+          failedPushAttempts24h: failedAttempts.find((row) => row.connectionId === connection.id)?._count._all ?? 0,
+          retryingPushes,
           signatureMismatchStreak: streakOf.get(connection.id) ?? 0,
           circuit: open ? "open" : connection.consecutiveFailures > 0 ? "recovering" : "closed",
           syncRunning: runningIds.has(connection.id),

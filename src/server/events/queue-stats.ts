@@ -1,4 +1,5 @@
 import type { PrismaClient, WebhookStatus } from "@/generated/prisma/client";
+import { pushMaxAttempts, pushRetryDelaysMs } from "@/server/pipeline/channel-push";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 import { rejectedPerConnection } from "@/server/webhooks/rejection-counts";
 
@@ -23,6 +24,7 @@ const OPEN: WebhookStatus[] = [...QUEUE_GROUPS.pending, ...QUEUE_GROUPS.processi
 const DAY_MS = 86_400_000;
 const THROUGHPUT_MINUTES = 30;
 const DEAD_LETTER_LIMIT = 100;
+const RETRY_LIST_LIMIT = 100;
 
 function groupOf(status: WebhookStatus): QueueGroup | null {
   for (const [group, statuses] of Object.entries(QUEUE_GROUPS) as [QueueGroup, readonly WebhookStatus[]][]) if (statuses.includes(status)) return group;
@@ -33,12 +35,12 @@ const emptyCounts = (): GroupCounts => ({ pending: 0, processing: 0, completed: 
 
 export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new Date()) {
   const since = new Date(now.getTime() - DAY_MS);
-  const [connections, grouped, oldestPending, retryingEvents, retryingPushes, deadLettered, failedTotal, runs, perMinute, rejected] = await Promise.all([
+  const [connections, grouped, oldestPending, retryingEvents, retryingPushes, deadLettered, failedTotal, runs, perMinute, rejected, pushRetries, failedPushes] = await Promise.all([
     db.connection.findMany({ select: { id: true, name: true, provider: true, direction: true }, orderBy: { createdAt: "asc" } }),
-    db.webhookEvent.groupBy({ by: ["connectionId", "status"], where: { OR: [{ status: { in: OPEN } }, { receivedAt: { gte: since } }] }, _count: { _all: true } }),
+    db.webhookEvent.groupBy({ by: ["connectionId", "status", "verdict"], where: { OR: [{ status: { in: OPEN } }, { receivedAt: { gte: since } }] }, _count: { _all: true } }),
     db.webhookEvent.findFirst({ where: { status: { in: [...QUEUE_GROUPS.pending] } }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } }),
     db.webhookEvent.count({ where: { status: "PROCESSING", attempts: { gt: 1 } } }),
-    db.channelPush.count({ where: { state: "PENDING", attempts: { gt: 0 } } }),
+    db.channelPush.count({ where: { state: "PENDING", error: { not: null } } }),
     db.webhookEvent.findMany({
       where: { status: "FAILED" },
       orderBy: { receivedAt: "desc" },
@@ -53,17 +55,36 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
     }),
     completedPerMinute(prisma, db.tenantId, THROUGHPUT_MINUTES, now),
     rejectedPerConnection(db, since),
+    db.channelPush.findMany({
+      where: { state: "PENDING", error: { not: null } },
+      orderBy: { nextAttemptAt: "asc" },
+      take: RETRY_LIST_LIMIT,
+      select: { id: true, webhookEventId: true, itemId: true, runAttempt: true, attempts: true, nextAttemptAt: true, error: true, state: true, connection: { select: { id: true, name: true } } },
+    }),
+    // Storefront pushes that gave up in the last 24 h; older ones are usually superseded by a later push.
+    db.channelPush.groupBy({ by: ["connectionId"], where: { state: "FAILED", createdAt: { gte: since } }, _count: { _all: true } }),
   ]);
+  // An applied delivery fails at the storefront that refused it: that channel and its attempts are what counts.
+  const deadPushes = deadLettered.length
+    ? await db.channelPush.findMany({ where: { webhookEventId: { in: deadLettered.map((event) => event.id) }, state: "FAILED" }, select: { webhookEventId: true, attempts: true, connection: { select: { id: true, name: true } } } })
+    : [];
+  const retrySkus = new Map((await db.item.findMany({ where: { id: { in: [...new Set(pushRetries.map((push) => push.itemId))] } }, select: { id: true, sku: true } })).map((item) => [item.id, item.sku]));
 
   const byConnection = new Map(connections.map((connection) => [connection.id, emptyCounts()]));
   const overall = emptyCounts();
   for (const row of grouped) {
     const group = groupOf(row.status);
     if (!group) continue;
+    // Counted against the storefront below (its failed pushes), not against the source that delivered it.
+    const failedAtStorefront = group === "failed" && row.verdict === "APPLIED";
     // Completed counts cover 24 h; the OR above also brought older open rows, which count at any age.
     overall[group] += row._count._all;
     const counts = byConnection.get(row.connectionId);
-    if (counts) counts[group] += row._count._all;
+    if (counts && !failedAtStorefront) counts[group] += row._count._all;
+  }
+  for (const row of failedPushes) {
+    const counts = byConnection.get(row.connectionId);
+    if (counts) counts.failed += row._count._all;
   }
   const lastFive = perMinute.slice(-5).reduce((sum, minute) => sum + minute.completed, 0);
   return {
@@ -73,7 +94,10 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
     oldestPendingAgeMs: oldestPending ? now.getTime() - oldestPending.receivedAt.getTime() : null,
     throughput: { perMinute, lastFiveMinutesPerMinute: Math.round((lastFive / 5) * 10) / 10 },
     retriesInFlight: { events: retryingEvents, pushes: retryingPushes },
-    deadLettered,
+    /** Storefront pushes that failed at least once and wait for their next attempt, by item and store. */
+    pushRetries: pushRetries.map((push) => ({ ...push, sku: retrySkus.get(push.itemId) ?? null })),
+    maxPushAttempts: pushMaxAttempts(pushRetryDelaysMs()),
+    deadLettered: deadLettered.map((event) => ({ ...event, failedPushes: deadPushes.filter((push) => push.webhookEventId === event.id) })),
     failedTotal,
     runs,
   };

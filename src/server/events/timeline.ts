@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
+import { pushMaxAttempts, pushRetryDelaysMs } from "@/server/pipeline/channel-push";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 
 /**
@@ -20,6 +21,8 @@ export const timelineFilterSchema = z
     from: z.coerce.date().optional(),
     to: z.coerce.date().optional(),
     search: z.string().trim().min(1).max(200).optional(),
+    /** Deliveries whose push to this storefront has not succeeded (failing, retrying or given up). */
+    undeliveredTo: z.string().min(1).max(64).optional(),
   })
   .refine((filter) => !filter.from || !filter.to || filter.from <= filter.to, { message: "The start of the time range must be before its end", path: ["from"] });
 
@@ -33,6 +36,7 @@ export async function timelineWhere(db: TenantDb, filter: TimelineFilter): Promi
     topic: filter.topic,
     signatureVerdict: filter.verdict,
     receivedAt: filter.from || filter.to ? { gte: filter.from, lte: filter.to } : undefined,
+    ...(filter.undeliveredTo ? { id: { in: await undeliveredEventIds(db, filter.undeliveredTo) } } : {}),
   };
   if (!filter.search) return where;
   const term = filter.search;
@@ -47,6 +51,35 @@ export async function timelineWhere(db: TenantDb, filter: TimelineFilter): Promi
     ],
   };
 }
+
+const UNDELIVERED_LIMIT = 1_000;
+
+/** Events whose push to the storefront failed at least once and has not succeeded since. */
+async function undeliveredEventIds(db: TenantDb, connectionId: string): Promise<string[]> {
+  const pushes = await db.channelPush.findMany({
+    where: { connectionId, webhookEventId: { not: null }, OR: [{ state: "FAILED" }, { state: "PENDING", error: { not: null } }] },
+    orderBy: { createdAt: "desc" },
+    take: UNDELIVERED_LIMIT,
+    select: { webhookEventId: true },
+  });
+  return [...new Set(pushes.map((push) => push.webhookEventId!))];
+}
+
+export const deliverySelect = {
+  id: true,
+  webhookEventId: true,
+  state: true,
+  attempts: true,
+  runAttempt: true,
+  nextAttemptAt: true,
+  lastAttemptAt: true,
+  error: true,
+  pushedAt: true,
+  quantity: true,
+  status: true,
+  itemId: true,
+  connection: { select: { id: true, name: true, provider: true } },
+} as const satisfies Prisma.ChannelPushSelect;
 
 export const timelineRowSelect = {
   id: true,
@@ -74,8 +107,15 @@ export async function listTimeline(db: TenantDb, filter: TimelineFilter, cursor?
   });
   const hasMore = rows.length > pageSize;
   const events = hasMore ? rows.slice(0, pageSize) : rows;
-  const skus = await skusOf(db, events.flatMap((event) => (event.itemId ? [event.itemId] : [])));
-  return { events: events.map((event) => ({ ...event, sku: event.itemId ? (skus.get(event.itemId) ?? null) : null })), nextCursor: hasMore ? events.at(-1)!.id : null };
+  const [skus, deliveries] = await Promise.all([
+    skusOf(db, events.flatMap((event) => (event.itemId ? [event.itemId] : []))),
+    events.length ? db.channelPush.findMany({ where: { webhookEventId: { in: events.map((event) => event.id) } }, orderBy: { createdAt: "asc" }, select: deliverySelect }) : [],
+  ]);
+  return {
+    events: events.map((event) => ({ ...event, sku: event.itemId ? (skus.get(event.itemId) ?? null) : null, deliveries: deliveries.filter((push) => push.webhookEventId === event.id) })),
+    nextCursor: hasMore ? events.at(-1)!.id : null,
+    maxPushAttempts: pushMaxAttempts(pushRetryDelaysMs()),
+  };
 }
 
 async function skusOf(db: TenantDb, itemIds: string[]): Promise<Map<string, string>> {
@@ -88,11 +128,12 @@ async function skusOf(db: TenantDb, itemIds: string[]): Promise<Map<string, stri
 export async function eventDetail(db: TenantDb, id: string) {
   const event = await db.webhookEvent.findFirst({ where: { id }, include: { connection: { select: { id: true, name: true, provider: true } } } });
   if (!event) return null;
-  const [changes, pushes, secret, item] = await Promise.all([
+  const [changes, pushes, secret, item, history] = await Promise.all([
     db.stockChange.findMany({ where: { webhookEventId: id }, orderBy: { createdAt: "asc" }, include: { item: { select: { sku: true, title: true } } } }),
     db.channelPush.findMany({ where: { webhookEventId: id }, orderBy: { createdAt: "asc" }, include: { connection: { select: { name: true, provider: true } } } }),
     event.matchedSecretId ? db.secret.findFirst({ where: { id: event.matchedSecretId }, select: { label: true, last4: true, keyId: true } }) : null,
     event.itemId ? db.item.findFirst({ where: { id: event.itemId }, select: { id: true, sku: true, title: true, status: true, quantity: true } }) : null,
+    db.pipelineAttempt.findMany({ where: { webhookEventId: id }, orderBy: [{ startedAt: "asc" }, { finishedAt: "asc" }], take: 500 }),
   ]);
   return {
     ...event,
@@ -104,6 +145,8 @@ export async function eventDetail(db: TenantDb, id: string) {
     item,
     changes,
     pushes,
+    history,
+    maxPushAttempts: pushMaxAttempts(pushRetryDelaysMs()),
     replayable: isReplayable(event),
   };
 }

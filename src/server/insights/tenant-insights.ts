@@ -60,3 +60,39 @@ export async function eventsPerHour(prisma: PrismaClient, tenantId: string, hour
     return { hour, accepted: Number(row?.accepted ?? 0), rejected: rejected.get(hour.getTime()) ?? 0, failed: Number(row?.failed ?? 0) };
   });
 }
+
+export interface UndeliveredItems {
+  connectionId: string;
+  skus: string[];
+  /** Items in total; `skus` holds at most `limit` of them. */
+  count: number;
+}
+
+/**
+ * Per storefront, the items it has not received yet because their latest push there failed (and
+ * is retrying, parked, or gave up): what a shop owner needs to know during an outage. A later
+ * successful push of the same item (a newer sale, a replay, a reconcile) takes it off the list.
+ */
+export async function undeliveredItems(prisma: PrismaClient, tenantId: string, connectionIds: string[], limit = 10, since = new Date(Date.now() - 7 * 86_400_000)): Promise<UndeliveredItems[]> {
+  if (!connectionIds.length) return [];
+  const rows = await prisma.$queryRaw<{ connectionId: string; sku: string; total: bigint }[]>`
+    WITH latest AS (
+      SELECT DISTINCT ON (p."connectionId", p."itemId") p."connectionId", p."itemId", p.state, p.error
+      FROM "ChannelPush" p
+      WHERE p."tenantId" = ${tenantId} AND p."connectionId" = ANY(${connectionIds}) AND p."createdAt" >= ${since}
+      ORDER BY p."connectionId", p."itemId", p."createdAt" DESC
+    ), undelivered AS (
+      SELECT l."connectionId", i.sku, COUNT(*) OVER (PARTITION BY l."connectionId") AS total,
+             ROW_NUMBER() OVER (PARTITION BY l."connectionId" ORDER BY i.sku) AS position
+      FROM latest l JOIN "Item" i ON i.id = l."itemId" AND i."tenantId" = ${tenantId}
+      WHERE l.state = 'FAILED' OR (l.state = 'PENDING' AND l.error IS NOT NULL)
+    )
+    SELECT "connectionId", sku, total FROM undelivered WHERE position <= ${limit} ORDER BY "connectionId", sku`;
+  const byConnection = new Map<string, UndeliveredItems>();
+  for (const row of rows) {
+    const entry = byConnection.get(row.connectionId) ?? { connectionId: row.connectionId, skus: [], count: Number(row.total) };
+    entry.skus.push(row.sku);
+    byConnection.set(row.connectionId, entry);
+  }
+  return [...byConnection.values()];
+}

@@ -1,26 +1,38 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import { isChannelConnector, RateLimitedError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
+import { AuthError, isChannelConnector, NotFoundError, RateLimitedError, RequestRejectedError, UnavailableError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { PAUSED_PHRASE } from "@/server/events/push-progress";
+import { recordAttempt } from "./attempts";
 
 /**
- * Pushing an item's canonical stock to a storefront. The push always sends the item's state at
- * push time (never the state some older event computed), so a late retry cannot regress a
- * channel. Consecutive failures open a per-connection circuit breaker: while it is open the
- * platform is not called at all and the push waits for the breaker to close.
+ * Pushing an item's canonical stock to a storefront. Each (item, channel) push is its own unit of
+ * work with its own attempts, so a storefront that fails or rate-limits delays only its own
+ * pushes. A push always sends the item's state at push time (never the state some older event
+ * computed), so a late retry cannot regress a channel. Consecutive failures open a per-connection
+ * circuit breaker: while it is open the platform is not called and the channel's pushes are
+ * parked until it closes (a parked turn does not use up an attempt).
  */
 export const CIRCUIT_FAILURE_THRESHOLD = 5;
 /** Read directly (validated by src/env.ts at start-up) so the module also loads in unit tests. */
 export const CIRCUIT_OPEN_MS = Number(process.env.STOCKHOOK_CIRCUIT_OPEN_MS ?? 60_000);
 
-export class ChannelUnavailableError extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(message);
-    this.name = "ChannelUnavailableError";
-  }
+/**
+ * Waits after a failed attempt: 10 s, 30 s, 1 min, 2 min, 5 min, 10 min — seven attempts over
+ * about 19 minutes, then the push fails for good and its event becomes replayable.
+ * STOCKHOOK_PUSH_RETRY_DELAYS (seconds, comma separated) replaces it, for tests.
+ */
+export const DEFAULT_PUSH_RETRY_DELAYS_SECONDS = [10, 30, 60, 120, 300, 600];
+/** A push parked behind an open breaker this many times in one run fails for good. */
+export const MAX_PARKED_TURNS = 100;
+
+export function pushRetryDelaysMs(source: Record<string, string | undefined> = process.env): number[] {
+  const configured = source.STOCKHOOK_PUSH_RETRY_DELAYS?.trim();
+  const seconds = configured ? configured.split(",").map((part) => Number(part.trim())) : DEFAULT_PUSH_RETRY_DELAYS_SECONDS;
+  return seconds.map((value) => value * 1000);
 }
+
+/** Attempts one push gets in one run: the first and one per retry delay. */
+export const pushMaxAttempts = (delaysMs: number[]) => delaysMs.length + 1;
 
 export interface PushTarget {
   connectionId: string;
@@ -37,60 +49,164 @@ export async function channelTargets(prisma: PrismaClient, tenantId: string, ite
   return links;
 }
 
-export interface PushRequest extends PushTarget {
-  tenantId: string;
-  itemId: string;
+/** What caused a push: a webhook delivery or a reconcile. */
+export interface PushCause {
   webhookEventId?: string;
   syncRunId?: string;
 }
 
+export interface PushJob extends PushTarget {
+  pushId: string;
+  itemId: string;
+}
+
+/**
+ * One PENDING push row per (item, channel), written before any platform is called so every
+ * channel has its line from the start. A replay resets its event's unfinished rows for a new run;
+ * the attempts recorded so far stay.
+ */
+export async function preparePushes(prisma: PrismaClient, tenantId: string, cause: PushCause, itemIds: string[]): Promise<PushJob[]> {
+  const db = scopeToTenant(prisma, tenantId);
+  const jobs: PushJob[] = [];
+  for (const itemId of itemIds) {
+    const [targets, item] = await Promise.all([channelTargets(prisma, tenantId, itemId), db.item.findFirst({ where: { id: itemId }, select: { quantity: true, status: true } })]);
+    if (!item) continue;
+    for (const target of targets) {
+      const existing = await db.channelPush.findFirst({
+        where: { connectionId: target.connectionId, itemId, webhookEventId: cause.webhookEventId ?? null, syncRunId: cause.syncRunId ?? null },
+        select: { id: true, state: true },
+      });
+      if (existing?.state === "SUCCEEDED") continue;
+      const push = existing
+        ? await db.channelPush.update({ where: { id: existing.id }, data: { state: "PENDING", runAttempt: 0, nextAttemptAt: null, inngestRunId: null }, select: { id: true } })
+        : await db.channelPush.create({
+            data: { tenantId, connectionId: target.connectionId, itemId, webhookEventId: cause.webhookEventId, syncRunId: cause.syncRunId, quantity: item.quantity, status: item.status },
+            select: { id: true },
+          });
+      jobs.push({ pushId: push.id, itemId, ...target });
+    }
+  }
+  return jobs;
+}
+
+export interface PushRequest extends PushTarget, PushCause {
+  tenantId: string;
+  itemId: string;
+  /** The row preparePushes wrote; reconcile pushes without one find or create theirs. */
+  pushId?: string;
+}
+
+export interface AttemptContext {
+  /** This attempt's number in the run (1-based); a parked turn keeps the number. */
+  number: number;
+  delaysMs: number[];
+  inngestRunId?: string;
+  replay?: boolean;
+}
+
+export type PushAttemptResult =
+  | { kind: "succeeded"; pushId: string; quantity: number; status: string; pushedAt: string }
+  | { kind: "failed"; pushId: string; error: string; retryAt: string | null }
+  | { kind: "parked"; pushId: string; until: string; error: string };
+
 export type ConnectorLookup = (tenantId: string, connectionId: string) => Promise<SourceConnector | ChannelConnector>;
 
-export async function pushToChannel(prisma: PrismaClient, connectorFor: ConnectorLookup, request: PushRequest, now = new Date()) {
-  const db = scopeToTenant(prisma, request.tenantId);
-  const connection = await db.connection.findFirstOrThrow({ where: { id: request.connectionId }, select: { name: true, circuitOpenUntil: true } });
-  if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
-    throw new ChannelUnavailableError(`circuit open for ${connection.name} after repeated failures`, connection.circuitOpenUntil.getTime() - now.getTime());
-  }
-  const item = await db.item.findFirstOrThrow({ where: { id: request.itemId }, select: { quantity: true, status: true } });
-  const existing = await db.channelPush.findFirst({
+/**
+ * A failure in words a shop owner understands; the platform's own message follows it.
+ */
+export function plainPushError(channelName: string, error: unknown): string {
+  const detail = error instanceof Error ? error.message : String(error);
+  let summary: string;
+  if (error instanceof RateLimitedError) summary = `${channelName} is rate limiting Stockhook (HTTP 429) and asked it to wait ${Math.ceil(error.retryAfterMs / 1000)} s`;
+  else if (error instanceof UnavailableError) {
+    summary = error.kind === "timeout" ? `${channelName} did not answer in time` : error.kind === "server_error" ? `${channelName} is down or failing (HTTP ${error.status ?? "5xx"})` : `${channelName} could not be reached`;
+  } else if (error instanceof AuthError) summary = `${channelName} refused Stockhook's API credentials`;
+  else if (error instanceof NotFoundError) summary = `${channelName} no longer has this product`;
+  else if (error instanceof RequestRejectedError) summary = `${channelName} rejected the update`;
+  else summary = `The update to ${channelName} failed`;
+  return `${summary}: ${detail}`.slice(0, 500);
+}
+
+/** Finds the push row for a request that came without one (reconcile pushes). */
+async function pushRowFor(prisma: PrismaClient, request: PushRequest): Promise<string> {
+  if (request.pushId) return request.pushId;
+  const [job] = await preparePushes(prisma, request.tenantId, request, [request.itemId]).then((jobs) => jobs.filter((j) => j.connectionId === request.connectionId));
+  if (job) return job.pushId;
+  const done = await scopeToTenant(prisma, request.tenantId).channelPush.findFirstOrThrow({
     where: { connectionId: request.connectionId, itemId: request.itemId, webhookEventId: request.webhookEventId ?? null, syncRunId: request.syncRunId ?? null },
     select: { id: true },
   });
-  const push = existing
-    ? await db.channelPush.update({ where: { id: existing.id }, data: { attempts: { increment: 1 }, quantity: item.quantity, status: item.status }, select: { id: true } })
-    : await db.channelPush.create({
-        data: { tenantId: request.tenantId, connectionId: request.connectionId, itemId: request.itemId, webhookEventId: request.webhookEventId, syncRunId: request.syncRunId, quantity: item.quantity, status: item.status, attempts: 1 },
-        select: { id: true },
-      });
+  return done.id;
+}
+
+/**
+ * One attempt at one push: parked (no platform call) while the channel's breaker is open,
+ * otherwise one call to the platform. Every outcome is written to the push row and as an
+ * attempt row; a failure says when the next attempt is due, or null when none is left.
+ */
+export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorLookup, request: PushRequest, context: AttemptContext, now = new Date()): Promise<PushAttemptResult> {
+  const db = scopeToTenant(prisma, request.tenantId);
+  const pushId = await pushRowFor(prisma, request);
+  const existing = await db.channelPush.findFirstOrThrow({ where: { id: pushId }, select: { state: true, quantity: true, status: true, pushedAt: true } });
+  if (existing.state === "SUCCEEDED") return { kind: "succeeded", pushId, quantity: existing.quantity, status: existing.status, pushedAt: (existing.pushedAt ?? now).toISOString() };
+  const connection = await db.connection.findFirstOrThrow({ where: { id: request.connectionId }, select: { name: true, circuitOpenUntil: true } });
+  const attempt = { tenantId: request.tenantId, kind: "PUSH" as const, channelPushId: pushId, webhookEventId: request.webhookEventId, connectionId: request.connectionId, itemId: request.itemId, number: context.number, replay: context.replay ?? false, inngestRunId: context.inngestRunId, startedAt: now };
+
+  if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
+    const error = `${connection.name} ${PAUSED_PHRASE}; its updates wait until ${connection.circuitOpenUntil.toISOString()}`;
+    await db.channelPush.update({ where: { id: pushId }, data: { nextAttemptAt: connection.circuitOpenUntil, error, inngestRunId: context.inngestRunId } });
+    await recordAttempt(prisma, { ...attempt, outcome: "PARKED", error });
+    return { kind: "parked", pushId, until: connection.circuitOpenUntil.toISOString(), error };
+  }
+
+  const item = await db.item.findFirstOrThrow({ where: { id: request.itemId }, select: { quantity: true, status: true } });
+  await db.channelPush.update({
+    where: { id: pushId },
+    data: { attempts: { increment: 1 }, runAttempt: context.number, lastAttemptAt: now, nextAttemptAt: null, quantity: item.quantity, status: item.status, inngestRunId: context.inngestRunId },
+  });
+  const detail = `qty ${item.quantity}, ${item.status}`;
   try {
     const connector = await connectorFor(request.tenantId, request.connectionId);
     if (!isChannelConnector(connector)) throw new Error(`${connection.name} is not a storefront`);
     await connector.setStock({ externalId: request.externalId, quantity: item.quantity, status: item.status });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await db.channelPush.update({ where: { id: push.id }, data: { state: "PENDING", error: message.slice(0, 500) } });
-    const failures = await db.connection.update({
-      where: { id: request.connectionId },
-      data: { consecutiveFailures: { increment: 1 } },
-      select: { consecutiveFailures: true },
-    });
+  } catch (cause) {
+    const error = plainPushError(connection.name, cause);
+    const failedAt = new Date();
+    const left = context.number < pushMaxAttempts(context.delaysMs);
+    const waitMs = cause instanceof RateLimitedError ? Math.max(1_000, cause.retryAfterMs) : (context.delaysMs[context.number - 1] ?? 0);
+    const retryAt = left ? new Date(failedAt.getTime() + waitMs) : null;
+    await db.channelPush.update({ where: { id: pushId }, data: { state: "PENDING", error, nextAttemptAt: retryAt } });
+    await recordAttempt(prisma, { ...attempt, outcome: cause instanceof RateLimitedError ? "RATE_LIMITED" : "FAILED", detail, error, finishedAt: failedAt });
+    const failures = await db.connection.update({ where: { id: request.connectionId }, data: { consecutiveFailures: { increment: 1 } }, select: { consecutiveFailures: true } });
     if (failures.consecutiveFailures >= CIRCUIT_FAILURE_THRESHOLD) {
-      await db.connection.update({ where: { id: request.connectionId }, data: { circuitOpenUntil: new Date(now.getTime() + CIRCUIT_OPEN_MS) } });
+      await db.connection.update({ where: { id: request.connectionId }, data: { circuitOpenUntil: new Date(failedAt.getTime() + CIRCUIT_OPEN_MS) } });
     }
-    if (error instanceof RateLimitedError) throw new ChannelUnavailableError(message, error.retryAfterMs);
-    throw error;
+    return { kind: "failed", pushId, error, retryAt: retryAt?.toISOString() ?? null };
   }
   const pushedAt = new Date();
-  await db.channelPush.update({ where: { id: push.id }, data: { state: "SUCCEEDED", error: null, pushedAt } });
-  await db.connection.update({ where: { id: request.connectionId }, data: { consecutiveFailures: 0, circuitOpenUntil: null } });
-  return { pushId: push.id, quantity: item.quantity, status: item.status, pushedAt: pushedAt.toISOString() };
+  await db.channelPush.update({ where: { id: pushId }, data: { state: "SUCCEEDED", error: null, nextAttemptAt: null, pushedAt } });
+  await recordAttempt(prisma, { ...attempt, outcome: "SUCCEEDED", detail, finishedAt: pushedAt });
+  // Written only when it changes: a healthy channel's row is not rewritten on every push.
+  await db.connection.updateMany({ where: { id: request.connectionId, OR: [{ consecutiveFailures: { gt: 0 } }, { circuitOpenUntil: { not: null } }] }, data: { consecutiveFailures: 0, circuitOpenUntil: null } });
+  return { kind: "succeeded", pushId, quantity: item.quantity, status: item.status, pushedAt: pushedAt.toISOString() };
 }
 
-/** After the last retry: the pushes of a failed event stay visible as FAILED with their error. */
-export async function failPendingPushes(prisma: PrismaClient, tenantId: string, webhookEventId: string, error: string) {
-  await scopeToTenant(prisma, tenantId).channelPush.updateMany({
-    where: { webhookEventId, state: "PENDING" },
-    data: { state: "FAILED", error: error.slice(0, 500) },
-  });
+/**
+ * After the last attempt: the push stays visible as FAILED with its error, and a webhook event
+ * whose change was applied becomes FAILED (so it is dead-lettered and replayable) while keeping
+ * the verdict of its processing.
+ */
+export async function giveUpPush(prisma: PrismaClient, tenantId: string, pushId: string, error: string): Promise<boolean> {
+  const db = scopeToTenant(prisma, tenantId);
+  const push = await db.channelPush.findFirst({ where: { id: pushId }, select: { state: true, error: true, webhookEventId: true, attempts: true, connection: { select: { name: true } } } });
+  if (!push || push.state === "SUCCEEDED") return false;
+  const reason = (push.error ?? error).slice(0, 500);
+  await db.channelPush.update({ where: { id: pushId }, data: { state: "FAILED", error: reason, nextAttemptAt: null } });
+  if (push.webhookEventId) {
+    await db.webhookEvent.updateMany({
+      where: { id: push.webhookEventId, status: "APPLIED" },
+      data: { status: "FAILED", error: `Not delivered to ${push.connection.name} after ${push.attempts} attempt${push.attempts === 1 ? "" : "s"}. ${reason}`.slice(0, 1000), completedAt: new Date() },
+    });
+  }
+  return true;
 }

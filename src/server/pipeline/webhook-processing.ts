@@ -17,6 +17,11 @@ export interface ClaimedEvent {
   alreadyFinal: boolean;
   /** Items whose channel pushes have not all succeeded yet (a replay pushes them again). */
   unpushedItemIds: string[];
+  /**
+   * Set when the delivery's change was already applied and only a storefront push failed: a
+   * replay then pushes again without applying anything, and the original outcome stays.
+   */
+  keptVerdict?: { status: WebhookStatus; action: string | null; itemId: string | null };
 }
 
 /** A change as stored in the event's payload (dates as ISO strings). */
@@ -30,10 +35,11 @@ export type StoredChange = Omit<InboundStockChange, "sourceAt"> & { sourceAt: st
 export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, webhookEventId: string, attempt: number, inngestRunId?: string): Promise<ClaimedEvent | null> {
   const event = await prisma.webhookEvent.findFirst({
     where: { id: webhookEventId, tenantId },
-    select: { id: true, tenantId: true, connectionId: true, status: true, payload: true, sentAt: true },
+    select: { id: true, tenantId: true, connectionId: true, status: true, payload: true, sentAt: true, verdict: true, action: true, itemId: true },
   });
   if (!event) return null;
   const alreadyFinal = FINAL.includes(event.status);
+  const keptVerdict = !alreadyFinal && event.verdict === "APPLIED" ? { status: event.verdict, action: event.action, itemId: event.itemId } : undefined;
   if (!alreadyFinal) {
     await prisma.webhookEvent.update({
       where: { id: event.id },
@@ -46,7 +52,15 @@ export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, 
     select: { itemId: true },
   });
   const payload = (event.payload ?? {}) as { changes?: StoredChange[] };
-  return { id: event.id, tenantId: event.tenantId, connectionId: event.connectionId, changes: payload.changes ?? [], alreadyFinal, unpushedItemIds: unfinished.map((p) => p.itemId) };
+  return {
+    id: event.id,
+    tenantId: event.tenantId,
+    connectionId: event.connectionId,
+    changes: keptVerdict ? [] : (payload.changes ?? []),
+    alreadyFinal,
+    unpushedItemIds: unfinished.map((p) => p.itemId),
+    ...(keptVerdict ? { keptVerdict } : {}),
+  };
 }
 
 export interface ResolvedChange {
@@ -104,8 +118,13 @@ export async function recordVerdict(prisma: PrismaClient, eventId: string, verdi
   const now = new Date();
   await prisma.webhookEvent.update({
     where: { id: eventId },
-    data: { status: verdict.status, action: verdict.action.slice(0, 1000), itemId: verdict.itemId, appliedAt: now, completedAt: now, error: null },
+    data: { status: verdict.status, verdict: verdict.status, action: verdict.action.slice(0, 1000), itemId: verdict.itemId, appliedAt: now, completedAt: now, error: null },
   });
+}
+
+/** A replay that only pushed again: the event returns to its original verdict, its action untouched. */
+export async function restoreVerdict(prisma: PrismaClient, eventId: string, status: WebhookStatus): Promise<void> {
+  await prisma.webhookEvent.update({ where: { id: eventId }, data: { status, completedAt: new Date(), error: null } });
 }
 
 export async function recordFailure(prisma: PrismaClient, eventId: string, error: string): Promise<void> {

@@ -26,6 +26,7 @@ export const TENANT_OWNED_MODELS = [
   "OutboundAttempt",
   "WebhookRejection",
   "WebhookSourceAddress",
+  "PipelineAttempt",
 ] as const;
 
 const tenantOwned = new Set<string>(TENANT_OWNED_MODELS);
@@ -138,6 +139,7 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
     outboundAttempt: scoped.outboundAttempt,
     webhookRejection: scoped.webhookRejection,
     webhookSourceAddress: scoped.webhookSourceAddress,
+    pipelineAttempt: scoped.pipelineAttempt,
     $transaction: scoped.$transaction.bind(scoped),
   };
 }

@@ -5,7 +5,9 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { buttonClass, formatDateTime, formatDuration, PROVIDER_LABELS, secondaryButtonClass, StatusBadge, statusWords } from "@/app/_components/ui";
+import { pushProgress } from "@/server/events/push-progress";
 import { useTRPC } from "@/trpc/react";
+import { PushLines } from "./push-lines";
 
 const between = (from: Date | null, to: Date | null) => (from && to ? formatDuration(to.getTime() - from.getTime()) : "—");
 
@@ -20,7 +22,10 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
   const queryClient = useQueryClient();
   const { slug } = useParams<{ slug: string }>();
   const dialog = useRef<HTMLDialogElement>(null);
-  const detail = useQuery(trpc.event.byId.queryOptions({ id: eventId }, { refetchInterval: (query) => (["QUEUED", "PROCESSING"].includes(query.state.data?.status ?? "") ? 1000 : false) }));
+  // Live while the event is in the pipeline or any storefront push is still under way.
+  const detail = useQuery(
+    trpc.event.byId.queryOptions({ id: eventId }, { refetchInterval: (query) => (["QUEUED", "PROCESSING"].includes(query.state.data?.status ?? "") || query.state.data?.pushes.some((push) => push.state === "PENDING") ? 1000 : false) }),
+  );
   const run = useQuery(trpc.event.inngestRun.queryOptions({ id: eventId }, { enabled: detail.isSuccess, refetchInterval: (query) => (query.state.data?.found && !query.state.data.endedAt ? 2000 : false) }));
   const replay = useMutation(
     trpc.event.replay.mutationOptions({
@@ -69,8 +74,22 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
                 {!canReplay ? <p className="text-xs text-slate-600">Viewers cannot replay events.</p> : null}
               </section>
             ) : null}
-            {replay.isSuccess ? <p role="status" className="text-emerald-800">{replay.data.deferred.length ? "Queued: it is sent as soon as the pipeline is reachable." : "Replay started."}</p> : null}
+            {replay.isSuccess ? <ReplayStatus deferred={replay.data.deferred.length > 0} event={event} /> : null}
             {replay.error ? <p role="alert" className="text-rose-800">{replay.error.message}</p> : null}
+
+            <section>
+              <h3 className="mb-2 font-semibold text-slate-900">Storefront updates</h3>
+              {event.pushes.length ? (
+                <div data-testid="event-pushes">
+                  <PushLines deliveries={event.pushes} maxAttempts={event.maxPushAttempts} />
+                  <p className="mt-1 text-xs text-slate-500">
+                    {event.pushes.filter((push) => push.pushedAt).map((push) => `${push.connection.name} qty ${push.quantity}, ${statusWords(push.status)}, +${between(event.receivedAt, push.pushedAt)}`).join(" · ")}
+                  </p>
+                </div>
+              ) : (
+                <p className="text-slate-500">No storefront was updated by this event.</p>
+              )}
+            </section>
 
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-2">
               <dt className="text-slate-500">Connection</dt>
@@ -153,20 +172,25 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
             </section>
 
             <section>
-              <h3 className="mb-2 font-semibold text-slate-900">Storefront updates</h3>
-              {event.pushes.length ? (
-                <ul className="space-y-2" data-testid="event-pushes">
-                  {event.pushes.map((push) => (
-                    <li key={push.id} className="flex flex-wrap items-center gap-2">
-                      <StatusBadge status={push.state} />
-                      <span>{push.connection.name}: qty {push.quantity}, {statusWords(push.status)}</span>
-                      <span className="text-slate-500">{push.attempts} attempt{push.attempts === 1 ? "" : "s"}{push.pushedAt ? `, +${between(event.receivedAt, push.pushedAt)}` : ""}</span>
-                      {push.error ? <span className="w-full text-rose-800">{push.error}</span> : null}
-                    </li>
-                  ))}
-                </ul>
+              <h3 className="mb-2 font-semibold text-slate-900">Attempts</h3>
+              {event.history.length ? (
+                <ol className="space-y-1 text-xs" data-testid="event-attempts">
+                  {event.history.map((attempt) => {
+                    const channel = event.pushes.find((push) => push.id === attempt.channelPushId)?.connection.name;
+                    return (
+                      <li key={attempt.id} data-testid="attempt" data-outcome={attempt.outcome} className="flex flex-wrap gap-x-2">
+                        <span className="text-slate-500">{formatDateTime(attempt.startedAt)}</span>
+                        <span className="font-medium">{attempt.kind === "PUSH" ? `Push to ${channel ?? "storefront"}` : "Processing"} #{attempt.number}{attempt.replay ? " (replay)" : ""}</span>
+                        <StatusBadge status={attempt.outcome} />
+                        {attempt.detail ? <span className="text-slate-600">{attempt.detail}</span> : null}
+                        {attempt.error ? <span className="w-full text-rose-800">{attempt.error}</span> : null}
+                        {attempt.inngestRunId ? <span className="w-full font-mono text-[11px] text-slate-400">run {attempt.inngestRunId}</span> : null}
+                      </li>
+                    );
+                  })}
+                </ol>
               ) : (
-                <p className="text-slate-500">No storefront was updated by this event.</p>
+                <p className="text-slate-500">No attempt recorded yet.</p>
               )}
             </section>
 
@@ -199,4 +223,16 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
       </div>
     </dialog>
   );
+}
+
+type Detail = { status: string; pushes: { state: "PENDING" | "SUCCEEDED" | "FAILED"; attempts: number; runAttempt: number; nextAttemptAt: Date | null; error: string | null }[]; maxPushAttempts: number };
+
+/** What the replay the viewer started is doing now: under way, done, or failed again. */
+function ReplayStatus({ deferred, event }: { deferred: boolean; event: Detail }) {
+  if (deferred) return <p role="status" className="text-emerald-800">Queued: it is sent as soon as the pipeline is reachable.</p>;
+  const phases = event.pushes.map((push) => pushProgress(push, event.maxPushAttempts).phase);
+  if (["QUEUED", "PROCESSING"].includes(event.status) || phases.some((phase) => phase === "queued" || phase === "sending")) return <p role="status" className="text-slate-700">Replay started…</p>;
+  if (event.status === "FAILED") return <p role="status" className="text-rose-800">The replay failed too; see the attempts below.</p>;
+  if (phases.some((phase) => phase === "retrying" || phase === "parked")) return <p role="status" className="text-amber-800">Replayed; a storefront is still being retried.</p>;
+  return <p role="status" className="text-emerald-800">Replay finished.</p>;
 }

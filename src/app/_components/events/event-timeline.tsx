@@ -6,6 +6,7 @@ import { useState } from "react";
 import { DataTable, EmptyState, formatDateTime, inputClass, LoadMoreFooter, PROVIDER_LABELS, secondaryButtonClass, StatusBadge, statusLabel } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 import { EventDrawer } from "./event-drawer";
+import { PushLines } from "./push-lines";
 
 const STATUSES = ["QUEUED", "PROCESSING", "APPLIED", "SKIPPED", "STALE", "DUPLICATE", "FAILED", "REJECTED"] as const;
 const VERDICTS = ["VALID", "INVALID", "MISSING", "EXPIRED_TIMESTAMP", "UNKNOWN_KEY", "NOT_CHECKED", "NOT_REQUIRED"] as const;
@@ -22,6 +23,8 @@ interface Filters {
   from: string;
   to: string;
   search: string;
+  /** A storefront id: only deliveries it has not received (the Overview's outage banner links here). */
+  undeliveredTo: string;
 }
 
 /** The form's values from the URL, so a filtered timeline can be bookmarked and shared. */
@@ -34,6 +37,7 @@ function filtersFrom(params: URLSearchParams): Filters {
     from: params.get("from") ?? "",
     to: params.get("to") ?? "",
     search: params.get("q") ?? "",
+    undeliveredTo: params.get("channel") ?? "",
   };
 }
 
@@ -62,7 +66,7 @@ export function EventTimeline({ connections, canReplay }: { connections: { id: s
     router.replace(`${pathname}${query.size ? `?${query}` : ""}`, { scroll: false });
   };
   const apply = (filters: Filters) =>
-    setParams({ connection: filters.connectionId, status: filters.status, topic: filters.topic.trim(), verdict: filters.verdict, from: filters.from, to: filters.to, q: filters.search.trim() });
+    setParams({ connection: filters.connectionId, status: filters.status, topic: filters.topic.trim(), verdict: filters.verdict, from: filters.from, to: filters.to, q: filters.search.trim(), channel: filters.undeliveredTo });
 
   const rangeError = applied.from && applied.to && new Date(applied.from) > new Date(applied.to) ? "The start of the time range must be before its end." : null;
   const events = useInfiniteQuery(
@@ -76,6 +80,7 @@ export function EventTimeline({ connections, canReplay }: { connections: { id: s
           from: instant(applied.from),
           to: instant(applied.to),
           search: applied.search || undefined,
+          undeliveredTo: applied.undeliveredTo || undefined,
         },
       },
       { getNextPageParam: (page) => page.nextCursor, refetchInterval: LIVE_REFRESH_MS, enabled: !rangeError },
@@ -155,6 +160,11 @@ export function EventTimeline({ connections, canReplay }: { connections: { id: s
         </div>
       </form>
 
+      {applied.undeliveredTo ? (
+        <p role="status" className="rounded-lg bg-amber-50 px-4 py-2 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="undelivered-filter">
+          Showing deliveries not yet received by {connections.find((c) => c.id === applied.undeliveredTo)?.name ?? "this storefront"}.
+        </p>
+      ) : null}
       {rangeError ? <p role="alert" className="text-sm text-rose-800">{rangeError}</p> : null}
       {refused.data && refused.data.last24h > 0 ? (
         <p className="text-sm text-slate-600" data-testid="refused-summary">
@@ -185,7 +195,10 @@ export function EventTimeline({ connections, canReplay }: { connections: { id: s
               </td>
               <td className="px-4 py-3">{event.connection.name} <span className="text-xs text-slate-500">({PROVIDER_LABELS[event.provider]})</span></td>
               <td className="px-4 py-3 font-mono text-xs">{event.topic ?? "—"}</td>
-              <td className="px-4 py-3"><StatusBadge status={event.status} /></td>
+              <td className="px-4 py-3">
+                <StatusBadge status={event.status} />
+                <PushLines deliveries={event.deliveries} maxAttempts={events.data?.pages[0]?.maxPushAttempts ?? 7} compact />
+              </td>
               <td className="px-4 py-3"><StatusBadge status={event.signatureVerdict} /></td>
               <td className="px-4 py-3 font-mono text-xs whitespace-nowrap">{event.sku ?? (event.externalIds.join(", ") || "—")}</td>
               <td className="px-4 py-3 text-slate-600">{event.error ?? event.action ?? "—"}</td>

@@ -51,6 +51,13 @@ export function ItemTimelineView({ itemId, initial, children }: { itemId: string
                   Webhook from {entry.connectionName} <StatusBadge status={entry.status} /> {entry.error ?? entry.action ?? ""}{" "}
                   <Link className="text-brand-700 underline" href={`/t/${slug}/events?event=${entry.id}`}>details</Link>
                 </span>
+              ) : entry.kind === "attempt" ? (
+                <span>
+                  {entry.attemptKind === "PUSH" ? `Push to ${entry.channelName ?? "a storefront"}, attempt ${entry.number}` : `Processing attempt ${entry.number}`}
+                  {entry.replay ? " (replay)" : ""} <StatusBadge status={entry.outcome} />{" "}
+                  {entry.webhookEventId ? <Link className="text-brand-700 underline" href={`/t/${slug}/events?event=${entry.webhookEventId}`}>event</Link> : null}
+                  {entry.error ? <span className="block text-rose-800">{entry.error}</span> : null}
+                </span>
               ) : (
                 <span>
                   Pushed to {entry.channelName}: qty {entry.quantity}, {statusWords(entry.status)} <StatusBadge status={entry.state} />{" "}

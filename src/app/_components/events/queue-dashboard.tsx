@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { buttonClass, Card, DataTable, EmptyState, formatDateTime, formatDuration, PROVIDER_LABELS, secondaryButtonClass, Stat, StatusBadge } from "@/app/_components/ui";
+import { pushProgress } from "@/server/events/push-progress";
 import { useTRPC } from "@/trpc/react";
 
 const REFRESH_MS = 3000;
@@ -63,6 +64,25 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
         </DataTable>
       </Card>
 
+      <Card title={`Storefront retries in flight (${data.retriesInFlight.pushes})`}>
+        {data.pushRetries.length ? (
+          <DataTable columns={["Item", "Storefront", "Where it stands", "Last error"]}>
+            {data.pushRetries.map((push) => (
+              <tr key={push.id} data-testid="push-retry-row">
+                <td className="px-4 py-3 font-mono text-xs">
+                  {push.webhookEventId ? <Link className="text-brand-700 underline" href={`/t/${slug}/events?event=${push.webhookEventId}`}>{push.sku ?? push.itemId}</Link> : (push.sku ?? push.itemId)}
+                </td>
+                <td className="px-4 py-3">{push.connection.name}</td>
+                <td className="px-4 py-3"><StatusBadge status={pushProgress(push, data.maxPushAttempts).label} tone="amber" /></td>
+                <td className="px-4 py-3 text-rose-800">{push.error}</td>
+              </tr>
+            ))}
+          </DataTable>
+        ) : (
+          <p className="text-sm text-slate-500">Every storefront is taking updates.</p>
+        )}
+      </Card>
+
       <Card title="Throughput, last 30 minutes">
         <div className="flex h-24 items-end gap-1" aria-hidden="true">
           {data.throughput.perMinute.map((minute) => (
@@ -119,9 +139,11 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
                   <td className="px-4 py-3 whitespace-nowrap">
                     <Link className="text-brand-700 underline" href={`/t/${slug}/events?event=${event.id}`}>{formatDateTime(event.receivedAt)}</Link>
                   </td>
-                  <td className="px-4 py-3">{event.connection.name}</td>
+                  <td className="px-4 py-3">
+                    {event.failedPushes.length ? `${event.failedPushes.map((push) => push.connection.name).join(", ")} (storefront; from ${event.connection.name})` : event.connection.name}
+                  </td>
                   <td className="px-4 py-3 font-mono text-xs">{event.externalIds.join(", ") || "—"}</td>
-                  <td className="px-4 py-3 text-right tabular-nums">{event.attempts}</td>
+                  <td className="px-4 py-3 text-right tabular-nums">{event.failedPushes.length ? Math.max(...event.failedPushes.map((push) => push.attempts)) : event.attempts}</td>
                   <td className="px-4 py-3 text-rose-800">{event.error ?? "—"}</td>
                 </tr>
               ))}

@@ -28,7 +28,7 @@ export function OverviewDashboard({ slug, initial }: { slug: string; initial: Su
           <h2 id="alerts-heading" className="text-sm font-semibold text-slate-900">Needs attention ({summary.alerts.length})</h2>
           <ul className="space-y-2">
             {summary.alerts.map((alert) => (
-              <li key={`${alert.connectionId}-${alert.title}`} className={`rounded-lg px-4 py-3 text-sm ring-1 ${alert.severity === "critical" ? "bg-rose-50 text-rose-900 ring-rose-200" : "bg-amber-50 text-amber-900 ring-amber-200"}`}>
+              <li key={`${alert.connectionId}-${alert.title}`} data-testid="overview-alert" className={`rounded-lg px-4 py-3 text-sm ring-1 ${alert.severity === "critical" ? "bg-rose-50 text-rose-900 ring-rose-200" : "bg-amber-50 text-amber-900 ring-amber-200"}`}>
                 <p className="font-medium">
                   <span className="mr-2 uppercase tracking-wide text-xs">{alert.severity === "critical" ? "Critical" : "Warning"}</span>
                   {alert.title}
@@ -62,9 +62,10 @@ export function OverviewDashboard({ slug, initial }: { slug: string; initial: Su
           <ul className="divide-y divide-slate-100">
             {summary.connections.map((connection) => {
               const circuit = CIRCUIT[connection.health.circuit];
-              const failures = connection.health.failedEvents24h + connection.health.failedPushes24h;
+              // A storefront's failures are its failed push attempts, each retry counted.
+              const failures = connection.health.failedEvents24h + (connection.direction === "CHANNEL" ? connection.health.failedPushAttempts24h : connection.health.failedPushes24h);
               return (
-                <li key={connection.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
+                <li key={connection.id} className="flex flex-wrap items-center justify-between gap-2 py-3" data-testid="overview-connection" data-name={connection.name}>
                   <div>
                     <Link href={`/t/${slug}/connections/${connection.id}`} className="font-medium text-slate-900 hover:underline">{connection.name}</Link>
                     <p className="text-xs text-slate-500">

@@ -1,6 +1,6 @@
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { connectionHealth, type ConnectionHealth } from "@/server/connections/connection-health";
-import { eventsPerHour, webhookToStorefrontLatency } from "@/server/insights/tenant-insights";
+import { eventsPerHour, undeliveredItems, webhookToStorefrontLatency, type UndeliveredItems } from "@/server/insights/tenant-insights";
 import { rejectedPerConnection } from "@/server/webhooks/rejection-counts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -16,7 +16,7 @@ export interface Alert {
 }
 
 /** What needs a person's attention, most urgent first. */
-function alertsFor(connection: { id: string; name: string; direction: string; lastSyncAt: Date | null; syncSchedule: string; provider: string }, health: ConnectionHealth): Alert[] {
+function alertsFor(connection: { id: string; name: string; direction: string; lastSyncAt: Date | null; syncSchedule: string; provider: string }, health: ConnectionHealth, undelivered?: UndeliveredItems): Alert[] {
   const alerts: Alert[] = [];
   if (health.signatureMismatchStreak >= MISMATCH_ALERT_STREAK) {
     alerts.push({
@@ -26,7 +26,18 @@ function alertsFor(connection: { id: string; name: string; direction: string; la
       action: "The platform is signing with a different secret. Compare the secret's last four characters, or rotate it and paste the new one into the platform.",
     });
   }
-  if (health.circuit === "open") {
+  if (undelivered?.count) {
+    const more = undelivered.count - undelivered.skus.length;
+    alerts.push({
+      severity: "critical",
+      connectionId: connection.id,
+      title: `${connection.name} is failing: ${undelivered.count} item${undelivered.count === 1 ? " has" : "s have"} not reached it yet (${undelivered.skus.join(", ")}${more > 0 ? ` and ${more} more` : ""})`,
+      action: health.retryingPushes
+        ? "Stockhook keeps retrying on its own; other storefronts are updated as usual. Check the storefront is up and its API credentials are valid (Test connection)."
+        : "The retries are used up. Once the storefront works again, replay the failed events.",
+      link: { path: `/events?channel=${encodeURIComponent(connection.id)}`, label: "See the affected events" },
+    });
+  } else if (health.circuit === "open") {
     alerts.push({ severity: "critical", connectionId: connection.id, title: `${connection.name} is failing: updates are queued until it recovers`, action: "Check the storefront is up and its API credentials are valid (Test connection). Queued updates replay on recovery." });
   } else if (health.failedPushes24h > 0) {
     alerts.push({ severity: "warning", connectionId: connection.id, title: `${connection.name}: ${health.failedPushes24h} storefront update(s) failed in 24 h`, action: "Open the event timeline, filter by Failed, and replay them once the cause is fixed." });
@@ -57,7 +68,9 @@ export const overviewRouter = createTRPCRouter({
       rejectedPerConnection(ctx.db, since),
     ]);
     const rejected24h = [...rejected.values()].reduce((sum, count) => sum + count, 0);
-    const health = await connectionHealth(ctx.db, connections.map((c) => c.id), now);
+    const channelIds = connections.filter((c) => c.direction === "CHANNEL").map((c) => c.id);
+    const [health, undelivered] = await Promise.all([connectionHealth(ctx.db, connections.map((c) => c.id), now), undeliveredItems(ctx.prisma, ctx.tenant.id, channelIds)]);
+    const undeliveredOf = new Map(undelivered.map((entry) => [entry.connectionId, entry]));
     const withHealth = connections.map((connection) => ({ ...connection, health: health.get(connection.id)! }));
     const switchedOff = await ctx.db.webhookEndpoint.findMany({ where: { enabled: false, disabledReason: { not: null } }, select: { id: true, url: true, disabledReason: true } });
     const endpointAlerts: Alert[] = switchedOff.map((endpoint) => ({
@@ -67,7 +80,7 @@ export const overviewRouter = createTRPCRouter({
       action: `${endpoint.disabledReason}. Fix the receiver, then enable the endpoint again.`,
       link: { path: "/webhooks", label: "Open webhooks" },
     }));
-    const alerts = [...withHealth.flatMap((connection) => alertsFor(connection, connection.health)), ...endpointAlerts].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
+    const alerts = [...withHealth.flatMap((connection) => alertsFor(connection, connection.health, undeliveredOf.get(connection.id))), ...endpointAlerts].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
     return {
       connections: withHealth,
       items: Object.fromEntries(itemsByStatus.map((row) => [row.status, row._count._all])) as Partial<Record<string, number>>,

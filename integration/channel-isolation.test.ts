@@ -1,0 +1,195 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseKeyring } from "@/server/crypto/secret-box";
+import { storeSecret } from "@/server/crypto/secret-store";
+import { replayEvents } from "@/server/events/replay";
+import { scopeToTenant } from "@/server/tenancy/tenant-db";
+import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
+import { eventually, startStack, type Stack } from "./harness";
+
+/**
+ * One storefront's outage never delays another: a gallery sells to a WooCommerce shop and a
+ * Shopify store; WooCommerce is down (503 for its whole retry budget) or rate limits with a long
+ * Retry-After, and the sale still reaches Shopify at once. WooCommerce then catches up — by a
+ * replay through the product's replay code, or on its own retry — and every attempt is on record.
+ * The harness retries pushes after 1 s (STOCKHOOK_PUSH_RETRY_DELAYS) with a 2 s breaker window.
+ */
+let stack: Stack;
+let sim: Simulator;
+let tenantId: string;
+let tenantSlug: string;
+let samConnectionId: string;
+let wooConnectionId: string;
+let shopifyConnectionId: string;
+const SIGNING_SECRET = "isolation-it-secret";
+const WOO = "woocommerce:iso";
+const SHOPIFY = "shopify:iso";
+const ITEMS = Array.from({ length: 4 }, (_, i) => ({ sku: `ART-${i + 1}`, title: `Artwork ${i + 1}`, quantity: 1, unique: true }));
+const figures: string[] = [];
+
+beforeAll(async () => {
+  [stack, sim] = await Promise.all([
+    startStack(),
+    createSimulator({ stores: [{ provider: "sam", id: "iso", items: ITEMS }, { provider: "woocommerce", id: "iso", items: ITEMS }, { provider: "shopify", id: "iso", items: ITEMS }] }),
+  ]);
+  const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
+  const tenant = await stack.prisma.tenant.create({ data: { slug: `iso-${randomUUID().slice(0, 8)}`, name: "Isolation IT", kind: "GALLERY" } });
+  tenantId = tenant.id;
+  tenantSlug = tenant.slug;
+  const db = scopeToTenant(stack.prisma, tenant.id);
+  const stores = { sam: sim.stores.require("sam:iso"), woo: sim.stores.require(WOO), shopify: sim.stores.require(SHOPIFY) };
+  const configs = { sam: connectorConfigFor(stores.sam, sim.url), woo: connectorConfigFor(stores.woo, sim.url), shopify: connectorConfigFor(stores.shopify, sim.url) };
+  const sam = await db.connection.create({ data: { tenantId, provider: "SAM", direction: "SOURCE", name: "Gallery", baseUrl: configs.sam.baseUrl, syncSchedule: "MANUAL" } });
+  const woo = await db.connection.create({ data: { tenantId, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "WooCommerce", baseUrl: configs.woo.baseUrl, syncSchedule: "MANUAL" } });
+  const shopify = await db.connection.create({ data: { tenantId, provider: "SHOPIFY", direction: "CHANNEL", name: "Shopify", baseUrl: configs.shopify.baseUrl, syncSchedule: "MANUAL" } });
+  samConnectionId = sam.id;
+  wooConnectionId = woo.id;
+  shopifyConnectionId = shopify.id;
+  await storeSecret(db, { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: SIGNING_SECRET }, keyring);
+  await storeSecret(db, { connectionId: sam.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(configs.sam.credentials) }, keyring);
+  await storeSecret(db, { connectionId: woo.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(configs.woo.credentials) }, keyring);
+  await storeSecret(db, { connectionId: shopify.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(configs.shopify.credentials) }, keyring);
+  for (const [index, spec] of ITEMS.entries()) {
+    const item = await db.item.create({ data: { tenantId, sku: spec.sku, title: spec.title, quantity: 1, oneOfAKind: true } });
+    await db.itemLink.createMany({
+      data: [
+        { tenantId, itemId: item.id, connectionId: sam.id, externalId: String(externalIdOf(stores.sam, index)) },
+        { tenantId, itemId: item.id, connectionId: woo.id, externalId: String(externalIdOf(stores.woo, index)) },
+        { tenantId, itemId: item.id, connectionId: shopify.id, externalId: String(externalIdOf(stores.shopify, index)) },
+      ],
+    });
+  }
+}, 240_000);
+afterAll(async () => {
+  if (figures.length) console.log(figures.join("\n"));
+  await stack?.stop();
+  await sim?.close();
+});
+
+async function sell(index: number, eventId: string) {
+  const samId = externalIdOf(sim.stores.require("sam:iso"), index);
+  const body = JSON.stringify({ event_id: eventId, type: "stock.changed", occurred_at: new Date().toISOString(), data: { sam_id: samId, stock: 0, status: "sold", reason: "sale" } });
+  const response = await fetch(`${stack.appUrl}/api/webhooks/${tenantSlug}/${samConnectionId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-sam-signature": createHmac("sha256", SIGNING_SECRET).update(body).digest("hex") },
+    body,
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { id: string }).id;
+}
+
+const pushOf = (webhookEventId: string, connectionId: string) => stack.prisma.channelPush.findFirst({ where: { webhookEventId, connectionId } });
+const attemptsOf = (pushId: string) => stack.prisma.pipelineAttempt.findMany({ where: { channelPushId: pushId }, orderBy: [{ startedAt: "asc" }, { finishedAt: "asc" }] });
+
+/** Shopify shows the sale (the simulator's item state) and its push row says SUCCEEDED; returns the elapsed ms. */
+async function shopifyShowsSale(sku: string, webhookEventId: string, since: number) {
+  await eventually(`Shopify to show ${sku} sold`, async () => (sim.controls.item(SHOPIFY, sku)?.quantity === 0 ? true : undefined), 60_000);
+  const elapsed = Date.now() - since;
+  const push = await eventually("the Shopify push to be recorded", async () => {
+    const row = await pushOf(webhookEventId, shopifyConnectionId);
+    return row?.state === "SUCCEEDED" ? row : undefined;
+  });
+  return { elapsed, push };
+}
+
+describe("a storefront outage does not delay the other storefront", () => {
+  it("WooCommerce answers 503 for its whole retry budget: Shopify is updated at once, WooCommerce catches up by replay, every attempt is recorded", async () => {
+    sim.controls.set(WOO, { outage: "error", outageStatus: 503 });
+    const started = Date.now();
+    const eventId = await sell(0, "evt-iso-503");
+    const { elapsed, push: shopifyPush } = await shopifyShowsSale("ART-1", eventId, started);
+    figures.push(`[isolation] sale → Shopify while WooCommerce answers 503: ${elapsed} ms (including 250 ms polling)`);
+    expect(shopifyPush).toMatchObject({ quantity: 0, status: "SOLD", attempts: 1 });
+
+    // Visible from the first failed attempt: WooCommerce's push is retrying with its next attempt scheduled.
+    const retrying = await eventually("WooCommerce's push to be retrying", async () => {
+      const row = await pushOf(eventId, wooConnectionId);
+      return row && row.state === "PENDING" && row.error && row.nextAttemptAt ? row : undefined;
+    });
+    expect(retrying.error).toContain("WooCommerce is down or failing (HTTP 503)");
+    expect((await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } })).status).toBe("APPLIED");
+
+    const failed = await eventually("the event to fail after WooCommerce's last attempt", async () => {
+      const event = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } });
+      return event.status === "FAILED" ? event : undefined;
+    }, 180_000);
+    const wooPush = (await pushOf(eventId, wooConnectionId))!;
+    expect(wooPush).toMatchObject({ state: "FAILED", attempts: 7, runAttempt: 7 });
+    expect(failed).toMatchObject({ verdict: "APPLIED", error: expect.stringContaining("Not delivered to WooCommerce after 7 attempts") });
+    expect(sim.controls.item(WOO, "ART-1")?.quantity).toBe(1);
+    // Shopify did not wait for WooCommerce: it was delivered before WooCommerce's last attempt even began.
+    const wooAttempts = await attemptsOf(wooPush.id);
+    const platformCalls = wooAttempts.filter((attempt) => attempt.outcome !== "PARKED");
+    expect(platformCalls.map((attempt) => [attempt.number, attempt.outcome])).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => [n, "FAILED"]));
+    expect(new Set(wooAttempts.map((attempt) => attempt.inngestRunId)).size).toBe(1);
+    expect(shopifyPush.pushedAt!.getTime()).toBeLessThan(platformCalls.at(-1)!.startedAt.getTime());
+    const originalAction = failed.action;
+    expect(originalAction).toBeTruthy();
+
+    // WooCommerce recovers; the failed event is replayed the way the dashboard does it.
+    sim.controls.reset(WOO);
+    const replay = await replayEvents(scopeToTenant(stack.prisma, tenantId), [eventId], stack.sendEvent);
+    expect(replay.replayed).toEqual([eventId]);
+    await eventually("WooCommerce to show ART-1 sold after the replay", async () => (sim.controls.item(WOO, "ART-1")?.quantity === 0 ? true : undefined), 90_000);
+    const replayed = await eventually("the replayed push to be recorded", async () => {
+      const row = await pushOf(eventId, wooConnectionId);
+      return row?.state === "SUCCEEDED" ? row : undefined;
+    });
+    expect(replayed.attempts).toBe(8);
+    const event = await eventually("the replay to finish", async () => {
+      const row = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } });
+      return row.status === "APPLIED" ? row : undefined;
+    });
+    // The original outcome stays: the replay pushed again without applying anything a second time.
+    expect(event).toMatchObject({ verdict: "APPLIED", action: originalAction, error: null });
+    expect(await stack.prisma.stockChange.count({ where: { webhookEventId: eventId } })).toBe(1);
+    const history = await attemptsOf(wooPush.id);
+    expect(history.slice(0, wooAttempts.length).map((a) => a.id)).toEqual(wooAttempts.map((a) => a.id));
+    expect(history.at(-1)).toMatchObject({ outcome: "SUCCEEDED", replay: true });
+    expect(history.at(-1)!.inngestRunId).not.toBe(wooAttempts[0]!.inngestRunId);
+    const processing = await stack.prisma.pipelineAttempt.findMany({ where: { webhookEventId: eventId, kind: "PROCESSING" }, orderBy: { startedAt: "asc" } });
+    expect(processing.map((attempt) => [attempt.outcome, attempt.replay])).toEqual([["APPLIED", false], ["APPLIED", true]]);
+    expect(processing[0]!.inngestRunId).not.toBe(processing[1]!.inngestRunId);
+    // Shopify, already delivered, was not pushed again by the replay.
+    expect(await attemptsOf(shopifyPush.id)).toHaveLength(1);
+  });
+
+  it("WooCommerce answers 429 with a long Retry-After: Shopify is updated at once, WooCommerce catches up on its own retry after waiting it out", async () => {
+    await eventually("WooCommerce's breaker to be closed", async () => {
+      const connection = await stack.prisma.connection.findUniqueOrThrow({ where: { id: wooConnectionId } });
+      return !connection.circuitOpenUntil || connection.circuitOpenUntil < new Date() ? true : undefined;
+    });
+    const RETRY_AFTER_MS = 20_000;
+    sim.controls.resetRequests(WOO);
+    sim.controls.set(WOO, { rateLimit: { limit: 1, windowMs: RETRY_AFTER_MS } });
+    sim.stores.require(WOO).takeWindow();
+    try {
+      const started = Date.now();
+      const eventId = await sell(1, "evt-iso-429");
+      const { elapsed } = await shopifyShowsSale("ART-2", eventId, started);
+      figures.push(`[isolation] sale → Shopify while WooCommerce answers 429 (Retry-After ${RETRY_AFTER_MS / 1000} s): ${elapsed} ms (including 250 ms polling)`);
+
+      const limited = await eventually("WooCommerce's push to wait out its Retry-After", async () => {
+        const row = await pushOf(eventId, wooConnectionId);
+        return row?.state === "PENDING" && row.nextAttemptAt ? row : undefined;
+      });
+      expect(limited.error).toContain("rate limiting");
+      await eventually("WooCommerce to show ART-2 sold", async () => (sim.controls.item(WOO, "ART-2")?.quantity === 0 ? true : undefined), 90_000);
+      const delivered = await eventually("WooCommerce's push to be recorded", async () => {
+        const row = await pushOf(eventId, wooConnectionId);
+        return row?.state === "SUCCEEDED" ? row : undefined;
+      });
+      const attempts = await attemptsOf(delivered.id);
+      expect(attempts[0]).toMatchObject({ number: 1, outcome: "RATE_LIMITED" });
+      expect(attempts.at(-1)).toMatchObject({ outcome: "SUCCEEDED", replay: false });
+      // It waited the Retry-After out (the storefront rounds it to whole seconds) instead of coming back at once.
+      const waited = attempts.at(-1)!.startedAt.getTime() - attempts[0]!.finishedAt.getTime();
+      expect(waited).toBeGreaterThanOrEqual(RETRY_AFTER_MS - 1_500);
+      expect(sim.controls.requests(WOO).log.filter((entry) => entry.status === 429).length).toBeLessThanOrEqual(2);
+      expect((await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } })).status).toBe("APPLIED");
+      figures.push(`[isolation] WooCommerce 429 → next attempt after ${waited} ms; ${attempts.length} attempts recorded`);
+    } finally {
+      sim.controls.reset(WOO);
+    }
+  });
+});
