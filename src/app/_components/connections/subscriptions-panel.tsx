@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { formatRelative, secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
@@ -15,15 +15,14 @@ export function SubscriptionsPanel({ connectionId, canCheck }: { connectionId: s
   const [checkingSince, setCheckingSince] = useState<number | null>(null);
   const query = useQuery({
     ...trpc.connection.subscriptions.queryOptions({ id: connectionId }),
-    refetchInterval: checkingSince ? 1_000 : 30_000,
+    refetchInterval: (current) => (checkingSince !== null && !current.state.data?.subscriptions.every((row) => row.lastCheckedAt && new Date(row.lastCheckedAt).getTime() >= checkingSince) ? 1_000 : 30_000),
   });
   const check = useMutation(trpc.connection.checkSubscriptions.mutationOptions({ onSuccess: (result) => setCheckingSince(new Date(result.requestedAt).getTime()) }));
   const rows = query.data?.subscriptions ?? [];
   const checkedAfterRequest = checkingSince !== null && rows.length > 0 && rows.every((row) => row.lastCheckedAt && new Date(row.lastCheckedAt).getTime() >= checkingSince);
-  useEffect(() => {
-    if (checkedAfterRequest) setCheckingSince(null);
-  }, [checkedAfterRequest]);
-  if (query.data && !query.data.managed && rows.length === 0) return <p className="text-sm text-slate-600">Register this platform's webhook by hand with the steps above.</p>;
+  // A check is under way until every row has been looked at since it was requested.
+  const checking = checkingSince !== null && !checkedAfterRequest;
+  if (query.data && !query.data.managed && rows.length === 0) return <p className="text-sm text-slate-600">Register the platform&apos;s webhook by hand with the steps above.</p>;
   return (
     <div className="space-y-3">
       {rows.length === 0 ? <p className="text-sm text-slate-600">No subscriptions yet: Stockhook registers them within the hour, or now with “Check now”.</p> : null}
@@ -54,8 +53,8 @@ export function SubscriptionsPanel({ connectionId, canCheck }: { connectionId: s
         </table>
       ) : null}
       <div className="flex items-center gap-3">
-        <button type="button" className={secondaryButtonClass} disabled={!canCheck || check.isPending || checkingSince !== null} onClick={() => check.mutate({ id: connectionId })}>
-          {checkingSince !== null ? "Checking…" : "Check now"}
+        <button type="button" className={secondaryButtonClass} disabled={!canCheck || check.isPending || checking} onClick={() => check.mutate({ id: connectionId })}>
+          {checking ? "Checking…" : "Check now"}
         </button>
         <span role="status" aria-live="polite" className="text-sm text-rose-800">{check.error?.message}</span>
       </div>
