@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import { isChannelConnector, RateLimitedError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
+import { channelQuantity, isChannelConnector, RateLimitedError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 
 /**
@@ -63,11 +63,16 @@ export async function pushToChannel(prisma: PrismaClient, connectorFor: Connecto
         data: { tenantId: request.tenantId, connectionId: request.connectionId, itemId: request.itemId, webhookEventId: request.webhookEventId, syncRunId: request.syncRunId, quantity: item.quantity, status: item.status, attempts: 1 },
         select: { id: true },
       });
+  // What the channel showed when Stockhook last saw it: Shopify's compare-and-set quotes it.
+  const link = await db.itemLink.findFirst({ where: { connectionId: request.connectionId, itemId: request.itemId }, select: { id: true, channelQuantity: true } });
   try {
     const connector = await connectorFor(request.tenantId, request.connectionId);
     if (!isChannelConnector(connector)) throw new Error(`${connection.name} is not a storefront`);
-    await connector.setStock({ externalId: request.externalId, quantity: item.quantity, status: item.status });
+    const shown = await connector.setStock({ externalId: request.externalId, quantity: item.quantity, status: item.status, lastSeenQuantity: link?.channelQuantity ?? undefined });
+    if (link) await db.itemLink.update({ where: { id: link.id }, data: { channelQuantity: shown?.quantity ?? channelQuantity(item) } });
   } catch (error) {
+    // The write may have applied without an answer: the retry reads the channel afresh.
+    if (link?.channelQuantity != null) await db.itemLink.update({ where: { id: link.id }, data: { channelQuantity: null } });
     const message = error instanceof Error ? error.message : String(error);
     await db.channelPush.update({ where: { id: push.id }, data: { state: "PENDING", error: message.slice(0, 500) } });
     const failures = await db.connection.update({

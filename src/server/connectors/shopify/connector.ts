@@ -187,8 +187,9 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
         referenceDocumentUri: "stockhook://stock-sync",
         quantities: rows.map((row) => ({ inventoryItemId: row.inventoryItemId, locationId: row.locationId, quantity: row.quantity, changeFromQuantity: row.changeFrom })),
       };
-      // Compare-and-set makes a repeat harmless: one that already applied comes back stale, and is resolved below.
-      const result = await graphql.run("inventorySetQuantities", SET_QUANTITIES_MUTATION, { input }, setQuantitiesSchema, { idempotent: true });
+      // Never repeated blindly: a repeat of a write that did apply would come back stale and read as
+      // a channel sale. A lost answer fails the push instead; its retry starts from a fresh read.
+      const result = await graphql.run("inventorySetQuantities", SET_QUANTITIES_MUTATION, { input }, setQuantitiesSchema, { idempotent: false });
       const userErrors = result.inventorySetQuantities.userErrors;
       if (userErrors.length === 0) return rows.map((row) => row.quantity);
       const stale = userErrors.filter((error) => error.code === "CHANGE_FROM_QUANTITY_STALE");
@@ -204,7 +205,7 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
         row.changeFrom = current;
         row.quantity = desired;
       }
-      // Rows already at their level (e.g. an earlier attempt of ours that did apply) need no write.
+      // Rows whose level is already right need no write.
       const pending = rows.filter((row) => row.quantity !== row.changeFrom);
       if (pending.length === 0) return rows.map((row) => row.quantity);
     }
