@@ -5,7 +5,8 @@ import { connectorForConnection } from "@/server/pipeline/connector-for";
 import { appliedChanges, emitPushFailures, emitStockChanges } from "@/server/outbound/emit";
 import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, resolveChange, verdictOf } from "@/server/pipeline/webhook-processing";
 import { inngest } from "../client";
-import { webhookReceived } from "../events";
+import { reconcileRequested, webhookReceived } from "../events";
+import { reconcileForCollection } from "@/server/connections/collection-reconcile";
 import { sendOutboundEvents } from "./outbound";
 import { pushOrWait } from "./push";
 
@@ -43,6 +44,9 @@ export const applyWebhook = inngest.createFunction(
     const claimed = await step.run("claim", () => claimWebhookEvent(db, tenantId, webhookEventId, attempt, runId));
     if (!claimed) return { skipped: "the event no longer exists" };
     if (claimed.alreadyFinal && claimed.unpushedItemIds.length === 0) return { skipped: "already processed" };
+    // Business Central's "too many changes to list" notification: reconcile the connection instead.
+    const collection = claimed.changes.length === 0 ? await step.run("collection", () => reconcileForCollection(db, tenantId, webhookEventId)) : null;
+    if (collection) await step.sendEvent("reconcile-collection", reconcileRequested.create(collection));
     const outcomes = [];
     for (const [index, change] of claimed.changes.entries()) {
       outcomes.push(await step.run(`apply-${index}`, async () => applyResolvedChange(db, claimed, await resolveChange(claimed, change, sourceFor))));
