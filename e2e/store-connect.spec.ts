@@ -42,7 +42,7 @@ test("a WooCommerce store connected with the wizard sends its sales by itself, a
   await control(`${encodeURIComponent(store)}/items`, { sku: skuB, title: `Salt marsh print ${id}`, quantity: 6, unique: false });
 
   await signIn(page, DEMO.email, DEMO.password);
-  await expect(page).toHaveURL(/\/t\/demo/);
+  await expect(page).toHaveURL(/\/t\/demo/, { timeout: 60_000 });
   await page.goto(`/t/${DEMO.slug}/connections`);
   await page.getByRole("link", { name: "Add connection" }).click();
   await page.getByRole("button", { name: /^WooCommerce/ }).click();
