@@ -32,12 +32,17 @@ export function bigCommerceProduct(store: SimStore, item: SimItem): BigCommerceP
     const variants = variantsOf(store, variable);
     const latest = variants.reduce((max, variant) => (variant.updatedAt > max ? variant.updatedAt : max), item.updatedAt);
     return {
-      ...bigCommerceProduct(store, { ...item, updatedAt: latest, quantity: variants.reduce((sum, v) => sum + v.quantity, 0) }),
+      ...simpleProduct(store, { ...item, updatedAt: latest, quantity: variants.reduce((sum, v) => sum + v.quantity, 0) }),
       sku: item.sku,
       inventory_tracking: "variant",
       variants: variants.map((variant) => ({ id: store.externalId(variant.index) + VARIANT_ID_OFFSET, product_id: id, sku: variant.sku, inventory_level: variant.quantity, option_values: [{ id: 1, label: variable.options.get(variant.index) ?? variant.sku, option_id: 1, option_display_name: "Option" }] })),
     };
   }
+  return simpleProduct(store, item);
+}
+
+function simpleProduct(store: SimStore, item: SimItem): BigCommerceProductJson & Record<string, unknown> {
+  const id = store.externalId(item.index);
   return {
     id,
     name: item.title,
