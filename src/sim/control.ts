@@ -5,6 +5,8 @@ import { json, parseJson, type SimResponse } from "./http";
 import { externalIdOf } from "./providers";
 import { type RequestStats, SIM_PROVIDERS, type SimStore, type StoreControls, type StoreRegistry, type StoreSpec } from "./store";
 import { emitWebhook, type EmitWebhookResult } from "./webhooks";
+import { addVariableProduct } from "./variants";
+import { changeAndNotify, type DeliveryOutcome, hooksOf, setHookActive, type SimHook } from "./subscriptions";
 
 /**
  * Run-time control of the simulator, in process (`sim.controls`) and over HTTP (`/_control`):
@@ -40,6 +42,10 @@ export const controlsPatchSchema = z
     rateLimit: windowSchema.nullable(),
     costBucket: z.object({ maximumAvailable: z.number().positive(), restoreRate: z.number().positive() }),
     validateSubscriptions: z.boolean(),
+    denyWebhookApi: z.boolean(),
+    failDeliveries: z.boolean(),
+    maxDeliveryFailures: z.number().int().min(0).max(1_000),
+    deliveryRetryWindowMs: z.number().int().min(1).max(7 * 24 * 3_600_000).nullable(),
   })
   .partial()
   .strict();
@@ -55,6 +61,19 @@ const storeSpecSchema = z.object({
   credentials: z.object({ token: z.string(), key: z.string(), secret: z.string() }).partial().optional(),
   controls: controlsPatchSchema.optional(),
 });
+const variableProductSchema = z
+  .object({
+    name: z.string().min(1),
+    sku: z.string().min(1),
+    variants: z.array(z.object({ sku: z.string().min(1), option: z.string().min(1), quantity: z.number().int().min(0) }).strict()).min(1).max(100),
+  })
+  .strict();
+const changeSchema = z.object({ kind: z.enum(["sale", "return", "restock", "adjustment"]), sku: z.string().min(1), quantity: z.number().int().min(0).optional() }).strict();
+const hookPatchSchema = z.object({ active: z.boolean() }).strict();
+
+export type HookView = Omit<SimHook, "secret" | "headers"> & { headerNames: string[] };
+const hookView = ({ secret: _secret, headers, ...hook }: SimHook): HookView => ({ ...hook, headerNames: Object.keys(headers) });
+
 const webhookSchema = z.object({
   kind: z.enum(["sale", "return", "restock", "adjustment"]),
   sku: z.string().min(1),
@@ -77,6 +96,14 @@ export interface SimControls {
   requests(key: string): RequestStats;
   resetRequests(key: string): void;
   emitWebhook(key: string, webhook: z.infer<typeof webhookSchema>): Promise<EmitWebhookResult>;
+  /** A WooCommerce variable product or a BigCommerce product tracked by variant; its variants are items with their own SKUs. */
+  addVariableProduct(key: string, spec: z.infer<typeof variableProductSchema>): { parent: ItemView; variants: ItemView[] };
+  /** A stock change at the store, delivered to its webhook subscriptions as the platform would. */
+  change(key: string, change: z.infer<typeof changeSchema>): Promise<{ item: ItemView; deliveries: DeliveryOutcome[] }>;
+  /** The store's webhook subscriptions, as the platform holds them (secrets left out). */
+  hooks(key: string): HookView[];
+  /** Switches a subscription off (as the platform does after failures) or on, from outside the API. */
+  setHook(key: string, id: number, patch: z.infer<typeof hookPatchSchema>): HookView;
 }
 
 export function createControls(stores: StoreRegistry, origin: () => string): SimControls {
@@ -104,7 +131,7 @@ export function createControls(stores: StoreRegistry, origin: () => string): Sim
     store: (key) => storeView(stores.require(key)),
     createStore: (spec) => storeView(stores.create(spec)),
     set: (key, patch) => stores.require(key).configure(controlsPatchSchema.parse(patch)),
-    reset: (key) => stores.require(key).configure({ latencyMs: 0, outage: "none", failNext: 0, rateLimit: null }),
+    reset: (key) => stores.require(key).configure({ latencyMs: 0, outage: "none", failNext: 0, rateLimit: null, failDeliveries: false }),
     item(key, sku) {
       const store = stores.require(key);
       const item = store.itemBySku(sku);
@@ -132,6 +159,26 @@ export function createControls(stores: StoreRegistry, origin: () => string): Sim
     requests: (key) => stores.require(key).stats,
     resetRequests: (key) => stores.require(key).resetStats(),
     emitWebhook: (key, webhook) => emitWebhook({ ...webhookSchema.parse(webhook), store: stores.require(key), origin: origin() }),
+    addVariableProduct(key, spec) {
+      const store = stores.require(key);
+      if (store.provider !== "woocommerce" && store.provider !== "bigcommerce") throw new ControlError(400, `${store.provider} has no variable products in the simulator`);
+      const product = addVariableProduct(store, variableProductSchema.parse(spec));
+      const parent = store.catalogue.item(product.parentIndex) as SimItem;
+      return { parent: view(parent, store), variants: product.variantIndices.map((index) => view(store.catalogue.item(index) as SimItem, store)) };
+    },
+    async change(key, change) {
+      const store = stores.require(key);
+      const { item, deliveries } = await changeAndNotify(store, { ...changeSchema.parse(change), origin: origin() });
+      return { item: view(item, store), deliveries };
+    },
+    hooks: (key) => [...hooksOf(stores.require(key)).values()].map(hookView),
+    setHook(key, id, patch) {
+      const hook = hooksOf(stores.require(key)).get(id);
+      if (!hook) throw new ControlError(404, `${key} has no webhook subscription ${id}`);
+      const { active } = hookPatchSchema.parse(patch);
+      setHookActive(hook, active, active ? "active" : "disabled");
+      return hookView(hook);
+    },
   };
 }
 
@@ -177,6 +224,13 @@ export async function handleControlRequest(controls: SimControls, method: string
         return json(200, { reset: true });
       }
     }
+    if (resource === "products" && method === "POST") return json(201, controls.addVariableProduct(key, body as z.infer<typeof variableProductSchema>));
+    if (resource === "changes" && method === "POST") {
+      const result = await controls.change(key, body as z.infer<typeof changeSchema>);
+      return json(200, result);
+    }
+    if (resource === "hooks" && !sku && method === "GET") return json(200, { hooks: controls.hooks(key) });
+    if (resource === "hooks" && sku && (method === "POST" || method === "PATCH")) return json(200, controls.setHook(key, Number(sku), body as z.infer<typeof hookPatchSchema>));
     if (resource === "webhooks" && method === "POST") {
       const result = await controls.emitWebhook(key, body as z.infer<typeof webhookSchema>);
       return json(200, { status: result.status, quantityAfter: result.quantityAfter, responseBody: result.responseBody.slice(0, 2_000) });

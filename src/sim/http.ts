@@ -37,6 +37,8 @@ export type StockChangeKind = "sale" | "return" | "restock" | "adjustment";
 export interface OutgoingWebhook {
   headers: Record<string, string>;
   body: string;
+  /** The subscription topic this delivery belongs to (WooCommerce `product.updated`, BigCommerce's scope, Shopify's enum). */
+  topic?: string;
 }
 
 export interface WebhookContext {
@@ -44,6 +46,10 @@ export interface WebhookContext {
   secret: string;
   targetUrl: string;
   origin: string;
+  /** The subscription delivered to, when the store delivers to its own subscriptions. */
+  hook?: { id: number };
+  /** How much the change moved the quantity (negative for a sale). */
+  delta?: number;
 }
 
 export interface ProviderSim {

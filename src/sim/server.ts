@@ -7,10 +7,11 @@ import { providerSims } from "./providers";
 import { type SimStore, type StoreSpec, StoreRegistry } from "./store";
 import { connectorConfigFor, type SimConnectorConfig } from "./connector-config";
 import { emitWebhook, type EmitWebhookOptions, type EmitWebhookResult } from "./webhooks";
+import { cancelRetries } from "./subscriptions";
 
 /**
  * All five platforms on one local port, each store addressed by its path prefix:
- * `/sam/{store}/api/v3`, `/shopify/{store}/admin/api/2025-01/graphql.json`,
+ * `/sam/{store}/api/v3`, `/shopify/{store}/admin/api/2026-10/graphql.json`,
  * `/woocommerce/{store}/wp-json/wc/v3`, `/bigcommerce/stores/{hash}/v3`,
  * `/bc/v2.0/{tenant}/{environment}/api/v2.0` (tokens at `/bc/{tenant}/oauth2/v2.0/token`),
  * and the control API at `/_control`.
@@ -119,6 +120,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     connectorConfig: (store) => connectorConfigFor(resolveStore(store), url),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const store of stores.list()) cancelRetries(store);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -24,6 +24,14 @@ export interface StoreControls {
   costBucket: BucketLimit;
   /** Business Central: call the notification URL with a validation token on subscribe. */
   validateSubscriptions: boolean;
+  /** The credentials may not manage webhooks (a read-only WooCommerce key, a token without the scope). */
+  denyWebhookApi: boolean;
+  /** Webhook deliveries to subscriptions fail before reaching the receiver, as if it were down. */
+  failDeliveries: boolean;
+  /** WooCommerce disables a hook once its consecutive failures exceed this (its default is 5). */
+  maxDeliveryFailures: number;
+  /** BigCommerce's ~48 h and Shopify's 4 h retry windows, compressed to this; null = the platform's own. */
+  deliveryRetryWindowMs: number | null;
 }
 
 export const DEFAULT_CONTROLS: StoreControls = {
@@ -34,6 +42,10 @@ export const DEFAULT_CONTROLS: StoreControls = {
   rateLimit: null,
   costBucket: { maximumAvailable: 1000, restoreRate: 50 },
   validateSubscriptions: true,
+  denyWebhookApi: false,
+  failDeliveries: false,
+  maxDeliveryFailures: 5,
+  deliveryRetryWindowMs: null,
 };
 
 export interface SimCredentials {

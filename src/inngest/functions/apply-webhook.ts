@@ -7,7 +7,8 @@ import { connectorForConnection } from "@/server/pipeline/connector-for";
 import { appliedChanges, emitStockChanges } from "@/server/outbound/emit";
 import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, resolveChange, restoreVerdict, verdictOf, type ClaimedEvent } from "@/server/pipeline/webhook-processing";
 import { inngest } from "../client";
-import { channelPush, webhookReceived } from "../events";
+import { channelPush, reconcileRequested, webhookReceived } from "../events";
+import { reconcileForCollection } from "@/server/connections/collection-reconcile";
 import { sendOutboundEvents } from "./outbound";
 
 const sourceFor = async (tenantId: string, connectionId: string) => (await connectorForConnection(db, tenantId, connectionId)) as SourceConnector;
@@ -43,6 +44,9 @@ export const applyWebhook = inngest.createFunction(
     const claimed = await step.run("claim", () => claimWebhookEvent(db, tenantId, webhookEventId, attempt, runId));
     if (!claimed) return { skipped: "the event no longer exists" };
     if (claimed.alreadyFinal) return { skipped: "already processed" };
+    // Business Central's "too many changes to list" notification: reconcile the connection instead.
+    const collection = claimed.changes.length === 0 ? await step.run("collection", () => reconcileForCollection(db, tenantId, webhookEventId)) : null;
+    if (collection) await step.sendEvent("reconcile-collection", reconcileRequested.create(collection));
     const startedAt = new Date().toISOString();
     const processingAttempt = (outcome: string, extra: { detail?: string; error?: string; itemId?: string }) =>
       recordAttempt(db, { tenantId, kind: "PROCESSING", webhookEventId, connectionId: claimed.connectionId, number: attempt + 1, outcome, replay, inngestRunId: runId, startedAt: new Date(startedAt), ...extra });

@@ -1,15 +1,15 @@
 import { env } from "@/env";
-import type { BusinessCentralConnector } from "@/server/connectors";
-import { connectionsNeedingSubscription, ensureSubscription } from "@/server/connections/platform-subscriptions";
+import { connectionsNeedingSubscription, ensureConnectionSubscriptions, markSubscriptionsFailed } from "@/server/connections/platform-subscriptions";
 import { db } from "@/server/db";
 import { connectorForConnection } from "@/server/pipeline/connector-for";
 import { inngest } from "../client";
-import { subscriptionEnsureRequested } from "../events";
+import { reconcileRequested, subscriptionEnsureRequested } from "../events";
 
 /**
- * Hourly: every Business Central source whose webhook subscription is missing, lapses within a
- * day, or carries a rotated secret gets `connection/subscription.ensure`. One function run per
- * connection, so one platform's outage retries on its own without holding up the others.
+ * Hourly: every source whose platform takes webhook subscriptions through its API gets
+ * `connection/subscription.ensure` (Business Central only when its subscription lapses within a
+ * day or carries a rotated secret). One function run per connection, so one platform's outage
+ * retries on its own without holding up the others.
  */
 export const scheduleSubscriptionRenewals = inngest.createFunction(
   { id: "schedule-subscription-renewals", triggers: [{ cron: "17 * * * *" }], concurrency: [{ limit: 1 }] },
@@ -20,17 +20,29 @@ export const scheduleSubscriptionRenewals = inngest.createFunction(
   },
 );
 
+/**
+ * Makes, checks and repairs one connection's subscriptions. A repair means the platform stopped
+ * delivering for a while, so an incremental reconcile picks up what changed meanwhile. After the
+ * last retry the subscriptions are shown as failed (Overview alert, audit row).
+ */
 export const ensurePlatformSubscription = inngest.createFunction(
   {
     id: "ensure-platform-subscription",
     triggers: [subscriptionEnsureRequested],
     retries: 5,
     concurrency: [{ key: "event.data.connectionId", limit: 1 }],
+    onFailure: async ({ event, error }) => {
+      await markSubscriptionsFailed(db, event.data.event.data, error.message);
+    },
   },
-  async ({ event, step }) =>
-    step.run("ensure", async () => {
-      const connector = (await connectorForConnection(db, event.data.tenantId, event.data.connectionId)) as BusinessCentralConnector;
-      const { action, expiresAt } = await ensureSubscription(db, event.data, { connector, appUrl: env().APP_URL });
-      return { action, expiresAt: expiresAt.toISOString() };
-    }),
+  async ({ event, step }) => {
+    const result = await step.run("ensure", async () => {
+      const connector = await connectorForConnection(db, event.data.tenantId, event.data.connectionId);
+      return ensureConnectionSubscriptions(db, event.data, { connector, appUrl: env().APP_URL });
+    });
+    if (result.repaired) {
+      await step.sendEvent("reconcile-missed", reconcileRequested.create({ ...event.data, mode: "incremental", trigger: "WEBHOOK" }));
+    }
+    return result;
+  },
 );

@@ -49,7 +49,10 @@ afterAll(async () => {
 });
 
 const target = () => ({ tenantId: fx.tenant.id, connectionId });
-const row = () => database.prisma.platformSubscription.findUniqueOrThrow({ where: { connectionId } });
+const row = async () => {
+  const found = await database.prisma.platformSubscription.findUniqueOrThrow({ where: { connectionId_topic: { connectionId, topic: "items" } } });
+  return { ...found, etag: found.etag!, expiresAt: found.expiresAt! };
+};
 const due = async (now?: Date) => (await connectionsNeedingSubscription(database.prisma, now)).map((c) => c.connectionId);
 
 it("subscribes a new Business Central source with its signing secret as clientState", async () => {
@@ -76,7 +79,7 @@ it("makes a new subscription when the platform no longer has the old one", async
   const before = await row();
   await connector.unsubscribe({ subscriptionId: before.externalId, "@odata.etag": before.etag });
   const soon = new Date(before.expiresAt.getTime() - 12 * HOUR);
-  expect((await ensureSubscription(database.prisma, target(), { connector, appUrl, now: soon })).action).toBe("created");
+  expect((await ensureSubscription(database.prisma, target(), { connector, appUrl, now: soon })).action).toBe("recreated");
   expect((await row()).externalId).not.toBe(before.externalId);
 });
 

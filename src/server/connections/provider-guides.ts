@@ -64,8 +64,8 @@ export const PROVIDER_GUIDES: Record<GuidedProvider, ProviderGuide> = {
     signingSecretLabel: "App client secret",
     webhookSteps: [
       "Shopify signs webhooks with your app's client secret (X-Shopify-Hmac-Sha256); paste it above so Stockhook can verify them.",
-      "In your app's configuration, subscribe to inventory_levels/update and products/update.",
-      "Delivery URL: {url}",
+      "Stockhook subscribes to inventory_levels/update and products/update through the Admin API (needs read_inventory and read_products) and checks them every hour.",
+      "Only without those scopes: subscribe to both topics in your app's configuration, delivery URL {url}",
     ],
     hasApi: true,
   },
@@ -82,8 +82,8 @@ export const PROVIDER_GUIDES: Record<GuidedProvider, ProviderGuide> = {
     signing: "generated",
     signingSecretLabel: "Webhook secret",
     webhookSteps: [
-      "In WooCommerce → Settings → Advanced → Webhooks, add a webhook with topic “Product updated”.",
-      "Delivery URL: {url}",
+      "Stockhook adds its webhooks (Product created, updated, deleted, restored) through the REST API with a Read/Write key, and switches them back on if WooCommerce disables them.",
+      "Only with a read-only key: in WooCommerce → Settings → Advanced → Webhooks, add a webhook with topic “Product updated”, delivery URL {url}",
       "Secret: paste {secret}. WooCommerce signs each delivery with it (X-WC-Webhook-Signature).",
     ],
     hasApi: true,
@@ -103,7 +103,8 @@ export const PROVIDER_GUIDES: Record<GuidedProvider, ProviderGuide> = {
     signingSecretLabel: "Webhook token",
     webhookSteps: [
       "BigCommerce does not sign webhooks, so Stockhook gives each one a secret header instead.",
-      "Create a webhook (POST /v3/hooks) for store/product/inventory/updated with destination {url} and the header X-Stockhook-Token set to {secret}.",
+      "Stockhook creates its hooks (product and variant inventory, including order changes) through /v3/hooks and re-activates them if BigCommerce deactivates them; the API account needs the Products scope.",
+      "Only without that scope: create a webhook (POST /v3/hooks) for store/product/inventory/updated with destination {url} and the header X-Stockhook-Token set to {secret}.",
     ],
     hasApi: true,
   },

@@ -47,6 +47,13 @@ export interface StockUpdate {
   quantity: number;
   status: StockStatus;
   locationId?: string;
+  /** What the channel showed when Stockhook last saw it; Shopify's compare-and-set quotes it. */
+  lastSeenQuantity?: number;
+}
+
+/** What the channel shows after the push (it can differ from the request when a channel sale raced it). */
+export interface SetStockResult {
+  quantity: number;
 }
 
 export interface BatchResult {
@@ -87,7 +94,7 @@ export interface SourceConnector extends BaseConnector {
 }
 
 export interface ChannelConnector extends BaseConnector {
-  setStock(update: StockUpdate): Promise<void>;
+  setStock(update: StockUpdate): Promise<SetStockResult | void>;
   setStockBatch(updates: readonly StockUpdate[]): Promise<BatchResult>;
   listStock(options?: Pick<ListStockOptions, "cursor">): Promise<StockPage>;
 }

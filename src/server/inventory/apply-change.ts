@@ -58,7 +58,7 @@ export async function applyStockChange(prisma: PrismaClient, tenantId: string, c
   const db = scopeToTenant(prisma, tenantId);
   const link = await db.itemLink.findFirst({
     where: { connectionId: change.connectionId, externalId: change.externalId },
-    select: { itemId: true, connection: { select: { provider: true } } },
+    select: { itemId: true, connection: { select: { provider: true, baseUrl: true } } },
   });
   if (!link) {
     const connection = await db.connection.findFirst({ where: { id: change.connectionId }, select: { provider: true } });
@@ -67,6 +67,14 @@ export async function applyStockChange(prisma: PrismaClient, tenantId: string, c
 
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM "Item" WHERE "id" = ${link.itemId} AND "tenantId" = ${tenantId} FOR UPDATE`;
+    if (link.connection.provider === "SHOPIFY" && change.quantity !== undefined) {
+      // Shopify reported its own level: that is now what Stockhook last saw on the same store as a
+      // channel, the value its next compare-and-set push quotes (see docs/platforms.md).
+      await tx.itemLink.updateMany({
+        where: { tenantId, itemId: link.itemId, connection: { provider: "SHOPIFY", direction: "CHANNEL", baseUrl: link.connection.baseUrl } },
+        data: { channelQuantity: Math.max(0, change.quantity) },
+      });
+    }
     return applyLocked(tx, tenantId, link.itemId, change);
   });
 }

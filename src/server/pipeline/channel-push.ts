@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import { AuthError, isChannelConnector, NotFoundError, RateLimitedError, RequestRejectedError, UnavailableError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
+import { AuthError, channelQuantity, isChannelConnector, NotFoundError, RateLimitedError, RequestRejectedError, UnavailableError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { PAUSED_PHRASE } from "@/server/events/push-progress";
 import { recordAttempt } from "./attempts";
@@ -165,11 +165,16 @@ export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorL
     data: { attempts: { increment: 1 }, runAttempt: context.number, lastAttemptAt: now, nextAttemptAt: null, quantity: item.quantity, status: item.status, inngestRunId: context.inngestRunId },
   });
   const detail = `qty ${item.quantity}, ${item.status}`;
+  // What the channel showed when Stockhook last saw it: Shopify's compare-and-set quotes it.
+  const link = await db.itemLink.findFirst({ where: { connectionId: request.connectionId, itemId: request.itemId }, select: { id: true, channelQuantity: true } });
   try {
     const connector = await connectorFor(request.tenantId, request.connectionId);
     if (!isChannelConnector(connector)) throw new Error(`${connection.name} is not a storefront`);
-    await connector.setStock({ externalId: request.externalId, quantity: item.quantity, status: item.status });
+    const shown = await connector.setStock({ externalId: request.externalId, quantity: item.quantity, status: item.status, lastSeenQuantity: link?.channelQuantity ?? undefined });
+    if (link) await db.itemLink.update({ where: { id: link.id }, data: { channelQuantity: shown?.quantity ?? channelQuantity(item) } });
   } catch (cause) {
+    // The write may have applied without an answer: the retry reads the channel afresh.
+    if (link?.channelQuantity != null) await db.itemLink.update({ where: { id: link.id }, data: { channelQuantity: null } });
     const error = plainPushError(connection.name, cause);
     const failedAt = new Date();
     const left = context.number < pushMaxAttempts(context.delaysMs);

@@ -121,7 +121,10 @@ export function ConnectionWizard({ slug }: { slug: string }) {
 
       {step === 3 && guide && create.data ? (
         <section aria-labelledby="register-heading" className="max-w-3xl space-y-4">
-          <h2 id="register-heading" className="text-base font-semibold text-slate-900">Connection created — now register its webhook</h2>
+          <h2 id="register-heading" className="text-base font-semibold text-slate-900">
+            {create.data.subscription.state === "subscribed" ? "Connection created — Stockhook registered its webhooks" : create.data.subscription.state === "pending" ? "Connection created — Stockhook is registering its webhooks" : "Connection created — now register its webhook"}
+          </h2>
+          <SetupSubscriptionNote subscription={create.data.subscription} />
           <CopyField label="Webhook URL" value={create.data.webhookUrl} />
           {create.data.signingSecret ? (
             <div className="space-y-2">
@@ -143,5 +146,25 @@ export function ConnectionWizard({ slug }: { slug: string }) {
         </section>
       ) : null}
     </div>
+  );
+}
+
+type SetupSubscription = { state: "not_applicable" } | { state: "pending" } | { state: "subscribed" | "failed"; topics: { topic: string; action: string; externalId?: string }[]; reason?: string };
+
+/** What happened when Stockhook subscribed through the platform's API, and what (if anything) is left to the tenant. */
+function SetupSubscriptionNote({ subscription }: { subscription: SetupSubscription }) {
+  if (subscription.state === "not_applicable") return null;
+  if (subscription.state === "pending") return <p role="status" className="text-sm text-slate-700">The platform is slow to answer; Stockhook keeps trying and shows the result on the connection page. Nothing to do by hand unless it reports a missing scope.</p>;
+  if (subscription.state === "subscribed") {
+    return (
+      <div role="status" className="space-y-1 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200">
+        <p>✓ Subscribed to {subscription.topics.map((t) => t.topic).join(", ")}. Stock changes at the store now reach Stockhook with no further step; Stockhook checks the subscriptions every hour and repairs them if the platform drops one.</p>
+      </div>
+    );
+  }
+  return (
+    <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+      Stockhook could not register the webhooks: {subscription.reason} Register it by hand with the steps below, or grant the scope and press “Check now” on the connection page.
+    </p>
   );
 }

@@ -8,6 +8,7 @@ import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guide
 import { connectorFor, hasApiConnector, MissingCredentialsError } from "@/server/pipeline/connector-for";
 import { secretMetadata } from "@/server/crypto/secret-store";
 import { forgetWebhookConnection } from "@/server/webhooks/service";
+import { subscribeAfterSetup, subscribesThroughApi, unsubscribeBeforeDelete } from "@/server/connections/subscribe-on-setup";
 
 const connectionFields = {
   id: true,
@@ -82,16 +83,18 @@ export const connectionRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const { connection, signingSecret } = await createConnection(ctx.db, input).catch(asBadRequest);
       await ctx.audit({ action: "connection.created", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider, direction: connection.direction } });
-      if (connection.provider === "BUSINESS_CENTRAL" && connection.direction === "SOURCE") {
-        // Subscribe now rather than at the next hourly renewal pass (which still catches it if this send fails).
-        await ctx.sendEvent({ name: "connection/subscription.ensure", data: { tenantId: ctx.tenant.id, connectionId: connection.id } }).catch(() => undefined);
-      }
+      // Subscribe now rather than at the next hourly pass (which still catches it if this fails).
+      const subscription = await subscribeAfterSetup(ctx.prisma, { tenantId: ctx.tenant.id, connectionId: connection.id }, connection, {
+        appUrl: env().APP_URL,
+        sendEnsure: (data) => ctx.sendEvent({ name: "connection/subscription.ensure", data: { ...data } }),
+      });
       const guide = PROVIDER_GUIDES[input.provider];
       return {
         id: connection.id,
         webhookUrl: webhookUrl(env().APP_URL, ctx.tenant.slug, connection.id),
         // A secret the tenant pasted is theirs already; one we generated is shown once.
         signingSecret: guide.signing === "generated" ? signingSecret : null,
+        subscription,
       };
     }),
 
@@ -150,13 +153,15 @@ export const connectionRouter = createTRPCRouter({
 
   /** Deleting needs the connection's name typed back, so a slip of the mouse deletes nothing. */
   remove: tenantAdminProcedure.input(z.object({ id: z.string().min(1), confirmName: z.string() })).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true } });
+    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } });
     if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
     if (input.confirmName.trim() !== connection.name) throw new TRPCError({ code: "BAD_REQUEST", message: `Type “${connection.name}” to confirm` });
+    // The store stops sending first; a platform that cannot be reached does not block the delete.
+    const unsubscribed = await unsubscribeBeforeDelete(ctx.prisma, { tenantId: ctx.tenant.id, connectionId: connection.id }, { provider: connection.provider, direction: connection.direction }, { appUrl: env().APP_URL });
     await ctx.db.connection.deleteMany({ where: { id: connection.id } });
     forgetWebhookConnection(connection.id);
-    await ctx.audit({ action: "connection.deleted", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider } });
-    return { deleted: true };
+    await ctx.audit({ action: "connection.deleted", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider, webhooksRemoved: unsubscribed.removed, webhookRemovalErrors: unsubscribed.errors.length } });
+    return { deleted: true, webhooksRemoved: unsubscribed.removed, webhooksLeft: unsubscribed.errors.length };
   }),
 
   /** Calls the platform's cheapest authenticated endpoint with the stored credentials. */
@@ -187,6 +192,28 @@ export const connectionRouter = createTRPCRouter({
     await ctx.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: ctx.tenant.id, connectionId: connection.id, mode: "full", trigger: "MANUAL" } });
     await ctx.audit({ action: "connection.resync", target: `connection:${connection.id}`, summary: { name: connection.name } });
     return { requested: true, requestedAt };
+  }),
+
+  /** The platform's webhook subscriptions Stockhook holds for this connection, as last checked. */
+  subscriptions: tenantProcedure.input(id).query(async ({ ctx, input }) => {
+    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true, direction: true } });
+    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const rows = await ctx.db.platformSubscription.findMany({
+      where: { connectionId: connection.id },
+      select: { id: true, topic: true, externalId: true, state: true, expiresAt: true, renewedAt: true, lastCheckedAt: true, lastError: true, lastErrorAt: true },
+      orderBy: { topic: "asc" },
+    });
+    return { managed: subscribesThroughApi(connection), subscriptions: rows };
+  }),
+
+  /** "Check webhooks now": the same check and repair the hourly pass runs, for this connection. */
+  checkSubscriptions: tenantAdminProcedure.input(id).mutation(async ({ ctx, input }) => {
+    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } });
+    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    if (!subscribesThroughApi(connection)) throw new TRPCError({ code: "BAD_REQUEST", message: "Stockhook does not manage this connection's webhooks" });
+    await ctx.sendEvent({ name: "connection/subscription.ensure", data: { tenantId: ctx.tenant.id, connectionId: connection.id } });
+    await ctx.audit({ action: "connection.webhooks_checked", target: `connection:${connection.id}`, summary: { name: connection.name } });
+    return { requested: true, requestedAt: new Date() };
   }),
 
   /** The latest run and how far it got, for the live progress next to the Resync button. */

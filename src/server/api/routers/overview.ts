@@ -80,7 +80,16 @@ export const overviewRouter = createTRPCRouter({
       action: `${endpoint.disabledReason}. Fix the receiver, then enable the endpoint again.`,
       link: { path: "/webhooks", label: "Open webhooks" },
     }));
-    const alerts = [...withHealth.flatMap((connection) => alertsFor(connection, connection.health, undeliveredOf.get(connection.id))), ...endpointAlerts].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
+    const failedSubscriptions = await ctx.db.platformSubscription.findMany({ where: { state: "FAILED" }, select: { connectionId: true, topic: true, lastError: true }, orderBy: { topic: "asc" } });
+    const failedByConnection = new Map<string, typeof failedSubscriptions>();
+    for (const row of failedSubscriptions) failedByConnection.set(row.connectionId, [...(failedByConnection.get(row.connectionId) ?? []), row]);
+    const subscriptionAlerts: Alert[] = [...failedByConnection].map(([connectionId, rows]) => ({
+      severity: "critical",
+      connectionId,
+      title: `${connections.find((c) => c.id === connectionId)?.name ?? "A connection"} may not be sending webhooks: Stockhook could not keep its ${rows.map((r) => r.topic).join(", ")} subscription${rows.length > 1 ? "s" : ""}`,
+      action: `${rows[0]?.lastError ?? "The platform refused."} Until then only the scheduled reconcile picks up its changes.`,
+    }));
+    const alerts = [...withHealth.flatMap((connection) => alertsFor(connection, connection.health, undeliveredOf.get(connection.id))), ...endpointAlerts, ...subscriptionAlerts].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
     return {
       connections: withHealth,
       items: Object.fromEntries(itemsByStatus.map((row) => [row.status, row._count._all])) as Partial<Record<string, number>>,

@@ -42,6 +42,8 @@ export const secretRouter = createTRPCRouter({
         target: `connection:${connection.id}`,
         summary: { secretId: rotated.secret.id, last4: rotated.secret.last4, keyId: rotated.secret.keyId, previousValidUntil: rotated.previousValidUntil.toISOString() },
       });
+      // Platforms that were given the old secret (WooCommerce, BigCommerce, Business Central) get the new one.
+      await ctx.sendEvent({ name: "connection/subscription.ensure", data: { tenantId: ctx.tenant.id, connectionId: connection.id } }).catch(() => undefined);
       return { secret: rotated.secret, previousValidUntil: rotated.previousValidUntil, plaintext: guide.signing === "generated" ? rotated.plaintext : null };
     }),
 
@@ -71,6 +73,8 @@ export const secretRouter = createTRPCRouter({
         throw error;
       });
       await ctx.audit({ action: "secret.credentials_replaced", target: `connection:${connection.id}`, summary: { secretId: secret.id, last4: secret.last4 } });
+      // New credentials may grant (or be for) what the old ones did not: check the subscriptions now.
+      await ctx.sendEvent({ name: "connection/subscription.ensure", data: { tenantId: ctx.tenant.id, connectionId: connection.id } }).catch(() => undefined);
       return { secret };
     }),
 });

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { type ConnectorHttpOptions, HttpClient, realSleep } from "../http";
+import { type PlatformWebhook, type WebhookSubscriptionApi } from "../webhook-subscriptions";
 import { type BigCommerceCredentials } from "../credentials";
 import { ValidationError } from "../errors";
 import { compositeId, parseCompositeId } from "../external-id";
@@ -18,6 +20,8 @@ import {
 } from "../types";
 import {
   absoluteAdjustmentResponseSchema,
+  bigCommerceHookListSchema,
+  bigCommerceHookResponseSchema,
   type BigCommerceProduct,
   catalogSummarySchema,
   inventoryWebhookSchema,
@@ -28,6 +32,27 @@ import {
 export const BIGCOMMERCE_PAGE_SIZE = 250;
 /** The absolute adjustments endpoint takes at most 2000 items per request. */
 export const BIGCOMMERCE_MAX_ADJUSTMENTS = 2000;
+
+/**
+ * Stock set in the control panel or by the API (absolute) and stock taken by orders (relative),
+ * for products and for variants (BigCommerce calls a variant a SKU).
+ */
+export const BIGCOMMERCE_SUBSCRIPTION_SCOPES = [
+  "store/product/inventory/updated",
+  "store/sku/inventory/updated",
+  "store/product/inventory/order/updated",
+  "store/sku/inventory/order/updated",
+] as const;
+/** BigCommerce signs nothing: each hook carries this header with the connection's secret. */
+export const BIGCOMMERCE_SECRET_HEADER = "X-Stockhook-Token";
+export const BIGCOMMERCE_HOOK_PAGE_SIZE = 250;
+
+const toWebhook = (hook: { id: number; scope: string; destination: string; is_active: boolean }): PlatformWebhook => ({
+  id: String(hook.id),
+  topic: hook.scope,
+  address: hook.destination,
+  active: hook.is_active,
+});
 
 function item(product: BigCommerceProduct, externalId: string, sku: string, title: string, level: number): SourceStockItem {
   // Untracked inventory is always purchasable; there is no count to report.
@@ -49,7 +74,9 @@ function productToItems(product: BigCommerceProduct): SourceStockItem[] {
   );
 }
 
-export function createBigCommerceConnector(baseUrl: string, credentials: BigCommerceCredentials, http: ConnectorHttpOptions = {}): SourceConnector & ChannelConnector {
+export type BigCommerceConnector = SourceConnector & ChannelConnector & { webhooks: WebhookSubscriptionApi };
+
+export function createBigCommerceConnector(baseUrl: string, credentials: BigCommerceCredentials, http: ConnectorHttpOptions = {}): BigCommerceConnector {
   const sleep = http.deps?.sleep ?? realSleep;
   const client = new HttpClient({
     ...http,
@@ -74,8 +101,45 @@ export function createBigCommerceConnector(baseUrl: string, credentials: BigComm
     });
   }
 
+  const webhooks: WebhookSubscriptionApi = {
+    topics: BIGCOMMERCE_SUBSCRIPTION_SCOPES,
+    requiredScopes: "an API account with the Products scope (read-only or modify) and Information & Settings (read-only) for webhooks",
+    async list() {
+      const found: PlatformWebhook[] = [];
+      for (let page = 1; ; page++) {
+        const { data } = await client.request({ method: "GET", path: "/hooks", query: { page, limit: BIGCOMMERCE_HOOK_PAGE_SIZE }, schema: bigCommerceHookListSchema });
+        found.push(...data.data.map(toWebhook));
+        const totalPages = data.meta?.pagination?.total_pages ?? 1;
+        if (page >= totalPages || data.data.length === 0) return found;
+      }
+    },
+    async create({ topic, address, secret }) {
+      const { data } = await client.request({
+        method: "POST",
+        path: "/hooks",
+        body: { scope: topic, destination: address, is_active: true, events_history_enabled: true, headers: { [BIGCOMMERCE_SECRET_HEADER]: secret } },
+        schema: bigCommerceHookResponseSchema,
+      });
+      return toWebhook(data.data);
+    },
+    async update(id, { address, secret }) {
+      const { data } = await client.request({
+        method: "PUT",
+        path: `/hooks/${encodeURIComponent(id)}`,
+        body: { destination: address, is_active: true, headers: { [BIGCOMMERCE_SECRET_HEADER]: secret } },
+        schema: bigCommerceHookResponseSchema,
+        idempotent: true,
+      });
+      return toWebhook(data.data);
+    },
+    async remove(id) {
+      await client.request({ method: "DELETE", path: `/hooks/${encodeURIComponent(id)}`, schema: z.unknown(), idempotent: true });
+    },
+  };
+
   return {
     provider: "BIGCOMMERCE",
+    webhooks,
 
     async listStock({ cursor, updatedSince }: ListStockOptions = {}) {
       const after = decodeKeyset(cursor);

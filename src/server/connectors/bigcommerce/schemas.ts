@@ -62,3 +62,20 @@ export const inventoryWebhookSchema = z.object({
   producer: z.string(),
 });
 export type BigCommerceInventoryWebhook = z.input<typeof inventoryWebhookSchema>;
+
+/** `/v3/hooks`: BigCommerce sets `is_active` false after its retry window, or after 90 idle days. */
+export const bigCommerceHookSchema = z
+  .object({
+    id: z.number().int(),
+    scope: z.string(),
+    destination: z.string(),
+    is_active: z.boolean(),
+    headers: z.record(z.string(), z.string()).nullable().optional(),
+  })
+  .loose();
+export type BigCommerceHookJson = z.input<typeof bigCommerceHookSchema>;
+export const bigCommerceHookResponseSchema = z.object({ data: bigCommerceHookSchema });
+export const bigCommerceHookListSchema = z.object({
+  data: z.array(bigCommerceHookSchema),
+  meta: z.object({ pagination: paginationSchema.partial().optional() }).loose().optional(),
+});

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-/** Shapes of the Admin GraphQL API (2025-01) responses and the inventory webhook we use. */
-export const SHOPIFY_API_VERSION = "2025-01";
+/** Shapes of the Admin GraphQL API responses and the inventory webhook we use. Newest stable version as of December 2026; Shopify supports each for 12 months. */
+export const SHOPIFY_API_VERSION = "2026-10";
 
 export const throttleStatusSchema = z.object({
   maximumAvailable: z.number(),
@@ -83,3 +83,32 @@ export function fromGid(gidValue: string): string {
 export function inventoryItemIdOf(level: Pick<ShopifyInventoryLevelWebhook, "inventory_item_id" | "admin_graphql_api_id">): string {
   return /[?&]inventory_item_id=(\d+)/.exec(level.admin_graphql_api_id)?.[1] ?? String(level.inventory_item_id);
 }
+
+const userErrorsSchema = z.array(z.object({ field: z.array(z.string()).nullable().optional(), message: z.string(), code: z.string().nullable().optional() }).loose());
+
+const availableSchema = z.object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) }).nullable();
+
+/** `nodes(ids:)` over inventory items: the available quantity at one location each. */
+export const inventoryLevelsSchema = z.object({
+  nodes: z.array(z.object({ id: gid, inventoryLevel: availableSchema.optional() }).loose().nullable()),
+});
+
+const webhookSubscriptionSchema = z.object({ id: gid, topic: z.string(), uri: z.string() });
+export type ShopifyWebhookSubscription = z.infer<typeof webhookSubscriptionSchema>;
+
+export const webhookSubscriptionsSchema = z.object({
+  webhookSubscriptions: z.object({
+    nodes: z.array(webhookSubscriptionSchema),
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+  }),
+});
+
+export const webhookSubscriptionCreateSchema = z.object({
+  webhookSubscriptionCreate: z.object({ webhookSubscription: webhookSubscriptionSchema.nullable(), userErrors: userErrorsSchema }),
+});
+export const webhookSubscriptionUpdateSchema = z.object({
+  webhookSubscriptionUpdate: z.object({ webhookSubscription: webhookSubscriptionSchema.nullable(), userErrors: userErrorsSchema }),
+});
+export const webhookSubscriptionDeleteSchema = z.object({
+  webhookSubscriptionDelete: z.object({ deletedWebhookSubscriptionId: z.string().nullable(), userErrors: userErrorsSchema }),
+});

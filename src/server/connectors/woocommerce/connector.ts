@@ -25,12 +25,18 @@ import {
   type WooVariation,
   wooVariationListSchema,
   wooVariationSchema,
+  wooWebhookListSchema,
+  wooWebhookSchema,
 } from "./schemas";
+import { type PlatformWebhook, type WebhookSubscriptionApi } from "../webhook-subscriptions";
 
 export const WOO_PAGE_SIZE = 100;
 /** WooCommerce rejects batch requests with more than 100 objects. */
 export const WOO_MAX_BATCH = 100;
 export const WOO_PRODUCT_TOPICS = new Set(["product.updated", "product.created", "product.restored"]);
+/** What Stockhook subscribes to: stock changes, new products, and products leaving or coming back. */
+export const WOO_SUBSCRIPTION_TOPICS = ["product.created", "product.updated", "product.deleted", "product.restored"] as const;
+const WOO_WEBHOOK_NAME = "Stockhook stock sync";
 
 /** Unmanaged stock has no count; only its in/out flag is meaningful. */
 function toItem(row: WooProduct | WooVariation, externalId: string, title: string): SourceStockItem {
@@ -53,7 +59,16 @@ function stockFields(update: StockUpdate) {
   return { manage_stock: true, stock_quantity: quantity, stock_status: quantity > 0 ? "instock" : "outofstock" };
 }
 
-export function createWooCommerceConnector(baseUrl: string, credentials: WooCommerceCredentials, http: ConnectorHttpOptions = {}): SourceConnector & ChannelConnector {
+export type WooCommerceConnector = SourceConnector & ChannelConnector & { webhooks: WebhookSubscriptionApi };
+
+const toWebhook = (row: { id: number; topic: string; delivery_url: string; status: string }): PlatformWebhook => ({
+  id: String(row.id),
+  topic: row.topic,
+  address: row.delivery_url,
+  active: row.status === "active",
+});
+
+export function createWooCommerceConnector(baseUrl: string, credentials: WooCommerceCredentials, http: ConnectorHttpOptions = {}): WooCommerceConnector {
   const basic = Buffer.from(`${credentials.consumerKey}:${credentials.consumerSecret}`).toString("base64");
   const keyQuery = credentials.authMode === "query" ? { consumer_key: credentials.consumerKey, consumer_secret: credentials.consumerSecret } : {};
   const client = new HttpClient({
@@ -109,8 +124,35 @@ export function createWooCommerceConnector(baseUrl: string, credentials: WooComm
     return chunks.length;
   }
 
+  const webhooks: WebhookSubscriptionApi = {
+    topics: WOO_SUBSCRIPTION_TOPICS,
+    requiredScopes: "a REST API key with Read/Write permission, made by a user who can manage WooCommerce (Administrator or Shop manager)",
+    async list() {
+      const found: PlatformWebhook[] = [];
+      for (let page = 1; ; page++) {
+        const { data, headers } = await get("/webhooks", wooWebhookListSchema, { per_page: WOO_PAGE_SIZE, page });
+        found.push(...data.map(toWebhook));
+        if (page >= Number(headers.get("x-wp-totalpages") ?? 1) || data.length === 0) return found;
+      }
+    },
+    async create({ topic, address, secret }) {
+      // Not idempotent: a repeated POST would make a second webhook.
+      const { data } = await client.request({ method: "POST", path: "/webhooks", query: keyQuery, body: { name: WOO_WEBHOOK_NAME, topic, delivery_url: address, secret, status: "active" }, schema: wooWebhookSchema });
+      return toWebhook(data);
+    },
+    async update(id, { topic, address, secret }) {
+      // Setting status back to active also clears WooCommerce's failure count for the hook.
+      const { data } = await write("PUT", `/webhooks/${encodeURIComponent(id)}`, { topic, delivery_url: address, secret, status: "active" }, wooWebhookSchema);
+      return toWebhook(data);
+    },
+    async remove(id) {
+      await client.request({ method: "DELETE", path: `/webhooks/${encodeURIComponent(id)}`, query: { ...keyQuery, force: "true" }, schema: z.unknown(), idempotent: true });
+    },
+  };
+
   return {
     provider: "WOOCOMMERCE",
+    webhooks,
     listStock,
 
     async getItem(externalId) {

@@ -41,3 +41,16 @@ export const wooBatchResponseSchema = z.object({
     .array(z.object({ id: z.number().int(), error: z.object({ code: z.string(), message: z.string() }).optional() }).loose())
     .default([]),
 });
+
+/** `/webhooks`: status is active, paused or disabled (WooCommerce disables after repeated failed deliveries). */
+export const wooWebhookSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string().optional(),
+    status: z.enum(["active", "paused", "disabled"]),
+    topic: z.string(),
+    delivery_url: z.string(),
+  })
+  .loose();
+export type WooWebhookJson = z.input<typeof wooWebhookSchema>;
+export const wooWebhookListSchema = z.array(wooWebhookSchema);

@@ -51,7 +51,9 @@ export const bigcommerceProvider: WebhookProvider = {
     const p = parsed.value;
     if (!SCOPES.includes(p.scope)) return { ok: false, reason: `unsupported BigCommerce scope "${p.scope}"` };
     const sourceAt = new Date(p.created_at * 1000);
-    const externalId = p.data.inventory?.variant_id ?? p.data.inventory?.product_id ?? p.data.id;
+    // A variant's stock is linked as "product:variant", the way the connector lists it.
+    const { product_id: productId, variant_id: variantId } = p.data.inventory ?? {};
+    const externalId = productId && variantId && p.scope.startsWith("store/sku/") ? `${productId}:${variantId}` : (variantId ?? productId ?? p.data.id);
     const absolute = p.data.inventory?.method === "absolute";
     return {
       ok: true,

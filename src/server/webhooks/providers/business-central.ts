@@ -58,7 +58,14 @@ export const businessCentralProvider: WebhookProvider = {
   parse(delivery) {
     const parsed = parseJson(delivery, payload);
     if (!parsed.ok) return parsed;
-    const notifications = parsed.value.value.filter((n) => itemIdOf(n.resource));
+    const notifications = parsed.value.value.filter((n) => n.changeType !== "collection" && itemIdOf(n.resource));
+    const collection = parsed.value.value.filter((n) => n.changeType === "collection");
+    if (notifications.length === 0 && collection.length > 0) {
+      // More than 1,000 changes in 30 s arrive as one notification without item ids: the apply step
+      // starts an incremental reconcile of the connection instead (see collection-reconcile.ts).
+      const latest = collection.reduce((max, n) => (n.lastModifiedDateTime > max ? n.lastModifiedDateTime : max), collection[0]!.lastModifiedDateTime);
+      return { ok: true, delivery: { topic: "items/collection", externalIds: [], sourceAt: new Date(latest), changes: [], payload: { value: parsed.value.value.map(({ clientState: _secret, ...rest }) => rest) } } };
+    }
     if (notifications.length === 0) return { ok: false, reason: "no item notifications in the payload" };
     const latest = notifications.reduce((max, n) => (n.lastModifiedDateTime > max ? n.lastModifiedDateTime : max), notifications[0]!.lastModifiedDateTime);
     return {

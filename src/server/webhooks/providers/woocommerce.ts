@@ -8,6 +8,8 @@ const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).
 
 const product = z.object({
   id,
+  /** Set on a variation: stock of variable products lives on variations, linked as "parent:variation". */
+  parent_id: z.number().int().nonnegative().optional(),
   sku: z.string().max(200).optional(),
   manage_stock: z.boolean().optional(),
   stock_quantity: z.number().int().nullable().optional(),
@@ -45,16 +47,17 @@ export const woocommerceProvider: WebhookProvider = {
     const p = parsed.value;
     const sourceAt = gmt(p.date_modified_gmt, delivery.receivedAt);
     const deleted = topic === "product.deleted";
+    const externalId = p.parent_id ? `${p.parent_id}:${p.id}` : p.id;
     return {
       ok: true,
       delivery: {
         topic,
         deliveryId: delivery.headers.get("x-wc-webhook-delivery-id")?.slice(0, 200) ?? undefined,
-        externalIds: [p.id],
+        externalIds: [externalId],
         sourceAt,
         changes: [
           {
-            externalId: p.id,
+            externalId,
             quantity: deleted ? 0 : p.manage_stock === false ? undefined : (p.stock_quantity ?? undefined),
             status: deleted ? "ARCHIVED" : p.stock_status ? STOCK_STATUS[p.stock_status] : undefined,
             reason: deleted ? "delete" : "update",

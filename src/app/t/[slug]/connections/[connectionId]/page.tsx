@@ -5,6 +5,7 @@ import { TRPCError } from "@trpc/server";
 import { ChangeAddressForm, ConnectionSettingsForm, DeleteConnection, ReplaceCredentialsForm } from "@/app/_components/connections/connection-settings";
 import { ResyncControl } from "@/app/_components/connections/resync-control";
 import { SecretsPanel } from "@/app/_components/connections/secrets-panel";
+import { SubscriptionsPanel } from "@/app/_components/connections/subscriptions-panel";
 import { TestConnectionButton } from "@/app/_components/connections/test-connection-button";
 import { CopyField } from "@/app/_components/copy-button";
 import { SyncRunHistory } from "@/app/_components/sync-runs/sync-run-history";
@@ -55,6 +56,12 @@ export default async function ConnectionPage({ params }: { params: Promise<{ slu
                 <li key={line}>{line.replaceAll("{url}", "the URL above").replaceAll("{secret}", `the ${guide.signingSecretLabel.toLowerCase()}`)}</li>
               ))}
             </ol>
+            {connection.hasApi && connection.direction === "SOURCE" ? (
+              <>
+                <h3 className="pt-2 text-sm font-semibold text-slate-900">Subscriptions at the platform</h3>
+                <SubscriptionsPanel connectionId={connection.id} canCheck={isAdmin} />
+              </>
+            ) : null}
           </div>
         </Card>
       </div>
