@@ -198,8 +198,27 @@ describe("Inngest server outage", () => {
     // run the server no longer knows once it has been PROCESSING for a minute.
     sim.controls.set(tenant.wooStoreKey!, { latencyMs: 1_500 });
     await eventually("a few deliveries to be acknowledged before the kill", async () => (acknowledged.length >= 6 ? true : undefined));
+    // One run is certainly mid-way when the server dies: a lock on its item's row holds it in its
+    // apply step, its event PROCESSING. Released after the kill, the step finishes into the void.
+    const held = makeDelivery(tenant, 7);
+    const heldItem = await stack.prisma.itemLink.findFirstOrThrow({ where: { connectionId: tenant.samConnectionId, externalId: String(tenant.samIdOf(7)) }, select: { itemId: true } });
+    const locker = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+    await locker.connect();
+    await locker.query("BEGIN");
+    await locker.query(`SELECT 1 FROM "Item" WHERE id = $1 FOR UPDATE`, [heldItem.itemId]);
+    const lockedAt = new Date();
+    deliveries.push(held);
+    acknowledged.push((await send(held))!.id);
+    // This delivery, or the traffic's own delivery for the same item if that came first (received
+    // after the lock, so its apply step waits for it too).
+    const { id: heldId, inngestRunId: heldRun } = await eventually("a run for the locked item to claim its event", async () => {
+      const row = await stack.prisma.webhookEvent.findFirst({ where: { tenantId: tenant.tenantId, status: "PROCESSING", receivedAt: { gte: lockedAt }, externalIds: { has: String(tenant.samIdOf(7)) }, inngestRunId: { not: null } }, select: { id: true, inngestRunId: true } });
+      return row ?? undefined;
+    });
     const inFlightAtKill = await stack.prisma.webhookEvent.count({ where: { id: { in: acknowledged }, status: "PROCESSING" } });
     await stack.inngest.kill("SIGKILL");
+    await locker.query("COMMIT");
+    await locker.end();
     phase = "outage";
     await sleep(outageMs);
     sim.controls.reset(tenant.wooStoreKey!);
@@ -216,6 +235,9 @@ describe("Inngest server outage", () => {
     // the server lost are re-sent by the sweeper, the events it never got by the unsent pass.
     const midRunAtRestart = await stack.prisma.webhookEvent.count({ where: { id: { in: acknowledged }, status: "PROCESSING" } });
     await waitUntilFinal(stack, acknowledged, SWEEP_WAIT_MS);
+    const heldAfter = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: heldId } });
+    // The dev server lost the held run: another run (the sweeper's re-send) finished the event.
+    if (!SELF_HOSTED) expect(heldAfter.inngestRunId).not.toBe(heldRun);
     const originals = await stack.prisma.webhookEvent.groupBy({ by: ["deliveryId"], where: { deliveryId: { in: deliveries.map((d) => d.eventId) }, status: { notIn: ["DUPLICATE", "REJECTED"] } }, _count: true });
     expect(originals).toHaveLength(deliveries.length);
     expect(originals.every((row) => row._count === 1)).toBe(true);
