@@ -25,6 +25,7 @@ if (missing) {
 }
 
 const log = (line: string) => console.log(`[bench] ${line}`);
+const stackOptions = (inngest: "dev" | "self-hosted") => ({ inngest, env: { STOCKHOOK_CIRCUIT_OPEN_MS: "60000", NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } });
 const machine = describeMachine();
 log(`machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}, load ${machine.loadAverageAtStart}`);
 const results: Record<string, ScenarioResult & { seconds: number }> = {};
@@ -39,10 +40,16 @@ try {
     // BENCH_INNGEST=self-hosted runs `inngest start` on Redis and PostgreSQL instead of the dev server.
     const inngest = process.env.BENCH_INNGEST === "self-hosted" ? "self-hosted" : "dev";
     log(`Inngest server: ${inngest === "dev" ? "inngest dev (in-memory queue)" : "inngest start (queue in Redis, history in PostgreSQL)"}`);
-    stack = await startStack({ inngest, env: { STOCKHOOK_CIRCUIT_OPEN_MS: "60000", NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } });
+    stack = await startStack(stackOptions(inngest));
   }
-  for (const scenario of chosen) {
+  for (const [index, scenario] of chosen.entries()) {
     log(`— ${scenario.name}: ${scenario.describe}`);
+    if (scenario.freshStack && index > 0) {
+      log(`${scenario.name} runs on a fresh stack: restarting it…`);
+      await stack?.stop();
+      stack = undefined;
+      stack = await startStack(stackOptions(process.env.BENCH_INNGEST === "self-hosted" ? "self-hosted" : "dev"));
+    }
     const started = performance.now();
     try {
       const result = await scenario.run({ stack: stack!, sim, quick, log });
