@@ -227,8 +227,18 @@ describe("bad input", () => {
   });
 
   it("answers 404 for a tenant slug or connection id holding NUL, without asking the database", async () => {
+    // A database that records every use: the path check must answer before anything reaches it.
+    const asked: string[] = [];
+    const database = new Proxy({} as IngestDeps["prisma"], {
+      get: (_target, property) => {
+        asked.push(String(property));
+        throw new Error(`asked the database (${String(property)})`);
+      },
+    });
+    Object.assign(deps, { prisma: database, connections: new ConnectionDirectory(database, () => clock.getTime()), secrets: new SigningSecretCache(database, () => keyring, () => clock.getTime()) });
     const answers = await Promise.all([post("SAM", SAM_BODY, {}, { slug: "a\u0000b" }), post("SAM", SAM_BODY, {}, { connectionId: "\u0000" })]);
     expect(answers.map((answer) => answer.status)).toEqual([404, 404]);
+    expect(asked).toEqual([]);
   });
 
   it("answers 415 for a wrong content type", async () => {
