@@ -220,6 +220,9 @@ describe("Inngest server outage", () => {
     await locker.query("COMMIT");
     await locker.end();
     phase = "outage";
+    const health = await fetch(`${stack.appUrl}/api/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ ok: false, database: { ok: true }, inngest: { ok: false } });
     await sleep(outageMs);
     sim.controls.reset(tenant.wooStoreKey!);
     await stack.inngest.start();
@@ -261,6 +264,12 @@ describe("database outage", () => {
       const answers = await Promise.all(deliveries.map((delivery) => postDelivery(delivery.url, delivery)));
       responses.push(...answers.map((answer) => answer.text));
       expect(answers.map((answer) => answer.status)).toEqual(deliveries.map(() => 503));
+      // What a platform reads to wait before retrying, and what a load balancer's health check sees.
+      const again = await fetch(deliveries[0]!.url, { method: "POST", headers: deliveries[0]!.headers, body: deliveries[0]!.body });
+      expect([again.status, again.headers.get("retry-after")]).toEqual([503, "30"]);
+      const health = await fetch(`${stack.appUrl}/api/health`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ ok: false, database: { ok: false } });
     } finally {
       await admin.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
     }

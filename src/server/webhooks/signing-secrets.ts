@@ -7,7 +7,7 @@ import type { SigningSecret } from "./providers/types";
  * rotated-out one still inside its grace period. Decrypted secrets are kept in memory for a
  * few seconds so the hot path does not decrypt on every delivery.
  */
-const TTL_MS = 30_000;
+export const TTL_MS = 30_000;
 
 export class SigningSecretCache {
   private readonly entries = new Map<string, { expiresAt: number; secrets: SigningSecret[] }>();
