@@ -95,9 +95,11 @@ describe("bad input", () => {
     // Every request that reached the connection left a row in its event log with the answer given.
     const attributable = answers.filter((answer) => answer.reaches && answer.status !== 431);
     const expected = attributable.reduce<Record<number, number>>((counts, answer) => ({ ...counts, [answer.status]: (counts[answer.status] ?? 0) + 1 }), {});
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const logged = await stack.prisma.webhookEvent.groupBy({ by: ["responseStatus"], where: { connectionId: tenant.samConnectionId, receivedAt: { gte: started } }, _count: true });
-    expect(Object.fromEntries(logged.map((row) => [row.responseStatus, row._count]))).toEqual(expected);
+    // Waits for the log to hold them (a row written after the answer lands a moment later); on
+    // timeout the comparison below names the difference.
+    const loggedCounts = async () => Object.fromEntries((await stack.prisma.webhookEvent.groupBy({ by: ["responseStatus"], where: { connectionId: tenant.samConnectionId, receivedAt: { gte: started } }, _count: true })).map((row) => [row.responseStatus, row._count]));
+    await eventually("the event log to hold every attributable request", async () => (JSON.stringify(await loggedCounts()) === JSON.stringify(expected) ? true : undefined), 30_000).catch(() => undefined);
+    expect(await loggedCounts()).toEqual(expected);
     // Rejected payloads are never stored; the bad signatures' rows keep only a hash.
     const rejectedWithPayload = await stack.prisma.webhookEvent.count({ where: { connectionId: tenant.samConnectionId, status: "REJECTED", payload: { not: Prisma.DbNull } } });
     expect(rejectedWithPayload).toBe(0);
