@@ -1,18 +1,18 @@
 // The floor for the webhook benchmark: a bare node:http server that does what any webhook
 // receiver must — read the body, check its HMAC in constant time, parse it, insert one row in
-// PostgreSQL — and nothing else (no framework, no dedup, no queue hand-off). Started by the
-// benchmark as its own process: BASELINE_PORT, DATABASE_URL and BASELINE_SECRET.
+// PostgreSQL — and nothing else (no framework, no dedup, no queue hand-off). The row goes into
+// the app's own WebhookEvent table, with all its indexes, for a tenant and connection of its own
+// (BASELINE_TENANT_ID, BASELINE_CONNECTION_ID), as SKIPPED so the pipeline never picks it up.
+// Started by the benchmark as its own process: BASELINE_PORT, DATABASE_URL and BASELINE_SECRET.
 import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import pg from "pg";
 
 const port = Number(process.env.BASELINE_PORT);
 const secret = process.env.BASELINE_SECRET ?? "";
+const tenantId = process.env.BASELINE_TENANT_ID ?? "";
+const connectionId = process.env.BASELINE_CONNECTION_ID ?? "";
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-
-await pool.query(
-  "CREATE TABLE IF NOT EXISTS bench_baseline (id uuid PRIMARY KEY, payload_hash text NOT NULL, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())",
-);
 
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
@@ -33,8 +33,13 @@ const server = createServer((request, response) => {
       return;
     }
     const id = randomUUID();
+    const externalId = String((parsed as { data?: { sam_id?: unknown } }).data?.sam_id ?? "");
     pool
-      .query("INSERT INTO bench_baseline (id, payload_hash, body) VALUES ($1, $2, $3)", [id, createHash("sha256").update(body).digest("hex"), parsed])
+      .query(
+        `INSERT INTO "WebhookEvent" (id, "tenantId", "connectionId", provider, "externalIds", "payloadHash", "signatureVerdict", status, payload)
+         VALUES ($1, $2, $3, 'SAM', $4, $5, 'VALID', 'SKIPPED', $6)`,
+        [id, tenantId, connectionId, [externalId], createHash("sha256").update(body).digest("hex"), parsed],
+      )
       .then(() => {
         response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id }));
       })

@@ -30,6 +30,8 @@ export interface Scenario {
   describe: string;
   /** False when the scenario makes its own database and needs no app or Inngest server. */
   needsStack: boolean;
+  /** Runs on a stack started for it alone (e.g. memory figures an earlier scenario's load would skew). */
+  freshStack?: boolean;
   run: (context: BenchContext) => Promise<ScenarioResult>;
 }
 

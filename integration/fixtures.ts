@@ -113,3 +113,10 @@ export async function postDelivery(url: string, delivery: { body: string; header
 
 /** Final states of an event in the log: nothing will happen to it any more. */
 export const FINAL_STATUSES = ["APPLIED", "SKIPPED", "STALE", "FAILED", "DUPLICATE", "REJECTED"] as const;
+
+/**
+ * What a valid delivery must end as when nothing fails it on purpose: applied, or stale (older
+ * than what the item already has); a retried copy of a stored delivery ends DUPLICATE. FAILED is
+ * the pipeline giving up, and counts as a loss.
+ */
+export const DELIVERED_STATUSES = ["APPLIED", "STALE", "DUPLICATE"] as const;

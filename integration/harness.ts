@@ -39,6 +39,9 @@ export interface StackProcess {
   kill: (signal: NodeJS.Signals) => Promise<void>;
   /** Starts it again with the same ports and environment, and waits until it is ready. */
   start: () => Promise<void>;
+  /** SIGSTOP / SIGCONT to its process group: it keeps its state but does nothing meanwhile. */
+  freeze: () => void;
+  thaw: () => void;
 }
 
 export interface StackOptions {
@@ -112,6 +115,10 @@ function startProcess(name: string, command: string, args: string[], env: NodeJS
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
   return child;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(-child.pid, signal);
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
@@ -223,6 +230,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         app = startProcess("app", process.execPath, appArgs, env, output, options.logFile);
         await appReady();
       },
+      freeze: () => signalGroup(app, "SIGSTOP"),
+      thaw: () => signalGroup(app, "SIGCONT"),
     },
     inngest: {
       pid: () => inngest.pid,
@@ -231,6 +240,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output, options.logFile);
         await inngestReady();
       },
+      freeze: () => signalGroup(inngest, "SIGSTOP"),
+      thaw: () => signalGroup(inngest, "SIGCONT"),
     },
     sendEvent: async (event) => {
       const response = await fetch(`${inngestUrl}/e/${env.INNGEST_EVENT_KEY ?? "local"}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });

@@ -37,8 +37,8 @@ async function galleryWithSoldPainting() {
   await storeSecret(db, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: "out-secret" }, keyring);
   const item = await db.item.create({ data: { tenantId: tenant.id, sku: "ART-0042", title: "Tide Study", quantity: 1, oneOfAKind: true } });
   await db.itemLink.create({ data: { tenantId: tenant.id, itemId: item.id, connectionId: connection.id, externalId: "4242" } });
-  const sell = () => {
-    const body = JSON.stringify({ event_id: `evt-${randomUUID()}`, type: "stock.changed", occurred_at: new Date().toISOString(), data: { sam_id: 4242, sku: "ART-0042", stock: 0, status: "sold", reason: "sale" } });
+  const sell = (stock = 0) => {
+    const body = JSON.stringify({ event_id: `evt-${randomUUID()}`, type: "stock.changed", occurred_at: new Date().toISOString(), data: { sam_id: 4242, sku: "ART-0042", stock, status: stock > 0 ? "available" : "sold", reason: stock > 0 ? "return" : "sale" } });
     return fetch(`${stack.appUrl}/api/webhooks/${tenant.slug}/${connection.id}`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-sam-signature": createHmac("sha256", "out-secret").update(body).digest("hex") },
@@ -89,7 +89,10 @@ describe("outbound webhooks through the real Inngest server", () => {
 
   it("a 410 Gone switches the endpoint off (audited) and later events are not sent to it", async () => {
     const { db, keyring, sell } = await galleryWithSoldPainting();
-    const { endpoint } = await createEndpoint(db, { url: `${receiver.url}/gone`, description: "", eventTypes: ["item.sold"], enabled: true }, keyring);
+    const { endpoint } = await createEndpoint(db, { url: `${receiver.url}/gone`, description: "", eventTypes: ["inventory.updated"], enabled: true }, keyring);
+    // A second endpoint on the same events: its receipt of the later event is the signal that the
+    // later event has been fanned out (to every endpoint still enabled).
+    const { endpoint: control } = await createEndpoint(db, { url: `${receiver.url}/control`, description: "", eventTypes: ["inventory.updated"], enabled: true }, keyring);
     receiver.respondWith((request, response) => response.writeHead(request.path === "/gone" ? 410 : 200).end());
     expect((await sell()).status).toBe(200);
     await eventually("the endpoint to be switched off", async () => {
@@ -97,6 +100,13 @@ describe("outbound webhooks through the real Inngest server", () => {
       return row.enabled ? undefined : row;
     });
     expect(await db.auditLog.count({ where: { action: "webhook_endpoint.disabled_gone" } })).toBe(1);
+    expect(receiver.received.filter((r) => r.path === "/gone")).toHaveLength(1);
+
+    // A later event (the painting comes back into stock) reaches the control endpoint, not the switched-off one.
+    expect((await sell(1)).status).toBe(200);
+    await eventually("the later event at the control endpoint", async () => (receiver.received.filter((r) => r.path === "/control").length >= 2 ? true : undefined));
+    expect(await db.outboundDelivery.count({ where: { endpointId: control.id } })).toBe(2);
+    expect(await db.outboundDelivery.count({ where: { endpointId: endpoint.id } })).toBe(1);
     expect(receiver.received.filter((r) => r.path === "/gone")).toHaveLength(1);
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { eventually, type Stack } from "../integration/harness";
-import { FINAL_STATUSES } from "../integration/fixtures";
+import { DELIVERED_STATUSES, FINAL_STATUSES } from "../integration/fixtures";
 
 /**
  * Shared by the reliability suite. RELIABILITY_SHORT=1 (CI) shortens outages and loads; the
@@ -9,9 +9,12 @@ import { FINAL_STATUSES } from "../integration/fixtures";
  */
 export const SHORT = process.env.RELIABILITY_SHORT === "1";
 
-/** Waits until every one of these events is in a final state; returns their rows. */
+/**
+ * Waits until every one of these events is in a final state, then requires each to have been
+ * delivered (APPLIED, STALE, or DUPLICATE for a copy), never FAILED; returns their rows.
+ */
 export async function waitUntilFinal(stack: Stack, ids: string[], timeoutMs: number) {
-  return eventually(
+  const rows = await eventually(
     `${ids.length} acknowledged events to reach a final state`,
     async () => {
       const rows = await stack.prisma.webhookEvent.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, deliveryId: true, error: true } });
@@ -20,6 +23,9 @@ export async function waitUntilFinal(stack: Stack, ids: string[], timeoutMs: num
     },
     timeoutMs,
   );
+  const undelivered = rows.filter((row) => !(DELIVERED_STATUSES as readonly string[]).includes(row.status));
+  if (undelivered.length) throw new Error(`${undelivered.length} of ${ids.length} acknowledged events ended undelivered: ${JSON.stringify(undelivered.slice(0, 5))}`);
+  return rows;
 }
 
 /** Every stock change a webhook event made, counted per event: "processed exactly once" is ≤ 1 each. */

@@ -115,6 +115,9 @@ describe("bad input", () => {
       for (const row of refused) counts[row.responseStatus] = (counts[row.responseStatus] ?? 0) + (row._sum.count ?? 0);
       return counts;
     };
+    // Waits for the log to hold them (a row written after the answer lands a moment later); on
+    // timeout the comparison below names the difference.
+    await eventually("the event log and counters to hold every attributable request", async () => (JSON.stringify(await accounted()) === JSON.stringify(expected) ? true : undefined), 30_000).catch(() => undefined);
     expect(await accounted()).toEqual(expected);
     // Rejected payloads are never stored; the bad signatures' rows keep only a hash.
     const rejectedWithPayload = await stack.prisma.webhookEvent.count({ where: { connectionId: tenant.samConnectionId, status: "REJECTED", payload: { not: Prisma.DbNull } } });

@@ -1,9 +1,13 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
+import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import type { Provider } from "@/generated/prisma/client";
 import { webhookProviders } from "@/server/webhooks/providers";
 import type { RawDelivery } from "@/server/webhooks/providers/types";
+import { applyStockChange, type StockChangeKind } from "@/sim/http";
+import { providerSim } from "@/sim/providers";
+import { SimStore, type SimProvider } from "@/sim/store";
 import { SHORT } from "./common";
 
 /**
@@ -25,6 +29,18 @@ function delivery(h: Record<string, string>, b: Buffer, q: Record<string, string
   return { headers: new Headers(h), body: b, query: new URLSearchParams(q), receivedAt: new Date() };
 }
 
+/** The platform simulator that sends each provider's webhooks, in their real shape and signing. */
+const SIM_OF: Record<Provider, SimProvider | undefined> = { SAM: "sam", SHOPIFY: "shopify", WOOCOMMERCE: "woocommerce", BIGCOMMERCE: "bigcommerce", BUSINESS_CENTRAL: "bc" } as Record<Provider, SimProvider | undefined>;
+const STORE_SIZE = 30;
+/** BigCommerce authenticates with a header token and Business Central with a clientState in the body: neither signs the bytes. */
+const SIGNS_BODY = new Set<SimProvider>(["sam", "shopify", "woocommerce"]);
+/** A stock change at the platform: which item, what happened, how many. */
+const platformChange = fc.record({
+  index: fc.integer({ min: 0, max: STORE_SIZE - 1 }),
+  kind: fc.constantFrom<StockChangeKind>("sale", "return", "restock", "adjustment"),
+  quantity: fc.integer({ min: 0, max: 500 }),
+});
+
 describe.each(Object.keys(webhookProviders) as Provider[])("%s parser", (name) => {
   const provider = webhookProviders[name];
 
@@ -37,6 +53,8 @@ describe.each(Object.keys(webhookProviders) as Provider[])("%s parser", (name) =
         await provider.preflight?.(raw, { connection: { id: "c1", tenantId: "t1", provider: name }, prisma, now: new Date() });
         const verification = provider.verify(raw, [{ id: "s1", value: SECRET }]);
         expect(typeof verification.verdict).toBe("string");
+        // Random headers and bytes never carry a valid signature for a secret they do not know.
+        expect(verification.verdict).not.toBe("VALID");
         const parsed = provider.parse(raw);
         expect(parsed.ok || typeof parsed.reason === "string").toBe(true);
       }),
@@ -56,4 +74,73 @@ describe.each(Object.keys(webhookProviders) as Provider[])("%s parser", (name) =
       { numRuns: runs },
     );
   });
+
+  it("verifies and parses every well-formed delivery the platform sends; another secret, or one byte changed, is not VALID", async () => {
+    const send = wellFormedSender(name);
+    await fc.assert(
+      fc.asyncProperty(platformChange, fc.nat(), async (change, flip) => {
+        const sent = await send(change);
+        const raw = delivery(sent.headers, Buffer.from(sent.body), {});
+        expect(provider.preflight?.(raw).kind ?? "continue").toBe("continue");
+        expect(provider.verify(raw, [{ id: "s1", value: sent.secret }]).verdict).toBe("VALID");
+        const parsed = provider.parse(raw);
+        expect(parsed.ok, parsed.ok ? "" : parsed.reason).toBe(true);
+        if (!parsed.ok) return;
+        expect(parsed.delivery.changes.length).toBeGreaterThan(0);
+        expect(parsed.delivery.changes.every((c) => typeof c.externalId === "string" && c.externalId.length > 0)).toBe(true);
+        // A delivery that carries the stock carries the platform's new level.
+        const levels = parsed.delivery.changes.flatMap((c) => (c.quantity === undefined ? [] : [c.quantity]));
+        if (levels.length) expect(levels).toContain(sent.quantity);
+
+        expect(provider.verify(raw, [{ id: "s1", value: OTHER_SECRET[name] ?? `${SECRET}-other` }]).verdict).not.toBe("VALID");
+        if (!sent.signsBody) return;
+        const body = Buffer.from(sent.body);
+        const at = flip % body.length;
+        body[at] = body[at]! ^ 0x01;
+        expect(provider.verify(delivery(sent.headers, body, {}), [{ id: "s1", value: sent.secret }]).verdict).not.toBe("VALID");
+      }),
+      { numRuns: Math.ceil(runs / 3) },
+    );
+  });
 });
+
+/** Standard Webhooks secrets are whsec_ + base64 key material. */
+const STANDARD_SECRET = `whsec_${Buffer.from("fuzz-standard-webhooks-key-32byt").toString("base64")}`;
+const OTHER_SECRET: Partial<Record<Provider, string>> = { STANDARD_WEBHOOKS: `whsec_${Buffer.from("another-standard-webhooks-key-32").toString("base64")}` };
+
+interface SentDelivery {
+  headers: Record<string, string>;
+  body: string;
+  secret: string;
+  /** The item's stock at the platform after the change. */
+  quantity: number;
+  signsBody: boolean;
+}
+
+/**
+ * Deliveries as the platform sends them: the simulator's (its real shape and signing) for the
+ * platforms it simulates, the standardwebhooks library's signing for Standard Webhooks.
+ */
+function wellFormedSender(name: Provider): (change: { index: number; kind: StockChangeKind; quantity: number }) => Promise<SentDelivery> {
+  const simProvider = SIM_OF[name];
+  if (!simProvider) {
+    const signer = new Webhook(STANDARD_SECRET);
+    return async (change) => {
+      const id = `msg_${change.index}_${change.quantity}`;
+      const now = new Date();
+      const body = JSON.stringify({ type: "stock.changed", timestamp: now.toISOString(), data: { external_id: `ext-${change.index}`, quantity: change.quantity, reason: change.kind, occurred_at: now.toISOString() } });
+      const headers = { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": signer.sign(id, now, body) };
+      return { headers, body, secret: STANDARD_SECRET, quantity: change.quantity, signsBody: true };
+    };
+  }
+  const store = new SimStore({ provider: simProvider, id: "fuzz", size: STORE_SIZE });
+  return async (change) => {
+    const before = store.catalogue.item(change.index)!;
+    // A platform sells only what it has: a sale beyond the stock sells what is left, or restocks.
+    const kind = change.kind === "sale" && before.quantity === 0 ? "restock" : change.kind;
+    const quantity = kind === "sale" ? Math.min(change.quantity, before.quantity) : change.quantity;
+    const item = applyStockChange(store, before, kind, quantity);
+    const outgoing = await providerSim(simProvider).webhook(store, item, { kind, secret: SECRET, targetUrl: "http://127.0.0.1/hook", origin: "http://127.0.0.1" });
+    return { headers: { "content-type": "application/json", ...outgoing.headers }, body: outgoing.body, secret: SECRET, quantity: item.quantity, signsBody: SIGNS_BODY.has(simProvider) };
+  };
+}

@@ -25,6 +25,18 @@ if (missing) {
 }
 
 const log = (line: string) => console.log(`[bench] ${line}`);
+const stackOptions = (inngest: "dev" | "self-hosted", simUrl: string) => ({
+  inngest,
+  allow: [simUrl],
+  env: {
+    STOCKHOOK_CIRCUIT_OPEN_MS: "60000",
+    NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS,
+    // The benchmarks measure capacity, every sender on one loopback address: the webhook
+    // rate limits (docs/security-webhooks.md) would measure themselves instead.
+    WEBHOOK_RATE_LIMIT_PER_SECOND: "100000",
+    WEBHOOK_RATE_LIMIT_PER_SOURCE_PER_SECOND: "100000",
+  },
+});
 const machine = describeMachine();
 log(`machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}, load ${machine.loadAverageAtStart}`);
 const results: Record<string, ScenarioResult & { seconds: number }> = {};
@@ -39,17 +51,16 @@ try {
     // BENCH_INNGEST=self-hosted runs `inngest start` on Redis and PostgreSQL instead of the dev server.
     const inngest = process.env.BENCH_INNGEST === "self-hosted" ? "self-hosted" : "dev";
     log(`Inngest server: ${inngest === "dev" ? "inngest dev (in-memory queue)" : "inngest start (queue in Redis, history in PostgreSQL)"}`);
-    stack = await startStack({ inngest, allow: [sim.url], env: {
-        STOCKHOOK_CIRCUIT_OPEN_MS: "60000",
-        NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS,
-        // The benchmarks measure capacity, every sender on one loopback address: the webhook
-        // rate limits (docs/security-webhooks.md) would measure themselves instead.
-        WEBHOOK_RATE_LIMIT_PER_SECOND: "100000",
-        WEBHOOK_RATE_LIMIT_PER_SOURCE_PER_SECOND: "100000",
-      } });
+    stack = await startStack(stackOptions(inngest, sim.url));
   }
-  for (const scenario of chosen) {
+  for (const [index, scenario] of chosen.entries()) {
     log(`— ${scenario.name}: ${scenario.describe}`);
+    if (scenario.freshStack && index > 0) {
+      log(`${scenario.name} runs on a fresh stack: restarting it…`);
+      await stack?.stop();
+      stack = undefined;
+      stack = await startStack(stackOptions(process.env.BENCH_INNGEST === "self-hosted" ? "self-hosted" : "dev", sim.url));
+    }
     const started = performance.now();
     try {
       const result = await scenario.run({ stack: stack!, sim, quick, log });

@@ -3,12 +3,13 @@
 // input, a secrets scan). RELIABILITY_SHORT=1 shortens outages and loads (as CI runs it). Needs
 // what the integration tests need, and says exactly what is missing otherwise.
 import { integrationPrerequisites } from "../integration/harness";
-import { run } from "./lib/run";
+import { run, SKIPPED_EXIT_CODE } from "./lib/run";
 
 const missing = integrationPrerequisites();
 if (missing) {
   const required = process.env.STOCKHOOK_REQUIRE_INTEGRATION === "1";
   console.log(`[reliability] ${required ? "FAILED" : "SKIPPED"}: the reliability suite cannot run here.\n${missing}`);
-  process.exit(required ? 1 : 0);
+  // A distinct exit code, so `npm test` can report the skip instead of counting it as passed.
+  process.exit(required ? 1 : SKIPPED_EXIT_CODE);
 }
 process.exitCode = await run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--config", "vitest.reliability.config.ts", ...process.argv.slice(2)]);

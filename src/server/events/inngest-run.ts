@@ -18,7 +18,7 @@ const runResponseSchema = z.object({
 
 export type InngestRunLookup =
   | { found: true; runId: string; status: string; startedAt: string | null; endedAt: string | null; url: string | null }
-  | { found: false; runId: string | null; reason: string; url: string | null };
+  | { found: false; runId: string | null; reason: string; url: string | null; unknownToServer?: boolean };
 
 export interface InngestApiConfig {
   /** INNGEST_BASE_URL in development and self-hosting; unset means Inngest Cloud. */
@@ -44,7 +44,10 @@ export async function lookupInngestRun(runId: string | null, config: InngestApiC
       signal: AbortSignal.timeout(config.timeoutMs ?? 3000),
     });
     const body = runResponseSchema.safeParse(await response.json().catch(() => null));
-    if (!response.ok || !body.success || !body.data.data) return { found: false, runId, reason: `The Inngest server does not know this run (HTTP ${response.status}); it may have been pruned.`, url };
+    // The server answered and has no such run (the dev server answers 200 with no data; others 404):
+    // pruned, or lost with a server that kept its queue in memory. The sweeper re-sends such events.
+    const unknownToServer = response.status === 404 || (response.ok && body.success && !body.data.data);
+    if (!response.ok || !body.success || !body.data.data) return { found: false, runId, reason: `The Inngest server does not know this run (HTTP ${response.status}); it may have been pruned.`, url, unknownToServer };
     const run = body.data.data;
     return { found: true, runId, status: run.status, startedAt: run.run_started_at ?? null, endedAt: run.ended_at ?? null, url };
   } catch (error) {

@@ -186,6 +186,19 @@ describe("emitting from the stock pipeline", () => {
     await expect(emitStockChanges(database.prisma, fixture.tenant.id, [change], { kind: "reconcile", connectionId: fixture.connection.id }, async () => Promise.reject(new Error("Inngest down")))).resolves.toBe(0);
   });
 
+  it("gives up on a sender that hangs: the stock pipeline's step goes on without it", async () => {
+    await endpointAt("/hang", ["inventory.updated"]);
+    let called = false;
+    const change = { itemId: fixture.item.id, version: 9, before: { quantity: 2, status: "AVAILABLE" as const }, after: { quantity: 1, status: "AVAILABLE" as const } };
+    // Never settles: without the bound this await would never return (the test would time out).
+    const hangs = () => {
+      called = true;
+      return new Promise<never>(() => undefined);
+    };
+    await expect(emitStockChanges(database.prisma, fixture.tenant.id, [change], { kind: "reconcile", connectionId: fixture.connection.id }, hangs)).resolves.toBe(0);
+    expect(called).toBe(true);
+  });
+
   it("sends nothing (and builds nothing) for a tenant without subscribed endpoints", async () => {
     const other = await createTenantFixture(database.prisma, "quiet");
     let called = false;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { WebhookStatus } from "@/generated/prisma/client";
 import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
-import { findEventsToResend, markSent } from "./sweeper";
+import { findEventsToResend, findOrphanedEvents, markOrphansResent, markSent } from "./sweeper";
 
 let database: TestDatabase;
 let fx: TenantFixture;
@@ -39,4 +39,38 @@ it("re-sends events Inngest never got and events stuck for 30 minutes, and nothi
 
   await markSent(database.prisma, [unsent.id], now);
   expect((await findEventsToResend(database.prisma, now)).map((c) => c.id)).not.toContain(unsent.id);
+});
+
+it("re-sends an event PROCESSING over a minute whose run is gone, failed or cancelled, and leaves running runs alone", async () => {
+  const processing = async (runId: string | null, sentAgo: number) => {
+    const row = await event("PROCESSING", ago(sentAgo), ago(sentAgo));
+    return database.prisma.webhookEvent.update({ where: { id: row.id }, data: { inngestRunId: runId } });
+  };
+  const lost = await processing("run-lost", 90_000);
+  const failed = await processing("run-failed", 90_000);
+  const cancelled = await processing("run-cancelled", 90_000);
+  await processing("run-running", 90_000); // waiting out a breaker: still the run's business
+  await processing("run-unreachable", 90_000); // the server did not answer: nothing is known
+  await processing("run-lost-young", 30_000); // under a minute: its run may just be starting
+  await processing(null, 90_000); // re-sent already, not claimed by the new run yet
+  const asked: string[] = [];
+  const lookup = async (runId: string) => {
+    asked.push(runId);
+    const base = { runId, url: null, startedAt: null, endedAt: null };
+    if (runId === "run-lost") return { found: false as const, runId, reason: "unknown run", url: null, unknownToServer: true };
+    if (runId === "run-unreachable") return { found: false as const, runId, reason: "did not answer", url: null };
+    if (runId === "run-failed") return { ...base, found: true as const, status: "Failed" };
+    if (runId === "run-cancelled") return { ...base, found: true as const, status: "CANCELLED" };
+    return { ...base, found: true as const, status: "Running" };
+  };
+
+  const orphans = await findOrphanedEvents(database.prisma, now, lookup);
+  expect(orphans.map((c) => c.id).sort()).toEqual([lost.id, failed.id, cancelled.id].sort());
+  expect(orphans.every((c) => c.reason === "orphaned" && c.eventId !== c.id)).toBe(true);
+  expect(asked).not.toContain("run-lost-young");
+
+  await markOrphansResent(database.prisma, orphans.map((c) => c.id), now);
+  const resent = await database.prisma.webhookEvent.findMany({ where: { id: { in: orphans.map((c) => c.id) } } });
+  expect(resent.every((row) => row.inngestRunId === null && row.sentAt?.getTime() === now.getTime())).toBe(true);
+  expect(await findOrphanedEvents(database.prisma, now, lookup)).toEqual([]);
 });

@@ -15,7 +15,7 @@ type Case =
   | { kind: "public" }
   | { kind: "user"; input?: (victim: TenantFixture) => unknown }
   | { kind: "staff"; input?: (victim: TenantFixture) => unknown }
-  | { kind: "tenant"; input: (victim: TenantFixture) => unknown; ownTenantError?: "BAD_REQUEST" };
+  | { kind: "tenant"; input: (victim: TenantFixture) => unknown; ownTenantError?: "BAD_REQUEST"; namesNoOtherTenantRow?: true };
 
 const cases: Record<string, Case> = {
   "auth.signUp": { kind: "public" },
@@ -25,7 +25,7 @@ const cases: Record<string, Case> = {
   "tenant.mine": { kind: "user" },
   "tenant.create": { kind: "user", input: () => ({ name: "Side Project", kind: "STORE" }) },
   "tenant.current": { kind: "tenant", input: () => undefined },
-  "tenant.update": { kind: "tenant", input: () => ({ name: "Hijacked" }) },
+  "tenant.update": { kind: "tenant", input: () => ({ name: "Hijacked" }), namesNoOtherTenantRow: true },
   "overview.summary": { kind: "tenant", input: () => undefined },
   "connection.list": { kind: "tenant", input: () => undefined },
   "connection.byId": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },
@@ -43,7 +43,7 @@ const cases: Record<string, Case> = {
   "event.byId": { kind: "tenant", input: (victim) => ({ id: victim.event.id }) },
   // Names no row: typing another tenant's slug into one's own danger zone is simply the wrong confirmation.
   "tenant.remove": { kind: "tenant", input: (victim) => ({ confirmSlug: victim.tenant.slug }), ownTenantError: "BAD_REQUEST" },
-  "connection.create": { kind: "tenant", input: () => ({ provider: "SAM", direction: "SOURCE", name: "Injected", baseUrl: "https://sam.example.com", credentials: { apiKey: "sam-key-12345" } }) },
+  "connection.create": { kind: "tenant", input: () => ({ provider: "SAM", direction: "SOURCE", name: "Injected", baseUrl: "https://sam.example.com", credentials: { apiKey: "sam-key-12345" } }), namesNoOtherTenantRow: true },
   "connection.update": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, name: "Hijacked" }) },
   "connection.changeAddress": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, baseUrl: "https://attacker.example.com" }) },
   "connection.remove": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, confirmName: victim.connection.name }) },
@@ -56,7 +56,7 @@ const cases: Record<string, Case> = {
   "syncRun.list": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "syncRun.byId": { kind: "tenant", input: (victim) => ({ id: victim.syncRun.id }) },
   "member.list": { kind: "tenant", input: () => undefined },
-  "member.invite": { kind: "tenant", input: () => ({ email: "intruder@example.com", role: "OWNER" }) },
+  "member.invite": { kind: "tenant", input: () => ({ email: "intruder@example.com", role: "OWNER" }), namesNoOtherTenantRow: true },
   "member.updateRole": { kind: "tenant", input: (victim) => ({ id: victim.membership.id, role: "VIEWER" }) },
   "member.remove": { kind: "tenant", input: (victim) => ({ id: victim.membership.id }) },
   "member.resendInvitation": { kind: "tenant", input: (victim) => ({ id: victim.membership.id }) },
@@ -78,7 +78,7 @@ const cases: Record<string, Case> = {
   "webhookEndpoint.list": { kind: "tenant", input: () => undefined },
   "webhookEndpoint.deliveries": { kind: "tenant", input: () => ({ endpointId: victimOutbound.endpointId }) },
   "webhookEndpoint.delivery": { kind: "tenant", input: () => ({ id: victimOutbound.deliveryId }) },
-  "webhookEndpoint.create": { kind: "tenant", input: () => ({ url: "https://93.184.216.34/hook", eventTypes: ["item.sold"] }) },
+  "webhookEndpoint.create": { kind: "tenant", input: () => ({ url: "https://93.184.216.34/hook", eventTypes: ["item.sold"] }), namesNoOtherTenantRow: true },
   "webhookEndpoint.update": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId, url: "https://93.184.216.34/stolen" }) },
   "webhookEndpoint.rotateSecret": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },
   "webhookEndpoint.remove": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },
@@ -129,6 +129,27 @@ function ghostOf(fixture: TenantFixture): TenantFixture {
 let database: TestDatabase;
 let attacker: TenantFixture;
 let victim: TenantFixture;
+let victimBefore: Awaited<ReturnType<typeof snapshotOf>>;
+
+/** Every row of the tenant an attacker could want to change, in full, in a stable order. */
+async function snapshotOf(tenantId: string) {
+  const where = { tenantId };
+  const byId = { orderBy: { id: "asc" as const } };
+  const prisma = database.prisma;
+  return {
+    tenant: await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
+    connections: await prisma.connection.findMany({ where, ...byId }),
+    secrets: await prisma.secret.findMany({ where, ...byId }),
+    members: await prisma.membership.findMany({ where, ...byId }),
+    items: await prisma.item.findMany({ where, ...byId }),
+    itemLinks: await prisma.itemLink.findMany({ where, ...byId }),
+    events: await prisma.webhookEvent.findMany({ where, ...byId }),
+    syncRuns: await prisma.syncRun.findMany({ where, ...byId }),
+    endpoints: await prisma.webhookEndpoint.findMany({ where, ...byId }),
+    endpointSecrets: await prisma.webhookEndpointSecret.findMany({ where: { endpoint: { tenantId } }, ...byId }),
+    deliveries: await prisma.outboundDelivery.findMany({ where, ...byId }),
+  };
+}
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -140,6 +161,7 @@ beforeAll(async () => {
   const event = await database.prisma.outboundEvent.create({ data: { id: "evt_victim", tenantId: victim.tenant.id, type: "item.sold", payload: {} } });
   const delivery = await database.prisma.outboundDelivery.create({ data: { tenantId: victim.tenant.id, endpointId: endpoint.id, eventId: event.id, state: "FAILED" } });
   Object.assign(victimOutbound, { endpointId: endpoint.id, deliveryId: delivery.id });
+  victimBefore = await snapshotOf(victim.tenant.id);
 });
 afterAll(() => database?.close());
 
@@ -162,14 +184,17 @@ describe("tenant isolation through every tRPC procedure", () => {
   it.each(tenantPaths)("%s: another tenant's ids from inside one's own tenant find nothing", async (path) => {
     const c = cases[path] as Extract<Case, { kind: "tenant" }>;
     const caller = callerFor(database.prisma, attacker.user.id, attacker.tenant.slug);
-    try {
-      const result = await call(caller, path, c.input(victim));
+    let result: unknown;
+    const error = await errorOf(call(caller, path, c.input(victim)).then((value) => (result = value)));
+    if (error) {
+      expect(error.code).toBe(c.ownTenantError ?? "NOT_FOUND");
+      for (const secret of secretsOf(victim)) expect(error.message).not.toContain(secret);
+    } else {
+      // A mutation naming another tenant's row must refuse, not quietly succeed.
+      const isMutation = procedures[path]!._def.type === "mutation";
+      expect(isMutation && !c.namesNoOtherTenantRow, `${path} succeeded on another tenant's row`).toBe(false);
       const text = JSON.stringify(result);
       for (const secret of secretsOf(victim)) expect(text).not.toContain(secret);
-    } catch (error) {
-      expect(error).toBeInstanceOf(TRPCError);
-      expect((error as TRPCError).code).toBe(c.ownTenantError ?? "NOT_FOUND");
-      for (const secret of secretsOf(victim)) expect((error as TRPCError).message).not.toContain(secret);
     }
   });
 
@@ -210,8 +235,7 @@ describe("tenant isolation through every tRPC procedure", () => {
   });
 
   it("the victim's data is untouched after the attempts", async () => {
-    const tenant = await database.prisma.tenant.findUniqueOrThrow({ where: { id: victim.tenant.id } });
-    expect(tenant.name).toBe(victim.tenant.name);
+    expect(await snapshotOf(victim.tenant.id)).toEqual(victimBefore);
   });
 });
 

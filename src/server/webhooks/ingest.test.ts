@@ -12,7 +12,7 @@ import { ConnectionDirectory } from "./connection-directory";
 import { ingestWebhook, MAX_BODY_BYTES, REJECTION_SAMPLES_KEPT, type IngestDeps, type WebhookEventMessage } from "./ingest";
 import { KnownSourceAddresses } from "./known-sources";
 import { RateLimiter } from "./rate-limiter";
-import { SigningSecretCache } from "./signing-secrets";
+import { SigningSecretCache, TTL_MS as SECRET_CACHE_TTL_MS } from "./signing-secrets";
 
 /*
  * Signatures here never come from the verifier's code: the first three are fixed vectors
@@ -236,8 +236,18 @@ describe("bad input", () => {
   });
 
   it("answers 404 for a tenant slug or connection id holding NUL, without asking the database", async () => {
+    // A database that records every use: the path check must answer before anything reaches it.
+    const asked: string[] = [];
+    const database = new Proxy({} as IngestDeps["prisma"], {
+      get: (_target, property) => {
+        asked.push(String(property));
+        throw new Error(`asked the database (${String(property)})`);
+      },
+    });
+    Object.assign(deps, { prisma: database, connections: new ConnectionDirectory(database, () => clock.getTime()), secrets: new SigningSecretCache(database, () => keyring, () => clock.getTime()) });
     const answers = await Promise.all([post("SAM", SAM_BODY, {}, { slug: "a\u0000b" }), post("SAM", SAM_BODY, {}, { connectionId: "\u0000" })]);
     expect(answers.map((answer) => answer.status)).toEqual([404, 404]);
+    expect(asked).toEqual([]);
   });
 
   it("answers 415 for a wrong content type", async () => {
@@ -394,6 +404,25 @@ describe("secret rotation", () => {
     clock = new Date(clock.getTime() + 25 * 3_600_000);
     expect((await post("WOOCOMMERCE", WOO_BODY, { ...headers, "x-wc-webhook-signature": WOO_SIGNATURE, "x-wc-webhook-delivery-id": "r3" })).status).toBe(401);
     expect((await post("WOOCOMMERCE", WOO_BODY, { ...headers, "x-wc-webhook-signature": newSignature, "x-wc-webhook-delivery-id": "r4" })).status).toBe(200);
+  });
+});
+
+describe("secret revocation", () => {
+  it("refuses a revoked signing secret once its cache window has passed, even when another instance revoked it", async () => {
+    const db = scopeToTenant(database.prisma, tenant.tenant.id);
+    const extra = await storeSecret(db, { connectionId: connections.SAM, purpose: "WEBHOOK_SIGNING", label: "to revoke", plaintext: "sam-secret-to-revoke" }, keyring);
+    const signedWithExtra = (eventId: string) => {
+      const body = SAM_BODY.replace(/"event_id":"[^"]*"/, `"event_id":"${eventId}"`);
+      return post("SAM", body, { "x-sam-signature": hmac("sam-secret-to-revoke", body, "hex") });
+    };
+    expect((await signedWithExtra("rev-1")).status).toBe(200);
+    expect((await lastEvent()).matchedSecretId).toBe(extra.id);
+    // Revoked in the database, as the dashboard served by another instance does: this process's
+    // cache is not told, and may accept the secret until its entry expires.
+    await db.secret.updateMany({ where: { id: extra.id }, data: { revokedAt: clock } });
+    clock = new Date(clock.getTime() + SECRET_CACHE_TTL_MS);
+    expect((await signedWithExtra("rev-2")).status).toBe(401);
+    expect((await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE })).status).toBe(200);
   });
 });
 

@@ -7,7 +7,7 @@ import type { SigningSecret } from "./providers/types";
  * rotated-out one still inside its grace period. Decrypted secrets are kept in memory for a
  * few seconds so the hot path does not decrypt on every delivery.
  */
-const TTL_MS = 30_000;
+export const TTL_MS = 30_000;
 /**
  * A failed check may mean a secret rotated in another process; it reloads the secrets at most
  * this often per connection, so a stream of forged signatures cannot make every request read
