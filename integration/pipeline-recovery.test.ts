@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { ConnectionDirectory } from "@/server/webhooks/connection-directory";
 import { ingestWebhook } from "@/server/webhooks/ingest";
+import { KnownSourceAddresses } from "@/server/webhooks/known-sources";
 import { RateLimiter } from "@/server/webhooks/rate-limiter";
 import { SigningSecretCache } from "@/server/webhooks/signing-secrets";
 import { createSimulator, type Simulator } from "@/sim";
@@ -42,6 +43,9 @@ async function storeWithoutHandOver(index: number, stock: number): Promise<strin
       connections: new ConnectionDirectory(stack.prisma),
       secrets: new SigningSecretCache(stack.prisma, () => keyring),
       rateLimiter: new RateLimiter(100, 100),
+      sourceLimiter: new RateLimiter(100, 100),
+      rejectionLimiter: new RateLimiter(100, 100),
+      knownSources: new KnownSourceAddresses(stack.prisma),
       sendEvent: async () => undefined,
       log: () => undefined,
     },
@@ -51,6 +55,7 @@ async function storeWithoutHandOver(index: number, stock: number): Promise<strin
       headers: new Headers(delivery.headers),
       query: new URLSearchParams(),
       contentLength: delivery.body.length,
+      sourceAddress: "127.0.0.1",
       readBody: async () => Buffer.from(delivery.body),
     },
   );

@@ -81,7 +81,7 @@ describe.each(Object.keys(webhookProviders) as Provider[])("%s parser", (name) =
       fc.asyncProperty(platformChange, fc.nat(), async (change, flip) => {
         const sent = await send(change);
         const raw = delivery(sent.headers, Buffer.from(sent.body), {});
-        expect(provider.preflight?.(raw).kind ?? "continue").toBe("continue");
+        expect((await provider.preflight?.(raw, { connection: { id: "c1", tenantId: "t1", provider: name }, prisma: { connection: { count: async () => 0 } } as never, now: new Date() }))?.kind ?? "continue").toBe("continue");
         expect(provider.verify(raw, [{ id: "s1", value: sent.secret }]).verdict).toBe("VALID");
         const parsed = provider.parse(raw);
         expect(parsed.ok, parsed.ok ? "" : parsed.reason).toBe(true);

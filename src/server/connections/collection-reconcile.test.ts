@@ -7,6 +7,7 @@ import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtur
 import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
 import { ConnectionDirectory } from "@/server/webhooks/connection-directory";
 import { ingestWebhook } from "@/server/webhooks/ingest";
+import { KnownSourceAddresses } from "@/server/webhooks/known-sources";
 import { RateLimiter } from "@/server/webhooks/rate-limiter";
 import { SigningSecretCache } from "@/server/webhooks/signing-secrets";
 import { connectorConfigFor, createSimulator, type Simulator } from "@/sim";
@@ -75,10 +76,13 @@ it("a collection notification is accepted, and the incremental reconcile it star
       connections: new ConnectionDirectory(database.prisma),
       secrets: new SigningSecretCache(database.prisma, () => configuredKeyring()),
       rateLimiter: new RateLimiter(1000, 1000),
+      sourceLimiter: new RateLimiter(1000, 1000),
+      rejectionLimiter: new RateLimiter(1000, 1000),
+      knownSources: new KnownSourceAddresses(database.prisma),
       sendEvent: async (message) => void sent.push(message.webhookEventId),
       log: () => undefined,
     },
-    { tenantSlug: fx.tenant.slug, connectionId, headers: new Headers({ "content-type": "application/json" }), query: new URLSearchParams(), contentLength: body.length, readBody: async () => Buffer.from(body) },
+    { tenantSlug: fx.tenant.slug, connectionId, headers: new Headers({ "content-type": "application/json" }), query: new URLSearchParams(), contentLength: body.length, sourceAddress: "127.0.0.1", readBody: async () => Buffer.from(body) },
   );
   expect(answer.status).toBe(200);
   expect(sent).toHaveLength(1);

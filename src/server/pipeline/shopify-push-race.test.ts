@@ -4,7 +4,7 @@ import { applyStockChange } from "@/server/inventory/apply-change";
 import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
 import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
-import { pushToChannel } from "./channel-push";
+import { attemptPush } from "./channel-push";
 
 /**
  * A Shopify store that is both a source (its webhooks) and a channel (Stockhook's pushes): the
@@ -24,7 +24,12 @@ const shopifyQuantity = () => sim.stores.require(STORE).catalogue.item(0)!.quant
 const setShopify = (quantity: number) => sim.stores.require(STORE).catalogue.setQuantity(0, quantity);
 const lastSeen = async () => (await database.prisma.itemLink.findFirstOrThrow({ where: { connectionId: channelId, itemId: fx.item.id } })).channelQuantity;
 const setCanonical = (quantity: number) => database.prisma.item.update({ where: { id: fx.item.id }, data: { quantity, status: quantity > 0 ? "AVAILABLE" : "OUT_OF_STOCK" } });
-const push = () => pushToChannel(database.prisma, connectorFor, { tenantId: fx.tenant.id, itemId: fx.item.id, connectionId: channelId, externalId, webhookEventId: fx.event.id });
+// Each push is a new one (a finished push row is never pushed again), and must reach the platform.
+const push = async () => {
+  await database.prisma.channelPush.deleteMany({ where: { connectionId: channelId, itemId: fx.item.id } });
+  const result = await attemptPush(database.prisma, connectorFor, { tenantId: fx.tenant.id, itemId: fx.item.id, connectionId: channelId, externalId, webhookEventId: fx.event.id }, { number: 1, delaysMs: [] });
+  if (result.kind !== "succeeded") throw new Error(`push ${result.kind}: ${result.error}`);
+};
 
 beforeAll(async () => {
   [database, sim] = await Promise.all([createTestDatabase(), createSimulator({ stores: [{ provider: "shopify", id: "race", items: [{ sku: "MUG-1", title: "Mug", quantity: 10, unique: false }] }] })]);
