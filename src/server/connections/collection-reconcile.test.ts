@@ -30,6 +30,8 @@ const STORE = "bc:burst";
 beforeAll(async () => {
   [database, sim] = await Promise.all([createTestDatabase(), createSimulator({ stores: [{ provider: "bc", id: "burst", size: 30 }] })]);
   fx = await createTenantFixture(database.prisma, "burst");
+  // The simulator stands in for a public host: the address rules allow it by name.
+  process.env.OUTBOUND_ALLOW_LIST = new URL(sim.url).host;
   const config = connectorConfigFor(sim.stores.require(STORE), sim.url);
   connector = createConnector(config as never) as SourceConnector;
   const created = await createConnection(scopeToTenant(database.prisma, fx.tenant.id), {
@@ -39,6 +41,7 @@ beforeAll(async () => {
   clientState = created.signingSecret;
 }, 120_000);
 afterAll(async () => {
+  delete process.env.OUTBOUND_ALLOW_LIST;
   await database?.close();
   await sim?.close();
 });

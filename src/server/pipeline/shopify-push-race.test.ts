@@ -19,7 +19,10 @@ let sourceId: string;
 let externalId: string;
 const STORE = "shopify:race";
 
-const connectorFor = async () => createConnector({ ...connectorConfigFor(sim.stores.require(STORE), sim.url), http: { policy: { maxRetries: 0, timeoutMs: 2_000 } } } as never);
+const connectorFor = async () => {
+  const config = connectorConfigFor(sim.stores.require(STORE), sim.url);
+  return createConnector({ ...config, http: { ...config.http, policy: { maxRetries: 0, timeoutMs: 2_000 } } } as never);
+};
 const shopifyQuantity = () => sim.stores.require(STORE).catalogue.item(0)!.quantity;
 const setShopify = (quantity: number) => sim.stores.require(STORE).catalogue.setQuantity(0, quantity);
 const lastSeen = async () => (await database.prisma.itemLink.findFirstOrThrow({ where: { connectionId: channelId, itemId: fx.item.id } })).channelQuantity;
