@@ -44,9 +44,10 @@ export const config = {
     // letters, digits and dashes), and running the proxy on every delivery halved the measured
     // acknowledgement throughput.
     "/api/webhooks/:path(.*%.*)",
-    // Pages: everything but API routes, static files and prefetches (which render no scripts).
+    // Pages: everything but API routes, Next's own files (static chunks, images, the dev server's
+    // HMR socket) and prefetches (which render no scripts).
     {
-      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+      source: "/((?!api/|_next/|favicon.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

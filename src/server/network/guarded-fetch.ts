@@ -56,7 +56,7 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
     let body = typeof init.body === "string" ? init.body : init.body == null ? undefined : String(init.body);
     for (let redirects = 0; ; redirects += 1) {
       const target = await checkTarget(url, options.policy, options.resolve ?? systemResolver);
-      const answer = await requestPinned(target, { method, headers, body, signal, maxBodyBytes, overflow: "fail" });
+      const answer = await requestPinned(target, { method, headers, body, signal, maxBodyBytes, overflow: "fail", keepAlive: true });
       const location = answer.headers.location;
       if (![301, 302, 303, 307, 308].includes(answer.status) || !location) {
         return new Response(NO_BODY_STATUSES.has(answer.status) ? null : new Uint8Array(answer.body), { status: answer.status, headers: toHeaders(answer.headers) });

@@ -18,7 +18,15 @@ export interface PinnedRequest {
   overflow: "truncate" | "fail";
   /** Tests only: a certificate authority to trust besides the system's (a local TLS receiver's). */
   ca?: string;
+  /**
+   * Reuse connections (connectors page through catalogues: a TLS handshake per page adds up).
+   * Pools are keyed by the dialled address and the TLS name, so a pooled socket only ever serves
+   * the address its check approved.
+   */
+  keepAlive?: boolean;
 }
+
+const keepAliveAgents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 
 export interface PinnedResponse {
   status: number;
@@ -50,7 +58,7 @@ export function requestPinned(target: CheckedTarget, request: PinnedRequest): Pr
         headers,
         // Certificates are checked against the name in the URL, not the address dialled.
         ...(url.protocol === "https:" && !isIP(url.hostname.replace(/^\[|\]$/g, "")) ? { servername: url.hostname } : {}),
-        agent: false,
+        agent: request.keepAlive ? keepAliveAgents[url.protocol === "https:" ? "https" : "http"] : false,
         signal: request.signal,
         ...(request.ca ? { ca: request.ca } : {}),
       },

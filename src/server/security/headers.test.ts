@@ -11,6 +11,7 @@ describe("security headers", () => {
     expect(policy).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
     for (const directive of ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "default-src 'self'", "upgrade-insecure-requests"]) expect(policy).toContain(directive);
     expect(contentSecurityPolicy("n", { development: true, https: false })).toContain("'unsafe-eval'");
+    expect(contentSecurityPolicy("n", { development: true, https: false })).toContain("style-src 'self' 'unsafe-inline'");
     expect(contentSecurityPolicy("n", { development: false, https: false })).not.toContain("upgrade-insecure-requests");
   });
 

@@ -6,7 +6,10 @@
  * nosniff, a referrer policy, a frame ban and, in production, HSTS.
  */
 export interface CspOptions {
-  /** React's development build needs eval for its error overlay; production never does. */
+  /**
+   * `next dev`: React's development build needs eval, and the dev overlay injects style elements
+   * without a nonce. Production needs neither.
+   */
   development: boolean;
   /** Behind https, ask the browser to upgrade any http:// subresource instead of loading it in the clear. */
   https: boolean;
@@ -16,7 +19,7 @@ export function contentSecurityPolicy(nonce: string, options: CspOptions): strin
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.development ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    options.development ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     // React renders computed sizes (the events chart's bars) as style attributes; attributes cannot carry a nonce.
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' blob: data:",

@@ -74,6 +74,21 @@ describe("connection addresses obey the outbound address rules when saved", () =
     expect(fieldOf(error)).toEqual(["tokenUrl"]);
   });
 
+  it("replacing credentials refuses a token URL inside the network, and keeps the stored ones", async () => {
+    const bc = { tenantId: "t", companyId: "c", clientId: "id", clientSecret: "client-secret-1" };
+    const { id } = await asOwner().connection.create({
+      provider: "BUSINESS_CENTRAL",
+      direction: "SOURCE",
+      name: "BC replace",
+      baseUrl: "https://api.businesscentral.dynamics.com",
+      credentials: { ...bc, tokenUrl: "https://login.microsoftonline.com/t/oauth2/v2.0/token" },
+    });
+    const error = await errorOf(asOwner().secret.replaceCredentials({ connectionId: id, credentials: { ...bc, tokenUrl: "http://[::ffff:169.254.169.254]/token" } }));
+    expect(error?.code).toBe("BAD_REQUEST");
+    expect(fieldOf(error)).toEqual(["tokenUrl"]);
+    expect(await database.prisma.secret.count({ where: { connectionId: id, purpose: "API_CREDENTIAL", revokedAt: null } })).toBe(1);
+  });
+
   it("changeAddress refuses an internal address too", async () => {
     const { id } = await samConnection();
     const error = await errorOf(asOwner().connection.changeAddress({ id, baseUrl: "http://127.0.0.1:6379/" }));
