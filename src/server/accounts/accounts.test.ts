@@ -44,11 +44,12 @@ async function signUpAndVerify(email: string, password = "correct horse battery"
   return database.prisma.user.findUniqueOrThrow({ where: { email } });
 }
 
+// On a fresh machine the first run builds Mailpit from its Go module (minutes), hence the long hook timeout.
 beforeAll(async () => {
   [database, mailpit] = await Promise.all([createTestDatabase(), startMailpit()]);
   mailer = createSmtpMailer(mailpit.smtpUrl, "Stockhook <no-reply@stockhook.test>");
   owner = await createTenantFixture(database.prisma, "owner");
-});
+}, 30 * 60_000);
 
 afterAll(async () => {
   await Promise.all([database?.close(), mailpit?.stop()]);
