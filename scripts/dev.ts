@@ -94,7 +94,7 @@ try {
     watchMailpit(mailApi);
   }
   console.log(`\n  Stockhook is starting at ${process.env.APP_URL}`);
-  if (mailpit) console.log(`  Mail (sign-up links, invitations) goes to Mailpit: each message is printed here as [mail] with its link; API ${mailApi}/api/v1/messages`);
+  if (mailpit) console.log(`  Mail (sign-up links, invitations) goes to Mailpit: read it at ${mailApi}/ — each message is also printed here as [mail] with its link`);
   else if (localMail) console.log("  Mail is not sent: no receiver and no SMTP_URL; the [next] log prints each message.");
   else console.log(`  Mail goes out through SMTP_URL (${new URL(process.env.SMTP_URL!).host})`);
   console.log(`  Demo tenant "${DEMO_TENANT_SLUG}": sign in as ${DEMO_USER.email} / ${DEMO_USER.password}${seeded ? " (just created)" : ""}`);

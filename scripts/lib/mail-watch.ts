@@ -1,7 +1,7 @@
 /**
  * `npm run dev`: prints every message Mailpit receives (to, subject, and where to open it), so a
- * developer signing up locally can follow the confirmation link from the console. Mailpit's Go
- * module carries no compiled web UI; /view/<id>.html shows the message as the recipient sees it.
+ * developer signing up locally can follow the confirmation link from the console; /view/<id>.html
+ * shows the message as the recipient sees it.
  */
 export function watchMailpit(apiUrl: string, intervalMs = 1000): () => void {
   const seen = new Set<string>();

@@ -35,14 +35,15 @@ export class InvalidLinkError extends Error {
 
 /**
  * Sets a new password with a reset link. The link proves the user reads mail at the address, so
- * the address counts as verified afterwards; every other reset link of the user is spent with it.
+ * the address counts as verified afterwards; every other reset link of the user is spent with it,
+ * and the account's failed sign-in count starts again.
  */
 export async function resetPassword(prisma: PrismaClient, token: unknown, newPassword: string): Promise<{ email: string }> {
   if (!isWellFormedLinkToken(token)) throw new InvalidLinkError();
   const tokenHash = hashLinkToken(token);
   const passwordHash = await hashPassword(newPassword);
   const now = new Date();
-  return prisma.$transaction(async (tx) => {
+  const reset = await prisma.$transaction(async (tx) => {
     const spent = await tx.accountToken.updateMany({ where: { tokenHash, purpose: "PASSWORD_RESET", usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
     if (spent.count !== 1) throw new InvalidLinkError();
     const { userId } = await tx.accountToken.findUniqueOrThrow({ where: { tokenHash }, select: { userId: true } });
@@ -51,4 +52,7 @@ export async function resetPassword(prisma: PrismaClient, token: unknown, newPas
     if (!user.emailVerifiedAt) await tx.user.update({ where: { id: userId }, data: { emailVerifiedAt: now } });
     return { email: user.email };
   });
+  // Whoever was guessing the old password locked the account; its owner, proven by the link, is let back in.
+  await accountLimiters(prisma).signInFailuresPerAccount.delete(accountKey(reset.email));
+  return reset;
 }

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormError } from "@/app/_components/field";
-import { buttonClass, inputClass, StatusBadge } from "@/app/_components/ui";
+import { buttonClass, formatDateTime, inputClass, StatusBadge } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 type Role = "OWNER" | "ADMIN" | "MEMBER" | "VIEWER";
@@ -29,7 +29,7 @@ function invitationState(expiresAt: Date | null): string {
   if (!expiresAt) return "invitation pending — no valid link: send it again";
   const expires = new Date(expiresAt);
   if (expires.getTime() <= Date.now()) return "invitation expired — send it again";
-  return `invitation pending — link valid until ${expires.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" })}`;
+  return `invitation pending — link valid until ${formatDateTime(expires)}`;
 }
 
 export function MembersPanel({ members, canManage, isOwner, currentUserId }: { members: Member[]; canManage: boolean; isOwner: boolean; currentUserId: string }) {
