@@ -32,3 +32,13 @@ it("deletes each tenant's events older than its own retention, and nothing else"
   expect(await remaining(shortLived)).toEqual([1]);
   expect(await remaining(longLived)).toEqual([1, 8]);
 });
+
+it("keeps refused-request counters as long as the tenant's events", async () => {
+  for (const age of [1, 8]) {
+    await database.prisma.webhookRejection.create({
+      data: { tenantId: shortLived.tenant.id, connectionId: shortLived.connection.id, minute: daysAgo(age), responseStatus: 401, signatureVerdict: "INVALID", count: age, lastAt: daysAgo(age) },
+    });
+  }
+  await deleteExpiredWebhookEvents(database.prisma, now);
+  expect((await database.prisma.webhookRejection.findMany({ where: { tenantId: shortLived.tenant.id }, select: { count: true } })).map((row) => row.count)).toEqual([1]);
+});

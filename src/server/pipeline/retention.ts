@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
+import { KNOWN_SOURCE_MEMORY_MS } from "@/server/webhooks/known-sources";
 
 /**
  * Deletes each tenant's webhook events (and with them their stored payloads) older than the
@@ -18,8 +19,10 @@ export async function deleteExpiredWebhookEvents(prisma: PrismaClient, now = new
       const { count } = await prisma.webhookEvent.deleteMany({ where: { id: { in: expired.map((e) => e.id) } } });
       deleted += count;
     }
-    // The refused-request counters (one row per connection, reason and minute) follow the same retention.
+    // The refused-request counters (one row per connection, reason and minute) follow the same
+    // retention; addresses that stopped delivering no longer count as the platform's anyway.
     await prisma.webhookRejection.deleteMany({ where: { tenantId: tenant.id, minute: { lt: cutoff } } });
+    await prisma.webhookSourceAddress.deleteMany({ where: { tenantId: tenant.id, lastValidAt: { lt: new Date(now.getTime() - KNOWN_SOURCE_MEMORY_MS) } } });
   }
   return { tenants: tenants.length, deleted };
 }
