@@ -154,9 +154,11 @@ export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorL
 
   if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
     const error = `${connection.name} ${PAUSED_PHRASE}; its updates wait until ${connection.circuitOpenUntil.toISOString()}`;
-    await db.channelPush.update({ where: { id: pushId }, data: { nextAttemptAt: connection.circuitOpenUntil, error, inngestRunId: context.inngestRunId } });
+    // Spread over a quarter of the breaker window, so a storefront's parked pushes do not all wake at once.
+    const until = new Date(connection.circuitOpenUntil.getTime() + Math.floor(Math.random() * CIRCUIT_OPEN_MS * 0.25));
+    await db.channelPush.update({ where: { id: pushId }, data: { nextAttemptAt: until, error, inngestRunId: context.inngestRunId } });
     await recordAttempt(prisma, { ...attempt, outcome: "PARKED", error });
-    return { kind: "parked", pushId, until: connection.circuitOpenUntil.toISOString(), error };
+    return { kind: "parked", pushId, until: until.toISOString(), error };
   }
 
   const item = await db.item.findFirstOrThrow({ where: { id: request.itemId }, select: { quantity: true, status: true } });
