@@ -7,8 +7,9 @@ import { channelPush } from "../events";
 import { sendOutboundEvents } from "./outbound";
 
 // A Retry-After longer than a few seconds ends the attempt and is waited out as an Inngest sleep,
-// so a rate-limited storefront holds no concurrency slot while it waits.
-const connectorLookup = (tenantId: string, connectionId: string) => connectorForConnection(db, tenantId, connectionId, { policy: { maxRetryAfterMs: 5_000 } });
+// and a failing call is retried once in place at most: the push's own scheduled attempts do the
+// rest, so a storefront that is down holds no concurrency slot while it waits.
+const connectorLookup = (tenantId: string, connectionId: string) => connectorForConnection(db, tenantId, connectionId, { policy: { maxRetryAfterMs: 5_000, maxRetries: 1 } });
 
 async function giveUp(request: PushRequest & { pushId: string }, error: string) {
   if (await giveUpPush(db, request.tenantId, request.pushId, error)) await emitPushFailures(db, request.tenantId, { pushIds: [request.pushId] }, sendOutboundEvents);

@@ -65,13 +65,14 @@ export interface PushJob extends PushTarget {
  * channel has its line from the start. A replay resets its event's unfinished rows for a new run;
  * the attempts recorded so far stay.
  */
-export async function preparePushes(prisma: PrismaClient, tenantId: string, cause: PushCause, itemIds: string[]): Promise<PushJob[]> {
+export async function preparePushes(prisma: PrismaClient, tenantId: string, cause: PushCause, itemIds: string[], onlyConnectionId?: string): Promise<PushJob[]> {
   const db = scopeToTenant(prisma, tenantId);
   const jobs: PushJob[] = [];
   for (const itemId of itemIds) {
     const [targets, item] = await Promise.all([channelTargets(prisma, tenantId, itemId), db.item.findFirst({ where: { id: itemId }, select: { quantity: true, status: true } })]);
     if (!item) continue;
     for (const target of targets) {
+      if (onlyConnectionId && target.connectionId !== onlyConnectionId) continue;
       const existing = await db.channelPush.findFirst({
         where: { connectionId: target.connectionId, itemId, webhookEventId: cause.webhookEventId ?? null, syncRunId: cause.syncRunId ?? null },
         select: { id: true, state: true },
@@ -130,13 +131,16 @@ export function plainPushError(channelName: string, error: unknown): string {
 /** Finds the push row for a request that came without one (reconcile pushes). */
 async function pushRowFor(prisma: PrismaClient, request: PushRequest): Promise<string> {
   if (request.pushId) return request.pushId;
-  const [job] = await preparePushes(prisma, request.tenantId, request, [request.itemId]).then((jobs) => jobs.filter((j) => j.connectionId === request.connectionId));
+  const [job] = await preparePushes(prisma, request.tenantId, { webhookEventId: request.webhookEventId, syncRunId: request.syncRunId }, [request.itemId], request.connectionId);
   if (job) return job.pushId;
-  const done = await scopeToTenant(prisma, request.tenantId).channelPush.findFirstOrThrow({
-    where: { connectionId: request.connectionId, itemId: request.itemId, webhookEventId: request.webhookEventId ?? null, syncRunId: request.syncRunId ?? null },
-    select: { id: true },
-  });
-  return done.id;
+  // Already delivered, or the link changed since the push was requested: the request still gets its row.
+  const db = scopeToTenant(prisma, request.tenantId);
+  const where = { connectionId: request.connectionId, itemId: request.itemId, webhookEventId: request.webhookEventId ?? null, syncRunId: request.syncRunId ?? null };
+  const existing = await db.channelPush.findFirst({ where, select: { id: true } });
+  if (existing) return existing.id;
+  const item = await db.item.findFirstOrThrow({ where: { id: request.itemId }, select: { quantity: true, status: true } });
+  const created = await db.channelPush.create({ data: { tenantId: request.tenantId, ...where, quantity: item.quantity, status: item.status }, select: { id: true } });
+  return created.id;
 }
 
 /**
@@ -154,9 +158,11 @@ export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorL
 
   if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
     const error = `${connection.name} ${PAUSED_PHRASE}; its updates wait until ${connection.circuitOpenUntil.toISOString()}`;
-    await db.channelPush.update({ where: { id: pushId }, data: { nextAttemptAt: connection.circuitOpenUntil, error, inngestRunId: context.inngestRunId } });
+    // Spread over a quarter of the breaker window, so a storefront's parked pushes do not all wake at once.
+    const until = new Date(connection.circuitOpenUntil.getTime() + Math.floor(Math.random() * CIRCUIT_OPEN_MS * 0.25));
+    await db.channelPush.update({ where: { id: pushId }, data: { nextAttemptAt: until, error, inngestRunId: context.inngestRunId } });
     await recordAttempt(prisma, { ...attempt, outcome: "PARKED", error });
-    return { kind: "parked", pushId, until: connection.circuitOpenUntil.toISOString(), error };
+    return { kind: "parked", pushId, until: until.toISOString(), error };
   }
 
   const item = await db.item.findFirstOrThrow({ where: { id: request.itemId }, select: { quantity: true, status: true } });
