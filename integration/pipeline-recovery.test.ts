@@ -18,8 +18,9 @@ import { eventually, startStack, type Stack } from "./harness";
 let stack: Stack;
 let sim: Simulator;
 let shop: ShopTenant;
-/** The sweeper runs once a minute: two sweeps and the processing after. */
-const SWEEP_MS = 180_000;
+/** The sweeper runs once a minute: two sweeps and the processing after (inside the test's own timeout). */
+const SWEEP_MS = 150_000;
+const SWEEP_TEST_TIMEOUT_MS = 200_000;
 
 beforeAll(async () => {
   [stack, sim] = await Promise.all([startStack(), createSimulator()]);
@@ -78,8 +79,8 @@ describe("the sweeper", () => {
       return row.status === "APPLIED" ? row : undefined;
     }, SWEEP_MS);
     expect(done.inngestRunId).toBeTruthy();
-    await eventually("the storefront to show 41", async () => ((await storefrontQuantity(1)) === 41 ? true : undefined));
-  });
+    await eventually("the storefront to show 41", async () => ((await storefrontQuantity(1)) === 41 ? true : undefined), 30_000);
+  }, SWEEP_TEST_TIMEOUT_MS);
 
   it("re-sends an event PROCESSING for over a minute whose run the Inngest server does not know", async () => {
     const id = await storeWithoutHandOver(2, 42);
@@ -91,8 +92,8 @@ describe("the sweeper", () => {
       return row.status === "APPLIED" ? row : undefined;
     }, SWEEP_MS);
     expect(done.inngestRunId).not.toBe(lostRun);
-    await eventually("the storefront to show 42", async () => ((await storefrontQuantity(2)) === 42 ? true : undefined));
-  });
+    await eventually("the storefront to show 42", async () => ((await storefrontQuantity(2)) === 42 ? true : undefined), 30_000);
+  }, SWEEP_TEST_TIMEOUT_MS);
 });
 
 describe("reconciles", () => {
@@ -113,7 +114,7 @@ describe("reconciles", () => {
     const runs = await stack.prisma.syncRun.findMany({ where: { connectionId: source.samConnectionId } });
     expect(runs.map((run) => run.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
     sim.controls.reset(source.samStoreKey);
-  });
+  }, 300_000);
 
   it("an incremental reconcile reads only what changed since the last run, and applies it", async () => {
     const changed = [3, 500, 1_500].map((offset) => {
@@ -129,5 +130,5 @@ describe("reconciles", () => {
     expect(run.itemsScanned).toBeLessThan(2_000);
     const items = await stack.prisma.item.findMany({ where: { tenantId: source.tenantId, sku: { in: changed.map((c) => c.sku) } }, select: { sku: true, quantity: true } });
     expect(Object.fromEntries(items.map((item) => [item.sku, item.quantity]))).toEqual(Object.fromEntries(changed.map((c) => [c.sku, c.quantity])));
-  });
+  }, 180_000);
 });
