@@ -48,7 +48,7 @@ export type ConnectorLookup = (tenantId: string, connectionId: string) => Promis
 
 export async function pushToChannel(prisma: PrismaClient, connectorFor: ConnectorLookup, request: PushRequest, now = new Date()) {
   const db = scopeToTenant(prisma, request.tenantId);
-  const connection = await db.connection.findFirstOrThrow({ where: { id: request.connectionId }, select: { name: true, circuitOpenUntil: true } });
+  const connection = await db.connection.findFirstOrThrow({ where: { id: request.connectionId }, select: { name: true, provider: true, circuitOpenUntil: true } });
   if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
     throw new ChannelUnavailableError(`circuit open for ${connection.name} after repeated failures`, connection.circuitOpenUntil.getTime() - now.getTime());
   }
@@ -64,7 +64,7 @@ export async function pushToChannel(prisma: PrismaClient, connectorFor: Connecto
         select: { id: true },
       });
   // What the channel showed when Stockhook last saw it: Shopify's compare-and-set quotes it.
-  const link = await db.itemLink.findFirst({ where: { connectionId: request.connectionId, itemId: request.itemId }, select: { id: true, channelQuantity: true } });
+  const link = connection.provider === "SHOPIFY" ? await db.itemLink.findFirst({ where: { connectionId: request.connectionId, itemId: request.itemId }, select: { id: true, channelQuantity: true } }) : null;
   try {
     const connector = await connectorFor(request.tenantId, request.connectionId);
     if (!isChannelConnector(connector)) throw new Error(`${connection.name} is not a storefront`);
