@@ -32,6 +32,17 @@ async function sellable(page: Page): Promise<number> {
   return Number(/(\d+) sellable/.exec(text)?.[1] ?? Number.NaN);
 }
 
+/** The tenant's selling locations (other specs narrow them to the gallery's); returns what was set before. */
+async function setSellingLocations(page: Page, value: string): Promise<string> {
+  await page.goto(`/t/${DEMO.slug}/settings`);
+  const field = page.getByLabel("Selling locations");
+  const previous = await field.inputValue();
+  await field.fill(value);
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Saved")).toBeVisible();
+  return previous;
+}
+
 test("a WooCommerce store connected with the wizard sends its sales by itself, and a webhook WooCommerce disabled is repaired", async ({ page }) => {
   test.setTimeout(180_000);
   const id = `connect${Date.now().toString(36)}`;
@@ -43,6 +54,16 @@ test("a WooCommerce store connected with the wizard sends its sales by itself, a
 
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/, { timeout: 60_000 });
+  // The new shop's stock counts wherever it is: sell from every location while this test runs.
+  const sellingLocations = await setSellingLocations(page, "");
+  try {
+    await connectAndRepair(page, { id, store, skuA, skuB });
+  } finally {
+    await setSellingLocations(page, sellingLocations);
+  }
+});
+
+async function connectAndRepair(page: Page, { id, store, skuA, skuB }: { id: string; store: string; skuA: string; skuB: string }) {
   await page.goto(`/t/${DEMO.slug}/connections`);
   await page.getByRole("link", { name: "Add connection" }).click();
   await page.getByRole("button", { name: /^WooCommerce/ }).click();
@@ -116,4 +137,4 @@ test("a WooCommerce store connected with the wizard sends its sales by itself, a
   // And the store delivers again on its own.
   await control(`${encodeURIComponent(store)}/changes`, { kind: "restock", sku: skuB, quantity: 2 });
   await expect.poll(() => sellable(page), { timeout: 30_000 }).toBeGreaterThan(0);
-});
+}

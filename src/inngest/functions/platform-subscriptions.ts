@@ -32,7 +32,7 @@ export const ensurePlatformSubscription = inngest.createFunction(
     retries: 5,
     concurrency: [{ key: "event.data.connectionId", limit: 1 }],
     onFailure: async ({ event, error }) => {
-      await markSubscriptionsFailed(db, event.data.event.data, error.message);
+      await markSubscriptionsFailed(db, event.data.event.data, error.message, { appUrl: env().APP_URL });
     },
   },
   async ({ event, step }) => {

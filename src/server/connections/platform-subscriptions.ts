@@ -1,7 +1,10 @@
 import type { PrismaClient, Provider } from "@/generated/prisma/client";
 import { appendTenantAudit } from "@/server/audit/audit-log";
-import { AuthError, type BusinessCentralConnector, ConnectorError, NotFoundError, RequestRejectedError } from "@/server/connectors";
+import { AuthError, type BusinessCentralConnector, ConnectorError, NotFoundError, RateLimitedError, RequestRejectedError, UnavailableError } from "@/server/connectors";
 import { hasWebhookSubscriptions, type PlatformWebhook, type WebhookSubscriptionApi } from "@/server/connectors/webhook-subscriptions";
+import { BIGCOMMERCE_SUBSCRIPTION_SCOPES } from "@/server/connectors/bigcommerce/connector";
+import { SHOPIFY_SUBSCRIPTION_TOPICS } from "@/server/connectors/shopify/connector";
+import { WOO_SUBSCRIPTION_TOPICS } from "@/server/connectors/woocommerce/connector";
 import { revealSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant, type TenantDb } from "@/server/tenancy/tenant-db";
 import { webhookUrl } from "./provider-guides";
@@ -29,6 +32,13 @@ export const SUBSCRIBING_PROVIDERS = ["SHOPIFY", "WOOCOMMERCE", "BIGCOMMERCE", "
 
 export type SubscriptionConnector = Pick<BusinessCentralConnector, "subscribe" | "renewSubscription" | "unsubscribe">;
 export type EnsureAction = "created" | "renewed" | "replaced" | "current" | "reactivated" | "recreated" | "updated" | "adopted" | "failed";
+
+const TOPICS: Partial<Record<Provider, readonly string[]>> = {
+  SHOPIFY: SHOPIFY_SUBSCRIPTION_TOPICS,
+  WOOCOMMERCE: WOO_SUBSCRIPTION_TOPICS,
+  BIGCOMMERCE: BIGCOMMERCE_SUBSCRIPTION_SCOPES,
+  BUSINESS_CENTRAL: [BUSINESS_CENTRAL_TOPIC],
+};
 
 /** Actions after which deliveries may have been missed. */
 const REPAIRS: readonly EnsureAction[] = ["reactivated", "recreated"];
@@ -79,7 +89,13 @@ async function currentSigningSecret(db: TenantDb, connectionId: string) {
 /** The platform no longer has this subscription, or will not accept our etag for it: make a new one. */
 const isGone = (error: unknown) => error instanceof NotFoundError || (error instanceof ConnectorError && (error.status === 404 || error.status === 412));
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
+/** Shown to tenants, so in Stockhook's words: platform answers are never echoed verbatim. */
+function errorText(error: unknown): string {
+  if (error instanceof UnavailableError) return `The platform could not be reached (${error.kind.replaceAll("_", " ")}); Stockhook tries again.`;
+  if (error instanceof RateLimitedError) return "The platform is rate-limiting Stockhook; it tries again.";
+  if (error instanceof ConnectorError) return `The platform answered ${error.status ? `HTTP ${error.status}` : "something unexpected"}; Stockhook tries again.`;
+  return "Stockhook could not check this subscription; it tries again.";
+}
 
 async function loadConnection(db: TenantDb, connectionId: string, appUrl: string) {
   const connection = await db.connection.findFirstOrThrow({ where: { id: connectionId }, select: { id: true, name: true, provider: true, tenant: { select: { slug: true } } } });
@@ -268,12 +284,24 @@ async function recordFailure(
  * After the ensure job's last retry: a transient error that outlasted every retry is, for now,
  * a subscription Stockhook cannot keep, so it is shown and audited like any other.
  */
-export async function markSubscriptionsFailed(prisma: PrismaClient, target: Target, error: string, now = new Date()) {
+export async function markSubscriptionsFailed(prisma: PrismaClient, target: Target, error: string, deps: { appUrl: string; now?: Date }) {
+  const now = deps.now ?? new Date();
   const db = scopeToTenant(prisma, target.tenantId);
-  const connection = await db.connection.findFirst({ where: { id: target.connectionId }, select: { name: true } });
+  const connection = await db.connection.findFirst({ where: { id: target.connectionId }, select: { name: true, provider: true } });
   if (!connection) return;
-  const reason = `Stockhook could not reach the platform to check its webhooks (${error.slice(0, 200)}). It tries again every hour.`;
-  const active = await db.platformSubscription.findMany({ where: { connectionId: target.connectionId, state: "ACTIVE" }, select: { topic: true } });
+  console.warn(`[subscriptions] giving up on connection ${target.connectionId} for now: ${error.slice(0, 500)}`);
+  const reason = "Stockhook could not reach the platform to check its webhooks through several retries. It tries again every hour.";
+  const existing = await db.platformSubscription.findMany({ where: { connectionId: target.connectionId }, select: { topic: true, state: true } });
+  const active = existing.filter((row) => row.state === "ACTIVE");
+  if (existing.length === 0) {
+    // Never made at all: record the topics it should have, so the failure shows.
+    const { notificationUrl } = await loadConnection(db, target.connectionId, deps.appUrl);
+    const secret = await db.secret.findFirst({ where: { connectionId: target.connectionId, ...CURRENT_SIGNING_SECRET }, orderBy: { createdAt: "desc" }, select: { id: true } });
+    for (const topic of TOPICS[connection.provider] ?? []) {
+      await db.platformSubscription.create({ data: { tenantId: target.tenantId, connectionId: target.connectionId, topic, externalId: "", notificationUrl, secretId: secret?.id ?? "", state: "FAILED", lastError: reason, lastErrorAt: now, lastCheckedAt: now } });
+      active.push({ topic, state: "ACTIVE" });
+    }
+  }
   await db.platformSubscription.updateMany({ where: { connectionId: target.connectionId }, data: { state: "FAILED", lastError: reason, lastErrorAt: now } });
   if (active.length) {
     await appendTenantAudit(prisma, target.tenantId, { userId: null }, { action: "platform_subscription.failed", target: `connection:${target.connectionId}`, summary: { connection: connection.name, topics: active.map((row) => row.topic), reason } });

@@ -9,7 +9,7 @@ import { type Receiver, startReceiver } from "@/server/testing/webhook-receiver"
 import { connectorConfigFor, createSimulator, type Simulator } from "@/sim";
 import { hooksOf } from "@/sim/subscriptions";
 import { createConnection } from "./connection-setup";
-import { connectionsNeedingSubscription, ensureConnectionSubscriptions, removeConnectionSubscriptions } from "./platform-subscriptions";
+import { connectionsNeedingSubscription, ensureConnectionSubscriptions, markSubscriptionsFailed, removeConnectionSubscriptions } from "./platform-subscriptions";
 
 /**
  * Subscribe, repair and delete for each platform, through the real connector against its
@@ -186,3 +186,23 @@ it("WooCommerce refuses to activate a hook whose URL does not answer its ping wi
   }
 });
 
+
+it("a platform that stays unreachable through every retry: the error propagates for a retry, then the topics show FAILED and are audited", async () => {
+  const setup = await connect("bigcommerce");
+  setup.store.configure({ outage: "error", outageStatus: 503 });
+  try {
+    await expect(ensureConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl })).rejects.toThrow();
+    // What the ensure job's onFailure does after its last retry.
+    await markSubscriptionsFailed(database.prisma, setup.target, "GET /hooks → 503", { appUrl });
+  } finally {
+    setup.store.configure({ outage: "none" });
+  }
+  const stored = await rows(setup.target.connectionId);
+  expect(stored.map((row) => row.topic).sort()).toEqual([...setup.api.topics].sort());
+  expect(stored.every((row) => row.state === "FAILED" && row.lastError?.includes("tries again every hour") && !row.lastError.includes("503"))).toBe(true);
+  expect(await audits(setup.fx.tenant.id, "platform_subscription.failed")).toHaveLength(1);
+  // The next pass repairs them.
+  const result = await ensureConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl });
+  expect(result.outcomes.every((o) => o.action === "created")).toBe(true);
+  expect((await rows(setup.target.connectionId)).every((row) => row.state === "ACTIVE")).toBe(true);
+});

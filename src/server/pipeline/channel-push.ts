@@ -153,7 +153,7 @@ export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorL
   const pushId = await pushRowFor(prisma, request);
   const existing = await db.channelPush.findFirstOrThrow({ where: { id: pushId }, select: { state: true, quantity: true, status: true, pushedAt: true } });
   if (existing.state === "SUCCEEDED") return { kind: "succeeded", pushId, quantity: existing.quantity, status: existing.status, pushedAt: (existing.pushedAt ?? now).toISOString() };
-  const connection = await db.connection.findFirstOrThrow({ where: { id: request.connectionId }, select: { name: true, circuitOpenUntil: true } });
+  const connection = await db.connection.findFirstOrThrow({ where: { id: request.connectionId }, select: { name: true, provider: true, circuitOpenUntil: true } });
   const attempt = { tenantId: request.tenantId, kind: "PUSH" as const, channelPushId: pushId, webhookEventId: request.webhookEventId, connectionId: request.connectionId, itemId: request.itemId, number: context.number, replay: context.replay ?? false, inngestRunId: context.inngestRunId, startedAt: now };
 
   if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
@@ -172,7 +172,7 @@ export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorL
   });
   const detail = `qty ${item.quantity}, ${item.status}`;
   // What the channel showed when Stockhook last saw it: Shopify's compare-and-set quotes it.
-  const link = await db.itemLink.findFirst({ where: { connectionId: request.connectionId, itemId: request.itemId }, select: { id: true, channelQuantity: true } });
+  const link = connection.provider === "SHOPIFY" ? await db.itemLink.findFirst({ where: { connectionId: request.connectionId, itemId: request.itemId }, select: { id: true, channelQuantity: true } }) : null;
   try {
     const connector = await connectorFor(request.tenantId, request.connectionId);
     if (!isChannelConnector(connector)) throw new Error(`${connection.name} is not a storefront`);
