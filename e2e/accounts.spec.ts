@@ -45,7 +45,7 @@ test("invitation end to end: mailed link, a stranger holding it is refused, the 
   await page.goto(`/t/${DEMO.slug}/settings`);
   await page.getByLabel("Invite by email").fill(invited);
   await page.getByLabel("Role", { exact: true }).selectOption("MEMBER");
-  await page.getByRole("button", { name: "Invite" }).click();
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
   const row = page.getByRole("listitem").filter({ hasText: invited });
   await expect(row).toContainText("invitation pending — link valid until");
   // "Resend" replaces the link; only the newest works.
@@ -72,6 +72,8 @@ test("invitation end to end: mailed link, a stranger holding it is refused, the 
   await followMailedLink(page, invited, /invited you to/, "Open the invitation", { count: 2 });
   await expect(page.getByRole("heading", { name: "Join Harbour Gallery" })).toBeVisible();
   await page.getByRole("link", { name: "create an account" }).click();
+  await expect(page).toHaveURL(/\/signup\?callbackUrl=%2Finvite/);
+  await expect(page.getByLabel("Work email")).toBeVisible();
   await expect(page.getByLabel("Gallery, store or site name")).toHaveCount(0);
   await signUpAndConfirm(page, { name: "Ivy Invitee", email: invited, password: "invitee-password" });
   await expect(page.getByRole("heading", { name: "Join Harbour Gallery" })).toBeVisible();
@@ -104,6 +106,7 @@ test("forgot password: a mailed single-use link sets a new one", async ({ page }
   await page.context().clearCookies();
   await page.goto("/signin");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await expect(page).toHaveURL(/\/forgot-password/);
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Mail me a link" }).click();
   await expect(page.getByText("a link to set a new password is on its way")).toBeVisible();

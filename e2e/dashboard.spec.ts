@@ -113,7 +113,7 @@ test.describe("dashboard as the demo owner", () => {
     await expect(page.getByText("Saved")).toBeVisible();
     await page.getByLabel("Invite by email").fill("viewer@harbour.test");
     await page.getByLabel("Role", { exact: true }).selectOption("VIEWER");
-    await page.getByRole("button", { name: "Invite" }).click();
+    await page.getByRole("button", { name: "Invite", exact: true }).click();
     await expect(page.getByRole("listitem").filter({ hasText: "viewer@harbour.test" })).toContainText("invitation pending");
     await saveScreenshot(page, "settings");
   });

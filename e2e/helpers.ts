@@ -95,6 +95,8 @@ export async function acceptInvitationAsNewUser(page: Page, input: { name: strin
   await page.context().clearCookies();
   await followMailedLink(page, input.email, /invited you to/, "Open the invitation");
   await page.getByRole("link", { name: "create an account" }).click();
+  await expect(page).toHaveURL(/\/signup\?callbackUrl=%2Finvite/);
+  await expect(page.getByLabel("Work email")).toBeVisible();
   await expect(page.getByLabel("Gallery, store or site name")).toHaveCount(0);
   await signUpAndConfirm(page, input);
   await expect(page.getByRole("heading", { name: /^Join / })).toBeVisible();

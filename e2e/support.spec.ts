@@ -97,7 +97,7 @@ test("a platform admin grants a running session write access: allowed changes go
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
   await page.getByLabel("Invite by email").fill("friend-of-support@example.test");
-  await page.getByRole("button", { name: "Invite" }).click();
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Support sessions cannot do this" })).toBeVisible();
   await saveScreenshot(page, "impersonation-write-access");
 
