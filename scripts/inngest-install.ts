@@ -5,10 +5,10 @@
 // (optional dependency: it downloads from GitHub, so it works only with internet access);
 // building the pinned version from the Go module github.com/inngest/inngest.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildGoModule, isExecutable, onPath } from "./lib/go-module-build";
 
 /**
  * The server release we run: the newest whose Go module the module proxy serves (1.44.1 and
@@ -30,15 +30,6 @@ const cachedBinary = join(cacheDir, "inngest");
 
 const log = (line: string) => process.stderr.write(`[inngest:install] ${line}\n`);
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** inngest-cli ships a Node script that its postinstall replaces with the real binary. */
 function isNodeStub(path: string): boolean {
   const firstLine = readFileSync(path).subarray(0, 200).toString("latin1").split("\n")[0] ?? "";
@@ -57,76 +48,35 @@ function recentEnough(reported: string): boolean {
   return parts[1]! > MIN_VERSION[1] || (parts[1] === MIN_VERSION[1] && parts[2]! >= MIN_VERSION[2]);
 }
 
-function onPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = join(dir, name);
-    if (dir && isExecutable(candidate)) return candidate;
-  }
-  return null;
-}
-
 function buildFromGoModule(failures: string[]): string | null {
-  if (!onPath("go")) {
-    failures.push("Go is not installed (needed to build the server from its Go module)");
-    return null;
-  }
-  const goModule = `github.com/inngest/inngest@v${INNGEST_SERVER_VERSION}`;
-  log(`building ${goModule} with Go (first time only; several minutes)…`);
-  const started = Date.now();
-  const download = spawnSync("go", ["mod", "download", "-json", goModule], { encoding: "utf8", timeout: 20 * 60_000 });
-  let info: { Dir?: string; Sum?: string; Error?: string } = {};
-  try {
-    info = JSON.parse(download.stdout || "{}") as typeof info;
-  } catch {
-    /* reported below */
-  }
-  if (download.status !== 0 || !info.Dir) {
-    failures.push(`the Go module proxy did not serve ${goModule}: ${(info.Error ?? download.stderr ?? "").trim().split("\n")[0]}`);
-    return null;
-  }
-  if (info.Sum !== MODULE_SUM) {
-    failures.push(`${goModule} has checksum ${info.Sum}, expected ${MODULE_SUM}; refusing to build it`);
-    return null;
-  }
-  const work = mkdtempSync(join(tmpdir(), "inngest-build-"));
-  try {
-    cpSync(info.Dir, work, { recursive: true });
-    spawnSync("chmod", ["-R", "u+w", work]);
-    // The dev UI and embedded docs are built by separate toolchains and are not in the module;
-    // placeholders let the server compile, without the browser UI.
-    for (const [dir, file, text] of [
-      ["pkg/devserver/static/client", "_shell.html", "<!doctype html><p>Inngest dev UI not bundled in this build.</p>"],
-      ["internal/embeddocs/website/pages/docs", "README.md", "# Docs not bundled in this build\n"],
-    ] as const) {
-      const target = join(work, dir);
-      mkdirSync(target, { recursive: true });
-      if (!existsSync(join(target, file))) writeFileSync(join(target, file), text);
-    }
-    mkdirSync(cacheDir, { recursive: true });
-    const partial = `${cachedBinary}.partial`;
-    // As the upstream release build: no cgo, version and commit stamped in.
-    const ldflags = `-s -w -X github.com/inngest/inngest/pkg/inngest/version.Version=${INNGEST_SERVER_VERSION} -X github.com/inngest/inngest/pkg/inngest/version.Hash=${MODULE_COMMIT}`;
-    const build = spawnSync("go", ["build", "-ldflags", ldflags, "-o", partial, "./cmd"], {
-      cwd: work,
-      encoding: "utf8",
-      env: { ...QUIET_ENV, CGO_ENABLED: "0", GOFLAGS: "-trimpath -buildvcs=false -mod=readonly", GOWORK: "off", GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? "local" },
-      timeout: 40 * 60_000,
-    });
-    if (build.status !== 0) {
-      failures.push(`go build failed: ${(build.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
-      return null;
-    }
-    const reported = version(partial);
-    if (!reported?.startsWith(INNGEST_SERVER_VERSION)) {
-      failures.push(`the freshly built binary reports "${reported}" instead of ${INNGEST_SERVER_VERSION}`);
-      return null;
-    }
-    renameSync(partial, cachedBinary);
-    log(`built ${cachedBinary} in ${Math.round((Date.now() - started) / 1000)} s`);
-    return cachedBinary;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return buildGoModule(
+    {
+      module: `github.com/inngest/inngest@v${INNGEST_SERVER_VERSION}`,
+      sum: MODULE_SUM,
+      pkg: "./cmd",
+      ldflags: `-s -w -X github.com/inngest/inngest/pkg/inngest/version.Version=${INNGEST_SERVER_VERSION} -X github.com/inngest/inngest/pkg/inngest/version.Hash=${MODULE_COMMIT}`,
+      output: cachedBinary,
+      env: QUIET_ENV,
+      // The dev UI and embedded docs are built by separate toolchains and are not in the module;
+      // placeholders let the server compile, without the browser UI.
+      prepare: (work) => {
+        for (const [dir, file, text] of [
+          ["pkg/devserver/static/client", "_shell.html", "<!doctype html><p>Inngest dev UI not bundled in this build.</p>"],
+          ["internal/embeddocs/website/pages/docs", "README.md", "# Docs not bundled in this build\n"],
+        ] as const) {
+          const target = join(work, dir);
+          mkdirSync(target, { recursive: true });
+          if (!existsSync(join(target, file))) writeFileSync(join(target, file), text);
+        }
+      },
+      verify: (binary) => {
+        const reported = version(binary);
+        return reported?.startsWith(INNGEST_SERVER_VERSION) ? null : `the freshly built binary reports "${reported}" instead of ${INNGEST_SERVER_VERSION}`;
+      },
+      log,
+    },
+    failures,
+  );
 }
 
 export function resolveInngestBinary({ quiet = false } = {}): string {

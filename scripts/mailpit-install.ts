@@ -6,11 +6,10 @@
 // the compiled web UI (built by a separate JavaScript toolchain upstream); the build puts a small
 // inbox page in its place (a list of messages, each opening /view/<id>.html), and the dev console
 // prints each message's link too.
-import { spawnSync } from "node:child_process";
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildGoModule, isExecutable, onPath } from "./lib/go-module-build";
 
 export const MAILPIT_VERSION = "1.33.1";
 const MODULE_SUM = "h1:5cW1C4QrxRKh9qNiRYvSVaYw82BU1lGt/mYZtGUmi7A=";
@@ -22,73 +21,24 @@ const cachedBinary = join(cacheDir, "mailpit");
 
 const log = (line: string) => process.stderr.write(`[mailpit:install] ${line}\n`);
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = join(dir, name);
-    if (dir && isExecutable(candidate)) return candidate;
-  }
-  return null;
-}
-
 function buildFromGoModule(failures: string[]): string | null {
-  if (!onPath("go")) {
-    failures.push("Go is not installed (needed to build Mailpit from its Go module)");
-    return null;
-  }
-  const goModule = `github.com/axllent/mailpit@v${MAILPIT_VERSION}`;
-  log(`building ${goModule} with Go (first time only; a few minutes)…`);
-  const started = Date.now();
-  const download = spawnSync("go", ["mod", "download", "-json", goModule], { encoding: "utf8", timeout: 20 * 60_000 });
-  let info: { Dir?: string; Sum?: string; Error?: string } = {};
-  try {
-    info = JSON.parse(download.stdout || "{}") as typeof info;
-  } catch {
-    /* reported below */
-  }
-  if (download.status !== 0 || !info.Dir) {
-    failures.push(`the Go module proxy did not serve ${goModule}: ${(info.Error ?? download.stderr ?? "").trim().split("\n")[0]}`);
-    return null;
-  }
-  if (info.Sum !== MODULE_SUM) {
-    failures.push(`${goModule} has checksum ${info.Sum}, expected ${MODULE_SUM}; refusing to build it`);
-    return null;
-  }
-  const work = mkdtempSync(join(tmpdir(), "mailpit-build-"));
-  try {
-    cpSync(info.Dir, work, { recursive: true });
-    spawnSync("chmod", ["-R", "u+w", work]);
-    // Mailpit's page loads /dist/app.js and /dist/app.css, which only its JavaScript build makes.
-    mkdirSync(join(work, "server", "ui", "dist"), { recursive: true });
-    writeFileSync(join(work, "server", "ui", "dist", "app.js"), INBOX_SCRIPT);
-    writeFileSync(join(work, "server", "ui", "dist", "app.css"), INBOX_STYLE);
-    mkdirSync(cacheDir, { recursive: true });
-    const partial = `${cachedBinary}.partial`;
-    // As the upstream Dockerfile: no cgo, version stamped in.
-    const build = spawnSync("go", ["build", "-ldflags", `-s -w -X github.com/axllent/mailpit/config.Version=v${MAILPIT_VERSION}`, "-o", partial, "."], {
-      cwd: work,
-      encoding: "utf8",
-      env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-trimpath -buildvcs=false -mod=readonly", GOWORK: "off", GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? "local" },
-      timeout: 40 * 60_000,
-    });
-    if (build.status !== 0) {
-      failures.push(`go build failed: ${(build.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
-      return null;
-    }
-    renameSync(partial, cachedBinary);
-    log(`built ${cachedBinary} in ${Math.round((Date.now() - started) / 1000)} s`);
-    return cachedBinary;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return buildGoModule(
+    {
+      module: `github.com/axllent/mailpit@v${MAILPIT_VERSION}`,
+      sum: MODULE_SUM,
+      pkg: ".",
+      ldflags: `-s -w -X github.com/axllent/mailpit/config.Version=v${MAILPIT_VERSION}`,
+      output: cachedBinary,
+      // Mailpit's page loads /dist/app.js and /dist/app.css, which only its JavaScript build makes.
+      prepare: (work) => {
+        mkdirSync(join(work, "server", "ui", "dist"), { recursive: true });
+        writeFileSync(join(work, "server", "ui", "dist", "app.js"), INBOX_SCRIPT);
+        writeFileSync(join(work, "server", "ui", "dist", "app.css"), INBOX_STYLE);
+      },
+      log,
+    },
+    failures,
+  );
 }
 
 const INBOX_SCRIPT = `// A minimal inbox in place of Mailpit's web UI (not in its Go module): newest first, refreshed every 3 s.
