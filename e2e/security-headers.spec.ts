@@ -73,3 +73,19 @@ test("another site cannot frame a page", async ({ page, baseURL }) => {
   await expect.poll(() => page.frames().find((candidate) => candidate !== page.mainFrame())?.url()).toMatch(/^chrome-error:/);
   await expect(page.frameLocator("#victim").getByLabel("Password")).toHaveCount(0);
 });
+
+test.describe("before the page's JavaScript runs", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a submitted sign-in or sign-up form never puts the password in the URL", async ({ page }) => {
+    for (const path of ["/signin", "/signup"]) {
+      await page.goto(path);
+      await page.getByLabel("Email").fill("early@example.com");
+      await page.getByLabel("Password").fill("typed-before-hydration");
+      await page.getByLabel("Password").press("Enter");
+      await page.waitForLoadState("load");
+      expect(page.url()).not.toContain("typed-before-hydration");
+      expect(page.url()).not.toContain("password=");
+    }
+  });
+});

@@ -20,6 +20,7 @@ export function ForgotPasswordForm() {
   }
   return (
     <form
+      method="post"
       className="mt-6 space-y-4"
       noValidate
       onSubmit={(event) => {
@@ -44,6 +45,7 @@ export function ResetPasswordForm() {
   const reset = useMutation(trpc.auth.resetPassword.mutationOptions({ onSuccess: () => router.replace("/signin?reset=1") }));
   return (
     <form
+      method="post"
       className="mt-6 space-y-4"
       noValidate
       onSubmit={(event) => {

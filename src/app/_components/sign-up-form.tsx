@@ -67,7 +67,7 @@ export function SignUpForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
+    <form method="post" onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
       <FormError message={error} />
       <Field label="Your name" name="name" autoComplete="name" required error={fieldErrors.name?.[0]} />
       <Field label="Work email" name="email" type="email" autoComplete="email" required error={fieldErrors.email?.[0]} />

@@ -67,7 +67,7 @@ export function ConnectionWizard({ slug }: { slug: string }) {
       ) : null}
 
       {step === 2 && guide && provider ? (
-        <form onSubmit={onSubmit} className="max-w-2xl space-y-4" noValidate>
+        <form method="post" onSubmit={onSubmit} className="max-w-2xl space-y-4" noValidate>
           <h2 className="text-base font-semibold text-slate-900">{guide.label}</h2>
           <FormError message={create.error ? create.error.message : null} />
           <Field label="Name" name="name" required placeholder={`e.g. ${guide.label.split(" ")[0]} main`} error={fieldErrors.name?.[0]} />
