@@ -154,6 +154,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: randomBytes(32).toString("base64url"),
+    // Tests read /api/health's details with it, as an operator's monitoring would.
+    HEALTH_TOKEN: randomBytes(24).toString("base64url"),
     STOCKHOOK_ENCRYPTION_KEYS: generateKeyringEntry("it"),
     APP_URL: appUrl,
     INNGEST_DEV: "1",

@@ -46,7 +46,7 @@ export const envSchema = z
     /** Refused (401/408/413/415) webhook requests per minute one address may send to one connection before 429. */
     WEBHOOK_REFUSALS_PER_SOURCE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
     /** Proxies in front of the app that append the client address to X-Forwarded-For; 0 = trust none. */
-    WEBHOOK_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
     /** Total time a webhook body may take to arrive before 408. */
     WEBHOOK_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
     /** How long a storefront's circuit breaker stays open after repeated push failures. */

@@ -45,7 +45,7 @@ export const applyWebhook = inngest.createFunction(
     if (!claimed) return { skipped: "the event no longer exists" };
     if (claimed.alreadyFinal) return { skipped: "already processed" };
     // Business Central's "too many changes to list" notification: reconcile the connection instead.
-    const collection = claimed.changes.length === 0 ? await step.run("collection", () => reconcileForCollection(db, tenantId, webhookEventId)) : null;
+    const collection = !claimed.keptVerdict && claimed.changes.length === 0 ? await step.run("collection", () => reconcileForCollection(db, tenantId, webhookEventId)) : null;
     if (collection) await step.sendEvent("reconcile-collection", reconcileRequested.create(collection));
     const startedAt = new Date().toISOString();
     const processingAttempt = (outcome: string, extra: { detail?: string; error?: string; itemId?: string }) =>

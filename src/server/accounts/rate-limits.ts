@@ -1,5 +1,6 @@
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 import type { PrismaClient } from "@/generated/prisma/client";
+import { clientAddressOf } from "@/server/network/source-address";
 
 /**
  * Limits on the account endpoints, kept in the database (rate-limiter-flexible's Prisma store,
@@ -60,13 +61,11 @@ export async function consume(limiter: RateLimiterPrisma, key: string): Promise<
 }
 
 /**
- * The client's address for per-IP limits: the last X-Forwarded-For hop, which is the one the
- * nearest proxy (the load balancer) wrote; a client can prepend entries but not replace that one.
- * Without a proxy, Next.js fills the header from the socket when the client sent none.
+ * The client's address for per-IP limits, as the trusted proxies report it; requests whose
+ * address cannot be trusted share one bucket, so spoofed headers buy no extra attempts.
  */
 export function clientAddress(headers: Headers): string {
-  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
-  return hops.at(-1) ?? headers.get("x-real-ip")?.trim() ?? "unknown";
+  return clientAddressOf(headers) ?? "unknown";
 }
 
 /** Account keys are the normalised address, so casing or spacing does not buy extra attempts. */

@@ -1,4 +1,5 @@
 import type { Prisma } from "@/generated/prisma/client";
+import { clientAddressOf } from "@/server/network/source-address";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 
 /**
@@ -22,8 +23,7 @@ export interface AuditEntry {
 }
 
 export function requestOrigin(headers: Headers): Pick<AuditActor, "ip" | "userAgent"> {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return { ip: forwarded || headers.get("x-real-ip") || null, userAgent: headers.get("user-agent")?.slice(0, 300) ?? null };
+  return { ip: clientAddressOf(headers), userAgent: headers.get("user-agent")?.slice(0, 300) ?? null };
 }
 
 function rowOf(tenantId: string | null, actor: AuditActor, entry: AuditEntry) {

@@ -91,6 +91,15 @@ describe("connector SSRF", () => {
     expect(other.received[0]!.headers.accept).toBe("application/json");
   });
 
+  it("a token request's body (the client secret) is not resent to another origin by a 307", async () => {
+    const other = await startReceiver((_req, res) => res.end("{}"));
+    const first = await startReceiver((_req, res) => res.writeHead(307, { location: `${other.url}/token` }).end());
+    receivers.push(other, first);
+    const fetch = guardedFetch({ policy: { allowList: [`127.0.0.1:${first.port}`, `127.0.0.1:${other.port}`] } });
+    await expect(fetch(`${first.url}/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "client_secret=top-secret" })).rejects.toMatchObject({ name: "UnsafeUrlError" });
+    expect(other.received).toHaveLength(0);
+  });
+
   it("plain http is refused for a public address (credentials never cross the network unencrypted)", async () => {
     const connector = createConnector({ provider: "SAM", baseUrl: "http://93.184.216.34", credentials: { apiKey: "a-long-enough-key" }, http: fast });
     const result = await connector.testConnection();

@@ -117,6 +117,8 @@ export async function completedPerMinute(prisma: PrismaClient, tenantId: string,
     SELECT date_trunc('minute', "completedAt") AS minute, COUNT(*) AS completed
     FROM "WebhookEvent"
     WHERE "tenantId" = ${tenantId} AND "completedAt" >= ${start}
+      -- Refused requests are counted apart; their REJECTED rows are only the timeline's sample.
+      AND "status" <> 'REJECTED'
       -- Bounds the scan with the (tenantId, receivedAt) index; a delivery completes within a day of arriving.
       AND "receivedAt" >= ${new Date(start.getTime() - DAY_MS)}
     GROUP BY 1`;

@@ -67,15 +67,17 @@ export async function applyStockChange(prisma: PrismaClient, tenantId: string, c
 
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM "Item" WHERE "id" = ${link.itemId} AND "tenantId" = ${tenantId} FOR UPDATE`;
-    if (link.connection.provider === "SHOPIFY" && change.quantity !== undefined) {
-      // Shopify reported its own level: that is now what Stockhook last saw on the same store as a
-      // channel, the value its next compare-and-set push quotes (see docs/platforms.md).
+    const outcome = await applyLocked(tx, tenantId, link.itemId, change);
+    // Shopify reported its own level: that is now what Stockhook last saw on the same store as a
+    // channel, the value its next compare-and-set push quotes (see docs/platforms.md). A stale or
+    // replayed report is not the store's current level, so it leaves the last-seen value alone.
+    if (link.connection.provider === "SHOPIFY" && change.quantity !== undefined && outcome.kind !== "stale" && outcome.kind !== "duplicate") {
       await tx.itemLink.updateMany({
         where: { tenantId, itemId: link.itemId, connection: { provider: "SHOPIFY", direction: "CHANNEL", baseUrl: link.connection.baseUrl } },
         data: { channelQuantity: Math.max(0, change.quantity) },
       });
     }
-    return applyLocked(tx, tenantId, link.itemId, change);
+    return outcome;
   });
 }
 

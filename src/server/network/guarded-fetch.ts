@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { requestPinned } from "./pinned-request";
-import { checkTarget, systemResolver, type Resolver, type UrlPolicy } from "./url-safety";
+import { checkTarget, systemResolver, UnsafeUrlError, type Resolver, type UrlPolicy } from "./url-safety";
 
 /**
  * A fetch for connectors that obeys the address rules: every hop (the first request and each
@@ -63,7 +63,11 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
       }
       if (redirects >= maxRedirects) throw new TooManyRedirectsError(maxRedirects);
       const next = new URL(location, url);
-      if (next.origin !== target.url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.includes(name)));
+      const crossOrigin = next.origin !== target.url.origin;
+      // 307/308 resend the body, and a token request's body holds the client secret: it goes to
+      // the origin it was meant for or nowhere.
+      if (crossOrigin && body !== undefined && (answer.status === 307 || answer.status === 308)) throw new UnsafeUrlError("the platform redirected a request with a body to another origin; Stockhook does not resend it there");
+      if (crossOrigin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.includes(name)));
       if (answer.status === 303 || ((answer.status === 301 || answer.status === 302) && method === "POST")) {
         method = method === "HEAD" ? "HEAD" : "GET";
         body = undefined;

@@ -100,8 +100,9 @@ function rangeName(address: string): string {
 }
 
 function refusal(hostname: string, address: string): string {
-  const where = hostname === address || hostname === `[${address}]` ? hostname : `${hostname} (${address})`;
-  return `${where} is a ${rangeName(address)} address: Stockhook only calls public addresses`;
+  if (hostname === address || hostname === `[${address}]`) return `${hostname} is a ${rangeName(address)} address: Stockhook only calls public addresses`;
+  // What a name resolves to inside Stockhook's network is not the tenant's to learn.
+  return `${hostname} does not resolve to a public address: Stockhook only calls public addresses`;
 }
 
 export interface CheckedTarget {

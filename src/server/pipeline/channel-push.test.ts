@@ -115,6 +115,26 @@ describe("push attempts", () => {
     expect(await database.prisma.channelPush.findUniqueOrThrow({ where: { id: job!.pushId } })).toMatchObject({ state: "SUCCEEDED", attempts: 4, runAttempt: 1 });
   });
 
+  it("a replay leaves a push to the run still retrying it, and takes over one whose run went silent", async () => {
+    sim.controls.reset(STORE);
+    await database.prisma.connection.update({ where: { id: channelId }, data: { consecutiveFailures: 0, circuitOpenUntil: null } });
+    const event = await database.prisma.webhookEvent.create({ data: { tenantId: fx.tenant.id, connectionId: fx.connection.id, provider: "SAM", payloadHash: "c".repeat(64), signatureVerdict: "VALID", status: "APPLIED", verdict: "APPLIED" } });
+    const [job] = await preparePushes(database.prisma, fx.tenant.id, { webhookEventId: event.id }, [fx.item.id]);
+    sim.controls.set(STORE, { outage: "error", outageStatus: 503 });
+    try {
+      const failed = await attemptPush(database.prisma, connectorFor, { ...request(), webhookEventId: event.id, pushId: job!.pushId }, { number: 1, delaysMs: DELAYS, inngestRunId: "run-live" });
+      expect(failed.kind).toBe("failed");
+    } finally {
+      sim.controls.reset(STORE);
+    }
+    // Its run sleeps until the next attempt: a second run for the same storefront would race it.
+    expect(await preparePushes(database.prisma, fx.tenant.id, { webhookEventId: event.id }, [fx.item.id])).toEqual([]);
+    const row = await database.prisma.channelPush.findUniqueOrThrow({ where: { id: job!.pushId } });
+    const longAfterDue = new Date(row.nextAttemptAt!.getTime() + 10 * 60_000);
+    const [takenOver] = await preparePushes(database.prisma, fx.tenant.id, { webhookEventId: event.id }, [fx.item.id], undefined, longAfterDue);
+    expect(takenOver?.pushId).toBe(job!.pushId);
+  });
+
   it("waits a 429's Retry-After instead of the retry delay", async () => {
     sim.controls.reset(STORE);
     await database.prisma.connection.update({ where: { id: channelId }, data: { consecutiveFailures: 0, circuitOpenUntil: null } });

@@ -65,7 +65,20 @@ export interface PushJob extends PushTarget {
  * channel has its line from the start. A replay resets its event's unfinished rows for a new run;
  * the attempts recorded so far stay.
  */
-export async function preparePushes(prisma: PrismaClient, tenantId: string, cause: PushCause, itemIds: string[], onlyConnectionId?: string): Promise<PushJob[]> {
+/**
+ * How long past its due time a pending push's run may stay silent before it counts as lost (a
+ * dev-server restart loses runs): until then a replay leaves the push to the run that owns it,
+ * so one storefront is never pushed by two runs at once.
+ */
+const LIVE_RUN_GRACE_MS = 5 * 60_000;
+
+function ownedByLiveRun(push: { state: string; inngestRunId: string | null; nextAttemptAt: Date | null; lastAttemptAt: Date | null; createdAt: Date }, now: Date): boolean {
+  if (push.state !== "PENDING" || !push.inngestRunId) return false;
+  const due = push.nextAttemptAt ?? push.lastAttemptAt ?? push.createdAt;
+  return due.getTime() > now.getTime() - LIVE_RUN_GRACE_MS;
+}
+
+export async function preparePushes(prisma: PrismaClient, tenantId: string, cause: PushCause, itemIds: string[], onlyConnectionId?: string, now = new Date()): Promise<PushJob[]> {
   const db = scopeToTenant(prisma, tenantId);
   const jobs: PushJob[] = [];
   for (const itemId of itemIds) {
@@ -75,9 +88,9 @@ export async function preparePushes(prisma: PrismaClient, tenantId: string, caus
       if (onlyConnectionId && target.connectionId !== onlyConnectionId) continue;
       const existing = await db.channelPush.findFirst({
         where: { connectionId: target.connectionId, itemId, webhookEventId: cause.webhookEventId ?? null, syncRunId: cause.syncRunId ?? null },
-        select: { id: true, state: true },
+        select: { id: true, state: true, inngestRunId: true, nextAttemptAt: true, lastAttemptAt: true, createdAt: true },
       });
-      if (existing?.state === "SUCCEEDED") continue;
+      if (existing?.state === "SUCCEEDED" || (existing && ownedByLiveRun(existing, now))) continue;
       const push = existing
         ? await db.channelPush.update({ where: { id: existing.id }, data: { state: "PENDING", runAttempt: 0, nextAttemptAt: null, inngestRunId: null }, select: { id: true } })
         : await db.channelPush.create({

@@ -52,7 +52,7 @@ export function forgetWebhookConnection(connectionId: string): void {
 
 /** How many proxies in front append to X-Forwarded-For (source-address.ts). */
 export function trustedProxyHops(): number {
-  return env().WEBHOOK_TRUSTED_PROXY_HOPS;
+  return env().TRUSTED_PROXY_HOPS;
 }
 
 export async function handleWebhook(incoming: IncomingDelivery) {

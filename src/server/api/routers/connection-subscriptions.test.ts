@@ -21,8 +21,11 @@ beforeAll(async () => {
   process.env.APP_URL = receiver.url;
   [database, sim] = await Promise.all([createTestDatabase(), createSimulator({ stores: [{ provider: "woocommerce", id: "wizard", size: 2 }, { provider: "woocommerce", id: "readonly", size: 2, controls: { denyWebhookApi: true } }] })]);
   fx = await createTenantFixture(database.prisma, "wizard");
+  // The simulator stands in for a public host: the address rules allow it by name.
+  process.env.OUTBOUND_ALLOW_LIST = new URL(sim.url).host;
 }, 120_000);
 afterAll(async () => {
+  delete process.env.OUTBOUND_ALLOW_LIST;
   await database?.close();
   await sim?.close();
   await receiver?.close();

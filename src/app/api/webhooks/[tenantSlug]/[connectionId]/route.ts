@@ -1,6 +1,6 @@
 import { readBodyCapped } from "@/server/webhooks/read-body";
 import { handleWebhook, trustedProxyHops } from "@/server/webhooks/service";
-import { sourceAddressOf } from "@/server/webhooks/source-address";
+import { sourceAddressOf } from "@/server/network/source-address";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

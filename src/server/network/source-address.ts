@@ -1,7 +1,9 @@
 import { isIP } from "node:net";
+import { env } from "@/env";
 
 /**
- * The address a webhook request came from, as the trusted proxies in front report it.
+ * The address a request came from, as the trusted proxies in front report it (webhook limits,
+ * sign-in limits and audit rows all use it).
  *
  * Next.js writes the socket's address into `X-Forwarded-For` only when the request has none, so
  * without a proxy a client can claim any address. Behind `hops` proxies that each append the
@@ -26,4 +28,9 @@ function normalise(entry: string): string | null {
   if (!bracketed && /^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(address)) address = address.slice(0, address.lastIndexOf(":"));
   if (/^::ffff:\d{1,3}(\.\d{1,3}){3}$/i.test(address)) address = address.slice(7);
   return isIP(address) ? address.toLowerCase() : null;
+}
+
+/** The client's address behind the configured proxies (`TRUSTED_PROXY_HOPS`), or null when none can be trusted. */
+export function clientAddressOf(headers: Headers): string | null {
+  return sourceAddressOf(headers, env().TRUSTED_PROXY_HOPS);
 }
