@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from "vitest";
 import { scanAll, type SimFixture, simFixture } from "../testing";
+import { describeUserErrors } from "./connector";
 
 let fixture: SimFixture<"SHOPIFY">;
 afterEach(() => fixture?.close());
@@ -22,4 +23,13 @@ it("discovers the shop's location once and reads one inventory item", async () =
   await connector.setStock({ externalId: "44000003", quantity: 2, status: "AVAILABLE" });
   expect(store.stats.byKind["shopify:locations"]).toBe(1);
   await expect(connector.getItem("44000002")).resolves.toMatchObject({ externalId: "44000002", sku: "ART-0002", quantity: 4, status: "AVAILABLE" });
+});
+
+it("passes Shopify's user errors on by code and field, never in Shopify's own words", () => {
+  const described = describeUserErrors([
+    { code: "INVALID_QUANTITY", field: ["input", "quantities", "0", "quantity"], message: "<script>internal detail from the platform</script>" },
+    { field: ["webhookSubscription", "callbackUrl"], message: "Address is for an internal host 10.1.2.3" },
+  ]);
+  expect(described).toBe("INVALID_QUANTITY at input.quantities.0.quantity; USER_ERROR at webhookSubscription.callbackUrl");
+  expect(described).not.toMatch(/script|internal|10\.1\.2\.3/);
 });

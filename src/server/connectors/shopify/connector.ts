@@ -194,10 +194,10 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
       if (userErrors.length === 0) return rows.map((row) => row.quantity);
       const stale = userErrors.filter((error) => error.code === "CHANGE_FROM_QUANTITY_STALE");
       if (stale.length < userErrors.length || round >= SHOPIFY_MAX_STALE_ROUNDS) {
-        throw new RequestRejectedError(`Shopify inventorySetQuantities: ${userErrors.map((error) => error.message).join("; ")}`);
+        throw new RequestRejectedError(`Shopify inventorySetQuantities refused the update: ${describeUserErrors(userErrors)}`);
       }
       const staleRows = stale.map((error) => rows[Number(error.field?.[2])]).filter((row): row is PlannedQuantity => row !== undefined);
-      if (staleRows.length < stale.length) throw new RequestRejectedError(`Shopify inventorySetQuantities: stale quantities without a position (${stale.map((e) => e.message).join("; ")})`);
+      if (staleRows.length < stale.length) throw new RequestRejectedError(`Shopify inventorySetQuantities: stale quantities without a position (${describeUserErrors(stale)})`);
       const levels = await readAvailable(staleRows);
       for (const row of staleRows) {
         const current = levels.get(`${row.inventoryItemId}|${row.locationId}`) ?? 0;
@@ -224,8 +224,8 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
     };
   }
 
-  function rejectUserErrors(operation: string, userErrors: readonly { message: string }[]) {
-    if (userErrors.length > 0) throw new RequestRejectedError(`Shopify ${operation}: ${userErrors.map((error) => error.message).join("; ")}`);
+  function rejectUserErrors(operation: string, userErrors: readonly ShopifyUserError[]) {
+    if (userErrors.length > 0) throw new RequestRejectedError(`Shopify ${operation} refused it: ${describeUserErrors(userErrors)}`);
   }
 
   const webhooks: WebhookSubscriptionApi = {
@@ -306,4 +306,18 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
         return `Connected to Shopify shop "${shop.name}" (${shop.myshopifyDomain}).`;
       }),
   };
+}
+
+interface ShopifyUserError {
+  field?: string[] | null;
+  code?: string | null;
+  message: string;
+}
+
+/**
+ * Shopify's user errors by code and field only: its message text is the platform's own words and
+ * is not passed on to tenants (see docs/security.md, "no echoed answers").
+ */
+export function describeUserErrors(userErrors: readonly ShopifyUserError[]): string {
+  return userErrors.map((error) => [error.code ?? "USER_ERROR", error.field?.length ? `at ${error.field.join(".")}` : ""].filter(Boolean).join(" ")).join("; ");
 }
