@@ -23,7 +23,8 @@ const SWEEP_MS = 150_000;
 const SWEEP_TEST_TIMEOUT_MS = 200_000;
 
 beforeAll(async () => {
-  [stack, sim] = await Promise.all([startStack(), createSimulator()]);
+  sim = await createSimulator();
+  stack = await startStack({ allow: [sim.url] });
   shop = await createShopTenant(stack, sim, { items: 10 });
 }, 240_000);
 afterAll(async () => {
