@@ -222,6 +222,18 @@ export function buildCorpus(slug: string, connectionId: string, secret: string):
     trpc("connection.changeAddress", { id: connectionId, baseUrl: "http://[::127.0.0.1]:5432/" }),
     trpc("support.grantWriteAccess", { sessionId: "own-session" }),
   );
+  // Accounts: forged or malformed single-use links, sign-up probes and an off-site redirect after
+  // sign-in. Answered with a clear refusal, never a 5xx, and the foreign host never echoed back.
+  corpus.push(
+    trpc("auth.resetPassword", { token: "forged-reset-token", password: "a-new-password-123" }),
+    trpc("auth.resetPassword", { token: "x".repeat(5000), password: "a-new-password-123" }),
+    trpc("auth.signUp", { name: "<script>alert(1)</script>", email: "not-an-address", password: "short" }),
+    trpc("auth.signUp", { name: "Probe", email: `${"a".repeat(300)}@example.com`, password: "long-enough-password" }),
+    trpc("auth.resendVerification", { email: "nobody@example.com" }),
+  );
+  for (const link of ["/verify-email?token=forged", "/verify-email?token=", `/invite?token=${"z".repeat(3000)}`, "/reset-password?token=%00", "/signin?callbackUrl=%2F%2Fevil.example", "/signin?callbackUrl=%2F%5Cevil.example"]) {
+    corpus.push({ name: `account page ${link.slice(0, 50)}`, method: "GET", path: link, headers: {}, reachesConnection: false, ...(link.includes("evil") ? { mustNotAnswer: "https://evil.example" } : {}) });
+  }
   corpus.push({ name: "tRPC item.list with a foreign cursor without a session", method: "GET", path: `/api/trpc/item.list?input=${encodeURIComponent(JSON.stringify({ json: { cursor: "another-tenants-item" } }))}`, headers: { "x-stockhook-tenant": slug }, reachesConnection: false });
   return corpus;
 }
