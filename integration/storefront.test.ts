@@ -1,10 +1,11 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { storeSecret } from "@/server/crypto/secret-store";
 import { replayEvents } from "@/server/events/replay";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
+import { postDelivery, signedSamDelivery } from "./fixtures";
 import { eventually, startStack, type Stack } from "./harness";
 
 /** A sale at the gallery reaches the (simulated) WooCommerce storefront through the real pipeline. */
@@ -70,15 +71,10 @@ function succeededPush(webhookEventId: string) {
 }
 
 async function sell(index: number, eventId: string) {
-  const samId = externalIdOf(sim.stores.require("sam:it"), index);
-  const body = JSON.stringify({ event_id: eventId, type: "stock.changed", occurred_at: new Date().toISOString(), data: { sam_id: samId, stock: 0, status: "sold", reason: "sale" } });
-  const response = await fetch(`${stack.appUrl}/api/webhooks/${tenantSlug}/${samConnectionId}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-sam-signature": createHmac("sha256", SIGNING_SECRET).update(body).digest("hex") },
-    body,
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { id: string }).id;
+  const samId = Number(externalIdOf(sim.stores.require("sam:it"), index));
+  const answer = await postDelivery(`${stack.appUrl}/api/webhooks/${tenantSlug}/${samConnectionId}`, signedSamDelivery(SIGNING_SECRET, { eventId, samId, stock: 0 }));
+  expect(answer.status).toBe(200);
+  return answer.id!;
 }
 
 describe("sale → storefront", () => {
