@@ -1,5 +1,5 @@
 import type { Stack } from "../integration/harness";
-import type { Simulator } from "@/sim";
+import type { Simulator } from "@sim";
 
 /** One measured figure; `target` and `met` only where the issue sets a target. */
 export interface Figure {

@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { waitForMail } from "../src/server/testing/mailbox";
+import { waitForMail } from "@test-support/mailbox";
 import { readSimulatorTarget } from "../src/server/demo/simulator-targets";
 
 export const DEMO = { email: "demo@stockhook.dev", password: "stockhook-demo", tenant: "Harbour Gallery", slug: "demo" };

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
-import { startReceiver, type Receiver } from "../src/server/testing/webhook-receiver";
+import { startReceiver, type Receiver } from "@test-support/webhook-receiver";
 import { acceptInvitationAsNewUser, DEMO, saveScreenshot, signIn } from "./helpers";
 
 /** A tenant's own receiver on 127.0.0.1, on the port scripts/e2e.ts put on the app's OUTBOUND_ALLOW_LIST. */

@@ -3,7 +3,7 @@ import { parseKeyring } from "@/server/crypto/secret-box";
 import { storeSecret } from "@/server/crypto/secret-store";
 import { DEFAULT_LOCATION } from "@/server/inventory/apply-change";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { connectorConfigFor, externalIdOf, type ItemView, type Simulator } from "@/sim";
+import { connectorConfigFor, externalIdOf, type ItemView, type Simulator } from "@sim";
 import type { Stack } from "./harness";
 
 /**

@@ -5,7 +5,7 @@ import { connect, createServer } from "node:net";
 import { PrismaClient } from "@/generated/prisma/client";
 import { generateKeyringEntry } from "@/server/crypto/secret-box";
 import { postgresAdapterFactory } from "@/server/database-adapter";
-import { createThrowawayPostgres } from "@/server/testing/test-database";
+import { createThrowawayPostgres } from "@test-support/test-database";
 import { applyPendingMigrations } from "@/server/migrations/schema-engine";
 import { resolveInngestBinary } from "../scripts/inngest-install";
 import { startMailpit } from "../scripts/lib/mailpit";

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { storeSecret } from "@/server/crypto/secret-store";
 import { createEndpoint } from "@/server/outbound/endpoints";
-import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
+import { startReceiver, type Receiver } from "@test-support/webhook-receiver";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
+import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@sim";
 import { eventually, startStack, type Stack } from "./harness";
 
 /**

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyring } from "@/server/crypto/secret-box";
-import { ConnectionDirectory } from "@/server/webhooks/connection-directory";
-import { ingestWebhook } from "@/server/webhooks/ingest";
-import { KnownSourceAddresses } from "@/server/webhooks/known-sources";
-import { RateLimiter } from "@/server/webhooks/rate-limiter";
-import { SigningSecretCache } from "@/server/webhooks/signing-secrets";
-import { createSimulator, type Simulator } from "@/sim";
+import { ConnectionDirectory } from "@/server/inbound/connection-directory";
+import { ingestWebhook } from "@/server/inbound/ingest";
+import { KnownSourceAddresses } from "@/server/inbound/known-sources";
+import { RateLimiter } from "@/server/inbound/rate-limiter";
+import { SigningSecretCache } from "@/server/inbound/signing-secrets";
+import { createSimulator, type Simulator } from "@sim";
 import { createShopTenant, signedSamDelivery, type ShopTenant } from "./fixtures";
 import { eventually, startStack, type Stack } from "./harness";
 

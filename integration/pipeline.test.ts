@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeSecret } from "@/server/crypto/secret-store";
-import { lookupInngestRun } from "@/server/events/inngest-run";
+import { lookupInngestRun } from "@/server/event-log/inngest-run";
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { eventually, startStack, type Stack } from "./harness";

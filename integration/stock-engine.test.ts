@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { connectorConfigFor, createSimulator, type Simulator } from "@/sim";
+import { connectorConfigFor, createSimulator, type Simulator } from "@sim";
 import { eventually, startStack, type Stack } from "./harness";
 
 /**

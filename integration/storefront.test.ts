@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { storeSecret } from "@/server/crypto/secret-store";
-import { replayEvents } from "@/server/events/replay";
+import { replayEvents } from "@/server/event-log/replay";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
+import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@sim";
 import { postDelivery, signedSamDelivery } from "./fixtures";
 import { eventually, startStack, type Stack } from "./harness";
 

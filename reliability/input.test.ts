@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { createSimulator, connectorConfigFor, type Simulator } from "@/sim";
+import { createSimulator, connectorConfigFor, type Simulator } from "@sim";
 import { eventually, startStack, type Stack } from "../integration/harness";
 import { createShopTenant, postDelivery, signedSamDelivery, type ShopTenant } from "../integration/fixtures";
 import { buildCorpus } from "./corpus";

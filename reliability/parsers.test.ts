@@ -3,11 +3,11 @@ import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import type { Provider } from "@/generated/prisma/client";
-import { webhookProviders } from "@/server/webhooks/providers";
-import type { RawDelivery } from "@/server/webhooks/providers/types";
-import { applyStockChange, type StockChangeKind } from "@/sim/http";
-import { providerSim } from "@/sim/providers";
-import { SimStore, type SimProvider } from "@/sim/store";
+import { webhookProviders } from "@/server/inbound/providers";
+import type { RawDelivery } from "@/server/inbound/providers/types";
+import { applyStockChange, type StockChangeKind } from "@sim/http";
+import { providerSim } from "@sim/providers";
+import { SimStore, type SimProvider } from "@sim/store";
 import { SHORT } from "./common";
 
 /**

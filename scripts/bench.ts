@@ -4,7 +4,7 @@
 // can be turned down with BENCH_* variables (see README, Performance) or --quick.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { integrationPrerequisites, startStack, type Stack } from "../integration/harness";
-import { createSimulator, type Simulator } from "@/sim";
+import { createSimulator, type Simulator } from "@sim";
 import { describeMachine } from "../bench/machine";
 import { scenarios } from "../bench/scenarios";
 import type { Figure, ScenarioResult } from "../bench/types";

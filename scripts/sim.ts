@@ -1,5 +1,5 @@
 import { readSimulatorTarget, simulatorTargetsFile } from "@/server/demo/simulator-targets";
-import { runSimCli } from "@/sim/cli";
+import { runSimCli } from "@sim/cli";
 
 /**
  * `npm run sim` — the platform simulators for local development, and one-off signed webhooks.

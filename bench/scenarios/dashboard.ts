@@ -1,10 +1,10 @@
 import pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
-import { listTimeline } from "@/server/events/timeline";
+import { listTimeline } from "@/server/event-log/timeline";
 import { postgresAdapterFactory } from "@/server/database-adapter";
 import { applyPendingMigrations } from "@/server/migrations/schema-engine";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { createThrowawayPostgres } from "@/server/testing/test-database";
+import { createThrowawayPostgres } from "@test-support/test-database";
 import { round, summarise } from "../stats";
 import { size, type BenchContext, type Scenario } from "../types";
 
@@ -63,7 +63,7 @@ export const dashboard: Scenario = {
 
       const { tenant, connections } = tenants[0]!;
       const db = scopeToTenant(prisma, tenant.id);
-      // The timeline's own code path (src/server/events/timeline.ts), as the Events page calls it.
+      // The timeline's own code path (src/server/event-log/timeline.ts), as the Events page calls it.
       const firstPage = await listTimeline(db, {});
       const cursor = firstPage.nextCursor!;
       const shapes: { name: string; run: () => Promise<unknown> }[] = [

@@ -1,7 +1,7 @@
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { connectorConfigFor, externalIdOf } from "@/sim";
+import { connectorConfigFor, externalIdOf } from "@sim";
 import { createShopTenant } from "../../integration/fixtures";
 import { round, sleep, summarise } from "../stats";
 import { size, type BenchContext, type Scenario } from "../types";

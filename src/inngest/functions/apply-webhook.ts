@@ -3,7 +3,7 @@ import type { SourceConnector } from "@/server/connectors";
 import type { ApplyOutcome } from "@/server/inventory/apply-change";
 import { recordAttempt, isReplayEventId } from "@/server/pipeline/attempts";
 import { preparePushes, type PushJob } from "@/server/pipeline/channel-push";
-import { connectorForConnection } from "@/server/pipeline/connector-for";
+import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { appliedChanges, emitStockChanges } from "@/server/outbound/emit";
 import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, resolveChange, restoreVerdict, verdictOf, type ClaimedEvent } from "@/server/pipeline/webhook-processing";
 import { inngest } from "../client";

@@ -1,7 +1,7 @@
 import { env } from "@/env";
 import { connectionsNeedingSubscription, ensureConnectionSubscriptions, markSubscriptionsFailed } from "@/server/connections/platform-subscriptions";
 import { db } from "@/server/db";
-import { connectorForConnection } from "@/server/pipeline/connector-for";
+import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { inngest } from "../client";
 import { reconcileRequested, subscriptionEnsureRequested } from "../events";
 

@@ -1,6 +1,6 @@
 import { db } from "@/server/db";
 import { attemptPush, giveUpPush, MAX_PARKED_TURNS, pushRetryDelaysMs, type PushRequest } from "@/server/pipeline/channel-push";
-import { connectorForConnection } from "@/server/pipeline/connector-for";
+import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { emitProductSynced, emitPushFailures } from "@/server/outbound/emit";
 import { inngest } from "../client";
 import { channelPush } from "../events";

@@ -3,7 +3,7 @@ import { db } from "@/server/db";
 import { channelDriftPage, failSyncRun, finishSyncRun, reconcilePage, startSyncRun } from "@/server/inventory/reconcile";
 import { dueReconciles } from "@/server/inventory/schedule";
 import { channelTargets } from "@/server/pipeline/channel-push";
-import { connectorForConnection } from "@/server/pipeline/connector-for";
+import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { emitStockChanges, emitSyncRunResult } from "@/server/outbound/emit";
 import { inngest } from "../client";
 import { channelPush, reconcileRequested } from "../events";

@@ -1,6 +1,6 @@
 import { env } from "@/env";
 import { db } from "@/server/db";
-import { lookupInngestRun } from "@/server/events/inngest-run";
+import { lookupInngestRun } from "@/server/event-log/inngest-run";
 import { findEventsToResend, findOrphanedEvents, markOrphansResent, markSent } from "@/server/pipeline/sweeper";
 import { inngest } from "../client";
 import { webhookReceived } from "../events";

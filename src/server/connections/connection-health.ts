@@ -1,6 +1,6 @@
 import { CIRCUIT_FAILURE_THRESHOLD } from "@/server/pipeline/channel-push";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
-import { knownSourceSignatureFailures, rejectedPerConnection } from "@/server/webhooks/rejection-counts";
+import { knownSourceSignatureFailures, rejectedPerConnection } from "@/server/inbound/rejection-counts";
 
 /**
  * The health of each connection at a glance: when it last heard from its platform, when it last

@@ -3,7 +3,7 @@ import type { Provider, SyncSchedule } from "@/generated/prisma/client";
 import { credentialsSchemas } from "@/server/connectors/credentials";
 import { generateSigningSecret, storeSecret } from "@/server/crypto/secret-store";
 import { checkUrlForSaving, UnsafeUrlError, urlPolicyFromEnv, type UrlPolicy } from "@/server/network/url-safety";
-import { hasApiConnector } from "@/server/pipeline/connector-for";
+import { hasApiConnector } from "@/server/connectors/tenant-connector";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 import { PROVIDER_GUIDES, type Direction } from "./provider-guides";
 

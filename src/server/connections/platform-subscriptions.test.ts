@@ -3,10 +3,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createConnector, type BusinessCentralConnector } from "@/server/connectors";
 import { rotateSigningSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { businessCentralProvider } from "@/server/webhooks/providers/business-central";
-import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
-import { connectorConfigFor, createSimulator, type Simulator } from "@/sim";
+import { businessCentralProvider } from "@/server/inbound/providers/business-central";
+import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
+import { connectorConfigFor, createSimulator, type Simulator } from "@sim";
 import { createConnection } from "./connection-setup";
 import { connectionsNeedingSubscription, ensureSubscription } from "./platform-subscriptions";
 

@@ -3,11 +3,11 @@ import { createConnector } from "@/server/connectors";
 import { hasWebhookSubscriptions, type WebhookSubscriptionApi } from "@/server/connectors/webhook-subscriptions";
 import { revealSecret, rotateSigningSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
-import { type Receiver, startReceiver } from "@/server/testing/webhook-receiver";
-import { connectorConfigFor, createSimulator, type Simulator } from "@/sim";
-import { hooksOf } from "@/sim/subscriptions";
+import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
+import { type Receiver, startReceiver } from "@test-support/webhook-receiver";
+import { connectorConfigFor, createSimulator, type Simulator } from "@sim";
+import { hooksOf } from "@sim/subscriptions";
 import { createConnection } from "./connection-setup";
 import { connectionsNeedingSubscription, ensureConnectionSubscriptions, markSubscriptionsFailed, removeConnectionSubscriptions } from "./platform-subscriptions";
 

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import { connectorForConnection } from "@/server/pipeline/connector-for";
+import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { ensureConnectionSubscriptions, removeConnectionSubscriptions, SUBSCRIBING_PROVIDERS, type TopicOutcome } from "./platform-subscriptions";
 
 /**

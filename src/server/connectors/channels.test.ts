@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type SimProvider } from "@/sim";
-import { type SimFixture, simFixture } from "./testing";
+import { type SimProvider } from "@sim";
+import { type SimFixture, simFixture } from "@test-support/sim-connectors";
 import { type ChannelConnector, type ConnectorProvider, type StockUpdate } from "./types";
 
 /** Channel writes: split into the platform's largest allowed batch, and land in the store. */

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer } from "node:net";
-import { type SimProvider } from "@/sim";
+import { type SimProvider } from "@sim";
 import { AuthError, UnavailableError } from "./errors";
-import { countBy, liveExternalIds, scanAll, type SimFixture, simFixture } from "./testing";
+import { countBy, liveExternalIds, scanAll, type SimFixture, simFixture } from "@test-support/sim-connectors";
 import { type ConnectorProvider } from "./types";
 
 /**

@@ -12,7 +12,7 @@ import * as woo from "./woocommerce/schemas";
  * Payloads written after each platform's public documentation examples: the connectors'
  * schemas must accept what the real platforms send, not only what our simulators send.
  */
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../test-support/platform-fixtures/${name}`, import.meta.url), "utf8"));
 const unreachable = { http: { deps: { fetch: () => Promise.reject(new Error("no network in fixture tests")) } } };
 
 describe("contract fixtures", () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
+import { startReceiver, type Receiver } from "@test-support/webhook-receiver";
 import { guardedFetch } from "@/server/network/guarded-fetch";
 import { createConnector } from "./index";
 

@@ -1,10 +1,10 @@
 import { afterEach, expect, it } from "vitest";
-import { bigcommerceProvider } from "@/server/webhooks/providers/bigcommerce";
-import { woocommerceProvider } from "@/server/webhooks/providers/woocommerce";
-import { addHook, changeAndNotify } from "@/sim/subscriptions";
-import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
-import { addVariableProduct } from "@/sim/variants";
-import { scanAll, type SimFixture, simFixture } from "./testing";
+import { bigcommerceProvider } from "@/server/inbound/providers/bigcommerce";
+import { woocommerceProvider } from "@/server/inbound/providers/woocommerce";
+import { addHook, changeAndNotify } from "@sim/subscriptions";
+import { startReceiver, type Receiver } from "@test-support/webhook-receiver";
+import { addVariableProduct } from "@sim/variants";
+import { scanAll, type SimFixture, simFixture } from "@test-support/sim-connectors";
 
 /**
  * Stock that lives on variants: WooCommerce variable products (stock on each variation) and

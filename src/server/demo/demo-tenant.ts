@@ -13,7 +13,7 @@ export const DEMO_TENANT_SLUG = "demo";
 export const DEMO_USER = { email: "demo@stockhook.dev", password: "stockhook-demo", name: "Dana Demo" };
 export const SIMULATOR_URL = process.env.SIM_URL ?? `http://127.0.0.1:${process.env.SIM_PORT ?? 4010}`;
 
-/** API credentials of the simulators' "demo" stores (see src/sim/store.ts). */
+/** API credentials of the simulators' "demo" stores (see tools/sim/store.ts). */
 const DEMO_API_CREDENTIALS = {
   SAM: { apiKey: "sam-sim-demo-token" },
   WOOCOMMERCE: { consumerKey: "ck_sim_demo", consumerSecret: "cs_sim_demo" },

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import { rejectedPerHour } from "@/server/webhooks/rejection-counts";
+import { rejectedPerHour } from "@/server/inbound/rejection-counts";
 
 /**
  * Aggregates for the overview that Prisma's query builder cannot express (percentiles, hourly

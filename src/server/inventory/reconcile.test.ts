@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnector, type SourceConnector } from "@/server/connectors";
-import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
-import { connectorConfigFor, createSimulator, type Simulator } from "@/sim";
+import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
+import { connectorConfigFor, createSimulator, type Simulator } from "@sim";
 import { channelDriftPage, finishSyncRun, reconcilePage, startSyncRun, type SyncRunRef } from "./reconcile";
 
 /** Reconcile a 2,000-item simulated SAM catalogue through the real SAM connector. */

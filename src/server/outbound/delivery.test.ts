@@ -1,13 +1,13 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 import { attemptDelivery, DISABLE_AFTER_FAILING_MS, giveUpDelivery, recordOutboundEvent, retryDelaysSeconds } from "./delivery";
 import { emitStockChanges } from "./emit";
 import { createEndpoint, rotateEndpointSecret } from "./endpoints";
 import type { OutboundPayload } from "./event-types";
-import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
+import { startReceiver, type Receiver } from "@test-support/webhook-receiver";
 
 /** The receiver is named on the allow-list once its port is known. */
 const development = {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { postSigned, STORED_RESPONSE_BYTES } from "./http-delivery";
-import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
+import { startReceiver, type Receiver } from "@test-support/webhook-receiver";
 
 let receivers: Receiver[] = [];
 /** The test's receivers are named on the allow-list once their ports are known, as development names the simulators. */

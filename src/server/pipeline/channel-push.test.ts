@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnector } from "@/server/connectors";
-import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
-import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
+import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
+import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@sim";
 import { attemptPush, CIRCUIT_FAILURE_THRESHOLD, channelTargets, giveUpPush, preparePushes, type PushRequest } from "./channel-push";
 
 let database: TestDatabase;

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import { AuthError, channelQuantity, isChannelConnector, NotFoundError, RateLimitedError, RequestRejectedError, UnavailableError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { PAUSED_PHRASE } from "@/server/events/push-progress";
+import { PAUSED_PHRASE } from "@/server/event-log/push-progress";
 import { recordAttempt } from "./attempts";
 
 /**

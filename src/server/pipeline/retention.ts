@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import { KNOWN_SOURCE_MEMORY_MS } from "@/server/webhooks/known-sources";
+import { KNOWN_SOURCE_MEMORY_MS } from "@/server/inbound/known-sources";
 
 /**
  * Deletes each tenant's webhook events (and with them their stored payloads) older than the

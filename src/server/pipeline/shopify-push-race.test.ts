@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createConnector } from "@/server/connectors";
 import { applyStockChange } from "@/server/inventory/apply-change";
-import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
-import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
+import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
+import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@sim";
 import { attemptPush } from "./channel-push";
 
 /**

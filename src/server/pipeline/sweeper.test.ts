@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { WebhookStatus } from "@/generated/prisma/client";
-import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 import { findEventsToResend, findOrphanedEvents, markOrphansResent, markSent } from "./sweeper";
 
 let database: TestDatabase;

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import type { InngestRunLookup } from "@/server/events/inngest-run";
+import type { InngestRunLookup } from "@/server/event-log/inngest-run";
 import { itemConcurrencyKey } from "./item-key";
 
 /**

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnector, type SourceConnector } from "@/server/connectors";
-import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@/sim";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
-import { createTenantFixture } from "@/server/testing/fixtures";
+import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@sim";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
+import { createTenantFixture } from "@test-support/fixtures";
 import { claimWebhookEvent, recordFailure, resolveChange, verdictOf, type ClaimedEvent } from "./webhook-processing";
 
 let sim: Simulator;

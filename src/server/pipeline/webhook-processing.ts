@@ -1,7 +1,7 @@
 import type { ItemStatus, PrismaClient, WebhookStatus } from "@/generated/prisma/client";
 import type { SourceConnector } from "@/server/connectors";
 import { applyStockChange, type ApplyOutcome } from "@/server/inventory/apply-change";
-import type { InboundStockChange } from "@/server/webhooks/providers/types";
+import type { InboundStockChange } from "@/server/inbound/providers/types";
 
 /**
  * The durable function's steps as plain functions, so each can be tested without Inngest:

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import { rejectedPerTenant } from "@/server/webhooks/rejection-counts";
+import { rejectedPerTenant } from "@/server/inbound/rejection-counts";
 
 /**
  * The support console's tenant directory: tenants matching a search (name, slug or a member's

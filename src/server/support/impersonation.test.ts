@@ -8,8 +8,8 @@ import { AUDIT_PAGE_SIZE } from "@/server/audit/audit-query";
 import { IMPERSONATION_COOKIE, impersonationIdFromHeaders, startImpersonation } from "@/server/support/impersonation";
 import { createOrPromoteStaff } from "@/server/support/platform-roles";
 import { scopeToTenant, TenantScopeViolation } from "@/server/tenancy/tenant-db";
-import { callerFor, createStaffUser, createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { callerFor, createStaffUser, createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 
 async function errorOf(promise: Promise<unknown>): Promise<TRPCError | undefined> {
   try {

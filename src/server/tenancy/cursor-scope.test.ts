@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callerFor, createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { callerFor, createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 
 /**
  * Issue 17, item 10: a list's cursor names a row by id, and Prisma looks that row up apart from

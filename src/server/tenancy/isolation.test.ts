@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, createCaller } from "@/server/api/root";
 import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
 import { grantWriteAccess, startImpersonation, WRITABLE_WITH_GRANT } from "@/server/support/impersonation";
-import { callerFor, createStaffUser, createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { callerFor, createStaffUser, createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 
 /**
  * Tries to break tenancy through every tRPC procedure. Each procedure must be listed here: a new

@@ -1,9 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { impersonationRefusal } from "@/server/support/impersonation";
-import { callerFor, createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
-import { startReceiver, type Receiver } from "@/server/testing/webhook-receiver";
+import { callerFor, createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
+import { startReceiver, type Receiver } from "@test-support/webhook-receiver";
 
 /**
  * Issue 17, items 1 and 2 at the API: where a connection points is judged by the outbound

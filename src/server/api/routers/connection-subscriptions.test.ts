@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { callerFor, createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
-import { type Receiver, startReceiver } from "@/server/testing/webhook-receiver";
-import { connectorConfigFor, createSimulator, type Simulator } from "@/sim";
-import { hooksOf } from "@/sim/subscriptions";
+import { callerFor, createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
+import { type Receiver, startReceiver } from "@test-support/webhook-receiver";
+import { connectorConfigFor, createSimulator, type Simulator } from "@sim";
+import { hooksOf } from "@sim/subscriptions";
 
 /**
  * The wizard's create call subscribes a new WooCommerce source at once and says so; without the

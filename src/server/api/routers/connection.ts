@@ -5,9 +5,9 @@ import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/serve
 import { changeConnectionAddress, createConnection, InvalidSetupError } from "@/server/connections/connection-setup";
 import { connectionHealth } from "@/server/connections/connection-health";
 import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guides";
-import { connectorFor, hasApiConnector, MissingCredentialsError } from "@/server/pipeline/connector-for";
+import { connectorFor, hasApiConnector, MissingCredentialsError } from "@/server/connectors/tenant-connector";
 import { secretMetadata } from "@/server/crypto/secret-store";
-import { forgetWebhookConnection } from "@/server/webhooks/service";
+import { forgetWebhookConnection } from "@/server/inbound/route-handler";
 import { subscribeAfterSetup, subscribesThroughApi, unsubscribeBeforeDelete } from "@/server/connections/subscribe-on-setup";
 
 const connectionFields = {

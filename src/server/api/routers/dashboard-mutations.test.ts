@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callerFor, createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { callerFor, createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 
 let database: TestDatabase;
 let owner: TenantFixture;

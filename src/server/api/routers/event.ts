@@ -2,13 +2,13 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { env } from "@/env";
-import { lookupInngestRun } from "@/server/events/inngest-run";
-import { itemTimeline } from "@/server/events/item-timeline";
-import { queueStats } from "@/server/events/queue-stats";
-import { MAX_REPLAY, replayEvents } from "@/server/events/replay";
-import { eventDetail, listTimeline, timelineFilterSchema } from "@/server/events/timeline";
-import { REJECTION_SAMPLES_KEPT } from "@/server/webhooks/ingest";
-import { rejectedPerConnection } from "@/server/webhooks/rejection-counts";
+import { lookupInngestRun } from "@/server/event-log/inngest-run";
+import { itemTimeline } from "@/server/event-log/item-timeline";
+import { queueStats } from "@/server/event-log/queue-stats";
+import { MAX_REPLAY, replayEvents } from "@/server/event-log/replay";
+import { eventDetail, listTimeline, timelineFilterSchema } from "@/server/event-log/timeline";
+import { REJECTION_SAMPLES_KEPT } from "@/server/inbound/ingest";
+import { rejectedPerConnection } from "@/server/inbound/rejection-counts";
 
 const id = z.string().min(1).max(64);
 

@@ -1,7 +1,7 @@
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { connectionHealth, type ConnectionHealth } from "@/server/connections/connection-health";
 import { eventsPerHour, undeliveredItems, webhookToStorefrontLatency, type UndeliveredItems } from "@/server/insights/tenant-insights";
-import { rejectedPerConnection } from "@/server/webhooks/rejection-counts";
+import { rejectedPerConnection } from "@/server/inbound/rejection-counts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MISMATCH_ALERT_STREAK = 3;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { afterEach, expect, it } from "vitest";
 import { RequestRejectedError } from "../errors";
-import { type SimFixture, simFixture } from "../testing";
+import { type SimFixture, simFixture } from "@test-support/sim-connectors";
 
 let fixture: SimFixture<"BUSINESS_CENTRAL">;
 let receiver: Server | undefined;

@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from "vitest";
-import { type SimFixture, simFixture } from "../testing";
+import { type SimFixture, simFixture } from "@test-support/sim-connectors";
 import { resolveStaleQuantity } from "./connector";
 import { SHOPIFY_API_VERSION } from "./schemas";
 

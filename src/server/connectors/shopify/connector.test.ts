@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from "vitest";
-import { scanAll, type SimFixture, simFixture } from "../testing";
+import { scanAll, type SimFixture, simFixture } from "@test-support/sim-connectors";
 import { describeUserErrors } from "./connector";
 
 let fixture: SimFixture<"SHOPIFY">;

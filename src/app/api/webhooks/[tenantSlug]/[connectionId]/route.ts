@@ -1,5 +1,5 @@
-import { readBodyCapped } from "@/server/webhooks/read-body";
-import { handleWebhook, trustedProxyHops } from "@/server/webhooks/service";
+import { readBodyCapped } from "@/server/inbound/read-body";
+import { handleWebhook, trustedProxyHops } from "@/server/inbound/route-handler";
 import { sourceAddressOf } from "@/server/network/source-address";
 
 export const runtime = "nodejs";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectionHealth } from "@/server/connections/connection-health";
 import { undeliveredItems } from "@/server/insights/tenant-insights";
-import { createTenantFixture, type TenantFixture } from "@/server/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/test-database";
+import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 import { scopeToTenant, type TenantDb } from "@/server/tenancy/tenant-db";
 import { itemTimeline } from "./item-timeline";
 import { pushProgress } from "./push-progress";

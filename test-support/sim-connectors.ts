@@ -1,7 +1,7 @@
-import { createSimulator, externalIdOf, type SimProvider, type Simulator, type SimStore, type StoreSpec } from "@/sim";
-import { type ConnectorFor, createConnector } from "./index";
-import { type RetryPolicy } from "./http";
-import { type ConnectorProvider, type SourceStockItem, type StockPage } from "./types";
+import { createSimulator, externalIdOf, type SimProvider, type Simulator, type SimStore, type StoreSpec } from "@sim";
+import { type ConnectorFor, createConnector } from "@/server/connectors";
+import { type RetryPolicy } from "@/server/connectors/http";
+import { type ConnectorProvider, type SourceStockItem, type StockPage } from "@/server/connectors/types";
 
 /** Test support: a simulator with one store and a connector pointed at it, retries kept fast. */
 export const FAST_POLICY: Partial<RetryPolicy> = { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 2_000, maxRetries: 2 };

@@ -1,7 +1,7 @@
 import type { PrismaClient, WebhookStatus } from "@/generated/prisma/client";
 import { pushMaxAttempts, pushRetryDelaysMs } from "@/server/pipeline/channel-push";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
-import { rejectedPerConnection } from "@/server/webhooks/rejection-counts";
+import { rejectedPerConnection } from "@/server/inbound/rejection-counts";
 
 /**
  * Where a tenant's webhook events are in the pipeline, from the database of record: counts per
