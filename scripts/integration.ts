@@ -12,4 +12,4 @@ if (missing) {
   // A distinct exit code, so `npm test` can report the skip instead of counting it as passed.
   process.exit(required ? 1 : SKIPPED_EXIT_CODE);
 }
-process.exitCode = await run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--config", "vitest.integration.config.ts", ...process.argv.slice(2)]);
+process.exitCode = await run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", "integration", ...process.argv.slice(2)]);
