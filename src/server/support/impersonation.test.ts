@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { TRPCError } from "@trpc/server";
 import { describe, expect } from "vitest";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { createCaller } from "@/server/api/root";
@@ -10,17 +9,7 @@ import { IMPERSONATION_COOKIE, impersonationIdFromHeaders, startImpersonation } 
 import { createOrPromoteStaff } from "@/server/support/platform-roles";
 import { scopeToTenant, TenantScopeViolation } from "@/server/tenancy/tenant-db";
 import { it } from "@test-support/db-fixture";
-import { callerFor, createStaffUser, createTenantFixture } from "@test-support/fixtures";
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-}
+import { callerFor, createStaffUser, createTenantFixture, errorOf } from "@test-support/fixtures";
 
 /** Starts a session through the API as the browser would, returning the cookie value it set. */
 async function impersonate(prisma: PrismaClient, staffId: string, tenantId: string, minutes?: number) {

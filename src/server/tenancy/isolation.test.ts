@@ -1,11 +1,10 @@
-import { TRPCError } from "@trpc/server";
 import { describe, expect } from "vitest";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { appRouter, createCaller } from "@/server/api/root";
 import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
 import { grantWriteAccess, startImpersonation, WRITABLE_WITH_GRANT } from "@/server/support/impersonation";
 import { it } from "@test-support/db-fixture";
-import { callerFor, createStaffUser, createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { callerFor, createStaffUser, createTenantFixture, errorOf, type TenantFixture } from "@test-support/fixtures";
 
 /**
  * Tries to break tenancy through every tRPC procedure. Each procedure must be listed here: a new
@@ -97,16 +96,6 @@ const procedures = appRouter._def.procedures as unknown as Record<string, { _def
 function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown): Promise<unknown> {
   const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
   return (procedure as (input: unknown) => Promise<unknown>)(input);
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
 }
 
 function secretsOf(victim: TenantFixture): string[] {

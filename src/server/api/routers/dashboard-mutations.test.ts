@@ -1,21 +1,10 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callerFor, createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { callerFor, createTenantFixture, errorOf, type TenantFixture } from "@test-support/fixtures";
 import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 
 let database: TestDatabase;
 let owner: TenantFixture;
 const caller = () => callerFor(database.prisma, owner.user.id, owner.tenant.slug);
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  return undefined;
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();
