@@ -8,7 +8,7 @@ const tsx = "node_modules/tsx/dist/cli.mjs";
 const steps: [string, string[], Record<string, string>?][] = [
   ["lint", ["node_modules/eslint/bin/eslint.js", "--max-warnings", "0", "."]],
   ["typecheck", ["node_modules/typescript/bin/tsc", "--noEmit"]],
-  ["unit and database tests (Vitest)", ["node_modules/vitest/vitest.mjs", "run"]],
+  ["unit and database tests (Vitest)", ["node_modules/vitest/vitest.mjs", "run", "--project", "unit"]],
   ["production build", ["node_modules/next/dist/bin/next", "build"], { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }],
   ["browser tests (Playwright)", [tsx, "scripts/e2e.ts"], { E2E_REUSE_BUILD: "1" }],
   ["pipeline integration tests (Inngest server)", [tsx, "scripts/integration.ts"]],

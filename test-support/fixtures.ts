@@ -1,4 +1,5 @@
 import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
+import { TRPCError } from "@trpc/server";
 import { createCaller } from "@/server/api/root";
 import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
 import type { Mailer } from "@/server/mail/mailer";
@@ -44,4 +45,15 @@ export function callerFor(prisma: PrismaClient, userId: string | null, tenantSlu
 export async function createStaffUser(prisma: PrismaClient, label: string, platformRole: "SUPPORT" | "ADMIN" = "SUPPORT") {
   sequence += 1;
   return prisma.user.create({ data: { email: `${label}-${sequence}@staff.test`, name: `Staff ${label}`, platformRole, emailVerifiedAt: new Date() } });
+}
+
+/** The TRPCError a call is refused with, or undefined when it succeeds; any other error is rethrown. */
+export async function errorOf(promise: Promise<unknown>): Promise<TRPCError | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { createSimulator, externalIdOf, type SimProvider, type Simulator, type SimStore, type StoreSpec } from "@sim";
+import { connectorConfigFor, createSimulator, externalIdOf, type SimProvider, type Simulator, type SimStore, type StoreSpec } from "@sim";
 import { type ConnectorFor, createConnector } from "@/server/connectors";
 import { type RetryPolicy } from "@/server/connectors/http";
 import { type ConnectorProvider, type SourceStockItem, type StockPage } from "@/server/connectors/types";
@@ -26,6 +26,12 @@ export async function simFixture<P extends ConnectorProvider>(provider: SimProvi
       http: { network: { allowList: [...config.http.network.allowList, ...(allowList ?? [])] }, policy: { ...FAST_POLICY, ...policy } },
     } as Parameters<typeof createConnector>[0]) as ConnectorFor[P];
   return { sim, store, connector: connectorWith({}), connectorWith, close: () => sim.close() };
+}
+
+/** The real connector for one of the simulator's stores with no retries, so one push is one request. */
+export function noRetryConnector(sim: Simulator, storeKey: string, policy: Partial<RetryPolicy> = {}) {
+  const config = connectorConfigFor(sim.stores.require(storeKey), sim.url);
+  return createConnector({ ...config, http: { ...config.http, policy: { maxRetries: 0, timeoutMs: 2_000, ...policy } } } as never);
 }
 
 /** Follows cursors to the end; `afterPage` may change the store mid-scan. */

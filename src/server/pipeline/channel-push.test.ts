@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createConnector } from "@/server/connectors";
 import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { noRetryConnector } from "@test-support/sim-connectors";
 import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
-import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@sim";
+import { createSimulator, externalIdOf, type Simulator } from "@sim";
 import { attemptPush, CIRCUIT_FAILURE_THRESHOLD, channelTargets, giveUpPush, preparePushes, type PushRequest } from "./channel-push";
 
 let database: TestDatabase;
@@ -13,10 +13,7 @@ let externalId: string;
 const STORE = "woocommerce:push";
 
 // The real WooCommerce connector against the simulator, without slow retries inside one push.
-const connectorFor = async () => {
-  const config = connectorConfigFor(sim.stores.require(STORE), sim.url);
-  return createConnector({ ...config, http: { ...config.http, policy: { maxRetries: 0, timeoutMs: 2_000, maxRetryAfterMs: 5_000 } } } as never);
-};
+const connectorFor = async () => noRetryConnector(sim, STORE, { maxRetryAfterMs: 5_000 });
 
 beforeAll(async () => {
   [database, sim] = await Promise.all([

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createConnector } from "@/server/connectors";
 import { applyStockChange } from "@/server/inventory/apply-change";
 import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { noRetryConnector } from "@test-support/sim-connectors";
 import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@sim";
 import { attemptPush } from "./channel-push";
@@ -19,10 +19,7 @@ let sourceId: string;
 let externalId: string;
 const STORE = "shopify:race";
 
-const connectorFor = async () => {
-  const config = connectorConfigFor(sim.stores.require(STORE), sim.url);
-  return createConnector({ ...config, http: { ...config.http, policy: { maxRetries: 0, timeoutMs: 2_000 } } } as never);
-};
+const connectorFor = async () => noRetryConnector(sim, STORE);
 const shopifyQuantity = () => sim.stores.require(STORE).catalogue.item(0)!.quantity;
 const setShopify = (quantity: number) => sim.stores.require(STORE).catalogue.setQuantity(0, quantity);
 const lastSeen = async () => (await database.prisma.itemLink.findFirstOrThrow({ where: { connectionId: channelId, itemId: fx.item.id } })).channelQuantity;

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect } from "vitest";
+import { test } from "@test-support/db-fixture";
 import type { WebhookStatus } from "@/generated/prisma/client";
-import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
-import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 import { findEventsToResend, findOrphanedEvents, markOrphansResent, markSent } from "./sweeper";
 
-let database: TestDatabase;
-let fx: TenantFixture;
 const now = new Date(Date.UTC(2031, 0, 1, 12, 0, 0));
 const ago = (ms: number) => new Date(now.getTime() - ms);
 
-async function event(status: WebhookStatus, receivedAt: Date, sentAt: Date | null) {
-  return database.prisma.webhookEvent.create({
+/** `event` records a delivery for tenant a's connection. */
+const it = test.extend("event", { scope: "file" }, ({ prisma, tenantA: fx }) => (status: WebhookStatus, receivedAt: Date, sentAt: Date | null) =>
+  prisma.webhookEvent.create({
     data: { tenantId: fx.tenant.id, connectionId: fx.connection.id, provider: "SAM", payloadHash: "1".repeat(64), signatureVerdict: "VALID", status, receivedAt, sentAt },
-  });
-}
+  }),
+);
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  fx = await createTenantFixture(database.prisma, "sweep");
-});
-afterAll(() => database?.close());
-
-it("re-sends events Inngest never got and events stuck for 30 minutes, and nothing else", async () => {
+it("re-sends events Inngest never got and events stuck for 30 minutes, and nothing else", async ({ prisma, event }) => {
   const unsent = await event("QUEUED", ago(60_000), null);
   await event("QUEUED", ago(5_000), null); // just arrived: its own send may still be in flight
   const stuckQueued = await event("QUEUED", ago(3_600_000), ago(3_600_000));
@@ -30,21 +22,21 @@ it("re-sends events Inngest never got and events stuck for 30 minutes, and nothi
   await event("APPLIED", ago(3_600_000), ago(3_600_000));
   await event("FAILED", ago(3_600_000), ago(3_600_000)); // failures wait for a person's replay
 
-  const candidates = await findEventsToResend(database.prisma, now);
+  const candidates = await findEventsToResend(prisma, now);
   expect(candidates.map((c) => [c.id, c.reason]).sort()).toEqual(
     [[unsent.id, "unsent"], [stuckQueued.id, "stuck"], [stuckProcessing.id, "stuck"]].sort(),
   );
   expect(candidates.find((c) => c.id === unsent.id)?.eventId).toBe(unsent.id);
   expect(candidates.find((c) => c.id === stuckQueued.id)?.eventId).not.toBe(stuckQueued.id);
 
-  await markSent(database.prisma, [unsent.id], now);
-  expect((await findEventsToResend(database.prisma, now)).map((c) => c.id)).not.toContain(unsent.id);
+  await markSent(prisma, [unsent.id], now);
+  expect((await findEventsToResend(prisma, now)).map((c) => c.id)).not.toContain(unsent.id);
 });
 
-it("re-sends an event PROCESSING over a minute whose run is gone, failed or cancelled, and leaves running runs alone", async () => {
+it("re-sends an event PROCESSING over a minute whose run is gone, failed or cancelled, and leaves running runs alone", async ({ prisma, event }) => {
   const processing = async (runId: string | null, sentAgo: number) => {
     const row = await event("PROCESSING", ago(sentAgo), ago(sentAgo));
-    return database.prisma.webhookEvent.update({ where: { id: row.id }, data: { inngestRunId: runId } });
+    return prisma.webhookEvent.update({ where: { id: row.id }, data: { inngestRunId: runId } });
   };
   const lost = await processing("run-lost", 90_000);
   const failed = await processing("run-failed", 90_000);
@@ -64,13 +56,13 @@ it("re-sends an event PROCESSING over a minute whose run is gone, failed or canc
     return { ...base, found: true as const, status: "Running" };
   };
 
-  const orphans = await findOrphanedEvents(database.prisma, now, lookup);
+  const orphans = await findOrphanedEvents(prisma, now, lookup);
   expect(orphans.map((c) => c.id).sort()).toEqual([lost.id, failed.id, cancelled.id].sort());
   expect(orphans.every((c) => c.reason === "orphaned" && c.eventId !== c.id)).toBe(true);
   expect(asked).not.toContain("run-lost-young");
 
-  await markOrphansResent(database.prisma, orphans.map((c) => c.id), now);
-  const resent = await database.prisma.webhookEvent.findMany({ where: { id: { in: orphans.map((c) => c.id) } } });
+  await markOrphansResent(prisma, orphans.map((c) => c.id), now);
+  const resent = await prisma.webhookEvent.findMany({ where: { id: { in: orphans.map((c) => c.id) } } });
   expect(resent.every((row) => row.inngestRunId === null && row.sentAt?.getTime() === now.getTime())).toBe(true);
-  expect(await findOrphanedEvents(database.prisma, now, lookup)).toEqual([]);
+  expect(await findOrphanedEvents(prisma, now, lookup)).toEqual([]);
 });

@@ -1,10 +1,10 @@
-import { TRPCError } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import type { PrismaClient } from "@/generated/prisma/client";
 import { appRouter, createCaller } from "@/server/api/root";
 import { createTRPCContext, TENANT_HEADER } from "@/server/api/trpc";
 import { grantWriteAccess, startImpersonation, WRITABLE_WITH_GRANT } from "@/server/support/impersonation";
-import { callerFor, createStaffUser, createTenantFixture, type TenantFixture } from "@test-support/fixtures";
-import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
+import { it } from "@test-support/db-fixture";
+import { callerFor, createStaffUser, createTenantFixture, errorOf, type TenantFixture } from "@test-support/fixtures";
 
 /**
  * Tries to break tenancy through every tRPC procedure. Each procedure must be listed here: a new
@@ -98,16 +98,6 @@ function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown
   return (procedure as (input: unknown) => Promise<unknown>)(input);
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-}
-
 function secretsOf(victim: TenantFixture): string[] {
   return [victim.tenant.id, victim.tenant.slug, victim.tenant.name, victim.connection.id, victim.item.id, victim.item.sku, victim.event.id, victim.user.email];
 }
@@ -128,16 +118,13 @@ function ghostOf(fixture: TenantFixture): TenantFixture {
   };
 }
 
-let database: TestDatabase;
-let attacker: TenantFixture;
-let victim: TenantFixture;
+// Tenant a attacks, tenant b is the victim.
 let victimBefore: Awaited<ReturnType<typeof snapshotOf>>;
 
 /** Every row of the tenant an attacker could want to change, in full, in a stable order. */
-async function snapshotOf(tenantId: string) {
+async function snapshotOf(prisma: PrismaClient, tenantId: string) {
   const where = { tenantId };
   const byId = { orderBy: { id: "asc" as const } };
-  const prisma = database.prisma;
   return {
     tenant: await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
     connections: await prisma.connection.findMany({ where, ...byId }),
@@ -153,19 +140,13 @@ async function snapshotOf(tenantId: string) {
   };
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  attacker = await createTenantFixture(database.prisma, "attacker");
-  victim = await createTenantFixture(database.prisma, "victim");
-});
-beforeAll(async () => {
-  const endpoint = await database.prisma.webhookEndpoint.create({ data: { tenantId: victim.tenant.id, url: "https://93.184.216.34/victim", eventTypes: ["item.sold"] } });
-  const event = await database.prisma.outboundEvent.create({ data: { id: "evt_victim", tenantId: victim.tenant.id, type: "item.sold", payload: {} } });
-  const delivery = await database.prisma.outboundDelivery.create({ data: { tenantId: victim.tenant.id, endpointId: endpoint.id, eventId: event.id, state: "FAILED" } });
+it.beforeAll(async ({ prisma, tenantB: victim }) => {
+  const endpoint = await prisma.webhookEndpoint.create({ data: { tenantId: victim.tenant.id, url: "https://93.184.216.34/victim", eventTypes: ["item.sold"] } });
+  const event = await prisma.outboundEvent.create({ data: { id: "evt_victim", tenantId: victim.tenant.id, type: "item.sold", payload: {} } });
+  const delivery = await prisma.outboundDelivery.create({ data: { tenantId: victim.tenant.id, endpointId: endpoint.id, eventId: event.id, state: "FAILED" } });
   Object.assign(victimOutbound, { endpointId: endpoint.id, deliveryId: delivery.id });
-  victimBefore = await snapshotOf(victim.tenant.id);
+  victimBefore = await snapshotOf(prisma, victim.tenant.id);
 });
-afterAll(() => database?.close());
 
 const tenantPaths = Object.entries(cases).filter(([, c]) => c.kind === "tenant").map(([path]) => path);
 
@@ -174,18 +155,18 @@ describe("tenant isolation through every tRPC procedure", () => {
     expect(Object.keys(cases).sort()).toEqual(Object.keys(procedures).sort());
   });
 
-  it.each(tenantPaths)("%s: naming another tenant is FORBIDDEN, like naming no tenant at all", async (path) => {
+  it.for(tenantPaths)("%s: naming another tenant is FORBIDDEN, like naming no tenant at all", async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
     const c = cases[path] as Extract<Case, { kind: "tenant" }>;
-    const intoVictim = await errorOf(call(callerFor(database.prisma, attacker.user.id, victim.tenant.slug), path, c.input(victim)));
-    const intoNowhere = await errorOf(call(callerFor(database.prisma, attacker.user.id, "no-such-tenant"), path, c.input(victim)));
+    const intoVictim = await errorOf(call(callerFor(prisma, attacker.user.id, victim.tenant.slug), path, c.input(victim)));
+    const intoNowhere = await errorOf(call(callerFor(prisma, attacker.user.id, "no-such-tenant"), path, c.input(victim)));
     expect(intoVictim?.code).toBe("FORBIDDEN");
     expect(intoNowhere?.code).toBe("FORBIDDEN");
     expect(intoVictim?.message).toBe(intoNowhere?.message);
   });
 
-  it.each(tenantPaths)("%s: another tenant's ids from inside one's own tenant find nothing", async (path) => {
+  it.for(tenantPaths)("%s: another tenant's ids from inside one's own tenant find nothing", async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
     const c = cases[path] as Extract<Case, { kind: "tenant" }>;
-    const caller = callerFor(database.prisma, attacker.user.id, attacker.tenant.slug);
+    const caller = callerFor(prisma, attacker.user.id, attacker.tenant.slug);
     let result: unknown;
     const error = await errorOf(call(caller, path, c.input(victim)).then((value) => (result = value)));
     if (error) {
@@ -200,9 +181,9 @@ describe("tenant isolation through every tRPC procedure", () => {
     }
   });
 
-  it.each(tenantPaths)("%s: another tenant's ids get exactly the answer ids that exist nowhere get", async (path) => {
+  it.for(tenantPaths)("%s: another tenant's ids get exactly the answer ids that exist nowhere get", async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
     const c = cases[path] as Extract<Case, { kind: "tenant" }>;
-    const caller = callerFor(database.prisma, attacker.user.id, attacker.tenant.slug);
+    const caller = callerFor(prisma, attacker.user.id, attacker.tenant.slug);
     const outcome = async (fixture: TenantFixture) => {
       const error = await errorOf(call(caller, path, c.input(fixture)));
       return error ? { code: error.code, message: error.message } : "succeeded";
@@ -210,60 +191,60 @@ describe("tenant isolation through every tRPC procedure", () => {
     expect(await outcome(victim)).toEqual(await outcome(ghostOf(victim)));
   });
 
-  it.each(Object.entries(cases).filter(([, c]) => c.kind !== "public").map(([path]) => path))(
+  it.for(Object.entries(cases).filter(([, c]) => c.kind !== "public").map(([path]) => path))(
     "%s: signed-out callers are UNAUTHORIZED",
-    async (path) => {
+    async (path, { prisma, tenantB: victim }) => {
       const c = cases[path]!;
       const input = c.kind === "public" ? undefined : c.input?.(victim);
-      expect((await errorOf(call(callerFor(database.prisma, null, victim.tenant.slug), path, input)))?.code).toBe("UNAUTHORIZED");
+      expect((await errorOf(call(callerFor(prisma, null, victim.tenant.slug), path, input)))?.code).toBe("UNAUTHORIZED");
     },
   );
 
-  it.each(Object.entries(cases).filter(([, c]) => c.kind === "staff").map(([path]) => path))(
+  it.for(Object.entries(cases).filter(([, c]) => c.kind === "staff").map(([path]) => path))(
     "%s: a tenant owner who is not platform staff is FORBIDDEN and learns nothing",
-    async (path) => {
+    async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
       const c = cases[path] as Extract<Case, { kind: "staff" }>;
-      const error = await errorOf(call(callerFor(database.prisma, attacker.user.id, attacker.tenant.slug), path, c.input?.(victim)));
+      const error = await errorOf(call(callerFor(prisma, attacker.user.id, attacker.tenant.slug), path, c.input?.(victim)));
       expect(error?.code).toBe("FORBIDDEN");
       for (const secret of secretsOf(victim)) expect(error?.message).not.toContain(secret);
-      expect(await database.prisma.impersonationSession.count({ where: { staffUserId: attacker.user.id } })).toBe(0);
-      expect((await database.prisma.user.findUniqueOrThrow({ where: { id: victim.user.id } })).platformRole).toBe("USER");
+      expect(await prisma.impersonationSession.count({ where: { staffUserId: attacker.user.id } })).toBe(0);
+      expect((await prisma.user.findUniqueOrThrow({ where: { id: victim.user.id } })).platformRole).toBe("USER");
     },
   );
 
-  it("tenant.mine lists only the caller's tenants", async () => {
-    const mine = await callerFor(database.prisma, attacker.user.id).tenant.mine();
+  it("tenant.mine lists only the caller's tenants", async ({ prisma, tenantA: attacker }) => {
+    const mine = await callerFor(prisma, attacker.user.id).tenant.mine();
     expect(mine.map((t) => t.slug)).toEqual([attacker.tenant.slug]);
   });
 
-  it("the victim's data is untouched after the attempts", async () => {
-    expect(await snapshotOf(victim.tenant.id)).toEqual(victimBefore);
+  it("the victim's data is untouched after the attempts", async ({ prisma, tenantB: victim }) => {
+    expect(await snapshotOf(prisma, victim.tenant.id)).toEqual(victimBefore);
   });
 });
 
 describe("roles", () => {
   const mutations = tenantPaths.filter((path) => procedures[path]!._def.type === "mutation");
 
-  it.each(mutations)("%s: a VIEWER is FORBIDDEN to mutate", async (path) => {
-    const viewer = await createTenantFixture(database.prisma, "viewer", "VIEWER");
+  it.for(mutations)("%s: a VIEWER is FORBIDDEN to mutate", async (path, { prisma }) => {
+    const viewer = await createTenantFixture(prisma, "viewer", "VIEWER");
     const c = cases[path] as Extract<Case, { kind: "tenant" }>;
-    const error = await errorOf(call(callerFor(database.prisma, viewer.user.id, viewer.tenant.slug), path, c.input(viewer)));
+    const error = await errorOf(call(callerFor(prisma, viewer.user.id, viewer.tenant.slug), path, c.input(viewer)));
     expect(error?.code).toBe("FORBIDDEN");
-    expect(await database.prisma.auditLog.count({ where: { tenantId: viewer.tenant.id } })).toBe(0);
+    expect(await prisma.auditLog.count({ where: { tenantId: viewer.tenant.id } })).toBe(0);
   });
 
-  it("a VIEWER can still read everything", async () => {
-    const viewer = await createTenantFixture(database.prisma, "reader", "VIEWER");
-    const caller = callerFor(database.prisma, viewer.user.id, viewer.tenant.slug);
+  it("a VIEWER can still read everything", async ({ prisma }) => {
+    const viewer = await createTenantFixture(prisma, "reader", "VIEWER");
+    const caller = callerFor(prisma, viewer.user.id, viewer.tenant.slug);
     await expect(caller.connection.list()).resolves.toHaveLength(1);
     await expect(caller.tenant.current()).resolves.toMatchObject({ role: "VIEWER" });
   });
 
-  it("a MEMBER cannot change tenant settings but an OWNER can, and it is audited", async () => {
-    const member = await createTenantFixture(database.prisma, "member", "MEMBER");
-    expect((await errorOf(callerFor(database.prisma, member.user.id, member.tenant.slug).tenant.update({ name: "Renamed" })))?.code).toBe("FORBIDDEN");
-    await callerFor(database.prisma, attacker.user.id, attacker.tenant.slug).tenant.update({ name: "Renamed Gallery", safetyBuffer: 2 });
-    const audit = await database.prisma.auditLog.findFirstOrThrow({ where: { tenantId: attacker.tenant.id, action: "tenant.updated" } });
+  it("a MEMBER cannot change tenant settings but an OWNER can, and it is audited", async ({ prisma, tenantA: attacker }) => {
+    const member = await createTenantFixture(prisma, "member", "MEMBER");
+    expect((await errorOf(callerFor(prisma, member.user.id, member.tenant.slug).tenant.update({ name: "Renamed" })))?.code).toBe("FORBIDDEN");
+    await callerFor(prisma, attacker.user.id, attacker.tenant.slug).tenant.update({ name: "Renamed Gallery", safetyBuffer: 2 });
+    const audit = await prisma.auditLog.findFirstOrThrow({ where: { tenantId: attacker.tenant.id, action: "tenant.updated" } });
     expect(audit.actorId).toBe(attacker.user.id);
     expect(audit.summary).toMatchObject({ after: { name: "Renamed Gallery", safetyBuffer: 2 } });
   });
@@ -274,73 +255,73 @@ describe("a support session acting in a tenant", () => {
   let supported: TenantFixture;
   let readOnly: { staffId: string; sessionId: string };
   let granted: { staffId: string; sessionId: string };
-  const auditCount = () => database.prisma.auditLog.count({ where: { tenantId: supported.tenant.id } });
+  const auditCount = (prisma: PrismaClient) => prisma.auditLog.count({ where: { tenantId: supported.tenant.id } });
 
-  beforeAll(async () => {
-    supported = await createTenantFixture(database.prisma, "supported");
+  it.beforeAll(async ({ prisma }) => {
+    supported = await createTenantFixture(prisma, "supported");
     const open = async (label: string) => {
-      const staff = await createStaffUser(database.prisma, label);
-      const session = await startImpersonation(database.prisma, { staffUserId: staff.id, tenantId: supported.tenant.id, reason: "Tenant reports missing stock updates", origin: {} });
+      const staff = await createStaffUser(prisma, label);
+      const session = await startImpersonation(prisma, { staffUserId: staff.id, tenantId: supported.tenant.id, reason: "Tenant reports missing stock updates", origin: {} });
       return { staffId: staff.id, sessionId: session.id };
     };
     readOnly = await open("reader");
     granted = await open("writer");
-    const admin = await createStaffUser(database.prisma, "granting-admin", "ADMIN");
-    await grantWriteAccess(database.prisma, granted.sessionId, admin.id, {});
+    const admin = await createStaffUser(prisma, "granting-admin", "ADMIN");
+    await grantWriteAccess(prisma, granted.sessionId, admin.id, {});
   });
 
-  it.each(mutations)("%s: refused while the session is read-only, and nothing is written", async (path) => {
+  it.for(mutations)("%s: refused while the session is read-only, and nothing is written", async (path, { prisma }) => {
     const c = cases[path] as Extract<Case, { kind: "tenant" }>;
-    const before = await auditCount();
-    const error = await errorOf(call(callerFor(database.prisma, readOnly.staffId, supported.tenant.slug, { impersonationId: readOnly.sessionId }), path, c.input(supported)));
+    const before = await auditCount(prisma);
+    const error = await errorOf(call(callerFor(prisma, readOnly.staffId, supported.tenant.slug, { impersonationId: readOnly.sessionId }), path, c.input(supported)));
     expect(error?.code).toBe("FORBIDDEN");
-    expect(await auditCount()).toBe(before);
+    expect(await auditCount(prisma)).toBe(before);
   });
 
-  it.each(mutations.filter((path) => !WRITABLE_WITH_GRANT.has(path)))("%s: refused even with write access granted (members, secrets, new connections, deletion)", async (path) => {
+  it.for(mutations.filter((path) => !WRITABLE_WITH_GRANT.has(path)))("%s: refused even with write access granted (members, secrets, new connections, deletion)", async (path, { prisma }) => {
     const c = cases[path] as Extract<Case, { kind: "tenant" }>;
-    const before = await auditCount();
-    const error = await errorOf(call(callerFor(database.prisma, granted.staffId, supported.tenant.slug, { impersonationId: granted.sessionId }), path, c.input(supported)));
+    const before = await auditCount(prisma);
+    const error = await errorOf(call(callerFor(prisma, granted.staffId, supported.tenant.slug, { impersonationId: granted.sessionId }), path, c.input(supported)));
     expect(error?.code).toBe("FORBIDDEN");
-    expect(await auditCount()).toBe(before);
+    expect(await auditCount(prisma)).toBe(before);
   });
 
-  it("reads everything an owner reads, and the tenant and its members are untouched afterwards", async () => {
-    const caller = callerFor(database.prisma, readOnly.staffId, supported.tenant.slug, { impersonationId: readOnly.sessionId });
+  it("reads everything an owner reads, and the tenant and its members are untouched afterwards", async ({ prisma }) => {
+    const caller = callerFor(prisma, readOnly.staffId, supported.tenant.slug, { impersonationId: readOnly.sessionId });
     await expect(caller.connection.list()).resolves.toHaveLength(1);
     await expect(caller.member.list()).resolves.toHaveLength(1);
     await expect(caller.secret.list({ connectionId: supported.connection.id })).resolves.toHaveLength(1);
-    expect(await database.prisma.tenant.findUnique({ where: { id: supported.tenant.id } })).toMatchObject({ name: supported.tenant.name });
-    expect(await database.prisma.membership.findMany({ where: { tenantId: supported.tenant.id } })).toEqual([supported.membership]);
+    expect(await prisma.tenant.findUnique({ where: { id: supported.tenant.id } })).toMatchObject({ name: supported.tenant.name });
+    expect(await prisma.membership.findMany({ where: { tenantId: supported.tenant.id } })).toEqual([supported.membership]);
   });
 
-  it("with write access granted, an allowed change goes through and its audit row names the session", async () => {
-    await callerFor(database.prisma, granted.staffId, supported.tenant.slug, { impersonationId: granted.sessionId }).tenant.update({ safetyBuffer: 1 });
-    const row = await database.prisma.auditLog.findFirstOrThrow({ where: { tenantId: supported.tenant.id, action: "tenant.updated" } });
+  it("with write access granted, an allowed change goes through and its audit row names the session", async ({ prisma }) => {
+    await callerFor(prisma, granted.staffId, supported.tenant.slug, { impersonationId: granted.sessionId }).tenant.update({ safetyBuffer: 1 });
+    const row = await prisma.auditLog.findFirstOrThrow({ where: { tenantId: supported.tenant.id, action: "tenant.updated" } });
     expect(row).toMatchObject({ actorId: granted.staffId, impersonatorId: granted.staffId, impersonationSessionId: granted.sessionId });
   });
 
-  it("a session for one tenant opens no other tenant", async () => {
-    const error = await errorOf(callerFor(database.prisma, readOnly.staffId, victim.tenant.slug, { impersonationId: readOnly.sessionId }).connection.byId({ id: victim.connection.id }));
+  it("a session for one tenant opens no other tenant", async ({ prisma, tenantB: victim }) => {
+    const error = await errorOf(callerFor(prisma, readOnly.staffId, victim.tenant.slug, { impersonationId: readOnly.sessionId }).connection.byId({ id: victim.connection.id }));
     expect(error?.code).toBe("FORBIDDEN");
   });
 });
 
 describe("resync", () => {
-  it("sends one reconcile request for a source and refuses a second while it runs", async () => {
+  it("sends one reconcile request for a source and refuses a second while it runs", async ({ prisma }) => {
     const sent: unknown[] = [];
-    const member = await createTenantFixture(database.prisma, "resync", "MEMBER");
+    const member = await createTenantFixture(prisma, "resync", "MEMBER");
     const caller = createCaller(createTRPCContext({
       headers: new Headers({ [TENANT_HEADER]: member.tenant.slug }),
-      prisma: database.prisma,
+      prisma,
       session: { user: { id: member.user.id } },
       sendEvent: async (event) => void sent.push(event),
     }));
     await expect(caller.connection.resync({ id: member.connection.id })).resolves.toMatchObject({ requested: true });
     expect(sent).toEqual([{ name: "stock/reconcile.requested", data: { tenantId: member.tenant.id, connectionId: member.connection.id, mode: "full", trigger: "MANUAL" } }]);
-    await database.prisma.syncRun.create({ data: { tenantId: member.tenant.id, connectionId: member.connection.id, trigger: "MANUAL", status: "RUNNING" } });
+    await prisma.syncRun.create({ data: { tenantId: member.tenant.id, connectionId: member.connection.id, trigger: "MANUAL", status: "RUNNING" } });
     await expect(caller.connection.syncProgress({ id: member.connection.id })).resolves.toMatchObject({ running: true, latest: { status: "RUNNING" } });
     expect((await errorOf(caller.connection.resync({ id: member.connection.id })))?.code).toBe("CONFLICT");
-    expect(await database.prisma.auditLog.count({ where: { tenantId: member.tenant.id, action: "connection.resync" } })).toBe(1);
+    expect(await prisma.auditLog.count({ where: { tenantId: member.tenant.id, action: "connection.resync" } })).toBe(1);
   });
 });

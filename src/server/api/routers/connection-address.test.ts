@@ -1,7 +1,7 @@
-import { TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { impersonationRefusal } from "@/server/support/impersonation";
-import { callerFor, createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { callerFor, createTenantFixture, errorOf, type TenantFixture } from "@test-support/fixtures";
 import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 import { startReceiver, type Receiver } from "@test-support/webhook-receiver";
 
@@ -15,16 +15,6 @@ let owner: TenantFixture;
 let memberId: string;
 let attacker: Receiver;
 const API_KEY = "sam-key-stolen-12345";
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  return undefined;
-}
 
 /** The field the form shows the error next to. */
 const fieldOf = (error: TRPCError | undefined) => (error?.cause as { validation?: { issues: { path: PropertyKey[] }[] } } | undefined)?.validation?.issues[0]?.path;
