@@ -7,6 +7,7 @@ export default defineConfig({
     alias: {
       "@sim": fileURLToPath(new URL("./tools/sim", import.meta.url)),
       "@test-support": fileURLToPath(new URL("./test-support", import.meta.url)),
+      "server-only": fileURLToPath(new URL("./test-support/server-only-stub.ts", import.meta.url)),
       "@": fileURLToPath(new URL("./src", import.meta.url)),
     },
   },

@@ -3,6 +3,7 @@
 // and a clean Ctrl-C.
 import { DEMO_TENANT_SLUG, DEMO_USER, seedDemoTenant } from "../src/server/demo/demo-tenant";
 import { applyPendingMigrations } from "../src/server/migrations/schema-engine";
+import { migrationLog } from "./lib/migration-log";
 import { resolveInngestBinary } from "./inngest-install";
 import { ensureLocalEnv } from "./lib/local-env";
 import { mailpitArgs, waitForMailpit } from "./lib/mailpit";
@@ -52,7 +53,7 @@ function findMailpit(): string | null {
 async function prepareDatabase(): Promise<boolean> {
   const database = openScriptDatabase();
   try {
-    const applied = await applyPendingMigrations(database.factory);
+    const applied = await applyPendingMigrations(database.factory, migrationLog);
     console.log(`[db] ${database.description}: ${applied.length ? `applied ${applied.join(", ")}` : "migrations up to date"}`);
     return (await seedDemoTenant(database.prisma)).created;
   } finally {

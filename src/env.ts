@@ -82,8 +82,6 @@ const settings = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Set by `npm run dev`: log lines as readable text instead of JSON. */
   LOG_PRETTY: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).optional()),
-  /** Logs each step of the WASM schema engine while migrating. */
-  STOCKHOOK_DEBUG_MIGRATIONS: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** Where the local platform simulators listen (demo connections point there). Default http://127.0.0.1:SIM_PORT. */
   SIM_URL: z.preprocess(emptyAsUndefined, optionalUrl),
   /** The simulators' port when SIM_URL is unset. */

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/env";
 import { contentSecurityPolicy, newNonce } from "@/server/security/headers";
 
 /**
@@ -28,8 +29,8 @@ function malformedWebhookPath(request: NextRequest) {
 
 function withContentSecurityPolicy(request: NextRequest) {
   const policy = contentSecurityPolicy(newNonce(), {
-    development: process.env.NODE_ENV === "development",
-    https: (process.env.APP_URL ?? "").startsWith("https://"),
+    development: env().NODE_ENV === "development",
+    https: env().APP_URL.startsWith("https://"),
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", policy);

@@ -1,9 +1,10 @@
+import { env } from "@/env";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { hashPassword } from "@/server/auth/password";
 import { credentialHint } from "@/server/connections/connection-setup";
 import { generateSigningSecret, storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { writeSimulatorTargets } from "./simulator-targets";
+import { simulatorTargetsFile, writeSimulatorTargets } from "./simulator-targets";
 
 /**
  * The demo gallery a fresh install starts with: a SAM source, a WooCommerce and a Shopify
@@ -11,7 +12,8 @@ import { writeSimulatorTargets } from "./simulator-targets";
  */
 export const DEMO_TENANT_SLUG = "demo";
 export const DEMO_USER = { email: "demo@stockhook.dev", password: "stockhook-demo", name: "Dana Demo" };
-export const SIMULATOR_URL = process.env.SIM_URL ?? `http://127.0.0.1:${process.env.SIM_PORT ?? 4010}`;
+/** Where the demo connections point: the simulators `npm run dev` starts. */
+export const simulatorUrl = () => env().SIM_URL ?? `http://127.0.0.1:${env().SIM_PORT}`;
 
 /** API credentials of the simulators' "demo" stores (see tools/sim/store.ts). */
 const DEMO_API_CREDENTIALS = {
@@ -72,16 +74,16 @@ export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: b
   const db = scopeToTenant(prisma, tenant.id);
   const [sam, woo, shopify] = await Promise.all([
     db.connection.create({
-      data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "Gallery collection (SAM)", baseUrl: `${SIMULATOR_URL}/sam/demo`, syncSchedule: "H1" },
+      data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "Gallery collection (SAM)", baseUrl: `${simulatorUrl()}/sam/demo`, syncSchedule: "H1" },
     }),
     db.connection.create({
-      data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Gallery shop (WooCommerce)", baseUrl: `${SIMULATOR_URL}/woocommerce/demo`, syncSchedule: "H6" },
+      data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Gallery shop (WooCommerce)", baseUrl: `${simulatorUrl()}/woocommerce/demo`, syncSchedule: "H6" },
     }),
     db.connection.create({
-      data: { tenantId: tenant.id, provider: "SHOPIFY", direction: "CHANNEL", name: "Prints store (Shopify)", baseUrl: `${SIMULATOR_URL}/shopify/demo`, syncSchedule: "H6" },
+      data: { tenantId: tenant.id, provider: "SHOPIFY", direction: "CHANNEL", name: "Prints store (Shopify)", baseUrl: `${simulatorUrl()}/shopify/demo`, syncSchedule: "H6" },
     }),
   ]);
-  const appUrl = process.env.APP_URL ?? "http://localhost:3000";
+  const appUrl = env().APP_URL;
   const targets: Record<string, { url: string; secret: string }> = {};
   for (const connection of [sam, woo, shopify]) {
     const secret = generateSigningSecret();
@@ -90,7 +92,7 @@ export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: b
     await storeSecret(db, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: JSON.stringify(credentials), hint: credentialHint(connection.provider, credentials) });
     targets[connection.provider] = { url: `${appUrl}/api/webhooks/${DEMO_TENANT_SLUG}/${connection.id}`, secret };
   }
-  writeSimulatorTargets(DEMO_TENANT_SLUG, targets);
+  writeSimulatorTargets(DEMO_TENANT_SLUG, targets, simulatorTargetsFile(env().DATA_DIR));
 
   for (const item of demoCatalogue()) {
     const row = await db.item.create({

@@ -1,0 +1,2 @@
+// Vitest runs server modules under plain Node; the real "server-only" throws outside React Server Components.
+export {};
