@@ -32,6 +32,12 @@ const config = [
     },
   },
   {
+    // The app logs through src/server/logger.ts (JSON lines with ids, secrets redacted), never the console.
+    files: ["src/**/*.{ts,tsx}"],
+    ignores: ["**/*.test.{ts,tsx}"],
+    rules: { "no-console": "error" },
+  },
+  {
     // Production code never loads the simulators or test support. Tests may.
     files: ["src/**/*.{ts,tsx}"],
     ignores: ["**/*.test.{ts,tsx}"],

@@ -78,7 +78,7 @@ try {
   }
   const seeded = await prepareDatabase();
   const supervisor = new Supervisor();
-  supervisor.start({ name: "next", command: process.execPath, args: ["node_modules/next/dist/bin/next", "dev", "--port", String(port)] });
+  supervisor.start({ name: "next", command: process.execPath, args: ["node_modules/next/dist/bin/next", "dev", "--port", String(port)], env: { LOG_PRETTY: process.env.LOG_PRETTY ?? "1" } });
   supervisor.start({ name: "sim", command: process.execPath, args: ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/sim.ts"], env: { SIM_PORT: String(simPort) } });
   if (inngest) {
     supervisor.start({
