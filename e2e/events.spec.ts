@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { readSimulatorTarget } from "../src/server/demo/simulator-targets";
+import { readSimulatorTarget, simulatorTargetsFile } from "../src/server/demo/simulator-targets";
 import { DEMO, saveScreenshot, signIn, simulate, simulatorControls } from "./helpers";
 
 test.describe("the event timeline and the queue", () => {
@@ -35,7 +35,7 @@ test.describe("the event timeline and the queue", () => {
   });
 
   test("filters the timeline by status, signature verdict and search", async ({ page }) => {
-    const target = readSimulatorTarget(DEMO.slug, "sam");
+    const target = readSimulatorTarget(DEMO.slug, "sam", simulatorTargetsFile(process.env.DATA_DIR));
     const forged = await fetch(target!.url, { method: "POST", headers: { "content-type": "application/json", "x-sam-signature": "0".repeat(64) }, body: JSON.stringify({ event_id: "forged-1" }) });
     expect(forged.status).toBe(401);
 

@@ -1,6 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 import { waitForMail } from "@test-support/mailbox";
-import { readSimulatorTarget } from "../src/server/demo/simulator-targets";
+import { readSimulatorTarget, simulatorTargetsFile } from "../src/server/demo/simulator-targets";
 
 export const DEMO = { email: "demo@stockhook.dev", password: "stockhook-demo", tenant: "Harbour Gallery", slug: "demo" };
 
@@ -23,7 +23,7 @@ const simulatorUrl = () => process.env.SIM_URL ?? "http://127.0.0.1:4010";
  */
 export async function simulate(kind: "sale" | "return" | "restock" | "adjustment", sku: string, options: { store?: string; quantity?: number } = {}) {
   const store = options.store ?? `sam:${DEMO.slug}`;
-  const target = readSimulatorTarget(DEMO.slug, store.split(":")[0]!);
+  const target = readSimulatorTarget(DEMO.slug, store.split(":")[0]!, simulatorTargetsFile(process.env.DATA_DIR));
   if (!target) throw new Error(`the demo seed registered no webhook target for ${store}`);
   const response = await fetch(`${simulatorUrl()}/_control/${encodeURIComponent(store)}/webhooks`, {
     method: "POST",

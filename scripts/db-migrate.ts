@@ -2,11 +2,12 @@
 // _prisma_migrations exactly as `prisma migrate deploy` records them.
 import { openAdapter } from "../src/server/database-adapter";
 import { applyPendingMigrations } from "../src/server/migrations/schema-engine";
+import { migrationLog } from "./lib/migration-log";
 
 const adapter = openAdapter({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR ?? ".data" });
 try {
   const started = performance.now();
-  const applied = await applyPendingMigrations(adapter.factory);
+  const applied = await applyPendingMigrations(adapter.factory, migrationLog);
   const took = Math.round(performance.now() - started);
   console.log(
     applied.length

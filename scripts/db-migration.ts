@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { diffHistoryToSchema, MIGRATIONS_DIR } from "../src/server/migrations/schema-engine";
+import { migrationLog } from "./lib/migration-log";
 
 const name = (process.argv[2] ?? "").trim();
 if (!/^[a-z0-9_]+$/.test(name)) {
@@ -10,7 +11,7 @@ if (!/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 
-const sql = await diffHistoryToSchema();
+const sql = await diffHistoryToSchema(migrationLog);
 if (!sql) {
   console.log("[db:migration] schema.prisma already matches the migration history; nothing to write.");
 } else {

@@ -3,6 +3,7 @@
 // and a clean Ctrl-C.
 import { DEMO_TENANT_SLUG, DEMO_USER, seedDemoTenant } from "../src/server/demo/demo-tenant";
 import { applyPendingMigrations } from "../src/server/migrations/schema-engine";
+import { migrationLog } from "./lib/migration-log";
 import { resolveInngestBinary } from "./inngest-install";
 import { ensureLocalEnv } from "./lib/local-env";
 import { mailpitArgs, waitForMailpit } from "./lib/mailpit";
@@ -52,7 +53,7 @@ function findMailpit(): string | null {
 async function prepareDatabase(): Promise<boolean> {
   const database = openScriptDatabase();
   try {
-    const applied = await applyPendingMigrations(database.factory);
+    const applied = await applyPendingMigrations(database.factory, migrationLog);
     console.log(`[db] ${database.description}: ${applied.length ? `applied ${applied.join(", ")}` : "migrations up to date"}`);
     return (await seedDemoTenant(database.prisma)).created;
   } finally {
@@ -77,8 +78,8 @@ try {
   }
   const seeded = await prepareDatabase();
   const supervisor = new Supervisor();
-  supervisor.start({ name: "next", command: process.execPath, args: ["node_modules/next/dist/bin/next", "dev", "--port", String(port)] });
-  supervisor.start({ name: "sim", command: process.execPath, args: ["node_modules/tsx/dist/cli.mjs", "scripts/sim.ts"], env: { SIM_PORT: String(simPort) } });
+  supervisor.start({ name: "next", command: process.execPath, args: ["node_modules/next/dist/bin/next", "dev", "--port", String(port)], env: { LOG_PRETTY: process.env.LOG_PRETTY ?? "1" } });
+  supervisor.start({ name: "sim", command: process.execPath, args: ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/sim.ts"], env: { SIM_PORT: String(simPort) } });
   if (inngest) {
     supervisor.start({
       name: "inngest",

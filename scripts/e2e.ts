@@ -66,7 +66,7 @@ try {
   env.E2E_INNGEST_BIN = resolveInngestBinary();
   rmSync(dataDir, { recursive: true, force: true });
   rmSync("test-results/screenshots", { recursive: true, force: true });
-  const tsx = ["node_modules/tsx/dist/cli.mjs"];
+  const tsx = ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server"];
   await runStep("e2e: migrate a fresh database", process.execPath, [...tsx, "scripts/db-migrate.ts"], env);
   await runStep("e2e: seed the demo tenant", process.execPath, [...tsx, "scripts/db-seed.ts"], env);
   // The staff e2e/support.spec.ts signs in as, made the way an operator would.

@@ -4,15 +4,16 @@
 import { runStep } from "./lib/run";
 
 const node = process.execPath;
-const tsx = "node_modules/tsx/dist/cli.mjs";
+// Scripts load server modules as Next.js's server does, so their `import "server-only"` is a no-op.
+const tsx = ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server"];
 const steps: [string, string[], Record<string, string>?][] = [
   ["lint", ["node_modules/eslint/bin/eslint.js", "--max-warnings", "0", "."]],
   ["typecheck", ["node_modules/typescript/bin/tsc", "--noEmit"]],
   ["unit and database tests (Vitest)", ["node_modules/vitest/vitest.mjs", "run", "--project", "unit"]],
   ["production build", ["node_modules/next/dist/bin/next", "build"], { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }],
-  ["browser tests (Playwright)", [tsx, "scripts/e2e.ts"], { E2E_REUSE_BUILD: "1" }],
-  ["pipeline integration tests (Inngest server)", [tsx, "scripts/integration.ts"]],
-  ["reliability suite, short form (faults, bad input, secrets)", [tsx, "scripts/reliability.ts"], { RELIABILITY_SHORT: "1" }],
+  ["browser tests (Playwright)", [...tsx, "scripts/e2e.ts"], { E2E_REUSE_BUILD: "1" }],
+  ["pipeline integration tests (Inngest server)", [...tsx, "scripts/integration.ts"]],
+  ["reliability suite, short form (faults, bad input, secrets)", [...tsx, "scripts/reliability.ts"], { RELIABILITY_SHORT: "1" }],
 ];
 
 const started = performance.now();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env";
+import { env, envSetting, EnvError, parseEnv } from "./env";
 
 const valid = {
   AUTH_SECRET: "x".repeat(32),
@@ -67,5 +67,32 @@ describe("environment validation", () => {
     ]);
     expect(problemsOf({ ...valid, NODE_ENV: "production" })).toEqual(["SMTP_URL is required in production: sign-up, invitations and password resets send links by mail"]);
     expect(problemsOf({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://user:pass@smtp.example:465" })).toEqual([]);
+  });
+});
+
+describe("reading the environment", () => {
+  it("re-reads process.env under Vitest, so a test can change a setting between cases", () => {
+    const before = process.env.OUTBOUND_ALLOW_LIST;
+    try {
+      process.env.OUTBOUND_ALLOW_LIST = "127.0.0.1:4010";
+      expect(env().OUTBOUND_ALLOW_LIST).toBe("127.0.0.1:4010");
+      delete process.env.OUTBOUND_ALLOW_LIST;
+      expect(env().OUTBOUND_ALLOW_LIST).toBeUndefined();
+    } finally {
+      if (before !== undefined) process.env.OUTBOUND_ALLOW_LIST = before;
+    }
+  });
+
+  it("validates one setting on its own, with its default", () => {
+    const before = process.env.LOG_LEVEL;
+    try {
+      delete process.env.LOG_LEVEL;
+      expect(envSetting("LOG_LEVEL")).toBe("info");
+      process.env.LOG_LEVEL = "loud";
+      expect(() => envSetting("LOG_LEVEL")).toThrow(EnvError);
+    } finally {
+      if (before === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = before;
+    }
   });
 });

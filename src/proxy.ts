@@ -1,5 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/env";
 import { contentSecurityPolicy, newNonce } from "@/server/security/headers";
+import { logger } from "@/server/logger";
 
 /**
  * Two jobs, on two sets of paths (see `config`):
@@ -20,7 +22,7 @@ function malformedWebhookPath(request: NextRequest) {
   try {
     for (const segment of request.nextUrl.pathname.split("/")) decodeURIComponent(segment);
   } catch {
-    console.log(`[webhooks] 404 for a malformed URL escape: ${request.nextUrl.pathname.slice(0, 120)}`);
+    logger.info({ area: "webhooks" }, `404 for a malformed URL escape: ${request.nextUrl.pathname.slice(0, 120)}`);
     return NextResponse.json({ error: "Not found" }, { status: 404 });
   }
   return NextResponse.next();
@@ -28,8 +30,8 @@ function malformedWebhookPath(request: NextRequest) {
 
 function withContentSecurityPolicy(request: NextRequest) {
   const policy = contentSecurityPolicy(newNonce(), {
-    development: process.env.NODE_ENV === "development",
-    https: (process.env.APP_URL ?? "").startsWith("https://"),
+    development: env().NODE_ENV === "development",
+    https: env().APP_URL.startsWith("https://"),
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", policy);

@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/env";
 import { PrismaClient } from "@/generated/prisma/client";
 import { openAdapter } from "./database-adapter";

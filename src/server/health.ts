@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import { env as appEnv, type Env } from "@/env";
 import type { PrismaClient } from "@/generated/prisma/client";
 
 /** Is each part the app depends on reachable right now, and how quickly did it answer? */
@@ -19,7 +20,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ latencyMs: number; er
 }
 
 /** Where the Inngest client sends events, read from the same variables the SDK reads. */
-export function inngestTarget(env: NodeJS.ProcessEnv = process.env): Pick<HealthReport["inngest"], "mode" | "url"> {
+export function inngestTarget(env: Pick<Env, "INNGEST_DEV" | "INNGEST_BASE_URL"> = appEnv()): Pick<HealthReport["inngest"], "mode" | "url"> {
   const dev = env.INNGEST_DEV;
   const base = env.INNGEST_BASE_URL ?? (dev && /^https?:/.test(dev) ? dev : undefined);
   if (dev && dev !== "0") return { mode: "dev", url: base ?? "http://localhost:8288" };

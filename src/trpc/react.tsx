@@ -24,6 +24,8 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
+        // Next.js replaces process.env.NODE_ENV in browser bundles at build time; env() is server-only.
+        // eslint-disable-next-line no-restricted-properties
         loggerLink({ enabled: (op) => process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error }),
         httpBatchLink({
           transformer: superjson,

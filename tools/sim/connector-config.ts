@@ -1,4 +1,4 @@
-import { type ConnectorConfig } from "@/server/connectors";
+import type { ConnectorConfig } from "@/server/connectors";
 import { bcCompanyId, BC_ENVIRONMENT } from "./providers/business-central";
 import { type SimProvider, type SimStore } from "./store";
 

@@ -1,4 +1,4 @@
-import { demoCatalogue } from "@/server/demo/demo-tenant";
+import { demoCatalogue } from "@/server/demo/demo-catalogue";
 import { type ItemSpec } from "./catalogue";
 import { SIM_PROVIDERS, type StoreSpec } from "./store";
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { demoCatalogue } from "@/server/demo/demo-tenant";
+import { demoCatalogue } from "@/server/demo/demo-catalogue";
 import { Catalogue } from "./catalogue";
 import { runSimCli } from "./cli";
 import { createSimulator, demoStoreSpecs, type Simulator } from "./index";

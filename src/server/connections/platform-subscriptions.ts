@@ -8,6 +8,7 @@ import { WOO_SUBSCRIPTION_TOPICS } from "@/server/connectors/woocommerce/connect
 import { revealSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant, type TenantDb } from "@/server/tenancy/tenant-db";
 import { webhookUrl } from "./provider-guides";
+import { logger } from "@/server/logger";
 
 /**
  * Stockhook makes every platform's webhook subscriptions itself and keeps them alive.
@@ -289,7 +290,7 @@ export async function markSubscriptionsFailed(prisma: PrismaClient, target: Targ
   const db = scopeToTenant(prisma, target.tenantId);
   const connection = await db.connection.findFirst({ where: { id: target.connectionId }, select: { name: true, provider: true } });
   if (!connection) return;
-  console.warn(`[subscriptions] giving up on connection ${target.connectionId} for now: ${error.slice(0, 500)}`);
+  logger.warn({ area: "subscriptions", tenantId: target.tenantId, connectionId: target.connectionId, error: error.slice(0, 500) }, `giving up on connection ${target.connectionId} for now`);
   const reason = "Stockhook could not reach the platform to check its webhooks through several retries. It tries again every hour.";
   const existing = await db.platformSubscription.findMany({ where: { connectionId: target.connectionId }, select: { topic: true, state: true } });
   const active = existing.filter((row) => row.state === "ACTIVE");

@@ -12,6 +12,7 @@ import {
   UnavailableError,
   ValidationError,
 } from "./errors";
+import { logger } from "@/server/logger";
 
 /**
  * The one way connectors talk to platforms: a timeout on every request, retries only where
@@ -112,7 +113,7 @@ export class HttpClient {
 
   constructor(private readonly config: HttpClientConfig) {
     this.fetch = config.deps?.fetch ?? guardedFetch({ policy: config.network ?? urlPolicyFromEnv() });
-    this.log = config.deps?.log ?? ((line) => console.warn(line));
+    this.log = config.deps?.log ?? ((line) => logger.warn({ area: "connectors" }, line));
     this.sleep = config.deps?.sleep ?? realSleep;
     this.now = config.deps?.now ?? Date.now;
     this.random = config.deps?.random ?? Math.random;

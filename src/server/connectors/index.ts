@@ -1,3 +1,4 @@
+import "server-only";
 import { createBigCommerceConnector } from "./bigcommerce/connector";
 import { type BusinessCentralConnector, createBusinessCentralConnector } from "./business-central/connector";
 import { type CredentialsFor, parseCredentials } from "./credentials";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { createConnector, PROVIDERS, type ConnectorHttpOptions, type ConnectorProvider } from "@/server/connectors";
 import { revealSecret } from "@/server/crypto/secret-store";

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import { env } from "@/env";
 import type { SecretPurpose } from "@/generated/prisma/client";

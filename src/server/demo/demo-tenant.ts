@@ -1,9 +1,11 @@
+import { env } from "@/env";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { hashPassword } from "@/server/auth/password";
 import { credentialHint } from "@/server/connections/connection-setup";
 import { generateSigningSecret, storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { writeSimulatorTargets } from "./simulator-targets";
+import { demoCatalogue } from "./demo-catalogue";
+import { simulatorTargetsFile, writeSimulatorTargets } from "./simulator-targets";
 
 /**
  * The demo gallery a fresh install starts with: a SAM source, a WooCommerce and a Shopify
@@ -11,7 +13,8 @@ import { writeSimulatorTargets } from "./simulator-targets";
  */
 export const DEMO_TENANT_SLUG = "demo";
 export const DEMO_USER = { email: "demo@stockhook.dev", password: "stockhook-demo", name: "Dana Demo" };
-export const SIMULATOR_URL = process.env.SIM_URL ?? `http://127.0.0.1:${process.env.SIM_PORT ?? 4010}`;
+/** Where the demo connections point: the simulators `npm run dev` starts. */
+export const simulatorUrl = () => env().SIM_URL ?? `http://127.0.0.1:${env().SIM_PORT}`;
 
 /** API credentials of the simulators' "demo" stores (see tools/sim/store.ts). */
 const DEMO_API_CREDENTIALS = {
@@ -19,40 +22,6 @@ const DEMO_API_CREDENTIALS = {
   WOOCOMMERCE: { consumerKey: "ck_sim_demo", consumerSecret: "cs_sim_demo" },
   SHOPIFY: { accessToken: "shopify-sim-demo-token" },
 } as const;
-
-export interface DemoItem {
-  sku: string;
-  title: string;
-  quantity: number;
-  oneOfAKind: boolean;
-  samId: string;
-  wooProductId: string;
-  shopifyInventoryItemId: string;
-}
-
-const ARTISTS = ["Ines Marlow", "Tomas Verde", "Aiko Hart", "Lena Ostrova", "Ravi Sol", "June Calder"];
-const SUBJECTS = ["Harbour at Dusk", "Salt Marsh", "Red Kite", "Quiet Room", "Low Tide", "Blue Hour", "Northern Field", "Paper Moon", "Still Life with Pears", "Estuary"];
-
-export function demoCatalogue(): DemoItem[] {
-  const artworks = Array.from({ length: 30 }, (_, i) => ({
-    sku: `ART-${String(i + 1).padStart(4, "0")}`,
-    title: `${SUBJECTS[i % SUBJECTS.length]} ${Math.floor(i / SUBJECTS.length) + 1} — ${ARTISTS[i % ARTISTS.length]}`,
-    quantity: 1,
-    oneOfAKind: true,
-  }));
-  const prints = Array.from({ length: 12 }, (_, i) => ({
-    sku: `PRINT-${String(i + 1).padStart(3, "0")}`,
-    title: `${SUBJECTS[i % SUBJECTS.length]} (giclée print, edition)`,
-    quantity: 5 + ((i * 7) % 16),
-    oneOfAKind: false,
-  }));
-  return [...artworks, ...prints].map((item, index) => ({
-    ...item,
-    samId: String(1001 + index),
-    wooProductId: String(501 + index),
-    shopifyInventoryItemId: String(44_000_001 + index),
-  }));
-}
 
 export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: boolean }> {
   if (await prisma.tenant.findUnique({ where: { slug: DEMO_TENANT_SLUG }, select: { id: true } })) return { created: false };
@@ -72,16 +41,16 @@ export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: b
   const db = scopeToTenant(prisma, tenant.id);
   const [sam, woo, shopify] = await Promise.all([
     db.connection.create({
-      data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "Gallery collection (SAM)", baseUrl: `${SIMULATOR_URL}/sam/demo`, syncSchedule: "H1" },
+      data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "Gallery collection (SAM)", baseUrl: `${simulatorUrl()}/sam/demo`, syncSchedule: "H1" },
     }),
     db.connection.create({
-      data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Gallery shop (WooCommerce)", baseUrl: `${SIMULATOR_URL}/woocommerce/demo`, syncSchedule: "H6" },
+      data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Gallery shop (WooCommerce)", baseUrl: `${simulatorUrl()}/woocommerce/demo`, syncSchedule: "H6" },
     }),
     db.connection.create({
-      data: { tenantId: tenant.id, provider: "SHOPIFY", direction: "CHANNEL", name: "Prints store (Shopify)", baseUrl: `${SIMULATOR_URL}/shopify/demo`, syncSchedule: "H6" },
+      data: { tenantId: tenant.id, provider: "SHOPIFY", direction: "CHANNEL", name: "Prints store (Shopify)", baseUrl: `${simulatorUrl()}/shopify/demo`, syncSchedule: "H6" },
     }),
   ]);
-  const appUrl = process.env.APP_URL ?? "http://localhost:3000";
+  const appUrl = env().APP_URL;
   const targets: Record<string, { url: string; secret: string }> = {};
   for (const connection of [sam, woo, shopify]) {
     const secret = generateSigningSecret();
@@ -90,7 +59,7 @@ export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: b
     await storeSecret(db, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: JSON.stringify(credentials), hint: credentialHint(connection.provider, credentials) });
     targets[connection.provider] = { url: `${appUrl}/api/webhooks/${DEMO_TENANT_SLUG}/${connection.id}`, secret };
   }
-  writeSimulatorTargets(DEMO_TENANT_SLUG, targets);
+  writeSimulatorTargets(DEMO_TENANT_SLUG, targets, simulatorTargetsFile(env().DATA_DIR));
 
   for (const item of demoCatalogue()) {
     const row = await db.item.create({

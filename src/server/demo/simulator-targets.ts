@@ -15,7 +15,8 @@ export interface SimulatorTarget {
 
 type Targets = Record<string, SimulatorTarget>;
 
-export function simulatorTargetsFile(dataDir = process.env.DATA_DIR ?? ".data"): string {
+/** The file under the data directory (DATA_DIR, default .data); tools pass their own DATA_DIR. */
+export function simulatorTargetsFile(dataDir = ".data"): string {
   return join(dataDir, "simulator-webhooks.json");
 }
 

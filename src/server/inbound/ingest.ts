@@ -8,6 +8,7 @@ import type { RateLimiter } from "./rate-limiter";
 import type { BodyReadResult } from "./read-body";
 import type { SigningSecretCache } from "./signing-secrets";
 import { itemConcurrencyKey } from "@/server/pipeline/item-key";
+import { logger } from "@/server/logger";
 
 /**
  * The front door: one delivery in, one answer out. Accepted deliveries get a row in the event
@@ -60,7 +61,7 @@ export interface IngestDeps {
    */
   defer?: (task: () => Promise<void>) => void;
   now?: () => Date;
-  log?: (line: string) => void;
+  log?: (line: string, ids?: { tenantId?: string; eventId?: string }) => void;
 }
 
 export interface IncomingDelivery {
@@ -125,7 +126,7 @@ function phaseTimer() {
 export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery): Promise<IngestAnswer> {
   const timer = phaseTimer();
   const now = deps.now?.() ?? new Date();
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const log = deps.log ?? ((line: string, ids?: { tenantId?: string; eventId?: string }) => logger.info({ area: "webhooks", ...ids }, line));
   const tooMany = (error: string, retryAfterSeconds: number) => json(429, { error }, { "retry-after": String(retryAfterSeconds) });
   // PostgreSQL refuses NUL in text, so such a path could only fail as a database error (503 and
   // retried forever); it can name no tenant, so it gets the unknown connection's answer.
@@ -218,7 +219,7 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   const itemKey = itemConcurrencyKey(connection.id, parsed.delivery.externalIds);
   const message = { id: stored.id, tenantId: connection.tenantId, connectionId: connection.id, webhookEventId: stored.id, itemKey };
   const handOver = async () => {
-    if (!(await sendWithTimeout(deps, message))) log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`);
+    if (!(await sendWithTimeout(deps, message))) log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`, { tenantId: connection.tenantId, eventId: stored.id });
   };
   if (deps.defer) deps.defer(handOver);
   else await handOver();

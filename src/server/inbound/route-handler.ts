@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { after } from "next/server";
 import { env } from "@/env";
 import { inngest } from "@/inngest/client";
 import { webhookReceived } from "@/inngest/events";
 import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db } from "@/server/db";
+import { logFor } from "@/server/logger";
 import { ConnectionDirectory } from "./connection-directory";
 import { ingestWebhook, type IncomingDelivery, type IngestDeps, type WebhookEventMessage } from "./ingest";
 import { KnownSourceAddresses } from "./known-sources";
@@ -56,12 +58,18 @@ export function trustedProxyHops(): number {
 }
 
 export async function handleWebhook(incoming: IncomingDelivery) {
+  const log = logFor({
+    area: "webhooks",
+    requestId: incoming.headers.get("x-request-id")?.slice(0, 100) ?? randomUUID(),
+    tenantSlug: incoming.tenantSlug.slice(0, 60),
+    connectionId: incoming.connectionId.slice(0, 60),
+  });
   try {
-    return await ingestWebhook(ingestDeps(), incoming);
+    return await ingestWebhook({ ...ingestDeps(), log: (line, ids) => log.info({ ...ids }, line) }, incoming);
   } catch (error) {
     // Nothing was acknowledged: the platform retries later, and nothing half-written remains
     // because every write above is a single statement or one transaction.
-    console.error("[webhooks] could not take the delivery:", error instanceof Error ? error.message : error);
+    log.error({ error: error instanceof Error ? error.message : String(error) }, "could not take the delivery");
     return { status: 503, body: JSON.stringify({ error: "Temporarily unavailable, retry later" }), contentType: "application/json", headers: { "retry-after": "30" } };
   }
 }

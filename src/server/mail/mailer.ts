@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import { env } from "@/env";
 import type { MailContent } from "./templates";
+import { logger } from "@/server/logger";
 
 /** Sends one message; resolves once the SMTP server accepted it. */
 export interface Mailer {
@@ -46,7 +47,7 @@ export function mailer(): Mailer {
   appMailer = {
     async send(to, content) {
       if (env().NODE_ENV === "production") throw new MailNotConfiguredError();
-      console.warn(`[mail] SMTP_URL is not set; this message was NOT sent.\n  To: ${to}\n  Subject: ${content.subject}\n\n${content.text}\n`);
+      logger.warn({ area: "mail", to, subject: content.subject }, `SMTP_URL is not set; this message was NOT sent.\n  To: ${to}\n  Subject: ${content.subject}\n\n${content.text}\n`);
     },
   };
   return appMailer;

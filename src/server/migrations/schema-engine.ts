@@ -35,13 +35,14 @@ async function loadEngineClass(): Promise<typeof SchemaEngine> {
   return bindings.SchemaEngine;
 }
 
-export async function startSchemaEngine(factory: SqlMigrationAwareDriverAdapterFactory, schemaText?: string) {
+/** Receives the engine's own progress messages; the scripts print them when STOCKHOOK_DEBUG_MIGRATIONS is set. */
+export type EngineLog = (message: string) => void;
+const quiet: EngineLog = () => {};
+
+export async function startSchemaEngine(factory: SqlMigrationAwareDriverAdapterFactory, schemaText?: string, log: EngineLog = quiet) {
   engineClass ??= loadEngineClass();
   const Engine = await engineClass;
   const schema = schemaText ?? (await readFile(SCHEMA_PATH, "utf8"));
-  const log = (message: string) => {
-    if (process.env.STOCKHOOK_DEBUG_MIGRATIONS) console.error(`[schema-engine] ${message}`);
-  };
   return Engine.new({ datamodels: [[SCHEMA_PATH, schema]] }, log, bindMigrationAwareSqlAdapterFactory(factory));
 }
 
@@ -69,8 +70,8 @@ export async function loadMigrationList(baseDir = MIGRATIONS_DIR): Promise<Migra
 }
 
 /** Applies pending migrations and records them in `_prisma_migrations`, as `migrate deploy` does. */
-export async function applyPendingMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
-  const engine = await startSchemaEngine(factory);
+export async function applyPendingMigrations(factory: SqlMigrationAwareDriverAdapterFactory, log?: EngineLog): Promise<string[]> {
+  const engine = await startSchemaEngine(factory, undefined, log);
   try {
     const migrationsList = await loadMigrationList();
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
@@ -85,10 +86,10 @@ export async function applyPendingMigrations(factory: SqlMigrationAwareDriverAda
  * history already matches. The history is replayed on a throwaway in-memory PGlite (Postgres
  * itself, so the SQL is the same), which needs no server rights to create shadow databases.
  */
-export async function diffHistoryToSchema(): Promise<string> {
+export async function diffHistoryToSchema(log?: EngineLog): Promise<string> {
   const schema = await readFile(SCHEMA_PATH, "utf8");
   const shadow = new PGlite();
-  const engine = await startSchemaEngine(new PrismaPGlite(shadow), schema);
+  const engine = await startSchemaEngine(new PrismaPGlite(shadow), schema, log);
   try {
     const result = await engine.diff({
       from: { tag: "migrations", ...(await loadMigrationList()) },

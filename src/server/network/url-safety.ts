@@ -1,3 +1,4 @@
+import { env } from "@/env";
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 import { allowListKey, parseAllowList } from "./allow-list";
@@ -42,7 +43,7 @@ export type Resolver = (hostname: string) => Promise<{ address: string; family: 
 export const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
 
 /** The policy the environment sets: OUTBOUND_ALLOW_LIST, never honoured when NODE_ENV is production. */
-export function urlPolicyFromEnv(source: { NODE_ENV?: string; OUTBOUND_ALLOW_LIST?: string } = process.env): UrlPolicy {
+export function urlPolicyFromEnv(source: { NODE_ENV?: string; OUTBOUND_ALLOW_LIST?: string } = env()): UrlPolicy {
   if (source.NODE_ENV === "production") return PUBLIC_ONLY;
   return { allowList: parseAllowList(source.OUTBOUND_ALLOW_LIST) };
 }

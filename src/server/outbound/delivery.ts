@@ -1,3 +1,4 @@
+import { env } from "@/env";
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import { appendAudit } from "@/server/audit/audit-log";
 import { scopeToTenant, type TenantDb } from "@/server/tenancy/tenant-db";
@@ -22,7 +23,7 @@ export const DISABLE_AFTER_FAILING_MS = 3 * 24 * 3_600_000;
  */
 export const DEFAULT_RETRY_DELAYS_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
 
-export function retryDelaysSeconds(source: Record<string, string | undefined> = process.env): number[] {
+export function retryDelaysSeconds(source: { OUTBOUND_WEBHOOKS_RETRY_DELAYS?: string } = env()): number[] {
   const configured = source.OUTBOUND_WEBHOOKS_RETRY_DELAYS?.trim();
   if (!configured) return DEFAULT_RETRY_DELAYS_SECONDS;
   return configured.split(",").map((part) => Number(part.trim()));

@@ -2,6 +2,7 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import type { ItemState } from "@/server/inventory/apply-change";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { outboundEventId, PAYLOAD_VERSION, type ItemRef, type OutboundEventData, type OutboundEventType, type OutboundPayload, type SourceRef } from "./event-types";
+import { logger } from "@/server/logger";
 
 /**
  * Turning what the stock pipeline did into outbound events. Everything here is best effort and
@@ -47,7 +48,7 @@ async function emit(prisma: PrismaClient, tenantId: string, types: OutboundEvent
       }),
     ]);
   } catch (error) {
-    console.error(`[outbound] could not emit ${types.join("/")} for tenant ${tenantId}:`, error instanceof Error ? error.message : error);
+    logger.error({ area: "outbound", tenantId, types, error: error instanceof Error ? error.message : String(error) }, `could not emit ${types.join("/")} for tenant ${tenantId}`);
     return 0;
   } finally {
     clearTimeout(timer);

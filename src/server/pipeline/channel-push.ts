@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
+import { env } from "@/env";
 import { AuthError, channelQuantity, isChannelConnector, NotFoundError, RateLimitedError, RequestRejectedError, UnavailableError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { PAUSED_PHRASE } from "@/server/event-log/push-progress";
@@ -13,8 +14,8 @@ import { recordAttempt } from "./attempts";
  * parked until it closes (a parked turn does not use up an attempt).
  */
 export const CIRCUIT_FAILURE_THRESHOLD = 5;
-/** Read directly (validated by src/env.ts at start-up) so the module also loads in unit tests. */
-export const CIRCUIT_OPEN_MS = Number(process.env.STOCKHOOK_CIRCUIT_OPEN_MS ?? 60_000);
+/** How long a breaker stays open (STOCKHOOK_CIRCUIT_OPEN_MS). */
+const circuitOpenMs = () => env().STOCKHOOK_CIRCUIT_OPEN_MS;
 
 /**
  * Waits after a failed attempt: 10 s, 30 s, 1 min, 2 min, 5 min, 10 min — seven attempts over
@@ -25,7 +26,7 @@ export const DEFAULT_PUSH_RETRY_DELAYS_SECONDS = [10, 30, 60, 120, 300, 600];
 /** A push parked behind an open breaker this many times in one run fails for good. */
 export const MAX_PARKED_TURNS = 100;
 
-export function pushRetryDelaysMs(source: Record<string, string | undefined> = process.env): number[] {
+export function pushRetryDelaysMs(source: { STOCKHOOK_PUSH_RETRY_DELAYS?: string } = env()): number[] {
   const configured = source.STOCKHOOK_PUSH_RETRY_DELAYS?.trim();
   const seconds = configured ? configured.split(",").map((part) => Number(part.trim())) : DEFAULT_PUSH_RETRY_DELAYS_SECONDS;
   return seconds.map((value) => value * 1000);
@@ -172,7 +173,7 @@ export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorL
   if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
     const error = `${connection.name} ${PAUSED_PHRASE}; its updates wait until ${connection.circuitOpenUntil.toISOString()}`;
     // Spread over a quarter of the breaker window, so a storefront's parked pushes do not all wake at once.
-    const until = new Date(connection.circuitOpenUntil.getTime() + Math.floor(Math.random() * CIRCUIT_OPEN_MS * 0.25));
+    const until = new Date(connection.circuitOpenUntil.getTime() + Math.floor(Math.random() * circuitOpenMs() * 0.25));
     await db.channelPush.update({ where: { id: pushId }, data: { nextAttemptAt: until, error, inngestRunId: context.inngestRunId } });
     await recordAttempt(prisma, { ...attempt, outcome: "PARKED", error });
     return { kind: "parked", pushId, until: until.toISOString(), error };
@@ -203,7 +204,7 @@ export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorL
     await recordAttempt(prisma, { ...attempt, outcome: cause instanceof RateLimitedError ? "RATE_LIMITED" : "FAILED", detail, error, finishedAt: failedAt });
     const failures = await db.connection.update({ where: { id: request.connectionId }, data: { consecutiveFailures: { increment: 1 } }, select: { consecutiveFailures: true } });
     if (failures.consecutiveFailures >= CIRCUIT_FAILURE_THRESHOLD) {
-      await db.connection.update({ where: { id: request.connectionId }, data: { circuitOpenUntil: new Date(failedAt.getTime() + CIRCUIT_OPEN_MS) } });
+      await db.connection.update({ where: { id: request.connectionId }, data: { circuitOpenUntil: new Date(failedAt.getTime() + circuitOpenMs()) } });
     }
     return { kind: "failed", pushId, error, retryAt: retryAt?.toISOString() ?? null };
   }

@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/env";
 import { verifyEmail } from "@/server/accounts/verification";
 import { db } from "@/server/db";
+import { logger } from "@/server/logger";
 
 /** The mailed confirmation link: spends the token, then sends the person to sign in (and on to where they were going). */
 export async function GET(request: NextRequest) {
@@ -10,7 +11,7 @@ export async function GET(request: NextRequest) {
   if (result.ok) {
     target.searchParams.set("verified", "1");
     target.searchParams.set("callbackUrl", result.next);
-    console.log(`[accounts] email verified${result.tenantSlug ? `; workspace ${result.tenantSlug} created` : ""}`);
+    logger.info({ area: "accounts", tenantSlug: result.tenantSlug }, `email verified${result.tenantSlug ? `; workspace ${result.tenantSlug} created` : ""}`);
   } else {
     target.searchParams.set("verification", result.reason);
   }

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { type ConnectorHttpOptions, HttpClient, realSleep } from "../http";
 import { type PlatformWebhook, type WebhookSubscriptionApi } from "../webhook-subscriptions";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { type ConnectorHttpOptions, HttpClient } from "../http";
 import { type BusinessCentralCredentials } from "../credentials";

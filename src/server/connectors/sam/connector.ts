@@ -1,3 +1,4 @@
+import "server-only";
 import { type ConnectorHttpOptions, HttpClient } from "../http";
 import { type SamCredentials } from "../credentials";
 import { ValidationError } from "../errors";

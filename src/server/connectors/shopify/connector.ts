@@ -1,3 +1,4 @@
+import "server-only";
 import { type ConnectorHttpOptions, HttpClient } from "../http";
 import { type ShopifyCredentials } from "../credentials";
 import { NotFoundError, RequestRejectedError, ValidationError } from "../errors";

@@ -4,6 +4,7 @@ import { createTRPCContext } from "@/server/api/trpc";
 import { auth } from "@/server/auth";
 import { db } from "@/server/db";
 import { inngest } from "@/inngest/client";
+import { logger } from "@/server/logger";
 
 const handler = async (req: Request) => {
   const session = await auth();
@@ -21,7 +22,7 @@ const handler = async (req: Request) => {
         secureCookies: new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https",
       }),
     onError({ path, error }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"} failed:`, error);
+      if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ area: "trpc", path: path ?? "?", err: error }, `${path ?? "?"} failed`);
     },
   });
 };
