@@ -1,10 +1,9 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "@/env";
 import { createTRPCRouter, publicProcedure } from "@/server/api/trpc";
 import type { AccountDeps } from "@/server/accounts/deps";
-import { InvalidLinkError, requestPasswordReset, resetPassword } from "@/server/accounts/password-reset";
-import { clientAddress, RateLimitedError } from "@/server/accounts/rate-limits";
+import { requestPasswordReset, resetPassword } from "@/server/accounts/password-reset";
+import { clientAddress } from "@/server/accounts/rate-limits";
 import { signUp } from "@/server/accounts/sign-up";
 import { resendVerification } from "@/server/accounts/verification";
 import type { TRPCContext } from "@/server/api/trpc";
@@ -28,36 +27,20 @@ function accountDeps(ctx: TRPCContext): AccountDeps {
   return { prisma: ctx.prisma, mailer: ctx.mailer, appUrl: env().APP_URL, ip: clientAddress(ctx.headers) };
 }
 
-/** Limits become 429 with the wait in words; the same for every address. */
-async function limited<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof RateLimitedError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: error.message });
-    throw error;
-  }
-}
-
+/** Account limits (RateLimitedError) answer 429 with the wait in words, the same for every address. */
 export const authRouter = createTRPCRouter({
   /** Always "check your email", for new and known addresses alike: the mail says the rest. */
-  signUp: publicProcedure.input(signUpInput).mutation(({ ctx, input }) => limited(() => signUp(accountDeps(ctx), input))),
+  signUp: publicProcedure.input(signUpInput).mutation(({ ctx, input }) => signUp(accountDeps(ctx), input)),
 
   resendVerification: publicProcedure.input(z.object({ email })).mutation(async ({ ctx, input }) => {
-    await limited(() => resendVerification(accountDeps(ctx), input.email));
+    await resendVerification(accountDeps(ctx), input.email);
     return { status: "check-email" as const };
   }),
 
   requestPasswordReset: publicProcedure.input(z.object({ email })).mutation(async ({ ctx, input }) => {
-    await limited(() => requestPasswordReset(accountDeps(ctx), input.email));
+    await requestPasswordReset(accountDeps(ctx), input.email);
     return { status: "check-email" as const };
   }),
 
-  resetPassword: publicProcedure.input(z.object({ token: z.string().max(200), password })).mutation(async ({ ctx, input }) => {
-    try {
-      return await resetPassword(ctx.prisma, input.token, input.password);
-    } catch (error) {
-      if (error instanceof InvalidLinkError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
-      throw error;
-    }
-  }),
+  resetPassword: publicProcedure.input(z.object({ token: z.string().max(200), password })).mutation(({ ctx, input }) => resetPassword(ctx.prisma, input.token, input.password)),
 });

@@ -2,13 +2,14 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "@/env";
 import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
-import { changeConnectionAddress, createConnection, InvalidSetupError } from "@/server/connections/connection-setup";
+import { changeConnectionAddress, createConnection } from "@/server/connections/connection-setup";
 import { connectionHealth } from "@/server/connections/connection-health";
 import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guides";
 import { connectorFor, hasApiConnector, MissingCredentialsError } from "@/server/connectors/tenant-connector";
 import { secretMetadata } from "@/server/crypto/secret-store";
 import { forgetWebhookConnection } from "@/server/inbound/route-handler";
 import { subscribeAfterSetup, subscribesThroughApi, unsubscribeBeforeDelete } from "@/server/connections/subscribe-on-setup";
+import { findOrThrow } from "@/server/errors";
 
 const connectionFields = {
   id: true,
@@ -35,12 +36,6 @@ const baseUrl = z.url({ protocol: /^https?$/, error: "Enter the full address, st
 
 const NOT_FOUND = "Connection not found";
 
-/** Setup problems become a 400 whose field errors the wizard shows next to each input. */
-function asBadRequest(error: unknown): never {
-  if (error instanceof InvalidSetupError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
-  throw error;
-}
-
 export const connectionRouter = createTRPCRouter({
   list: tenantProcedure.query(async ({ ctx }) => {
     const connections = await ctx.db.connection.findMany({
@@ -52,8 +47,7 @@ export const connectionRouter = createTRPCRouter({
   }),
 
   byId: tenantProcedure.input(id).query(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { ...connectionFields, _count: { select: { itemLinks: true } } } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { ...connectionFields, _count: { select: { itemLinks: true } } } }), NOT_FOUND);
     const [secrets, health] = await Promise.all([
       ctx.db.secret.findMany({ where: { connectionId: connection.id }, select: secretMetadata, orderBy: { createdAt: "desc" } }),
       connectionHealth(ctx.db, [connection.id]),
@@ -81,7 +75,7 @@ export const connectionRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { connection, signingSecret } = await createConnection(ctx.db, input).catch(asBadRequest);
+      const { connection, signingSecret } = await createConnection(ctx.db, input);
       await ctx.audit({ action: "connection.created", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider, direction: connection.direction } });
       // Subscribe now rather than at the next hourly pass (which still catches it if this fails).
       const subscription = await subscribeAfterSetup(ctx.prisma, { tenantId: ctx.tenant.id, connectionId: connection.id }, connection, {
@@ -115,8 +109,7 @@ export const connectionRouter = createTRPCRouter({
         .strict(),
     )
     .mutation(async ({ ctx, input }) => {
-      const before = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true, provider: true } });
-      if (!before) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+      const before = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true, provider: true } }), NOT_FOUND);
       if (input.syncSchedule && input.syncSchedule !== "MANUAL" && !hasApiConnector(before.provider)) {
         throw new TRPCError({ code: "BAD_REQUEST", message: "This platform has no API to reconcile against; its schedule stays manual" });
       }
@@ -138,9 +131,8 @@ export const connectionRouter = createTRPCRouter({
    * token given for one address is never sent to another; they are entered again afterwards.
    */
   changeAddress: tenantAdminProcedure.input(z.object({ id: z.string().min(1), baseUrl })).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, baseUrl: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
-    const result = await changeConnectionAddress(ctx.db, connection, input.baseUrl).catch(asBadRequest);
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, baseUrl: true } }), NOT_FOUND);
+    const result = await changeConnectionAddress(ctx.db, connection, input.baseUrl);
     if (!result.changed) return result;
     forgetWebhookConnection(connection.id);
     await ctx.audit({
@@ -153,8 +145,7 @@ export const connectionRouter = createTRPCRouter({
 
   /** Deleting needs the connection's name typed back, so a slip of the mouse deletes nothing. */
   remove: tenantAdminProcedure.input(z.object({ id: z.string().min(1), confirmName: z.string() })).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } }), NOT_FOUND);
     if (input.confirmName.trim() !== connection.name) throw new TRPCError({ code: "BAD_REQUEST", message: `Type “${connection.name}” to confirm` });
     // The store stops sending first; a platform that cannot be reached does not block the delete.
     const unsubscribed = await unsubscribeBeforeDelete(ctx.prisma, { tenantId: ctx.tenant.id, connectionId: connection.id }, { provider: connection.provider, direction: connection.direction }, { appUrl: env().APP_URL });
@@ -166,8 +157,7 @@ export const connectionRouter = createTRPCRouter({
 
   /** Calls the platform's cheapest authenticated endpoint with the stored credentials. */
   test: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true } }), NOT_FOUND);
     if (!hasApiConnector(connection.provider)) return { ok: false as const, reason: "no_api" as const, message: "This platform only sends webhooks; there is no API to test.", latencyMs: 0 };
     const started = performance.now();
     const result = await connectorFor(ctx.db, connection.id)
@@ -183,8 +173,7 @@ export const connectionRouter = createTRPCRouter({
 
   /** Starts a full reconcile (a drift check, for a channel) now; refused while one is running. */
   resync: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true } }), NOT_FOUND);
     if (!hasApiConnector(connection.provider)) throw new TRPCError({ code: "BAD_REQUEST", message: "This platform has no API to reconcile against" });
     const running = await ctx.db.syncRun.findFirst({ where: { connectionId: connection.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
     if (running) throw new TRPCError({ code: "CONFLICT", message: "A reconcile of this connection is already running" });
@@ -196,8 +185,7 @@ export const connectionRouter = createTRPCRouter({
 
   /** The platform's webhook subscriptions Stockhook holds for this connection, as last checked. */
   subscriptions: tenantProcedure.input(id).query(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true, direction: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true, direction: true } }), NOT_FOUND);
     const rows = await ctx.db.platformSubscription.findMany({
       where: { connectionId: connection.id },
       select: { id: true, topic: true, externalId: true, state: true, expiresAt: true, renewedAt: true, lastCheckedAt: true, lastError: true, lastErrorAt: true },
@@ -208,8 +196,7 @@ export const connectionRouter = createTRPCRouter({
 
   /** "Check webhooks now": the same check and repair the hourly pass runs, for this connection. */
   checkSubscriptions: tenantAdminProcedure.input(id).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } }), NOT_FOUND);
     if (!subscribesThroughApi(connection)) throw new TRPCError({ code: "BAD_REQUEST", message: "Stockhook does not manage this connection's webhooks" });
     await ctx.sendEvent({ name: "connection/subscription.ensure", data: { tenantId: ctx.tenant.id, connectionId: connection.id } });
     await ctx.audit({ action: "connection.webhooks_checked", target: `connection:${connection.id}`, summary: { name: connection.name } });
@@ -218,8 +205,7 @@ export const connectionRouter = createTRPCRouter({
 
   /** The latest run and how far it got, for the live progress next to the Resync button. */
   syncProgress: tenantProcedure.input(id).query(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, _count: { select: { itemLinks: true } } } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, _count: { select: { itemLinks: true } } } }), NOT_FOUND);
     const latest = await ctx.db.syncRun.findFirst({
       where: { connectionId: connection.id },
       orderBy: { startedAt: "desc" },

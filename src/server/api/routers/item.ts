@@ -1,6 +1,6 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { findOrThrow } from "@/server/errors";
 
 const PAGE_SIZE = 50;
 
@@ -32,14 +32,13 @@ export const itemRouter = createTRPCRouter({
     }),
 
   byId: tenantProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const item = await ctx.db.item.findFirst({
+    const item = await findOrThrow(ctx.db.item.findFirst({
       where: { id: input.id },
       include: {
         links: { select: { externalId: true, connection: { select: { id: true, name: true, provider: true } } } },
         stockChanges: { orderBy: { createdAt: "desc" }, take: 50 },
       },
-    });
-    if (!item) throw new TRPCError({ code: "NOT_FOUND", message: "Item not found" });
+    }), "Item not found");
     return item;
   }),
 });

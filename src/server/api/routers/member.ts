@@ -2,7 +2,8 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "@/env";
 import { createTRPCRouter, protectedProcedure, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
-import { acceptInvitation, InvitationError, mailInvitation, newInvitationToken } from "@/server/tenancy/invitations";
+import { acceptInvitation, mailInvitation, newInvitationToken } from "@/server/tenancy/invitations";
+import { findOrThrow } from "@/server/errors";
 
 const role = z.enum(["OWNER", "ADMIN", "MEMBER", "VIEWER"]);
 const NOT_FOUND = "Member not found";
@@ -45,8 +46,9 @@ export const memberRouter = createTRPCRouter({
 
   /** A new link for a pending invitation: the old link stops working and the 7 days start again. */
   resendInvitation: tenantAdminProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    const invitation = await ctx.db.membership.findFirst({ where: { id: input.id, status: "PENDING" }, select: { id: true, role: true, invitedEmail: true } });
-    if (!invitation?.invitedEmail) throw new TRPCError({ code: "NOT_FOUND", message: "Invitation not found" });
+    const pending = ctx.db.membership.findFirst({ where: { id: input.id, status: "PENDING" }, select: { id: true, role: true, invitedEmail: true } });
+    // A pending membership without an address cannot be mailed again: it reads as no invitation.
+    const invitation = await findOrThrow(pending.then((row) => (row?.invitedEmail ? { ...row, invitedEmail: row.invitedEmail } : null)), "Invitation not found");
     if (invitation.role === "OWNER" && ctx.role !== "OWNER") throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can invite owners" });
     const { token, inviteTokenHash, inviteExpiresAt } = newInvitationToken();
     await ctx.db.membership.updateMany({ where: { id: invitation.id, status: "PENDING" }, data: { inviteTokenHash, inviteExpiresAt, invitedById: ctx.user.id } });
@@ -56,18 +58,10 @@ export const memberRouter = createTRPCRouter({
   }),
 
   /** Accepts an invitation with its mailed token (see acceptInvitation for who may). */
-  acceptInvitation: protectedProcedure.input(z.object({ token: z.string().max(200) })).mutation(async ({ ctx, input }) => {
-    try {
-      return await acceptInvitation(ctx.prisma, input.token, ctx.user.id);
-    } catch (error) {
-      if (error instanceof InvitationError) throw new TRPCError({ code: error.reason === "invalid" ? "NOT_FOUND" : "FORBIDDEN", message: error.message });
-      throw error;
-    }
-  }),
+  acceptInvitation: protectedProcedure.input(z.object({ token: z.string().max(200) })).mutation(({ ctx, input }) => acceptInvitation(ctx.prisma, input.token, ctx.user.id)),
 
   updateRole: tenantAdminProcedure.input(z.object({ id: z.string().min(1), role })).mutation(async ({ ctx, input }) => {
-    const member = await ctx.db.membership.findFirst({ where: { id: input.id }, select: { id: true, role: true, userId: true } });
-    if (!member) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const member = await findOrThrow(ctx.db.membership.findFirst({ where: { id: input.id }, select: { id: true, role: true, userId: true } }), NOT_FOUND);
     if ((input.role === "OWNER" || member.role === "OWNER") && ctx.role !== "OWNER") throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can change an owner's role or make owners" });
     if (member.role === "OWNER" && input.role !== "OWNER") await assertOwnerRemains(ctx.db, member.id);
     await ctx.db.membership.updateMany({ where: { id: member.id }, data: { role: input.role } });
@@ -76,8 +70,7 @@ export const memberRouter = createTRPCRouter({
   }),
 
   remove: tenantAdminProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    const member = await ctx.db.membership.findFirst({ where: { id: input.id }, select: { id: true, role: true, status: true, invitedEmail: true, user: { select: { email: true } } } });
-    if (!member) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const member = await findOrThrow(ctx.db.membership.findFirst({ where: { id: input.id }, select: { id: true, role: true, status: true, invitedEmail: true, user: { select: { email: true } } } }), NOT_FOUND);
     if (member.role === "OWNER" && ctx.role !== "OWNER") throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can remove an owner" });
     if (member.role === "OWNER") await assertOwnerRemains(ctx.db, member.id);
     await ctx.db.membership.deleteMany({ where: { id: member.id } });

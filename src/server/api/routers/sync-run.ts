@@ -1,6 +1,6 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { findOrThrow } from "@/server/errors";
 
 const PAGE_SIZE = 30;
 const runFields = {
@@ -45,8 +45,7 @@ export const syncRunRouter = createTRPCRouter({
     }),
 
   byId: tenantProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const run = await ctx.db.syncRun.findFirst({ where: { id: input.id }, select: runFields });
-    if (!run) throw new TRPCError({ code: "NOT_FOUND", message: "Sync run not found" });
+    const run = await findOrThrow(ctx.db.syncRun.findFirst({ where: { id: input.id }, select: runFields }), "Sync run not found");
     const [changes, pushes, pushStates] = await Promise.all([
       ctx.db.stockChange.findMany({
         where: { syncRunId: run.id },

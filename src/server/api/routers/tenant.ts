@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { MembershipRole } from "@/generated/prisma/client";
 import { createTRPCRouter, protectedProcedure, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
-import { createTenantForUser, deleteTenant, UnverifiedEmailError } from "@/server/tenancy/tenants";
+import { createTenantForUser, deleteTenant } from "@/server/tenancy/tenants";
 
 const tenantKind = z.enum(["GALLERY", "STORE", "ERP"]);
 
@@ -21,13 +21,8 @@ export const tenantRouter = createTRPCRouter({
   create: protectedProcedure
     .input(z.object({ name: z.string().trim().min(2).max(80), kind: tenantKind }))
     .mutation(async ({ ctx, input }) => {
-      try {
-        const tenant = await createTenantForUser(ctx.prisma, ctx.user.id, input);
-        return { slug: tenant.slug };
-      } catch (error) {
-        if (error instanceof UnverifiedEmailError) throw new TRPCError({ code: "FORBIDDEN", message: error.message });
-        throw error;
-      }
+      const tenant = await createTenantForUser(ctx.prisma, ctx.user.id, input);
+      return { slug: tenant.slug };
     }),
 
   current: tenantProcedure.query(async ({ ctx }) => {
