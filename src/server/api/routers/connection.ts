@@ -5,7 +5,10 @@ import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/serve
 import { changeConnectionAddress, createConnection } from "@/server/connections/connection-setup";
 import { connectionHealth } from "@/server/connections/connection-health";
 import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guides";
-import { connectorFor, hasApiConnector, MissingCredentialsError } from "@/server/connectors/tenant-connector";
+import { hasApiConnector } from "@/server/connectors/tenant-connector";
+import { CONNECTION_NOT_FOUND, updateConnectionSettings } from "@/server/connections/connection-settings";
+import { testConnection } from "@/server/connections/connection-test";
+import { requestManualResync } from "@/server/connections/manual-resync";
 import { secretMetadata } from "@/server/crypto/secret-store";
 import { forgetWebhookConnection } from "@/server/inbound/route-handler";
 import { subscribeAfterSetup, subscribesThroughApi, unsubscribeBeforeDelete } from "@/server/connections/subscribe-on-setup";
@@ -34,7 +37,7 @@ const id = z.object({ id: z.string().min(1) });
 const name = z.string().trim().min(2, "Give it a name of at least 2 characters").max(80);
 const baseUrl = z.url({ protocol: /^https?$/, error: "Enter the full address, starting with https://" }).max(500);
 
-const NOT_FOUND = "Connection not found";
+const NOT_FOUND = CONNECTION_NOT_FOUND;
 
 export const connectionRouter = createTRPCRouter({
   list: tenantProcedure.query(async ({ ctx }) => {
@@ -109,19 +112,8 @@ export const connectionRouter = createTRPCRouter({
         .strict(),
     )
     .mutation(async ({ ctx, input }) => {
-      const before = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true, provider: true } }), NOT_FOUND);
-      if (input.syncSchedule && input.syncSchedule !== "MANUAL" && !hasApiConnector(before.provider)) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "This platform has no API to reconcile against; its schedule stays manual" });
-      }
-      const status = input.paused === undefined ? undefined : input.paused ? "PAUSED" : "ACTIVE";
-      const after = await ctx.db.connection.update({
-        where: { id: input.id },
-        data: { name: input.name, syncSchedule: input.syncSchedule, webhooksEnabled: input.webhooksEnabled, status },
-        select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true },
-      });
-      forgetWebhookConnection(input.id);
-      const { provider: _provider, ...comparable } = before;
-      await ctx.audit({ action: "connection.updated", target: `connection:${input.id}`, summary: { before: comparable, after } });
+      const { before, after } = await updateConnectionSettings(ctx.db, input);
+      await ctx.audit({ action: "connection.updated", target: `connection:${input.id}`, summary: { before, after } });
       return after;
     }),
 
@@ -158,29 +150,18 @@ export const connectionRouter = createTRPCRouter({
   /** Calls the platform's cheapest authenticated endpoint with the stored credentials. */
   test: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
     const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true } }), NOT_FOUND);
-    if (!hasApiConnector(connection.provider)) return { ok: false as const, reason: "no_api" as const, message: "This platform only sends webhooks; there is no API to test.", latencyMs: 0 };
-    const started = performance.now();
-    const result = await connectorFor(ctx.db, connection.id)
-      .then((connector) => connector.testConnection())
-      .catch((error: unknown) => {
-        if (error instanceof MissingCredentialsError) return { ok: false as const, reason: "bad_credentials" as const, message: error.message };
-        throw error;
-      });
-    const latencyMs = Math.round(performance.now() - started);
-    await ctx.audit({ action: "connection.tested", target: `connection:${connection.id}`, summary: { ok: result.ok, latencyMs } });
-    return { ...result, latencyMs };
+    const result = await testConnection(ctx.db, connection);
+    // A platform without an API has nothing to test, so nothing to audit.
+    if (result.ok || result.reason !== "no_api") await ctx.audit({ action: "connection.tested", target: `connection:${connection.id}`, summary: { ok: result.ok, latencyMs: result.latencyMs } });
+    return result;
   }),
 
   /** Starts a full reconcile (a drift check, for a channel) now; refused while one is running. */
   resync: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
     const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true } }), NOT_FOUND);
-    if (!hasApiConnector(connection.provider)) throw new TRPCError({ code: "BAD_REQUEST", message: "This platform has no API to reconcile against" });
-    const running = await ctx.db.syncRun.findFirst({ where: { connectionId: connection.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
-    if (running) throw new TRPCError({ code: "CONFLICT", message: "A reconcile of this connection is already running" });
-    const requestedAt = new Date();
-    await ctx.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: ctx.tenant.id, connectionId: connection.id, mode: "full", trigger: "MANUAL" } });
+    const requested = await requestManualResync(ctx.db, ctx.tenant.id, connection, ctx.sendEvent);
     await ctx.audit({ action: "connection.resync", target: `connection:${connection.id}`, summary: { name: connection.name } });
-    return { requested: true, requestedAt };
+    return requested;
   }),
 
   /** The platform's webhook subscriptions Stockhook holds for this connection, as last checked. */
