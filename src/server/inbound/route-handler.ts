@@ -1,7 +1,7 @@
 import { after } from "next/server";
 import { env } from "@/env";
 import { inngest } from "@/inngest/client";
-import { webhookReceived } from "@/inngest/events";
+import { webhookReceived } from "@/inngest/event-schemas";
 import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db } from "@/server/db";
 import { ConnectionDirectory } from "./connection-directory";
