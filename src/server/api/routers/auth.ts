@@ -7,6 +7,7 @@ import { clientAddress } from "@/server/accounts/rate-limits";
 import { signUp } from "@/server/accounts/sign-up";
 import { resendVerification } from "@/server/accounts/verification";
 import type { TRPCContext } from "@/server/api/trpc";
+import { TenantKind } from "@/generated/prisma/enums";
 
 const password = z.string().min(10, "Use at least 10 characters").max(200);
 const email = z.email("Enter a valid email address").max(200);
@@ -18,7 +19,7 @@ export const signUpInput = z
     password,
     /** Absent when the person joins through an invitation instead of starting a workspace. */
     tenantName: z.string().trim().min(2, "Name your gallery, store or site").max(80).optional(),
-    tenantKind: z.enum(["GALLERY", "STORE", "ERP"]).optional(),
+    tenantKind: z.enum(TenantKind).optional(),
     next: z.string().max(2000).optional(),
   })
   .refine((input) => !input.tenantName || input.tenantKind, { path: ["tenantKind"], message: "Choose what you run" });

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "@/env";
 import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
+import { syncRunSummarySelect } from "@/server/api/routers/sync-run";
 import { changeConnectionAddress, createConnection } from "@/server/connections/connection-setup";
 import { connectionHealth } from "@/server/connections/connection-health";
 import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guides";
@@ -13,6 +14,7 @@ import { secretMetadata } from "@/server/crypto/secret-store";
 import { forgetWebhookConnection } from "@/server/inbound/route-handler";
 import { subscribeAfterSetup, subscribesThroughApi, unsubscribeBeforeDelete } from "@/server/connections/subscribe-on-setup";
 import { findOrThrow } from "@/server/errors";
+import { ConnectionDirection, Provider, SyncSchedule } from "@/generated/prisma/enums";
 
 const connectionFields = {
   id: true,
@@ -31,8 +33,8 @@ const connectionFields = {
   createdAt: true,
 } as const;
 
-const provider = z.enum(["SAM", "SHOPIFY", "WOOCOMMERCE", "BIGCOMMERCE", "BUSINESS_CENTRAL", "STANDARD_WEBHOOKS"]);
-const schedule = z.enum(["H1", "H3", "H6", "H12", "H24", "MANUAL"]);
+const provider = z.enum(Provider);
+const schedule = z.enum(SyncSchedule);
 const id = z.object({ id: z.string().min(1) });
 const name = z.string().trim().min(2, "Give it a name of at least 2 characters").max(80);
 const baseUrl = z.url({ protocol: /^https?$/, error: "Enter the full address, starting with https://" }).max(500);
@@ -69,7 +71,7 @@ export const connectionRouter = createTRPCRouter({
     .input(
       z.object({
         provider,
-        direction: z.enum(["SOURCE", "CHANNEL"]),
+        direction: z.enum(ConnectionDirection),
         name,
         baseUrl,
         syncSchedule: schedule.default("H24"),
@@ -190,7 +192,7 @@ export const connectionRouter = createTRPCRouter({
     const latest = await ctx.db.syncRun.findFirst({
       where: { connectionId: connection.id },
       orderBy: { startedAt: "desc" },
-      select: { id: true, status: true, trigger: true, mode: true, pages: true, itemsScanned: true, itemsChanged: true, itemsCreated: true, itemsVanished: true, errorCount: true, lastError: true, startedAt: true, finishedAt: true },
+      select: syncRunSummarySelect,
     });
     return { latest, running: latest?.status === "QUEUED" || latest?.status === "RUNNING", expectedItems: connection._count.itemLinks };
   }),
@@ -202,7 +204,7 @@ export const connectionRouter = createTRPCRouter({
         where: { connectionId: input.connectionId },
         orderBy: { startedAt: "desc" },
         take: input.limit,
-        select: { id: true, connectionId: true, trigger: true, mode: true, status: true, pages: true, itemsScanned: true, itemsChanged: true, itemsCreated: true, itemsVanished: true, errorCount: true, lastError: true, startedAt: true, finishedAt: true },
+        select: { ...syncRunSummarySelect, connectionId: true },
       }),
     ),
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { findOrThrow } from "@/server/errors";
+import { ItemStatus } from "@/generated/prisma/enums";
 
 const PAGE_SIZE = 50;
 
@@ -10,7 +11,7 @@ export const itemRouter = createTRPCRouter({
       z.object({
         cursor: z.string().min(1).nullish(),
         search: z.string().trim().max(100).optional(),
-        status: z.enum(["AVAILABLE", "OUT_OF_STOCK", "SOLD", "ARCHIVED"]).optional(),
+        status: z.enum(ItemStatus).optional(),
       }),
     )
     .query(async ({ ctx, input }) => {

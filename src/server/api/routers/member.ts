@@ -4,8 +4,9 @@ import { env } from "@/env";
 import { createTRPCRouter, protectedProcedure, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
 import { acceptInvitation, mailInvitation, newInvitationToken } from "@/server/tenancy/invitations";
 import { findOrThrow } from "@/server/errors";
+import { MembershipRole } from "@/generated/prisma/enums";
 
-const role = z.enum(["OWNER", "ADMIN", "MEMBER", "VIEWER"]);
+const role = z.enum(MembershipRole);
 const NOT_FOUND = "Member not found";
 
 /** A tenant always keeps at least one active owner. */

@@ -3,8 +3,9 @@ import { z } from "zod";
 import type { MembershipRole } from "@/generated/prisma/client";
 import { createTRPCRouter, protectedProcedure, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
 import { createTenantForUser, deleteTenant } from "@/server/tenancy/tenants";
+import { TenantKind } from "@/generated/prisma/enums";
 
-const tenantKind = z.enum(["GALLERY", "STORE", "ERP"]);
+const tenantKind = z.enum(TenantKind);
 
 export const tenantRouter = createTRPCRouter({
   /** Every tenant the signed-in user belongs to, for the tenant switcher. */
