@@ -1,6 +1,5 @@
 import { db } from "@/server/db";
 import { recordOutboundEvent } from "@/server/outbound/delivery";
-import type { OutboundPayload } from "@/server/outbound/event-types";
 import { inngest } from "../client";
 import { outboundDeliveryRequested, outboundEventCreated } from "../event-schemas";
 
@@ -11,8 +10,7 @@ import { outboundDeliveryRequested, outboundEventCreated } from "../event-schema
 export const fanOutOutbound = inngest.createFunction(
   { id: "outbound-fan-out", triggers: [outboundEventCreated], retries: 5 },
   async ({ event, step }) => {
-    const payload = event.data.payload as unknown as OutboundPayload;
-    const deliveries = await step.run("record", () => recordOutboundEvent(db, payload));
+    const deliveries = await step.run("record", () => recordOutboundEvent(db, event.data.payload));
     if (deliveries.length) {
       await step.sendEvent("deliver", deliveries.map((delivery) => outboundDeliveryRequested.create(delivery, { id: delivery.deliveryId })));
     }

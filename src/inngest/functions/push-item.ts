@@ -43,7 +43,7 @@ export const pushItem = inngest.createFunction(
       const result = await step.run(`attempt-${turn}`, async () => {
         const outcome = await attemptPush(db, connectorLookup, event.data, { number, delaysMs, inngestRunId: runId, replay });
         if (outcome.kind === "succeeded") {
-          await emitProductSynced(db, event.data.tenantId, { pushId: outcome.pushId, quantity: outcome.quantity, status: outcome.status as never, pushedAt: outcome.pushedAt, itemId: event.data.itemId, connectionId: event.data.connectionId, externalId: event.data.externalId, webhookEventId: event.data.webhookEventId, syncRunId: event.data.syncRunId }, sendOutboundEvents);
+          await emitProductSynced(db, event.data.tenantId, { pushId: outcome.pushId, quantity: outcome.quantity, status: outcome.status, pushedAt: outcome.pushedAt, itemId: event.data.itemId, connectionId: event.data.connectionId, externalId: event.data.externalId, webhookEventId: event.data.webhookEventId, syncRunId: event.data.syncRunId }, sendOutboundEvents);
         }
         return outcome;
       });

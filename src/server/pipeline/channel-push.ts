@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@/generated/prisma/client";
+import type { ItemStatus, PrismaClient } from "@/generated/prisma/client";
 import { AuthError, channelQuantity, isChannelConnector, NotFoundError, RateLimitedError, RequestRejectedError, UnavailableError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { PAUSED_PHRASE } from "@/server/event-log/push-progress";
@@ -119,7 +119,7 @@ export interface AttemptContext {
 }
 
 export type PushAttemptResult =
-  | { kind: "succeeded"; pushId: string; quantity: number; status: string; pushedAt: string }
+  | { kind: "succeeded"; pushId: string; quantity: number; status: ItemStatus; pushedAt: string }
   | { kind: "failed"; pushId: string; error: string; retryAt: string | null }
   | { kind: "parked"; pushId: string; until: string; error: string };
 
