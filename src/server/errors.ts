@@ -3,7 +3,7 @@
  * carries more, such as InvalidSetupError's field errors) and knows nothing of HTTP or tRPC; the
  * tRPC middleware in api/trpc.ts turns the code into the answer the client sees.
  */
-export type DomainErrorCode =
+export type DomainErrorKind =
   /** The row does not exist, or belongs to another tenant (the same answer, so existence doesn't leak). */
   | "NOT_FOUND"
   /** The request clashes with the current state (already running, already revoked, still pending). */
@@ -21,9 +21,13 @@ export type DomainErrorCode =
   /** Too many attempts; try later. */
   | "RATE_LIMITED";
 
+/**
+ * `kind`, not `code`: Node (errno), Prisma (P2002) and the address checks read an error's `code`
+ * as a system code and print it, and a domain error must not read as one.
+ */
 export class DomainError extends Error {
   constructor(
-    readonly code: DomainErrorCode,
+    readonly kind: DomainErrorKind,
     message: string,
     options?: ErrorOptions,
   ) {

@@ -8,7 +8,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
 import { appendAudit, requestOrigin, type AuditEntry } from "@/server/audit/audit-log";
-import { DomainError, type DomainErrorCode } from "@/server/errors";
+import { DomainError, type DomainErrorKind } from "@/server/errors";
 import { mailer as appMailer, type Mailer } from "@/server/mail/mailer";
 import { findActiveImpersonation, impersonationIdFromHeaders, impersonationRefusal, type ActiveImpersonation } from "@/server/support/impersonation";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
@@ -75,7 +75,7 @@ const t = initTRPC.context<TRPCContext>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const TRPC_CODE_OF: Record<DomainErrorCode, TRPCError["code"]> = {
+const TRPC_CODE_OF: Record<DomainErrorKind, TRPCError["code"]> = {
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   INVALID: "BAD_REQUEST",
@@ -95,7 +95,7 @@ const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: TRPC_CODE_OF[cause.code], message: cause.message, cause });
+    throw new TRPCError({ code: TRPC_CODE_OF[cause.kind], message: cause.message, cause });
   }
   return result;
 });

@@ -34,8 +34,8 @@ export interface ActiveImpersonation {
 }
 
 export class ImpersonationError extends DomainError {
-  constructor(message: string, code: "INVALID" | "FORBIDDEN" | "NOT_FOUND") {
-    super(code, message);
+  constructor(message: string, kind: "INVALID" | "FORBIDDEN" | "NOT_FOUND") {
+    super(kind, message);
     this.name = "ImpersonationError";
   }
 }

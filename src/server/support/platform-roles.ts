@@ -11,8 +11,8 @@ import { DomainError } from "@/server/errors";
 export const PLATFORM_ROLES = ["USER", "SUPPORT", "ADMIN"] as const satisfies readonly PlatformRole[];
 
 export class PlatformRoleError extends DomainError {
-  constructor(message: string, code: "INVALID" | "NOT_FOUND") {
-    super(code, message);
+  constructor(message: string, kind: "INVALID" | "NOT_FOUND") {
+    super(kind, message);
     this.name = "PlatformRoleError";
   }
 }
