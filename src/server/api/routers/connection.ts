@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "@/env";
 import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
@@ -13,7 +12,7 @@ import { requestManualResync } from "@/server/connections/manual-resync";
 import { secretMetadata } from "@/server/crypto/secret-store";
 import { forgetWebhookConnection } from "@/server/inbound/route-handler";
 import { subscribeAfterSetup, subscribesThroughApi, unsubscribeBeforeDelete } from "@/server/connections/subscribe-on-setup";
-import { findOrThrow } from "@/server/errors";
+import { DomainError, findOrThrow } from "@/server/errors";
 import { ConnectionDirection, Provider, SyncSchedule } from "@/generated/prisma/enums";
 
 const connectionFields = {
@@ -140,7 +139,7 @@ export const connectionRouter = createTRPCRouter({
   /** Deleting needs the connection's name typed back, so a slip of the mouse deletes nothing. */
   remove: tenantAdminProcedure.input(z.object({ id: z.string().min(1), confirmName: z.string() })).mutation(async ({ ctx, input }) => {
     const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } }), NOT_FOUND);
-    if (input.confirmName.trim() !== connection.name) throw new TRPCError({ code: "BAD_REQUEST", message: `Type “${connection.name}” to confirm` });
+    if (input.confirmName.trim() !== connection.name) throw new DomainError("INVALID", `Type “${connection.name}” to confirm`);
     // The store stops sending first; a platform that cannot be reached does not block the delete.
     const unsubscribed = await unsubscribeBeforeDelete(ctx.prisma, { tenantId: ctx.tenant.id, connectionId: connection.id }, { provider: connection.provider, direction: connection.direction }, { appUrl: env().APP_URL });
     await ctx.db.connection.deleteMany({ where: { id: connection.id } });
@@ -180,7 +179,7 @@ export const connectionRouter = createTRPCRouter({
   /** "Check webhooks now": the same check and repair the hourly pass runs, for this connection. */
   checkSubscriptions: tenantAdminProcedure.input(id).mutation(async ({ ctx, input }) => {
     const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } }), NOT_FOUND);
-    if (!subscribesThroughApi(connection)) throw new TRPCError({ code: "BAD_REQUEST", message: "Stockhook does not manage this connection's webhooks" });
+    if (!subscribesThroughApi(connection)) throw new DomainError("INVALID", "Stockhook does not manage this connection's webhooks");
     await ctx.sendEvent({ name: "connection/subscription.ensure", data: { tenantId: ctx.tenant.id, connectionId: connection.id } });
     await ctx.audit({ action: "connection.webhooks_checked", target: `connection:${connection.id}`, summary: { name: connection.name } });
     return { requested: true, requestedAt: new Date() };

@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { env } from "@/env";
@@ -52,7 +51,7 @@ export const eventRouter = createTRPCRouter({
   replayFailed: tenantProcedure.input(z.object({ connectionId: id.optional() })).mutation(async ({ ctx, input }) => {
     if (input.connectionId) await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true } }), "Connection not found");
     const failed = await ctx.db.webhookEvent.findMany({ where: { status: "FAILED", connectionId: input.connectionId }, orderBy: { receivedAt: "asc" }, take: MAX_REPLAY, select: { id: true } });
-    if (!failed.length) throw new TRPCError({ code: "CONFLICT", message: "There are no failed events to replay" });
+    if (!failed.length) throw new DomainError("CONFLICT", "There are no failed events to replay");
     const result = await replayEvents(ctx.db, failed.map((event) => event.id), ctx.sendEvent);
     await ctx.audit({ action: "event.replayFailed", target: input.connectionId ?? "all connections", summary: { replayed: result.replayed.length, deferred: result.deferred.length, refused: result.refused.length } });
     return result;

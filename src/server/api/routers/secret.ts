@@ -1,10 +1,9 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
 import { replaceCredentials } from "@/server/connections/connection-setup";
 import { PROVIDER_GUIDES } from "@/server/connections/provider-guides";
 import { rotateSigningSecret, secretMetadata } from "@/server/crypto/secret-store";
-import { findOrThrow } from "@/server/errors";
+import { DomainError, findOrThrow } from "@/server/errors";
 
 /**
  * Secrets as the dashboard sees them: metadata only (created, last used, key id, last four
@@ -35,7 +34,7 @@ export const secretRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true, provider: true } }), NOT_FOUND);
       const guide = PROVIDER_GUIDES[connection.provider];
-      if (guide.signing === "platform" && !input.plaintext) throw new TRPCError({ code: "BAD_REQUEST", message: `Paste the new ${guide.signingSecretLabel.toLowerCase()}` });
+      if (guide.signing === "platform" && !input.plaintext) throw new DomainError("INVALID", `Paste the new ${guide.signingSecretLabel.toLowerCase()}`);
       const rotated = await rotateSigningSecret(ctx.db, connection.id, { graceHours: input.graceHours, plaintext: guide.signing === "platform" ? input.plaintext : undefined });
       await ctx.audit({
         action: "secret.rotated",
@@ -50,11 +49,11 @@ export const secretRouter = createTRPCRouter({
   revoke: tenantAdminProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
     const now = new Date();
     const secret = await findOrThrow(ctx.db.secret.findFirst({ where: { id: input.id }, select: { id: true, connectionId: true, purpose: true, last4: true, revokedAt: true, expiresAt: true } }), "Secret not found");
-    if (secret.revokedAt) throw new TRPCError({ code: "CONFLICT", message: "This secret is already revoked" });
+    if (secret.revokedAt) throw new DomainError("CONFLICT", "This secret is already revoked");
     if (secret.purpose === "WEBHOOK_SIGNING" && secret.connectionId) {
       const siblings = await ctx.db.secret.findMany({ where: { connectionId: secret.connectionId, purpose: "WEBHOOK_SIGNING" }, select: { id: true, revokedAt: true, expiresAt: true } });
       if (!siblings.some((other) => other.id !== secret.id && isActive(other, now))) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "Rotate first: revoking the only signing secret would reject every webhook" });
+        throw new DomainError("INVALID", "Rotate first: revoking the only signing secret would reject every webhook");
       }
     }
     await ctx.db.secret.updateMany({ where: { id: secret.id, revokedAt: null }, data: { revokedAt: now } });

@@ -1,9 +1,9 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { MembershipRole } from "@/generated/prisma/client";
 import { createTRPCRouter, protectedProcedure, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
 import { createTenantForUser, deleteTenant } from "@/server/tenancy/tenants";
 import { TenantKind } from "@/generated/prisma/enums";
+import { DomainError } from "@/server/errors";
 
 const tenantKind = z.enum(TenantKind);
 
@@ -60,8 +60,8 @@ export const tenantRouter = createTRPCRouter({
 
   /** The danger zone: deletes the workspace and everything in it. Owners only, slug typed back. */
   remove: tenantProcedure.input(z.object({ confirmSlug: z.string() })).mutation(async ({ ctx, input }) => {
-    if (ctx.role !== "OWNER") throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can delete a workspace" });
-    if (input.confirmSlug.trim() !== ctx.tenant.slug) throw new TRPCError({ code: "BAD_REQUEST", message: `Type “${ctx.tenant.slug}” to confirm` });
+    if (ctx.role !== "OWNER") throw new DomainError("FORBIDDEN", "Only owners can delete a workspace");
+    if (input.confirmSlug.trim() !== ctx.tenant.slug) throw new DomainError("INVALID", `Type “${ctx.tenant.slug}” to confirm`);
     // Written first: the trail outlives the tenant (its tenantId is set to null, see schema.prisma).
     await ctx.audit({ action: "tenant.deleted", target: `tenant:${ctx.tenant.id}`, summary: { name: ctx.tenant.name, slug: ctx.tenant.slug } });
     await deleteTenant(ctx.prisma, ctx.tenant.id);

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "@/env";
 import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
@@ -7,7 +6,7 @@ import { createTestDelivery } from "@/server/outbound/delivery";
 import { createEndpoint, endpointSecretMetadata, endpointSelect, rotateEndpointSecret } from "@/server/outbound/endpoints";
 import { OUTBOUND_EVENT_TYPES } from "@/server/outbound/event-types";
 import { checkTarget, urlPolicyFromEnv } from "@/server/network/url-safety";
-import { findOrThrow } from "@/server/errors";
+import { DomainError, findOrThrow } from "@/server/errors";
 
 /**
  * Tenants' outbound webhook endpoints. Everyone in the tenant sees them and their delivery log;
@@ -119,7 +118,7 @@ export const webhookEndpointRouter = createTRPCRouter({
   /** The same event (same webhook-id, so receivers can deduplicate) to the same endpoint again. */
   resend: tenantAdminProcedure.input(z.object({ deliveryId: id })).mutation(async ({ ctx, input }) => {
     const delivery = await findOrThrow(ctx.db.outboundDelivery.findFirst({ where: { id: input.deliveryId }, select: { id: true, endpointId: true, state: true, eventId: true } }), "Delivery not found");
-    if (delivery.state === "PENDING") throw new TRPCError({ code: "CONFLICT", message: "This delivery is still being attempted" });
+    if (delivery.state === "PENDING") throw new DomainError("CONFLICT", "This delivery is still being attempted");
     await ctx.db.outboundDelivery.updateMany({ where: { id: delivery.id }, data: { state: "PENDING" } });
     await ctx.sendEvent({ name: "outbound/delivery.requested", data: { tenantId: ctx.tenant.id, deliveryId: delivery.id, endpointId: delivery.endpointId, manual: true }, id: `${delivery.id}:resend:${randomUUID()}` });
     await ctx.audit({ action: "webhook_endpoint.resent", target: `webhook_endpoint:${delivery.endpointId}`, summary: { deliveryId: delivery.id, eventId: delivery.eventId } });
