@@ -7,9 +7,9 @@ import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { appliedChanges, emitStockChanges } from "@/server/outbound/emit";
 import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, resolveChange, restoreVerdict, verdictOf, type ClaimedEvent } from "@/server/pipeline/webhook-processing";
 import { inngest } from "../client";
-import { channelPush, reconcileRequested, webhookReceived } from "../events";
+import { channelPush, reconcileRequested, webhookReceived } from "../event-schemas";
 import { reconcileForCollection } from "@/server/connections/collection-reconcile";
-import { sendOutboundEvents } from "./outbound";
+import { sendOutboundEvents } from "../outbound-sender";
 
 const sourceFor = async (tenantId: string, connectionId: string) => (await connectorForConnection(db, tenantId, connectionId)) as SourceConnector;
 

@@ -1,13 +1,16 @@
 import { applyWebhook } from "./apply-webhook";
-import { deliverOutbound, fanOutOutbound } from "./outbound";
+import { deliverOutbound } from "./outbound-deliver";
+import { fanOutOutbound } from "./outbound-fan-out";
 import { pipelineProbe } from "./pipeline-probe";
-import { ensurePlatformSubscription, scheduleSubscriptionRenewals } from "./platform-subscriptions";
-import { pushItem } from "./push";
-import { reconcileConnection, scheduleReconciles } from "./reconcile";
-import { webhookRetention } from "./retention";
+import { ensurePlatformSubscription } from "./ensure-platform-subscription";
+import { scheduleSubscriptionRenewals } from "./schedule-subscription-renewals";
+import { pushItem } from "./push-item";
+import { reconcileConnection } from "./reconcile-connection";
+import { scheduleReconciles } from "./schedule-reconciles";
+import { webhookRetention } from "./webhook-retention";
 import { sweepWebhooks } from "./sweep-webhooks";
 
-/** Every function the app serves at /api/inngest. */
+/** Every function the app serves at /api/inngest; each lives in the file named by its id. */
 export const functions = [
   applyWebhook,
   reconcileConnection,

@@ -1,7 +1,7 @@
 import { NonRetriableError } from "inngest";
 import { db } from "@/server/db";
 import { inngest } from "../client";
-import { pipelineProbeRequested } from "../events";
+import { pipelineProbeRequested } from "../event-schemas";
 
 /**
  * Proves the durable pipeline end to end: the probe fails on purpose for its first

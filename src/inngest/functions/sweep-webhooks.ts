@@ -3,7 +3,7 @@ import { db } from "@/server/db";
 import { lookupInngestRun } from "@/server/event-log/inngest-run";
 import { findEventsToResend, findOrphanedEvents, markOrphansResent, markSent } from "@/server/pipeline/sweeper";
 import { inngest } from "../client";
-import { webhookReceived } from "../events";
+import { webhookReceived } from "../event-schemas";
 
 /**
  * Every minute: hand over acknowledged events that never reached the pipeline, whose run died

@@ -4,6 +4,7 @@ import { passwordResetMail } from "@/server/mail/templates";
 import { linkTo, type AccountDeps } from "./deps";
 import { accountKey, accountLimiters, consume } from "./rate-limits";
 import { hashLinkToken, isWellFormedLinkToken, newLinkToken } from "./tokens";
+import { DomainError } from "@/server/errors";
 
 export const RESET_VALID_MINUTES = 60;
 
@@ -26,9 +27,9 @@ export async function requestPasswordReset(deps: AccountDeps, rawEmail: string):
   await deps.mailer.send(user.email, passwordResetMail({ name: user.name, url, validMinutes: RESET_VALID_MINUTES }));
 }
 
-export class InvalidLinkError extends Error {
+export class InvalidLinkError extends DomainError {
   constructor() {
-    super("This link is invalid, already used or expired. Ask for a new one.");
+    super("INVALID_LINK", "This link is invalid, already used or expired. Ask for a new one.");
     this.name = "InvalidLinkError";
   }
 }

@@ -1,6 +1,7 @@
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { clientAddressOf } from "@/server/network/source-address";
+import { DomainError } from "@/server/errors";
 
 /**
  * Limits on the account endpoints, kept in the database (rate-limiter-flexible's Prisma store,
@@ -20,9 +21,9 @@ export const ACCOUNT_LIMITS = {
 
 export type AccountLimitName = keyof typeof ACCOUNT_LIMITS;
 
-export class RateLimitedError extends Error {
+export class RateLimitedError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
-    super(`Too many attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`);
+    super("RATE_LIMITED", `Too many attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`);
     this.name = "RateLimitedError";
   }
 }

@@ -8,6 +8,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
 import { appendAudit, requestOrigin, type AuditEntry } from "@/server/audit/audit-log";
+import { DomainError, type DomainErrorKind } from "@/server/errors";
 import { mailer as appMailer, type Mailer } from "@/server/mail/mailer";
 import { findActiveImpersonation, impersonationIdFromHeaders, impersonationRefusal, type ActiveImpersonation } from "@/server/support/impersonation";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
@@ -74,7 +75,32 @@ const t = initTRPC.context<TRPCContext>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure;
+const TRPC_CODE_OF: Record<DomainErrorKind, TRPCError["code"]> = {
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  INVALID: "BAD_REQUEST",
+  INVALID_SETUP: "BAD_REQUEST",
+  UNSAFE_URL: "BAD_REQUEST",
+  INVALID_LINK: "BAD_REQUEST",
+  FORBIDDEN: "FORBIDDEN",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+};
+
+/**
+ * The one place a server module's DomainError becomes a tRPC answer: its message reaches the
+ * client unchanged, and the error stays the cause (the formatter reads InvalidSetupError's field
+ * errors from it). Any other error stays an INTERNAL_SERVER_ERROR.
+ */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODE_OF[cause.kind], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
 
 /** The caller's support session if it is still valid (looked up on every request), else null. */
 async function activeImpersonationOf(prisma: PrismaClient, impersonationId: string | null, user: { id: string; platformRole: string }): Promise<ActiveImpersonation | null> {
@@ -86,7 +112,7 @@ async function activeImpersonationOf(prisma: PrismaClient, impersonationId: stri
  * A signed-in user. While the caller's support session runs, every mutation is refused except
  * ending it and the few tenant mutations an ADMIN may open up (`impersonationRefusal`).
  */
-export const protectedProcedure = t.procedure.use(async ({ ctx, type, path, next }) => {
+export const protectedProcedure = publicProcedure.use(async ({ ctx, type, path, next }) => {
   const userId = ctx.session?.user.id;
   const user = userId
     ? await ctx.prisma.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, platformRole: true } })

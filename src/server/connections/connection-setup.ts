@@ -6,17 +6,18 @@ import { checkUrlForSaving, UnsafeUrlError, urlPolicyFromEnv, type UrlPolicy } f
 import { hasApiConnector } from "@/server/connectors/tenant-connector";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 import { PROVIDER_GUIDES, type Direction } from "./provider-guides";
+import { DomainError } from "@/server/errors";
 
 /**
  * Creating a connection is one transaction: the connection, its webhook signing secret and its
  * API credentials (both sealed), so a failure leaves nothing half-made.
  */
-export class InvalidSetupError extends Error {
+export class InvalidSetupError extends DomainError {
   constructor(
     message: string,
     readonly validation?: z.ZodError,
   ) {
-    super(message);
+    super("INVALID_SETUP", message);
     this.name = "InvalidSetupError";
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { after } from "next/server";
 import { env } from "@/env";
 import { inngest } from "@/inngest/client";
-import { webhookReceived } from "@/inngest/events";
+import { webhookReceived } from "@/inngest/event-schemas";
 import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db } from "@/server/db";
 import { logFor } from "@/server/logger";

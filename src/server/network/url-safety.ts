@@ -2,6 +2,7 @@ import { env } from "@/env";
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 import { allowListKey, parseAllowList } from "./allow-list";
+import { DomainError } from "@/server/errors";
 
 /**
  * SSRF protection for every address a tenant can make Stockhook call: outbound webhook URLs,
@@ -27,13 +28,13 @@ export interface UrlPolicy {
 /** The rules production runs with: public https:// addresses only. */
 export const PUBLIC_ONLY: UrlPolicy = { allowList: [] };
 
-export class UnsafeUrlError extends Error {
+export class UnsafeUrlError extends DomainError {
   constructor(
     message: string,
     /** The name did not resolve: nothing was judged unsafe, the address just cannot be checked now. */
     readonly unresolved = false,
   ) {
-    super(message);
+    super("UNSAFE_URL", message);
     this.name = "UnsafeUrlError";
   }
 }

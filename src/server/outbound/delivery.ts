@@ -3,7 +3,7 @@ import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import { appendAudit } from "@/server/audit/audit-log";
 import { scopeToTenant, type TenantDb } from "@/server/tenancy/tenant-db";
 import { liveSecrets } from "./endpoints";
-import { TEST_EVENT_TYPE, type OutboundPayload } from "./event-types";
+import { TEST_EVENT_TYPE, type OutboundEnvelope, type OutboundPayload } from "./event-types";
 import { postSigned, type HttpOutcome } from "./http-delivery";
 import { signedHeaders } from "./signing";
 import type { Resolver, UrlPolicy } from "@/server/network/url-safety";
@@ -39,7 +39,7 @@ export interface DeliveryRef {
  * Stores an event and one PENDING delivery per enabled endpoint subscribed to its type. An event
  * nobody subscribes to is not stored. Safe to repeat: the event id and (endpoint, event) are unique.
  */
-export async function recordOutboundEvent(prisma: PrismaClient, payload: OutboundPayload): Promise<DeliveryRef[]> {
+export async function recordOutboundEvent(prisma: PrismaClient, payload: OutboundEnvelope): Promise<DeliveryRef[]> {
   const db = scopeToTenant(prisma, payload.tenant.id);
   const endpoints = await db.webhookEndpoint.findMany({ where: { enabled: true, eventTypes: { has: payload.type } }, select: { id: true } });
   if (endpoints.length === 0) return [];

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import type { ItemStatus } from "@/generated/prisma/client";
 
 /**
@@ -72,6 +73,21 @@ export interface OutboundPayload<T extends keyof OutboundEventData = keyof Outbo
   tenant: { id: string; slug: string };
   data: OutboundEventData[T];
 }
+
+/**
+ * The envelope as it crosses the queue (the Inngest event outbound/event.created) and reaches the
+ * fan-out: every field a receiver parses first, with `data` kept as sent. One schema for both
+ * ends, so the event and the stored payload cannot drift apart.
+ */
+export const outboundEnvelopeSchema = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  version: z.literal(PAYLOAD_VERSION),
+  timestamp: z.string().min(1),
+  tenant: z.object({ id: z.string().min(1), slug: z.string().min(1) }),
+  data: z.record(z.string(), z.unknown()),
+});
+export type OutboundEnvelope = z.infer<typeof outboundEnvelopeSchema>;
 
 /**
  * A stable id made from what the event is about (say, an item's version number), so a retried

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@/generated/prisma/client";
+import type { ItemStatus, PrismaClient } from "@/generated/prisma/client";
 import { env } from "@/env";
 import { AuthError, channelQuantity, isChannelConnector, NotFoundError, RateLimitedError, RequestRejectedError, UnavailableError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
@@ -120,7 +120,7 @@ export interface AttemptContext {
 }
 
 export type PushAttemptResult =
-  | { kind: "succeeded"; pushId: string; quantity: number; status: string; pushedAt: string }
+  | { kind: "succeeded"; pushId: string; quantity: number; status: ItemStatus; pushedAt: string }
   | { kind: "failed"; pushId: string; error: string; retryAt: string | null }
   | { kind: "parked"; pushId: string; until: string; error: string };
 

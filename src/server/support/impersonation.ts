@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import { appendTenantAudit, type AuditActor, type AuditEntry } from "@/server/audit/audit-log";
+import { DomainError } from "@/server/errors";
 
 /**
  * Support impersonation: a staff member views one tenant's dashboard as its owner would, for a
@@ -32,12 +33,9 @@ export interface ActiveImpersonation {
   tenant: { id: string; slug: string; name: string; kind: "GALLERY" | "STORE" | "ERP" };
 }
 
-export class ImpersonationError extends Error {
-  constructor(
-    message: string,
-    readonly code: "BAD_REQUEST" | "FORBIDDEN" | "NOT_FOUND",
-  ) {
-    super(message);
+export class ImpersonationError extends DomainError {
+  constructor(message: string, kind: "INVALID" | "FORBIDDEN" | "NOT_FOUND") {
+    super(kind, message);
     this.name = "ImpersonationError";
   }
 }
@@ -96,10 +94,10 @@ export interface StartImpersonation {
 
 export async function startImpersonation(prisma: PrismaClient, input: StartImpersonation) {
   const reason = input.reason.trim();
-  if (reason.length < MIN_REASON_LENGTH) throw new ImpersonationError(`Write a reason of at least ${MIN_REASON_LENGTH} characters; the tenant will read it`, "BAD_REQUEST");
+  if (reason.length < MIN_REASON_LENGTH) throw new ImpersonationError(`Write a reason of at least ${MIN_REASON_LENGTH} characters; the tenant will read it`, "INVALID");
   const minutes = input.minutes ?? DEFAULT_IMPERSONATION_MINUTES;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_IMPERSONATION_MINUTES) {
-    throw new ImpersonationError(`A support session lasts 1 to ${MAX_IMPERSONATION_MINUTES} minutes`, "BAD_REQUEST");
+    throw new ImpersonationError(`A support session lasts 1 to ${MAX_IMPERSONATION_MINUTES} minutes`, "INVALID");
   }
   const tenant = await prisma.tenant.findUnique({ where: { id: input.tenantId }, select: { id: true, slug: true, name: true } });
   if (!tenant) throw new ImpersonationError("Tenant not found", "NOT_FOUND");

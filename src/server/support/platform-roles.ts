@@ -1,6 +1,7 @@
 import type { PlatformRole, PrismaClient } from "@/generated/prisma/client";
 import { appendPlatformAudit, type AuditActor } from "@/server/audit/audit-log";
 import { hashPassword } from "@/server/auth/password";
+import { DomainError } from "@/server/errors";
 
 /**
  * Platform roles: USER (everyone), SUPPORT (the support console and impersonation) and ADMIN
@@ -9,12 +10,9 @@ import { hashPassword } from "@/server/auth/password";
  */
 export const PLATFORM_ROLES = ["USER", "SUPPORT", "ADMIN"] as const satisfies readonly PlatformRole[];
 
-export class PlatformRoleError extends Error {
-  constructor(
-    message: string,
-    readonly code: "BAD_REQUEST" | "NOT_FOUND",
-  ) {
-    super(message);
+export class PlatformRoleError extends DomainError {
+  constructor(message: string, kind: "INVALID" | "NOT_FOUND") {
+    super(kind, message);
     this.name = "PlatformRoleError";
   }
 }
@@ -24,7 +22,7 @@ export async function assignPlatformRole(prisma: PrismaClient, input: { email: s
   const email = input.email.trim().toLowerCase();
   const user = await prisma.user.findUnique({ where: { email }, select: { id: true, platformRole: true } });
   if (!user) throw new PlatformRoleError("No user with that email; they need to sign up first", "NOT_FOUND");
-  if (user.id === input.actor.userId) throw new PlatformRoleError("You cannot change your own platform role", "BAD_REQUEST");
+  if (user.id === input.actor.userId) throw new PlatformRoleError("You cannot change your own platform role", "INVALID");
   if (user.platformRole === input.role) return { id: user.id, email, role: input.role, changed: false };
   await prisma.user.update({ where: { id: user.id }, data: { platformRole: input.role } });
   await appendPlatformAudit(prisma, input.actor, { action: "platform.role_changed", target: `user:${user.id}`, summary: { email, before: user.platformRole, after: input.role } });
@@ -37,8 +35,8 @@ export async function assignPlatformRole(prisma: PrismaClient, input: { email: s
  */
 export async function createOrPromoteStaff(prisma: PrismaClient, input: { email: string; role: "SUPPORT" | "ADMIN"; password?: string; name?: string }) {
   const email = input.email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new PlatformRoleError(`Not an email address: ${input.email}`, "BAD_REQUEST");
-  if (input.password !== undefined && input.password.length < 8) throw new PlatformRoleError("The password needs at least 8 characters", "BAD_REQUEST");
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new PlatformRoleError(`Not an email address: ${input.email}`, "INVALID");
+  if (input.password !== undefined && input.password.length < 8) throw new PlatformRoleError("The password needs at least 8 characters", "INVALID");
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
   const existing = await prisma.user.findUnique({ where: { email }, select: { id: true, platformRole: true } });
   const user = existing

@@ -4,6 +4,7 @@ import { hashLinkToken, isWellFormedLinkToken, newLinkToken } from "@/server/acc
 import { appendTenantAudit } from "@/server/audit/audit-log";
 import type { Mailer } from "@/server/mail/mailer";
 import { invitationMail } from "@/server/mail/templates";
+import { DomainError } from "@/server/errors";
 
 export const INVITATION_VALID_DAYS = 7;
 
@@ -19,9 +20,10 @@ export async function mailInvitation(mailer: Mailer, appUrl: string, input: { to
 
 export type InvitationRefusal = "invalid" | "expired" | "sign_in" | "unverified" | "wrong_account";
 
-export class InvitationError extends Error {
+export class InvitationError extends DomainError {
   constructor(readonly reason: InvitationRefusal, message: string) {
-    super(message);
+    // An invalid link reads as one that does not exist; the other refusals are about who may accept.
+    super(reason === "invalid" ? "NOT_FOUND" : "FORBIDDEN", message);
     this.name = "InvitationError";
   }
 }

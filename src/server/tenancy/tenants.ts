@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, TenantKind } from "@/generated/prisma/client";
 import { appendTenantAudit } from "@/server/audit/audit-log";
+import { DomainError } from "@/server/errors";
 
 export function slugify(name: string): string {
   const slug = name
@@ -26,9 +27,9 @@ export async function uniqueSlug(prisma: PrismaClient, name: string): Promise<st
 
 type TransactionClient = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-export class UnverifiedEmailError extends Error {
+export class UnverifiedEmailError extends DomainError {
   constructor() {
-    super("Confirm your email address first: open the link we mailed you");
+    super("FORBIDDEN", "Confirm your email address first: open the link we mailed you");
     this.name = "UnverifiedEmailError";
   }
 }

@@ -1,14 +1,19 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "@/env";
 import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
-import { changeConnectionAddress, createConnection, InvalidSetupError } from "@/server/connections/connection-setup";
+import { syncRunSummarySelect } from "@/server/api/routers/sync-run";
+import { changeConnectionAddress, createConnection } from "@/server/connections/connection-setup";
 import { connectionHealth } from "@/server/connections/connection-health";
 import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guides";
-import { connectorFor, hasApiConnector, MissingCredentialsError } from "@/server/connectors/tenant-connector";
+import { hasApiConnector } from "@/server/connectors/tenant-connector";
+import { CONNECTION_NOT_FOUND, updateConnectionSettings } from "@/server/connections/connection-settings";
+import { testConnection } from "@/server/connections/connection-test";
+import { requestManualResync } from "@/server/connections/manual-resync";
 import { secretMetadata } from "@/server/crypto/secret-store";
 import { forgetWebhookConnection } from "@/server/inbound/route-handler";
 import { subscribeAfterSetup, subscribesThroughApi, unsubscribeBeforeDelete } from "@/server/connections/subscribe-on-setup";
+import { DomainError, findOrThrow } from "@/server/errors";
+import { ConnectionDirection, Provider, SyncSchedule } from "@/generated/prisma/enums";
 
 const connectionFields = {
   id: true,
@@ -27,19 +32,13 @@ const connectionFields = {
   createdAt: true,
 } as const;
 
-const provider = z.enum(["SAM", "SHOPIFY", "WOOCOMMERCE", "BIGCOMMERCE", "BUSINESS_CENTRAL", "STANDARD_WEBHOOKS"]);
-const schedule = z.enum(["H1", "H3", "H6", "H12", "H24", "MANUAL"]);
+const provider = z.enum(Provider);
+const schedule = z.enum(SyncSchedule);
 const id = z.object({ id: z.string().min(1) });
 const name = z.string().trim().min(2, "Give it a name of at least 2 characters").max(80);
 const baseUrl = z.url({ protocol: /^https?$/, error: "Enter the full address, starting with https://" }).max(500);
 
-const NOT_FOUND = "Connection not found";
-
-/** Setup problems become a 400 whose field errors the wizard shows next to each input. */
-function asBadRequest(error: unknown): never {
-  if (error instanceof InvalidSetupError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
-  throw error;
-}
+const NOT_FOUND = CONNECTION_NOT_FOUND;
 
 export const connectionRouter = createTRPCRouter({
   list: tenantProcedure.query(async ({ ctx }) => {
@@ -52,8 +51,7 @@ export const connectionRouter = createTRPCRouter({
   }),
 
   byId: tenantProcedure.input(id).query(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { ...connectionFields, _count: { select: { itemLinks: true } } } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { ...connectionFields, _count: { select: { itemLinks: true } } } }), NOT_FOUND);
     const [secrets, health] = await Promise.all([
       ctx.db.secret.findMany({ where: { connectionId: connection.id }, select: secretMetadata, orderBy: { createdAt: "desc" } }),
       connectionHealth(ctx.db, [connection.id]),
@@ -72,7 +70,7 @@ export const connectionRouter = createTRPCRouter({
     .input(
       z.object({
         provider,
-        direction: z.enum(["SOURCE", "CHANNEL"]),
+        direction: z.enum(ConnectionDirection),
         name,
         baseUrl,
         syncSchedule: schedule.default("H24"),
@@ -81,7 +79,7 @@ export const connectionRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { connection, signingSecret } = await createConnection(ctx.db, input).catch(asBadRequest);
+      const { connection, signingSecret } = await createConnection(ctx.db, input);
       await ctx.audit({ action: "connection.created", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider, direction: connection.direction } });
       // Subscribe now rather than at the next hourly pass (which still catches it if this fails).
       const subscription = await subscribeAfterSetup(ctx.prisma, { tenantId: ctx.tenant.id, connectionId: connection.id }, connection, {
@@ -115,20 +113,8 @@ export const connectionRouter = createTRPCRouter({
         .strict(),
     )
     .mutation(async ({ ctx, input }) => {
-      const before = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true, provider: true } });
-      if (!before) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
-      if (input.syncSchedule && input.syncSchedule !== "MANUAL" && !hasApiConnector(before.provider)) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "This platform has no API to reconcile against; its schedule stays manual" });
-      }
-      const status = input.paused === undefined ? undefined : input.paused ? "PAUSED" : "ACTIVE";
-      const after = await ctx.db.connection.update({
-        where: { id: input.id },
-        data: { name: input.name, syncSchedule: input.syncSchedule, webhooksEnabled: input.webhooksEnabled, status },
-        select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true },
-      });
-      forgetWebhookConnection(input.id);
-      const { provider: _provider, ...comparable } = before;
-      await ctx.audit({ action: "connection.updated", target: `connection:${input.id}`, summary: { before: comparable, after } });
+      const { before, after } = await updateConnectionSettings(ctx.db, input);
+      await ctx.audit({ action: "connection.updated", target: `connection:${input.id}`, summary: { before, after } });
       return after;
     }),
 
@@ -138,9 +124,8 @@ export const connectionRouter = createTRPCRouter({
    * token given for one address is never sent to another; they are entered again afterwards.
    */
   changeAddress: tenantAdminProcedure.input(z.object({ id: z.string().min(1), baseUrl })).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, baseUrl: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
-    const result = await changeConnectionAddress(ctx.db, connection, input.baseUrl).catch(asBadRequest);
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, baseUrl: true } }), NOT_FOUND);
+    const result = await changeConnectionAddress(ctx.db, connection, input.baseUrl);
     if (!result.changed) return result;
     forgetWebhookConnection(connection.id);
     await ctx.audit({
@@ -153,9 +138,8 @@ export const connectionRouter = createTRPCRouter({
 
   /** Deleting needs the connection's name typed back, so a slip of the mouse deletes nothing. */
   remove: tenantAdminProcedure.input(z.object({ id: z.string().min(1), confirmName: z.string() })).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
-    if (input.confirmName.trim() !== connection.name) throw new TRPCError({ code: "BAD_REQUEST", message: `Type “${connection.name}” to confirm` });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } }), NOT_FOUND);
+    if (input.confirmName.trim() !== connection.name) throw new DomainError("INVALID", `Type “${connection.name}” to confirm`);
     // The store stops sending first; a platform that cannot be reached does not block the delete.
     const unsubscribed = await unsubscribeBeforeDelete(ctx.prisma, { tenantId: ctx.tenant.id, connectionId: connection.id }, { provider: connection.provider, direction: connection.direction }, { appUrl: env().APP_URL });
     await ctx.db.connection.deleteMany({ where: { id: connection.id } });
@@ -166,38 +150,24 @@ export const connectionRouter = createTRPCRouter({
 
   /** Calls the platform's cheapest authenticated endpoint with the stored credentials. */
   test: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
-    if (!hasApiConnector(connection.provider)) return { ok: false as const, reason: "no_api" as const, message: "This platform only sends webhooks; there is no API to test.", latencyMs: 0 };
-    const started = performance.now();
-    const result = await connectorFor(ctx.db, connection.id)
-      .then((connector) => connector.testConnection())
-      .catch((error: unknown) => {
-        if (error instanceof MissingCredentialsError) return { ok: false as const, reason: "bad_credentials" as const, message: error.message };
-        throw error;
-      });
-    const latencyMs = Math.round(performance.now() - started);
-    await ctx.audit({ action: "connection.tested", target: `connection:${connection.id}`, summary: { ok: result.ok, latencyMs } });
-    return { ...result, latencyMs };
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true } }), NOT_FOUND);
+    const result = await testConnection(ctx.db, connection);
+    // A platform without an API has nothing to test, so nothing to audit.
+    if (result.ok || result.reason !== "no_api") await ctx.audit({ action: "connection.tested", target: `connection:${connection.id}`, summary: { ok: result.ok, latencyMs: result.latencyMs } });
+    return result;
   }),
 
   /** Starts a full reconcile (a drift check, for a channel) now; refused while one is running. */
   resync: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
-    if (!hasApiConnector(connection.provider)) throw new TRPCError({ code: "BAD_REQUEST", message: "This platform has no API to reconcile against" });
-    const running = await ctx.db.syncRun.findFirst({ where: { connectionId: connection.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
-    if (running) throw new TRPCError({ code: "CONFLICT", message: "A reconcile of this connection is already running" });
-    const requestedAt = new Date();
-    await ctx.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: ctx.tenant.id, connectionId: connection.id, mode: "full", trigger: "MANUAL" } });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true } }), NOT_FOUND);
+    const requested = await requestManualResync(ctx.db, ctx.tenant.id, connection, ctx.sendEvent);
     await ctx.audit({ action: "connection.resync", target: `connection:${connection.id}`, summary: { name: connection.name } });
-    return { requested: true, requestedAt };
+    return requested;
   }),
 
   /** The platform's webhook subscriptions Stockhook holds for this connection, as last checked. */
   subscriptions: tenantProcedure.input(id).query(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true, direction: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true, direction: true } }), NOT_FOUND);
     const rows = await ctx.db.platformSubscription.findMany({
       where: { connectionId: connection.id },
       select: { id: true, topic: true, externalId: true, state: true, expiresAt: true, renewedAt: true, lastCheckedAt: true, lastError: true, lastErrorAt: true },
@@ -208,9 +178,8 @@ export const connectionRouter = createTRPCRouter({
 
   /** "Check webhooks now": the same check and repair the hourly pass runs, for this connection. */
   checkSubscriptions: tenantAdminProcedure.input(id).mutation(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
-    if (!subscribesThroughApi(connection)) throw new TRPCError({ code: "BAD_REQUEST", message: "Stockhook does not manage this connection's webhooks" });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } }), NOT_FOUND);
+    if (!subscribesThroughApi(connection)) throw new DomainError("INVALID", "Stockhook does not manage this connection's webhooks");
     await ctx.sendEvent({ name: "connection/subscription.ensure", data: { tenantId: ctx.tenant.id, connectionId: connection.id } });
     await ctx.audit({ action: "connection.webhooks_checked", target: `connection:${connection.id}`, summary: { name: connection.name } });
     return { requested: true, requestedAt: new Date() };
@@ -218,12 +187,11 @@ export const connectionRouter = createTRPCRouter({
 
   /** The latest run and how far it got, for the live progress next to the Resync button. */
   syncProgress: tenantProcedure.input(id).query(async ({ ctx, input }) => {
-    const connection = await ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, _count: { select: { itemLinks: true } } } });
-    if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, _count: { select: { itemLinks: true } } } }), NOT_FOUND);
     const latest = await ctx.db.syncRun.findFirst({
       where: { connectionId: connection.id },
       orderBy: { startedAt: "desc" },
-      select: { id: true, status: true, trigger: true, mode: true, pages: true, itemsScanned: true, itemsChanged: true, itemsCreated: true, itemsVanished: true, errorCount: true, lastError: true, startedAt: true, finishedAt: true },
+      select: syncRunSummarySelect,
     });
     return { latest, running: latest?.status === "QUEUED" || latest?.status === "RUNNING", expectedItems: connection._count.itemLinks };
   }),
@@ -235,7 +203,7 @@ export const connectionRouter = createTRPCRouter({
         where: { connectionId: input.connectionId },
         orderBy: { startedAt: "desc" },
         take: input.limit,
-        select: { id: true, connectionId: true, trigger: true, mode: true, status: true, pages: true, itemsScanned: true, itemsChanged: true, itemsCreated: true, itemsVanished: true, errorCount: true, lastError: true, startedAt: true, finishedAt: true },
+        select: { ...syncRunSummarySelect, connectionId: true },
       }),
     ),
 });

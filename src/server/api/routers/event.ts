@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { env } from "@/env";
@@ -9,6 +8,7 @@ import { MAX_REPLAY, replayEvents } from "@/server/event-log/replay";
 import { eventDetail, listTimeline, timelineFilterSchema } from "@/server/event-log/timeline";
 import { REJECTION_SAMPLES_KEPT } from "@/server/inbound/ingest";
 import { rejectedPerConnection } from "@/server/inbound/rejection-counts";
+import { DomainError, findOrThrow } from "@/server/errors";
 
 const id = z.string().min(1).max(64);
 
@@ -17,25 +17,16 @@ export const eventRouter = createTRPCRouter({
     .input(z.object({ cursor: z.string().min(1).max(64).nullish(), filter: timelineFilterSchema.optional() }))
     .query(({ ctx, input }) => listTimeline(ctx.db, input.filter ?? {}, input.cursor)),
 
-  byId: tenantProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
-    const event = await eventDetail(ctx.db, input.id);
-    if (!event) throw new TRPCError({ code: "NOT_FOUND", message: "Event not found" });
-    return event;
-  }),
+  byId: tenantProcedure.input(z.object({ id })).query(({ ctx, input }) => findOrThrow(eventDetail(ctx.db, input.id), "Event not found")),
 
   /** The Inngest run that processed the event, as the Inngest server reports it. */
   inngestRun: tenantProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
-    const event = await ctx.db.webhookEvent.findFirst({ where: { id: input.id }, select: { inngestRunId: true } });
-    if (!event) throw new TRPCError({ code: "NOT_FOUND", message: "Event not found" });
+    const event = await findOrThrow(ctx.db.webhookEvent.findFirst({ where: { id: input.id }, select: { inngestRunId: true } }), "Event not found");
     const { INNGEST_BASE_URL, INNGEST_SIGNING_KEY, INNGEST_RUN_URL, INNGEST_DEV } = env();
     return lookupInngestRun(event.inngestRunId, { baseUrl: INNGEST_BASE_URL, signingKey: INNGEST_SIGNING_KEY, runUrlTemplate: INNGEST_RUN_URL, dev: Boolean(INNGEST_DEV) });
   }),
 
-  itemTimeline: tenantProcedure.input(z.object({ itemId: id })).query(async ({ ctx, input }) => {
-    const timeline = await itemTimeline(ctx.db, input.itemId);
-    if (!timeline) throw new TRPCError({ code: "NOT_FOUND", message: "Item not found" });
-    return timeline;
-  }),
+  itemTimeline: tenantProcedure.input(z.object({ itemId: id })).query(({ ctx, input }) => findOrThrow(itemTimeline(ctx.db, input.itemId), "Item not found")),
 
   queue: tenantProcedure.query(({ ctx }) => queueStats(ctx.db, ctx.prisma)),
 
@@ -50,7 +41,7 @@ export const eventRouter = createTRPCRouter({
     const result = await replayEvents(ctx.db, input.ids, ctx.sendEvent);
     if (!result.replayed.length && !result.deferred.length) {
       const reason = result.refused[0]?.reason ?? "Nothing to replay";
-      throw new TRPCError({ code: reason === "Event not found" ? "NOT_FOUND" : "CONFLICT", message: reason });
+      throw new DomainError(reason === "Event not found" ? "NOT_FOUND" : "CONFLICT", reason);
     }
     await ctx.audit({ action: "event.replay", target: input.ids.length === 1 ? input.ids[0] : `${input.ids.length} events`, summary: { replayed: result.replayed, deferred: result.deferred, refused: result.refused.length } });
     return result;
@@ -58,11 +49,9 @@ export const eventRouter = createTRPCRouter({
 
   /** Every FAILED delivery of the tenant (or of one connection), up to the replay limit. */
   replayFailed: tenantProcedure.input(z.object({ connectionId: id.optional() })).mutation(async ({ ctx, input }) => {
-    if (input.connectionId && !(await ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true } }))) {
-      throw new TRPCError({ code: "NOT_FOUND", message: "Connection not found" });
-    }
+    if (input.connectionId) await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true } }), "Connection not found");
     const failed = await ctx.db.webhookEvent.findMany({ where: { status: "FAILED", connectionId: input.connectionId }, orderBy: { receivedAt: "asc" }, take: MAX_REPLAY, select: { id: true } });
-    if (!failed.length) throw new TRPCError({ code: "CONFLICT", message: "There are no failed events to replay" });
+    if (!failed.length) throw new DomainError("CONFLICT", "There are no failed events to replay");
     const result = await replayEvents(ctx.db, failed.map((event) => event.id), ctx.sendEvent);
     await ctx.audit({ action: "event.replayFailed", target: input.connectionId ?? "all connections", summary: { replayed: result.replayed.length, deferred: result.deferred.length, refused: result.refused.length } });
     return result;

@@ -1,6 +1,7 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { findOrThrow } from "@/server/errors";
+import { ItemStatus } from "@/generated/prisma/enums";
 
 const PAGE_SIZE = 50;
 
@@ -10,7 +11,7 @@ export const itemRouter = createTRPCRouter({
       z.object({
         cursor: z.string().min(1).nullish(),
         search: z.string().trim().max(100).optional(),
-        status: z.enum(["AVAILABLE", "OUT_OF_STOCK", "SOLD", "ARCHIVED"]).optional(),
+        status: z.enum(ItemStatus).optional(),
       }),
     )
     .query(async ({ ctx, input }) => {
@@ -32,14 +33,13 @@ export const itemRouter = createTRPCRouter({
     }),
 
   byId: tenantProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const item = await ctx.db.item.findFirst({
+    const item = await findOrThrow(ctx.db.item.findFirst({
       where: { id: input.id },
       include: {
         links: { select: { externalId: true, connection: { select: { id: true, name: true, provider: true } } } },
         stockChanges: { orderBy: { createdAt: "desc" }, take: 50 },
       },
-    });
-    if (!item) throw new TRPCError({ code: "NOT_FOUND", message: "Item not found" });
+    }), "Item not found");
     return item;
   }),
 });

@@ -1,9 +1,9 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
-import { InvalidSetupError, replaceCredentials } from "@/server/connections/connection-setup";
+import { replaceCredentials } from "@/server/connections/connection-setup";
 import { PROVIDER_GUIDES } from "@/server/connections/provider-guides";
 import { rotateSigningSecret, secretMetadata } from "@/server/crypto/secret-store";
+import { DomainError, findOrThrow } from "@/server/errors";
 
 /**
  * Secrets as the dashboard sees them: metadata only (created, last used, key id, last four
@@ -32,10 +32,9 @@ export const secretRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const connection = await ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true, provider: true } });
-      if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+      const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true, provider: true } }), NOT_FOUND);
       const guide = PROVIDER_GUIDES[connection.provider];
-      if (guide.signing === "platform" && !input.plaintext) throw new TRPCError({ code: "BAD_REQUEST", message: `Paste the new ${guide.signingSecretLabel.toLowerCase()}` });
+      if (guide.signing === "platform" && !input.plaintext) throw new DomainError("INVALID", `Paste the new ${guide.signingSecretLabel.toLowerCase()}`);
       const rotated = await rotateSigningSecret(ctx.db, connection.id, { graceHours: input.graceHours, plaintext: guide.signing === "platform" ? input.plaintext : undefined });
       await ctx.audit({
         action: "secret.rotated",
@@ -49,13 +48,12 @@ export const secretRouter = createTRPCRouter({
 
   revoke: tenantAdminProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
     const now = new Date();
-    const secret = await ctx.db.secret.findFirst({ where: { id: input.id }, select: { id: true, connectionId: true, purpose: true, last4: true, revokedAt: true, expiresAt: true } });
-    if (!secret) throw new TRPCError({ code: "NOT_FOUND", message: "Secret not found" });
-    if (secret.revokedAt) throw new TRPCError({ code: "CONFLICT", message: "This secret is already revoked" });
+    const secret = await findOrThrow(ctx.db.secret.findFirst({ where: { id: input.id }, select: { id: true, connectionId: true, purpose: true, last4: true, revokedAt: true, expiresAt: true } }), "Secret not found");
+    if (secret.revokedAt) throw new DomainError("CONFLICT", "This secret is already revoked");
     if (secret.purpose === "WEBHOOK_SIGNING" && secret.connectionId) {
       const siblings = await ctx.db.secret.findMany({ where: { connectionId: secret.connectionId, purpose: "WEBHOOK_SIGNING" }, select: { id: true, revokedAt: true, expiresAt: true } });
       if (!siblings.some((other) => other.id !== secret.id && isActive(other, now))) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "Rotate first: revoking the only signing secret would reject every webhook" });
+        throw new DomainError("INVALID", "Rotate first: revoking the only signing secret would reject every webhook");
       }
     }
     await ctx.db.secret.updateMany({ where: { id: secret.id, revokedAt: null }, data: { revokedAt: now } });
@@ -66,12 +64,8 @@ export const secretRouter = createTRPCRouter({
   replaceCredentials: tenantAdminProcedure
     .input(z.object({ connectionId, credentials: z.record(z.string(), z.union([z.string().max(2000), z.number()])) }))
     .mutation(async ({ ctx, input }) => {
-      const connection = await ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true, provider: true } });
-      if (!connection) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
-      const secret = await replaceCredentials(ctx.db, connection, input.credentials).catch((error: unknown) => {
-        if (error instanceof InvalidSetupError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
-        throw error;
-      });
+      const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true, provider: true } }), NOT_FOUND);
+      const secret = await replaceCredentials(ctx.db, connection, input.credentials);
       await ctx.audit({ action: "secret.credentials_replaced", target: `connection:${connection.id}`, summary: { secretId: secret.id, last4: secret.last4 } });
       // New credentials may grant (or be for) what the old ones did not: check the subscriptions now.
       await ctx.sendEvent({ name: "connection/subscription.ensure", data: { tenantId: ctx.tenant.id, connectionId: connection.id } }).catch(() => undefined);

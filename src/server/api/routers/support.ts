@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, platformAdminProcedure, protectedProcedure, supportProcedure } from "@/server/api/trpc";
 import { auditFacets, listAudit } from "@/server/audit/audit-query";
@@ -7,19 +6,13 @@ import {
   DEFAULT_IMPERSONATION_MINUTES,
   endImpersonation,
   grantWriteAccess,
-  ImpersonationError,
   impersonationCookie,
   listActiveImpersonations,
   MAX_IMPERSONATION_MINUTES,
   MIN_REASON_LENGTH,
   startImpersonation,
 } from "@/server/support/impersonation";
-import { assignPlatformRole, PLATFORM_ROLES, PlatformRoleError } from "@/server/support/platform-roles";
-
-function asTRPCError(error: unknown): never {
-  if (error instanceof ImpersonationError || error instanceof PlatformRoleError) throw new TRPCError({ code: error.code, message: error.message });
-  throw error;
-}
+import { assignPlatformRole, PLATFORM_ROLES } from "@/server/support/platform-roles";
 
 const id = z.string().min(1).max(64);
 
@@ -42,7 +35,7 @@ export const supportRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const session = await startImpersonation(ctx.prisma, { staffUserId: ctx.user.id, tenantId: input.tenantId, reason: input.reason, minutes: input.minutes, origin: ctx.origin }).catch(asTRPCError);
+      const session = await startImpersonation(ctx.prisma, { staffUserId: ctx.user.id, tenantId: input.tenantId, reason: input.reason, minutes: input.minutes, origin: ctx.origin });
       ctx.responseHeaders?.append("set-cookie", impersonationCookie(session, { secure: ctx.secureCookies ?? false }));
       return { id: session.id, slug: session.tenant.slug, expiresAt: session.expiresAt };
     }),
@@ -54,7 +47,7 @@ export const supportRouter = createTRPCRouter({
     return result;
   }),
 
-  grantWriteAccess: platformAdminProcedure.input(z.object({ sessionId: id })).mutation(({ ctx, input }) => grantWriteAccess(ctx.prisma, input.sessionId, ctx.user.id, ctx.origin).catch(asTRPCError)),
+  grantWriteAccess: platformAdminProcedure.input(z.object({ sessionId: id })).mutation(({ ctx, input }) => grantWriteAccess(ctx.prisma, input.sessionId, ctx.user.id, ctx.origin)),
 
   staff: platformAdminProcedure.query(({ ctx }) =>
     ctx.prisma.user.findMany({ where: { platformRole: { not: "USER" } }, orderBy: { email: "asc" }, select: { id: true, name: true, email: true, platformRole: true } }),
@@ -62,7 +55,7 @@ export const supportRouter = createTRPCRouter({
 
   setPlatformRole: platformAdminProcedure
     .input(z.object({ email: z.email("Enter an email address"), role: z.enum(PLATFORM_ROLES) }))
-    .mutation(({ ctx, input }) => assignPlatformRole(ctx.prisma, { ...input, actor: { userId: ctx.user.id, ...ctx.origin } }).catch(asTRPCError)),
+    .mutation(({ ctx, input }) => assignPlatformRole(ctx.prisma, { ...input, actor: { userId: ctx.user.id, ...ctx.origin } })),
 
   /** The whole platform's audit trail, tenants' and platform changes alike. */
   auditLog: platformAdminProcedure

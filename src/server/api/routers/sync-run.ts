@@ -1,9 +1,15 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { findOrThrow } from "@/server/errors";
+import { SyncStatus, SyncTrigger } from "@/generated/prisma/enums";
 
 const PAGE_SIZE = 30;
-const runFields = {
+
+/**
+ * A sync run as every list shows it (history, a connection's runs, the live progress). The client
+ * takes its type from these procedures' output (RouterOutputs), never from a copy of the fields.
+ */
+export const syncRunSummarySelect = {
   id: true,
   trigger: true,
   mode: true,
@@ -17,8 +23,9 @@ const runFields = {
   lastError: true,
   startedAt: true,
   finishedAt: true,
-  connection: { select: { id: true, name: true, provider: true, direction: true } },
 } as const;
+
+const runFields = { ...syncRunSummarySelect, connection: { select: { id: true, name: true, provider: true, direction: true } } } as const;
 
 /** Reconcile history: every run with its trigger, duration, counts and errors, and what it changed. */
 export const syncRunRouter = createTRPCRouter({
@@ -27,8 +34,8 @@ export const syncRunRouter = createTRPCRouter({
       z.object({
         cursor: z.string().min(1).nullish(),
         connectionId: z.string().min(1).optional(),
-        status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"]).optional(),
-        trigger: z.enum(["SCHEDULE", "MANUAL", "WEBHOOK"]).optional(),
+        status: z.enum(SyncStatus).optional(),
+        trigger: z.enum(SyncTrigger).optional(),
       }),
     )
     .query(async ({ ctx, input }) => {
@@ -45,8 +52,7 @@ export const syncRunRouter = createTRPCRouter({
     }),
 
   byId: tenantProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const run = await ctx.db.syncRun.findFirst({ where: { id: input.id }, select: runFields });
-    if (!run) throw new TRPCError({ code: "NOT_FOUND", message: "Sync run not found" });
+    const run = await findOrThrow(ctx.db.syncRun.findFirst({ where: { id: input.id }, select: runFields }), "Sync run not found");
     const [changes, pushes, pushStates] = await Promise.all([
       ctx.db.stockChange.findMany({
         where: { syncRunId: run.id },

@@ -1,10 +1,11 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { MembershipRole } from "@/generated/prisma/client";
 import { createTRPCRouter, protectedProcedure, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
-import { createTenantForUser, deleteTenant, UnverifiedEmailError } from "@/server/tenancy/tenants";
+import { createTenantForUser, deleteTenant } from "@/server/tenancy/tenants";
+import { TenantKind } from "@/generated/prisma/enums";
+import { DomainError } from "@/server/errors";
 
-const tenantKind = z.enum(["GALLERY", "STORE", "ERP"]);
+const tenantKind = z.enum(TenantKind);
 
 export const tenantRouter = createTRPCRouter({
   /** Every tenant the signed-in user belongs to, for the tenant switcher. */
@@ -21,13 +22,8 @@ export const tenantRouter = createTRPCRouter({
   create: protectedProcedure
     .input(z.object({ name: z.string().trim().min(2).max(80), kind: tenantKind }))
     .mutation(async ({ ctx, input }) => {
-      try {
-        const tenant = await createTenantForUser(ctx.prisma, ctx.user.id, input);
-        return { slug: tenant.slug };
-      } catch (error) {
-        if (error instanceof UnverifiedEmailError) throw new TRPCError({ code: "FORBIDDEN", message: error.message });
-        throw error;
-      }
+      const tenant = await createTenantForUser(ctx.prisma, ctx.user.id, input);
+      return { slug: tenant.slug };
     }),
 
   current: tenantProcedure.query(async ({ ctx }) => {
@@ -64,8 +60,8 @@ export const tenantRouter = createTRPCRouter({
 
   /** The danger zone: deletes the workspace and everything in it. Owners only, slug typed back. */
   remove: tenantProcedure.input(z.object({ confirmSlug: z.string() })).mutation(async ({ ctx, input }) => {
-    if (ctx.role !== "OWNER") throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can delete a workspace" });
-    if (input.confirmSlug.trim() !== ctx.tenant.slug) throw new TRPCError({ code: "BAD_REQUEST", message: `Type “${ctx.tenant.slug}” to confirm` });
+    if (ctx.role !== "OWNER") throw new DomainError("FORBIDDEN", "Only owners can delete a workspace");
+    if (input.confirmSlug.trim() !== ctx.tenant.slug) throw new DomainError("INVALID", `Type “${ctx.tenant.slug}” to confirm`);
     // Written first: the trail outlives the tenant (its tenantId is set to null, see schema.prisma).
     await ctx.audit({ action: "tenant.deleted", target: `tenant:${ctx.tenant.id}`, summary: { name: ctx.tenant.name, slug: ctx.tenant.slug } });
     await deleteTenant(ctx.prisma, ctx.tenant.id);

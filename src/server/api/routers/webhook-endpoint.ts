@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "@/env";
 import { createTRPCRouter, tenantAdminProcedure, tenantProcedure } from "@/server/api/trpc";
 import { createTestDelivery } from "@/server/outbound/delivery";
 import { createEndpoint, endpointSecretMetadata, endpointSelect, rotateEndpointSecret } from "@/server/outbound/endpoints";
 import { OUTBOUND_EVENT_TYPES } from "@/server/outbound/event-types";
-import { checkTarget, UnsafeUrlError, urlPolicyFromEnv } from "@/server/network/url-safety";
+import { checkTarget, urlPolicyFromEnv } from "@/server/network/url-safety";
+import { DomainError, findOrThrow } from "@/server/errors";
 
 /**
  * Tenants' outbound webhook endpoints. Everyone in the tenant sees them and their delivery log;
@@ -26,12 +26,7 @@ function policy() {
 
 /** The SSRF rules at save time (deliveries check again, on every attempt and redirect). */
 async function checkedUrl(raw: string): Promise<string> {
-  try {
-    return (await checkTarget(raw, policy())).url.toString();
-  } catch (error) {
-    if (error instanceof UnsafeUrlError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
-    throw error;
-  }
+  return (await checkTarget(raw, policy())).url.toString();
 }
 
 export const webhookEndpointRouter = createTRPCRouter({
@@ -51,8 +46,7 @@ export const webhookEndpointRouter = createTRPCRouter({
   }),
 
   deliveries: tenantProcedure.input(z.object({ endpointId: id, limit: z.number().int().min(1).max(200).default(50) })).query(async ({ ctx, input }) => {
-    const endpoint = await ctx.db.webhookEndpoint.findFirst({ where: { id: input.endpointId }, select: { id: true } });
-    if (!endpoint) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const endpoint = await findOrThrow(ctx.db.webhookEndpoint.findFirst({ where: { id: input.endpointId }, select: { id: true } }), NOT_FOUND);
     return ctx.db.outboundDelivery.findMany({
       where: { endpointId: endpoint.id },
       select: { id: true, state: true, attempts: true, responseStatus: true, latencyMs: true, responseBody: true, error: true, createdAt: true, lastAttemptAt: true, deliveredAt: true, event: { select: { id: true, type: true } } },
@@ -63,7 +57,7 @@ export const webhookEndpointRouter = createTRPCRouter({
 
   /** One delivery in full: the payload that was signed and every attempt, oldest first. */
   delivery: tenantProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
-    const delivery = await ctx.db.outboundDelivery.findFirst({
+    const delivery = await findOrThrow(ctx.db.outboundDelivery.findFirst({
       where: { id: input.id },
       select: {
         id: true,
@@ -71,8 +65,7 @@ export const webhookEndpointRouter = createTRPCRouter({
         event: { select: { id: true, type: true, payload: true } },
         attemptLog: { select: { id: true, attempt: true, responseStatus: true, latencyMs: true, responseBody: true, error: true, createdAt: true }, orderBy: { createdAt: "asc" } },
       },
-    });
-    if (!delivery) throw new TRPCError({ code: "NOT_FOUND", message: "Delivery not found" });
+    }), "Delivery not found");
     return delivery;
   }),
 
@@ -85,8 +78,7 @@ export const webhookEndpointRouter = createTRPCRouter({
   update: tenantAdminProcedure
     .input(z.object({ id, url: url.optional(), description: description.optional(), eventTypes: eventTypes.optional(), enabled: z.boolean().optional() }))
     .mutation(async ({ ctx, input }) => {
-      const before = await ctx.db.webhookEndpoint.findFirst({ where: { id: input.id }, select: endpointSelect });
-      if (!before) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+      const before = await findOrThrow(ctx.db.webhookEndpoint.findFirst({ where: { id: input.id }, select: endpointSelect }), NOT_FOUND);
       const { id: endpointId, ...changes } = input;
       if (changes.url !== undefined) changes.url = await checkedUrl(changes.url);
       // Switching an endpoint back on starts its failure clock afresh.
@@ -102,24 +94,21 @@ export const webhookEndpointRouter = createTRPCRouter({
     }),
 
   rotateSecret: tenantAdminProcedure.input(z.object({ id, graceHours: z.number().int().min(0).max(168).default(24) })).mutation(async ({ ctx, input }) => {
-    const endpoint = await ctx.db.webhookEndpoint.findFirst({ where: { id: input.id }, select: { id: true } });
-    if (!endpoint) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const endpoint = await findOrThrow(ctx.db.webhookEndpoint.findFirst({ where: { id: input.id }, select: { id: true } }), NOT_FOUND);
     const rotated = await rotateEndpointSecret(ctx.db, endpoint.id, input.graceHours);
     await ctx.audit({ action: "webhook_endpoint.secret_rotated", target: `webhook_endpoint:${endpoint.id}`, summary: { secretId: rotated.secret.id, last4: rotated.secret.last4, previousValidUntil: rotated.previousValidUntil.toISOString() } });
     return rotated;
   }),
 
   remove: tenantAdminProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    const endpoint = await ctx.db.webhookEndpoint.findFirst({ where: { id: input.id }, select: { id: true, url: true } });
-    if (!endpoint) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const endpoint = await findOrThrow(ctx.db.webhookEndpoint.findFirst({ where: { id: input.id }, select: { id: true, url: true } }), NOT_FOUND);
     await ctx.db.webhookEndpoint.deleteMany({ where: { id: endpoint.id } });
     await ctx.audit({ action: "webhook_endpoint.deleted", target: `webhook_endpoint:${endpoint.id}`, summary: { url: endpoint.url } });
     return { removed: true };
   }),
 
   sendTest: tenantAdminProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    const endpoint = await ctx.db.webhookEndpoint.findFirst({ where: { id: input.id }, select: { id: true } });
-    if (!endpoint) throw new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND });
+    const endpoint = await findOrThrow(ctx.db.webhookEndpoint.findFirst({ where: { id: input.id }, select: { id: true } }), NOT_FOUND);
     const delivery = await createTestDelivery(ctx.db, endpoint.id, ctx.tenant.slug, `evt_test_${randomUUID().replaceAll("-", "")}`);
     await ctx.sendEvent({ name: "outbound/delivery.requested", data: { ...delivery, manual: true }, id: delivery.deliveryId });
     await ctx.audit({ action: "webhook_endpoint.test_sent", target: `webhook_endpoint:${endpoint.id}`, summary: { deliveryId: delivery.deliveryId } });
@@ -128,9 +117,8 @@ export const webhookEndpointRouter = createTRPCRouter({
 
   /** The same event (same webhook-id, so receivers can deduplicate) to the same endpoint again. */
   resend: tenantAdminProcedure.input(z.object({ deliveryId: id })).mutation(async ({ ctx, input }) => {
-    const delivery = await ctx.db.outboundDelivery.findFirst({ where: { id: input.deliveryId }, select: { id: true, endpointId: true, state: true, eventId: true } });
-    if (!delivery) throw new TRPCError({ code: "NOT_FOUND", message: "Delivery not found" });
-    if (delivery.state === "PENDING") throw new TRPCError({ code: "CONFLICT", message: "This delivery is still being attempted" });
+    const delivery = await findOrThrow(ctx.db.outboundDelivery.findFirst({ where: { id: input.deliveryId }, select: { id: true, endpointId: true, state: true, eventId: true } }), "Delivery not found");
+    if (delivery.state === "PENDING") throw new DomainError("CONFLICT", "This delivery is still being attempted");
     await ctx.db.outboundDelivery.updateMany({ where: { id: delivery.id }, data: { state: "PENDING" } });
     await ctx.sendEvent({ name: "outbound/delivery.requested", data: { tenantId: ctx.tenant.id, deliveryId: delivery.id, endpointId: delivery.endpointId, manual: true }, id: `${delivery.id}:resend:${randomUUID()}` });
     await ctx.audit({ action: "webhook_endpoint.resent", target: `webhook_endpoint:${delivery.endpointId}`, summary: { deliveryId: delivery.id, eventId: delivery.eventId } });

@@ -1,36 +1,9 @@
 import { env } from "@/env";
 import { db } from "@/server/db";
-import { attemptDelivery, giveUpDelivery, recordOutboundEvent, retryDelaysSeconds } from "@/server/outbound/delivery";
-import type { OutboundPayload } from "@/server/outbound/event-types";
+import { attemptDelivery, giveUpDelivery, retryDelaysSeconds } from "@/server/outbound/delivery";
 import { urlPolicyFromEnv } from "@/server/network/url-safety";
 import { inngest } from "../client";
-import { outboundDeliveryRequested, outboundEventCreated } from "../events";
-
-/** Events per request to Inngest, so a reconcile page's many changes stay well inside its request size limit. */
-const SEND_BATCH = 100;
-
-/** Hands outbound events to Inngest; their ids are the events' own, so a repeat is dropped. */
-export async function sendOutboundEvents(payloads: OutboundPayload[]) {
-  for (let start = 0; start < payloads.length; start += SEND_BATCH) {
-    await inngest.send(payloads.slice(start, start + SEND_BATCH).map((payload) => outboundEventCreated.create({ payload: payload as never }, { id: payload.id })));
-  }
-}
-
-/**
- * outbound/event.created: store the event and one delivery per subscribed, enabled endpoint,
- * then start one delivery function per (endpoint, event).
- */
-export const fanOutOutbound = inngest.createFunction(
-  { id: "outbound-fan-out", triggers: [outboundEventCreated], retries: 5 },
-  async ({ event, step }) => {
-    const payload = event.data.payload as unknown as OutboundPayload;
-    const deliveries = await step.run("record", () => recordOutboundEvent(db, payload));
-    if (deliveries.length) {
-      await step.sendEvent("deliver", deliveries.map((delivery) => outboundDeliveryRequested.create(delivery, { id: delivery.deliveryId })));
-    }
-    return { deliveries: deliveries.length };
-  },
-);
+import { outboundDeliveryRequested } from "../event-schemas";
 
 /**
  * outbound/delivery.requested: attempt, then wait and attempt again on failure (5 s, 5 min,

@@ -1,19 +1,16 @@
 import { db } from "@/server/db";
-import { attemptPush, giveUpPush, MAX_PARKED_TURNS, pushRetryDelaysMs, type PushRequest } from "@/server/pipeline/channel-push";
+import { attemptPush, MAX_PARKED_TURNS, pushRetryDelaysMs } from "@/server/pipeline/channel-push";
+import { giveUpOnePush, giveUpPushRequest } from "@/server/pipeline/push-give-up";
 import { connectorForConnection } from "@/server/connectors/tenant-connector";
-import { emitProductSynced, emitPushFailures } from "@/server/outbound/emit";
+import { emitProductSynced } from "@/server/outbound/emit";
 import { inngest } from "../client";
-import { channelPush } from "../events";
-import { sendOutboundEvents } from "./outbound";
+import { channelPush } from "../event-schemas";
+import { sendOutboundEvents } from "../outbound-sender";
 
 // A Retry-After longer than a few seconds ends the attempt and is waited out as an Inngest sleep,
 // and a failing call is retried once in place at most: the push's own scheduled attempts do the
 // rest, so a storefront that is down holds no concurrency slot while it waits.
 const connectorLookup = (tenantId: string, connectionId: string) => connectorForConnection(db, tenantId, connectionId, { policy: { maxRetryAfterMs: 5_000, maxRetries: 1 } });
-
-async function giveUp(request: PushRequest & { pushId: string }, error: string) {
-  if (await giveUpPush(db, request.tenantId, request.pushId, error)) await emitPushFailures(db, request.tenantId, { pushIds: [request.pushId] }, sendOutboundEvents);
-}
 
 /**
  * stock/channel.push: one item to one storefront, in a run of its own, so a storefront that is
@@ -35,13 +32,7 @@ export const pushItem = inngest.createFunction(
       // One item's pushes to one storefront run one at a time, so an older push cannot overwrite a newer one.
       { key: "event.data.connectionId + ':' + event.data.itemId", limit: 1 },
     ],
-    onFailure: async ({ event, error }) => {
-      const request = event.data.event.data;
-      const pushes = request.pushId
-        ? [{ id: request.pushId }]
-        : await db.channelPush.findMany({ where: { tenantId: request.tenantId, itemId: request.itemId, connectionId: request.connectionId, syncRunId: request.syncRunId ?? null, webhookEventId: request.webhookEventId ?? null, state: "PENDING" }, select: { id: true } });
-      for (const push of pushes) await giveUp({ ...request, pushId: push.id }, error.message);
-    },
+    onFailure: ({ event, error }) => giveUpPushRequest(db, event.data.event.data, error.message, sendOutboundEvents),
   },
   async ({ event, step, runId }) => {
     const delaysMs = pushRetryDelaysMs();
@@ -52,7 +43,7 @@ export const pushItem = inngest.createFunction(
       const result = await step.run(`attempt-${turn}`, async () => {
         const outcome = await attemptPush(db, connectorLookup, event.data, { number, delaysMs, inngestRunId: runId, replay });
         if (outcome.kind === "succeeded") {
-          await emitProductSynced(db, event.data.tenantId, { pushId: outcome.pushId, quantity: outcome.quantity, status: outcome.status as never, pushedAt: outcome.pushedAt, itemId: event.data.itemId, connectionId: event.data.connectionId, externalId: event.data.externalId, webhookEventId: event.data.webhookEventId, syncRunId: event.data.syncRunId }, sendOutboundEvents);
+          await emitProductSynced(db, event.data.tenantId, { pushId: outcome.pushId, quantity: outcome.quantity, status: outcome.status, pushedAt: outcome.pushedAt, itemId: event.data.itemId, connectionId: event.data.connectionId, externalId: event.data.externalId, webhookEventId: event.data.webhookEventId, syncRunId: event.data.syncRunId }, sendOutboundEvents);
         }
         return outcome;
       });
@@ -60,14 +51,14 @@ export const pushItem = inngest.createFunction(
       if (result.kind === "parked") {
         parked += 1;
         if (parked > MAX_PARKED_TURNS) {
-          await step.run("give-up", () => giveUp({ ...event.data, pushId: result.pushId }, result.error));
+          await step.run("give-up", () => giveUpOnePush(db, event.data.tenantId, result.pushId, result.error, sendOutboundEvents));
           return { pushId: result.pushId, failed: result.error };
         }
         await step.sleepUntil(`parked-${turn}`, result.until);
         continue;
       }
       if (!result.retryAt) {
-        await step.run("give-up", () => giveUp({ ...event.data, pushId: result.pushId }, result.error));
+        await step.run("give-up", () => giveUpOnePush(db, event.data.tenantId, result.pushId, result.error, sendOutboundEvents));
         return { pushId: result.pushId, failed: result.error, attempts: number };
       }
       await step.sleepUntil(`retry-${turn}`, result.retryAt);

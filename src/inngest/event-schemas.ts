@@ -1,5 +1,6 @@
 import { eventType } from "inngest";
 import { z } from "zod";
+import { outboundEnvelopeSchema } from "@/server/outbound/event-types";
 
 /**
  * Every event the pipeline sends or listens to, with its payload schema. The SDK validates
@@ -49,16 +50,7 @@ export const subscriptionEnsureRequested = eventType("connection/subscription.en
 
 /** Something tenants may subscribe to happened (src/server/outbound/event-types.ts); fanned out to their endpoints. */
 export const outboundEventCreated = eventType("outbound/event.created", {
-  schema: z.object({
-    payload: z.object({
-      id: z.string().min(1),
-      type: z.string().min(1),
-      version: z.literal(1),
-      timestamp: z.string().min(1),
-      tenant: z.object({ id: z.string().min(1), slug: z.string().min(1) }),
-      data: z.record(z.string(), z.unknown()),
-    }),
-  }),
+  schema: z.object({ payload: outboundEnvelopeSchema }),
 });
 
 /** One event to one endpoint; `manual` for a test event or a resend, which go even to a disabled endpoint. */

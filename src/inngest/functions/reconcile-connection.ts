@@ -1,0 +1,55 @@
+import { db } from "@/server/db";
+import { finishSyncRun, startSyncRun } from "@/server/inventory/reconcile";
+import { failRunningSyncRun, pushTargets, reconcileRunPage, type PushTarget, type ReconcileRun } from "@/server/inventory/reconcile-run";
+import { emitStockChanges, emitSyncRunResult } from "@/server/outbound/emit";
+import { inngest } from "../client";
+import { channelPush, reconcileRequested } from "../event-schemas";
+import { sendOutboundEvents } from "../outbound-sender";
+
+/**
+ * stock/reconcile.requested: one page per step, so a crash resumes at the page it reached. For
+ * a source, its catalogue is reconciled into the canonical stock; for a channel, its listing is
+ * checked for drift. One run per connection at a time: a request while one runs is skipped
+ * (coalesced), not queued. Changed and drifted items are pushed by `push-item`.
+ */
+export const reconcileConnection = inngest.createFunction(
+  {
+    id: "reconcile-connection",
+    triggers: [reconcileRequested],
+    singleton: { key: "event.data.connectionId", mode: "skip" },
+    retries: 3,
+    onFailure: async ({ event, error }) => {
+      const { tenantId, connectionId } = event.data.event.data;
+      await failRunningSyncRun(db, tenantId, connectionId, error.message, sendOutboundEvents);
+    },
+  },
+  async ({ event, step }) => {
+    const { tenantId, connectionId, mode, trigger } = event.data;
+    const run: ReconcileRun = await step.run("start", async () => {
+      const connection = await db.connection.findFirstOrThrow({ where: { id: connectionId, tenantId }, select: { lastSyncAt: true, direction: true } });
+      const incremental = mode === "incremental" && connection.direction === "SOURCE" && connection.lastSyncAt;
+      const started = await startSyncRun(db, { tenantId, connectionId, trigger, mode: incremental ? "INCREMENTAL" : "FULL" });
+      return { ...started, direction: connection.direction, updatedSince: incremental ? connection.lastSyncAt!.toISOString() : null };
+    });
+    let cursor: string | null = null;
+    let pages = 0;
+    const toPush = new Map<string, PushTarget>();
+    do {
+      const pageCursor: string | null = cursor;
+      const outcome: { nextCursor: string | null; push: PushTarget[] } = await step.run(`page-${pages}`, () => reconcileRunPage(db, run, pageCursor, sendOutboundEvents));
+      for (const target of outcome.push) toPush.set(`${target.itemId}:${target.connectionId}`, target);
+      cursor = outcome.nextCursor;
+      pages += 1;
+    } while (cursor);
+    const vanished = await step.run("finish", async () => {
+      const { vanishedItemIds, archived } = await finishSyncRun(db, run, new Date(), { archiveVanished: run.direction === "SOURCE" });
+      await emitStockChanges(db, tenantId, archived, { kind: "reconcile", connectionId, syncRunId: run.id }, sendOutboundEvents);
+      await emitSyncRunResult(db, tenantId, run.id, sendOutboundEvents);
+      return pushTargets(db, tenantId, vanishedItemIds);
+    });
+    for (const target of vanished) toPush.set(`${target.itemId}:${target.connectionId}`, target);
+    const pushes = [...toPush.values()].map((t) => channelPush.create({ tenantId, ...t, syncRunId: run.id }));
+    if (pushes.length) await step.sendEvent("push-changed-items", pushes);
+    return { syncRunId: run.id, pages, pushes: pushes.length };
+  },
+);
