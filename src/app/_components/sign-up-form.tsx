@@ -5,7 +5,7 @@ import { TRPCClientError } from "@trpc/client";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { safeCallbackPath } from "@/server/auth/callback-url";
+import { safeCallbackPath } from "@/shared/callback-url";
 import { useTRPC } from "@/trpc/react";
 import { Field, FormError } from "./field";
 import { ResendVerification } from "./resend-verification";

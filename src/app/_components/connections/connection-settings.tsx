@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Field, FormError } from "@/app/_components/field";
 import { buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "@/app/_components/ui";
-import { PROVIDER_GUIDES, SCHEDULE_LABELS, type GuidedProvider } from "@/server/connections/provider-guides";
+import { PROVIDER_GUIDES, SCHEDULE_LABELS, type GuidedProvider } from "@/shared/provider-guides";
 import { useTRPC } from "@/trpc/react";
 
 interface EditableConnection {

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { CopyField } from "@/app/_components/copy-button";
 import { Field, FormError } from "@/app/_components/field";
 import { buttonClass, inputClass, secondaryButtonClass } from "@/app/_components/ui";
-import { PROVIDER_GUIDES, SCHEDULE_LABELS, type Direction, type GuidedProvider } from "@/server/connections/provider-guides";
+import { PROVIDER_GUIDES, SCHEDULE_LABELS, type Direction, type GuidedProvider } from "@/shared/provider-guides";
 import { useTRPC } from "@/trpc/react";
 import { TestConnectionButton } from "./test-connection-button";
 

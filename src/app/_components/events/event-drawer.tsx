@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { buttonClass, formatDateTime, formatDuration, PROVIDER_LABELS, secondaryButtonClass, StatusBadge, statusWords } from "@/app/_components/ui";
-import { pushProgress } from "@/server/event-log/push-progress";
+import { pushProgress } from "@/shared/push-progress";
 import { useTRPC } from "@/trpc/react";
 import { PushLines } from "./push-lines";
 

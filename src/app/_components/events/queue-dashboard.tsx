@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { buttonClass, Card, DataTable, EmptyState, formatDateTime, formatDuration, PROVIDER_LABELS, secondaryButtonClass, Stat, StatusBadge } from "@/app/_components/ui";
-import { pushProgress } from "@/server/event-log/push-progress";
+import { pushProgress } from "@/shared/push-progress";
 import { useTRPC } from "@/trpc/react";
 
 const REFRESH_MS = 3000;

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClass, DataTable, EmptyState, formatRelative, PageHeader, PROVIDER_LABELS, StatusBadge } from "@/app/_components/ui";
-import { SCHEDULE_LABELS } from "@/server/connections/provider-guides";
+import { SCHEDULE_LABELS } from "@/shared/provider-guides";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Connections" };

@@ -10,7 +10,7 @@ import { TestConnectionButton } from "@/app/_components/connections/test-connect
 import { CopyField } from "@/app/_components/copy-button";
 import { SyncRunHistory } from "@/app/_components/sync-runs/sync-run-history";
 import { Card, formatRelative, PageHeader, PROVIDER_LABELS, ReadOnlyNotice, Stat, StatusBadge } from "@/app/_components/ui";
-import { PROVIDER_GUIDES } from "@/server/connections/provider-guides";
+import { PROVIDER_GUIDES } from "@/shared/provider-guides";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Connection" };
