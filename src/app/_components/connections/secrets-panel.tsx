@@ -6,7 +6,8 @@ import { useState } from "react";
 import { GracePeriodSelect } from "@/app/_components/grace-period-select";
 import { CopyField } from "@/app/_components/copy-button";
 import { FormError } from "@/app/_components/field";
-import { DataTable, formatDateTime, formatRelative, inputClass, secondaryButtonClass, StatusBadge, type Tone } from "@/app/_components/ui";
+import { formatDateTime, formatRelative } from "@/app/_components/format";
+import { DataTable, inputClass, secondaryButtonClass, StatusBadge, type Tone } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 export interface SecretRow {

@@ -3,7 +3,9 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { DataTable, EmptyState, formatDateTime, inputClass, LoadMoreFooter, PROVIDER_LABELS, secondaryButtonClass, StatusBadge, statusLabel } from "@/app/_components/ui";
+import { formatDateTime, statusLabel } from "@/app/_components/format";
+import { PROVIDER_LABELS } from "@/app/_components/labels";
+import { DataTable, EmptyState, inputClass, LoadMoreFooter, secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 import { EventDrawer } from "./event-drawer";
 import { PushLines } from "./push-lines";

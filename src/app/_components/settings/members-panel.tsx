@@ -4,7 +4,8 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormError } from "@/app/_components/field";
-import { buttonClass, formatDateTime, inputClass, StatusBadge } from "@/app/_components/ui";
+import { formatDateTime } from "@/app/_components/format";
+import { buttonClass, inputClass, StatusBadge } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 type Role = "OWNER" | "ADMIN" | "MEMBER" | "VIEWER";

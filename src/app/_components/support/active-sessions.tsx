@@ -4,7 +4,8 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { FormError } from "@/app/_components/field";
-import { formatDateTime, secondaryButtonClass } from "@/app/_components/ui";
+import { formatDateTime } from "@/app/_components/format";
+import { secondaryButtonClass } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 interface Session {

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { DataTable, EmptyState, formatDateTime, formatDuration, StatusBadge } from "@/app/_components/ui";
+import { formatDateTime, formatDuration } from "@/app/_components/format";
+import { DataTable, EmptyState, StatusBadge } from "@/app/_components/ui";
 
 export interface SyncRunRow {
   id: string;
