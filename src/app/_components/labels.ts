@@ -1,4 +1,4 @@
-import type { Provider } from "@/generated/prisma/enums";
+import type { Provider, SyncTrigger } from "@/generated/prisma/enums";
 
 export const PROVIDER_LABELS: Record<Provider, string> = {
   SAM: "SAM",
@@ -7,4 +7,11 @@ export const PROVIDER_LABELS: Record<Provider, string> = {
   BIGCOMMERCE: "BigCommerce",
   BUSINESS_CENTRAL: "Business Central",
   STANDARD_WEBHOOKS: "Standard Webhooks",
+};
+
+/** What started a sync run, in the words of the control that starts it. */
+export const SYNC_TRIGGER_LABELS: Record<SyncTrigger, string> = {
+  SCHEDULE: "Schedule",
+  MANUAL: "Resync button",
+  WEBHOOK: "Webhook",
 };
