@@ -23,7 +23,8 @@ export interface CredentialField {
 export interface ProviderGuide {
   label: string;
   summary: string;
-  directions: Direction[];
+  /** The first is the default role. */
+  directions: [Direction, ...Direction[]];
   baseUrlLabel: string;
   baseUrlPlaceholder: string;
   credentials: CredentialField[];
