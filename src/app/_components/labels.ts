@@ -1,4 +1,4 @@
-import type { Provider, SyncTrigger } from "@/generated/prisma/enums";
+import type { Provider, SyncTrigger, TenantKind } from "@/generated/prisma/enums";
 
 export const PROVIDER_LABELS: Record<Provider, string> = {
   SAM: "SAM",
@@ -14,4 +14,10 @@ export const SYNC_TRIGGER_LABELS: Record<SyncTrigger, string> = {
   SCHEDULE: "Schedule",
   MANUAL: "Resync button",
   WEBHOOK: "Webhook",
+};
+
+export const TENANT_KIND_LABELS: Record<TenantKind, string> = {
+  GALLERY: "Art gallery",
+  STORE: "Store",
+  ERP: "ERP site",
 };

@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { enumValue } from "@/app/_components/filters/enum-options";
+import { enumValue } from "@/app/_components/enum-options";
 import { ConnectionDirection, SyncSchedule } from "@/generated/prisma/enums";
 import { PROVIDER_GUIDES, type GuidedProvider } from "@/shared/provider-guides";
 import { useTRPC } from "@/trpc/react";

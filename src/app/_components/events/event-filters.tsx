@@ -1,6 +1,6 @@
 "use client";
 
-import { enumOptions } from "@/app/_components/filters/enum-options";
+import { enumOptions } from "@/app/_components/enum-options";
 import { ConnectionFilter, FilterSelect } from "@/app/_components/filters/filter-select";
 import { inputClass, secondaryButtonClass } from "@/app/_components/ui";
 import { SignatureVerdict, WebhookStatus } from "@/generated/prisma/enums";

@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { enumValue } from "@/app/_components/filters/enum-options";
+import { enumValue } from "@/app/_components/enum-options";
 import { SignatureVerdict, WebhookStatus } from "@/generated/prisma/enums";
 import type { RouterInputs } from "@/trpc/types";
 

@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { enumOptions, enumValue } from "@/app/_components/filters/enum-options";
+import { enumOptions, enumValue } from "@/app/_components/enum-options";
 import { ConnectionFilter, FilterSelect } from "@/app/_components/filters/filter-select";
 import { SYNC_TRIGGER_LABELS } from "@/app/_components/labels";
 import { LoadMoreFooter } from "@/app/_components/ui";
