@@ -1,15 +1,27 @@
 "use client";
 
-import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, loggerLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/api/root";
-import { createQueryClient } from "./query-client";
 import { tenantSlugFromPath } from "./tenant-slug";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+/**
+ * Pages fetch on the server through the tRPC caller (src/trpc/server.ts) and hand plain props to
+ * client components, which query again in the browser; nothing is prefetched into this cache on
+ * the server, so it has no dehydrate/hydrate settings.
+ */
+function createQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { staleTime: 15 * 1000, retry: (count, error) => count < 2 && !/FORBIDDEN|NOT_FOUND|UNAUTHORIZED/.test(String(error)) },
+    },
+  });
+}
 
 let browserQueryClient: QueryClient | undefined;
 

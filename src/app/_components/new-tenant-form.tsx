@@ -2,6 +2,9 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { enumValue } from "@/app/_components/enum-options";
+import { TENANT_KIND_LABELS } from "@/app/_components/labels";
+import { TenantKind } from "@/generated/prisma/enums";
 import { useTRPC } from "@/trpc/react";
 import { Field, FormError } from "./field";
 import { buttonClass, inputClass } from "./ui";
@@ -14,7 +17,7 @@ export function NewTenantForm() {
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    create.mutate({ name: String(form.get("name")), kind: String(form.get("kind")) as "GALLERY" | "STORE" | "ERP" });
+    create.mutate({ name: String(form.get("name")), kind: enumValue(TenantKind, String(form.get("kind"))) ?? "GALLERY" });
   }
 
   return (
@@ -24,9 +27,9 @@ export function NewTenantForm() {
       <div>
         <label htmlFor="kind" className="block text-sm font-medium text-slate-700">Kind</label>
         <select id="kind" name="kind" className={`mt-1 ${inputClass}`}>
-          <option value="GALLERY">Art gallery</option>
-          <option value="STORE">Store</option>
-          <option value="ERP">ERP site</option>
+          {Object.entries(TENANT_KIND_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>{label}</option>
+          ))}
         </select>
       </div>
       <button type="submit" className={buttonClass} disabled={create.isPending}>{create.isPending ? "Creating…" : "Create workspace"}</button>

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
-import { safeCallbackPath } from "@/server/auth/callback-url";
+import { safeCallbackPath } from "@/shared/callback-url";
 import { Field, FormError } from "./field";
 import { ResendVerification } from "./resend-verification";
 import { buttonClass } from "./ui";

@@ -5,7 +5,9 @@ import { TRPCClientError } from "@trpc/client";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { safeCallbackPath } from "@/server/auth/callback-url";
+import { enumValue } from "@/app/_components/enum-options";
+import { TenantKind } from "@/generated/prisma/enums";
+import { safeCallbackPath } from "@/shared/callback-url";
 import { useTRPC } from "@/trpc/react";
 import { Field, FormError } from "./field";
 import { ResendVerification } from "./resend-verification";
@@ -15,7 +17,7 @@ const KINDS = [
   { value: "GALLERY", label: "Art gallery (SAM)" },
   { value: "STORE", label: "Online store (Shopify, WooCommerce, BigCommerce)" },
   { value: "ERP", label: "ERP site (Business Central)" },
-] as const;
+] as const satisfies readonly { value: TenantKind; label: string }[];
 
 export function SignUpForm() {
   const trpc = useTRPC();
@@ -38,7 +40,7 @@ export function SignUpForm() {
       password: String(form.get("password") ?? ""),
       ...(joiningByInvitation
         ? {}
-        : { tenantName: String(form.get("tenantName") ?? ""), tenantKind: String(form.get("tenantKind") ?? "GALLERY") as (typeof KINDS)[number]["value"] }),
+        : { tenantName: String(form.get("tenantName") ?? ""), tenantKind: enumValue(TenantKind, String(form.get("tenantKind") ?? "")) ?? "GALLERY" }),
       ...(next ? { next } : {}),
     };
     try {

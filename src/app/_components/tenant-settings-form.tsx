@@ -3,17 +3,15 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { enumValue } from "@/app/_components/enum-options";
+import { TENANT_KIND_LABELS } from "@/app/_components/labels";
+import { TenantKind } from "@/generated/prisma/enums";
 import { useTRPC } from "@/trpc/react";
+import type { RouterOutputs } from "@/trpc/types";
 import { Field, FormError } from "./field";
 import { buttonClass, inputClass } from "./ui";
 
-interface TenantSettings {
-  name: string;
-  kind: "GALLERY" | "STORE" | "ERP";
-  safetyBuffer: number;
-  retentionDays: number;
-  sellingLocations: string[];
-}
+type TenantSettings = Pick<RouterOutputs["tenant"]["current"], "name" | "kind" | "safetyBuffer" | "retentionDays" | "sellingLocations">;
 
 export function TenantSettingsForm({ tenant, canEdit }: { tenant: TenantSettings; canEdit: boolean }) {
   const trpc = useTRPC();
@@ -35,7 +33,7 @@ export function TenantSettingsForm({ tenant, canEdit }: { tenant: TenantSettings
     const form = new FormData(event.currentTarget);
     update.mutate({
       name: String(form.get("name")),
-      kind: String(form.get("kind")) as TenantSettings["kind"],
+      kind: enumValue(TenantKind, String(form.get("kind"))) ?? tenant.kind,
       safetyBuffer: Number(form.get("safetyBuffer")),
       retentionDays: Number(form.get("retentionDays")),
       sellingLocations: String(form.get("sellingLocations") ?? "")
@@ -54,9 +52,9 @@ export function TenantSettingsForm({ tenant, canEdit }: { tenant: TenantSettings
         <div>
           <label htmlFor="kind" className="block text-sm font-medium text-slate-700">Kind</label>
           <select id="kind" name="kind" defaultValue={tenant.kind} className={`mt-1 ${inputClass}`}>
-            <option value="GALLERY">Art gallery</option>
-            <option value="STORE">Store</option>
-            <option value="ERP">ERP site</option>
+            {Object.entries(TENANT_KIND_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>{label}</option>
+            ))}
           </select>
         </div>
         <Field label="Safety buffer (units held back from every channel)" name="safetyBuffer" type="number" min={0} max={10000} defaultValue={tenant.safetyBuffer} error={fieldErrors.safetyBuffer?.[0]} />

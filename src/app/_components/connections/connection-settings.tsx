@@ -3,20 +3,15 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { enumValue } from "@/app/_components/enum-options";
 import { Field, FormError } from "@/app/_components/field";
 import { buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "@/app/_components/ui";
-import { PROVIDER_GUIDES, SCHEDULE_LABELS, type GuidedProvider } from "@/server/connections/provider-guides";
+import { SyncSchedule } from "@/generated/prisma/enums";
+import { PROVIDER_GUIDES, SCHEDULE_LABELS, type GuidedProvider } from "@/shared/provider-guides";
 import { useTRPC } from "@/trpc/react";
+import type { RouterOutputs } from "@/trpc/types";
 
-interface EditableConnection {
-  id: string;
-  provider: GuidedProvider;
-  name: string;
-  baseUrl: string;
-  syncSchedule: string;
-  webhooksEnabled: boolean;
-  status: string;
-}
+type EditableConnection = Pick<RouterOutputs["connection"]["byId"], "id" | "provider" | "name" | "baseUrl" | "syncSchedule" | "webhooksEnabled" | "status">;
 
 export function ConnectionSettingsForm({ connection, canEdit }: { connection: EditableConnection; canEdit: boolean }) {
   const trpc = useTRPC();
@@ -33,7 +28,7 @@ export function ConnectionSettingsForm({ connection, canEdit }: { connection: Ed
     update.mutate({
       id: connection.id,
       name: String(form.get("name")),
-      syncSchedule: String(form.get("syncSchedule") ?? connection.syncSchedule) as "H24",
+      syncSchedule: enumValue(SyncSchedule, String(form.get("syncSchedule") ?? "")) ?? connection.syncSchedule,
       webhooksEnabled: form.get("webhooksEnabled") === "on",
       paused: form.get("paused") === "on",
     });

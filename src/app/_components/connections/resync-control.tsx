@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { buttonClass, formatDuration, StatusBadge } from "@/app/_components/ui";
+import { formatDuration } from "@/app/_components/format";
+import { buttonClass, StatusBadge } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 /**

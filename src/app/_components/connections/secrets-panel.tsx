@@ -3,23 +3,15 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { GracePeriodSelect } from "@/app/_components/grace-period-select";
 import { CopyField } from "@/app/_components/copy-button";
 import { FormError } from "@/app/_components/field";
-import { DataTable, formatDateTime, formatRelative, inputClass, secondaryButtonClass, StatusBadge, type Tone } from "@/app/_components/ui";
+import { formatDateTime, formatRelative } from "@/app/_components/format";
+import { GracePeriodSelect } from "@/app/_components/grace-period-select";
+import { DataTable, inputClass, secondaryButtonClass, StatusBadge, type Tone } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
+import type { RouterOutputs } from "@/trpc/types";
 
-export interface SecretRow {
-  id: string;
-  purpose: "WEBHOOK_SIGNING" | "API_CREDENTIAL";
-  label: string;
-  keyId: string;
-  last4: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-}
+export type SecretRow = RouterOutputs["connection"]["byId"]["secrets"][number];
 
 function secretState(secret: SecretRow, now: number): { status: string; tone: Tone; until?: string } {
   if (secret.revokedAt) return { status: "Revoked", tone: "gray" };

@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatRelative, secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
+import { formatRelative } from "@/app/_components/format";
+import { secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 /**

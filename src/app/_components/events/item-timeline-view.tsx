@@ -4,7 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import type { inferRouterOutputs } from "@trpc/server";
-import { Card, formatDateTime, StatusBadge, statusWords } from "@/app/_components/ui";
+import { formatDateTime, statusWords } from "@/app/_components/format";
+import { Card, StatusBadge } from "@/app/_components/ui";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "@/trpc/react";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { StatusBadge } from "@/app/_components/ui";
-import { pushProgress, type PushPhase, type PushProgressInput } from "@/server/event-log/push-progress";
+import { pushProgress, type PushPhase, type PushProgressInput } from "@/shared/push-progress";
 
 const PHASE_TONE: Record<PushPhase, "green" | "amber" | "red" | "gray"> = { queued: "gray", sending: "gray", retrying: "amber", parked: "amber", delivered: "green", failed: "red" };
 

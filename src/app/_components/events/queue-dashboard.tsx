@@ -3,8 +3,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { buttonClass, Card, DataTable, EmptyState, formatDateTime, formatDuration, PROVIDER_LABELS, secondaryButtonClass, Stat, StatusBadge } from "@/app/_components/ui";
-import { pushProgress } from "@/server/event-log/push-progress";
+import { formatDateTime, formatDuration } from "@/app/_components/format";
+import { PROVIDER_LABELS } from "@/app/_components/labels";
+import { buttonClass, Card, DataTable, EmptyState, secondaryButtonClass, Stat, StatusBadge } from "@/app/_components/ui";
+import { pushProgress } from "@/shared/push-progress";
 import { useTRPC } from "@/trpc/react";
 
 const REFRESH_MS = 3000;

@@ -3,7 +3,9 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { inferRouterOutputs } from "@trpc/server";
-import { Card, EmptyState, formatDuration, formatRelative, PROVIDER_LABELS, Stat, StatusBadge } from "@/app/_components/ui";
+import { formatDuration, formatRelative } from "@/app/_components/format";
+import { PROVIDER_LABELS } from "@/app/_components/labels";
+import { Card, EmptyState, Stat, StatusBadge } from "@/app/_components/ui";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "@/trpc/react";
 import { EventsChart } from "./events-chart";

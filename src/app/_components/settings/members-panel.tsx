@@ -4,10 +4,12 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormError } from "@/app/_components/field";
-import { buttonClass, formatDateTime, inputClass, StatusBadge } from "@/app/_components/ui";
+import { formatDateTime } from "@/app/_components/format";
+import { buttonClass, inputClass, StatusBadge } from "@/app/_components/ui";
+import type { MembershipRole as Role } from "@/generated/prisma/enums";
 import { useTRPC } from "@/trpc/react";
+import type { RouterOutputs } from "@/trpc/types";
 
-type Role = "OWNER" | "ADMIN" | "MEMBER" | "VIEWER";
 const ROLES: { value: Role; label: string; help: string }[] = [
   { value: "OWNER", label: "Owner", help: "everything, including deleting the workspace" },
   { value: "ADMIN", label: "Admin", help: "settings, members, connections and secrets" },
@@ -15,15 +17,7 @@ const ROLES: { value: Role; label: string; help: string }[] = [
   { value: "VIEWER", label: "Viewer", help: "sees everything, changes nothing" },
 ];
 
-interface Member {
-  id: string;
-  role: Role;
-  status: "ACTIVE" | "PENDING";
-  invitedEmail: string | null;
-  inviteExpiresAt: Date | null;
-  userId: string | null;
-  user: { name: string; email: string } | null;
-}
+type Member = RouterOutputs["member"]["list"][number];
 
 function invitationState(expiresAt: Date | null): string {
   if (!expiresAt) return "invitation pending — no valid link: send it again";

@@ -1,4 +1,5 @@
-import { EmptyState, formatDateTime, StatusBadge } from "@/app/_components/ui";
+import { formatDateTime } from "@/app/_components/format";
+import { EmptyState, StatusBadge } from "@/app/_components/ui";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 

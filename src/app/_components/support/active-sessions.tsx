@@ -4,18 +4,12 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { FormError } from "@/app/_components/field";
-import { formatDateTime, secondaryButtonClass } from "@/app/_components/ui";
+import { formatDateTime } from "@/app/_components/format";
+import { secondaryButtonClass } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
+import type { RouterOutputs } from "@/trpc/types";
 
-interface Session {
-  id: string;
-  reason: string;
-  startedAt: Date;
-  expiresAt: Date;
-  writeAccessGrantedAt: Date | null;
-  staffUser: { id: string; name: string; email: string };
-  tenant: { slug: string; name: string };
-}
+type Session = RouterOutputs["support"]["activeSessions"][number];
 
 /** Running support sessions: one's own (continue or end), and for an ADMIN everyone else's (grant write access). */
 export function ActiveSessions({ sessions, currentSessionId, isAdmin, viewerId }: { sessions: Session[]; currentSessionId: string | null; isAdmin: boolean; viewerId: string }) {

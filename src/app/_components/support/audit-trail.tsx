@@ -2,7 +2,8 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { DataTable, formatDateTime, inputClass, LoadMoreFooter } from "@/app/_components/ui";
+import { formatDateTime } from "@/app/_components/format";
+import { DataTable, inputClass, LoadMoreFooter } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 interface AuditRow {

@@ -2,12 +2,16 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { inputClass, LoadMoreFooter } from "@/app/_components/ui";
+import { enumOptions, enumValue } from "@/app/_components/enum-options";
+import { ConnectionFilter, FilterSelect } from "@/app/_components/filters/filter-select";
+import { SYNC_TRIGGER_LABELS } from "@/app/_components/labels";
+import { LoadMoreFooter } from "@/app/_components/ui";
+import { SyncStatus, SyncTrigger } from "@/generated/prisma/enums";
 import { useTRPC } from "@/trpc/react";
 import { SyncRunTable } from "./sync-run-table";
 
-type Status = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
-type Trigger = "SCHEDULE" | "MANUAL" | "WEBHOOK";
+const STATUS_OPTIONS = enumOptions(SyncStatus);
+const TRIGGER_OPTIONS = enumOptions(SyncTrigger, SYNC_TRIGGER_LABELS);
 
 /**
  * Runs, newest first, filterable, with more loaded on demand; refreshed every 5 s. With
@@ -21,7 +25,7 @@ export function SyncRunHistory({ slug, connections, onlyConnection }: { slug: st
   const [trigger, setTrigger] = useState("");
   const runs = useInfiniteQuery(
     trpc.syncRun.list.infiniteQueryOptions(
-      { connectionId: connectionId || undefined, status: (status || undefined) as Status | undefined, trigger: (trigger || undefined) as Trigger | undefined },
+      { connectionId: connectionId || undefined, status: enumValue(SyncStatus, status), trigger: enumValue(SyncTrigger, trigger) },
       { getNextPageParam: (page) => page.nextCursor, refetchInterval: 5000 },
     ),
   );
@@ -29,40 +33,13 @@ export function SyncRunHistory({ slug, connections, onlyConnection }: { slug: st
   return (
     <div className="space-y-4">
       <div className={onlyConnection ? "hidden" : "grid gap-3 sm:grid-cols-3"}>
-        <label className="text-sm font-medium text-slate-700">
-          Connection
-          <select className={`mt-1 ${inputClass}`} value={connectionId} onChange={(e) => setConnectionId(e.target.value)}>
-            <option value="">All connections</option>
-            {connections.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
-        </label>
-        <label className="text-sm font-medium text-slate-700">
-          Status
-          <select className={`mt-1 ${inputClass}`} value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">Any status</option>
-            {["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"].map((s) => <option key={s} value={s}>{s.charAt(0) + s.slice(1).toLowerCase()}</option>)}
-          </select>
-        </label>
-        <label className="text-sm font-medium text-slate-700">
-          Trigger
-          <select className={`mt-1 ${inputClass}`} value={trigger} onChange={(e) => setTrigger(e.target.value)}>
-            <option value="">Any trigger</option>
-            <option value="SCHEDULE">Schedule</option>
-            <option value="MANUAL">Resync button</option>
-            <option value="WEBHOOK">Webhook</option>
-          </select>
-        </label>
+        <ConnectionFilter connections={connections} value={connectionId} onChange={setConnectionId} />
+        <FilterSelect label="Status" anyLabel="Any status" options={STATUS_OPTIONS} value={status} onChange={setStatus} />
+        <FilterSelect label="Trigger" anyLabel="Any trigger" options={TRIGGER_OPTIONS} value={trigger} onChange={setTrigger} />
       </div>
       {runs.isPending ? <p role="status" className="text-sm text-slate-500">Loading sync runs…</p> : null}
       {runs.isError ? <p role="alert" className="text-sm text-rose-800">Could not load sync runs: {runs.error.message}</p> : null}
-      {runs.isSuccess ? (
-        <SyncRunTable
-          slug={slug}
-          runs={rows}
-          showConnection={!onlyConnection}
-          footer={<LoadMoreFooter query={runs} label="Load older runs" />}
-        />
-      ) : null}
+      {runs.isSuccess ? <SyncRunTable slug={slug} runs={rows} showConnection={!onlyConnection} footer={<LoadMoreFooter query={runs} label="Load older runs" />} /> : null}
     </div>
   );
 }

@@ -1,24 +1,11 @@
 import Link from "next/link";
-import { DataTable, EmptyState, formatDateTime, formatDuration, StatusBadge } from "@/app/_components/ui";
+import { formatDateTime, formatDuration } from "@/app/_components/format";
+import { SYNC_TRIGGER_LABELS } from "@/app/_components/labels";
+import { DataTable, EmptyState, StatusBadge } from "@/app/_components/ui";
+import type { RouterOutputs } from "@/trpc/types";
 
-export interface SyncRunRow {
-  id: string;
-  trigger: string;
-  mode: string;
-  status: string;
-  pages: number;
-  itemsScanned: number;
-  itemsChanged: number;
-  itemsCreated: number;
-  itemsVanished: number;
-  errorCount: number;
-  lastError: string | null;
-  startedAt: Date;
-  finishedAt: Date | null;
-  connection: { id: string; name: string };
-}
+export type SyncRunRow = RouterOutputs["syncRun"]["list"]["runs"][number];
 
-const TRIGGERS: Record<string, string> = { SCHEDULE: "Schedule", MANUAL: "Resync button", WEBHOOK: "Webhook" };
 
 export function SyncRunTable({ slug, runs, showConnection = true, footer }: { slug: string; runs: SyncRunRow[]; showConnection?: boolean; footer?: React.ReactNode }) {
   if (runs.length === 0) return <EmptyState title="No sync runs yet">Runs appear here when a schedule comes due or someone presses Resync.</EmptyState>;
@@ -31,7 +18,7 @@ export function SyncRunTable({ slug, runs, showConnection = true, footer }: { sl
             <Link href={`/t/${slug}/sync-runs/${run.id}`} className="text-brand-700 hover:underline">{formatDateTime(run.startedAt)}</Link>
           </td>
           {showConnection ? <td className="px-4 py-3">{run.connection.name}</td> : null}
-          <td className="px-4 py-3">{TRIGGERS[run.trigger] ?? run.trigger} · {run.mode.toLowerCase()}</td>
+          <td className="px-4 py-3">{SYNC_TRIGGER_LABELS[run.trigger]} · {run.mode.toLowerCase()}</td>
           <td className="px-4 py-3"><StatusBadge status={run.status} /></td>
           <td className="px-4 py-3 text-right tabular-nums">{run.pages}</td>
           <td className="px-4 py-3 text-right tabular-nums">{run.itemsScanned}</td>

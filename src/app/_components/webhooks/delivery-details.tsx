@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { FormError } from "@/app/_components/field";
-import { formatDateTime, formatDuration } from "@/app/_components/ui";
+import { formatDateTime, formatDuration } from "@/app/_components/format";
 import { useTRPC } from "@/trpc/react";
 
 /** Every attempt of one delivery and the exact payload that was signed. */

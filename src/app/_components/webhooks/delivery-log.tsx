@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { FormError } from "@/app/_components/field";
-import { DataTable, EmptyState, formatDateTime, formatDuration, StatusBadge } from "@/app/_components/ui";
+import { formatDateTime, formatDuration } from "@/app/_components/format";
+import { DataTable, EmptyState, StatusBadge } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 import { DeliveryDetails } from "./delivery-details";
 

@@ -2,11 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { GracePeriodSelect } from "@/app/_components/grace-period-select";
 import { CopyField } from "@/app/_components/copy-button";
 import { FormError } from "@/app/_components/field";
-import { Card, DataTable, EmptyState, formatDateTime, formatRelative, buttonClass, dangerButtonClass, secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
+import { formatDateTime, formatRelative } from "@/app/_components/format";
+import { GracePeriodSelect } from "@/app/_components/grace-period-select";
+import { Card, DataTable, EmptyState, buttonClass, dangerButtonClass, secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
+import type { RouterOutputs } from "@/trpc/types";
 import { DeliveryLog } from "./delivery-log";
 import { EndpointForm, type EventTypeOption } from "./endpoint-form";
 
@@ -101,15 +103,7 @@ export function WebhookEndpoints({ canManage, eventTypes }: { canManage: boolean
   );
 }
 
-interface Endpoint {
-  id: string;
-  url: string;
-  description: string;
-  eventTypes: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  secrets: { id: string; last4: string; createdAt: Date; expiresAt: Date | null }[];
-}
+type Endpoint = RouterOutputs["webhookEndpoint"]["list"][number];
 
 function EndpointDetail({ endpoint, canManage, eventTypes, onSecret, onDeleted }: { endpoint: Endpoint; canManage: boolean; eventTypes: EventTypeOption[]; onSecret: (secret: RevealedSecret) => void; onDeleted: () => void }) {
   const trpc = useTRPC();

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { buttonClass, DataTable, EmptyState, formatRelative, PageHeader, PROVIDER_LABELS, StatusBadge } from "@/app/_components/ui";
-import { SCHEDULE_LABELS } from "@/server/connections/provider-guides";
+import { formatRelative } from "@/app/_components/format";
+import { PROVIDER_LABELS } from "@/app/_components/labels";
+import { buttonClass, DataTable, EmptyState, PageHeader, StatusBadge } from "@/app/_components/ui";
+import { SCHEDULE_LABELS } from "@/shared/provider-guides";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Connections" };

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { DataTable, EmptyState, formatRelative, PageHeader, StatusBadge } from "@/app/_components/ui";
+import { formatRelative } from "@/app/_components/format";
+import { DataTable, EmptyState, PageHeader, StatusBadge } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Items" };

@@ -9,8 +9,10 @@ import { SubscriptionsPanel } from "@/app/_components/connections/subscriptions-
 import { TestConnectionButton } from "@/app/_components/connections/test-connection-button";
 import { CopyField } from "@/app/_components/copy-button";
 import { SyncRunHistory } from "@/app/_components/sync-runs/sync-run-history";
-import { Card, formatRelative, PageHeader, PROVIDER_LABELS, ReadOnlyNotice, Stat, StatusBadge } from "@/app/_components/ui";
-import { PROVIDER_GUIDES } from "@/server/connections/provider-guides";
+import { formatRelative } from "@/app/_components/format";
+import { PROVIDER_LABELS } from "@/app/_components/labels";
+import { Card, PageHeader, ReadOnlyNotice, Stat, StatusBadge } from "@/app/_components/ui";
+import { PROVIDER_GUIDES } from "@/shared/provider-guides";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Connection" };

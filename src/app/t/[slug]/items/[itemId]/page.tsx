@@ -3,7 +3,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ItemTimelineView } from "@/app/_components/events/item-timeline-view";
-import { Card, PageHeader, PROVIDER_LABELS } from "@/app/_components/ui";
+import { PROVIDER_LABELS } from "@/app/_components/labels";
+import { Card, PageHeader } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Item" };

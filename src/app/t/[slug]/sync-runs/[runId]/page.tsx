@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
-import { Card, DataTable, EmptyState, formatDateTime, formatDuration, PageHeader, Stat, StatusBadge } from "@/app/_components/ui";
+import { formatDateTime, formatDuration } from "@/app/_components/format";
+import { Card, DataTable, EmptyState, PageHeader, Stat, StatusBadge } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Sync run" };

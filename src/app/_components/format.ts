@@ -1,0 +1,36 @@
+/** How the dashboard writes dates, durations and enum values; the same words on every page. */
+
+export function formatDateTime(value: Date | null | undefined): string {
+  if (!value) return "never";
+  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(value);
+}
+
+export function formatRelative(value: Date | null | undefined, now = Date.now()): string {
+  if (!value) return "never";
+  const seconds = Math.round((now - value.getTime()) / 1000);
+  if (seconds < 60) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** An enum value as words: OUT_OF_STOCK → "out of stock". */
+export function statusWords(status: string): string {
+  return status.replaceAll("_", " ").toLowerCase();
+}
+
+/** An enum value as a label: OUT_OF_STOCK → "Out of stock". */
+export function statusLabel(status: string): string {
+  const words = statusWords(status);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
