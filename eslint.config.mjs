@@ -3,7 +3,10 @@ import nextTypescript from "eslint-config-next/typescript";
 
 /** The simulators (tools/sim, alias @sim) and test support are development code: no production module imports them. */
 const productionImportBans = [
-  { group: ["@sim", "@sim/**", "**/tools/**"], message: "The simulators are development tools (tools/sim); production code must not import them." },
+  {
+    group: ["@sim", "@sim/**", "**/tools/**"],
+    message: "The simulators are development tools (tools/sim); production code must not import them.",
+  },
   { group: ["@test-support/**", "**/test-support/**"], message: "Test support is for tests (*.test.ts) only." },
 ];
 /** Values from src/server in a browser component; `import type` stays allowed. */
@@ -16,7 +19,18 @@ const serverValuesBan = {
 const config = [
   ...nextVitals,
   ...nextTypescript,
-  { ignores: [".next/**", ".data/**", ".cache/**", "node_modules/**", "src/generated/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      ".next/**",
+      ".data/**",
+      ".cache/**",
+      "node_modules/**",
+      "src/generated/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
+  },
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
@@ -26,9 +40,27 @@ const config = [
   {
     // Settings are validated once, in src/env.ts; a module reading process.env itself gets no check (a typo gives NaN).
     files: ["**/*.{ts,tsx,js,mjs,cjs}"],
-    ignores: ["src/env.ts", "scripts/**", "bench/**", "integration/**", "reliability/**", "e2e/**", "tools/**", "test-support/**", "**/*.test.{ts,tsx}", "*.config.{ts,mjs,js,cjs}"],
+    ignores: [
+      "src/env.ts",
+      "scripts/**",
+      "bench/**",
+      "integration/**",
+      "reliability/**",
+      "e2e/**",
+      "tools/**",
+      "test-support/**",
+      "**/*.test.{ts,tsx}",
+      "*.config.{ts,mjs,js,cjs}",
+    ],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read settings through env() from @/env (add the variable to its schema)." }],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "process",
+          property: "env",
+          message: "Read settings through env() from @/env (add the variable to its schema).",
+        },
+      ],
     },
   },
   {
@@ -57,7 +89,10 @@ const config = [
     rules: {
       "no-restricted-imports": [
         "error",
-        { paths: [{ name: "@/server/db", message: "Use ctx.db (tenant-scoped) or ctx.prisma from the tRPC context." }], patterns: [...productionImportBans] },
+        {
+          paths: [{ name: "@/server/db", message: "Use ctx.db (tenant-scoped) or ctx.prisma from the tRPC context." }],
+          patterns: [...productionImportBans],
+        },
       ],
     },
   },
@@ -65,7 +100,12 @@ const config = [
     // Router tests may use the simulators and test support, but still not the unscoped client.
     files: ["src/server/api/routers/**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { paths: [{ name: "@/server/db", message: "Use ctx.db (tenant-scoped) or ctx.prisma from the tRPC context." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "@/server/db", message: "Use ctx.db (tenant-scoped) or ctx.prisma from the tRPC context." }],
+        },
+      ],
     },
   },
 ];

@@ -5,24 +5,36 @@ import { defineConfig } from "@playwright/test";
 // platform simulators run as three web servers, so the browser sees the pipeline work end to end.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const appUrl = `http://127.0.0.1:${port}`;
-const [inngestPort, gatewayPort, gatewayGrpcPort, executorGrpcPort, debugPort] = (process.env.E2E_INNGEST_PORTS ?? "").split(",");
+const [inngestPort, gatewayPort, gatewayGrpcPort, executorGrpcPort, debugPort] = (
+  process.env.E2E_INNGEST_PORTS ?? ""
+).split(",");
 const inngestBinary = process.env.E2E_INNGEST_BIN;
 
 const inngestServer = inngestBinary
   ? [
       {
         command: [
-          inngestBinary, "dev",
-          "--sdk-url", `${appUrl}/api/inngest`,
-          "--no-discovery", "--no-poll",
-          "--port", inngestPort,
-          "--connect-gateway-port", gatewayPort,
-          "--connect-gateway-grpc-port", gatewayGrpcPort,
-          "--connect-executor-grpc-port", executorGrpcPort,
-          "--debug-api-port", debugPort,
+          inngestBinary,
+          "dev",
+          "--sdk-url",
+          `${appUrl}/api/inngest`,
+          "--no-discovery",
+          "--no-poll",
+          "--port",
+          inngestPort,
+          "--connect-gateway-port",
+          gatewayPort,
+          "--connect-gateway-grpc-port",
+          gatewayGrpcPort,
+          "--connect-executor-grpc-port",
+          executorGrpcPort,
+          "--debug-api-port",
+          debugPort,
           // Short retries keep the failed-then-replayed tests quick; production uses Inngest's backoff.
-          "--retry-interval", "1",
-          "--tick", "50",
+          "--retry-interval",
+          "1",
+          "--tick",
+          "50",
         ].join(" "),
         url: `http://127.0.0.1:${inngestPort}/dev`,
         reuseExistingServer: false,
@@ -48,7 +60,15 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
     },
   },
   webServer: [
@@ -57,7 +77,11 @@ export default defineConfig({
       url: `${appUrl}/signin`,
       // The production build as a test deployment: the app may call the simulators and the test's
       // webhook receiver on loopback (OUTBOUND_ALLOW_LIST), which NODE_ENV=production refuses.
-      env: { ...(process.env as Record<string, string>), NODE_ENV: "test", OUTBOUND_ALLOW_LIST: process.env.E2E_ALLOW_LIST ?? "" },
+      env: {
+        ...(process.env as Record<string, string>),
+        NODE_ENV: "test",
+        OUTBOUND_ALLOW_LIST: process.env.E2E_ALLOW_LIST ?? "",
+      },
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: "pipe",

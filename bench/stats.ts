@@ -9,7 +9,13 @@ export function percentile(values: number[], p: number): number {
 }
 
 export function summarise(values: number[]) {
-  return { count: values.length, p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), p99: round(percentile(values, 99)), max: round(Math.max(...values)) };
+  return {
+    count: values.length,
+    p50: round(percentile(values, 50)),
+    p95: round(percentile(values, 95)),
+    p99: round(percentile(values, 99)),
+    max: round(Math.max(...values)),
+  };
 }
 
 export function round(value: number, digits = 1): number {

@@ -50,7 +50,8 @@ export function sizes(variable: string, full: number[], quick: number[], context
   const raw = process.env[variable];
   if (raw !== undefined && raw !== "") {
     const values = raw.split(",").map(Number);
-    if (values.some((value) => !Number.isFinite(value) || value <= 0)) throw new Error(`${variable} must be a comma-separated list of positive numbers, got "${raw}"`);
+    if (values.some((value) => !Number.isFinite(value) || value <= 0))
+      throw new Error(`${variable} must be a comma-separated list of positive numbers, got "${raw}"`);
     return values;
   }
   return context.quick ? quick : full;

@@ -1,9 +1,17 @@
 import { expect, test } from "@playwright/test";
 import { DEMO, fillSignUp, followMailedLink, saveScreenshot, signIn, signUpAndConfirm } from "./helpers";
 
-test("sign-up: no access until the mailed link is opened; the link can be sent again and works once", async ({ page }) => {
+test("sign-up: no access until the mailed link is opened; the link can be sent again and works once", async ({
+  page,
+}) => {
   const email = `verify-${Date.now()}@example.test`;
-  await fillSignUp(page, { name: "Vic Verify", email, password: "verify-password-1", tenantName: "Verify Prints", tenantKind: "STORE" });
+  await fillSignUp(page, {
+    name: "Vic Verify",
+    email,
+    password: "verify-password-1",
+    tenantName: "Verify Prints",
+    tenantKind: "STORE",
+  });
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
   await saveScreenshot(page, "signup-check-email");
 
@@ -29,7 +37,13 @@ test("sign-up: no access until the mailed link is opened; the link can be sent a
 });
 
 test("sign-up answers the same for an address that already has an account", async ({ page }) => {
-  await fillSignUp(page, { name: "Prober", email: DEMO.email, password: "probe-password-1", tenantName: "Probe", tenantKind: "GALLERY" });
+  await fillSignUp(page, {
+    name: "Prober",
+    email: DEMO.email,
+    password: "probe-password-1",
+    tenantName: "Probe",
+    tenantKind: "GALLERY",
+  });
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
   await followMailedLink(page, DEMO.email, /Someone tried to sign up/, "Set a new password");
   await expect(page.getByRole("heading", { name: "Set a new password" })).toBeVisible();
@@ -38,7 +52,9 @@ test("sign-up answers the same for an address that already has an account", asyn
   await expect(page).toHaveURL(/\/t\/demo/);
 });
 
-test("invitation end to end: mailed link, a stranger holding it is refused, the invitee signs up, confirms and joins", async ({ page }) => {
+test("invitation end to end: mailed link, a stranger holding it is refused, the invitee signs up, confirms and joins", async ({
+  page,
+}) => {
   const invited = `invitee-${Date.now()}@example.test`;
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/);
@@ -56,7 +72,13 @@ test("invitation end to end: mailed link, a stranger holding it is refused, the 
 
   // A different, verified account that got hold of the newest link cannot use it.
   const stranger = `stranger-${Date.now()}@example.test`;
-  await signUpAndConfirm(page, { name: "Stranger", email: stranger, password: "stranger-password", tenantName: "Stranger Things", tenantKind: "STORE" });
+  await signUpAndConfirm(page, {
+    name: "Stranger",
+    email: stranger,
+    password: "stranger-password",
+    tenantName: "Stranger Things",
+    tenantKind: "STORE",
+  });
   await expect(page).toHaveURL(/\/t\/stranger-things/);
   await followMailedLink(page, invited, /invited you to/, "Open the invitation", { count: 2 });
   await expect(page.getByText("This invitation was sent to a different email address")).toBeVisible();
@@ -101,7 +123,13 @@ test("after sign-in, a callbackUrl to another site is ignored", async ({ page })
 
 test("forgot password: a mailed single-use link sets a new one", async ({ page }) => {
   const email = `forgetful-${Date.now()}@example.test`;
-  await signUpAndConfirm(page, { name: "Fay Forgetful", email, password: "first-password-1", tenantName: "Forgetful Art", tenantKind: "GALLERY" });
+  await signUpAndConfirm(page, {
+    name: "Fay Forgetful",
+    email,
+    password: "first-password-1",
+    tenantName: "Forgetful Art",
+    tenantKind: "GALLERY",
+  });
   await expect(page).toHaveURL(/\/t\/forgetful-art/);
   await page.context().clearCookies();
   await page.goto("/signin");

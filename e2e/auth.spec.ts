@@ -1,11 +1,19 @@
 import { expect, test } from "@playwright/test";
 import { DEMO, saveScreenshot, signIn, signUpAndConfirm } from "./helpers";
 
-test("a new user signs up, confirms their address by mail, lands in their own tenant, signs out and signs back in", async ({ page }) => {
+test("a new user signs up, confirms their address by mail, lands in their own tenant, signs out and signs back in", async ({
+  page,
+}) => {
   const email = `owner-${Date.now()}@example.test`;
   await page.goto("/");
   await page.getByRole("link", { name: "Create an account" }).click();
-  await signUpAndConfirm(page, { name: "Mara Quinn", email, password: "correct horse battery", tenantName: "Quinn Fine Art", tenantKind: "GALLERY" });
+  await signUpAndConfirm(page, {
+    name: "Mara Quinn",
+    email,
+    password: "correct horse battery",
+    tenantName: "Quinn Fine Art",
+    tenantKind: "GALLERY",
+  });
 
   await expect(page).toHaveURL(/\/t\/quinn-fine-art/);
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
@@ -64,7 +72,13 @@ test("another tenant's dashboard is not found, and signed-out visitors are sent 
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Ft%2Fdemo/);
 
   const email = `outsider-${Date.now()}@example.test`;
-  await signUpAndConfirm(page, { name: "Outsider", email, password: "outsider-password", tenantName: "Outsider Store", tenantKind: "STORE" });
+  await signUpAndConfirm(page, {
+    name: "Outsider",
+    email,
+    password: "outsider-password",
+    tenantName: "Outsider Store",
+    tenantKind: "STORE",
+  });
   await expect(page).toHaveURL(/\/t\/outsider-store/);
 
   const response = await page.goto("/t/demo");

@@ -46,7 +46,9 @@ test.describe("a storefront outage", () => {
       await banner.getByRole("link", { name: "See the affected events" }).click();
       await expect(page.getByTestId("undelivered-filter")).toContainText(WOO);
       const row = page.getByTestId("event-row").filter({ hasText: SKU }).first();
-      await expect(row.getByTestId("push-line").filter({ hasText: WOO })).toContainText(/Retrying \d\/7 — next attempt at \d\d:\d\d:\d\d|Paused/);
+      await expect(row.getByTestId("push-line").filter({ hasText: WOO })).toContainText(
+        /Retrying \d\/7 — next attempt at \d\d:\d\d:\d\d|Paused/,
+      );
       await expect(row.getByTestId("push-line").filter({ hasText: SHOPIFY })).toContainText("Delivered");
       await saveScreenshot(page, "outage-events");
 
@@ -58,7 +60,12 @@ test.describe("a storefront outage", () => {
       await expect(lines.filter({ hasText: WOO })).toContainText(/Retrying \d\/7|Paused/);
       await expect(lines.filter({ hasText: WOO })).toContainText("is down or failing (HTTP 503)");
       await expect(lines.filter({ hasText: SHOPIFY })).toHaveAttribute("data-phase", "delivered");
-      await expect(drawer.getByTestId("attempt").filter({ hasText: `Push to ${WOO}` }).first()).toContainText("Failed");
+      await expect(
+        drawer
+          .getByTestId("attempt")
+          .filter({ hasText: `Push to ${WOO}` })
+          .first(),
+      ).toContainText("Failed");
       await saveScreenshot(page, "outage-drawer");
     } finally {
       await simulatorControls("woocommerce:demo", null);
@@ -69,10 +76,13 @@ test.describe("a storefront outage", () => {
     const wooLine = drawer.getByTestId("event-pushes").getByTestId("push-line").filter({ hasText: WOO });
     const replay = drawer.getByRole("button", { name: "Replay event" });
     await expect
-      .poll(async () => {
-        if (await replay.isVisible()) await replay.click();
-        return wooLine.getAttribute("data-phase");
-      }, { timeout: 120_000, intervals: [1_000] })
+      .poll(
+        async () => {
+          if (await replay.isVisible()) await replay.click();
+          return wooLine.getAttribute("data-phase");
+        },
+        { timeout: 120_000, intervals: [1_000] },
+      )
       .toBe("delivered");
     await expect(drawer.getByTestId("event-status")).toContainText("Applied");
     await saveScreenshot(page, "outage-recovered-drawer");
@@ -84,8 +94,12 @@ test.describe("a storefront outage", () => {
     const row = page.getByTestId("event-row").filter({ hasText: SKU }).first();
     await expect(row.getByTestId("push-line").filter({ hasText: WOO })).toHaveAttribute("data-phase", "delivered");
     await page.goto(`/t/${DEMO.slug}`);
-    await expect(page.getByTestId("overview-alert").filter({ hasText: `${WOO} is failing` })).toHaveCount(0, { timeout: 30_000 });
-    await expect(page.getByTestId("overview-connection").filter({ hasText: WOO })).not.toContainText("Failing", { timeout: 30_000 });
+    await expect(page.getByTestId("overview-alert").filter({ hasText: `${WOO} is failing` })).toHaveCount(0, {
+      timeout: 30_000,
+    });
+    await expect(page.getByTestId("overview-connection").filter({ hasText: WOO })).not.toContainText("Failing", {
+      timeout: 30_000,
+    });
     await saveScreenshot(page, "outage-recovered-overview");
   });
 });

@@ -70,7 +70,10 @@ test.describe("dashboard as the demo owner", () => {
     // This connection's own secret list (its id is the page's last path segment): it lists the new
     // secret, by its last four characters, and never its plaintext.
     const connectionId = new URL(page.url()).pathname.split("/").at(-1)!;
-    const api = await page.request.get(`/api/trpc/connection.list,secret.list?batch=1&input=${encodeURIComponent(JSON.stringify({ 1: { json: { connectionId } } }))}`, { headers: { "x-stockhook-tenant": DEMO.slug } });
+    const api = await page.request.get(
+      `/api/trpc/connection.list,secret.list?batch=1&input=${encodeURIComponent(JSON.stringify({ 1: { json: { connectionId } } }))}`,
+      { headers: { "x-stockhook-tenant": DEMO.slug } },
+    );
     expect(api.status()).toBe(200);
     const listed = await api.text();
     expect(listed).toContain(`"${plaintext.slice(-4)}"`);
@@ -114,14 +117,22 @@ test.describe("dashboard as the demo owner", () => {
     await page.getByLabel("Invite by email").fill("viewer@harbour.test");
     await page.getByLabel("Role", { exact: true }).selectOption("VIEWER");
     await page.getByRole("button", { name: "Invite", exact: true }).click();
-    await expect(page.getByRole("listitem").filter({ hasText: "viewer@harbour.test" })).toContainText("invitation pending");
+    await expect(page.getByRole("listitem").filter({ hasText: "viewer@harbour.test" })).toContainText(
+      "invitation pending",
+    );
     await saveScreenshot(page, "settings");
   });
 });
 
-test("an invited VIEWER sees every page, no enabled mutation controls, and forged mutations are refused", async ({ page }) => {
+test("an invited VIEWER sees every page, no enabled mutation controls, and forged mutations are refused", async ({
+  page,
+}) => {
   // Accepting the invitation the previous test mailed: its link, a new account, the confirmation link, accept.
-  await acceptInvitationAsNewUser(page, { name: "Vera Viewer", email: "viewer@harbour.test", password: "viewer-password-1" });
+  await acceptInvitationAsNewUser(page, {
+    name: "Vera Viewer",
+    email: "viewer@harbour.test",
+    password: "viewer-password-1",
+  });
   await expect(page).toHaveURL(new RegExp(`/t/${DEMO.slug}`));
 
   await page.goto(`/t/${DEMO.slug}/connections`);
@@ -149,10 +160,12 @@ test("an invited VIEWER sees every page, no enabled mutation controls, and forge
   await expect(page.getByRole("button", { name: /^Replay/, disabled: false })).toHaveCount(0);
 
   // The server refuses what the browser would not offer.
-  const connectionId = page.url().length ? await page.evaluate(async () => {
-    const response = await fetch(`/api/trpc/connection.list`, { headers: { "x-stockhook-tenant": "demo" } });
-    return ((await response.json()) as { result: { data: { json: { id: string }[] } } }).result.data.json[0]!.id;
-  }) : "";
+  const connectionId = page.url().length
+    ? await page.evaluate(async () => {
+        const response = await fetch(`/api/trpc/connection.list`, { headers: { "x-stockhook-tenant": "demo" } });
+        return ((await response.json()) as { result: { data: { json: { id: string }[] } } }).result.data.json[0]!.id;
+      })
+    : "";
   for (const [path, input] of [
     ["connection.resync", { id: connectionId }],
     ["secret.rotate", { connectionId }],
@@ -160,7 +173,10 @@ test("an invited VIEWER sees every page, no enabled mutation controls, and forge
     ["member.invite", { email: "mallory@example.test", role: "OWNER" }],
     ["event.replayFailed", {}],
   ] as const) {
-    const response = await page.request.post(`/api/trpc/${path}`, { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: input } });
+    const response = await page.request.post(`/api/trpc/${path}`, {
+      headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" },
+      data: { json: input },
+    });
     expect(response.status(), path).toBe(403);
   }
 });
@@ -171,7 +187,9 @@ test.describe("on a phone", () => {
   test("the overview and a connection fit the screen", async ({ page }) => {
     await signIn(page, DEMO.email, DEMO.password);
     await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(page, "phone-overview");
     await openConnection(page, "Prints store (Shopify)");

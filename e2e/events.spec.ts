@@ -36,7 +36,11 @@ test.describe("the event timeline and the queue", () => {
 
   test("filters the timeline by status, signature verdict and search", async ({ page }) => {
     const target = readSimulatorTarget(DEMO.slug, "sam", simulatorTargetsFile(process.env.DATA_DIR));
-    const forged = await fetch(target!.url, { method: "POST", headers: { "content-type": "application/json", "x-sam-signature": "0".repeat(64) }, body: JSON.stringify({ event_id: "forged-1" }) });
+    const forged = await fetch(target!.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-sam-signature": "0".repeat(64) },
+      body: JSON.stringify({ event_id: "forged-1" }),
+    });
     expect(forged.status).toBe(401);
 
     await page.goto(`/t/${DEMO.slug}/events`);
@@ -44,7 +48,8 @@ test.describe("the event timeline and the queue", () => {
     await page.getByRole("button", { name: "Apply filters" }).click();
     await expect(page).toHaveURL(/verdict=INVALID/);
     await expect(page.getByTestId("event-row").first()).toContainText("Rejected");
-    for (const row of await page.getByTestId("event-row").all()) await expect(row).toHaveAttribute("data-status", "REJECTED");
+    for (const row of await page.getByTestId("event-row").all())
+      await expect(row).toHaveAttribute("data-status", "REJECTED");
     // Refused requests are counted, not stored one row each: the timeline says how many there were.
     await expect(page.getByTestId("refused-summary")).toContainText(/\d+ requests? refused in the last 24 h/);
     await saveScreenshot(page, "events-filtered");
@@ -60,7 +65,9 @@ test.describe("the event timeline and the queue", () => {
     await expect(page.getByText("No events match these filters")).toBeVisible();
   });
 
-  test("a delivery that failed while a storefront was down is replayed from the queue after it recovers", async ({ page }) => {
+  test("a delivery that failed while a storefront was down is replayed from the queue after it recovers", async ({
+    page,
+  }) => {
     test.setTimeout(240_000);
     await simulatorControls("woocommerce:demo", { outage: "error", outageStatus: 503 });
     try {

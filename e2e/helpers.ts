@@ -2,7 +2,12 @@ import { expect, type Page } from "@playwright/test";
 import { waitForMail } from "@test-support/mailbox";
 import { readSimulatorTarget, simulatorTargetsFile } from "../src/server/demo/simulator-targets";
 
-export const DEMO = { email: "demo@stockhook.dev", password: "stockhook-demo", tenant: "Harbour Gallery", slug: "demo" };
+export const DEMO = {
+  email: "demo@stockhook.dev",
+  password: "stockhook-demo",
+  tenant: "Harbour Gallery",
+  slug: "demo",
+};
 
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/signin");
@@ -21,7 +26,11 @@ const simulatorUrl = () => process.env.SIM_URL ?? "http://127.0.0.1:4010";
  * A stock change at a simulated platform store ("sam:demo", "woocommerce:demo", …), delivered to
  * Stockhook as that platform's signed webhook — what `npm run sim -- sale --tenant demo` does.
  */
-export async function simulate(kind: "sale" | "return" | "restock" | "adjustment", sku: string, options: { store?: string; quantity?: number } = {}) {
+export async function simulate(
+  kind: "sale" | "return" | "restock" | "adjustment",
+  sku: string,
+  options: { store?: string; quantity?: number } = {},
+) {
   const store = options.store ?? `sam:${DEMO.slug}`;
   const target = readSimulatorTarget(DEMO.slug, store.split(":")[0]!, simulatorTargetsFile(process.env.DATA_DIR));
   if (!target) throw new Error(`the demo seed registered no webhook target for ${store}`);
@@ -31,7 +40,8 @@ export async function simulate(kind: "sale" | "return" | "restock" | "adjustment
     body: JSON.stringify({ kind, sku, quantity: options.quantity, targetUrl: target.url, secret: target.secret }),
   });
   const body = (await response.json()) as { status?: number; error?: string };
-  if (!response.ok || body.status !== 200) throw new Error(`simulated ${kind} of ${sku} was not accepted: ${JSON.stringify(body)}`);
+  if (!response.ok || body.status !== 200)
+    throw new Error(`simulated ${kind} of ${sku} was not accepted: ${JSON.stringify(body)}`);
   return body;
 }
 
@@ -42,7 +52,8 @@ export async function simulatorControls(store: string, controls: Record<string, 
     headers: { "content-type": "application/json" },
     body: controls ? JSON.stringify(controls) : undefined,
   });
-  if (!response.ok) throw new Error(`simulator controls for ${store}: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`simulator controls for ${store}: HTTP ${response.status} ${await response.text()}`);
 }
 
 /** The Mailpit receiver scripts/e2e.ts starts; the app's account mail lands there. */
@@ -56,7 +67,13 @@ const mailApi = () => {
  * Opens the newest mail to `to` whose subject matches, in the receiver's own view of the message
  * (what the recipient sees), and clicks its button — the link the mail carries.
  */
-export async function followMailedLink(page: Page, to: string, subject: RegExp, button: string, options: { count?: number } = {}) {
+export async function followMailedLink(
+  page: Page,
+  to: string,
+  subject: RegExp,
+  button: string,
+  options: { count?: number } = {},
+) {
   const mail = await waitForMail(mailApi(), to, { subject, count: options.count });
   await page.goto(`${mailApi()}/view/${mail.id}.html`);
   await page.getByRole("link", { name: button }).click();
@@ -64,7 +81,16 @@ export async function followMailedLink(page: Page, to: string, subject: RegExp, 
 }
 
 /** Signs up as a new user: the form, the "check your email" answer, the mailed confirmation link, then sign-in. */
-export async function signUpAndConfirm(page: Page, input: { name: string; email: string; password: string; tenantName?: string; tenantKind?: "GALLERY" | "STORE" | "ERP" }) {
+export async function signUpAndConfirm(
+  page: Page,
+  input: {
+    name: string;
+    email: string;
+    password: string;
+    tenantName?: string;
+    tenantKind?: "GALLERY" | "STORE" | "ERP";
+  },
+) {
   await fillSignUp(page, input);
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
   await followMailedLink(page, input.email, /Confirm your email/, "Confirm my email address");
@@ -75,7 +101,16 @@ export async function signUpAndConfirm(page: Page, input: { name: string; email:
 }
 
 /** Fills and sends the sign-up form on the current page (or /signup); workspace fields only when given. */
-export async function fillSignUp(page: Page, input: { name: string; email: string; password: string; tenantName?: string; tenantKind?: "GALLERY" | "STORE" | "ERP" }) {
+export async function fillSignUp(
+  page: Page,
+  input: {
+    name: string;
+    email: string;
+    password: string;
+    tenantName?: string;
+    tenantKind?: "GALLERY" | "STORE" | "ERP";
+  },
+) {
   if (!page.url().includes("/signup")) await page.goto("/signup");
   await page.getByLabel("Your name").fill(input.name);
   await page.getByLabel("Work email").fill(input.email);

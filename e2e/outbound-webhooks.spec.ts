@@ -6,11 +6,16 @@ import { acceptInvitationAsNewUser, DEMO, saveScreenshot, signIn } from "./helpe
 /** A tenant's own receiver on 127.0.0.1, on the port scripts/e2e.ts put on the app's OUTBOUND_ALLOW_LIST. */
 let receiver: Receiver;
 test.beforeAll(async () => {
-  receiver = await startReceiver((_request, response) => response.writeHead(200, { "content-type": "application/json" }).end('{"received":true}'), { port: Number(process.env.E2E_RECEIVER_PORT ?? 0) });
+  receiver = await startReceiver(
+    (_request, response) => response.writeHead(200, { "content-type": "application/json" }).end('{"received":true}'),
+    { port: Number(process.env.E2E_RECEIVER_PORT ?? 0) },
+  );
 });
 test.afterAll(async () => receiver?.close());
 
-test("an owner adds an endpoint, sends a test event, sees the signed delivery in the log, then rotates, edits, disables and deletes it", async ({ page }) => {
+test("an owner adds an endpoint, sends a test event, sees the signed delivery in the log, then rotates, edits, disables and deletes it", async ({
+  page,
+}) => {
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/);
   await page.getByRole("navigation", { name: "Tenant" }).getByRole("link", { name: "Webhooks" }).click();
@@ -20,7 +25,8 @@ test("an owner adds an endpoint, sends a test event, sees the signed delivery in
   await page.getByRole("button", { name: "Add endpoint" }).click();
   await page.getByLabel("Endpoint URL").fill(`${receiver.url}/stockhook`);
   await page.getByLabel("Description").fill("Sales sheet");
-  for (const type of ["inventory.updated", "item.sold", "product.synced", "sync.failed", "sync.completed"]) await page.getByRole("checkbox", { name: new RegExp(`^${type.replace(".", "\\.")}`) }).uncheck();
+  for (const type of ["inventory.updated", "item.sold", "product.synced", "sync.failed", "sync.completed"])
+    await page.getByRole("checkbox", { name: new RegExp(`^${type.replace(".", "\\.")}`) }).uncheck();
   await page.getByRole("button", { name: "Create endpoint" }).click();
   // Bad input is explained, and nothing is created.
   await expect(page.getByText("Choose at least one event")).toBeVisible();
@@ -42,7 +48,10 @@ test("an owner adds an endpoint, sends a test event, sees the signed delivery in
 
   const request = receiver.received.at(-1)!;
   expect(request.path).toBe("/stockhook");
-  const payload = new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as { type: string; tenant: { slug: string } };
+  const payload = new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as {
+    type: string;
+    tenant: { slug: string };
+  };
   expect(payload).toMatchObject({ type: "webhook.test", tenant: { slug: DEMO.slug } });
   await saveScreenshot(page, "outbound-webhooks");
 
@@ -83,26 +92,50 @@ test("an owner adds an endpoint, sends a test event, sees the signed delivery in
   await expect(page.getByText("No endpoints yet")).toBeVisible();
 });
 
-test("a viewer sees the endpoints and their delivery log but no controls, and the server refuses their changes", async ({ page }) => {
+test("a viewer sees the endpoints and their delivery log but no controls, and the server refuses their changes", async ({
+  page,
+}) => {
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/);
-  const created = await page.request.post("/api/trpc/webhookEndpoint.create", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { url: `${receiver.url}/viewer`, eventTypes: ["item.sold"] } } });
+  const created = await page.request.post("/api/trpc/webhookEndpoint.create", {
+    headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" },
+    data: { json: { url: `${receiver.url}/viewer`, eventTypes: ["item.sold"] } },
+  });
   expect(created.status()).toBe(200);
-  const endpointId = ((await created.json()) as { result: { data: { json: { endpoint: { id: string } } } } }).result.data.json.endpoint.id;
-  expect((await page.request.post("/api/trpc/webhookEndpoint.sendTest", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { id: endpointId } } })).status()).toBe(200);
-  const invite = await page.request.post("/api/trpc/member.invite", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { email: "hooks-viewer@harbour.test", role: "VIEWER" } } });
+  const endpointId = ((await created.json()) as { result: { data: { json: { endpoint: { id: string } } } } }).result
+    .data.json.endpoint.id;
+  expect(
+    (
+      await page.request.post("/api/trpc/webhookEndpoint.sendTest", {
+        headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" },
+        data: { json: { id: endpointId } },
+      })
+    ).status(),
+  ).toBe(200);
+  const invite = await page.request.post("/api/trpc/member.invite", {
+    headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" },
+    data: { json: { email: "hooks-viewer@harbour.test", role: "VIEWER" } },
+  });
   expect(invite.status()).toBe(200);
-  await acceptInvitationAsNewUser(page, { name: "Hugo Viewer", email: "hooks-viewer@harbour.test", password: "viewer-password-2" });
+  await acceptInvitationAsNewUser(page, {
+    name: "Hugo Viewer",
+    email: "hooks-viewer@harbour.test",
+    password: "viewer-password-2",
+  });
   await expect(page).toHaveURL(new RegExp(`/t/${DEMO.slug}`));
 
   await page.goto(`/t/${DEMO.slug}/webhooks`);
   await expect(page.getByText("Only owners and admins can add, change, test or delete endpoints.")).toBeVisible();
   await expect(page.getByTestId("endpoint-row")).toHaveCount(1);
   await expect(page.getByTestId("delivery-row").first()).toContainText("webhook.test");
-  for (const name of ["Add endpoint", "Send test event", "Disable", "Edit", "Delete", "Rotate signing secret"]) await expect(page.getByRole("button", { name, exact: true })).toHaveCount(0);
+  for (const name of ["Add endpoint", "Send test event", "Disable", "Edit", "Delete", "Rotate signing secret"])
+    await expect(page.getByRole("button", { name, exact: true })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Resend/ })).toHaveCount(0);
   await saveScreenshot(page, "outbound-webhooks-viewer");
 
-  const forged = await page.request.post("/api/trpc/webhookEndpoint.create", { headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" }, data: { json: { url: "https://93.184.216.34/x", eventTypes: ["item.sold"] } } });
+  const forged = await page.request.post("/api/trpc/webhookEndpoint.create", {
+    headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" },
+    data: { json: { url: "https://93.184.216.34/x", eventTypes: ["item.sold"] } },
+  });
   expect(forged.status()).toBe(403);
 });

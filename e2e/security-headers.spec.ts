@@ -14,12 +14,16 @@ async function recordViolations(page: Page): Promise<() => Promise<string[]>> {
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      seen.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
   });
   return () => page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
 }
 
-test("pages carry a nonce'd CSP, frame ban, nosniff, referrer policy and HSTS; each load gets a new nonce", async ({ request }) => {
+test("pages carry a nonce'd CSP, frame ban, nosniff, referrer policy and HSTS; each load gets a new nonce", async ({
+  request,
+}) => {
   const first = await request.get("/signin");
   const second = await request.get("/signin");
   const policy = first.headers()["content-security-policy"];
@@ -28,7 +32,11 @@ test("pages carry a nonce'd CSP, frame ban, nosniff, referrer policy and HSTS; e
   expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
   expect(nonceOf(policy)).toBeTruthy();
   expect(nonceOf(second.headers()["content-security-policy"])).not.toBe(nonceOf(policy));
-  expect(first.headers()).toMatchObject({ "x-content-type-options": "nosniff", "referrer-policy": "strict-origin-when-cross-origin", "x-frame-options": "DENY" });
+  expect(first.headers()).toMatchObject({
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "x-frame-options": "DENY",
+  });
   expect(first.headers()["strict-transport-security"]).toMatch(/max-age=\d+/);
   // Every inline script Next.js rendered carries this response's nonce.
   const html = await first.text();
@@ -70,7 +78,14 @@ test("an injected inline handler does not run", async ({ page }) => {
 test("another site cannot frame a page", async ({ page, baseURL }) => {
   await page.setContent(`<iframe id="victim" src="${baseURL}/signin" width="600" height="400"></iframe>`);
   // Chromium replaces a refused frame with its error page: the sign-in page never loads in it.
-  await expect.poll(() => page.frames().find((candidate) => candidate !== page.mainFrame())?.url()).toMatch(/^chrome-error:/);
+  await expect
+    .poll(() =>
+      page
+        .frames()
+        .find((candidate) => candidate !== page.mainFrame())
+        ?.url(),
+    )
+    .toMatch(/^chrome-error:/);
   await expect(page.frameLocator("#victim").getByLabel("Password")).toHaveCount(0);
 });
 

@@ -10,7 +10,11 @@ import { DEMO, saveScreenshot, signIn } from "./helpers";
 const simulator = () => process.env.SIM_URL ?? "http://127.0.0.1:4010";
 
 async function control(path: string, body?: unknown, method = body === undefined ? "GET" : "POST") {
-  const response = await fetch(`${simulator()}/_control/${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${simulator()}/_control/${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new Error(`simulator ${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
   return json;
@@ -43,14 +47,26 @@ async function setSellingLocations(page: Page, value: string): Promise<string> {
   return previous;
 }
 
-test("a WooCommerce store connected with the wizard sends its sales by itself, and a webhook WooCommerce disabled is repaired", async ({ page }) => {
+test("a WooCommerce store connected with the wizard sends its sales by itself, and a webhook WooCommerce disabled is repaired", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const id = `connect${Date.now().toString(36)}`;
   const store = `woocommerce:${id}`;
   const [skuA, skuB] = [`CONNECT-${id}-A`.toUpperCase(), `CONNECT-${id}-B`.toUpperCase()];
   await control("stores", { provider: "woocommerce", id, size: 0 });
-  await control(`${encodeURIComponent(store)}/items`, { sku: skuA, title: `Harbour mug ${id}`, quantity: 8, unique: false });
-  await control(`${encodeURIComponent(store)}/items`, { sku: skuB, title: `Salt marsh print ${id}`, quantity: 6, unique: false });
+  await control(`${encodeURIComponent(store)}/items`, {
+    sku: skuA,
+    title: `Harbour mug ${id}`,
+    quantity: 8,
+    unique: false,
+  });
+  await control(`${encodeURIComponent(store)}/items`, {
+    sku: skuB,
+    title: `Salt marsh print ${id}`,
+    quantity: 6,
+    unique: false,
+  });
 
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/, { timeout: 60_000 });
@@ -63,7 +79,10 @@ test("a WooCommerce store connected with the wizard sends its sales by itself, a
   }
 });
 
-async function connectAndRepair(page: Page, { id, store, skuA, skuB }: { id: string; store: string; skuA: string; skuB: string }) {
+async function connectAndRepair(
+  page: Page,
+  { id, store, skuA, skuB }: { id: string; store: string; skuA: string; skuB: string },
+) {
   await page.goto(`/t/${DEMO.slug}/connections`);
   await page.getByRole("link", { name: "Add connection" }).click();
   await page.getByRole("button", { name: /^WooCommerce/ }).click();
@@ -76,11 +95,18 @@ async function connectAndRepair(page: Page, { id, store, skuA, skuB }: { id: str
   await page.getByRole("button", { name: "Create connection" }).click();
 
   // No copying of URLs or secrets: Stockhook subscribed through WooCommerce's API.
-  await expect(page.getByRole("heading", { name: "Connection created — Stockhook registered its webhooks" })).toBeVisible({ timeout: 30_000 });
+  await expect(
+    page.getByRole("heading", { name: "Connection created — Stockhook registered its webhooks" }),
+  ).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole("status").filter({ hasText: "Subscribed to" })).toContainText("product.updated");
   await saveScreenshot(page, "store-connect-wizard");
   const registered = await hooks(store);
-  expect(registered.map((hook) => hook.topic).sort()).toEqual(["product.created", "product.deleted", "product.restored", "product.updated"]);
+  expect(registered.map((hook) => hook.topic).sort()).toEqual([
+    "product.created",
+    "product.deleted",
+    "product.restored",
+    "product.updated",
+  ]);
   expect(registered.every((hook) => hook.status === "active")).toBe(true);
 
   await page.getByRole("link", { name: "Go to the connection" }).click();
@@ -102,7 +128,9 @@ async function connectAndRepair(page: Page, { id, store, skuA, skuB }: { id: str
   expect((sale.deliveries as { ok: boolean }[]).length).toBeGreaterThan(0);
   expect((sale.deliveries as { ok: boolean }[]).every((delivery) => delivery.ok)).toBe(true);
   await expect.poll(() => sellable(page), { timeout: 30_000 }).toBe(before - 1);
-  await expect(page.getByTestId("item-timeline").locator('[data-kind="change"]').last()).toContainText(`${before} → ${before - 1}`);
+  await expect(page.getByTestId("item-timeline").locator('[data-kind="change"]').last()).toContainText(
+    `${before} → ${before - 1}`,
+  );
 
   // Stockhook's endpoint unreachable from the store: 6 sales, 6 failed deliveries, and WooCommerce
   // disables the hook (failures over woocommerce_max_webhook_delivery_failures = 5).
@@ -111,7 +139,8 @@ async function connectAndRepair(page: Page, { id, store, skuA, skuB }: { id: str
   await expect.poll(() => sellable(page)).not.toBeNaN();
   const beforeB = await sellable(page);
   await control(encodeURIComponent(store), { failDeliveries: true });
-  for (let sold = 0; sold < 6; sold++) await control(`${encodeURIComponent(store)}/changes`, { kind: "sale", sku: skuB });
+  for (let sold = 0; sold < 6; sold++)
+    await control(`${encodeURIComponent(store)}/changes`, { kind: "sale", sku: skuB });
   await control(encodeURIComponent(store), { failDeliveries: false });
   const disabled = (await hooks(store)).find((hook) => hook.topic === "product.updated");
   expect(disabled?.status).toBe("disabled");
@@ -124,7 +153,9 @@ async function connectAndRepair(page: Page, { id, store, skuA, skuB }: { id: str
   await page.getByRole("link", { name, exact: true }).click();
   await page.getByRole("button", { name: "Check now" }).click();
   await expect(page.getByRole("button", { name: "Check now" })).toBeEnabled({ timeout: 60_000 });
-  await expect.poll(async () => (await hooks(store)).every((hook) => hook.status === "active"), { timeout: 60_000 }).toBe(true);
+  await expect
+    .poll(async () => (await hooks(store)).every((hook) => hook.status === "active"), { timeout: 60_000 })
+    .toBe(true);
   await expect(table.getByRole("row", { name: /product\.updated/ })).toContainText("Active");
   await saveScreenshot(page, "store-connect-repaired");
 

@@ -4,7 +4,10 @@ import { E2E_ADMIN_USER, E2E_SUPPORT_USER } from "./support-user";
 
 const REASON = "Customer reports the Shopify store still shows sold paintings";
 
-test("a support user impersonates the demo gallery read-only, ends the session, and the gallery's access log shows it", async ({ page, context }) => {
+test("a support user impersonates the demo gallery read-only, ends the session, and the gallery's access log shows it", async ({
+  page,
+  context,
+}) => {
   await signIn(page, E2E_SUPPORT_USER.email, E2E_SUPPORT_USER.password);
   await expect(page).toHaveURL(/\/support$/);
   await expect(page.getByRole("heading", { name: "Support console" })).toBeVisible();
@@ -48,7 +51,10 @@ test("a support user impersonates the demo gallery read-only, ends the session, 
   await saveScreenshot(page, "impersonation-settings");
 
   // And the server refuses a mutation sent by hand with the session's cookie.
-  const refused = await page.request.post("/api/trpc/tenant.update", { headers: { "x-stockhook-tenant": DEMO.slug }, data: { json: { name: "Hijacked Gallery" } } });
+  const refused = await page.request.post("/api/trpc/tenant.update", {
+    headers: { "x-stockhook-tenant": DEMO.slug },
+    data: { json: { name: "Hijacked Gallery" } },
+  });
   expect(refused.status()).toBe(403);
   expect(await refused.text()).toContain("read-only");
 
@@ -67,7 +73,10 @@ test("a support user impersonates the demo gallery read-only, ends the session, 
   await expect(accessLog).toContainText(E2E_SUPPORT_USER.email);
   await expect(accessLog).toContainText(REASON);
   await expect(accessLog).toContainText("Ended");
-  await accessLog.getByText(/What they did/).first().click();
+  await accessLog
+    .getByText(/What they did/)
+    .first()
+    .click();
   await expect(accessLog).toContainText("support.impersonation_started");
   await expect(accessLog).toContainText("support.impersonation_ended");
   await expect(page.getByTestId("audit-trail-tenant")).toContainText("support.impersonation_started");
@@ -75,7 +84,10 @@ test("a support user impersonates the demo gallery read-only, ends the session, 
   await saveScreenshot(page, "access-log");
 });
 
-test("a platform admin grants a running session write access: allowed changes go through, members stay refused", async ({ page, browser }) => {
+test("a platform admin grants a running session write access: allowed changes go through, members stay refused", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, E2E_SUPPORT_USER.email, E2E_SUPPORT_USER.password);
   await expect(page).toHaveURL(/\/support$/);
   await page.getByRole("button", { name: `Impersonate ${DEMO.tenant}` }).click();
@@ -106,7 +118,13 @@ test("a platform admin grants a running session write access: allowed changes go
   await expect(trail).toContainText("support.write_access_granted");
   // This session's own change: made through the support session (an owner's edit in another spec
   // has no such badge), by the support user.
-  await expect(trail.locator("tr").filter({ hasText: "tenant.updated" }).filter({ hasText: "support session" }).filter({ hasText: E2E_SUPPORT_USER.email })).not.toHaveCount(0);
+  await expect(
+    trail
+      .locator("tr")
+      .filter({ hasText: "tenant.updated" })
+      .filter({ hasText: "support session" })
+      .filter({ hasText: E2E_SUPPORT_USER.email }),
+  ).not.toHaveCount(0);
   await expect(trail).not.toContainText("friend-of-support@example.test");
   await saveScreenshot(admin, "support-audit-trail");
   await adminContext.close();

@@ -25,37 +25,123 @@ let shopifyConnectionId: string;
 const SIGNING_SECRET = "isolation-it-secret";
 const WOO = "woocommerce:iso";
 const SHOPIFY = "shopify:iso";
-const ITEMS = Array.from({ length: 4 }, (_, i) => ({ sku: `ART-${i + 1}`, title: `Artwork ${i + 1}`, quantity: 1, unique: true }));
+const ITEMS = Array.from({ length: 4 }, (_, i) => ({
+  sku: `ART-${i + 1}`,
+  title: `Artwork ${i + 1}`,
+  quantity: 1,
+  unique: true,
+}));
 const figures: string[] = [];
 
 beforeAll(async () => {
-  sim = await createSimulator({ stores: [{ provider: "sam", id: "iso", items: ITEMS }, { provider: "woocommerce", id: "iso", items: ITEMS }, { provider: "shopify", id: "iso", items: ITEMS }] });
+  sim = await createSimulator({
+    stores: [
+      { provider: "sam", id: "iso", items: ITEMS },
+      { provider: "woocommerce", id: "iso", items: ITEMS },
+      { provider: "shopify", id: "iso", items: ITEMS },
+    ],
+  });
   // The simulator stands in for the platforms' public hosts: the address rules allow it by name.
   stack = await startStack({ allow: [sim.url] });
   const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
-  const tenant = await stack.prisma.tenant.create({ data: { slug: `iso-${randomUUID().slice(0, 8)}`, name: "Isolation IT", kind: "GALLERY" } });
+  const tenant = await stack.prisma.tenant.create({
+    data: { slug: `iso-${randomUUID().slice(0, 8)}`, name: "Isolation IT", kind: "GALLERY" },
+  });
   tenantId = tenant.id;
   tenantSlug = tenant.slug;
   const db = scopeToTenant(stack.prisma, tenant.id);
-  const stores = { sam: sim.stores.require("sam:iso"), woo: sim.stores.require(WOO), shopify: sim.stores.require(SHOPIFY) };
-  const configs = { sam: connectorConfigFor(stores.sam, sim.url), woo: connectorConfigFor(stores.woo, sim.url), shopify: connectorConfigFor(stores.shopify, sim.url) };
-  const sam = await db.connection.create({ data: { tenantId, provider: "SAM", direction: "SOURCE", name: "Gallery", baseUrl: configs.sam.baseUrl, syncSchedule: "MANUAL" } });
-  const woo = await db.connection.create({ data: { tenantId, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "WooCommerce", baseUrl: configs.woo.baseUrl, syncSchedule: "MANUAL" } });
-  const shopify = await db.connection.create({ data: { tenantId, provider: "SHOPIFY", direction: "CHANNEL", name: "Shopify", baseUrl: configs.shopify.baseUrl, syncSchedule: "MANUAL" } });
+  const stores = {
+    sam: sim.stores.require("sam:iso"),
+    woo: sim.stores.require(WOO),
+    shopify: sim.stores.require(SHOPIFY),
+  };
+  const configs = {
+    sam: connectorConfigFor(stores.sam, sim.url),
+    woo: connectorConfigFor(stores.woo, sim.url),
+    shopify: connectorConfigFor(stores.shopify, sim.url),
+  };
+  const sam = await db.connection.create({
+    data: {
+      tenantId,
+      provider: "SAM",
+      direction: "SOURCE",
+      name: "Gallery",
+      baseUrl: configs.sam.baseUrl,
+      syncSchedule: "MANUAL",
+    },
+  });
+  const woo = await db.connection.create({
+    data: {
+      tenantId,
+      provider: "WOOCOMMERCE",
+      direction: "CHANNEL",
+      name: "WooCommerce",
+      baseUrl: configs.woo.baseUrl,
+      syncSchedule: "MANUAL",
+    },
+  });
+  const shopify = await db.connection.create({
+    data: {
+      tenantId,
+      provider: "SHOPIFY",
+      direction: "CHANNEL",
+      name: "Shopify",
+      baseUrl: configs.shopify.baseUrl,
+      syncSchedule: "MANUAL",
+    },
+  });
   samConnectionId = sam.id;
   wooConnectionId = woo.id;
   shopifyConnectionId = shopify.id;
-  await storeSecret(db, { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: SIGNING_SECRET }, keyring);
-  await storeSecret(db, { connectionId: sam.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(configs.sam.credentials) }, keyring);
-  await storeSecret(db, { connectionId: woo.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(configs.woo.credentials) }, keyring);
-  await storeSecret(db, { connectionId: shopify.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(configs.shopify.credentials) }, keyring);
+  await storeSecret(
+    db,
+    { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: SIGNING_SECRET },
+    keyring,
+  );
+  await storeSecret(
+    db,
+    {
+      connectionId: sam.id,
+      purpose: "API_CREDENTIAL",
+      label: "api",
+      plaintext: JSON.stringify(configs.sam.credentials),
+    },
+    keyring,
+  );
+  await storeSecret(
+    db,
+    {
+      connectionId: woo.id,
+      purpose: "API_CREDENTIAL",
+      label: "api",
+      plaintext: JSON.stringify(configs.woo.credentials),
+    },
+    keyring,
+  );
+  await storeSecret(
+    db,
+    {
+      connectionId: shopify.id,
+      purpose: "API_CREDENTIAL",
+      label: "api",
+      plaintext: JSON.stringify(configs.shopify.credentials),
+    },
+    keyring,
+  );
   for (const [index, spec] of ITEMS.entries()) {
-    const item = await db.item.create({ data: { tenantId, sku: spec.sku, title: spec.title, quantity: 1, oneOfAKind: true } });
+    const item = await db.item.create({
+      data: { tenantId, sku: spec.sku, title: spec.title, quantity: 1, oneOfAKind: true },
+    });
     await db.itemLink.createMany({
       data: [
         { tenantId, itemId: item.id, connectionId: sam.id, externalId: String(externalIdOf(stores.sam, index)) },
         { tenantId, itemId: item.id, connectionId: woo.id, externalId: String(externalIdOf(stores.woo, index)) },
-        { tenantId, itemId: item.id, connectionId: shopify.id, externalId: String(externalIdOf(stores.shopify, index)) },
+        {
+          tenantId,
+          itemId: item.id,
+          connectionId: shopify.id,
+          externalId: String(externalIdOf(stores.shopify, index)),
+        },
       ],
     });
   }
@@ -68,17 +154,29 @@ afterAll(async () => {
 
 async function sell(index: number, eventId: string) {
   const samId = Number(externalIdOf(sim.stores.require("sam:iso"), index));
-  const answer = await postDelivery(`${stack.appUrl}/api/webhooks/${tenantSlug}/${samConnectionId}`, signedSamDelivery(SIGNING_SECRET, { eventId, samId, stock: 0 }));
+  const answer = await postDelivery(
+    `${stack.appUrl}/api/webhooks/${tenantSlug}/${samConnectionId}`,
+    signedSamDelivery(SIGNING_SECRET, { eventId, samId, stock: 0 }),
+  );
   expect(answer.status).toBe(200);
   return answer.id!;
 }
 
-const pushOf = (webhookEventId: string, connectionId: string) => stack.prisma.channelPush.findFirst({ where: { webhookEventId, connectionId } });
-const attemptsOf = (pushId: string) => stack.prisma.pipelineAttempt.findMany({ where: { channelPushId: pushId }, orderBy: [{ startedAt: "asc" }, { finishedAt: "asc" }] });
+const pushOf = (webhookEventId: string, connectionId: string) =>
+  stack.prisma.channelPush.findFirst({ where: { webhookEventId, connectionId } });
+const attemptsOf = (pushId: string) =>
+  stack.prisma.pipelineAttempt.findMany({
+    where: { channelPushId: pushId },
+    orderBy: [{ startedAt: "asc" }, { finishedAt: "asc" }],
+  });
 
 /** Shopify shows the sale (the simulator's item state) and its push row says SUCCEEDED; returns the elapsed ms. */
 async function shopifyShowsSale(sku: string, webhookEventId: string, since: number) {
-  await eventually(`Shopify to show ${sku} sold`, async () => (sim.controls.item(SHOPIFY, sku)?.quantity === 0 ? true : undefined), 60_000);
+  await eventually(
+    `Shopify to show ${sku} sold`,
+    async () => (sim.controls.item(SHOPIFY, sku)?.quantity === 0 ? true : undefined),
+    60_000,
+  );
   const elapsed = Date.now() - since;
   const push = await eventually("the Shopify push to be recorded", async () => {
     const row = await pushOf(webhookEventId, shopifyConnectionId);
@@ -104,18 +202,27 @@ describe("a storefront outage does not delay the other storefront", () => {
     expect(retrying.error).toContain("WooCommerce is down or failing (HTTP 503)");
     expect((await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } })).status).toBe("APPLIED");
 
-    const failed = await eventually("the event to fail after WooCommerce's last attempt", async () => {
-      const event = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } });
-      return event.status === "FAILED" ? event : undefined;
-    }, 180_000);
+    const failed = await eventually(
+      "the event to fail after WooCommerce's last attempt",
+      async () => {
+        const event = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } });
+        return event.status === "FAILED" ? event : undefined;
+      },
+      180_000,
+    );
     const wooPush = (await pushOf(eventId, wooConnectionId))!;
     expect(wooPush).toMatchObject({ state: "FAILED", attempts: 7, runAttempt: 7 });
-    expect(failed).toMatchObject({ verdict: "APPLIED", error: expect.stringContaining("Not delivered to WooCommerce after 7 attempts") });
+    expect(failed).toMatchObject({
+      verdict: "APPLIED",
+      error: expect.stringContaining("Not delivered to WooCommerce after 7 attempts"),
+    });
     expect(sim.controls.item(WOO, "ART-1")?.quantity).toBe(1);
     // Shopify did not wait for WooCommerce: it was delivered before WooCommerce's last attempt even began.
     const wooAttempts = await attemptsOf(wooPush.id);
     const platformCalls = wooAttempts.filter((attempt) => attempt.outcome !== "PARKED");
-    expect(platformCalls.map((attempt) => [attempt.number, attempt.outcome])).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => [n, "FAILED"]));
+    expect(platformCalls.map((attempt) => [attempt.number, attempt.outcome])).toEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((n) => [n, "FAILED"]),
+    );
     expect(new Set(wooAttempts.map((attempt) => attempt.inngestRunId)).size).toBe(1);
     expect(shopifyPush.pushedAt!.getTime()).toBeLessThan(platformCalls.at(-1)!.startedAt.getTime());
     const originalAction = failed.action;
@@ -125,7 +232,11 @@ describe("a storefront outage does not delay the other storefront", () => {
     sim.controls.reset(WOO);
     const replay = await replayEvents(scopeToTenant(stack.prisma, tenantId), [eventId], stack.sendEvent);
     expect(replay.replayed).toEqual([eventId]);
-    await eventually("WooCommerce to show ART-1 sold after the replay", async () => (sim.controls.item(WOO, "ART-1")?.quantity === 0 ? true : undefined), 90_000);
+    await eventually(
+      "WooCommerce to show ART-1 sold after the replay",
+      async () => (sim.controls.item(WOO, "ART-1")?.quantity === 0 ? true : undefined),
+      90_000,
+    );
     const replayed = await eventually("the replayed push to be recorded", async () => {
       const row = await pushOf(eventId, wooConnectionId);
       return row?.state === "SUCCEEDED" ? row : undefined;
@@ -142,8 +253,14 @@ describe("a storefront outage does not delay the other storefront", () => {
     expect(history.slice(0, wooAttempts.length).map((a) => a.id)).toEqual(wooAttempts.map((a) => a.id));
     expect(history.at(-1)).toMatchObject({ outcome: "SUCCEEDED", replay: true });
     expect(history.at(-1)!.inngestRunId).not.toBe(wooAttempts[0]!.inngestRunId);
-    const processing = await stack.prisma.pipelineAttempt.findMany({ where: { webhookEventId: eventId, kind: "PROCESSING" }, orderBy: { startedAt: "asc" } });
-    expect(processing.map((attempt) => [attempt.outcome, attempt.replay])).toEqual([["APPLIED", false], ["APPLIED", true]]);
+    const processing = await stack.prisma.pipelineAttempt.findMany({
+      where: { webhookEventId: eventId, kind: "PROCESSING" },
+      orderBy: { startedAt: "asc" },
+    });
+    expect(processing.map((attempt) => [attempt.outcome, attempt.replay])).toEqual([
+      ["APPLIED", false],
+      ["APPLIED", true],
+    ]);
     expect(processing[0]!.inngestRunId).not.toBe(processing[1]!.inngestRunId);
     // Shopify, already delivered, was not pushed again by the replay.
     expect(await attemptsOf(shopifyPush.id)).toHaveLength(1);
@@ -163,7 +280,9 @@ describe("a storefront outage does not delay the other storefront", () => {
       const started = Date.now();
       const eventId = await sell(1, "evt-iso-429");
       const { elapsed } = await shopifyShowsSale("ART-2", eventId, started);
-      figures.push(`[isolation] sale → Shopify while WooCommerce answers 429 (Retry-After ${RETRY_AFTER_MS / 1000} s): ${elapsed} ms (including 250 ms polling)`);
+      figures.push(
+        `[isolation] sale → Shopify while WooCommerce answers 429 (Retry-After ${RETRY_AFTER_MS / 1000} s): ${elapsed} ms (including 250 ms polling)`,
+      );
 
       const limited = await eventually("WooCommerce's push to wait out its Retry-After", async () => {
         const row = await pushOf(eventId, wooConnectionId);
@@ -172,7 +291,11 @@ describe("a storefront outage does not delay the other storefront", () => {
       expect(limited.error).toContain("rate limiting");
       // The next attempt is scheduled at the storefront's Retry-After: when its window ends (whole seconds).
       expect(limited.nextAttemptAt!.getTime()).toBeGreaterThanOrEqual(windowEndsAt - 1_000);
-      await eventually("WooCommerce to show ART-2 sold", async () => (sim.controls.item(WOO, "ART-2")?.quantity === 0 ? true : undefined), 90_000);
+      await eventually(
+        "WooCommerce to show ART-2 sold",
+        async () => (sim.controls.item(WOO, "ART-2")?.quantity === 0 ? true : undefined),
+        90_000,
+      );
       const delivered = await eventually("WooCommerce's push to be recorded", async () => {
         const row = await pushOf(eventId, wooConnectionId);
         return row?.state === "SUCCEEDED" ? row : undefined;
@@ -185,7 +308,9 @@ describe("a storefront outage does not delay the other storefront", () => {
       expect(attempts.at(-1)!.startedAt.getTime()).toBeGreaterThanOrEqual(limited.nextAttemptAt!.getTime() - 1_000);
       expect(sim.controls.requests(WOO).log.filter((entry) => entry.status === 429).length).toBeLessThanOrEqual(2);
       expect((await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } })).status).toBe("APPLIED");
-      figures.push(`[isolation] WooCommerce 429 → next attempt after ${waited} ms; ${attempts.length} attempts recorded`);
+      figures.push(
+        `[isolation] WooCommerce 429 → next attempt after ${waited} ms; ${attempts.length} attempts recorded`,
+      );
     } finally {
       sim.controls.reset(WOO);
     }

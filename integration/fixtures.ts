@@ -41,37 +41,108 @@ export async function createShopTenant(stack: Stack, sim: Simulator, options: Sh
   const storeId = options.storeId ?? `t${randomUUID().slice(0, 8)}`;
   const withChannel = options.channel ?? true;
   const samStore = sim.stores.create({ provider: "sam", id: storeId, size: options.items });
-  const wooStore = withChannel ? sim.stores.create({ provider: "woocommerce", id: storeId, size: options.items }) : undefined;
+  const wooStore = withChannel
+    ? sim.stores.create({ provider: "woocommerce", id: storeId, size: options.items })
+    : undefined;
   const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
-  const tenant = await stack.prisma.tenant.create({ data: { slug: `bench-${storeId}`.toLowerCase(), name: `Bench ${storeId}`, kind: "GALLERY" } });
+  const tenant = await stack.prisma.tenant.create({
+    data: { slug: `bench-${storeId}`.toLowerCase(), name: `Bench ${storeId}`, kind: "GALLERY" },
+  });
   const db = scopeToTenant(stack.prisma, tenant.id);
   const samConfig = connectorConfigFor(samStore, sim.url);
   // MANUAL: the cron scheduler must not start reconciles of its own in the middle of a measurement.
-  const sam = await db.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: samConfig.baseUrl, syncSchedule: "MANUAL" } });
+  const sam = await db.connection.create({
+    data: {
+      tenantId: tenant.id,
+      provider: "SAM",
+      direction: "SOURCE",
+      name: "SAM",
+      baseUrl: samConfig.baseUrl,
+      syncSchedule: "MANUAL",
+    },
+  });
   const signingSecret = `whsec-${randomUUID()}`;
-  await storeSecret(db, { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: signingSecret }, keyring);
-  await storeSecret(db, { connectionId: sam.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(samConfig.credentials) }, keyring);
+  await storeSecret(
+    db,
+    { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: signingSecret },
+    keyring,
+  );
+  await storeSecret(
+    db,
+    { connectionId: sam.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(samConfig.credentials) },
+    keyring,
+  );
   let wooConnectionId: string | undefined;
   if (wooStore) {
     const wooConfig = connectorConfigFor(wooStore, sim.url);
-    const shop = await db.connection.create({ data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Shop", baseUrl: wooConfig.baseUrl, syncSchedule: "MANUAL" } });
-    await storeSecret(db, { connectionId: shop.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(wooConfig.credentials) }, keyring);
+    const shop = await db.connection.create({
+      data: {
+        tenantId: tenant.id,
+        provider: "WOOCOMMERCE",
+        direction: "CHANNEL",
+        name: "Shop",
+        baseUrl: wooConfig.baseUrl,
+        syncSchedule: "MANUAL",
+      },
+    });
+    await storeSecret(
+      db,
+      {
+        connectionId: shop.id,
+        purpose: "API_CREDENTIAL",
+        label: "api",
+        plaintext: JSON.stringify(wooConfig.credentials),
+      },
+      keyring,
+    );
     wooConnectionId = shop.id;
   }
 
   const linked = Math.min(options.linked ?? options.items, options.items);
   for (let offset = 0; offset < linked; offset += INSERT_CHUNK) {
-    const views: ItemView[] = sim.controls.items(samStore.key, { offset, limit: Math.min(INSERT_CHUNK, linked - offset) });
+    const views: ItemView[] = sim.controls.items(samStore.key, {
+      offset,
+      limit: Math.min(INSERT_CHUNK, linked - offset),
+    });
     const rows = views.map((view) => ({ id: `it_${randomUUID()}`, view }));
     await stack.prisma.item.createMany({
-      data: rows.map(({ id, view }) => ({ id, tenantId: tenant.id, sku: view.sku, title: view.title, quantity: view.quantity, oneOfAKind: view.unique, status: view.quantity > 0 ? "AVAILABLE" : view.unique ? "SOLD" : "OUT_OF_STOCK" })),
+      data: rows.map(({ id, view }) => ({
+        id,
+        tenantId: tenant.id,
+        sku: view.sku,
+        title: view.title,
+        quantity: view.quantity,
+        oneOfAKind: view.unique,
+        status: view.quantity > 0 ? "AVAILABLE" : view.unique ? "SOLD" : "OUT_OF_STOCK",
+      })),
     });
     // The stock Stockhook last saw at the source, per location, as a reconcile would have left it.
-    await stack.prisma.stockLevel.createMany({ data: rows.map(({ id, view }) => ({ tenantId: tenant.id, itemId: id, locationId: DEFAULT_LOCATION, quantity: view.quantity })) });
+    await stack.prisma.stockLevel.createMany({
+      data: rows.map(({ id, view }) => ({
+        tenantId: tenant.id,
+        itemId: id,
+        locationId: DEFAULT_LOCATION,
+        quantity: view.quantity,
+      })),
+    });
     await stack.prisma.itemLink.createMany({
       data: rows.flatMap(({ id }, i) => [
-        { tenantId: tenant.id, itemId: id, connectionId: sam.id, externalId: String(externalIdOf(samStore, offset + i)) },
-        ...(wooStore && wooConnectionId ? [{ tenantId: tenant.id, itemId: id, connectionId: wooConnectionId, externalId: String(externalIdOf(wooStore, offset + i)) }] : []),
+        {
+          tenantId: tenant.id,
+          itemId: id,
+          connectionId: sam.id,
+          externalId: String(externalIdOf(samStore, offset + i)),
+        },
+        ...(wooStore && wooConnectionId
+          ? [
+              {
+                tenantId: tenant.id,
+                itemId: id,
+                connectionId: wooConnectionId,
+                externalId: String(externalIdOf(wooStore, offset + i)),
+              },
+            ]
+          : []),
       ]),
     });
   }
@@ -89,18 +160,41 @@ export async function createShopTenant(stack: Stack, sim: Simulator, options: Sh
 }
 
 /** A SAM `stock.changed` delivery with its signature: the body and headers to POST. */
-export function signedSamDelivery(secret: string, fields: { eventId: string; samId: number; stock: number; occurredAt?: Date }) {
+export function signedSamDelivery(
+  secret: string,
+  fields: { eventId: string; samId: number; stock: number; occurredAt?: Date },
+) {
   const body = JSON.stringify({
     event_id: fields.eventId,
     type: "stock.changed",
     occurred_at: (fields.occurredAt ?? new Date()).toISOString(),
-    data: { sam_id: fields.samId, stock: fields.stock, status: fields.stock > 0 ? "available" : "sold", reason: "sale" },
+    data: {
+      sam_id: fields.samId,
+      stock: fields.stock,
+      status: fields.stock > 0 ? "available" : "sold",
+      reason: "sale",
+    },
   });
-  return { body, headers: { "content-type": "application/json", "x-sam-signature": createHmac("sha256", secret).update(body).digest("hex") } };
+  return {
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-sam-signature": createHmac("sha256", secret).update(body).digest("hex"),
+    },
+  };
 }
 
-export async function postDelivery(url: string, delivery: { body: string; headers: Record<string, string> }, timeoutMs = 30_000) {
-  const response = await fetch(url, { method: "POST", headers: delivery.headers, body: delivery.body, signal: AbortSignal.timeout(timeoutMs) });
+export async function postDelivery(
+  url: string,
+  delivery: { body: string; headers: Record<string, string> },
+  timeoutMs = 30_000,
+) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: delivery.headers,
+    body: delivery.body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   const text = await response.text();
   let parsed: { id?: string; status?: string } = {};
   try {
@@ -108,7 +202,13 @@ export async function postDelivery(url: string, delivery: { body: string; header
   } catch {
     /* not JSON: kept as text */
   }
-  return { status: response.status, id: parsed.id, result: parsed.status, text, serverTiming: response.headers.get("server-timing") };
+  return {
+    status: response.status,
+    id: parsed.id,
+    result: parsed.status,
+    text,
+    serverTiming: response.headers.get("server-timing"),
+  };
 }
 
 /** Final states of an event in the log: nothing will happen to it any more. */

@@ -104,10 +104,21 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
 /** Polls until `check` returns a value (not undefined); for effects of asynchronous work. */
 export const eventually = waitFor;
 
-function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, output: string[], logFile?: string): ChildProcess {
+function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  output: string[],
+  logFile?: string,
+): ChildProcess {
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const keep = (chunk: Buffer) => {
-    const lines = chunk.toString("utf8").split("\n").filter(Boolean).map((line) => `[${name}] ${line}`);
+    const lines = chunk
+      .toString("utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => `[${name}] ${line}`);
     if (logFile && lines.length) appendFileSync(logFile, `${lines.join("\n")}\n`);
     output.push(...lines);
     if (output.length > 400) output.splice(0, output.length - 400);
@@ -141,7 +152,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // The real migration path (as `npm run db:migrate` runs it), unlike the unit tests' shortcut.
   await applyPendingMigrations(postgresAdapterFactory(databaseUrl));
 
-  const [appPort, inngestPort, gatewayPort, gatewayGrpcPort, executorGrpcPort, debugPort] = await Promise.all(Array.from({ length: 6 }, freePort));
+  const [appPort, inngestPort, gatewayPort, gatewayGrpcPort, executorGrpcPort, debugPort] = await Promise.all(
+    Array.from({ length: 6 }, freePort),
+  );
   const appUrl = `http://127.0.0.1:${appPort}`;
   const inngestUrl = `http://127.0.0.1:${inngestPort}`;
   // Production needs SMTP_URL; account mail goes to a local Mailpit.
@@ -178,14 +191,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const selfHosted = options.inngest === "self-hosted" ? await selfHostedInngest(serverUrl, env) : undefined;
   const inngestArgs = [
     ...(selfHosted ? selfHosted.args : ["dev", "--no-discovery", "--no-poll", "--debug-api-port", String(debugPort)]),
-    "--sdk-url", `${appUrl}/api/inngest`,
-    "--port", String(inngestPort),
-    "--connect-gateway-port", String(gatewayPort),
-    "--connect-gateway-grpc-port", String(gatewayGrpcPort),
-    "--connect-executor-grpc-port", String(executorGrpcPort),
+    "--sdk-url",
+    `${appUrl}/api/inngest`,
+    "--port",
+    String(inngestPort),
+    "--connect-gateway-port",
+    String(gatewayPort),
+    "--connect-gateway-grpc-port",
+    String(gatewayGrpcPort),
+    "--connect-executor-grpc-port",
+    String(executorGrpcPort),
     // Linear 1-second retries keep retry tests short; production uses Inngest's backoff.
-    "--retry-interval", "1",
-    "--tick", "50",
+    "--retry-interval",
+    "1",
+    "--tick",
+    "50",
   ];
   let app = startProcess("app", process.execPath, appArgs, env, output, options.logFile);
   let inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output, options.logFile);
@@ -203,11 +223,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return response.status === 200 || response.status === 503 ? true : undefined;
     });
   const inngestReady = () =>
-    waitFor("Inngest to sync the app's functions", selfHosted ? () => selfHosted.sync(appUrl) : async () => {
-      const response = await fetch(`${inngestUrl}/dev`);
-      const info = (await response.json()) as { functions?: unknown[] | null };
-      return (info.functions?.length ?? 0) > 0 ? true : undefined;
-    });
+    waitFor(
+      "Inngest to sync the app's functions",
+      selfHosted
+        ? () => selfHosted.sync(appUrl)
+        : async () => {
+            const response = await fetch(`${inngestUrl}/dev`);
+            const info = (await response.json()) as { functions?: unknown[] | null };
+            return (info.functions?.length ?? 0) > 0 ? true : undefined;
+          },
+    );
   try {
     await waitFor("the app's health check", async () => {
       const response = await fetch(`${appUrl}/api/health`);
@@ -216,7 +241,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await inngestReady();
   } catch (error) {
     await stop();
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last output ---\n${output.slice(-60).join("\n")}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\n--- last output ---\n${output.slice(-60).join("\n")}`,
+    );
   }
   return {
     prisma,
@@ -246,7 +273,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       thaw: () => signalGroup(inngest, "SIGCONT"),
     },
     sendEvent: async (event) => {
-      const response = await fetch(`${inngestUrl}/e/${env.INNGEST_EVENT_KEY ?? "local"}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+      const response = await fetch(`${inngestUrl}/e/${env.INNGEST_EVENT_KEY ?? "local"}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(event),
+      });
       if (!response.ok) throw new Error(`Inngest refused the event: HTTP ${response.status} ${await response.text()}`);
     },
     stop,
@@ -266,7 +297,18 @@ async function selfHostedInngest(serverUrl: string, env: NodeJS.ProcessEnv) {
   const signingKey = randomBytes(32).toString("hex");
   Object.assign(env, { INNGEST_DEV: "0", INNGEST_EVENT_KEY: eventKey, INNGEST_SIGNING_KEY: signingKey });
   return {
-    args: ["start", "--event-key", eventKey, "--signing-key", signingKey, "--redis-uri", redisUrl, "--postgres-uri", history.url, "--no-ui"],
+    args: [
+      "start",
+      "--event-key",
+      eventKey,
+      "--signing-key",
+      signingKey,
+      "--redis-uri",
+      redisUrl,
+      "--postgres-uri",
+      history.url,
+      "--no-ui",
+    ],
     sync: async (appUrl: string) => ((await fetch(`${appUrl}/api/inngest`, { method: "PUT" })).ok ? true : undefined),
     drop: () => history.drop(),
   };
@@ -276,9 +318,12 @@ async function selfHostedInngest(serverUrl: string, env: NodeJS.ProcessEnv) {
 async function flushRedisDatabase(redisUrl: string): Promise<void> {
   const url = new URL(redisUrl);
   const database = url.pathname.slice(1) || "0";
-  const command = (...parts: string[]) => `*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join("")}`;
+  const command = (...parts: string[]) =>
+    `*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join("")}`;
   await new Promise<void>((resolve, reject) => {
-    const socket = connect(Number(url.port || 6379), url.hostname, () => socket.write(command("SELECT", database) + command("FLUSHDB")));
+    const socket = connect(Number(url.port || 6379), url.hostname, () =>
+      socket.write(command("SELECT", database) + command("FLUSHDB")),
+    );
     let answer = "";
     socket.on("data", (chunk) => {
       answer += chunk.toString();

@@ -38,7 +38,11 @@ afterAll(async () => {
  */
 async function storeWithoutHandOver(index: number, stock: number): Promise<string> {
   const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
-  const delivery = signedSamDelivery(shop.signingSecret, { eventId: `recovery-${randomUUID()}`, samId: shop.samIdOf(index), stock });
+  const delivery = signedSamDelivery(shop.signingSecret, {
+    eventId: `recovery-${randomUUID()}`,
+    samId: shop.samIdOf(index),
+    stock,
+  });
   const answer = await ingestWebhook(
     {
       prisma: stack.prisma,
@@ -71,47 +75,89 @@ async function storefrontQuantity(index: number) {
 }
 
 describe("the sweeper", () => {
-  it("re-sends an event handed over 30 minutes ago and never processed, and the storefront gets it", async () => {
-    const id = await storeWithoutHandOver(1, 41);
-    const longAgo = new Date(Date.now() - 31 * 60_000);
-    await stack.prisma.webhookEvent.update({ where: { id }, data: { receivedAt: longAgo, sentAt: longAgo } });
-    const done = await eventually("the stuck event to be applied", async () => {
-      const row = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id } });
-      return row.status === "APPLIED" ? row : undefined;
-    }, SWEEP_MS);
-    expect(done.inngestRunId).toBeTruthy();
-    await eventually("the storefront to show 41", async () => ((await storefrontQuantity(1)) === 41 ? true : undefined), 30_000);
-  }, SWEEP_TEST_TIMEOUT_MS);
+  it(
+    "re-sends an event handed over 30 minutes ago and never processed, and the storefront gets it",
+    async () => {
+      const id = await storeWithoutHandOver(1, 41);
+      const longAgo = new Date(Date.now() - 31 * 60_000);
+      await stack.prisma.webhookEvent.update({ where: { id }, data: { receivedAt: longAgo, sentAt: longAgo } });
+      const done = await eventually(
+        "the stuck event to be applied",
+        async () => {
+          const row = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id } });
+          return row.status === "APPLIED" ? row : undefined;
+        },
+        SWEEP_MS,
+      );
+      expect(done.inngestRunId).toBeTruthy();
+      await eventually(
+        "the storefront to show 41",
+        async () => ((await storefrontQuantity(1)) === 41 ? true : undefined),
+        30_000,
+      );
+    },
+    SWEEP_TEST_TIMEOUT_MS,
+  );
 
-  it("re-sends an event PROCESSING for over a minute whose run the Inngest server does not know", async () => {
-    const id = await storeWithoutHandOver(2, 42);
-    // As a dev server that died mid-run leaves it: claimed by a run nobody will finish.
-    const lostRun = "01KC0000000000000000000000";
-    await stack.prisma.webhookEvent.update({ where: { id }, data: { status: "PROCESSING", inngestRunId: lostRun, sentAt: new Date(Date.now() - 2 * 60_000) } });
-    const done = await eventually("the orphaned event to be applied", async () => {
-      const row = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id } });
-      return row.status === "APPLIED" ? row : undefined;
-    }, SWEEP_MS);
-    expect(done.inngestRunId).not.toBe(lostRun);
-    await eventually("the storefront to show 42", async () => ((await storefrontQuantity(2)) === 42 ? true : undefined), 30_000);
-  }, SWEEP_TEST_TIMEOUT_MS);
+  it(
+    "re-sends an event PROCESSING for over a minute whose run the Inngest server does not know",
+    async () => {
+      const id = await storeWithoutHandOver(2, 42);
+      // As a dev server that died mid-run leaves it: claimed by a run nobody will finish.
+      const lostRun = "01KC0000000000000000000000";
+      await stack.prisma.webhookEvent.update({
+        where: { id },
+        data: { status: "PROCESSING", inngestRunId: lostRun, sentAt: new Date(Date.now() - 2 * 60_000) },
+      });
+      const done = await eventually(
+        "the orphaned event to be applied",
+        async () => {
+          const row = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id } });
+          return row.status === "APPLIED" ? row : undefined;
+        },
+        SWEEP_MS,
+      );
+      expect(done.inngestRunId).not.toBe(lostRun);
+      await eventually(
+        "the storefront to show 42",
+        async () => ((await storefrontQuantity(2)) === 42 ? true : undefined),
+        30_000,
+      );
+    },
+    SWEEP_TEST_TIMEOUT_MS,
+  );
 });
 
 describe("reconciles", () => {
   let source: ShopTenant;
   const reconcile = (mode: "full" | "incremental") =>
-    stack.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: source.tenantId, connectionId: source.samConnectionId, mode, trigger: "MANUAL" } });
-  const finishedRuns = () => stack.prisma.syncRun.findMany({ where: { connectionId: source.samConnectionId, status: { in: ["SUCCEEDED", "FAILED"] } }, orderBy: { startedAt: "asc" } });
+    stack.sendEvent({
+      name: "stock/reconcile.requested",
+      data: { tenantId: source.tenantId, connectionId: source.samConnectionId, mode, trigger: "MANUAL" },
+    });
+  const finishedRuns = () =>
+    stack.prisma.syncRun.findMany({
+      where: { connectionId: source.samConnectionId, status: { in: ["SUCCEEDED", "FAILED"] } },
+      orderBy: { startedAt: "asc" },
+    });
 
   it("coalesces requests while one runs into that run: one run per connection", async () => {
     source = await createShopTenant(stack, sim, { items: 2_000, channel: false });
     // Two list requests a second: the first run is still going when the other requests arrive.
     sim.controls.set(source.samStoreKey, { rateLimit: { limit: 2, windowMs: 1_000 } });
     for (let i = 0; i < 3; i++) await reconcile("full");
-    await eventually("the first run to finish", async () => ((await finishedRuns()).length >= 1 ? true : undefined), 120_000);
+    await eventually(
+      "the first run to finish",
+      async () => ((await finishedRuns()).length >= 1 ? true : undefined),
+      120_000,
+    );
     // A request after it has finished starts a new run: the signal that nothing else was queued.
     await reconcile("full");
-    await eventually("the second run to finish", async () => ((await finishedRuns()).length >= 2 ? true : undefined), 120_000);
+    await eventually(
+      "the second run to finish",
+      async () => ((await finishedRuns()).length >= 2 ? true : undefined),
+      120_000,
+    );
     const runs = await stack.prisma.syncRun.findMany({ where: { connectionId: source.samConnectionId } });
     expect(runs.map((run) => run.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
     sim.controls.reset(source.samStoreKey);
@@ -125,11 +171,20 @@ describe("reconciles", () => {
     });
     const before = (await finishedRuns()).length;
     await reconcile("incremental");
-    await eventually("the incremental run to finish", async () => ((await finishedRuns()).length > before ? true : undefined), 120_000);
+    await eventually(
+      "the incremental run to finish",
+      async () => ((await finishedRuns()).length > before ? true : undefined),
+      120_000,
+    );
     const run = (await finishedRuns()).at(-1)!;
     expect(run).toMatchObject({ status: "SUCCEEDED", mode: "INCREMENTAL", itemsChanged: changed.length });
     expect(run.itemsScanned).toBeLessThan(2_000);
-    const items = await stack.prisma.item.findMany({ where: { tenantId: source.tenantId, sku: { in: changed.map((c) => c.sku) } }, select: { sku: true, quantity: true } });
-    expect(Object.fromEntries(items.map((item) => [item.sku, item.quantity]))).toEqual(Object.fromEntries(changed.map((c) => [c.sku, c.quantity])));
+    const items = await stack.prisma.item.findMany({
+      where: { tenantId: source.tenantId, sku: { in: changed.map((c) => c.sku) } },
+      select: { sku: true, quantity: true },
+    });
+    expect(Object.fromEntries(items.map((item) => [item.sku, item.quantity]))).toEqual(
+      Object.fromEntries(changed.map((c) => [c.sku, c.quantity])),
+    );
   }, 180_000);
 });

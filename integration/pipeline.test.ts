@@ -28,17 +28,37 @@ describe("the real Inngest server", () => {
 
   it("takes a signed SAM sale webhook to a SOLD item, with the event log telling the story", async () => {
     const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
-    const tenant = await stack.prisma.tenant.create({ data: { slug: `it-${randomUUID().slice(0, 8)}`, name: "IT Gallery", kind: "GALLERY" } });
+    const tenant = await stack.prisma.tenant.create({
+      data: { slug: `it-${randomUUID().slice(0, 8)}`, name: "IT Gallery", kind: "GALLERY" },
+    });
     const db = scopeToTenant(stack.prisma, tenant.id);
-    const connection = await db.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: "http://127.0.0.1:9" } });
-    await storeSecret(db, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: "it-secret" }, keyring);
-    const item = await db.item.create({ data: { tenantId: tenant.id, sku: "ART-0001", title: "Harbour at Dusk", quantity: 1, oneOfAKind: true } });
-    await db.itemLink.create({ data: { tenantId: tenant.id, itemId: item.id, connectionId: connection.id, externalId: "1001" } });
+    const connection = await db.connection.create({
+      data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "SAM", baseUrl: "http://127.0.0.1:9" },
+    });
+    await storeSecret(
+      db,
+      { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: "it-secret" },
+      keyring,
+    );
+    const item = await db.item.create({
+      data: { tenantId: tenant.id, sku: "ART-0001", title: "Harbour at Dusk", quantity: 1, oneOfAKind: true },
+    });
+    await db.itemLink.create({
+      data: { tenantId: tenant.id, itemId: item.id, connectionId: connection.id, externalId: "1001" },
+    });
 
-    const body = JSON.stringify({ event_id: "evt-it-1", type: "stock.changed", occurred_at: new Date().toISOString(), data: { sam_id: 1001, sku: "ART-0001", stock: 0, status: "sold", reason: "sale" } });
+    const body = JSON.stringify({
+      event_id: "evt-it-1",
+      type: "stock.changed",
+      occurred_at: new Date().toISOString(),
+      data: { sam_id: 1001, sku: "ART-0001", stock: 0, status: "sold", reason: "sale" },
+    });
     const response = await fetch(`${stack.appUrl}/api/webhooks/${tenant.slug}/${connection.id}`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-sam-signature": createHmac("sha256", "it-secret").update(body).digest("hex") },
+      headers: {
+        "content-type": "application/json",
+        "x-sam-signature": createHmac("sha256", "it-secret").update(body).digest("hex"),
+      },
       body,
     });
     expect(response.status).toBe(200);
@@ -50,7 +70,11 @@ describe("the real Inngest server", () => {
     });
     expect(event).toMatchObject({ action: "qty 1 → 0, marked Sold", itemId: item.id, attempts: 1 });
     expect(event.sentAt).not.toBeNull();
-    expect(await stack.prisma.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "SOLD", quantity: 0, version: 1 });
+    expect(await stack.prisma.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+      status: "SOLD",
+      quantity: 0,
+      version: 1,
+    });
 
     // The dashboard's "Pipeline run" lookup finds the run on the real Inngest server.
     const run = await eventually("the Inngest run to end", async () => {

@@ -17,20 +17,30 @@ export async function waitUntilFinal(stack: Stack, ids: string[], timeoutMs: num
   const rows = await eventually(
     `${ids.length} acknowledged events to reach a final state`,
     async () => {
-      const rows = await stack.prisma.webhookEvent.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, deliveryId: true, error: true } });
+      const rows = await stack.prisma.webhookEvent.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, status: true, deliveryId: true, error: true },
+      });
       const pending = rows.filter((row) => !(FINAL_STATUSES as readonly string[]).includes(row.status));
       return rows.length === ids.length && pending.length === 0 ? rows : undefined;
     },
     timeoutMs,
   );
   const undelivered = rows.filter((row) => !(DELIVERED_STATUSES as readonly string[]).includes(row.status));
-  if (undelivered.length) throw new Error(`${undelivered.length} of ${ids.length} acknowledged events ended undelivered: ${JSON.stringify(undelivered.slice(0, 5))}`);
+  if (undelivered.length)
+    throw new Error(
+      `${undelivered.length} of ${ids.length} acknowledged events ended undelivered: ${JSON.stringify(undelivered.slice(0, 5))}`,
+    );
   return rows;
 }
 
 /** Every stock change a webhook event made, counted per event: "processed exactly once" is ≤ 1 each. */
 export async function stockChangesPerEvent(stack: Stack, ids: string[]) {
-  const rows = await stack.prisma.stockChange.groupBy({ by: ["webhookEventId"], where: { webhookEventId: { in: ids } }, _count: true });
+  const rows = await stack.prisma.stockChange.groupBy({
+    by: ["webhookEventId"],
+    where: { webhookEventId: { in: ids } },
+    _count: true,
+  });
   return new Map(rows.map((row) => [row.webhookEventId!, row._count]));
 }
 
@@ -38,21 +48,31 @@ export async function stockChangesPerEvent(stack: Stack, ids: string[]) {
  * Looks for any plaintext secret in the app's log, in every response body the test kept, and in
  * every row of every table of the database (each row as JSON text).
  */
-export async function findPlaintextSecrets(stack: Stack, secrets: string[], options: { logFile: string; responses: string[] }) {
+export async function findPlaintextSecrets(
+  stack: Stack,
+  secrets: string[],
+  options: { logFile: string; responses: string[] },
+) {
   const wanted = secrets.filter((secret) => secret.length >= 8);
   const found: string[] = [];
   const log = readFileSync(options.logFile, "utf8");
   for (const secret of wanted) {
     if (log.includes(secret)) found.push(`app log contains ${secret.slice(0, 4)}…`);
-    if (options.responses.some((body) => body.includes(secret))) found.push(`a response contains ${secret.slice(0, 4)}…`);
+    if (options.responses.some((body) => body.includes(secret)))
+      found.push(`a response contains ${secret.slice(0, 4)}…`);
   }
   const client = new pg.Client({ connectionString: stack.env.DATABASE_URL });
   await client.connect();
   try {
-    const tables = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    const tables = await client.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
     for (const { table_name: table } of tables.rows) {
       for (const secret of wanted) {
-        const hits = await client.query(`SELECT count(*)::int AS n FROM "${table}" AS t WHERE strpos(row_to_json(t)::text, $1) > 0`, [secret]);
+        const hits = await client.query(
+          `SELECT count(*)::int AS n FROM "${table}" AS t WHERE strpos(row_to_json(t)::text, $1) > 0`,
+          [secret],
+        );
         if ((hits.rows[0] as { n: number }).n > 0) found.push(`table ${table} contains ${secret.slice(0, 4)}…`);
       }
     }

@@ -48,11 +48,16 @@ interface Delivery {
 }
 
 /** /api/health as an operator's monitoring asks it: with the token, so the answer names the failing part. */
-const healthWithDetails = () => fetch(`${stack.appUrl}/api/health`, { headers: { authorization: `Bearer ${stack.env.HEALTH_TOKEN}` } });
+const healthWithDetails = () =>
+  fetch(`${stack.appUrl}/api/health`, { headers: { authorization: `Bearer ${stack.env.HEALTH_TOKEN}` } });
 
 function makeDelivery(tenant: ShopTenant, index: number): Delivery {
   const eventId = `rel-${randomUUID()}`;
-  return { url: tenant.webhookUrl, eventId, ...signedSamDelivery(tenant.signingSecret, { eventId, samId: tenant.samIdOf(index % 50), stock: 1 + (index % 11) }) };
+  return {
+    url: tenant.webhookUrl,
+    eventId,
+    ...signedSamDelivery(tenant.signingSecret, { eventId, samId: tenant.samIdOf(index % 50), stock: 1 + (index % 11) }),
+  };
 }
 
 /**
@@ -70,7 +75,10 @@ async function send(delivery: Delivery): Promise<{ id: string; status: number; m
   }
   responses.push(answer.text);
   if (answer.status === 503) return undefined;
-  if (answer.status !== 200 || !answer.id) throw new Error(`${delivery.eventId}: HTTP ${answer.status} ${answer.text.slice(0, 200)} is not explained by the fault`);
+  if (answer.status !== 200 || !answer.id)
+    throw new Error(
+      `${delivery.eventId}: HTTP ${answer.status} ${answer.text.slice(0, 200)} is not explained by the fault`,
+    );
   return { id: answer.id, status: answer.status, ms: performance.now() - started };
 }
 
@@ -90,17 +98,30 @@ async function expectExactlyOnce(deliveries: Delivery[], acknowledgedIds: string
   // One deadline for both waits, so they cannot add up past the test's timeout.
   const deadline = Date.now() + SWEEP_WAIT_MS;
   const rows = await waitUntilFinal(stack, acknowledgedIds, SWEEP_WAIT_MS);
-  const originals = await stack.prisma.webhookEvent.findMany({ where: { deliveryId: { in: deliveries.map((d) => d.eventId) }, status: { notIn: ["DUPLICATE", "REJECTED"] } }, select: { id: true, deliveryId: true, status: true } });
+  const originals = await stack.prisma.webhookEvent.findMany({
+    where: { deliveryId: { in: deliveries.map((d) => d.eventId) }, status: { notIn: ["DUPLICATE", "REJECTED"] } },
+    select: { id: true, deliveryId: true, status: true },
+  });
   const perDelivery = new Map<string, number>();
   for (const row of originals) perDelivery.set(row.deliveryId!, (perDelivery.get(row.deliveryId!) ?? 0) + 1);
   expect([...perDelivery.values()].filter((count) => count !== 1)).toEqual([]);
   expect(perDelivery.size).toBe(deliveries.length);
-  const all = await waitUntilFinal(stack, originals.map((row) => row.id), Math.max(deadline - Date.now(), 5_000));
-  const changes = await stockChangesPerEvent(stack, originals.map((row) => row.id));
+  const all = await waitUntilFinal(
+    stack,
+    originals.map((row) => row.id),
+    Math.max(deadline - Date.now(), 5_000),
+  );
+  const changes = await stockChangesPerEvent(
+    stack,
+    originals.map((row) => row.id),
+  );
   expect([...changes.values()].filter((count) => count > 1)).toEqual([]);
   // The originals' final states, and how many acknowledgements were copies of a stored original
   // (e.g. a delivery stored just before a crash whose answer was lost, then retried).
-  const byStatus = all.reduce<Record<string, number>>((counts, row) => ({ ...counts, [row.status]: (counts[row.status] ?? 0) + 1 }), { DUPLICATE: rows.filter((row) => row.status === "DUPLICATE").length });
+  const byStatus = all.reduce<Record<string, number>>(
+    (counts, row) => ({ ...counts, [row.status]: (counts[row.status] ?? 0) + 1 }),
+    { DUPLICATE: rows.filter((row) => row.status === "DUPLICATE").length },
+  );
   return { originals, byStatus };
 }
 
@@ -130,7 +151,9 @@ describe("kill -9", () => {
     expect(unanswered.length, "the kill interrupted some deliveries").toBeGreaterThan(0);
     for (const delivery of unanswered) acknowledged.push(await sendUntilAcknowledged(delivery));
     const { byStatus } = await expectExactlyOnce(deliveries, acknowledged);
-    console.log(`[reliability] kill -9 mid-burst: ${total} deliveries, ${unanswered.length} retried after the restart; final states ${JSON.stringify(byStatus)}`);
+    console.log(
+      `[reliability] kill -9 mid-burst: ${total} deliveries, ${unanswered.length} retried after the restart; final states ${JSON.stringify(byStatus)}`,
+    );
   });
 
   it("resumes a reconcile killed mid-way at the page it reached", async () => {
@@ -145,11 +168,18 @@ describe("kill -9", () => {
     }
     sim.controls.set(tenant.samStoreKey, { rateLimit: { limit: 3, windowMs: 1_000 } });
     sim.controls.resetRequests(tenant.samStoreKey);
-    await stack.sendEvent({ name: "stock/reconcile.requested", data: { tenantId: tenant.tenantId, connectionId: tenant.samConnectionId, mode: "full", trigger: "MANUAL" } });
-    const pagesBefore = await eventually("the reconcile to get a few pages in", async () => {
-      const run = await stack.prisma.syncRun.findFirst({ where: { connectionId: tenant.samConnectionId } });
-      return run && run.pages >= 3 ? run.pages : undefined;
-    }, 120_000);
+    await stack.sendEvent({
+      name: "stock/reconcile.requested",
+      data: { tenantId: tenant.tenantId, connectionId: tenant.samConnectionId, mode: "full", trigger: "MANUAL" },
+    });
+    const pagesBefore = await eventually(
+      "the reconcile to get a few pages in",
+      async () => {
+        const run = await stack.prisma.syncRun.findFirst({ where: { connectionId: tenant.samConnectionId } });
+        return run && run.pages >= 3 ? run.pages : undefined;
+      },
+      120_000,
+    );
     // Inngest is frozen while the app is down: a slow restart must not use up the reconcile's
     // retries (3, one second apart in this stack) on calls that can only be refused.
     await stack.app.kill("SIGKILL");
@@ -159,18 +189,33 @@ describe("kill -9", () => {
     } finally {
       stack.inngest.thaw();
     }
-    const run = await eventually("the reconcile to finish", async () => {
-      const row = await stack.prisma.syncRun.findFirst({ where: { connectionId: tenant.samConnectionId, status: { in: ["SUCCEEDED", "FAILED"] } } });
-      return row ?? undefined;
-    }, 240_000);
+    const run = await eventually(
+      "the reconcile to finish",
+      async () => {
+        const row = await stack.prisma.syncRun.findFirst({
+          where: { connectionId: tenant.samConnectionId, status: { in: ["SUCCEEDED", "FAILED"] } },
+        });
+        return row ?? undefined;
+      },
+      240_000,
+    );
     expect(run.status).toBe("SUCCEEDED");
     const pages = Math.ceil(items / 200);
-    const listed = sim.controls.requests(tenant.samStoreKey).log.filter((entry) => entry.kind === "sam:products.list" && entry.status === 200).length;
+    const listed = sim.controls
+      .requests(tenant.samStoreKey)
+      .log.filter((entry) => entry.kind === "sam:products.list" && entry.status === 200).length;
     // Started over, it would have listed the first pagesBefore pages twice.
     expect(listed).toBeLessThanOrEqual(pages + 2);
-    const levels = await stack.prisma.item.findMany({ where: { tenantId: tenant.tenantId, sku: { in: drifted.map((d) => d.sku) } }, select: { sku: true, quantity: true } });
-    expect(Object.fromEntries(levels.map((item) => [item.sku, item.quantity]))).toEqual(Object.fromEntries(drifted.map((d) => [d.sku, d.quantity])));
-    console.log(`[reliability] kill -9 mid-reconcile: killed after ${pagesBefore}/${pages} pages; ${listed} list calls in all; ${drifted.length} drifted items corrected`);
+    const levels = await stack.prisma.item.findMany({
+      where: { tenantId: tenant.tenantId, sku: { in: drifted.map((d) => d.sku) } },
+      select: { sku: true, quantity: true },
+    });
+    expect(Object.fromEntries(levels.map((item) => [item.sku, item.quantity]))).toEqual(
+      Object.fromEntries(drifted.map((d) => [d.sku, d.quantity])),
+    );
+    console.log(
+      `[reliability] kill -9 mid-reconcile: killed after ${pagesBefore}/${pages} pages; ${listed} list calls in all; ${drifted.length} drifted items corrected`,
+    );
     sim.controls.reset(tenant.samStoreKey);
   });
 });
@@ -185,27 +230,34 @@ describe("Inngest server outage", () => {
     let phase = "before" as "before" | "outage" | "after";
     let stop = false;
     // Three senders, each one delivery at a time with a pause between.
-    const traffic = Promise.all([1000, 2000, 3000].map(async (first) => {
-      for (let i = first; !stop; i++) {
-        const delivery = makeDelivery(tenant, i);
-        deliveries.push(delivery);
-        const current = phase;
-        const answer = await send(delivery);
-        expect(answer, `delivery ${i} (${current}) acknowledged`).toBeDefined();
-        acknowledged.push(answer!.id);
-        if (current === "outage") duringOutage.push({ id: answer!.id, ms: answer!.ms });
-        await sleep(200);
-      }
-    }));
+    const traffic = Promise.all(
+      [1000, 2000, 3000].map(async (first) => {
+        for (let i = first; !stop; i++) {
+          const delivery = makeDelivery(tenant, i);
+          deliveries.push(delivery);
+          const current = phase;
+          const answer = await send(delivery);
+          expect(answer, `delivery ${i} (${current}) acknowledged`).toBeDefined();
+          acknowledged.push(answer!.id);
+          if (current === "outage") duringOutage.push({ id: answer!.id, ms: answer!.ms });
+          await sleep(200);
+        }
+      }),
+    );
     // A slow storefront keeps runs busy when the server dies: a server that keeps run state in
     // Redis resumes them; the dev server loses them, and the sweeper re-sends each event whose
     // run the server no longer knows once it has been PROCESSING for a minute.
     sim.controls.set(tenant.wooStoreKey!, { latencyMs: 1_500 });
-    await eventually("a few deliveries to be acknowledged before the kill", async () => (acknowledged.length >= 6 ? true : undefined));
+    await eventually("a few deliveries to be acknowledged before the kill", async () =>
+      acknowledged.length >= 6 ? true : undefined,
+    );
     // One run is certainly mid-way when the server dies: a lock on its item's row holds it in its
     // apply step, its event PROCESSING. Released after the kill, the step finishes into the void.
     const held = makeDelivery(tenant, 7);
-    const heldItem = await stack.prisma.itemLink.findFirstOrThrow({ where: { connectionId: tenant.samConnectionId, externalId: String(tenant.samIdOf(7)) }, select: { itemId: true } });
+    const heldItem = await stack.prisma.itemLink.findFirstOrThrow({
+      where: { connectionId: tenant.samConnectionId, externalId: String(tenant.samIdOf(7)) },
+      select: { itemId: true },
+    });
     const locker = new pg.Client({ connectionString: stack.env.DATABASE_URL });
     await locker.connect();
     await locker.query("BEGIN");
@@ -215,11 +267,25 @@ describe("Inngest server outage", () => {
     acknowledged.push((await send(held))!.id);
     // This delivery, or the traffic's own delivery for the same item if that came first (received
     // after the lock, so its apply step waits for it too).
-    const { id: heldId, inngestRunId: heldRun } = await eventually("a run for the locked item to claim its event", async () => {
-      const row = await stack.prisma.webhookEvent.findFirst({ where: { tenantId: tenant.tenantId, status: "PROCESSING", receivedAt: { gte: lockedAt }, externalIds: { has: String(tenant.samIdOf(7)) }, inngestRunId: { not: null } }, select: { id: true, inngestRunId: true } });
-      return row ?? undefined;
+    const { id: heldId, inngestRunId: heldRun } = await eventually(
+      "a run for the locked item to claim its event",
+      async () => {
+        const row = await stack.prisma.webhookEvent.findFirst({
+          where: {
+            tenantId: tenant.tenantId,
+            status: "PROCESSING",
+            receivedAt: { gte: lockedAt },
+            externalIds: { has: String(tenant.samIdOf(7)) },
+            inngestRunId: { not: null },
+          },
+          select: { id: true, inngestRunId: true },
+        });
+        return row ?? undefined;
+      },
+    );
+    const inFlightAtKill = await stack.prisma.webhookEvent.count({
+      where: { id: { in: acknowledged }, status: "PROCESSING" },
     });
-    const inFlightAtKill = await stack.prisma.webhookEvent.count({ where: { id: { in: acknowledged }, status: "PROCESSING" } });
     await stack.inngest.kill("SIGKILL");
     await locker.query("COMMIT");
     await locker.end();
@@ -233,23 +299,36 @@ describe("Inngest server outage", () => {
     await stack.inngest.start();
     phase = "after";
     const afterRestart = acknowledged.length;
-    await eventually("a few deliveries to be acknowledged after the restart", async () => (acknowledged.length >= afterRestart + 6 ? true : undefined));
+    await eventually("a few deliveries to be acknowledged after the restart", async () =>
+      acknowledged.length >= afterRestart + 6 ? true : undefined,
+    );
     stop = true;
     await traffic;
     expect(duringOutage.length).toBeGreaterThan(5);
-    const stored = await stack.prisma.webhookEvent.findMany({ where: { id: { in: duringOutage.map((d) => d.id) } }, select: { status: true } });
+    const stored = await stack.prisma.webhookEvent.findMany({
+      where: { id: { in: duringOutage.map((d) => d.id) } },
+      select: { status: true },
+    });
     expect(stored).toHaveLength(duringOutage.length);
     // Every acknowledged event, from before, during and after the outage, ends delivered: the runs
     // the server lost are re-sent by the sweeper, the events it never got by the unsent pass.
-    const midRunAtRestart = await stack.prisma.webhookEvent.count({ where: { id: { in: acknowledged }, status: "PROCESSING" } });
+    const midRunAtRestart = await stack.prisma.webhookEvent.count({
+      where: { id: { in: acknowledged }, status: "PROCESSING" },
+    });
     await waitUntilFinal(stack, acknowledged, SWEEP_WAIT_MS);
     const heldAfter = await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: heldId } });
     // The dev server lost the held run: another run (the sweeper's re-send) finished the event.
     if (!SELF_HOSTED) expect(heldAfter.inngestRunId).not.toBe(heldRun);
-    const originals = await stack.prisma.webhookEvent.groupBy({ by: ["deliveryId"], where: { deliveryId: { in: deliveries.map((d) => d.eventId) }, status: { notIn: ["DUPLICATE", "REJECTED"] } }, _count: true });
+    const originals = await stack.prisma.webhookEvent.groupBy({
+      by: ["deliveryId"],
+      where: { deliveryId: { in: deliveries.map((d) => d.eventId) }, status: { notIn: ["DUPLICATE", "REJECTED"] } },
+      _count: true,
+    });
     expect(originals).toHaveLength(deliveries.length);
     expect(originals.every((row) => row._count === 1)).toBe(true);
-    console.log(`[reliability] Inngest (${SELF_HOSTED ? "inngest start on Redis" : "dev server"}) down ${outageMs / 1000} s: ${duringOutage.length} webhooks acknowledged meanwhile (slowest ${Math.round(Math.max(...duringOutage.map((d) => d.ms)))} ms); all ${acknowledged.length} acknowledged events delivered; ${inFlightAtKill} were mid-run at the kill, ${midRunAtRestart} still PROCESSING after the restart (re-sent by the sweeper or resumed)`);
+    console.log(
+      `[reliability] Inngest (${SELF_HOSTED ? "inngest start on Redis" : "dev server"}) down ${outageMs / 1000} s: ${duringOutage.length} webhooks acknowledged meanwhile (slowest ${Math.round(Math.max(...duringOutage.map((d) => d.ms)))} ms); all ${acknowledged.length} acknowledged events delivered; ${inFlightAtKill} were mid-run at the kill, ${midRunAtRestart} still PROCESSING after the restart (re-sent by the sweeper or resumed)`,
+    );
   });
 });
 
@@ -261,7 +340,10 @@ describe("database outage", () => {
     const database = `"${stack.databaseName}"`;
     const cutOff = async () => {
       await admin.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
-      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [stack.databaseName]);
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [stack.databaseName],
+      );
     };
     const deliveries = Array.from({ length: 10 }, (_, i) => makeDelivery(tenant, i));
     try {
@@ -270,7 +352,11 @@ describe("database outage", () => {
       responses.push(...answers.map((answer) => answer.text));
       expect(answers.map((answer) => answer.status)).toEqual(deliveries.map(() => 503));
       // What a platform reads to wait before retrying, and what a load balancer's health check sees.
-      const again = await fetch(deliveries[0]!.url, { method: "POST", headers: deliveries[0]!.headers, body: deliveries[0]!.body });
+      const again = await fetch(deliveries[0]!.url, {
+        method: "POST",
+        headers: deliveries[0]!.headers,
+        body: deliveries[0]!.body,
+      });
       expect([again.status, again.headers.get("retry-after")]).toEqual([503, "30"]);
       const health = await healthWithDetails();
       expect(health.status).toBe(503);
@@ -278,7 +364,9 @@ describe("database outage", () => {
     } finally {
       await admin.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
     }
-    const written = await eventually("the database to answer again", () => stack.prisma.webhookEvent.count({ where: { deliveryId: { in: deliveries.map((d) => d.eventId) } } }));
+    const written = await eventually("the database to answer again", () =>
+      stack.prisma.webhookEvent.count({ where: { deliveryId: { in: deliveries.map((d) => d.eventId) } } }),
+    );
     expect(written).toBe(0);
     const acknowledged = [];
     for (const delivery of deliveries) acknowledged.push(await sendUntilAcknowledged(delivery));
@@ -294,7 +382,10 @@ describe("database outage", () => {
     const cutter = (async () => {
       while (!stormDone) {
         await sleep(150);
-        await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [stack.databaseName]);
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+          [stack.databaseName],
+        );
         cuts++;
       }
     })();
@@ -302,11 +393,13 @@ describe("database outage", () => {
       for (let i = 0; storm.length < minimum || (unanswered.length === 0 && storm.length < minimum * 10); i += 6) {
         const batch = Array.from({ length: 6 }, (_, k) => makeDelivery(tenant, 100 + i + k));
         storm.push(...batch);
-        await Promise.all(batch.map(async (delivery) => {
-          const answer = await send(delivery);
-          if (answer) acknowledged.push(answer.id);
-          else unanswered.push(delivery);
-        }));
+        await Promise.all(
+          batch.map(async (delivery) => {
+            const answer = await send(delivery);
+            if (answer) acknowledged.push(answer.id);
+            else unanswered.push(delivery);
+          }),
+        );
       }
     } finally {
       stormDone = true;
@@ -316,7 +409,9 @@ describe("database outage", () => {
     expect(unanswered.length, "a connection cut interrupted a delivery").toBeGreaterThan(0);
     for (const delivery of unanswered) acknowledged.push(await sendUntilAcknowledged(delivery));
     const { byStatus } = await expectExactlyOnce([...deliveries, ...storm], acknowledged);
-    console.log(`[reliability] database outage: 10 × 503 with nothing written; connections cut ${cuts} times under load, ${unanswered.length} of ${storm.length} retried; final states ${JSON.stringify(byStatus)}`);
+    console.log(
+      `[reliability] database outage: 10 × 503 with nothing written; connections cut ${cuts} times under load, ${unanswered.length} of ${storm.length} retried; final states ${JSON.stringify(byStatus)}`,
+    );
   });
 });
 
@@ -328,38 +423,76 @@ describe("storefront outage", () => {
     const sales: { id: string; sku: string; quantity: number }[] = [];
     for (let i = 0; i < 3; i++) {
       const view = sim.controls.items(tenant.samStoreKey, { offset: i, limit: 1 })[0]!;
-      const result = await sim.emitWebhook({ store: tenant.samStoreKey, kind: "adjustment", sku: view.sku, quantity: view.quantity + 3, targetUrl: tenant.webhookUrl, secret: tenant.signingSecret });
+      const result = await sim.emitWebhook({
+        store: tenant.samStoreKey,
+        kind: "adjustment",
+        sku: view.sku,
+        quantity: view.quantity + 3,
+        targetUrl: tenant.webhookUrl,
+        secret: tenant.signingSecret,
+      });
       expect(result.status).toBe(200);
-      sales.push({ id: (JSON.parse(result.responseBody) as { id: string }).id, sku: view.sku, quantity: result.quantityAfter });
+      sales.push({
+        id: (JSON.parse(result.responseBody) as { id: string }).id,
+        sku: view.sku,
+        quantity: result.quantityAfter,
+      });
     }
     let breakerOpened = false;
-    const failed = await eventually("every event to fail after its retries", async () => {
-      const connection = await db.connection.findUniqueOrThrow({ where: { id: tenant.wooConnectionId! } });
-      if (connection.circuitOpenUntil && connection.circuitOpenUntil > new Date()) breakerOpened = true;
-      const rows = await db.webhookEvent.findMany({ where: { id: { in: sales.map((s) => s.id) } } });
-      return rows.every((row) => row.status === "FAILED") ? rows : undefined;
-    }, 180_000);
+    const failed = await eventually(
+      "every event to fail after its retries",
+      async () => {
+        const connection = await db.connection.findUniqueOrThrow({ where: { id: tenant.wooConnectionId! } });
+        if (connection.circuitOpenUntil && connection.circuitOpenUntil > new Date()) breakerOpened = true;
+        const rows = await db.webhookEvent.findMany({ where: { id: { in: sales.map((s) => s.id) } } });
+        return rows.every((row) => row.status === "FAILED") ? rows : undefined;
+      },
+      180_000,
+    );
     expect(failed.every((row) => row.error)).toBe(true);
     expect(breakerOpened, "the circuit breaker opened during the outage").toBe(true);
-    for (const sale of sales) expect(sim.controls.item(tenant.wooStoreKey!, sale.sku)!.quantity).not.toBe(sale.quantity);
+    for (const sale of sales)
+      expect(sim.controls.item(tenant.wooStoreKey!, sale.sku)!.quantity).not.toBe(sale.quantity);
 
     sim.controls.reset(tenant.wooStoreKey!);
     // The dashboard's replay, as a person presses it: the breaker may still be open, and each
     // re-push waits until it closes.
-    const replay = await replayEvents(scopeToTenant(db, tenant.tenantId), sales.map((s) => s.id), stack.sendEvent);
-    expect({ ...replay, replayed: [...replay.replayed].sort() }).toEqual({ replayed: sales.map((s) => s.id).sort(), deferred: [], refused: [] });
-    await eventually("the storefront to show every replayed quantity", async () => (sales.every((sale) => sim.controls.item(tenant.wooStoreKey!, sale.sku)!.quantity === sale.quantity) ? true : undefined), 120_000);
-    const replayed = await eventually("the replayed events to be final", async () => {
-      const rows = await db.webhookEvent.findMany({ where: { id: { in: sales.map((s) => s.id) } } });
-      return rows.every((row) => row.status === "APPLIED") ? rows : undefined;
-    }, 60_000);
+    const replay = await replayEvents(
+      scopeToTenant(db, tenant.tenantId),
+      sales.map((s) => s.id),
+      stack.sendEvent,
+    );
+    expect({ ...replay, replayed: [...replay.replayed].sort() }).toEqual({
+      replayed: sales.map((s) => s.id).sort(),
+      deferred: [],
+      refused: [],
+    });
+    await eventually(
+      "the storefront to show every replayed quantity",
+      async () =>
+        sales.every((sale) => sim.controls.item(tenant.wooStoreKey!, sale.sku)!.quantity === sale.quantity)
+          ? true
+          : undefined,
+      120_000,
+    );
+    const replayed = await eventually(
+      "the replayed events to be final",
+      async () => {
+        const rows = await db.webhookEvent.findMany({ where: { id: { in: sales.map((s) => s.id) } } });
+        return rows.every((row) => row.status === "APPLIED") ? rows : undefined;
+      },
+      60_000,
+    );
     expect(replayed).toHaveLength(3);
     const pushes = await db.channelPush.findMany({ where: { webhookEventId: { in: sales.map((s) => s.id) } } });
     expect(pushes.map((push) => push.state)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
     const connection = await db.connection.findUniqueOrThrow({ where: { id: tenant.wooConnectionId! } });
     expect(connection.consecutiveFailures).toBe(0);
     expect(connection.circuitOpenUntil).toBeNull();
-    const changes = await stockChangesPerEvent(stack, sales.map((s) => s.id));
+    const changes = await stockChangesPerEvent(
+      stack,
+      sales.map((s) => s.id),
+    );
     expect([...changes.values()]).toEqual([1, 1, 1]);
     tenants.push(tenant);
   });
@@ -369,8 +502,17 @@ describe("secrets after the faults", () => {
   it("leaves no plaintext secret in the app's log, the responses or the database", async () => {
     const secrets = [...tenants.map((tenant) => tenant.signingSecret), ...stackSecrets(stack)];
     for (const tenant of tenants) {
-      secrets.push(...Object.values(connectorConfigFor(sim.stores.require(tenant.samStoreKey), sim.url).credentials as Record<string, string>));
-      if (tenant.wooStoreKey) secrets.push(...Object.values(connectorConfigFor(sim.stores.require(tenant.wooStoreKey), sim.url).credentials as Record<string, string>));
+      secrets.push(
+        ...Object.values(
+          connectorConfigFor(sim.stores.require(tenant.samStoreKey), sim.url).credentials as Record<string, string>,
+        ),
+      );
+      if (tenant.wooStoreKey)
+        secrets.push(
+          ...Object.values(
+            connectorConfigFor(sim.stores.require(tenant.wooStoreKey), sim.url).credentials as Record<string, string>,
+          ),
+        );
     }
     expect(await findPlaintextSecrets(stack, secrets, { logFile, responses })).toEqual([]);
   });

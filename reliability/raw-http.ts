@@ -10,11 +10,18 @@ export interface RawAnswer {
   body: string;
 }
 
-export function rawRequest(origin: string, request: { method: string; path: string; headers: Record<string, string>; body?: Buffer }, timeoutMs = 20_000): Promise<RawAnswer> {
+export function rawRequest(
+  origin: string,
+  request: { method: string; path: string; headers: Record<string, string>; body?: Buffer },
+  timeoutMs = 20_000,
+): Promise<RawAnswer> {
   const url = new URL(origin);
   const headers = { host: url.host, connection: "close", ...request.headers };
   const hasLength = Object.keys(headers).some((name) => name.toLowerCase() === "content-length");
-  const lines = [`${request.method} ${request.path} HTTP/1.1`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `${request.method} ${request.path} HTTP/1.1`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   if (!hasLength && request.body) lines.push(`content-length: ${request.body.length}`);
   const head = Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "latin1");
   return new Promise((resolve, reject) => {
@@ -68,9 +75,22 @@ function parse(raw: Buffer): RawAnswer {
  * every `intervalMs`, for as long as the server keeps the request open. Resolves with the status
  * of the server's answer (0 when it closed without one) and how many body bytes were sent.
  */
-export function slowRequest(origin: string, path: string, headers: Record<string, string>, declaredLength: number, intervalMs: number, giveUpMs = 60_000): Promise<{ status: number; bytesSent: number }> {
+export function slowRequest(
+  origin: string,
+  path: string,
+  headers: Record<string, string>,
+  declaredLength: number,
+  intervalMs: number,
+  giveUpMs = 60_000,
+): Promise<{ status: number; bytesSent: number }> {
   const url = new URL(origin);
-  const lines = [`POST ${path} HTTP/1.1`, `host: ${url.host}`, "connection: close", `content-length: ${declaredLength}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `POST ${path} HTTP/1.1`,
+    `host: ${url.host}`,
+    "connection: close",
+    `content-length: ${declaredLength}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   return new Promise((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname);
     const chunks: Buffer[] = [];

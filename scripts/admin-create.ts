@@ -5,7 +5,8 @@ import { createOrPromoteStaff } from "../src/server/support/platform-roles";
 import { ensureLocalEnv } from "./lib/local-env";
 import { openScriptDatabase } from "./lib/script-db";
 
-const USAGE = "Usage: npm run admin:create -- <email> [--role SUPPORT|ADMIN] [--password <at least 8 characters>] [--name <display name>]";
+const USAGE =
+  "Usage: npm run admin:create -- <email> [--role SUPPORT|ADMIN] [--password <at least 8 characters>] [--name <display name>]";
 
 function parse() {
   const { values, positionals } = parseArgs({
@@ -29,7 +30,11 @@ ensureLocalEnv();
 const database = openScriptDatabase();
 try {
   const result = await createOrPromoteStaff(database.prisma, input);
-  const password = result.passwordSet ? " with the password given" : result.created ? " without a password (sign in through OAuth, or run again with --password)" : "";
+  const password = result.passwordSet
+    ? " with the password given"
+    : result.created
+      ? " without a password (sign in through OAuth, or run again with --password)"
+      : "";
   console.log(
     result.created
       ? `[admin:create] Created ${result.email} as ${result.role}${password} in ${database.description}.`

@@ -14,7 +14,9 @@ const quick = args.includes("--quick") || process.env.BENCH_QUICK === "1";
 const names = args.filter((arg) => !arg.startsWith("--"));
 const unknown = names.filter((name) => !scenarios.some((scenario) => scenario.name === name));
 if (unknown.length) {
-  console.error(`Unknown scenario ${unknown.join(", ")}. Scenarios:\n${scenarios.map((s) => `  ${s.name.padEnd(12)} ${s.describe}`).join("\n")}`);
+  console.error(
+    `Unknown scenario ${unknown.join(", ")}. Scenarios:\n${scenarios.map((s) => `  ${s.name.padEnd(12)} ${s.describe}`).join("\n")}`,
+  );
   process.exit(2);
 }
 const chosen = names.length ? scenarios.filter((scenario) => names.includes(scenario.name)) : scenarios;
@@ -38,7 +40,9 @@ const stackOptions = (inngest: "dev" | "self-hosted", simUrl: string) => ({
   },
 });
 const machine = describeMachine();
-log(`machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}, load ${machine.loadAverageAtStart}`);
+log(
+  `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}, load ${machine.loadAverageAtStart}`,
+);
 const results: Record<string, ScenarioResult & { seconds: number }> = {};
 let stack: Stack | undefined;
 let sim: Simulator | undefined;
@@ -50,7 +54,9 @@ try {
     // BENCH_APP_NODE_OPTIONS reaches only the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
     // BENCH_INNGEST=self-hosted runs `inngest start` on Redis and PostgreSQL instead of the dev server.
     const inngest = process.env.BENCH_INNGEST === "self-hosted" ? "self-hosted" : "dev";
-    log(`Inngest server: ${inngest === "dev" ? "inngest dev (in-memory queue)" : "inngest start (queue in Redis, history in PostgreSQL)"}`);
+    log(
+      `Inngest server: ${inngest === "dev" ? "inngest dev (in-memory queue)" : "inngest start (queue in Redis, history in PostgreSQL)"}`,
+    );
     stack = await startStack(stackOptions(inngest, sim.url));
   }
   for (const [index, scenario] of chosen.entries()) {
@@ -59,7 +65,9 @@ try {
       log(`${scenario.name} runs on a fresh stack: restarting it…`);
       await stack?.stop();
       stack = undefined;
-      stack = await startStack(stackOptions(process.env.BENCH_INNGEST === "self-hosted" ? "self-hosted" : "dev", sim.url));
+      stack = await startStack(
+        stackOptions(process.env.BENCH_INNGEST === "self-hosted" ? "self-hosted" : "dev", sim.url),
+      );
     }
     const started = performance.now();
     try {
@@ -77,13 +85,26 @@ try {
 }
 
 const figures: Figure[] = Object.values(results).flatMap((result) => result.figures);
-const widths = [10, Math.max(...figures.map((f) => f.name.length), 6), Math.max(...figures.map((f) => `${f.value} ${f.unit}`.length), 6)];
-console.log(`\n${"scenario".padEnd(widths[0]!)}  ${"figure".padEnd(widths[1]!)}  ${"value".padEnd(widths[2]!)}  target`);
+const widths = [
+  10,
+  Math.max(...figures.map((f) => f.name.length), 6),
+  Math.max(...figures.map((f) => `${f.value} ${f.unit}`.length), 6),
+];
+console.log(
+  `\n${"scenario".padEnd(widths[0]!)}  ${"figure".padEnd(widths[1]!)}  ${"value".padEnd(widths[2]!)}  target`,
+);
 for (const figure of figures) {
   const target = figure.target ? `${figure.target} — ${figure.met ? "met" : "NOT met"}` : "";
-  console.log(`${figure.scenario.padEnd(widths[0]!)}  ${figure.name.padEnd(widths[1]!)}  ${`${figure.value} ${figure.unit}`.padEnd(widths[2]!)}  ${target}`);
+  console.log(
+    `${figure.scenario.padEnd(widths[0]!)}  ${figure.name.padEnd(widths[1]!)}  ${`${figure.value} ${figure.unit}`.padEnd(widths[2]!)}  ${target}`,
+  );
 }
-console.log(`\nmachine: ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}; load average at start ${machine.loadAverageAtStart}`);
+console.log(
+  `\nmachine: ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}; load average at start ${machine.loadAverageAtStart}`,
+);
 mkdirSync("bench", { recursive: true });
-writeFileSync("bench/results.json", `${JSON.stringify({ measuredAt: new Date().toISOString(), quick, machine, scenarios: results }, null, 2)}\n`);
+writeFileSync(
+  "bench/results.json",
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), quick, machine, scenarios: results }, null, 2)}\n`,
+);
 console.log("written to bench/results.json");

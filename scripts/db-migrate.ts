@@ -4,7 +4,10 @@ import { openAdapter } from "../src/server/database-adapter";
 import { applyPendingMigrations } from "../src/server/migrations/schema-engine";
 import { migrationLog } from "./lib/migration-log";
 
-const adapter = openAdapter({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR ?? ".data" });
+const adapter = openAdapter({
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  dataDir: process.env.DATA_DIR ?? ".data",
+});
 try {
   const started = performance.now();
   const applied = await applyPendingMigrations(adapter.factory, migrationLog);

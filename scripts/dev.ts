@@ -34,7 +34,9 @@ function findInngest(): string | null {
     return resolveInngestBinary();
   } catch (error) {
     console.warn(`\n[dev] ${error instanceof Error ? error.message : String(error)}`);
-    console.warn("[dev] Starting WITHOUT the Inngest server: webhooks are still verified, stored and acknowledged (QUEUED),");
+    console.warn(
+      "[dev] Starting WITHOUT the Inngest server: webhooks are still verified, stored and acknowledged (QUEUED),",
+    );
     console.warn("[dev] and are processed as soon as an Inngest server runs (the sweeper re-sends them).\n");
     return null;
   }
@@ -45,7 +47,9 @@ function findMailpit(): string | null {
     return resolveMailpitBinary();
   } catch (error) {
     console.warn(`\n[dev] ${error instanceof Error ? error.message : String(error)}`);
-    console.warn("[dev] Starting WITHOUT a mail receiver: confirmation and invitation mail is printed in the [next] log instead.\n");
+    console.warn(
+      "[dev] Starting WITHOUT a mail receiver: confirmation and invitation mail is printed in the [next] log instead.\n",
+    );
     return null;
   }
 }
@@ -54,7 +58,9 @@ async function prepareDatabase(): Promise<boolean> {
   const database = openScriptDatabase();
   try {
     const applied = await applyPendingMigrations(database.factory, migrationLog);
-    console.log(`[db] ${database.description}: ${applied.length ? `applied ${applied.join(", ")}` : "migrations up to date"}`);
+    console.log(
+      `[db] ${database.description}: ${applied.length ? `applied ${applied.join(", ")}` : "migrations up to date"}`,
+    );
     return (await seedDemoTenant(database.prisma)).created;
   } finally {
     // The embedded database allows one process at a time; the app opens it next.
@@ -78,13 +84,31 @@ try {
   }
   const seeded = await prepareDatabase();
   const supervisor = new Supervisor();
-  supervisor.start({ name: "next", command: process.execPath, args: ["node_modules/next/dist/bin/next", "dev", "--port", String(port)], env: { LOG_PRETTY: process.env.LOG_PRETTY ?? "1" } });
-  supervisor.start({ name: "sim", command: process.execPath, args: ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/sim.ts"], env: { SIM_PORT: String(simPort) } });
+  supervisor.start({
+    name: "next",
+    command: process.execPath,
+    args: ["node_modules/next/dist/bin/next", "dev", "--port", String(port)],
+    env: { LOG_PRETTY: process.env.LOG_PRETTY ?? "1" },
+  });
+  supervisor.start({
+    name: "sim",
+    command: process.execPath,
+    args: ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/sim.ts"],
+    env: { SIM_PORT: String(simPort) },
+  });
   if (inngest) {
     supervisor.start({
       name: "inngest",
       command: inngest,
-      args: ["dev", "--sdk-url", `http://127.0.0.1:${port}/api/inngest`, "--no-discovery", "--no-poll", "--port", String(inngestPort)],
+      args: [
+        "dev",
+        "--sdk-url",
+        `http://127.0.0.1:${port}/api/inngest`,
+        "--no-discovery",
+        "--no-poll",
+        "--port",
+        String(inngestPort),
+      ],
       env: { DO_NOT_TRACK: "1", INNGEST_NO_UPDATE_NOTIFIER: "1" },
     });
   }
@@ -95,11 +119,19 @@ try {
     watchMailpit(mailApi);
   }
   console.log(`\n  Stockhook is starting at ${process.env.APP_URL}`);
-  if (mailpit) console.log(`  Mail (sign-up links, invitations) goes to Mailpit: read it at ${mailApi}/ — each message is also printed here as [mail] with its link`);
-  else if (localMail) console.log("  Mail is not sent: no receiver and no SMTP_URL; the [next] log prints each message.");
+  if (mailpit)
+    console.log(
+      `  Mail (sign-up links, invitations) goes to Mailpit: read it at ${mailApi}/ — each message is also printed here as [mail] with its link`,
+    );
+  else if (localMail)
+    console.log("  Mail is not sent: no receiver and no SMTP_URL; the [next] log prints each message.");
   else console.log(`  Mail goes out through SMTP_URL (${new URL(process.env.SMTP_URL!).host})`);
-  console.log(`  Demo tenant "${DEMO_TENANT_SLUG}": sign in as ${DEMO_USER.email} / ${DEMO_USER.password}${seeded ? " (just created)" : ""}`);
-  console.log(`  Sell a painting at the simulated gallery POS: npm run sim -- sale --tenant ${DEMO_TENANT_SLUG} --sku ART-0007\n`);
+  console.log(
+    `  Demo tenant "${DEMO_TENANT_SLUG}": sign in as ${DEMO_USER.email} / ${DEMO_USER.password}${seeded ? " (just created)" : ""}`,
+  );
+  console.log(
+    `  Sell a painting at the simulated gallery POS: npm run sim -- sale --tenant ${DEMO_TENANT_SLUG} --sku ART-0007\n`,
+  );
   process.exitCode = await supervisor.done;
 } catch (error) {
   console.error(`[dev] ${error instanceof Error ? error.message : String(error)}`);

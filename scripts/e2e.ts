@@ -15,11 +15,16 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 async function ensureChromium(): Promise<void> {
   if (existsSync(CHROMIUM)) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install Debian's package (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}. Install Debian's package (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
   }
   console.log("[e2e] Installing Debian's chromium (once)…");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  if ((await run("apt-get", ["update", "-qq"], env)) !== 0 || (await run("apt-get", ["install", "-y", "-qq", "chromium"], env)) !== 0) {
+  if (
+    (await run("apt-get", ["update", "-qq"], env)) !== 0 ||
+    (await run("apt-get", ["install", "-y", "-qq", "chromium"], env)) !== 0
+  ) {
     throw new Error("apt-get could not install chromium; install it by hand or set CHROMIUM_PATH.");
   }
 }
@@ -27,7 +32,9 @@ async function ensureChromium(): Promise<void> {
 const dataDir = ".data/e2e";
 const appPort = Number(process.env.E2E_PORT ?? 3100);
 // Every other port is picked free at run time, so several checkouts can run their tests at once.
-const [simPort, receiverPort, inngestPort, ...inngestInternalPorts] = await Promise.all(Array.from({ length: 7 }, freePort));
+const [simPort, receiverPort, inngestPort, ...inngestInternalPorts] = await Promise.all(
+  Array.from({ length: 7 }, freePort),
+);
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: "production",
@@ -71,11 +78,32 @@ try {
   await runStep("e2e: seed the demo tenant", process.execPath, [...tsx, "scripts/db-seed.ts"], env);
   // The staff e2e/support.spec.ts signs in as, made the way an operator would.
   for (const staff of [E2E_SUPPORT_USER, E2E_ADMIN_USER]) {
-    await runStep(`e2e: create the ${staff.role} user`, process.execPath, [...tsx, "scripts/admin-create.ts", staff.email, "--role", staff.role, "--password", staff.password, "--name", staff.name], env);
+    await runStep(
+      `e2e: create the ${staff.role} user`,
+      process.execPath,
+      [
+        ...tsx,
+        "scripts/admin-create.ts",
+        staff.email,
+        "--role",
+        staff.role,
+        "--password",
+        staff.password,
+        "--name",
+        staff.name,
+      ],
+      env,
+    );
   }
-  if (process.env.E2E_REUSE_BUILD && existsSync(".next/BUILD_ID")) console.log("[e2e] Reusing the existing production build (E2E_REUSE_BUILD)");
+  if (process.env.E2E_REUSE_BUILD && existsSync(".next/BUILD_ID"))
+    console.log("[e2e] Reusing the existing production build (E2E_REUSE_BUILD)");
   else await runStep("e2e: production build", process.execPath, ["node_modules/next/dist/bin/next", "build"], env);
-  await runStep("e2e: Playwright in Chromium", process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...process.argv.slice(2)], env);
+  await runStep(
+    "e2e: Playwright in Chromium",
+    process.execPath,
+    ["node_modules/@playwright/test/cli.js", "test", ...process.argv.slice(2)],
+    env,
+  );
 } catch (error) {
   console.error(`[e2e] ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

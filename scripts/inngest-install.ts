@@ -61,7 +61,11 @@ function buildFromGoModule(failures: string[]): string | null {
       // placeholders let the server compile, without the browser UI.
       prepare: (work) => {
         for (const [dir, file, text] of [
-          ["pkg/devserver/static/client", "_shell.html", "<!doctype html><p>Inngest dev UI not bundled in this build.</p>"],
+          [
+            "pkg/devserver/static/client",
+            "_shell.html",
+            "<!doctype html><p>Inngest dev UI not bundled in this build.</p>",
+          ],
           ["internal/embeddocs/website/pages/docs", "README.md", "# Docs not bundled in this build\n"],
         ] as const) {
           const target = join(work, dir);
@@ -71,7 +75,9 @@ function buildFromGoModule(failures: string[]): string | null {
       },
       verify: (binary) => {
         const reported = version(binary);
-        return reported?.startsWith(INNGEST_SERVER_VERSION) ? null : `the freshly built binary reports "${reported}" instead of ${INNGEST_SERVER_VERSION}`;
+        return reported?.startsWith(INNGEST_SERVER_VERSION)
+          ? null
+          : `the freshly built binary reports "${reported}" instead of ${INNGEST_SERVER_VERSION}`;
       },
       log,
     },

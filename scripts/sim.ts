@@ -10,7 +10,10 @@ process.exitCode = await runSimCli(process.argv.slice(2), {
   resolveTarget: async ({ tenant, provider }) => {
     const file = simulatorTargetsFile(process.env.DATA_DIR);
     const target = readSimulatorTarget(tenant, provider, file);
-    if (!target) throw new Error(`no ${provider} webhook registered for tenant "${tenant}" in ${file}; run npm run db:seed (or npm run dev) first, or pass --url and --secret`);
+    if (!target)
+      throw new Error(
+        `no ${provider} webhook registered for tenant "${tenant}" in ${file}; run npm run db:seed (or npm run dev) first, or pass --url and --secret`,
+      );
     return target;
   },
 });

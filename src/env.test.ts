@@ -25,7 +25,10 @@ describe("environment validation", () => {
   });
 
   it("names each missing variable in plain words", () => {
-    expect(problemsOf({})).toEqual(["AUTH_SECRET is required but not set", "STOCKHOOK_ENCRYPTION_KEYS is required but not set"]);
+    expect(problemsOf({})).toEqual([
+      "AUTH_SECRET is required but not set",
+      "STOCKHOOK_ENCRYPTION_KEYS is required but not set",
+    ]);
   });
 
   it("explains a malformed value", () => {
@@ -35,7 +38,9 @@ describe("environment validation", () => {
   });
 
   it("requires OAuth ids and secrets in pairs", () => {
-    expect(problemsOf({ ...valid, AUTH_GITHUB_ID: "abc" })).toEqual(["AUTH_GITHUB_SECRET is required when AUTH_GITHUB_ID is set"]);
+    expect(problemsOf({ ...valid, AUTH_GITHUB_ID: "abc" })).toEqual([
+      "AUTH_GITHUB_SECRET is required when AUTH_GITHUB_ID is set",
+    ]);
   });
 
   it("prints every problem in one readable message", () => {
@@ -45,7 +50,13 @@ describe("environment validation", () => {
   });
 
   it("checks the outbound settings", () => {
-    expect(parseEnv({ ...valid, OUTBOUND_ALLOW_LIST: "127.0.0.1:4010,localhost:4010", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1" })).toMatchObject({ OUTBOUND_ALLOW_LIST: "127.0.0.1:4010,localhost:4010", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1" });
+    expect(
+      parseEnv({
+        ...valid,
+        OUTBOUND_ALLOW_LIST: "127.0.0.1:4010,localhost:4010",
+        OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1",
+      }),
+    ).toMatchObject({ OUTBOUND_ALLOW_LIST: "127.0.0.1:4010,localhost:4010", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1" });
     expect(problemsOf({ ...valid, OUTBOUND_ALLOW_LIST: "1", OUTBOUND_WEBHOOKS_RETRY_DELAYS: "5s,1m" })).toEqual([
       "OUTBOUND_ALLOW_LIST must be host:port pairs, comma separated (e.g. 127.0.0.1:4010,localhost:4010)",
       "OUTBOUND_WEBHOOKS_RETRY_DELAYS must be whole seconds, comma separated",
@@ -53,20 +64,35 @@ describe("environment validation", () => {
   });
 
   it("refuses the outbound allow-list in production: nothing there may call private addresses", () => {
-    expect(problemsOf({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://smtp.example:465", OUTBOUND_ALLOW_LIST: "127.0.0.1:4010" })).toEqual([
+    expect(
+      problemsOf({
+        ...valid,
+        NODE_ENV: "production",
+        SMTP_URL: "smtps://smtp.example:465",
+        OUTBOUND_ALLOW_LIST: "127.0.0.1:4010",
+      }),
+    ).toEqual([
       "OUTBOUND_ALLOW_LIST is for development and tests only: production calls public https:// addresses only",
     ]);
-    expect(parseEnv({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://smtp.example:465" }).OUTBOUND_ALLOW_LIST).toBeUndefined();
+    expect(
+      parseEnv({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://smtp.example:465" }).OUTBOUND_ALLOW_LIST,
+    ).toBeUndefined();
   });
 
   it("checks the mail settings and requires SMTP in production", () => {
-    expect(parseEnv({ ...valid, SMTP_URL: "smtp://127.0.0.1:1025", MAIL_FROM: "Stockhook <hello@stockhook.example>" })).toMatchObject({ SMTP_URL: "smtp://127.0.0.1:1025" });
+    expect(
+      parseEnv({ ...valid, SMTP_URL: "smtp://127.0.0.1:1025", MAIL_FROM: "Stockhook <hello@stockhook.example>" }),
+    ).toMatchObject({ SMTP_URL: "smtp://127.0.0.1:1025" });
     expect(problemsOf({ ...valid, SMTP_URL: "http://mail.example", MAIL_FROM: "not an address" })).toEqual([
       "SMTP_URL must be an smtp:// or smtps:// URL",
       "MAIL_FROM must be an address or Name <address>",
     ]);
-    expect(problemsOf({ ...valid, NODE_ENV: "production" })).toEqual(["SMTP_URL is required in production: sign-up, invitations and password resets send links by mail"]);
-    expect(problemsOf({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://user:pass@smtp.example:465" })).toEqual([]);
+    expect(problemsOf({ ...valid, NODE_ENV: "production" })).toEqual([
+      "SMTP_URL is required in production: sign-up, invitations and password resets send links by mail",
+    ]);
+    expect(problemsOf({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://user:pass@smtp.example:465" })).toEqual(
+      [],
+    );
   });
 });
 

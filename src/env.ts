@@ -59,25 +59,52 @@ const settings = z.object({
     emptyAsUndefined,
     z
       .string()
-      .refine((raw) => parseAllowList(raw).every((entry) => allowListKey(entry) !== null), "must be host:port pairs, comma separated (e.g. 127.0.0.1:4010,localhost:4010)")
+      .refine(
+        (raw) => parseAllowList(raw).every((entry) => allowListKey(entry) !== null),
+        "must be host:port pairs, comma separated (e.g. 127.0.0.1:4010,localhost:4010)",
+      )
       .optional(),
   ),
   /** Seconds between a storefront push's attempts, comma separated (default 10,30,60,120,300,600). */
-  STOCKHOOK_PUSH_RETRY_DELAYS: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated").optional()),
+  STOCKHOOK_PUSH_RETRY_DELAYS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated")
+      .optional(),
+  ),
   /** Seconds between outbound delivery attempts, comma separated (default 5,300,1800,7200,18000,36000,36000). */
-  OUTBOUND_WEBHOOKS_RETRY_DELAYS: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated").optional()),
+  OUTBOUND_WEBHOOKS_RETRY_DELAYS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated")
+      .optional(),
+  ),
   /** Bearer token that unlocks /api/health's details (errors, latencies, Inngest URL); unset, only up/down is answered. */
   HEALTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   /** Where mail goes out: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. Required in production. */
-  SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional()),
+  SMTP_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  ),
   /** The sender of account mail, `address` or `Name <address>`. Default: Stockhook <no-reply@APP_URL's host>. */
-  MAIL_FROM: z.preprocess(emptyAsUndefined, z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an address or Name <address>").optional()),
+  MAIL_FROM: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an address or Name <address>")
+      .optional(),
+  ),
   INNGEST_DEV: z.preprocess(emptyAsUndefined, z.string().optional()),
   INNGEST_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
   INNGEST_EVENT_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   INNGEST_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** Where a person opens one Inngest run, with `{runId}` in it (e.g. Inngest Cloud's run page). */
-  INNGEST_RUN_URL: z.preprocess(emptyAsUndefined, z.string().includes("{runId}", { message: "must contain {runId}" }).optional()),
+  INNGEST_RUN_URL: z.preprocess(
+    emptyAsUndefined,
+    z.string().includes("{runId}", { message: "must contain {runId}" }).optional(),
+  ),
   /** Least severe log level written: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Set by `npm run dev`: log lines as readable text instead of JSON. */
@@ -90,11 +117,19 @@ const settings = z.object({
 
 export const envSchema = settings.superRefine((env, ctx) => {
   if (env.NODE_ENV === "production" && env.OUTBOUND_ALLOW_LIST) {
-    ctx.addIssue({ code: "custom", path: ["OUTBOUND_ALLOW_LIST"], message: "is for development and tests only: production calls public https:// addresses only" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["OUTBOUND_ALLOW_LIST"],
+      message: "is for development and tests only: production calls public https:// addresses only",
+    });
   }
   // Sign-up, invitations and password resets work only through mailed links.
   if (env.NODE_ENV === "production" && !env.SMTP_URL) {
-    ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "is required in production: sign-up, invitations and password resets send links by mail" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["SMTP_URL"],
+      message: "is required in production: sign-up, invitations and password resets send links by mail",
+    });
   }
   for (const provider of ["GITHUB", "GOOGLE"] as const) {
     const id = env[`AUTH_${provider}_ID`];
@@ -123,7 +158,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".") || "(environment)";
-    const message = issue.code === "invalid_type" && source[name] === undefined ? "is required but not set" : issue.message;
+    const message =
+      issue.code === "invalid_type" && source[name] === undefined ? "is required but not set" : issue.message;
     return `${name} ${message}`;
   });
   throw new EnvError(problems);

@@ -31,7 +31,9 @@ export async function listMail(apiUrl: string, to: string): Promise<Summary[]> {
 }
 
 export async function readMail(apiUrl: string, id: string): Promise<ReceivedMail> {
-  const message = await getJson<{ ID: string; Subject: string; Text: string; HTML: string }>(`${apiUrl}/api/v1/message/${id}`);
+  const message = await getJson<{ ID: string; Subject: string; Text: string; HTML: string }>(
+    `${apiUrl}/api/v1/message/${id}`,
+  );
   const links = [...new Set([...message.Text.matchAll(/https?:\/\/[^\s)>"']+/g)].map((m) => m[0]))];
   return { id: message.ID, subject: message.Subject, text: message.Text, html: message.HTML, links };
 }
@@ -40,12 +42,19 @@ export async function readMail(apiUrl: string, id: string): Promise<ReceivedMail
  * The newest message to `to` whose subject matches, once it has arrived; `count` waits for that
  * many matching messages (e.g. a resent link). Polls the receiver: its store is the signal.
  */
-export async function waitForMail(apiUrl: string, to: string, options: { subject?: RegExp; count?: number; timeoutMs?: number } = {}): Promise<ReceivedMail> {
+export async function waitForMail(
+  apiUrl: string,
+  to: string,
+  options: { subject?: RegExp; count?: number; timeoutMs?: number } = {},
+): Promise<ReceivedMail> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     const matching = (await listMail(apiUrl, to)).filter((m) => !options.subject || options.subject.test(m.Subject));
     if (matching.length >= (options.count ?? 1)) return readMail(apiUrl, matching[0]!.ID);
-    if (Date.now() > deadline) throw new Error(`no mail to ${to}${options.subject ? ` matching ${options.subject}` : ""} arrived (have ${matching.length})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no mail to ${to}${options.subject ? ` matching ${options.subject}` : ""} arrived (have ${matching.length})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

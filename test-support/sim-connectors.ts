@@ -1,4 +1,12 @@
-import { connectorConfigFor, createSimulator, externalIdOf, type SimProvider, type Simulator, type SimStore, type StoreSpec } from "@sim";
+import {
+  connectorConfigFor,
+  createSimulator,
+  externalIdOf,
+  type SimProvider,
+  type Simulator,
+  type SimStore,
+  type StoreSpec,
+} from "@sim";
 import { type ConnectorFor, createConnector } from "@/server/connectors";
 import { type RetryPolicy } from "@/server/connectors/http";
 import { type ConnectorProvider, type SourceStockItem, type StockPage } from "@/server/connectors/types";
@@ -10,11 +18,19 @@ export interface SimFixture<P extends ConnectorProvider> {
   sim: Simulator;
   store: SimStore;
   connector: ConnectorFor[P];
-  connectorWith(overrides: { credentials?: object; baseUrl?: string; policy?: Partial<RetryPolicy>; allowList?: string[] }): ConnectorFor[P];
+  connectorWith(overrides: {
+    credentials?: object;
+    baseUrl?: string;
+    policy?: Partial<RetryPolicy>;
+    allowList?: string[];
+  }): ConnectorFor[P];
   close(): Promise<void>;
 }
 
-export async function simFixture<P extends ConnectorProvider>(provider: SimProvider, spec: Partial<StoreSpec> = {}): Promise<SimFixture<P>> {
+export async function simFixture<P extends ConnectorProvider>(
+  provider: SimProvider,
+  spec: Partial<StoreSpec> = {},
+): Promise<SimFixture<P>> {
   const sim = await createSimulator({ seed: 7 });
   const store = sim.stores.create({ provider, id: "shop1", size: 300, ...spec });
   const config = sim.connectorConfig(store);
@@ -23,7 +39,10 @@ export async function simFixture<P extends ConnectorProvider>(provider: SimProvi
       provider: config.provider,
       baseUrl: baseUrl ?? config.baseUrl,
       credentials: { ...config.credentials, ...credentials },
-      http: { network: { allowList: [...config.http.network.allowList, ...(allowList ?? [])] }, policy: { ...FAST_POLICY, ...policy } },
+      http: {
+        network: { allowList: [...config.http.network.allowList, ...(allowList ?? [])] },
+        policy: { ...FAST_POLICY, ...policy },
+      },
     } as Parameters<typeof createConnector>[0]) as ConnectorFor[P];
   return { sim, store, connector: connectorWith({}), connectorWith, close: () => sim.close() };
 }
@@ -31,11 +50,17 @@ export async function simFixture<P extends ConnectorProvider>(provider: SimProvi
 /** The real connector for one of the simulator's stores with no retries, so one push is one request. */
 export function noRetryConnector(sim: Simulator, storeKey: string, policy: Partial<RetryPolicy> = {}) {
   const config = connectorConfigFor(sim.stores.require(storeKey), sim.url);
-  return createConnector({ ...config, http: { ...config.http, policy: { maxRetries: 0, timeoutMs: 2_000, ...policy } } } as never);
+  return createConnector({
+    ...config,
+    http: { ...config.http, policy: { maxRetries: 0, timeoutMs: 2_000, ...policy } },
+  } as never);
 }
 
 /** Follows cursors to the end; `afterPage` may change the store mid-scan. */
-export async function scanAll(list: (cursor?: string) => Promise<StockPage>, afterPage?: (page: number) => void): Promise<SourceStockItem[]> {
+export async function scanAll(
+  list: (cursor?: string) => Promise<StockPage>,
+  afterPage?: (page: number) => void,
+): Promise<SourceStockItem[]> {
   const items: SourceStockItem[] = [];
   let cursor: string | undefined;
   for (let page = 1; ; page++) {

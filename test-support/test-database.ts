@@ -20,7 +20,10 @@ export interface TestDatabase {
 
 async function migrationScripts(): Promise<string[]> {
   const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(names.map((name) => readFile(join(MIGRATIONS_DIR, name, "migration.sql"), "utf8")));
 }
 

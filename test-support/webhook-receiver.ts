@@ -15,14 +15,22 @@ export interface ReceivedRequest {
 export type ReceiverHandler = (request: ReceivedRequest, response: ServerResponse, index: number) => void;
 
 /** `port` 0 (the default) picks a free one; tests whose app must be told the port first pick it themselves. */
-export async function startReceiver(handler: ReceiverHandler = (_request, response) => response.end("ok"), options: { port?: number } = {}) {
+export async function startReceiver(
+  handler: ReceiverHandler = (_request, response) => response.end("ok"),
+  options: { port?: number } = {},
+) {
   const received: ReceivedRequest[] = [];
   let current = handler;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const request = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const request = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       received.push(request);
       current(request, res, received.length - 1);
     });

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { createShopTenant, DELIVERED_STATUSES, FINAL_STATUSES, postDelivery, signedSamDelivery, type ShopTenant } from "../../integration/fixtures";
+import {
+  createShopTenant,
+  DELIVERED_STATUSES,
+  FINAL_STATUSES,
+  postDelivery,
+  signedSamDelivery,
+  type ShopTenant,
+} from "../../integration/fixtures";
 import { percentile, processGroupRss, round, sleep } from "../stats";
 import { size, type BenchContext, type Scenario } from "../types";
 
@@ -22,7 +29,12 @@ export interface BurstOutcome {
 }
 
 /** Sends `total` deliveries spread round-robin over the tenants, paced at total/seconds per second. */
-export async function sendBurst(tenants: ShopTenant[], total: number, seconds: number, stop?: () => boolean): Promise<BurstOutcome> {
+export async function sendBurst(
+  tenants: ShopTenant[],
+  total: number,
+  seconds: number,
+  stop?: () => boolean,
+): Promise<BurstOutcome> {
   const acknowledged: BurstOutcome["acknowledged"] = [];
   let refused = 0;
   const refusals: Record<string, number> = {};
@@ -40,7 +52,11 @@ export async function sendBurst(tenants: ShopTenant[], total: number, seconds: n
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
       const tenant = tenants[index % tenants.length]!;
-      const delivery = signedSamDelivery(tenant.signingSecret, { eventId: `burst-${randomUUID()}`, samId: tenant.samIdOf(Math.floor(index / tenants.length) % ITEMS_PER_TENANT), stock: index % 9 });
+      const delivery = signedSamDelivery(tenant.signingSecret, {
+        eventId: `burst-${randomUUID()}`,
+        samId: tenant.samIdOf(Math.floor(index / tenants.length) % ITEMS_PER_TENANT),
+        stock: index % 9,
+      });
       try {
         const answer = await postDelivery(tenant.webhookUrl, delivery);
         if (answer.status === 200 && answer.id) acknowledged.push({ id: answer.id, tenantId: tenant.tenantId });
@@ -54,9 +70,14 @@ export async function sendBurst(tenants: ShopTenant[], total: number, seconds: n
   return { acknowledged, refused, refusals, sendMs: performance.now() - started };
 }
 
-export async function createBurstTenants(context: Pick<BenchContext, "stack" | "sim">, count: number, channel = true): Promise<ShopTenant[]> {
+export async function createBurstTenants(
+  context: Pick<BenchContext, "stack" | "sim">,
+  count: number,
+  channel = true,
+): Promise<ShopTenant[]> {
   const tenants: ShopTenant[] = [];
-  for (let i = 0; i < count; i++) tenants.push(await createShopTenant(context.stack, context.sim, { items: ITEMS_PER_TENANT, channel }));
+  for (let i = 0; i < count; i++)
+    tenants.push(await createShopTenant(context.stack, context.sim, { items: ITEMS_PER_TENANT, channel }));
   return tenants;
 }
 
@@ -78,7 +99,9 @@ export const burst: Scenario = {
     const stopSampling = () => clearInterval(sampler);
     const started = Date.now();
     const sent = await sendBurst(tenants, total, seconds);
-    log(`burst: ${sent.acknowledged.length} acknowledged, ${sent.refused} refused ${JSON.stringify(sent.refusals)}, in ${round(sent.sendMs / 1000)} s; draining…`);
+    log(
+      `burst: ${sent.acknowledged.length} acknowledged, ${sent.refused} refused ${JSON.stringify(sent.refusals)}, in ${round(sent.sendMs / 1000)} s; draining…`,
+    );
 
     const ids = sent.acknowledged.map((event) => event.id);
     const deadline = Date.now() + size("BENCH_BURST_DRAIN_TIMEOUT_S", 900, 300, context) * 1000;
@@ -86,7 +109,9 @@ export const burst: Scenario = {
     let unpushed = 0;
     let drained = false;
     while (Date.now() < deadline) {
-      final = await stack.prisma.webhookEvent.count({ where: { id: { in: ids }, status: { in: [...FINAL_STATUSES] } } });
+      final = await stack.prisma.webhookEvent.count({
+        where: { id: { in: ids }, status: { in: [...FINAL_STATUSES] } },
+      });
       // Drained when every event is final and every stock change it made has a finished push.
       unpushed = final === ids.length ? await changesWithoutFinishedPush(context, ids) : -1;
       if (unpushed === 0) {
@@ -96,8 +121,14 @@ export const burst: Scenario = {
       await sleep(500);
     }
     stopSampling();
-    const byStatus = await stack.prisma.webhookEvent.groupBy({ by: ["status"], where: { id: { in: ids } }, _count: true });
-    const delivered = byStatus.filter((row) => (DELIVERED_STATUSES as readonly string[]).includes(row.status)).reduce((sum, row) => sum + row._count, 0);
+    const byStatus = await stack.prisma.webhookEvent.groupBy({
+      by: ["status"],
+      where: { id: { in: ids } },
+      _count: true,
+    });
+    const delivered = byStatus
+      .filter((row) => (DELIVERED_STATUSES as readonly string[]).includes(row.status))
+      .reduce((sum, row) => sum + row._count, 0);
     const lost = ids.length - delivered;
     const latencies = await latencyFromReceipt(context, ids);
     const lastDoneAt = Math.max(...[...latencies.values()].flat().map((entry) => entry.doneAt));
@@ -112,21 +143,56 @@ export const burst: Scenario = {
     };
     return {
       figures: [
-        { scenario: "burst", name: `${total} webhooks, ${tenantCount} tenants: acknowledged / refused, send time`, value: `${sent.acknowledged.length} / ${sent.refused}, ${round(sent.sendMs / 1000)} s`, unit: "" },
-        { scenario: "burst", name: "acknowledged events not delivered (not final, or FAILED)", value: lost, unit: "", target: "0", met: lost === 0 },
+        {
+          scenario: "burst",
+          name: `${total} webhooks, ${tenantCount} tenants: acknowledged / refused, send time`,
+          value: `${sent.acknowledged.length} / ${sent.refused}, ${round(sent.sendMs / 1000)} s`,
+          unit: "",
+        },
+        {
+          scenario: "burst",
+          name: "acknowledged events not delivered (not final, or FAILED)",
+          value: lost,
+          unit: "",
+          target: "0",
+          met: lost === 0,
+        },
         {
           scenario: "burst",
           name: "drain: first send to the last storefront push's success",
-          value: drained ? `${round(drainMs / 1000)} s` : `TIMED OUT: ${ids.length - final} events not final, ${Math.max(unpushed, 0)} changes not pushed`,
+          value: drained
+            ? `${round(drainMs / 1000)} s`
+            : `TIMED OUT: ${ids.length - final} events not final, ${Math.max(unpushed, 0)} changes not pushed`,
           unit: "",
           target: "drains",
           met: drained,
         },
-        { scenario: "burst", name: "per-tenant latency, receipt → last push: p50 (fastest – slowest tenant)", value: range("p50"), unit: "" },
-        { scenario: "burst", name: "per-tenant latency, receipt → last push: p95 (fastest – slowest tenant)", value: range("p95"), unit: "" },
-        { scenario: "burst", name: "the app's resident memory (process group), sampled every 2 s: start → peak", value: `${round(rssAtStart / 2 ** 20)} MiB → ${round(rssPeak / 2 ** 20)} MiB`, unit: "" },
+        {
+          scenario: "burst",
+          name: "per-tenant latency, receipt → last push: p50 (fastest – slowest tenant)",
+          value: range("p50"),
+          unit: "",
+        },
+        {
+          scenario: "burst",
+          name: "per-tenant latency, receipt → last push: p95 (fastest – slowest tenant)",
+          value: range("p95"),
+          unit: "",
+        },
+        {
+          scenario: "burst",
+          name: "the app's resident memory (process group), sampled every 2 s: start → peak",
+          value: `${round(rssAtStart / 2 ** 20)} MiB → ${round(rssPeak / 2 ** 20)} MiB`,
+          unit: "",
+        },
       ],
-      details: { refusals: sent.refusals, byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count])), perTenant, drainMs: drained ? drainMs : null, appNodeOptions: process.env.BENCH_APP_NODE_OPTIONS ?? null },
+      details: {
+        refusals: sent.refusals,
+        byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count])),
+        perTenant,
+        drainMs: drained ? drainMs : null,
+        appNodeOptions: process.env.BENCH_APP_NODE_OPTIONS ?? null,
+      },
     };
   },
 };
@@ -143,7 +209,9 @@ async function changesWithoutFinishedPush({ stack }: Pick<BenchContext, "stack">
 
 /** Per tenant: each event's time from its receipt to its last push's success (or its completion, when it pushed nothing). */
 async function latencyFromReceipt({ stack }: Pick<BenchContext, "stack">, ids: string[]) {
-  const rows = await stack.prisma.$queryRaw<{ tenantId: string; receivedAt: Date; completedAt: Date | null; lastPushAt: Date | null }[]>`
+  const rows = await stack.prisma.$queryRaw<
+    { tenantId: string; receivedAt: Date; completedAt: Date | null; lastPushAt: Date | null }[]
+  >`
     SELECT e."tenantId", e."receivedAt", e."completedAt", max(cp."pushedAt") AS "lastPushAt"
     FROM "WebhookEvent" e LEFT JOIN "ChannelPush" cp ON cp."webhookEventId" = e.id AND cp.state = 'SUCCEEDED'
     WHERE e.id = ANY(${ids}::text[])
@@ -152,7 +220,10 @@ async function latencyFromReceipt({ stack }: Pick<BenchContext, "stack">, ids: s
   for (const row of rows) {
     const doneAt = Math.max(row.completedAt?.getTime() ?? 0, row.lastPushAt?.getTime() ?? 0);
     if (!doneAt) continue;
-    byTenant.set(row.tenantId, [...(byTenant.get(row.tenantId) ?? []), { ms: doneAt - row.receivedAt.getTime(), doneAt }]);
+    byTenant.set(row.tenantId, [
+      ...(byTenant.get(row.tenantId) ?? []),
+      { ms: doneAt - row.receivedAt.getTime(), doneAt },
+    ]);
   }
   return byTenant;
 }

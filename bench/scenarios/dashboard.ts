@@ -31,7 +31,8 @@ async function seed(client: pg.Client, tenantId: string, connectionIds: string[]
 
 export const dashboard: Scenario = {
   name: "dashboard",
-  describe: "event timeline first page, filters, cursor page and external-id search on a tenant with 1,000,000 events: p95 and EXPLAIN plans",
+  describe:
+    "event timeline first page, filters, cursor page and external-id search on a tenant with 1,000,000 events: p95 and EXPLAIN plans",
   needsStack: false,
   async run(context: BenchContext) {
     const { log } = context;
@@ -48,15 +49,35 @@ export const dashboard: Scenario = {
       await client.connect();
       const tenants = [];
       for (let t = 0; t < 5; t++) {
-        const tenant = await prisma.tenant.create({ data: { slug: `dash-${t}`, name: `Dashboard ${t}`, kind: "GALLERY" } });
+        const tenant = await prisma.tenant.create({
+          data: { slug: `dash-${t}`, name: `Dashboard ${t}`, kind: "GALLERY" },
+        });
         const connections = [];
-        for (const name of ["SAM", "Shop", "Outlet"]) connections.push(await prisma.connection.create({ data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name, baseUrl: "http://127.0.0.1:9" } }));
+        for (const name of ["SAM", "Shop", "Outlet"])
+          connections.push(
+            await prisma.connection.create({
+              data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name, baseUrl: "http://127.0.0.1:9" },
+            }),
+          );
         tenants.push({ tenant, connections });
       }
       const seeded = performance.now();
       log(`dashboard: inserting ${events} events for the measured tenant and ${events / 10} for four others…`);
-      await seed(client, tenants[0]!.tenant.id, tenants[0]!.connections.map((c) => c.id), events, "ev0_");
-      for (let t = 1; t < 5; t++) await seed(client, tenants[t]!.tenant.id, tenants[t]!.connections.map((c) => c.id), events / 40, `ev${t}_`);
+      await seed(
+        client,
+        tenants[0]!.tenant.id,
+        tenants[0]!.connections.map((c) => c.id),
+        events,
+        "ev0_",
+      );
+      for (let t = 1; t < 5; t++)
+        await seed(
+          client,
+          tenants[t]!.tenant.id,
+          tenants[t]!.connections.map((c) => c.id),
+          events / 40,
+          `ev${t}_`,
+        );
       await client.query(`ANALYZE "WebhookEvent"`);
       const seedSeconds = round((performance.now() - seeded) / 1000);
       log(`dashboard: seeded and analysed in ${seedSeconds} s`);
@@ -71,9 +92,18 @@ export const dashboard: Scenario = {
         { name: "second page (cursor)", run: () => listTimeline(db, {}, cursor) },
         { name: "status FAILED", run: () => listTimeline(db, { status: ["FAILED"] }) },
         { name: "one connection", run: () => listTimeline(db, { connectionId: connections[1]!.id }) },
-        { name: "a quiet connection (0.1% of events)", run: () => listTimeline(db, { connectionId: connections[2]!.id }) },
-        { name: "status FAILED + one connection", run: () => listTimeline(db, { status: ["FAILED"], connectionId: connections[1]!.id }) },
-        { name: "last hour, signature INVALID", run: () => listTimeline(db, { verdict: "INVALID", from: new Date(Date.now() - 3_600_000) }) },
+        {
+          name: "a quiet connection (0.1% of events)",
+          run: () => listTimeline(db, { connectionId: connections[2]!.id }),
+        },
+        {
+          name: "status FAILED + one connection",
+          run: () => listTimeline(db, { status: ["FAILED"], connectionId: connections[1]!.id }),
+        },
+        {
+          name: "last hour, signature INVALID",
+          run: () => listTimeline(db, { verdict: "INVALID", from: new Date(Date.now() - 3_600_000) }),
+        },
         { name: "search: an external id", run: () => listTimeline(db, { search: "123456" }) },
         { name: "search: a delivery id", run: () => listTimeline(db, { search: "d4242" }) },
         { name: "search: nothing matches", run: () => listTimeline(db, { search: "no-such-id" }) },
@@ -94,10 +124,20 @@ export const dashboard: Scenario = {
         const statement = captured.find((entry) => entry.query.includes(`"WebhookEvent"`)) ?? captured[0]!;
         const params = JSON.parse(statement.params) as unknown[];
         const explained = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.query}`, params);
-        plans[shape.name] = [statement.query, ...explained.rows.map((row: Record<string, string>) => row["QUERY PLAN"])].join("\n");
+        plans[shape.name] = [
+          statement.query,
+          ...explained.rows.map((row: Record<string, string>) => row["QUERY PLAN"]),
+        ].join("\n");
         const summary = summarise(times);
         log(`dashboard: ${shape.name}: p50 ${summary.p50} ms, p95 ${summary.p95} ms`);
-        figures.push({ scenario: "dashboard", name: `${shape.name}: p50 / p95`, value: `${summary.p50} / ${summary.p95}`, unit: "ms", target: "p95 ≤ 100 ms", met: summary.p95 <= 100 });
+        figures.push({
+          scenario: "dashboard",
+          name: `${shape.name}: p50 / p95`,
+          value: `${summary.p50} / ${summary.p95}`,
+          unit: "ms",
+          target: "p95 ≤ 100 ms",
+          met: summary.p95 <= 100,
+        });
       }
       for (const [name, plan] of Object.entries(plans)) console.log(`\n[bench] dashboard plan — ${name}:\n${plan}`);
       return { figures, details: { events, repeats, seedSeconds, plans } };

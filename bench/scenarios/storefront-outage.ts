@@ -24,12 +24,42 @@ export const storefrontOutage: Scenario = {
     const shopifyStore = sim.stores.create({ provider: "shopify", id: storeId, size: sales });
     const shopifyConfig = connectorConfigFor(shopifyStore, sim.url);
     const db = scopeToTenant(stack.prisma, tenant.tenantId);
-    const shopify = await db.connection.create({ data: { tenantId: tenant.tenantId, provider: "SHOPIFY", direction: "CHANNEL", name: "Shopify", baseUrl: shopifyConfig.baseUrl, syncSchedule: "MANUAL" } });
-    await storeSecret(db, { connectionId: shopify.id, purpose: "API_CREDENTIAL", label: "api", plaintext: JSON.stringify(shopifyConfig.credentials) }, parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!));
+    const shopify = await db.connection.create({
+      data: {
+        tenantId: tenant.tenantId,
+        provider: "SHOPIFY",
+        direction: "CHANNEL",
+        name: "Shopify",
+        baseUrl: shopifyConfig.baseUrl,
+        syncSchedule: "MANUAL",
+      },
+    });
+    await storeSecret(
+      db,
+      {
+        connectionId: shopify.id,
+        purpose: "API_CREDENTIAL",
+        label: "api",
+        plaintext: JSON.stringify(shopifyConfig.credentials),
+      },
+      parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!),
+    );
     const views = sim.controls.items(tenant.samStoreKey, { offset: 0, limit: sales });
-    const items = new Map((await db.item.findMany({ where: { sku: { in: views.map((view) => view.sku) } }, select: { id: true, sku: true } })).map((item) => [item.sku, item.id]));
+    const items = new Map(
+      (
+        await db.item.findMany({
+          where: { sku: { in: views.map((view) => view.sku) } },
+          select: { id: true, sku: true },
+        })
+      ).map((item) => [item.sku, item.id]),
+    );
     await stack.prisma.itemLink.createMany({
-      data: views.map((view, index) => ({ tenantId: tenant.tenantId, itemId: items.get(view.sku)!, connectionId: shopify.id, externalId: String(externalIdOf(shopifyStore, index)) })),
+      data: views.map((view, index) => ({
+        tenantId: tenant.tenantId,
+        itemId: items.get(view.sku)!,
+        connectionId: shopify.id,
+        externalId: String(externalIdOf(shopifyStore, index)),
+      })),
     });
 
     sim.controls.set(tenant.wooStoreKey!, { outage: "error", outageStatus: 503 });
@@ -40,13 +70,23 @@ export const storefrontOutage: Scenario = {
       for (const view of views) {
         if (view.quantity === 0) continue;
         const started = performance.now();
-        const result = await sim.emitWebhook({ store: samStore, kind: "sale", sku: view.sku, targetUrl: tenant.webhookUrl, secret: tenant.signingSecret });
+        const result = await sim.emitWebhook({
+          store: samStore,
+          kind: "sale",
+          sku: view.sku,
+          targetUrl: tenant.webhookUrl,
+          secret: tenant.signingSecret,
+        });
         if (result.status !== 200) {
           failures.push(`${view.sku}: HTTP ${result.status}`);
           continue;
         }
         const deadline = started + 30_000;
-        while (sim.controls.item(shopifyStore.key, view.sku)!.quantity !== result.quantityAfter && performance.now() < deadline) await sleep(2);
+        while (
+          sim.controls.item(shopifyStore.key, view.sku)!.quantity !== result.quantityAfter &&
+          performance.now() < deadline
+        )
+          await sleep(2);
         if (performance.now() >= deadline) failures.push(`${view.sku}: Shopify not updated within 30 s`);
         else latencies.push(performance.now() - started);
         if (latencies.length % 25 === 0) log(`outage: ${latencies.length}/${sales} sales reached Shopify`);
@@ -54,8 +94,16 @@ export const storefrontOutage: Scenario = {
     } finally {
       sim.controls.reset(tenant.wooStoreKey!);
     }
-    const wooPushes = await stack.prisma.channelPush.groupBy({ by: ["state"], where: { connectionId: tenant.wooConnectionId! }, _count: { _all: true } });
-    const wooAttempts = await stack.prisma.pipelineAttempt.groupBy({ by: ["outcome"], where: { connectionId: tenant.wooConnectionId!, kind: "PUSH" }, _count: { _all: true } });
+    const wooPushes = await stack.prisma.channelPush.groupBy({
+      by: ["state"],
+      where: { connectionId: tenant.wooConnectionId! },
+      _count: { _all: true },
+    });
+    const wooAttempts = await stack.prisma.pipelineAttempt.groupBy({
+      by: ["outcome"],
+      where: { connectionId: tenant.wooConnectionId!, kind: "PUSH" },
+      _count: { _all: true },
+    });
     const summary = summarise(latencies);
     return {
       figures: [
@@ -67,7 +115,14 @@ export const storefrontOutage: Scenario = {
           target: "p95 ≤ 1 s",
           met: summary.p95 <= 1000,
         },
-        { scenario: "outage", name: "sales not reflected on the healthy storefront", value: failures.length, unit: "", target: "0", met: failures.length === 0 },
+        {
+          scenario: "outage",
+          name: "sales not reflected on the healthy storefront",
+          value: failures.length,
+          unit: "",
+          target: "0",
+          met: failures.length === 0,
+        },
       ],
       details: {
         summary,

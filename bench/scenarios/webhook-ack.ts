@@ -30,30 +30,43 @@ interface LoadResult {
   non2xx: number;
 }
 
-async function load(url: string, secret: string, samIds: number[], concurrency: number, seconds: number): Promise<LoadResult> {
+async function load(
+  url: string,
+  secret: string,
+  samIds: number[],
+  concurrency: number,
+  seconds: number,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let counter = 0;
   const parsed = new URL(url);
   let finished: (result: autocannon.Result) => void = () => undefined;
   let failed: (error: unknown) => void = () => undefined;
   const done = new Promise<autocannon.Result>((resolve, reject) => ((finished = resolve), (failed = reject)));
-  const instance = autocannon({
-    url: parsed.origin,
-    connections: concurrency,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: "POST",
-        path: parsed.pathname,
-        setupRequest: (request) => {
-          counter += 1;
-          const delivery = signedSamDelivery(secret, { eventId: `bench-${randomUUID()}`, samId: samIds[counter % samIds.length]!, stock: counter % 7 });
-          return { ...request, body: delivery.body, headers: delivery.headers };
+  const instance = autocannon(
+    {
+      url: parsed.origin,
+      connections: concurrency,
+      duration: seconds,
+      timeout: 30,
+      requests: [
+        {
+          method: "POST",
+          path: parsed.pathname,
+          setupRequest: (request) => {
+            counter += 1;
+            const delivery = signedSamDelivery(secret, {
+              eventId: `bench-${randomUUID()}`,
+              samId: samIds[counter % samIds.length]!,
+              stock: counter % 7,
+            });
+            return { ...request, body: delivery.body, headers: delivery.headers };
+          },
         },
-      },
-    ],
-  }, (error, result) => (error ? failed(error) : finished(result)));
+      ],
+    },
+    (error, result) => (error ? failed(error) : finished(result)),
+  );
   instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const started = performance.now();
   const result = await done;
@@ -75,7 +88,14 @@ async function load(url: string, secret: string, samIds: number[], concurrency: 
 async function startBaseline(databaseUrl: string, secret: string, owner: ShopTenant) {
   const port = await freePort();
   const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "bench/baseline-server.ts"], {
-    env: { ...process.env, BASELINE_PORT: String(port), BASELINE_SECRET: secret, DATABASE_URL: databaseUrl, BASELINE_TENANT_ID: owner.tenantId, BASELINE_CONNECTION_ID: owner.samConnectionId },
+    env: {
+      ...process.env,
+      BASELINE_PORT: String(port),
+      BASELINE_SECRET: secret,
+      DATABASE_URL: databaseUrl,
+      BASELINE_TENANT_ID: owner.tenantId,
+      BASELINE_CONNECTION_ID: owner.samConnectionId,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -98,7 +118,10 @@ async function startBaseline(databaseUrl: string, secret: string, owner: ShopTen
 async function phases(url: string, secret: string, samIds: number[], count: number) {
   const byPhase = new Map<string, number[]>();
   for (let i = 0; i < count; i++) {
-    const answer = await postDelivery(url, signedSamDelivery(secret, { eventId: `phase-${randomUUID()}`, samId: samIds[i % samIds.length]!, stock: i % 5 }));
+    const answer = await postDelivery(
+      url,
+      signedSamDelivery(secret, { eventId: `phase-${randomUUID()}`, samId: samIds[i % samIds.length]!, stock: i % 5 }),
+    );
     for (const part of (answer.serverTiming ?? "").split(",")) {
       const match = /^\s*(\w+);dur=([\d.]+)/.exec(part);
       if (match) byPhase.set(match[1]!, [...(byPhase.get(match[1]!) ?? []), Number(match[2])]);
@@ -111,7 +134,10 @@ async function phases(url: string, secret: string, samIds: number[], count: numb
  * Runs the load on a tenant of its own while the Inngest server is down, then deletes that
  * tenant (its events were never handed over, and must not reach the sweeper) and restarts it.
  */
-async function withInngestStopped<T>({ stack, sim }: BenchContext, measure: (tenant: ShopTenant) => Promise<T>): Promise<T> {
+async function withInngestStopped<T>(
+  { stack, sim }: BenchContext,
+  measure: (tenant: ShopTenant) => Promise<T>,
+): Promise<T> {
   const tenant = await createShopTenant(stack, sim, { items: 500, channel: false });
   await stack.inngest.kill("SIGTERM");
   try {
@@ -126,7 +152,8 @@ async function withInngestStopped<T>({ stack, sim }: BenchContext, measure: (ten
 
 export const webhookAck: Scenario = {
   name: "ack",
-  describe: "webhook acknowledgement latency and throughput at 1/10/50 senders, vs a bare node:http + PostgreSQL insert",
+  describe:
+    "webhook acknowledgement latency and throughput at 1/10/50 senders, vs a bare node:http + PostgreSQL insert",
   needsStack: true,
   async run(context: BenchContext) {
     const { stack, sim, log } = context;
@@ -147,7 +174,9 @@ export const webhookAck: Scenario = {
       // would slow them.
       const drained = await waitForDrain(stack.prisma, [tenant.tenantId]);
       ours.push({ ...result, drainSeconds: round(drained.ms / 1000), drainPending: drained.pending });
-      log(`ack: pipeline drained the ${result.accepted} events in ${round(drained.ms / 1000)} s${drained.pending ? ` — TIMED OUT with ${drained.pending} pending` : ""}`);
+      log(
+        `ack: pipeline drained the ${result.accepted} events in ${round(drained.ms / 1000)} s${drained.pending ? ` — TIMED OUT with ${drained.pending} pending` : ""}`,
+      );
       if (drained.pending) break;
     }
     const phaseMedians = await phases(tenant.webhookUrl, tenant.signingSecret, samIds, context.quick ? 50 : 200);
@@ -158,9 +187,23 @@ export const webhookAck: Scenario = {
     // Next.js app. And our acknowledgement alone: with the Inngest server stopped nothing is
     // processed, so the pipeline's work doesn't share the 2 cores (the events are deleted after).
     log(`ack: unknown-connection 404s (the route's floor), 10 concurrent senders for ${seconds} s`);
-    const floor = await load(tenant.webhookUrl.replace(/[^/]+$/, "no-such-connection"), tenant.signingSecret, samIds, 10, seconds);
+    const floor = await load(
+      tenant.webhookUrl.replace(/[^/]+$/, "no-such-connection"),
+      tenant.signingSecret,
+      samIds,
+      10,
+      seconds,
+    );
     log(`ack: 10 concurrent senders for ${seconds} s with the Inngest server stopped`);
-    const alone = await withInngestStopped(context, (other) => load(other.webhookUrl, other.signingSecret, samIds.map((_, i) => other.samIdOf(i)), 10, seconds));
+    const alone = await withInngestStopped(context, (other) =>
+      load(
+        other.webhookUrl,
+        other.signingSecret,
+        samIds.map((_, i) => other.samIdOf(i)),
+        10,
+        seconds,
+      ),
+    );
 
     const baselineOwner = await createShopTenant(stack, sim, { items: 1, channel: false });
     const backlogTenant = await createShopTenant(stack, sim, { items: 500, channel: false });
@@ -174,8 +217,13 @@ export const webhookAck: Scenario = {
         bare.push(await load(baseline.url, tenant.signingSecret, samIds, result.concurrency, seconds));
         // The same backlog our level handed the pipeline, sent first; measured while it drains.
         const backlog = await sendBurst([backlogTenant], result.accepted, 1);
-        log(`ack: bare node:http baseline, ${result.concurrency} concurrent senders for ${seconds} s, pipeline working off ${backlog.acknowledged.length} events`);
-        bareBusy.push({ ...(await load(baseline.url, tenant.signingSecret, samIds, result.concurrency, seconds)), backlog: backlog.acknowledged.length });
+        log(
+          `ack: bare node:http baseline, ${result.concurrency} concurrent senders for ${seconds} s, pipeline working off ${backlog.acknowledged.length} events`,
+        );
+        bareBusy.push({
+          ...(await load(baseline.url, tenant.signingSecret, samIds, result.concurrency, seconds)),
+          backlog: backlog.acknowledged.length,
+        });
         await waitForDrain(stack.prisma, [backlogTenant.tenantId]);
       }
     } finally {
@@ -191,20 +239,82 @@ export const webhookAck: Scenario = {
       const atTen = result.concurrency === 10;
       const drained = result.drainPending === 0;
       figures.push(
-        { scenario: "ack", name: `${name}: p50 / p95 / p99`, value: `${result.latency.p50} / ${result.latency.p95} / ${result.latency.p99}`, unit: "ms", ...(atTen ? { target: "p95 ≤ 50 ms", met: result.latency.p95 <= 50 } : {}) },
-        { scenario: "ack", name: `${name}: accepted over ${result.elapsedSeconds} s elapsed; errors; non-2xx`, value: `${result.perSecond}/s; ${result.errors}; ${result.non2xx}`, unit: "", target: "≥ 500/s, 0 errors", met: result.perSecond >= 500 && result.errors === 0 && result.non2xx === 0 },
-        { scenario: "ack", name: `${name}: pipeline drain of the ${result.accepted} accepted events`, value: drained ? `${result.drainSeconds} s` : `TIMED OUT after ${result.drainSeconds} s, ${result.drainPending} pending`, unit: "", target: "drains", met: drained },
-        { scenario: "ack", name: `${name}: bare node:http, pipeline idle`, value: `${latencyOf(base)}, ${base.perSecond}/s`, unit: "" },
-        { scenario: "ack", name: `${name}: bare node:http, pipeline working off ${busy.backlog} events`, value: `${latencyOf(busy)}, ${busy.perSecond}/s`, unit: "" },
-        { scenario: "ack", name: `${name}: overhead vs bare with the pipeline busy (p50 ratio; throughput ratio)`, value: `${round(result.latency.p50 / Math.max(busy.latency.p50, 0.1))}×; ${round(busy.perSecond / Math.max(result.perSecond, 0.1))}×`, unit: "" },
+        {
+          scenario: "ack",
+          name: `${name}: p50 / p95 / p99`,
+          value: `${result.latency.p50} / ${result.latency.p95} / ${result.latency.p99}`,
+          unit: "ms",
+          ...(atTen ? { target: "p95 ≤ 50 ms", met: result.latency.p95 <= 50 } : {}),
+        },
+        {
+          scenario: "ack",
+          name: `${name}: accepted over ${result.elapsedSeconds} s elapsed; errors; non-2xx`,
+          value: `${result.perSecond}/s; ${result.errors}; ${result.non2xx}`,
+          unit: "",
+          target: "≥ 500/s, 0 errors",
+          met: result.perSecond >= 500 && result.errors === 0 && result.non2xx === 0,
+        },
+        {
+          scenario: "ack",
+          name: `${name}: pipeline drain of the ${result.accepted} accepted events`,
+          value: drained
+            ? `${result.drainSeconds} s`
+            : `TIMED OUT after ${result.drainSeconds} s, ${result.drainPending} pending`,
+          unit: "",
+          target: "drains",
+          met: drained,
+        },
+        {
+          scenario: "ack",
+          name: `${name}: bare node:http, pipeline idle`,
+          value: `${latencyOf(base)}, ${base.perSecond}/s`,
+          unit: "",
+        },
+        {
+          scenario: "ack",
+          name: `${name}: bare node:http, pipeline working off ${busy.backlog} events`,
+          value: `${latencyOf(busy)}, ${busy.perSecond}/s`,
+          unit: "",
+        },
+        {
+          scenario: "ack",
+          name: `${name}: overhead vs bare with the pipeline busy (p50 ratio; throughput ratio)`,
+          value: `${round(result.latency.p50 / Math.max(busy.latency.p50, 0.1))}×; ${round(busy.perSecond / Math.max(result.perSecond, 0.1))}×`,
+          unit: "",
+        },
       );
     }
-    for (const skipped of levels.slice(ours.length)) figures.push({ scenario: "ack", name: `${skipped} senders`, value: "not run: an earlier level's drain timed out", unit: "", target: "runs", met: false });
+    for (const skipped of levels.slice(ours.length))
+      figures.push({
+        scenario: "ack",
+        name: `${skipped} senders`,
+        value: "not run: an earlier level's drain timed out",
+        unit: "",
+        target: "runs",
+        met: false,
+      });
     figures.push(
-      { scenario: "ack", name: "10 senders, unknown connection (404 after one read)", value: `${latencyOf(floor)}, ${floor.answeredPerSecond}/s answered`, unit: "" },
-      { scenario: "ack", name: "10 senders, Inngest stopped (acknowledging only)", value: `${latencyOf(alone)}, ${alone.perSecond}/s accepted`, unit: "" },
+      {
+        scenario: "ack",
+        name: "10 senders, unknown connection (404 after one read)",
+        value: `${latencyOf(floor)}, ${floor.answeredPerSecond}/s answered`,
+        unit: "",
+      },
+      {
+        scenario: "ack",
+        name: "10 senders, Inngest stopped (acknowledging only)",
+        value: `${latencyOf(alone)}, ${alone.perSecond}/s accepted`,
+        unit: "",
+      },
     );
-    figures.push({ scenario: "ack", name: "median phases at 1 sender (Server-Timing)", value: Object.entries(phaseMedians).map(([phase, ms]) => `${phase} ${ms} ms`).join(", "), unit: "" });
+    figures.push({
+      scenario: "ack",
+      name: "median phases at 1 sender (Server-Timing)",
+      value: Object.entries(phaseMedians)
+        .map(([phase, ms]) => `${phase} ${ms} ms`)
+        .join(", "),
+      unit: "",
+    });
     return { figures, details: { ours, bare, bareBusy, floor, alone, phaseMedians } };
   },
 };

@@ -48,7 +48,10 @@ export function buildGoModule(build: GoModuleBuild, failures: string[]): string 
   }
   build.log(`building ${build.module} with Go (first time only; a few minutes)…`);
   const started = Date.now();
-  const download = spawnSync("go", ["mod", "download", "-json", build.module], { encoding: "utf8", timeout: 20 * 60_000 });
+  const download = spawnSync("go", ["mod", "download", "-json", build.module], {
+    encoding: "utf8",
+    timeout: 20 * 60_000,
+  });
   let info: { Dir?: string; Sum?: string; Error?: string } = {};
   try {
     info = JSON.parse(download.stdout || "{}") as typeof info;
@@ -56,7 +59,9 @@ export function buildGoModule(build: GoModuleBuild, failures: string[]): string 
     /* reported below */
   }
   if (download.status !== 0 || !info.Dir) {
-    failures.push(`the Go module proxy did not serve ${build.module}: ${(info.Error ?? download.stderr ?? "").trim().split("\n")[0]}`);
+    failures.push(
+      `the Go module proxy did not serve ${build.module}: ${(info.Error ?? download.stderr ?? "").trim().split("\n")[0]}`,
+    );
     return null;
   }
   if (info.Sum !== build.sum) {
@@ -74,7 +79,13 @@ export function buildGoModule(build: GoModuleBuild, failures: string[]): string 
     const result = spawnSync("go", ["build", "-ldflags", build.ldflags, "-o", partial, build.pkg], {
       cwd: work,
       encoding: "utf8",
-      env: { ...(build.env ?? process.env), CGO_ENABLED: "0", GOFLAGS: "-trimpath -buildvcs=false -mod=readonly", GOWORK: "off", GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? "local" },
+      env: {
+        ...(build.env ?? process.env),
+        CGO_ENABLED: "0",
+        GOFLAGS: "-trimpath -buildvcs=false -mod=readonly",
+        GOWORK: "off",
+        GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? "local",
+      },
       timeout: 40 * 60_000,
     });
     if (result.status !== 0) {

@@ -29,7 +29,9 @@ export function ensureLocalEnv(): void {
       STOCKHOOK_ENCRYPTION_KEYS: generateKeyringEntry(`local-${Date.now().toString(36)}`),
     };
     writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-    console.log(`[stockhook] Created development keys in ${file} (gitignored). Set AUTH_SECRET and STOCKHOOK_ENCRYPTION_KEYS in production.`);
+    console.log(
+      `[stockhook] Created development keys in ${file} (gitignored). Set AUTH_SECRET and STOCKHOOK_ENCRYPTION_KEYS in production.`,
+    );
   }
   process.env.AUTH_SECRET ??= keys.AUTH_SECRET;
   process.env.STOCKHOOK_ENCRYPTION_KEYS ??= keys.STOCKHOOK_ENCRYPTION_KEYS;

@@ -8,14 +8,18 @@ export function watchMailpit(apiUrl: string, intervalMs = 1000): () => void {
   let primed = false;
   const timer = setInterval(() => {
     void fetch(`${apiUrl}/api/v1/messages?limit=50`)
-      .then((r) => (r.ok ? (r.json() as Promise<{ messages: { ID: string; Subject: string; To: { Address: string }[] }[] }>) : null))
+      .then((r) =>
+        r.ok ? (r.json() as Promise<{ messages: { ID: string; Subject: string; To: { Address: string }[] }[] }>) : null,
+      )
       .then((body) => {
         for (const message of [...(body?.messages ?? [])].reverse()) {
           if (seen.has(message.ID)) continue;
           seen.add(message.ID);
           // Mail already in the store when the dev server starts was printed last time.
           if (!primed) continue;
-          console.log(`[mail] to ${message.To.map((t) => t.Address).join(", ")}: "${message.Subject}" — open ${apiUrl}/view/${message.ID}.html`);
+          console.log(
+            `[mail] to ${message.To.map((t) => t.Address).join(", ")}: "${message.Subject}" — open ${apiUrl}/view/${message.ID}.html`,
+          );
         }
         primed = true;
       })

@@ -4,7 +4,17 @@ import { freePort } from "./ports";
 
 /** Mailpit's command line: SMTP without TLS or auth on the loopback, its HTTP API beside it, a throwaway store. */
 export function mailpitArgs(smtpPort: number, httpPort: number): string[] {
-  return ["--smtp", `127.0.0.1:${smtpPort}`, "--listen", `127.0.0.1:${httpPort}`, "--disable-version-check", "--smtp-auth-accept-any", "--smtp-auth-allow-insecure", "--max", "5000"];
+  return [
+    "--smtp",
+    `127.0.0.1:${smtpPort}`,
+    "--listen",
+    `127.0.0.1:${httpPort}`,
+    "--disable-version-check",
+    "--smtp-auth-accept-any",
+    "--smtp-auth-allow-insecure",
+    "--max",
+    "5000",
+  ];
 }
 
 export interface RunningMailpit {
@@ -17,7 +27,10 @@ export interface RunningMailpit {
 export async function waitForMailpit(apiUrl: string, exited: () => boolean): Promise<void> {
   for (;;) {
     if (exited()) throw new Error("Mailpit exited before it answered");
-    const ready = await fetch(`${apiUrl}/api/v1/messages?limit=1`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${apiUrl}/api/v1/messages?limit=1`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

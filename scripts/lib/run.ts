@@ -16,7 +16,12 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv = pr
 export const SKIPPED_EXIT_CODE = 78;
 
 /** Runs one step; "skipped" when the step exited with SKIPPED_EXIT_CODE, throws on any other failure. */
-export async function runStep(name: string, command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<"passed" | "skipped"> {
+export async function runStep(
+  name: string,
+  command: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<"passed" | "skipped"> {
   const started = performance.now();
   console.log(`\n▶ ${name}`);
   const code = await run(command, args, env);

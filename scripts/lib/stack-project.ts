@@ -14,5 +14,11 @@ export async function runStackProject(project: "integration" | "reliability", su
     // A distinct exit code, so `npm test` can report the skip instead of counting it as passed.
     process.exit(required ? 1 : SKIPPED_EXIT_CODE);
   }
-  process.exitCode = await run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", project, ...process.argv.slice(2)]);
+  process.exitCode = await run(process.execPath, [
+    "node_modules/vitest/vitest.mjs",
+    "run",
+    "--project",
+    project,
+    ...process.argv.slice(2),
+  ]);
 }

@@ -67,12 +67,17 @@ export class Supervisor {
   readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
 
   constructor() {
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void this.stop(0, `received ${signal}`));
+    for (const signal of ["SIGINT", "SIGTERM"] as const)
+      process.on(signal, () => void this.stop(0, `received ${signal}`));
   }
 
   start(spec: ProcessSpec): ChildProcess {
     const colour = COLOURS[this.children.size % COLOURS.length]!;
-    const child = spawn(spec.command, spec.args, { env: { ...process.env, ...spec.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(spec.command, spec.args, {
+      env: { ...process.env, ...spec.env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     this.children.set(spec.name, child);
     prefixLines(spec.name, colour, child.stdout!, process.stdout);
     prefixLines(spec.name, colour, child.stderr!, process.stderr);

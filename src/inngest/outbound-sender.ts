@@ -8,6 +8,10 @@ const SEND_BATCH = 100;
 /** Hands outbound events to Inngest; their ids are the events' own, so a repeat is dropped. */
 export async function sendOutboundEvents(payloads: OutboundPayload[]) {
   for (let start = 0; start < payloads.length; start += SEND_BATCH) {
-    await inngest.send(payloads.slice(start, start + SEND_BATCH).map((payload) => outboundEventCreated.create({ payload }, { id: payload.id })));
+    await inngest.send(
+      payloads
+        .slice(start, start + SEND_BATCH)
+        .map((payload) => outboundEventCreated.create({ payload }, { id: payload.id })),
+    );
   }
 }

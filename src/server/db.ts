@@ -14,7 +14,10 @@ const globalForPrisma = globalThis as unknown as { stockhookPrisma?: PrismaClien
 function createPrismaClient(): PrismaClient {
   const { DATABASE_URL, DATA_DIR, NODE_ENV } = env();
   const adapter = openAdapter({ databaseUrl: DATABASE_URL, dataDir: DATA_DIR });
-  return new PrismaClient({ adapter: adapter.factory, log: NODE_ENV === "development" ? ["warn", "error"] : ["error"] });
+  return new PrismaClient({
+    adapter: adapter.factory,
+    log: NODE_ENV === "development" ? ["warn", "error"] : ["error"],
+  });
 }
 
 export function getDb(): PrismaClient {

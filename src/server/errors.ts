@@ -37,7 +37,10 @@ export class DomainError extends Error {
 }
 
 /** The row, or a NOT_FOUND DomainError with `message` when the query found nothing. */
-export async function findOrThrow<T>(query: PromiseLike<T | null | undefined> | T | null | undefined, message: string): Promise<T> {
+export async function findOrThrow<T>(
+  query: PromiseLike<T | null | undefined> | T | null | undefined,
+  message: string,
+): Promise<T> {
   const row = await query;
   if (row === null || row === undefined) throw new DomainError("NOT_FOUND", message);
   return row;

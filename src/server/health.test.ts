@@ -7,7 +7,9 @@ import { checkHealth, healthAnswer } from "./health";
  * the database's error text (hosts, users), the Inngest URL or latencies; those need the token.
  */
 const TOKEN = "health-token-0123456789";
-const brokenDatabase = { $queryRaw: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.4.7:5432 (user "stockhook_prod")')) } as unknown as PrismaClient;
+const brokenDatabase = {
+  $queryRaw: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.4.7:5432 (user "stockhook_prod")')),
+} as unknown as PrismaClient;
 const workingDatabase = { $queryRaw: () => Promise.resolve([{ "?column?": 1 }]) } as unknown as PrismaClient;
 const inngestDown: typeof fetch = () => Promise.reject(new Error("getaddrinfo ENOTFOUND inngest.internal.corp"));
 const inngestUp: typeof fetch = () => Promise.resolve(new Response("ok"));
@@ -27,14 +29,20 @@ describe("/api/health answers", () => {
   });
 
   it("tells an anonymous caller up (200) when everything answers", async () => {
-    expect(healthAnswer(await checkHealth(workingDatabase, inngestUp), null, TOKEN)).toEqual({ status: 200, body: { status: "up" } });
+    expect(healthAnswer(await checkHealth(workingDatabase, inngestUp), null, TOKEN)).toEqual({
+      status: 200,
+      body: { status: "up" },
+    });
   });
 
   it("gives the details to a caller with the token, and only the exact token", async () => {
     const report = await checkHealth(brokenDatabase, inngestDown);
     const detailed = healthAnswer(report, `Bearer ${TOKEN}`, TOKEN);
     expect(detailed.status).toBe(503);
-    expect(detailed.body).toMatchObject({ ok: false, database: { ok: false, error: expect.stringContaining("ECONNREFUSED") } });
+    expect(detailed.body).toMatchObject({
+      ok: false,
+      database: { ok: false, error: expect.stringContaining("ECONNREFUSED") },
+    });
     for (const wrong of [`Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, TOKEN, "Bearer ", `Basic ${TOKEN}`]) {
       expect(healthAnswer(report, wrong, TOKEN).body).toEqual({ status: "down" });
     }

@@ -15,12 +15,17 @@ async function timed<T>(work: () => Promise<T>): Promise<{ latencyMs: number; er
     await work();
     return { latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) };
+    return {
+      latencyMs: Math.round(performance.now() - started),
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
 /** Where the Inngest client sends events, read from the same variables the SDK reads. */
-export function inngestTarget(env: Pick<Env, "INNGEST_DEV" | "INNGEST_BASE_URL"> = appEnv()): Pick<HealthReport["inngest"], "mode" | "url"> {
+export function inngestTarget(
+  env: Pick<Env, "INNGEST_DEV" | "INNGEST_BASE_URL"> = appEnv(),
+): Pick<HealthReport["inngest"], "mode" | "url"> {
   const dev = env.INNGEST_DEV;
   const base = env.INNGEST_BASE_URL ?? (dev && /^https?:/.test(dev) ? dev : undefined);
   if (dev && dev !== "0") return { mode: "dev", url: base ?? "http://localhost:8288" };
@@ -64,7 +69,11 @@ function bearerMatches(authorization: string | null, token: string | undefined):
  * by the status code and `{ status }`; error texts, latencies and internal URLs are for operators
  * who send `Authorization: Bearer <HEALTH_TOKEN>`. Without HEALTH_TOKEN set, nobody gets them.
  */
-export function healthAnswer(report: HealthReport, authorization: string | null, token: string | undefined): HealthAnswer {
+export function healthAnswer(
+  report: HealthReport,
+  authorization: string | null,
+  token: string | undefined,
+): HealthAnswer {
   const status = report.ok ? 200 : 503;
   if (bearerMatches(authorization, token)) return { status, body: report };
   return { status, body: { status: report.ok ? "up" : "down" } };

@@ -3,7 +3,9 @@ import { createLogger, type LogBindings } from "./logger";
 
 function captured() {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = createLogger({
+    write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   return { logger, lines };
 }
 
@@ -18,7 +20,15 @@ describe("logger", () => {
 
   it("redacts secret-ish keys at the top level, one object down and in headers", () => {
     const { logger, lines } = captured();
-    logger.info({ authorization: "Bearer abc", request: { password: "hunter2", headers: { cookie: "session=1" } }, headers: { authorization: "x" }, token: "t" }, "request");
+    logger.info(
+      {
+        authorization: "Bearer abc",
+        request: { password: "hunter2", headers: { cookie: "session=1" } },
+        headers: { authorization: "x" },
+        token: "t",
+      },
+      "request",
+    );
     const line = JSON.stringify(lines[0]);
     for (const secret of ["Bearer abc", "hunter2", "session=1", '"x"', '"t"']) expect(line).not.toContain(secret);
     expect(line).toContain("[redacted]");

@@ -9,15 +9,36 @@ import { envSetting } from "@/env";
  */
 
 /** Keys whose values never reach a log line, at the top level or one object down. */
-const SECRET_KEYS = ["authorization", "cookie", "set-cookie", "password", "secret", "token", "apiKey", "accessToken", "refreshToken", "consumerSecret", "clientSecret", "signingSecret", "plaintext"];
+const SECRET_KEYS = [
+  "authorization",
+  "cookie",
+  "set-cookie",
+  "password",
+  "secret",
+  "token",
+  "apiKey",
+  "accessToken",
+  "refreshToken",
+  "consumerSecret",
+  "clientSecret",
+  "signingSecret",
+  "plaintext",
+];
 
-const redact = { paths: SECRET_KEYS.flatMap((key) => [`["${key}"]`, `*["${key}"]`, `headers["${key}"]`, `*.headers["${key}"]`]), censor: "[redacted]" };
+const redact = {
+  paths: SECRET_KEYS.flatMap((key) => [`["${key}"]`, `*["${key}"]`, `headers["${key}"]`, `*.headers["${key}"]`]),
+  censor: "[redacted]",
+};
 
 /** A logger writing to `destination` (tests), or the app's: stdout, pretty when LOG_PRETTY=1. */
 export function createLogger(destination?: DestinationStream): Logger {
   const options: LoggerOptions = { level: envSetting("LOG_LEVEL"), redact };
   if (destination) return pino(options, destination);
-  if (envSetting("LOG_PRETTY") === "1") return pino({ ...options, transport: { target: "pino-pretty", options: { ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" } } });
+  if (envSetting("LOG_PRETTY") === "1")
+    return pino({
+      ...options,
+      transport: { target: "pino-pretty", options: { ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" } },
+    });
   return pino(options);
 }
 

@@ -18,7 +18,10 @@ export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 function createQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 15 * 1000, retry: (count, error) => count < 2 && !/FORBIDDEN|NOT_FOUND|UNAUTHORIZED/.test(String(error)) },
+      queries: {
+        staleTime: 15 * 1000,
+        retry: (count, error) => count < 2 && !/FORBIDDEN|NOT_FOUND|UNAUTHORIZED/.test(String(error)),
+      },
     },
   });
 }
@@ -36,9 +39,12 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        // Next.js replaces process.env.NODE_ENV in browser bundles at build time; env() is server-only.
-        // eslint-disable-next-line no-restricted-properties
-        loggerLink({ enabled: (op) => process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error }),
+        loggerLink({
+          enabled: (op) =>
+            // Next.js replaces process.env.NODE_ENV in browser bundles at build time; env() is server-only.
+            // eslint-disable-next-line no-restricted-properties
+            process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error,
+        }),
         httpBatchLink({
           transformer: superjson,
           url: "/api/trpc",

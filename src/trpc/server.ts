@@ -17,7 +17,14 @@ export const api = cache(async (tenantSlug?: string) => {
   if (tenantSlug) requestHeaders.set(TENANT_HEADER, tenantSlug);
   else requestHeaders.delete(TENANT_HEADER);
   const session = await auth();
-  return createCaller(createTRPCContext({ headers: requestHeaders, prisma: db, sendEvent: (event) => inngest.send(event), session: session?.user?.id ? { user: { id: session.user.id } } : null }));
+  return createCaller(
+    createTRPCContext({
+      headers: requestHeaders,
+      prisma: db,
+      sendEvent: (event) => inngest.send(event),
+      session: session?.user?.id ? { user: { id: session.user.id } } : null,
+    }),
+  );
 });
 
 /**

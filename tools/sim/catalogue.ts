@@ -34,7 +34,20 @@ export interface CatalogueOptions {
 export const MAX_CATALOGUE_SIZE = 50_000;
 const DEFAULT_EPOCH = Date.UTC(2025, 0, 1);
 
-const SUBJECTS = ["Harbour", "Salt Marsh", "Red Kite", "Quiet Room", "Low Tide", "Blue Hour", "Northern Field", "Paper Moon", "Pears", "Estuary", "Orchard", "Lighthouse"];
+const SUBJECTS = [
+  "Harbour",
+  "Salt Marsh",
+  "Red Kite",
+  "Quiet Room",
+  "Low Tide",
+  "Blue Hour",
+  "Northern Field",
+  "Paper Moon",
+  "Pears",
+  "Estuary",
+  "Orchard",
+  "Lighthouse",
+];
 const MEDIA = ["oil on canvas", "watercolour", "etching", "bronze", "linocut", "giclée print"];
 
 /** mulberry32 over (seed, index): the same seed always yields the same catalogue. */
@@ -52,7 +65,7 @@ export function generatedSpec(seed: number, index: number): ItemSpec {
   const medium = MEDIA[(h >>> 8) % MEDIA.length] ?? "mixed media";
   return {
     sku: `ART-${String(index + 1).padStart(4, "0")}`,
-    title: `${subject} ${(h >>> 16) % 50 + 1} (${medium})`,
+    title: `${subject} ${((h >>> 16) % 50) + 1} (${medium})`,
     quantity: unique ? 1 : (h >>> 4) % 20,
     unique,
   };
@@ -117,7 +130,8 @@ export class Catalogue {
 
   add(spec: Partial<ItemSpec> = {}, at = Date.now()): SimItem {
     const index = this.length;
-    if (index >= MAX_CATALOGUE_SIZE) throw new RangeError(`A simulated store holds at most ${MAX_CATALOGUE_SIZE} items`);
+    if (index >= MAX_CATALOGUE_SIZE)
+      throw new RangeError(`A simulated store holds at most ${MAX_CATALOGUE_SIZE} items`);
     const full = { ...generatedSpec(this.seed, index), ...spec };
     this.explicit.set(index, full);
     this.quantities.push(full.quantity);
@@ -152,7 +166,11 @@ export class Catalogue {
     for (let index = 0; index < this.length; index++) {
       const state = this.states[index];
       if (state === 3 || (state === archived && !filter.includeArchived)) continue;
-      if (filter.modifiedAfterMs !== undefined && (this.modifiedAt[index] || this.createdAt[index] || 0) <= filter.modifiedAfterMs) continue;
+      if (
+        filter.modifiedAfterMs !== undefined &&
+        (this.modifiedAt[index] || this.createdAt[index] || 0) <= filter.modifiedAfterMs
+      )
+        continue;
       result.push(index);
     }
     return result;

@@ -17,7 +17,11 @@ export interface WebhookTarget {
   secret: string;
 }
 
-export type ResolveTarget = (query: { tenant: string; provider: SimProvider; storeId: string }) => Promise<WebhookTarget>;
+export type ResolveTarget = (query: {
+  tenant: string;
+  provider: SimProvider;
+  storeId: string;
+}) => Promise<WebhookTarget>;
 
 export interface CliDeps {
   resolveTarget?: ResolveTarget;
@@ -27,7 +31,13 @@ export interface CliDeps {
   untilStopped?: () => Promise<void>;
 }
 
-const COMMANDS: Record<string, StockChangeKind> = { sale: "sale", return: "return", restock: "restock", adjust: "adjustment", adjustment: "adjustment" };
+const COMMANDS: Record<string, StockChangeKind> = {
+  sale: "sale",
+  return: "return",
+  restock: "restock",
+  adjust: "adjustment",
+  adjustment: "adjustment",
+};
 
 export const USAGE = `usage:
   sim                                      serve the simulators (SIM_PORT, default 4010)
@@ -57,7 +67,14 @@ async function run(argv: string[], deps: CliDeps, log: (line: string) => void): 
   }
   const { values } = parseArgs({
     args: rest,
-    options: { store: { type: "string" }, sku: { type: "string" }, qty: { type: "string" }, url: { type: "string" }, secret: { type: "string" }, tenant: { type: "string" } },
+    options: {
+      store: { type: "string" },
+      sku: { type: "string" },
+      qty: { type: "string" },
+      url: { type: "string" },
+      secret: { type: "string" },
+      tenant: { type: "string" },
+    },
     strict: true,
   });
   // A tenant's gallery sells from its source: `--tenant demo` alone means the SAM store "demo".
@@ -91,11 +108,18 @@ async function run(argv: string[], deps: CliDeps, log: (line: string) => void): 
   const stores = new StoreRegistry(1);
   for (const spec of demoStoreSpecs()) stores.create(spec);
   const result = await emitWebhook({ ...webhook, store: stores.require(key) });
-  log(`${kind} ${values.sku} @ ${key} (no simulator running at ${simUrl}; stock change not kept) → HTTP ${result.status}`);
+  log(
+    `${kind} ${values.sku} @ ${key} (no simulator running at ${simUrl}; stock change not kept) → HTTP ${result.status}`,
+  );
   return result.status >= 200 && result.status < 300 ? 0 : 1;
 }
 
-async function resolveWebhookTarget(values: { url?: string; secret?: string; tenant?: string }, provider: SimProvider, storeId: string, resolveTarget?: ResolveTarget): Promise<WebhookTarget | string> {
+async function resolveWebhookTarget(
+  values: { url?: string; secret?: string; tenant?: string },
+  provider: SimProvider,
+  storeId: string,
+  resolveTarget?: ResolveTarget,
+): Promise<WebhookTarget | string> {
   if (values.url && values.secret) return { url: values.url, secret: values.secret };
   if (values.tenant && resolveTarget) return resolveTarget({ tenant: values.tenant, provider, storeId });
   if (values.tenant) return "--tenant needs a target resolver (not wired yet); pass --url and --secret";
@@ -103,7 +127,11 @@ async function resolveWebhookTarget(values: { url?: string; secret?: string; ten
 }
 
 /** Goes through the running simulator's control API so its stock changes too. */
-async function viaRunningSimulator(simUrl: string, key: string, webhook: object): Promise<{ status: number } | undefined> {
+async function viaRunningSimulator(
+  simUrl: string,
+  key: string,
+  webhook: object,
+): Promise<{ status: number } | undefined> {
   let response: Response;
   try {
     response = await fetch(`${simUrl}/_control/${encodeURIComponent(key)}/webhooks`, {
@@ -116,13 +144,23 @@ async function viaRunningSimulator(simUrl: string, key: string, webhook: object)
     return undefined;
   }
   const body = (await response.json().catch(() => ({}))) as { status?: number; error?: string };
-  if (!response.ok || typeof body.status !== "number") throw new Error(`simulator at ${simUrl} refused: ${body.error ?? response.status}`);
+  if (!response.ok || typeof body.status !== "number")
+    throw new Error(`simulator at ${simUrl} refused: ${body.error ?? response.status}`);
   return { status: body.status };
 }
 
-async function serve(env: Record<string, string | undefined>, log: (line: string) => void, untilStopped: () => Promise<void>): Promise<number> {
+async function serve(
+  env: Record<string, string | undefined>,
+  log: (line: string) => void,
+  untilStopped: () => Promise<void>,
+): Promise<number> {
   const port = Number(env.SIM_PORT ?? 4010);
-  const sim = await createSimulator({ port, host: env.SIM_HOST ?? "127.0.0.1", seed: Number(env.SIM_SEED ?? 1), stores: demoStoreSpecs() });
+  const sim = await createSimulator({
+    port,
+    host: env.SIM_HOST ?? "127.0.0.1",
+    seed: Number(env.SIM_SEED ?? 1),
+    stores: demoStoreSpecs(),
+  });
   log(`Stockhook platform simulator on ${sim.url}`);
   for (const store of sim.stores.list()) {
     const { provider, baseUrl, credentials } = sim.connectorConfig(store);

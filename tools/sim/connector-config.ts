@@ -18,7 +18,9 @@ export const CONNECTOR_PROVIDER: Record<SimProvider, ConnectorConfig["provider"]
 };
 
 export function simBaseUrl(store: SimStore, origin: string): string {
-  return store.provider === "bigcommerce" || store.provider === "bc" ? `${origin}/${store.provider}` : `${origin}/${store.provider}/${store.id}`;
+  return store.provider === "bigcommerce" || store.provider === "bc"
+    ? `${origin}/${store.provider}`
+    : `${origin}/${store.provider}/${store.id}`;
 }
 
 export function connectorConfigFor(store: SimStore, origin: string): SimConnectorConfig {
@@ -41,7 +43,14 @@ function targetFor(store: SimStore, origin: string): Omit<SimConnectorConfig, "h
       return {
         provider: "BUSINESS_CENTRAL",
         baseUrl,
-        credentials: { tenantId: store.id, environment: BC_ENVIRONMENT, companyId: bcCompanyId(store), clientId: key, clientSecret: secret, tokenUrl: `${origin}/bc/${store.id}/oauth2/v2.0/token` },
+        credentials: {
+          tenantId: store.id,
+          environment: BC_ENVIRONMENT,
+          companyId: bcCompanyId(store),
+          clientId: key,
+          clientSecret: secret,
+          tokenUrl: `${origin}/bc/${store.id}/oauth2/v2.0/token`,
+        },
       };
   }
 }

@@ -3,7 +3,14 @@ import { type SimItem } from "./catalogue";
 import { connectorConfigFor, type SimConnectorConfig } from "./connector-config";
 import { json, parseJson, type SimResponse } from "./http";
 import { externalIdOf } from "./providers";
-import { type RequestStats, SIM_PROVIDERS, type SimStore, type StoreControls, type StoreRegistry, type StoreSpec } from "./store";
+import {
+  type RequestStats,
+  SIM_PROVIDERS,
+  type SimStore,
+  type StoreControls,
+  type StoreRegistry,
+  type StoreSpec,
+} from "./store";
 import { emitWebhook, type EmitWebhookResult } from "./webhooks";
 import { addVariableProduct } from "./variants";
 import { changeAndNotify, type DeliveryOutcome, hooksOf, setHookActive, type SimHook } from "./subscriptions";
@@ -45,13 +52,26 @@ export const controlsPatchSchema = z
     denyWebhookApi: z.boolean(),
     failDeliveries: z.boolean(),
     maxDeliveryFailures: z.number().int().min(0).max(1_000),
-    deliveryRetryWindowMs: z.number().int().min(1).max(7 * 24 * 3_600_000).nullable(),
+    deliveryRetryWindowMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3_600_000)
+      .nullable(),
   })
   .partial()
   .strict();
 
-const itemPatchSchema = z.object({ quantity: z.number().int().min(0).optional(), state: z.enum(["active", "reserved", "archived", "deleted"]).optional() }).strict();
-const newItemSchema = z.object({ sku: z.string().min(1), title: z.string().min(1), quantity: z.number().int().min(0), unique: z.boolean() }).partial().strict();
+const itemPatchSchema = z
+  .object({
+    quantity: z.number().int().min(0).optional(),
+    state: z.enum(["active", "reserved", "archived", "deleted"]).optional(),
+  })
+  .strict();
+const newItemSchema = z
+  .object({ sku: z.string().min(1), title: z.string().min(1), quantity: z.number().int().min(0), unique: z.boolean() })
+  .partial()
+  .strict();
 const storeSpecSchema = z.object({
   provider: z.enum(SIM_PROVIDERS),
   id: z.string().regex(/^[A-Za-z0-9_-]+$/),
@@ -65,14 +85,28 @@ const variableProductSchema = z
   .object({
     name: z.string().min(1),
     sku: z.string().min(1),
-    variants: z.array(z.object({ sku: z.string().min(1), option: z.string().min(1), quantity: z.number().int().min(0) }).strict()).min(1).max(100),
+    variants: z
+      .array(
+        z.object({ sku: z.string().min(1), option: z.string().min(1), quantity: z.number().int().min(0) }).strict(),
+      )
+      .min(1)
+      .max(100),
   })
   .strict();
-const changeSchema = z.object({ kind: z.enum(["sale", "return", "restock", "adjustment"]), sku: z.string().min(1), quantity: z.number().int().min(0).optional() }).strict();
+const changeSchema = z
+  .object({
+    kind: z.enum(["sale", "return", "restock", "adjustment"]),
+    sku: z.string().min(1),
+    quantity: z.number().int().min(0).optional(),
+  })
+  .strict();
 const hookPatchSchema = z.object({ active: z.boolean() }).strict();
 
 export type HookView = Omit<SimHook, "secret" | "headers"> & { headerNames: string[] };
-const hookView = ({ secret: _secret, headers, ...hook }: SimHook): HookView => ({ ...hook, headerNames: Object.keys(headers) });
+const hookView = ({ secret: _secret, headers, ...hook }: SimHook): HookView => ({
+  ...hook,
+  headerNames: Object.keys(headers),
+});
 
 const webhookSchema = z.object({
   kind: z.enum(["sale", "return", "restock", "adjustment"]),
@@ -97,7 +131,10 @@ export interface SimControls {
   resetRequests(key: string): void;
   emitWebhook(key: string, webhook: z.infer<typeof webhookSchema>): Promise<EmitWebhookResult>;
   /** A WooCommerce variable product or a BigCommerce product tracked by variant; its variants are items with their own SKUs. */
-  addVariableProduct(key: string, spec: z.infer<typeof variableProductSchema>): { parent: ItemView; variants: ItemView[] };
+  addVariableProduct(
+    key: string,
+    spec: z.infer<typeof variableProductSchema>,
+  ): { parent: ItemView; variants: ItemView[] };
   /** A stock change at the store, delivered to its webhook subscriptions as the platform would. */
   change(key: string, change: z.infer<typeof changeSchema>): Promise<{ item: ItemView; deliveries: DeliveryOutcome[] }>;
   /** The store's webhook subscriptions, as the platform holds them (secrets left out). */
@@ -118,7 +155,15 @@ export function createControls(stores: StoreRegistry, origin: () => string): Sim
   });
   const storeView = (store: SimStore): StoreView => {
     const { log: _log, ...requests } = store.stats;
-    return { key: store.key, provider: store.provider, id: store.id, items: store.catalogue.indices({ includeArchived: true }).length, controls: store.controls, requests, connector: connectorConfigFor(store, origin()) };
+    return {
+      key: store.key,
+      provider: store.provider,
+      id: store.id,
+      items: store.catalogue.indices({ includeArchived: true }).length,
+      controls: store.controls,
+      requests,
+      connector: connectorConfigFor(store, origin()),
+    };
   };
   const requireItem = (store: SimStore, sku: string) => {
     const item = store.itemBySku(sku);
@@ -131,7 +176,10 @@ export function createControls(stores: StoreRegistry, origin: () => string): Sim
     store: (key) => storeView(stores.require(key)),
     createStore: (spec) => storeView(stores.create(spec)),
     set: (key, patch) => stores.require(key).configure(controlsPatchSchema.parse(patch)),
-    reset: (key) => stores.require(key).configure({ latencyMs: 0, outage: "none", failNext: 0, rateLimit: null, failDeliveries: false }),
+    reset: (key) =>
+      stores
+        .require(key)
+        .configure({ latencyMs: 0, outage: "none", failNext: 0, rateLimit: null, failDeliveries: false }),
     item(key, sku) {
       const store = stores.require(key);
       const item = store.itemBySku(sku);
@@ -158,13 +206,18 @@ export function createControls(stores: StoreRegistry, origin: () => string): Sim
     },
     requests: (key) => stores.require(key).stats,
     resetRequests: (key) => stores.require(key).resetStats(),
-    emitWebhook: (key, webhook) => emitWebhook({ ...webhookSchema.parse(webhook), store: stores.require(key), origin: origin() }),
+    emitWebhook: (key, webhook) =>
+      emitWebhook({ ...webhookSchema.parse(webhook), store: stores.require(key), origin: origin() }),
     addVariableProduct(key, spec) {
       const store = stores.require(key);
-      if (store.provider !== "woocommerce" && store.provider !== "bigcommerce") throw new ControlError(400, `${store.provider} has no variable products in the simulator`);
+      if (store.provider !== "woocommerce" && store.provider !== "bigcommerce")
+        throw new ControlError(400, `${store.provider} has no variable products in the simulator`);
       const product = addVariableProduct(store, variableProductSchema.parse(spec));
       const parent = store.catalogue.item(product.parentIndex) as SimItem;
-      return { parent: view(parent, store), variants: product.variantIndices.map((index) => view(store.catalogue.item(index) as SimItem, store)) };
+      return {
+        parent: view(parent, store),
+        variants: product.variantIndices.map((index) => view(store.catalogue.item(index) as SimItem, store)),
+      };
     },
     async change(key, change) {
       const store = stores.require(key);
@@ -192,19 +245,36 @@ class ControlError extends Error {
 }
 
 /** Routes `/_control/...` onto the same functions the in-process `controls` object exposes. */
-export async function handleControlRequest(controls: SimControls, method: string, segments: string[], query: URLSearchParams, rawBody: string): Promise<SimResponse> {
+export async function handleControlRequest(
+  controls: SimControls,
+  method: string,
+  segments: string[],
+  query: URLSearchParams,
+  rawBody: string,
+): Promise<SimResponse> {
   const body = parseJson(rawBody) ?? {};
   const [key, resource, sku] = segments;
   try {
-    if (!key) return method === "GET" ? json(200, { stores: controls.list() }) : json(405, { error: "GET /_control lists stores" });
-    if (key === "stores" && method === "POST") return json(201, controls.createStore(storeSpecSchema.parse(body) as StoreSpec));
+    if (!key)
+      return method === "GET"
+        ? json(200, { stores: controls.list() })
+        : json(405, { error: "GET /_control lists stores" });
+    if (key === "stores" && method === "POST")
+      return json(201, controls.createStore(storeSpecSchema.parse(body) as StoreSpec));
     if (!resource) {
       if (method === "GET") return json(200, controls.store(key));
-      if (method === "POST" || method === "PATCH") return json(200, { controls: controls.set(key, body as Partial<StoreControls>) });
+      if (method === "POST" || method === "PATCH")
+        return json(200, { controls: controls.set(key, body as Partial<StoreControls>) });
       if (method === "DELETE") return json(200, { controls: controls.reset(key) });
     }
     if (resource === "items" && !sku) {
-      if (method === "GET") return json(200, { items: controls.items(key, { offset: Number(query.get("offset") ?? 0), limit: Number(query.get("limit") ?? 100) }) });
+      if (method === "GET")
+        return json(200, {
+          items: controls.items(key, {
+            offset: Number(query.get("offset") ?? 0),
+            limit: Number(query.get("limit") ?? 100),
+          }),
+        });
       if (method === "POST") return json(201, controls.addItem(key, body as object));
     }
     if (resource === "items" && sku) {
@@ -224,16 +294,22 @@ export async function handleControlRequest(controls: SimControls, method: string
         return json(200, { reset: true });
       }
     }
-    if (resource === "products" && method === "POST") return json(201, controls.addVariableProduct(key, body as z.infer<typeof variableProductSchema>));
+    if (resource === "products" && method === "POST")
+      return json(201, controls.addVariableProduct(key, body as z.infer<typeof variableProductSchema>));
     if (resource === "changes" && method === "POST") {
       const result = await controls.change(key, body as z.infer<typeof changeSchema>);
       return json(200, result);
     }
     if (resource === "hooks" && !sku && method === "GET") return json(200, { hooks: controls.hooks(key) });
-    if (resource === "hooks" && sku && (method === "POST" || method === "PATCH")) return json(200, controls.setHook(key, Number(sku), body as z.infer<typeof hookPatchSchema>));
+    if (resource === "hooks" && sku && (method === "POST" || method === "PATCH"))
+      return json(200, controls.setHook(key, Number(sku), body as z.infer<typeof hookPatchSchema>));
     if (resource === "webhooks" && method === "POST") {
       const result = await controls.emitWebhook(key, body as z.infer<typeof webhookSchema>);
-      return json(200, { status: result.status, quantityAfter: result.quantityAfter, responseBody: result.responseBody.slice(0, 2_000) });
+      return json(200, {
+        status: result.status,
+        quantityAfter: result.quantityAfter,
+        responseBody: result.responseBody.slice(0, 2_000),
+      });
     }
     return json(404, { error: `no control route ${method} /_control/${segments.join("/")}` });
   } catch (error) {

@@ -106,7 +106,12 @@ export function pageOf<T>(rows: readonly T[], page: number, perPage: number) {
   return { rows: rows.slice((page - 1) * perPage, page * perPage), total: rows.length, totalPages };
 }
 
-export function intParam(query: URLSearchParams, name: string, fallback: number, { min = 1, max = Number.MAX_SAFE_INTEGER } = {}): number | undefined {
+export function intParam(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  { min = 1, max = Number.MAX_SAFE_INTEGER } = {},
+): number | undefined {
   const raw = query.get(name);
   if (raw === null || raw === "") return fallback;
   const value = Number(raw);
@@ -120,7 +125,13 @@ export function isoSeconds(date: Date): string {
 /** Applies a stock change the way a POS or back office would, returning the item after it. */
 export function applyStockChange(store: SimStore, item: SimItem, kind: StockChangeKind, quantity?: number): SimItem {
   const amount = quantity ?? 1;
-  const next = kind === "sale" ? item.quantity - amount : kind === "adjustment" ? (quantity ?? item.quantity) : item.quantity + amount;
-  if (kind === "sale" && item.quantity < amount) throw new RangeError(`${item.sku} has ${item.quantity} in stock; cannot sell ${amount}`);
+  const next =
+    kind === "sale"
+      ? item.quantity - amount
+      : kind === "adjustment"
+        ? (quantity ?? item.quantity)
+        : item.quantity + amount;
+  if (kind === "sale" && item.quantity < amount)
+    throw new RangeError(`${item.sku} has ${item.quantity} in stock; cannot sell ${amount}`);
   return store.catalogue.setQuantity(item.index, next) ?? item;
 }

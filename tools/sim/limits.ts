@@ -55,7 +55,10 @@ export class CostBucket {
   }
 
   private refill(now: number) {
-    this.available = Math.min(this.config.maximumAvailable, this.available + ((now - this.at) / 1000) * this.config.restoreRate);
+    this.available = Math.min(
+      this.config.maximumAvailable,
+      this.available + ((now - this.at) / 1000) * this.config.restoreRate,
+    );
     this.at = now;
   }
 

@@ -30,7 +30,9 @@ export interface Simulator {
   stores: StoreRegistry;
   controls: SimControls;
   /** `store` may be a key such as "woocommerce:demo". */
-  emitWebhook(options: Omit<EmitWebhookOptions, "store" | "origin"> & { store: SimStore | string }): Promise<EmitWebhookResult>;
+  emitWebhook(
+    options: Omit<EmitWebhookOptions, "store" | "origin"> & { store: SimStore | string },
+  ): Promise<EmitWebhookResult>;
   /** What `createConnector` needs to talk to a store: provider, baseUrl, credentials. */
   connectorConfig(store: SimStore | string): SimConnectorConfig;
   close(): Promise<void>;
@@ -57,24 +59,48 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const target = new URL(req.url ?? "/", url);
     const segments = target.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const body = await readBody(req);
-    if (segments[0] === "_control") return send(res, await handleControlRequest(controls, req.method ?? "GET", segments.slice(1), target.searchParams, body));
+    if (segments[0] === "_control")
+      return send(
+        res,
+        await handleControlRequest(controls, req.method ?? "GET", segments.slice(1), target.searchParams, body),
+      );
 
     const sim = providerSims.find((candidate) => candidate.provider === segments[0]);
     const route = sim?.route(segments.slice(1));
     if (!sim || !route) return send(res, { status: 404, body: { error: "no such simulated platform path" } });
-    const request: SimRequest = { method: req.method ?? "GET", path: route.path, query: target.searchParams, headers: req.headers, body, origin: url, prefix: route.prefix };
+    const request: SimRequest = {
+      method: req.method ?? "GET",
+      path: route.path,
+      query: target.searchParams,
+      headers: req.headers,
+      body,
+      origin: url,
+      prefix: route.prefix,
+    };
     const store = stores.find(sim.provider, route.storeId);
     if (!store) return send(res, sim.unknownStore());
 
     const handled = await respond(sim, store, request, res);
     if (!handled) return;
     store.stats.writes += handled.writes ?? 0;
-    store.record({ at: new Date(started).toISOString(), method: request.method, path: target.pathname, kind: handled.kind, status: handled.response.status, ms: Date.now() - started });
+    store.record({
+      at: new Date(started).toISOString(),
+      method: request.method,
+      path: target.pathname,
+      kind: handled.kind,
+      status: handled.response.status,
+      ms: Date.now() - started,
+    });
     send(res, handled.response);
   }
 
   /** Faults, latency, auth and the request window, in the order a real edge applies them. */
-  async function respond(sim: ProviderSim, store: SimStore, request: SimRequest, res: ServerResponse): Promise<Handled | undefined> {
+  async function respond(
+    sim: ProviderSim,
+    store: SimStore,
+    request: SimRequest,
+    res: ServerResponse,
+  ): Promise<Handled | undefined> {
     const { controls: faults } = store;
     if (faults.outage === "refuse") {
       store.count("outage:refused");
@@ -85,19 +111,28 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       store.count("outage:hang");
       return undefined;
     }
-    if (faults.outage === "error") return { kind: "outage:error", response: { status: faults.outageStatus, body: { error: "simulated outage" } } };
+    if (faults.outage === "error")
+      return { kind: "outage:error", response: { status: faults.outageStatus, body: { error: "simulated outage" } } };
     if (faults.failNext > 0) {
       faults.failNext -= 1;
       return { kind: "outage:blip", response: { status: 503, body: { error: "simulated blip" } } };
     }
     if (faults.latencyMs > 0) await delay(faults.latencyMs);
-    if (!sim.isPublic?.(request) && !sim.authorize(store, request)) return { kind: "unauthorized", response: sim.unauthorized() };
+    if (!sim.isPublic?.(request) && !sim.authorize(store, request))
+      return { kind: "unauthorized", response: sim.unauthorized() };
 
     const verdict = sim.windowed ? store.takeWindow() : undefined;
     const windowHeaders = verdict && sim.windowHeaders ? sim.windowHeaders(verdict, store) : {};
     if (verdict && !verdict.allowed) {
       const retryAfter = String(Math.max(1, Math.ceil(verdict.resetMs / 1000)));
-      return { kind: "rate_limited", response: { status: 429, headers: { "retry-after": retryAfter, ...windowHeaders }, body: { error: "Too many requests" } } };
+      return {
+        kind: "rate_limited",
+        response: {
+          status: 429,
+          headers: { "retry-after": retryAfter, ...windowHeaders },
+          body: { error: "Too many requests" },
+        },
+      };
     }
     const handled = await sim.handle(store, request);
     handled.response.headers = { ...windowHeaders, ...handled.response.headers };
@@ -146,7 +181,8 @@ function send(res: ServerResponse, response: SimResponse) {
   let payload = "";
   if (response.body !== undefined) {
     payload = typeof response.body === "string" ? response.body : JSON.stringify(response.body);
-    headers["content-type"] ??= typeof response.body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
+    headers["content-type"] ??=
+      typeof response.body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
   }
   res.writeHead(response.status, headers);
   res.end(payload);

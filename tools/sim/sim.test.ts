@@ -37,7 +37,11 @@ describe("catalogue", () => {
   it("holds the demo tenant's pieces under the ids its item links use", async () => {
     sim = await createSimulator({ stores: demoStoreSpecs() });
     for (const expected of demoCatalogue()) {
-      expect(sim.controls.item("sam:demo", expected.sku)).toMatchObject({ externalId: expected.samId, quantity: expected.quantity, unique: expected.oneOfAKind });
+      expect(sim.controls.item("sam:demo", expected.sku)).toMatchObject({
+        externalId: expected.samId,
+        quantity: expected.quantity,
+        unique: expected.oneOfAKind,
+      });
       expect(sim.controls.item("woocommerce:demo", expected.sku)?.externalId).toBe(expected.wooProductId);
       expect(sim.controls.item("shopify:demo", expected.sku)?.externalId).toBe(expected.shopifyInventoryItemId);
     }
@@ -48,9 +52,12 @@ describe("control API over HTTP", () => {
   it("switches faults, reads and sets stock, counts requests and emits webhooks", async () => {
     sim = await createSimulator();
     const base = `${sim.url}/_control`;
-    const post = (path: string, body: unknown, method = "POST") => fetch(`${base}${path}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown, method = "POST") =>
+      fetch(`${base}${path}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     expect((await post("/stores", { provider: "woocommerce", id: "w1", size: 30 })).status).toBe(201);
-    const { connector } = (await (await fetch(`${base}/woocommerce:w1`)).json()) as { connector: { credentials: { consumerKey: string; consumerSecret: string } } };
+    const { connector } = (await (await fetch(`${base}/woocommerce:w1`)).json()) as {
+      connector: { credentials: { consumerKey: string; consumerSecret: string } };
+    };
     const auth = `Basic ${Buffer.from(`${connector.credentials.consumerKey}:${connector.credentials.consumerSecret}`).toString("base64")}`;
     const list = () => fetch(`${sim!.url}/woocommerce/w1/wp-json/wc/v3/products`, { headers: { authorization: auth } });
 
@@ -65,12 +72,25 @@ describe("control API over HTTP", () => {
     expect((await post("/w1", { bogus: true })).status).toBe(400);
 
     expect((await post("/w1/items/ART-0007", { quantity: 9 }, "PATCH")).status).toBe(200);
-    expect(await (await fetch(`${base}/w1/items/ART-0007`)).json()).toMatchObject({ sku: "ART-0007", quantity: 9, externalId: "507" });
-    const stats = (await (await fetch(`${base}/w1/requests`)).json()) as { byKind: Record<string, number>; byStatus: Record<string, number> };
+    expect(await (await fetch(`${base}/w1/items/ART-0007`)).json()).toMatchObject({
+      sku: "ART-0007",
+      quantity: 9,
+      externalId: "507",
+    });
+    const stats = (await (await fetch(`${base}/w1/requests`)).json()) as {
+      byKind: Record<string, number>;
+      byStatus: Record<string, number>;
+    };
     expect(stats.byKind).toMatchObject({ "woocommerce:products.list": 2, "outage:error": 1, rate_limited: 1 });
 
     const target = await countingReceiver();
-    const emitted = await post("/w1/webhooks", { kind: "sale", sku: "ART-0007", quantity: 2, targetUrl: target.url, secret: "s3cret" });
+    const emitted = await post("/w1/webhooks", {
+      kind: "sale",
+      sku: "ART-0007",
+      quantity: 2,
+      targetUrl: target.url,
+      secret: "s3cret",
+    });
     expect(await emitted.json()).toMatchObject({ status: 202, quantityAfter: 7 });
     expect(target.hits()).toBe(1);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
@@ -82,7 +102,10 @@ describe("sim CLI", () => {
     sim = await createSimulator({ stores: demoStoreSpecs() });
     const target = await countingReceiver();
     const lines: string[] = [];
-    const code = await runSimCli(["sale", "--store", "sam:demo", "--sku", "ART-0007", "--url", target.url, "--secret", "s3cret"], { env: { SIM_URL: sim.url }, log: (line) => lines.push(line) });
+    const code = await runSimCli(
+      ["sale", "--store", "sam:demo", "--sku", "ART-0007", "--url", target.url, "--secret", "s3cret"],
+      { env: { SIM_URL: sim.url }, log: (line) => lines.push(line) },
+    );
     expect(code).toBe(0);
     expect(lines.join("\n")).toMatch(/HTTP 202/);
     expect(sim.controls.item("sam:demo", "ART-0007")?.quantity).toBe(0);
@@ -96,7 +119,10 @@ describe("sim CLI", () => {
       return { url: target.url, secret: "s3cret" };
     };
     const lines: string[] = [];
-    const code = await runSimCli(["restock", "--store", "woocommerce:demo", "--sku", "PRINT-001", "--qty", "3", "--tenant", "demo"], { resolveTarget, env: { SIM_URL: "http://127.0.0.1:9" }, log: (line) => lines.push(line) });
+    const code = await runSimCli(
+      ["restock", "--store", "woocommerce:demo", "--sku", "PRINT-001", "--qty", "3", "--tenant", "demo"],
+      { resolveTarget, env: { SIM_URL: "http://127.0.0.1:9" }, log: (line) => lines.push(line) },
+    );
     expect(code).toBe(0);
     expect(asked).toEqual([{ tenant: "demo", provider: "woocommerce", storeId: "demo" }]);
     expect(lines.join("\n")).toMatch(/no simulator running.*HTTP 202/);

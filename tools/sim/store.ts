@@ -85,10 +85,20 @@ export interface RequestStats {
 
 const LOG_LIMIT = 1_000;
 
-export const DEFAULT_ID_BASE: Record<SimProvider, number> = { sam: 1001, shopify: 44_000_001, woocommerce: 501, bigcommerce: 101, bc: 1 };
+export const DEFAULT_ID_BASE: Record<SimProvider, number> = {
+  sam: 1001,
+  shopify: 44_000_001,
+  woocommerce: 501,
+  bigcommerce: 101,
+  bc: 1,
+};
 
 function defaultCredentials(provider: SimProvider, id: string): SimCredentials {
-  return { token: `${provider}-sim-${id}-token`, key: provider === "woocommerce" ? `ck_sim_${id}` : `sim-client-${id}`, secret: provider === "woocommerce" ? `cs_sim_${id}` : `sim-secret-${id}` };
+  return {
+    token: `${provider}-sim-${id}-token`,
+    key: provider === "woocommerce" ? `ck_sim_${id}` : `sim-client-${id}`,
+    secret: provider === "woocommerce" ? `cs_sim_${id}` : `sim-secret-${id}`,
+  };
 }
 
 export class SimStore {
@@ -183,7 +193,8 @@ export function parseProvider(value: string): SimProvider {
   const normalized = value.toLowerCase().replace(/[^a-z]/g, "");
   const aliases: Record<string, SimProvider> = { businesscentral: "bc", woo: "woocommerce", bigc: "bigcommerce" };
   const provider = aliases[normalized] ?? normalized;
-  if (!(SIM_PROVIDERS as readonly string[]).includes(provider)) throw new TypeError(`Unknown provider "${value}" (one of ${SIM_PROVIDERS.join(", ")})`);
+  if (!(SIM_PROVIDERS as readonly string[]).includes(provider))
+    throw new TypeError(`Unknown provider "${value}" (one of ${SIM_PROVIDERS.join(", ")})`);
   return provider as SimProvider;
 }
 
@@ -217,7 +228,14 @@ export class StoreRegistry {
 
   require(key: string): SimStore {
     const store = this.get(key);
-    if (!store) throw new Error(`No simulated store "${key}" (have: ${this.list().map((s) => s.key).join(", ") || "none"})`);
+    if (!store)
+      throw new Error(
+        `No simulated store "${key}" (have: ${
+          this.list()
+            .map((s) => s.key)
+            .join(", ") || "none"
+        })`,
+      );
     return store;
   }
 

@@ -57,11 +57,26 @@ function timersOf(store: SimStore): Set<NodeJS.Timeout> {
   return store.extra.get(TIMERS) as Set<NodeJS.Timeout>;
 }
 
-export function addHook(store: SimStore, hook: Pick<SimHook, "topic" | "address" | "secret" | "headers"> & { active?: boolean }): SimHook {
-  const id = ((store.extra.get(NEXT_ID) as number | undefined) ?? 1);
+export function addHook(
+  store: SimStore,
+  hook: Pick<SimHook, "topic" | "address" | "secret" | "headers"> & { active?: boolean },
+): SimHook {
+  const id = (store.extra.get(NEXT_ID) as number | undefined) ?? 1;
   store.extra.set(NEXT_ID, id + 1);
   const now = new Date();
-  const created: SimHook = { id, topic: hook.topic, address: hook.address, secret: hook.secret, headers: lowerCased(hook.headers), active: hook.active ?? true, status: hook.active === false ? "paused" : "active", failureCount: 0, deliveries: 0, createdAt: now, updatedAt: now };
+  const created: SimHook = {
+    id,
+    topic: hook.topic,
+    address: hook.address,
+    secret: hook.secret,
+    headers: lowerCased(hook.headers),
+    active: hook.active ?? true,
+    status: hook.active === false ? "paused" : "active",
+    failureCount: 0,
+    deliveries: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
   hooksOf(store).set(id, created);
   return created;
 }
@@ -71,7 +86,11 @@ export function lowerCased(headers: Record<string, string>): Record<string, stri
 }
 
 /** Switches a hook on or off as the platform's API does; switching on clears the failure count. */
-export function setHookActive(hook: SimHook, active: boolean, status: SimHook["status"] = active ? "active" : "paused") {
+export function setHookActive(
+  hook: SimHook,
+  active: boolean,
+  status: SimHook["status"] = active ? "active" : "paused",
+) {
   hook.active = active;
   hook.status = status;
   if (active) hook.failureCount = 0;
@@ -88,33 +107,74 @@ export function cancelRetries(store: SimStore) {
  * A stock change at the store (a till sale, a return, a restock, an adjustment in the admin),
  * delivered to every active subscription for its topic. Returns the first attempt of each.
  */
-export async function changeAndNotify(store: SimStore, input: { kind: StockChangeKind; sku: string; quantity?: number; origin: string }): Promise<{ item: SimItem; deliveries: DeliveryOutcome[] }> {
+export async function changeAndNotify(
+  store: SimStore,
+  input: { kind: StockChangeKind; sku: string; quantity?: number; origin: string },
+): Promise<{ item: SimItem; deliveries: DeliveryOutcome[] }> {
   const item = store.itemBySku(input.sku);
   if (!item) throw new RangeError(`${store.key} has no item with sku ${input.sku}`);
   const changed = applyStockChange(store, item, input.kind, input.quantity);
-  const deliveries = await notifySubscribers(store, changed, input.kind, input.origin, changed.quantity - item.quantity);
+  const deliveries = await notifySubscribers(
+    store,
+    changed,
+    input.kind,
+    input.origin,
+    changed.quantity - item.quantity,
+  );
   return { item: changed, deliveries };
 }
 
-export async function notifySubscribers(store: SimStore, item: SimItem, kind: StockChangeKind, origin: string, delta?: number): Promise<DeliveryOutcome[]> {
+export async function notifySubscribers(
+  store: SimStore,
+  item: SimItem,
+  kind: StockChangeKind,
+  origin: string,
+  delta?: number,
+): Promise<DeliveryOutcome[]> {
   const sim = providerSim(store.provider);
   const outcomes: DeliveryOutcome[] = [];
   for (const hook of [...hooksOf(store).values()]) {
     if (!hook.active) continue;
-    const outgoing = await sim.webhook(store, item, { kind, secret: hook.secret || store.credentials.secret, targetUrl: hook.address, origin, hook, delta });
+    const outgoing = await sim.webhook(store, item, {
+      kind,
+      secret: hook.secret || store.credentials.secret,
+      targetUrl: hook.address,
+      origin,
+      hook,
+      delta,
+    });
     if (outgoing.topic !== hook.topic) continue;
-    const request = { body: outgoing.body, headers: { "content-type": "application/json", "user-agent": `Stockhook-Simulator/${store.provider}`, ...outgoing.headers, ...hook.headers } };
+    const request = {
+      body: outgoing.body,
+      headers: {
+        "content-type": "application/json",
+        "user-agent": `Stockhook-Simulator/${store.provider}`,
+        ...outgoing.headers,
+        ...hook.headers,
+      },
+    };
     outcomes.push(await attempt(store, hook, request, 0));
   }
   return outcomes;
 }
 
-async function attempt(store: SimStore, hook: SimHook, request: { body: string; headers: Record<string, string> }, retry: number): Promise<DeliveryOutcome> {
+async function attempt(
+  store: SimStore,
+  hook: SimHook,
+  request: { body: string; headers: Record<string, string> },
+  retry: number,
+): Promise<DeliveryOutcome> {
   hook.deliveries += 1;
   let status: number | "failed" = "failed";
   if (!store.controls.failDeliveries) {
     try {
-      const response = await fetch(hook.address, { method: "POST", headers: request.headers, body: request.body, redirect: "manual", signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(hook.address, {
+        method: "POST",
+        headers: request.headers,
+        body: request.body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(10_000),
+      });
       await response.arrayBuffer();
       status = response.status;
     } catch {
@@ -122,7 +182,9 @@ async function attempt(store: SimStore, hook: SimHook, request: { body: string; 
     }
   }
   // WooCommerce counts 200–302 as delivered; the others want a 2xx.
-  const ok = typeof status === "number" && (store.provider === "woocommerce" ? status >= 200 && status <= 302 : status >= 200 && status < 300);
+  const ok =
+    typeof status === "number" &&
+    (store.provider === "woocommerce" ? status >= 200 && status <= 302 : status >= 200 && status < 300);
   store.count(ok ? "webhook:delivered" : "webhook:failed");
   if (ok) {
     hook.failureCount = 0;
@@ -133,7 +195,12 @@ async function attempt(store: SimStore, hook: SimHook, request: { body: string; 
   return { hookId: hook.id, topic: hook.topic, status, ok };
 }
 
-function onFailure(store: SimStore, hook: SimHook, request: { body: string; headers: Record<string, string> }, retry: number) {
+function onFailure(
+  store: SimStore,
+  hook: SimHook,
+  request: { body: string; headers: Record<string, string> },
+  retry: number,
+) {
   if (store.provider === "woocommerce") {
     if (hook.failureCount > store.controls.maxDeliveryFailures) setHookActive(hook, false, "disabled");
     return;
@@ -149,10 +216,13 @@ function onFailure(store: SimStore, hook: SimHook, request: { body: string; head
   const windowS = schedule.reduce((sum, seconds) => sum + seconds, 0);
   const scale = (store.controls.deliveryRetryWindowMs ?? windowS * 1000) / (windowS * 1000);
   const timers = timersOf(store);
-  const timer = setTimeout(() => {
-    timers.delete(timer);
-    if (hooksOf(store).get(hook.id) === hook && hook.active) void attempt(store, hook, request, retry + 1);
-  }, Math.max(1, Math.round((schedule[retry] ?? 60) * 1000 * scale)));
+  const timer = setTimeout(
+    () => {
+      timers.delete(timer);
+      if (hooksOf(store).get(hook.id) === hook && hook.active) void attempt(store, hook, request, retry + 1);
+    },
+    Math.max(1, Math.round((schedule[retry] ?? 60) * 1000 * scale)),
+  );
   timer.unref();
   timers.add(timer);
 }

@@ -23,17 +23,33 @@ export interface VariableProduct {
 
 const KEY = "variants:products";
 
-function registry(store: SimStore): { byParent: Map<number, VariableProduct>; byVariant: Map<number, VariableProduct> } {
+function registry(store: SimStore): {
+  byParent: Map<number, VariableProduct>;
+  byVariant: Map<number, VariableProduct>;
+} {
   if (!store.extra.has(KEY)) store.extra.set(KEY, { byParent: new Map(), byVariant: new Map() });
   return store.extra.get(KEY) as { byParent: Map<number, VariableProduct>; byVariant: Map<number, VariableProduct> };
 }
 
-export function addVariableProduct(store: SimStore, spec: { name: string; sku: string; variants: VariantSpec[] }): VariableProduct {
+export function addVariableProduct(
+  store: SimStore,
+  spec: { name: string; sku: string; variants: VariantSpec[] },
+): VariableProduct {
   if (spec.variants.length === 0) throw new RangeError("a variable product needs at least one variant");
   const parent = store.add({ sku: spec.sku, title: spec.name, quantity: 0, unique: false });
-  const product: VariableProduct = { parentIndex: parent.index, name: spec.name, variantIndices: [], options: new Map() };
+  const product: VariableProduct = {
+    parentIndex: parent.index,
+    name: spec.name,
+    variantIndices: [],
+    options: new Map(),
+  };
   for (const variant of spec.variants) {
-    const item = store.add({ sku: variant.sku, title: `${spec.name} — ${variant.option}`, quantity: variant.quantity, unique: false });
+    const item = store.add({
+      sku: variant.sku,
+      title: `${spec.name} — ${variant.option}`,
+      quantity: variant.quantity,
+      unique: false,
+    });
     product.variantIndices.push(item.index);
     product.options.set(item.index, variant.option);
   }
@@ -54,5 +70,7 @@ export function parentOf(store: SimStore, item: Pick<SimItem, "index">): Variabl
 }
 
 export function variantsOf(store: SimStore, product: VariableProduct): SimItem[] {
-  return product.variantIndices.map((index) => store.catalogue.item(index)).filter((item): item is SimItem => item !== undefined && item.state !== "deleted");
+  return product.variantIndices
+    .map((index) => store.catalogue.item(index))
+    .filter((item): item is SimItem => item !== undefined && item.state !== "deleted");
 }

@@ -35,9 +35,28 @@ export async function emitWebhook(options: EmitWebhookOptions): Promise<EmitWebh
   const item = store.itemBySku(sku);
   if (!item) throw new RangeError(`${store.key} has no item with sku ${sku}`);
   const changed = applyStockChange(store, item, kind, options.quantity);
-  const outgoing = await providerSim(store.provider).webhook(store, changed, { kind, secret, targetUrl, origin: options.origin ?? "http://127.0.0.1" });
-  const headers = { "content-type": "application/json", "user-agent": `Stockhook-Simulator/${store.provider}`, ...outgoing.headers };
-  const response = await (options.fetch ?? fetch)(targetUrl, { method: "POST", headers, body: outgoing.body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+  const outgoing = await providerSim(store.provider).webhook(store, changed, {
+    kind,
+    secret,
+    targetUrl,
+    origin: options.origin ?? "http://127.0.0.1",
+  });
+  const headers = {
+    "content-type": "application/json",
+    "user-agent": `Stockhook-Simulator/${store.provider}`,
+    ...outgoing.headers,
+  };
+  const response = await (options.fetch ?? fetch)(targetUrl, {
+    method: "POST",
+    headers,
+    body: outgoing.body,
+    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+  });
   store.count(`webhook:${kind}`);
-  return { status: response.status, responseBody: await response.text(), request: { url: targetUrl, headers, body: outgoing.body }, quantityAfter: changed.quantity };
+  return {
+    status: response.status,
+    responseBody: await response.text(),
+    request: { url: targetUrl, headers, body: outgoing.body },
+    quantityAfter: changed.quantity,
+  };
 }

@@ -20,7 +20,12 @@ export function AcceptInvitationButton({ token }: { token: string }) {
   return (
     <div className="mt-6 space-y-3">
       <FormError message={accept.error?.message} />
-      <button type="button" className={`${buttonClass} w-full`} disabled={accept.isPending || accept.isSuccess} onClick={() => accept.mutate({ token })}>
+      <button
+        type="button"
+        className={`${buttonClass} w-full`}
+        disabled={accept.isPending || accept.isSuccess}
+        onClick={() => accept.mutate({ token })}
+      >
         {accept.isPending || accept.isSuccess ? "Joining…" : "Accept invitation"}
       </button>
     </div>

@@ -15,7 +15,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
       type="button"
       onClick={copy}
       aria-label={`Copy ${label}`}
-      className="shrink-0 rounded-md bg-white px-2.5 py-1.5 text-xs font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+      className="shrink-0 rounded-md bg-white px-2.5 py-1.5 text-xs font-medium text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
     >
       <span aria-live="polite">{copied ? "Copied" : "Copy"}</span>
     </button>
@@ -28,7 +28,10 @@ export function CopyField({ label, value }: { label: string; value: string }) {
     <div>
       <p className="text-sm font-medium text-slate-700">{label}</p>
       <div className="mt-1 flex items-start gap-2 rounded-lg bg-slate-50 p-2 ring-1 ring-slate-200">
-        <code className="min-w-0 flex-1 break-all text-xs text-slate-800" data-testid={`copy-${label.toLowerCase().replaceAll(" ", "-")}`}>
+        <code
+          className="min-w-0 flex-1 text-xs break-all text-slate-800"
+          data-testid={`copy-${label.toLowerCase().replaceAll(" ", "-")}`}
+        >
           {value}
         </code>
         <CopyButton value={value} label={label.toLowerCase()} />

@@ -1,7 +1,11 @@
 import { statusLabel } from "@/app/_components/format";
 
 /** A Prisma enum's values as select options, in the schema's order, labelled as words. */
-export function enumOptions<Value extends string>(values: Record<string, Value>, labels?: Record<Value, string>, except: readonly Value[] = []) {
+export function enumOptions<Value extends string>(
+  values: Record<string, Value>,
+  labels?: Record<Value, string>,
+  except: readonly Value[] = [],
+) {
   return Object.values(values)
     .filter((value) => !except.includes(value))
     .map((value) => ({ value, label: labels?.[value] ?? statusLabel(value) }));

@@ -1,13 +1,26 @@
 import { inputClass } from "./ui";
 
-export function Field({ label, name, error, hint, ...input }: { label: string; name: string; error?: string; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+export function Field({
+  label,
+  name,
+  error,
+  hint,
+  ...input
+}: { label: string; name: string; error?: string; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
   const describedBy = error ? `${name}-error` : hint ? `${name}-hint` : undefined;
   return (
     <div>
       <label htmlFor={name} className="block text-sm font-medium text-slate-700">
         {label}
       </label>
-      <input id={name} name={name} className={`mt-1 ${inputClass}`} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      <input
+        id={name}
+        name={name}
+        className={`mt-1 ${inputClass}`}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
       {error ? (
         <p id={`${name}-error`} className="mt-1 text-sm text-rose-700">
           {error}

@@ -12,12 +12,17 @@ import { buttonClass, inputClass } from "./ui";
 export function NewTenantForm() {
   const trpc = useTRPC();
   const router = useRouter();
-  const create = useMutation(trpc.tenant.create.mutationOptions({ onSuccess: ({ slug }) => router.push(`/t/${slug}`) }));
+  const create = useMutation(
+    trpc.tenant.create.mutationOptions({ onSuccess: ({ slug }) => router.push(`/t/${slug}`) }),
+  );
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    create.mutate({ name: String(form.get("name")), kind: enumValue(TenantKind, String(form.get("kind"))) ?? "GALLERY" });
+    create.mutate({
+      name: String(form.get("name")),
+      kind: enumValue(TenantKind, String(form.get("kind"))) ?? "GALLERY",
+    });
   }
 
   return (
@@ -25,14 +30,20 @@ export function NewTenantForm() {
       <FormError message={create.error?.message} />
       <Field label="Name" name="name" required placeholder="Harbour Gallery — Annex" />
       <div>
-        <label htmlFor="kind" className="block text-sm font-medium text-slate-700">Kind</label>
+        <label htmlFor="kind" className="block text-sm font-medium text-slate-700">
+          Kind
+        </label>
         <select id="kind" name="kind" className={`mt-1 ${inputClass}`}>
           {Object.entries(TENANT_KIND_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>{label}</option>
+            <option key={value} value={value}>
+              {label}
+            </option>
           ))}
         </select>
       </div>
-      <button type="submit" className={buttonClass} disabled={create.isPending}>{create.isPending ? "Creating…" : "Create workspace"}</button>
+      <button type="submit" className={buttonClass} disabled={create.isPending}>
+        {create.isPending ? "Creating…" : "Create workspace"}
+      </button>
     </form>
   );
 }

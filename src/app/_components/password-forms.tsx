@@ -14,7 +14,8 @@ export function ForgotPasswordForm() {
   if (request.isSuccess) {
     return (
       <p role="status" className="mt-6 text-sm text-slate-700">
-        If <strong>{email}</strong> has an account, a link to set a new password is on its way. It works once, for an hour.
+        If <strong>{email}</strong> has an account, a link to set a new password is on its way. It works once, for an
+        hour.
       </p>
     );
   }
@@ -29,7 +30,16 @@ export function ForgotPasswordForm() {
       }}
     >
       <FormError message={request.error?.data?.zodError ? null : request.error?.message} />
-      <Field label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={request.error?.data?.zodError?.fieldErrors.email?.[0]} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={request.error?.data?.zodError?.fieldErrors.email?.[0]}
+      />
       <button type="submit" className={`${buttonClass} w-full`} disabled={request.isPending}>
         {request.isPending ? "Sending…" : "Mail me a link"}
       </button>
@@ -42,7 +52,9 @@ export function ResetPasswordForm() {
   const router = useRouter();
   const token = useSearchParams().get("token") ?? "";
   const [password, setPassword] = useState("");
-  const reset = useMutation(trpc.auth.resetPassword.mutationOptions({ onSuccess: () => router.replace("/signin?reset=1") }));
+  const reset = useMutation(
+    trpc.auth.resetPassword.mutationOptions({ onSuccess: () => router.replace("/signin?reset=1") }),
+  );
   return (
     <form
       method="post"
@@ -54,7 +66,17 @@ export function ResetPasswordForm() {
       }}
     >
       <FormError message={reset.error?.data?.zodError ? null : reset.error?.message} />
-      <Field label="New password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." value={password} onChange={(e) => setPassword(e.target.value)} error={reset.error?.data?.zodError?.fieldErrors.password?.[0]} />
+      <Field
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 10 characters."
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={reset.error?.data?.zodError?.fieldErrors.password?.[0]}
+      />
       <button type="submit" className={`${buttonClass} w-full`} disabled={reset.isPending}>
         {reset.isPending ? "Saving…" : "Set new password"}
       </button>

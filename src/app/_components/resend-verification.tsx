@@ -12,9 +12,16 @@ export function ResendVerification({ email }: { email: string }) {
     <div className="space-y-2 text-sm">
       <FormError message={resend.error?.message} />
       {resend.isSuccess ? (
-        <p role="status" className="text-emerald-700">If {email} is waiting for confirmation, a new link is on its way.</p>
+        <p role="status" className="text-emerald-700">
+          If {email} is waiting for confirmation, a new link is on its way.
+        </p>
       ) : (
-        <button type="button" className="font-medium text-brand-600 hover:underline disabled:text-slate-400" disabled={resend.isPending} onClick={() => resend.mutate({ email })}>
+        <button
+          type="button"
+          className="font-medium text-brand-600 hover:underline disabled:text-slate-400"
+          disabled={resend.isPending}
+          onClick={() => resend.mutate({ email })}
+        >
           {resend.isPending ? "Sending…" : "Send the confirmation link again"}
         </button>
       )}

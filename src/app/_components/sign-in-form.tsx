@@ -19,10 +19,19 @@ const REFUSALS: Record<string, string> = {
 const NOTICES: Record<string, { tone: "ok" | "error"; text: string }> = {
   "verified=1": { tone: "ok", text: "Your email address is confirmed. Sign in to continue." },
   "reset=1": { tone: "ok", text: "Your password is changed. Sign in with the new one." },
-  "verification=invalid": { tone: "error", text: "That confirmation link is not valid or was already used. Sign in, or ask for a new link." },
+  "verification=invalid": {
+    tone: "error",
+    text: "That confirmation link is not valid or was already used. Sign in, or ask for a new link.",
+  },
   "verification=expired": { tone: "error", text: "That confirmation link has expired. Ask for a new one below." },
-  "error=ProviderEmailUnverified": { tone: "error", text: "Your provider does not say that your email address is verified. Verify it there, or sign up with a password." },
-  "error=AccountEmailUnverified": { tone: "error", text: "An account with this address is waiting for its email confirmation. Confirm it, or set a new password with “Forgot your password?”, then sign in." },
+  "error=ProviderEmailUnverified": {
+    tone: "error",
+    text: "Your provider does not say that your email address is verified. Verify it there, or sign up with a password.",
+  },
+  "error=AccountEmailUnverified": {
+    tone: "error",
+    text: "An account with this address is waiting for its email confirmation. Confirm it, or set a new password with “Forgot your password?”, then sign in.",
+  },
 };
 
 export function SignInForm() {
@@ -59,7 +68,10 @@ export function SignInForm() {
   return (
     <form method="post" onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
       {notice && !error ? (
-        <p role={notice.tone === "ok" ? "status" : "alert"} className={`rounded-lg px-3 py-2 text-sm ring-1 ${notice.tone === "ok" ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-rose-50 text-rose-800 ring-rose-200"}`}>
+        <p
+          role={notice.tone === "ok" ? "status" : "alert"}
+          className={`rounded-lg px-3 py-2 text-sm ring-1 ${notice.tone === "ok" ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-rose-50 text-rose-800 ring-rose-200"}`}
+        >
           {notice.text}
         </p>
       ) : null}

@@ -40,7 +40,10 @@ export function SignUpForm() {
       password: String(form.get("password") ?? ""),
       ...(joiningByInvitation
         ? {}
-        : { tenantName: String(form.get("tenantName") ?? ""), tenantKind: enumValue(TenantKind, String(form.get("tenantKind") ?? "")) ?? "GALLERY" }),
+        : {
+            tenantName: String(form.get("tenantName") ?? ""),
+            tenantKind: enumValue(TenantKind, String(form.get("tenantKind") ?? "")) ?? "GALLERY",
+          }),
       ...(next ? { next } : {}),
     };
     try {
@@ -58,11 +61,19 @@ export function SignUpForm() {
       <div className="mt-6 space-y-4" role="status">
         <h2 className="text-lg font-semibold text-slate-900">Check your email</h2>
         <p className="text-sm text-slate-600">
-          We sent a message to <strong>{sentTo}</strong>. Open the link in it to confirm your address{joiningByInvitation ? ", then accept the invitation" : " and open your workspace"}. The link works once, for 24 hours.
+          We sent a message to <strong>{sentTo}</strong>. Open the link in it to confirm your address
+          {joiningByInvitation ? ", then accept the invitation" : " and open your workspace"}. The link works once, for
+          24 hours.
         </p>
         <ResendVerification email={sentTo} />
         <p className="text-sm text-slate-600">
-          Already confirmed? <Link href={next ? `/signin?callbackUrl=${encodeURIComponent(next)}` : "/signin"} className="font-medium text-brand-600 hover:underline">Sign in</Link>
+          Already confirmed?{" "}
+          <Link
+            href={next ? `/signin?callbackUrl=${encodeURIComponent(next)}` : "/signin"}
+            className="font-medium text-brand-600 hover:underline"
+          >
+            Sign in
+          </Link>
         </p>
       </div>
     );
@@ -72,11 +83,32 @@ export function SignUpForm() {
     <form method="post" onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
       <FormError message={error} />
       <Field label="Your name" name="name" autoComplete="name" required error={fieldErrors.name?.[0]} />
-      <Field label="Work email" name="email" type="email" autoComplete="email" required error={fieldErrors.email?.[0]} />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." error={fieldErrors.password?.[0]} />
+      <Field
+        label="Work email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        error={fieldErrors.email?.[0]}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 10 characters."
+        error={fieldErrors.password?.[0]}
+      />
       {joiningByInvitation ? null : (
         <>
-          <Field label="Gallery, store or site name" name="tenantName" required placeholder="Harbour Gallery" error={fieldErrors.tenantName?.[0]} />
+          <Field
+            label="Gallery, store or site name"
+            name="tenantName"
+            required
+            placeholder="Harbour Gallery"
+            error={fieldErrors.tenantName?.[0]}
+          />
           <div>
             <label htmlFor="tenantKind" className="block text-sm font-medium text-slate-700">
               What do you run?

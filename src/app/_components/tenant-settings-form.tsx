@@ -11,7 +11,10 @@ import type { RouterOutputs } from "@/trpc/types";
 import { Field, FormError } from "./field";
 import { buttonClass, inputClass } from "./ui";
 
-type TenantSettings = Pick<RouterOutputs["tenant"]["current"], "name" | "kind" | "safetyBuffer" | "retentionDays" | "sellingLocations">;
+type TenantSettings = Pick<
+  RouterOutputs["tenant"]["current"],
+  "name" | "kind" | "safetyBuffer" | "retentionDays" | "sellingLocations"
+>;
 
 export function TenantSettingsForm({ tenant, canEdit }: { tenant: TenantSettings; canEdit: boolean }) {
   const trpc = useTRPC();
@@ -45,30 +48,70 @@ export function TenantSettingsForm({ tenant, canEdit }: { tenant: TenantSettings
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      {!canEdit ? <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-600">Only owners and admins can change these settings.</p> : null}
+      {!canEdit ? (
+        <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-600">
+          Only owners and admins can change these settings.
+        </p>
+      ) : null}
       <FormError message={update.error && !update.error.data?.zodError ? update.error.message : null} />
       <fieldset disabled={!canEdit || update.isPending} className="space-y-4">
         <Field label="Name" name="name" defaultValue={tenant.name} required error={fieldErrors.name?.[0]} />
         <div>
-          <label htmlFor="kind" className="block text-sm font-medium text-slate-700">Kind</label>
+          <label htmlFor="kind" className="block text-sm font-medium text-slate-700">
+            Kind
+          </label>
           <select id="kind" name="kind" defaultValue={tenant.kind} className={`mt-1 ${inputClass}`}>
             {Object.entries(TENANT_KIND_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>{label}</option>
+              <option key={value} value={value}>
+                {label}
+              </option>
             ))}
           </select>
         </div>
-        <Field label="Safety buffer (units held back from every channel)" name="safetyBuffer" type="number" min={0} max={10000} defaultValue={tenant.safetyBuffer} error={fieldErrors.safetyBuffer?.[0]} />
+        <Field
+          label="Safety buffer (units held back from every channel)"
+          name="safetyBuffer"
+          type="number"
+          min={0}
+          max={10000}
+          defaultValue={tenant.safetyBuffer}
+          error={fieldErrors.safetyBuffer?.[0]}
+        />
         <div>
-          <label htmlFor="sellingLocations" className="block text-sm font-medium text-slate-700">Selling locations</label>
-          <textarea id="sellingLocations" name="sellingLocations" rows={3} defaultValue={tenant.sellingLocations.join("\n")} aria-describedby="sellingLocations-hint" className={`mt-1 ${inputClass}`} placeholder="One location id per line" />
+          <label htmlFor="sellingLocations" className="block text-sm font-medium text-slate-700">
+            Selling locations
+          </label>
+          <textarea
+            id="sellingLocations"
+            name="sellingLocations"
+            rows={3}
+            defaultValue={tenant.sellingLocations.join("\n")}
+            aria-describedby="sellingLocations-hint"
+            className={`mt-1 ${inputClass}`}
+            placeholder="One location id per line"
+          />
           <p id="sellingLocations-hint" className="mt-1 text-xs text-slate-500">
             Only stock at these locations is offered online. Leave empty to sell from every location.
           </p>
         </div>
-        <Field label="Keep webhook logs for (days, 1–365)" name="retentionDays" type="number" min={1} max={365} defaultValue={tenant.retentionDays} error={fieldErrors.retentionDays?.[0]} />
+        <Field
+          label="Keep webhook logs for (days, 1–365)"
+          name="retentionDays"
+          type="number"
+          min={1}
+          max={365}
+          defaultValue={tenant.retentionDays}
+          error={fieldErrors.retentionDays?.[0]}
+        />
         <div className="flex items-center gap-3">
-          <button type="submit" className={buttonClass}>{update.isPending ? "Saving…" : "Save settings"}</button>
-          {saved ? <span role="status" className="text-sm text-emerald-700">Saved</span> : null}
+          <button type="submit" className={buttonClass}>
+            {update.isPending ? "Saving…" : "Save settings"}
+          </button>
+          {saved ? (
+            <span role="status" className="text-sm text-emerald-700">
+              Saved
+            </span>
+          ) : null}
         </div>
       </fieldset>
     </form>

@@ -3,7 +3,13 @@
 import { useRouter } from "next/navigation";
 import { inputClass } from "./ui";
 
-export function TenantSwitcher({ current, tenants }: { current: string; tenants: { slug: string; name: string; role: string }[] }) {
+export function TenantSwitcher({
+  current,
+  tenants,
+}: {
+  current: string;
+  tenants: { slug: string; name: string; role: string }[];
+}) {
   const router = useRouter();
   return (
     <label className="block">

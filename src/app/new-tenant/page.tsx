@@ -11,7 +11,9 @@ export default async function NewTenantPage() {
   return (
     <main className="mx-auto max-w-md px-4 py-16">
       <h1 className="text-xl font-semibold text-slate-900">Add a workspace</h1>
-      <p className="mt-1 text-sm text-slate-600">Another gallery, store or site, with its own connections and members. You will be its owner.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        Another gallery, store or site, with its own connections and members. You will be its owner.
+      </p>
       <NewTenantForm />
     </main>
   );

@@ -5,13 +5,23 @@ import { recordAttempt, isReplayEventId } from "@/server/pipeline/attempts";
 import { preparePushes, type PushJob } from "@/server/pipeline/channel-push";
 import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { appliedChanges, emitStockChanges } from "@/server/outbound/emit";
-import { applyResolvedChange, claimWebhookEvent, recordFailure, recordVerdict, resolveChange, restoreVerdict, verdictOf, type ClaimedEvent } from "@/server/pipeline/webhook-processing";
+import {
+  applyResolvedChange,
+  claimWebhookEvent,
+  recordFailure,
+  recordVerdict,
+  resolveChange,
+  restoreVerdict,
+  verdictOf,
+  type ClaimedEvent,
+} from "@/server/pipeline/webhook-processing";
 import { inngest } from "../client";
 import { channelPush, reconcileRequested, webhookReceived } from "../event-schemas";
 import { reconcileForCollection } from "@/server/connections/collection-reconcile";
 import { sendOutboundEvents } from "../outbound-sender";
 
-const sourceFor = async (tenantId: string, connectionId: string) => (await connectorForConnection(db, tenantId, connectionId)) as SourceConnector;
+const sourceFor = async (tenantId: string, connectionId: string) =>
+  (await connectorForConnection(db, tenantId, connectionId)) as SourceConnector;
 
 /**
  * stock/webhook.received: claim the stored delivery, apply each change it reports (one step and
@@ -45,15 +55,36 @@ export const applyWebhook = inngest.createFunction(
     if (!claimed) return { skipped: "the event no longer exists" };
     if (claimed.alreadyFinal) return { skipped: "already processed" };
     // Business Central's "too many changes to list" notification: reconcile the connection instead.
-    const collection = !claimed.keptVerdict && claimed.changes.length === 0 ? await step.run("collection", () => reconcileForCollection(db, tenantId, webhookEventId)) : null;
+    const collection =
+      !claimed.keptVerdict && claimed.changes.length === 0
+        ? await step.run("collection", () => reconcileForCollection(db, tenantId, webhookEventId))
+        : null;
     if (collection) await step.sendEvent("reconcile-collection", reconcileRequested.create(collection));
     const startedAt = new Date().toISOString();
     const processingAttempt = (outcome: string, extra: { detail?: string; error?: string; itemId?: string }) =>
-      recordAttempt(db, { tenantId, kind: "PROCESSING", webhookEventId, connectionId: claimed.connectionId, number: attempt + 1, outcome, replay, inngestRunId: runId, startedAt: new Date(startedAt), ...extra });
+      recordAttempt(db, {
+        tenantId,
+        kind: "PROCESSING",
+        webhookEventId,
+        connectionId: claimed.connectionId,
+        number: attempt + 1,
+        outcome,
+        replay,
+        inngestRunId: runId,
+        startedAt: new Date(startedAt),
+        ...extra,
+      });
 
     const sendPushes = async (jobs: PushJob[]) => {
       if (!jobs.length) return;
-      await inngest.send(jobs.map((job) => channelPush.create({ tenantId, webhookEventId, ...job, ...(replay ? { replay } : {}) }, { id: `push:${runId}:${job.pushId}` })));
+      await inngest.send(
+        jobs.map((job) =>
+          channelPush.create(
+            { tenantId, webhookEventId, ...job, ...(replay ? { replay } : {}) },
+            { id: `push:${runId}:${job.pushId}` },
+          ),
+        ),
+      );
     };
 
     const outcomes: ApplyOutcome[] = [];
@@ -64,7 +95,9 @@ export const applyWebhook = inngest.createFunction(
             return await applyResolvedChange(db, claimed, await resolveChange(claimed, change, sourceFor));
           } catch (error) {
             // Each failed attempt is on record with its error, not only the last one.
-            await processingAttempt("FAILED", { error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
+            await processingAttempt("FAILED", { error: error instanceof Error ? error.message : String(error) }).catch(
+              () => undefined,
+            );
             throw error;
           }
         }),
@@ -79,7 +112,10 @@ export const applyWebhook = inngest.createFunction(
         const jobs = await preparePushes(db, tenantId, { webhookEventId }, claimed.unpushedItemIds);
         await sendPushes(jobs);
         await restoreVerdict(db, claimed.id, claimed.keptVerdict.status);
-        await processingAttempt(claimed.keptVerdict.status, { detail: `Already applied (${claimed.keptVerdict.action ?? "no action recorded"}); only storefronts not yet updated are pushed again`, itemId: claimed.keptVerdict.itemId ?? undefined });
+        await processingAttempt(claimed.keptVerdict.status, {
+          detail: `Already applied (${claimed.keptVerdict.action ?? "no action recorded"}); only storefronts not yet updated are pushed again`,
+          itemId: claimed.keptVerdict.itemId ?? undefined,
+        });
         return jobs.length;
       }
       const verdict = verdictOf(outcomes);
@@ -88,7 +124,13 @@ export const applyWebhook = inngest.createFunction(
       await recordVerdict(db, claimed.id, verdict);
       await processingAttempt(verdict.status, { detail: verdict.action, itemId: verdict.itemId });
       // Best effort and bounded (see emit.ts): tenants' webhooks never fail or delay the stock pipeline.
-      await emitStockChanges(db, tenantId, appliedChanges(outcomes), { kind: "webhook", connectionId: claimed.connectionId, webhookEventId }, sendOutboundEvents);
+      await emitStockChanges(
+        db,
+        tenantId,
+        appliedChanges(outcomes),
+        { kind: "webhook", connectionId: claimed.connectionId, webhookEventId },
+        sendOutboundEvents,
+      );
       return jobs.length;
     });
     return { status: claimed.keptVerdict?.status ?? verdictOf(outcomes).status, pushes };
@@ -96,5 +138,7 @@ export const applyWebhook = inngest.createFunction(
 );
 
 function changedItemIds(claimed: ClaimedEvent, outcomes: ApplyOutcome[]): string[] {
-  return [...new Set([...outcomes.flatMap((o) => (o.kind === "applied" ? [o.itemId] : [])), ...claimed.unpushedItemIds])];
+  return [
+    ...new Set([...outcomes.flatMap((o) => (o.kind === "applied" ? [o.itemId] : [])), ...claimed.unpushedItemIds]),
+  ];
 }

@@ -26,7 +26,10 @@ export const ensurePlatformSubscription = inngest.createFunction(
       return ensureConnectionSubscriptions(db, event.data, { connector, appUrl: env().APP_URL });
     });
     if (result.repaired) {
-      await step.sendEvent("reconcile-missed", reconcileRequested.create({ ...event.data, mode: "incremental", trigger: "WEBHOOK" }));
+      await step.sendEvent(
+        "reconcile-missed",
+        reconcileRequested.create({ ...event.data, mode: "incremental", trigger: "WEBHOOK" }),
+      );
     }
     return result;
   },

@@ -20,14 +20,17 @@ export const deliverOutbound = inngest.createFunction(
     retries: 3,
     throttle: { key: "event.data.endpointId", limit: 10, period: "1s", burst: 10 },
     concurrency: [{ key: "event.data.endpointId", limit: 5 }],
-    onFailure: async ({ event, error }) => giveUpDelivery(db, event.data.event.data, `delivery stopped: ${error.message}`),
+    onFailure: async ({ event, error }) =>
+      giveUpDelivery(db, event.data.event.data, `delivery stopped: ${error.message}`),
   },
   async ({ event, step }) => {
     const config = env();
     const delays = retryDelaysSeconds({ OUTBOUND_WEBHOOKS_RETRY_DELAYS: config.OUTBOUND_WEBHOOKS_RETRY_DELAYS });
     const policy = urlPolicyFromEnv(config);
     for (let index = 0; ; index += 1) {
-      const result = await step.run(`attempt-${index + 1}`, () => attemptDelivery(db, event.data, { policy, manual: event.data.manual }));
+      const result = await step.run(`attempt-${index + 1}`, () =>
+        attemptDelivery(db, event.data, { policy, manual: event.data.manual }),
+      );
       if (result.final) return result;
       if (index >= delays.length) {
         await step.run("give-up", () => giveUpDelivery(db, event.data));

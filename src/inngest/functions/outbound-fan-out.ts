@@ -12,7 +12,10 @@ export const fanOutOutbound = inngest.createFunction(
   async ({ event, step }) => {
     const deliveries = await step.run("record", () => recordOutboundEvent(db, event.data.payload));
     if (deliveries.length) {
-      await step.sendEvent("deliver", deliveries.map((delivery) => outboundDeliveryRequested.create(delivery, { id: delivery.deliveryId })));
+      await step.sendEvent(
+        "deliver",
+        deliveries.map((delivery) => outboundDeliveryRequested.create(delivery, { id: delivery.deliveryId })),
+      );
     }
     return { deliveries: deliveries.length };
   },

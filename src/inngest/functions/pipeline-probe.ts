@@ -11,10 +11,12 @@ import { pipelineProbeRequested } from "../event-schemas";
 export const pipelineProbe = inngest.createFunction(
   { id: "pipeline-probe", triggers: [pipelineProbeRequested], retries: 4 },
   async ({ event, attempt }) => {
-    const probe = await db.pipelineProbe.update({
-      where: { id: event.data.probeId },
-      data: { attempts: { increment: 1 } },
-    }).catch(() => null);
+    const probe = await db.pipelineProbe
+      .update({
+        where: { id: event.data.probeId },
+        data: { attempts: { increment: 1 } },
+      })
+      .catch(() => null);
     if (!probe) throw new NonRetriableError(`Probe ${event.data.probeId} does not exist`);
     if (probe.attempts <= probe.failAttempts) {
       const message = `Deliberate failure ${probe.attempts} of ${probe.failAttempts} (Inngest attempt ${attempt})`;

@@ -10,7 +10,8 @@ import { sendOutboundEvents } from "../outbound-sender";
 // A Retry-After longer than a few seconds ends the attempt and is waited out as an Inngest sleep,
 // and a failing call is retried once in place at most: the push's own scheduled attempts do the
 // rest, so a storefront that is down holds no concurrency slot while it waits.
-const connectorLookup = (tenantId: string, connectionId: string) => connectorForConnection(db, tenantId, connectionId, { policy: { maxRetryAfterMs: 5_000, maxRetries: 1 } });
+const connectorLookup = (tenantId: string, connectionId: string) =>
+  connectorForConnection(db, tenantId, connectionId, { policy: { maxRetryAfterMs: 5_000, maxRetries: 1 } });
 
 /**
  * stock/channel.push: one item to one storefront, in a run of its own, so a storefront that is
@@ -41,9 +42,29 @@ export const pushItem = inngest.createFunction(
     let parked = 0;
     for (let turn = 1; ; turn += 1) {
       const result = await step.run(`attempt-${turn}`, async () => {
-        const outcome = await attemptPush(db, connectorLookup, event.data, { number, delaysMs, inngestRunId: runId, replay });
+        const outcome = await attemptPush(db, connectorLookup, event.data, {
+          number,
+          delaysMs,
+          inngestRunId: runId,
+          replay,
+        });
         if (outcome.kind === "succeeded") {
-          await emitProductSynced(db, event.data.tenantId, { pushId: outcome.pushId, quantity: outcome.quantity, status: outcome.status, pushedAt: outcome.pushedAt, itemId: event.data.itemId, connectionId: event.data.connectionId, externalId: event.data.externalId, webhookEventId: event.data.webhookEventId, syncRunId: event.data.syncRunId }, sendOutboundEvents);
+          await emitProductSynced(
+            db,
+            event.data.tenantId,
+            {
+              pushId: outcome.pushId,
+              quantity: outcome.quantity,
+              status: outcome.status,
+              pushedAt: outcome.pushedAt,
+              itemId: event.data.itemId,
+              connectionId: event.data.connectionId,
+              externalId: event.data.externalId,
+              webhookEventId: event.data.webhookEventId,
+              syncRunId: event.data.syncRunId,
+            },
+            sendOutboundEvents,
+          );
         }
         return outcome;
       });
@@ -51,14 +72,18 @@ export const pushItem = inngest.createFunction(
       if (result.kind === "parked") {
         parked += 1;
         if (parked > MAX_PARKED_TURNS) {
-          await step.run("give-up", () => giveUpOnePush(db, event.data.tenantId, result.pushId, result.error, sendOutboundEvents));
+          await step.run("give-up", () =>
+            giveUpOnePush(db, event.data.tenantId, result.pushId, result.error, sendOutboundEvents),
+          );
           return { pushId: result.pushId, failed: result.error };
         }
         await step.sleepUntil(`parked-${turn}`, result.until);
         continue;
       }
       if (!result.retryAt) {
-        await step.run("give-up", () => giveUpOnePush(db, event.data.tenantId, result.pushId, result.error, sendOutboundEvents));
+        await step.run("give-up", () =>
+          giveUpOnePush(db, event.data.tenantId, result.pushId, result.error, sendOutboundEvents),
+        );
         return { pushId: result.pushId, failed: result.error, attempts: number };
       }
       await step.sleepUntil(`retry-${turn}`, result.retryAt);

@@ -1,6 +1,12 @@
 import { db } from "@/server/db";
 import { finishSyncRun, startSyncRun } from "@/server/inventory/reconcile";
-import { failRunningSyncRun, pushTargets, reconcileRunPage, type PushTarget, type ReconcileRun } from "@/server/inventory/reconcile-run";
+import {
+  failRunningSyncRun,
+  pushTargets,
+  reconcileRunPage,
+  type PushTarget,
+  type ReconcileRun,
+} from "@/server/inventory/reconcile-run";
 import { emitStockChanges, emitSyncRunResult } from "@/server/outbound/emit";
 import { inngest } from "../client";
 import { channelPush, reconcileRequested } from "../event-schemas";
@@ -26,24 +32,46 @@ export const reconcileConnection = inngest.createFunction(
   async ({ event, step }) => {
     const { tenantId, connectionId, mode, trigger } = event.data;
     const run: ReconcileRun = await step.run("start", async () => {
-      const connection = await db.connection.findFirstOrThrow({ where: { id: connectionId, tenantId }, select: { lastSyncAt: true, direction: true } });
+      const connection = await db.connection.findFirstOrThrow({
+        where: { id: connectionId, tenantId },
+        select: { lastSyncAt: true, direction: true },
+      });
       const incremental = mode === "incremental" && connection.direction === "SOURCE" && connection.lastSyncAt;
-      const started = await startSyncRun(db, { tenantId, connectionId, trigger, mode: incremental ? "INCREMENTAL" : "FULL" });
-      return { ...started, direction: connection.direction, updatedSince: incremental ? connection.lastSyncAt!.toISOString() : null };
+      const started = await startSyncRun(db, {
+        tenantId,
+        connectionId,
+        trigger,
+        mode: incremental ? "INCREMENTAL" : "FULL",
+      });
+      return {
+        ...started,
+        direction: connection.direction,
+        updatedSince: incremental ? connection.lastSyncAt!.toISOString() : null,
+      };
     });
     let cursor: string | null = null;
     let pages = 0;
     const toPush = new Map<string, PushTarget>();
     do {
       const pageCursor: string | null = cursor;
-      const outcome: { nextCursor: string | null; push: PushTarget[] } = await step.run(`page-${pages}`, () => reconcileRunPage(db, run, pageCursor, sendOutboundEvents));
+      const outcome: { nextCursor: string | null; push: PushTarget[] } = await step.run(`page-${pages}`, () =>
+        reconcileRunPage(db, run, pageCursor, sendOutboundEvents),
+      );
       for (const target of outcome.push) toPush.set(`${target.itemId}:${target.connectionId}`, target);
       cursor = outcome.nextCursor;
       pages += 1;
     } while (cursor);
     const vanished = await step.run("finish", async () => {
-      const { vanishedItemIds, archived } = await finishSyncRun(db, run, new Date(), { archiveVanished: run.direction === "SOURCE" });
-      await emitStockChanges(db, tenantId, archived, { kind: "reconcile", connectionId, syncRunId: run.id }, sendOutboundEvents);
+      const { vanishedItemIds, archived } = await finishSyncRun(db, run, new Date(), {
+        archiveVanished: run.direction === "SOURCE",
+      });
+      await emitStockChanges(
+        db,
+        tenantId,
+        archived,
+        { kind: "reconcile", connectionId, syncRunId: run.id },
+        sendOutboundEvents,
+      );
       await emitSyncRunResult(db, tenantId, run.id, sendOutboundEvents);
       return pushTargets(db, tenantId, vanishedItemIds);
     });

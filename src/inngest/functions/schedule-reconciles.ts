@@ -8,7 +8,11 @@ export const scheduleReconciles = inngest.createFunction(
   { id: "schedule-reconciles", triggers: [{ cron: "*/5 * * * *" }], concurrency: [{ limit: 1 }] },
   async ({ step }) => {
     const due = await step.run("find-due", () => dueReconciles(db));
-    if (due.length) await step.sendEvent("request", due.map((d) => reconcileRequested.create({ ...d, trigger: "SCHEDULE" })));
+    if (due.length)
+      await step.sendEvent(
+        "request",
+        due.map((d) => reconcileRequested.create({ ...d, trigger: "SCHEDULE" })),
+      );
     return { requested: due.length };
   },
 );

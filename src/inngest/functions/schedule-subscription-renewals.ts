@@ -13,7 +13,11 @@ export const scheduleSubscriptionRenewals = inngest.createFunction(
   { id: "schedule-subscription-renewals", triggers: [{ cron: "17 * * * *" }], concurrency: [{ limit: 1 }] },
   async ({ step }) => {
     const due = await step.run("find-due", () => connectionsNeedingSubscription(db));
-    if (due.length) await step.sendEvent("request", due.map((target) => subscriptionEnsureRequested.create(target)));
+    if (due.length)
+      await step.sendEvent(
+        "request",
+        due.map((target) => subscriptionEnsureRequested.create(target)),
+      );
     return { requested: due.length };
   },
 );

@@ -21,11 +21,23 @@ import { webhookRetention } from "./webhook-retention";
  */
 type MockedSteps = Record<string, unknown>;
 
-async function stepIdsOf(fn: InngestFunction.Like, event: { name: string; data: Record<string, unknown> } | null, results: MockedSteps) {
+async function stepIdsOf(
+  fn: InngestFunction.Like,
+  event: { name: string; data: Record<string, unknown> } | null,
+  results: MockedSteps,
+) {
   const engine = new InngestTestEngine({ function: fn, ...(event ? { events: [event] } : {}) });
-  const { result, ctx } = await engine.execute({ steps: Object.entries(results).map(([id, value]) => ({ id, handler: () => value })) });
+  const { result, ctx } = await engine.execute({
+    steps: Object.entries(results).map(([id, value]) => ({ id, handler: () => value })),
+  });
   const tools = ["run", "sendEvent", "sleep", "sleepUntil"] as const;
-  const calls = tools.flatMap((tool) => (ctx.step[tool].mock.calls as unknown[][]).map((call, index) => ({ tool, id: String(call[0]), order: ctx.step[tool].mock.invocationCallOrder[index]! })));
+  const calls = tools.flatMap((tool) =>
+    (ctx.step[tool].mock.calls as unknown[][]).map((call, index) => ({
+      tool,
+      id: String(call[0]),
+      order: ctx.step[tool].mock.invocationCallOrder[index]!,
+    })),
+  );
   const used = calls.sort((a, b) => a.order - b.order).map((call) => `${call.tool}:${call.id}`);
   // Every step on the path was mocked: none reached a database or a platform.
   expect(calls.map((call) => call.id).filter((id) => !(id in results))).toEqual([]);
@@ -36,109 +48,183 @@ const SENT = { ids: ["sent"] };
 
 describe("Inngest step ids", () => {
   it("every served function lives in the file named by its id", () => {
-    expect(functions.map((fn) => fn.id()).sort()).toEqual(
-      [
-        "apply-webhook",
-        "ensure-platform-subscription",
-        "outbound-deliver",
-        "outbound-fan-out",
-        "pipeline-probe",
-        "push-item",
-        "reconcile-connection",
-        "schedule-reconciles",
-        "schedule-subscription-renewals",
-        "sweep-webhooks",
-        "webhook-retention",
-      ],
-    );
+    expect(functions.map((fn) => fn.id()).sort()).toEqual([
+      "apply-webhook",
+      "ensure-platform-subscription",
+      "outbound-deliver",
+      "outbound-fan-out",
+      "pipeline-probe",
+      "push-item",
+      "reconcile-connection",
+      "schedule-reconciles",
+      "schedule-subscription-renewals",
+      "sweep-webhooks",
+      "webhook-retention",
+    ]);
   });
 
   it("apply-webhook: claim, one apply step per change, record", async () => {
-    const claimed = { id: "e1", connectionId: "c1", alreadyFinal: false, keptVerdict: null, changes: [{}, {}], unpushedItemIds: [] };
+    const claimed = {
+      id: "e1",
+      connectionId: "c1",
+      alreadyFinal: false,
+      keptVerdict: null,
+      changes: [{}, {}],
+      unpushedItemIds: [],
+    };
     const outcome = { kind: "unchanged", itemId: "i1" };
-    const { used } = await stepIdsOf(applyWebhook, { name: "stock/webhook.received", data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" } }, { claim: claimed, "apply-0": outcome, "apply-1": outcome, record: 0 });
+    const { used } = await stepIdsOf(
+      applyWebhook,
+      { name: "stock/webhook.received", data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" } },
+      { claim: claimed, "apply-0": outcome, "apply-1": outcome, record: 0 },
+    );
     expect(used).toEqual(["run:claim", "run:apply-0", "run:apply-1", "run:record"]);
   });
 
   it("apply-webhook: a notification without changes reconciles its collection", async () => {
-    const claimed = { id: "e1", connectionId: "c1", alreadyFinal: false, keptVerdict: null, changes: [], unpushedItemIds: [] };
+    const claimed = {
+      id: "e1",
+      connectionId: "c1",
+      alreadyFinal: false,
+      keptVerdict: null,
+      changes: [],
+      unpushedItemIds: [],
+    };
     const collection = { tenantId: "t1", connectionId: "c1", mode: "incremental", trigger: "WEBHOOK" };
-    const { used } = await stepIdsOf(applyWebhook, { name: "stock/webhook.received", data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" } }, { claim: claimed, collection, "reconcile-collection": SENT, record: 0 });
+    const { used } = await stepIdsOf(
+      applyWebhook,
+      { name: "stock/webhook.received", data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" } },
+      { claim: claimed, collection, "reconcile-collection": SENT, record: 0 },
+    );
     expect(used).toEqual(["run:claim", "run:collection", "sendEvent:reconcile-collection", "run:record"]);
   });
 
   it("reconcile-connection: start, one step per page, finish, then the pushes", async () => {
     const run = { id: "r1", tenantId: "t1", connectionId: "c1", mode: "FULL", direction: "SOURCE", updatedSince: null };
     const target = { itemId: "i1", connectionId: "ch1", externalId: "x1" };
-    const { used, result } = await stepIdsOf(reconcileConnection, { name: "stock/reconcile.requested", data: { tenantId: "t1", connectionId: "c1", mode: "full", trigger: "MANUAL" } }, {
-      start: run,
-      "page-0": { nextCursor: "next", push: [target] },
-      "page-1": { nextCursor: null, push: [] },
-      finish: [],
-      "push-changed-items": SENT,
-    });
+    const { used, result } = await stepIdsOf(
+      reconcileConnection,
+      {
+        name: "stock/reconcile.requested",
+        data: { tenantId: "t1", connectionId: "c1", mode: "full", trigger: "MANUAL" },
+      },
+      {
+        start: run,
+        "page-0": { nextCursor: "next", push: [target] },
+        "page-1": { nextCursor: null, push: [] },
+        finish: [],
+        "push-changed-items": SENT,
+      },
+    );
     expect(used).toEqual(["run:start", "run:page-0", "run:page-1", "run:finish", "sendEvent:push-changed-items"]);
     expect(result).toEqual({ syncRunId: "r1", pages: 2, pushes: 1 });
   });
 
   it("schedule-reconciles: find-due, request", async () => {
-    const { used } = await stepIdsOf(scheduleReconciles, null, { "find-due": [{ tenantId: "t1", connectionId: "c1", mode: "incremental" }], request: SENT });
+    const { used } = await stepIdsOf(scheduleReconciles, null, {
+      "find-due": [{ tenantId: "t1", connectionId: "c1", mode: "incremental" }],
+      request: SENT,
+    });
     expect(used).toEqual(["run:find-due", "sendEvent:request"]);
   });
 
   it("push-item: attempts until one succeeds, sleeping until each retry", async () => {
     const retryAt = new Date(Date.now() + 60_000).toISOString();
-    const { used } = await stepIdsOf(pushItem, { name: "stock/channel.push", data: { tenantId: "t1", itemId: "i1", connectionId: "ch1", externalId: "x1" } }, {
-      "attempt-1": { kind: "failed", pushId: "p1", error: "HTTP 503", retryAt },
-      "retry-1": null,
-      "attempt-2": { kind: "parked", pushId: "p1", error: "circuit open", until: retryAt },
-      "parked-2": null,
-      "attempt-3": { kind: "succeeded", pushId: "p1", quantity: 1, status: "AVAILABLE", pushedAt: retryAt },
-    });
-    expect(used).toEqual(["run:attempt-1", "sleepUntil:retry-1", "run:attempt-2", "sleepUntil:parked-2", "run:attempt-3"]);
+    const { used } = await stepIdsOf(
+      pushItem,
+      { name: "stock/channel.push", data: { tenantId: "t1", itemId: "i1", connectionId: "ch1", externalId: "x1" } },
+      {
+        "attempt-1": { kind: "failed", pushId: "p1", error: "HTTP 503", retryAt },
+        "retry-1": null,
+        "attempt-2": { kind: "parked", pushId: "p1", error: "circuit open", until: retryAt },
+        "parked-2": null,
+        "attempt-3": { kind: "succeeded", pushId: "p1", quantity: 1, status: "AVAILABLE", pushedAt: retryAt },
+      },
+    );
+    expect(used).toEqual([
+      "run:attempt-1",
+      "sleepUntil:retry-1",
+      "run:attempt-2",
+      "sleepUntil:parked-2",
+      "run:attempt-3",
+    ]);
   });
 
   it("push-item: gives up after the last attempt", async () => {
-    const { used } = await stepIdsOf(pushItem, { name: "stock/channel.push", data: { tenantId: "t1", itemId: "i1", connectionId: "ch1", externalId: "x1" } }, {
-      "attempt-1": { kind: "failed", pushId: "p1", error: "HTTP 503", retryAt: null },
-      "give-up": null,
-    });
+    const { used } = await stepIdsOf(
+      pushItem,
+      { name: "stock/channel.push", data: { tenantId: "t1", itemId: "i1", connectionId: "ch1", externalId: "x1" } },
+      {
+        "attempt-1": { kind: "failed", pushId: "p1", error: "HTTP 503", retryAt: null },
+        "give-up": null,
+      },
+    );
     expect(used).toEqual(["run:attempt-1", "run:give-up"]);
   });
 
   it("outbound-fan-out: record, deliver", async () => {
-    const payload = { id: "o1", type: "item.sold", version: 1, timestamp: new Date().toISOString(), tenant: { id: "t1", slug: "t" }, data: {} };
-    const { used } = await stepIdsOf(fanOutOutbound, { name: "outbound/event.created", data: { payload } }, { record: [{ tenantId: "t1", deliveryId: "d1", endpointId: "w1" }], deliver: SENT });
+    const payload = {
+      id: "o1",
+      type: "item.sold",
+      version: 1,
+      timestamp: new Date().toISOString(),
+      tenant: { id: "t1", slug: "t" },
+      data: {},
+    };
+    const { used } = await stepIdsOf(
+      fanOutOutbound,
+      { name: "outbound/event.created", data: { payload } },
+      { record: [{ tenantId: "t1", deliveryId: "d1", endpointId: "w1" }], deliver: SENT },
+    );
     expect(used).toEqual(["run:record", "sendEvent:deliver"]);
   });
 
   it("outbound-deliver: attempts with a wait between them", async () => {
-    const { used } = await stepIdsOf(deliverOutbound, { name: "outbound/delivery.requested", data: { tenantId: "t1", deliveryId: "d1", endpointId: "w1" } }, {
-      "attempt-1": { final: false },
-      "wait-1": null,
-      "attempt-2": { final: true },
-    });
+    const { used } = await stepIdsOf(
+      deliverOutbound,
+      { name: "outbound/delivery.requested", data: { tenantId: "t1", deliveryId: "d1", endpointId: "w1" } },
+      {
+        "attempt-1": { final: false },
+        "wait-1": null,
+        "attempt-2": { final: true },
+      },
+    );
     expect(used).toEqual(["run:attempt-1", "sleep:wait-1", "run:attempt-2"]);
   });
 
   it("schedule-subscription-renewals: find-due, request", async () => {
-    const { used } = await stepIdsOf(scheduleSubscriptionRenewals, null, { "find-due": [{ tenantId: "t1", connectionId: "c1" }], request: SENT });
+    const { used } = await stepIdsOf(scheduleSubscriptionRenewals, null, {
+      "find-due": [{ tenantId: "t1", connectionId: "c1" }],
+      request: SENT,
+    });
     expect(used).toEqual(["run:find-due", "sendEvent:request"]);
   });
 
   it("ensure-platform-subscription: ensure, then reconcile what a repair missed", async () => {
-    const { used } = await stepIdsOf(ensurePlatformSubscription, { name: "connection/subscription.ensure", data: { tenantId: "t1", connectionId: "c1" } }, { ensure: { repaired: true }, "reconcile-missed": SENT });
+    const { used } = await stepIdsOf(
+      ensurePlatformSubscription,
+      { name: "connection/subscription.ensure", data: { tenantId: "t1", connectionId: "c1" } },
+      { ensure: { repaired: true }, "reconcile-missed": SENT },
+    );
     expect(used).toEqual(["run:ensure", "sendEvent:reconcile-missed"]);
   });
 
   it("sweep-webhooks: find, find-orphans, resend, mark-sent", async () => {
     const candidate = { id: "e1", eventId: "ev1", tenantId: "t1", connectionId: "c1", itemKey: "k", reason: "unsent" };
-    const { used } = await stepIdsOf(sweepWebhooks, null, { find: [candidate], "find-orphans": [], resend: SENT, "mark-sent": null });
+    const { used } = await stepIdsOf(sweepWebhooks, null, {
+      find: [candidate],
+      "find-orphans": [],
+      resend: SENT,
+      "mark-sent": null,
+    });
     expect(used).toEqual(["run:find", "run:find-orphans", "sendEvent:resend", "run:mark-sent"]);
   });
 
   it("webhook-retention: delete-expired, delete-expired-outbound", async () => {
-    const { used } = await stepIdsOf(webhookRetention, null, { "delete-expired": {}, "delete-expired-outbound": { deleted: 0 } });
+    const { used } = await stepIdsOf(webhookRetention, null, {
+      "delete-expired": {},
+      "delete-expired-outbound": { deleted: 0 },
+    });
     expect(used).toEqual(["run:delete-expired", "run:delete-expired-outbound"]);
   });
 });

@@ -22,13 +22,31 @@ export const sweepWebhooks = inngest.createFunction(
     if (resend.length === 0) return { resent: 0 };
     await step.sendEvent(
       "resend",
-      resend.map((c) => webhookReceived.create({ tenantId: c.tenantId, connectionId: c.connectionId, webhookEventId: c.id, itemKey: c.itemKey }, { id: c.eventId })),
+      resend.map((c) =>
+        webhookReceived.create(
+          { tenantId: c.tenantId, connectionId: c.connectionId, webhookEventId: c.id, itemKey: c.itemKey },
+          { id: c.eventId },
+        ),
+      ),
     );
     await step.run("mark-sent", async () => {
       const now = new Date();
-      await markSent(db, candidates.map((c) => c.id), now);
-      await markOrphansResent(db, orphans.map((c) => c.id), now);
+      await markSent(
+        db,
+        candidates.map((c) => c.id),
+        now,
+      );
+      await markOrphansResent(
+        db,
+        orphans.map((c) => c.id),
+        now,
+      );
     });
-    return { resent: resend.length, unsent: candidates.filter((c) => c.reason === "unsent").length, stuck: candidates.filter((c) => c.reason === "stuck").length, orphaned: orphans.length };
+    return {
+      resent: resend.length,
+      unsent: candidates.filter((c) => c.reason === "unsent").length,
+      stuck: candidates.filter((c) => c.reason === "stuck").length,
+      orphaned: orphans.length,
+    };
   },
 );

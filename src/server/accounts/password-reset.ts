@@ -11,7 +11,14 @@ export const RESET_VALID_MINUTES = 60;
 /** Stores a fresh single-use reset token (hashed) and returns the link to mail. */
 export async function issuePasswordResetLink(prisma: PrismaClient, appUrl: string, userId: string): Promise<string> {
   const { token, tokenHash } = newLinkToken();
-  await prisma.accountToken.create({ data: { userId, purpose: "PASSWORD_RESET", tokenHash, expiresAt: new Date(Date.now() + RESET_VALID_MINUTES * 60_000) } });
+  await prisma.accountToken.create({
+    data: {
+      userId,
+      purpose: "PASSWORD_RESET",
+      tokenHash,
+      expiresAt: new Date(Date.now() + RESET_VALID_MINUTES * 60_000),
+    },
+  });
   return linkTo(appUrl, "/reset-password", token);
 }
 
@@ -39,17 +46,31 @@ export class InvalidLinkError extends DomainError {
  * the address counts as verified afterwards; every other reset link of the user is spent with it,
  * and the account's failed sign-in count starts again.
  */
-export async function resetPassword(prisma: PrismaClient, token: unknown, newPassword: string): Promise<{ email: string }> {
+export async function resetPassword(
+  prisma: PrismaClient,
+  token: unknown,
+  newPassword: string,
+): Promise<{ email: string }> {
   if (!isWellFormedLinkToken(token)) throw new InvalidLinkError();
   const tokenHash = hashLinkToken(token);
   const passwordHash = await hashPassword(newPassword);
   const now = new Date();
   const reset = await prisma.$transaction(async (tx) => {
-    const spent = await tx.accountToken.updateMany({ where: { tokenHash, purpose: "PASSWORD_RESET", usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+    const spent = await tx.accountToken.updateMany({
+      where: { tokenHash, purpose: "PASSWORD_RESET", usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
     if (spent.count !== 1) throw new InvalidLinkError();
     const { userId } = await tx.accountToken.findUniqueOrThrow({ where: { tokenHash }, select: { userId: true } });
-    await tx.accountToken.updateMany({ where: { userId, purpose: "PASSWORD_RESET", usedAt: null }, data: { usedAt: now } });
-    const user = await tx.user.update({ where: { id: userId }, data: { passwordHash }, select: { email: true, emailVerifiedAt: true } });
+    await tx.accountToken.updateMany({
+      where: { userId, purpose: "PASSWORD_RESET", usedAt: null },
+      data: { usedAt: now },
+    });
+    const user = await tx.user.update({
+      where: { id: userId },
+      data: { passwordHash },
+      select: { email: true, emailVerifiedAt: true },
+    });
     if (!user.emailVerifiedAt) await tx.user.update({ where: { id: userId }, data: { emailVerifiedAt: now } });
     return { email: user.email };
   });

@@ -23,7 +23,10 @@ export type AccountLimitName = keyof typeof ACCOUNT_LIMITS;
 
 export class RateLimitedError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
-    super("RATE_LIMITED", `Too many attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`);
+    super(
+      "RATE_LIMITED",
+      `Too many attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`,
+    );
     this.name = "RateLimitedError";
   }
 }
@@ -38,7 +41,12 @@ export function accountLimiters(prisma: PrismaClient): AccountLimiters {
   const limiters = Object.fromEntries(
     Object.entries(ACCOUNT_LIMITS).map(([name, options]) => [
       name,
-      new RateLimiterPrisma({ storeClient: prisma, tableName: "rateLimiterFlexible", keyPrefix: `account_${name}`, ...options }),
+      new RateLimiterPrisma({
+        storeClient: prisma,
+        tableName: "rateLimiterFlexible",
+        keyPrefix: `account_${name}`,
+        ...options,
+      }),
     ]),
   ) as AccountLimiters;
   byClient.set(prisma, limiters);

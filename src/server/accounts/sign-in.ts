@@ -12,17 +12,24 @@ export type PasswordSignInResult =
  * no password is checked until the window passes. A success clears the account's count and
  * re-hashes a password stored with an older scrypt cost. An unverified address cannot sign in.
  */
-export async function signInWithPassword(prisma: PrismaClient, input: { email: string; password: string; ip: string }): Promise<PasswordSignInResult> {
+export async function signInWithPassword(
+  prisma: PrismaClient,
+  input: { email: string; password: string; ip: string },
+): Promise<PasswordSignInResult> {
   const email = accountKey(input.email);
   const limiters = accountLimiters(prisma);
   try {
     await assertNotLimited(limiters.signInFailuresPerIp, input.ip);
     await assertNotLimited(limiters.signInFailuresPerAccount, email);
   } catch (error) {
-    if (error instanceof RateLimitedError) return { ok: false, reason: "rate_limited", retryAfterSeconds: error.retryAfterSeconds };
+    if (error instanceof RateLimitedError)
+      return { ok: false, reason: "rate_limited", retryAfterSeconds: error.retryAfterSeconds };
     throw error;
   }
-  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true, emailVerifiedAt: true } });
+  const user = await prisma.user.findUnique({
+    where: { email },
+    select: { id: true, email: true, name: true, passwordHash: true, emailVerifiedAt: true },
+  });
   if (!(await verifyPassword(input.password, user?.passwordHash)) || !user) {
     await Promise.all([
       consume(limiters.signInFailuresPerIp, input.ip).catch(ignoreLimit),

@@ -30,19 +30,32 @@ export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<{ s
   await consume(limiters.mailsPerAddress, email);
   // Hashed either way, so both answers cost the same time.
   const passwordHash = await hashPassword(input.password);
-  const payload: VerificationPayload = { tenantName: input.tenantName?.trim() || undefined, tenantKind: input.tenantName ? input.tenantKind : undefined, next: input.next };
-  const existing = await deps.prisma.user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
+  const payload: VerificationPayload = {
+    tenantName: input.tenantName?.trim() || undefined,
+    tenantKind: input.tenantName ? input.tenantKind : undefined,
+    next: input.next,
+  };
+  const existing = await deps.prisma.user.findUnique({
+    where: { email },
+    select: { id: true, email: true, name: true },
+  });
   if (existing) {
     await mailExistingAccount(deps, existing);
     return { status: "check-email" };
   }
   try {
-    const user = await deps.prisma.user.create({ data: { email, name: input.name.trim(), passwordHash }, select: { id: true, email: true, name: true } });
+    const user = await deps.prisma.user.create({
+      data: { email, name: input.name.trim(), passwordHash },
+      select: { id: true, email: true, name: true },
+    });
     await sendVerificationLink(deps, user, payload);
   } catch (error) {
     // Two sign-ups for one address at once: the second is the "known address" case.
     if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
-    const winner = await deps.prisma.user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
+    const winner = await deps.prisma.user.findUnique({
+      where: { email },
+      select: { id: true, email: true, name: true },
+    });
     if (winner) await mailExistingAccount(deps, winner);
   }
   return { status: "check-email" };
@@ -50,5 +63,8 @@ export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<{ s
 
 async function mailExistingAccount(deps: AccountDeps, user: { id: string; email: string; name: string }) {
   const resetUrl = await issuePasswordResetLink(deps.prisma, deps.appUrl, user.id);
-  await deps.mailer.send(user.email, signUpAttemptMail({ name: user.name, signInUrl: new URL("/signin", deps.appUrl).toString(), resetUrl }));
+  await deps.mailer.send(
+    user.email,
+    signUpAttemptMail({ name: user.name, signInUrl: new URL("/signin", deps.appUrl).toString(), resetUrl }),
+  );
 }

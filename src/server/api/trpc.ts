@@ -10,7 +10,12 @@ import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
 import { appendAudit, requestOrigin, type AuditEntry } from "@/server/audit/audit-log";
 import { DomainError, type DomainErrorKind } from "@/server/errors";
 import { mailer as appMailer, type Mailer } from "@/server/mail/mailer";
-import { findActiveImpersonation, impersonationIdFromHeaders, impersonationRefusal, type ActiveImpersonation } from "@/server/support/impersonation";
+import {
+  findActiveImpersonation,
+  impersonationIdFromHeaders,
+  impersonationRefusal,
+  type ActiveImpersonation,
+} from "@/server/support/impersonation";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 
 /** The tenant a request acts on; the dashboard sends the slug from its URL. */
@@ -37,7 +42,8 @@ export interface CreateContextOptions {
 }
 
 export function createTRPCContext(options: CreateContextOptions) {
-  const sendEvent: SendEvent = options.sendEvent ?? (async () => Promise.reject(new Error("No event sender configured")));
+  const sendEvent: SendEvent =
+    options.sendEvent ?? (async () => Promise.reject(new Error("No event sender configured")));
   return {
     ...options,
     sendEvent,
@@ -67,7 +73,10 @@ const t = initTRPC.context<TRPCContext>().create({
   errorFormatter({ shape, error }) {
     return {
       ...shape,
-      data: { ...shape.data, zodError: error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : validationOf(error.cause) },
+      data: {
+        ...shape.data,
+        zodError: error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : validationOf(error.cause),
+      },
     };
   },
 });
@@ -103,7 +112,11 @@ const domainErrors = t.middleware(async ({ next }) => {
 export const publicProcedure = t.procedure.use(domainErrors);
 
 /** The caller's support session if it is still valid (looked up on every request), else null. */
-async function activeImpersonationOf(prisma: PrismaClient, impersonationId: string | null, user: { id: string; platformRole: string }): Promise<ActiveImpersonation | null> {
+async function activeImpersonationOf(
+  prisma: PrismaClient,
+  impersonationId: string | null,
+  user: { id: string; platformRole: string },
+): Promise<ActiveImpersonation | null> {
   if (!impersonationId || user.platformRole === "USER") return null;
   return findActiveImpersonation(prisma, impersonationId, user.id);
 }
@@ -115,7 +128,10 @@ async function activeImpersonationOf(prisma: PrismaClient, impersonationId: stri
 export const protectedProcedure = publicProcedure.use(async ({ ctx, type, path, next }) => {
   const userId = ctx.session?.user.id;
   const user = userId
-    ? await ctx.prisma.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, platformRole: true } })
+    ? await ctx.prisma.user.findUnique({
+        where: { id: userId },
+        select: { id: true, email: true, name: true, platformRole: true },
+      })
     : null;
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   const impersonation = await activeImpersonationOf(ctx.prisma, ctx.impersonationId, user);
@@ -153,20 +169,29 @@ export const tenantProcedure = protectedProcedure.use(async ({ ctx, type, next }
   if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: NO_ACCESS });
   if (type === "mutation" && ctx.impersonation && !impersonation) {
     // A session for another tenant still blocks changes here: staff end it before acting as themselves.
-    throw new TRPCError({ code: "FORBIDDEN", message: `End the support session for ${ctx.impersonation.tenant.name} first` });
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `End the support session for ${ctx.impersonation.tenant.name} first`,
+    });
   }
   if (type === "mutation" && !hasRole(membership.role, "MEMBER")) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Viewers cannot make changes" });
   }
   const db = scopeToTenant(ctx.prisma, membership.tenant.id);
-  const actor = { userId: ctx.user.id, impersonatorId: impersonation?.staffUserId ?? null, impersonationSessionId: impersonation?.id ?? null, ...ctx.origin };
+  const actor = {
+    userId: ctx.user.id,
+    impersonatorId: impersonation?.staffUserId ?? null,
+    impersonationSessionId: impersonation?.id ?? null,
+    ...ctx.origin,
+  };
   const audit = (entry: AuditEntry) => appendAudit(db, actor, entry);
   return next({ ctx: { ...ctx, tenant: membership.tenant, role: membership.role, impersonation, db, audit } });
 });
 
 /** Tenant settings, members and secrets: OWNER or ADMIN of the tenant. */
 export const tenantAdminProcedure = tenantProcedure.use(({ ctx, next }) => {
-  if (!hasRole(ctx.role, "ADMIN")) throw new TRPCError({ code: "FORBIDDEN", message: "Only tenant owners and admins can do this" });
+  if (!hasRole(ctx.role, "ADMIN"))
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only tenant owners and admins can do this" });
   return next();
 });
 

@@ -38,7 +38,10 @@ export async function listAudit(client: AuditReader, filter: AuditFilter, option
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: AUDIT_PAGE_SIZE + 1,
     ...(filter.cursor ? { cursor: { id: filter.cursor }, skip: 1 } : {}),
-    select: { ...auditRow, ...(options.withTenant ? { tenant: { select: { id: true, slug: true, name: true } } } : {}) },
+    select: {
+      ...auditRow,
+      ...(options.withTenant ? { tenant: { select: { id: true, slug: true, name: true } } } : {}),
+    },
   });
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   return { rows: page, nextCursor: rows.length > AUDIT_PAGE_SIZE ? (page.at(-1)?.id ?? null) : null };
@@ -49,7 +52,11 @@ export async function auditFacets(client: AuditReader) {
   const auditLog = client.auditLog as PrismaClient["auditLog"];
   const [actions, actors] = await Promise.all([
     auditLog.groupBy({ by: ["action"], orderBy: { action: "asc" } }),
-    auditLog.findMany({ where: { actorId: { not: null } }, distinct: ["actorId"], select: { actor: { select: { id: true, name: true, email: true } } } }),
+    auditLog.findMany({
+      where: { actorId: { not: null } },
+      distinct: ["actorId"],
+      select: { actor: { select: { id: true, name: true, email: true } } },
+    }),
   ]);
   return {
     actions: actions.map((row) => row.action),

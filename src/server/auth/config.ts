@@ -31,8 +31,12 @@ class SignInRefused extends CredentialsSignin {
 function oauthProviders() {
   const { AUTH_GITHUB_ID, AUTH_GITHUB_SECRET, AUTH_GOOGLE_ID, AUTH_GOOGLE_SECRET } = env();
   return [
-    ...(AUTH_GITHUB_ID && AUTH_GITHUB_SECRET ? [GitHub({ clientId: AUTH_GITHUB_ID, clientSecret: AUTH_GITHUB_SECRET })] : []),
-    ...(AUTH_GOOGLE_ID && AUTH_GOOGLE_SECRET ? [Google({ clientId: AUTH_GOOGLE_ID, clientSecret: AUTH_GOOGLE_SECRET })] : []),
+    ...(AUTH_GITHUB_ID && AUTH_GITHUB_SECRET
+      ? [GitHub({ clientId: AUTH_GITHUB_ID, clientSecret: AUTH_GITHUB_SECRET })]
+      : []),
+    ...(AUTH_GOOGLE_ID && AUTH_GOOGLE_SECRET
+      ? [Google({ clientId: AUTH_GOOGLE_ID, clientSecret: AUTH_GOOGLE_SECRET })]
+      : []),
   ];
 }
 
@@ -58,14 +62,21 @@ export function authConfig(): NextAuthConfig {
     callbacks: {
       async signIn({ user, account, profile }) {
         if (!account || account.provider === "credentials") return true;
-        const emailVerified = await providerVouchesForEmail(account.provider, { profile: profile as Record<string, unknown> | undefined, accessToken: account.access_token, email: user.email }).catch(() => false);
+        const emailVerified = await providerVouchesForEmail(account.provider, {
+          profile: profile as Record<string, unknown> | undefined,
+          accessToken: account.access_token,
+          email: user.email,
+        }).catch(() => false);
         const decision = await resolveOAuthSignIn(db, { email: user.email, emailVerified, name: user.name });
         return decision.allow ? true : `/signin?error=${decision.reason}`;
       },
       async jwt({ token, user, account }) {
         if (user && account) {
           const email = (user.email ?? "").toLowerCase();
-          const record = account.provider === "credentials" ? { id: user.id! } : await db.user.findUnique({ where: { email }, select: { id: true } });
+          const record =
+            account.provider === "credentials"
+              ? { id: user.id! }
+              : await db.user.findUnique({ where: { email }, select: { id: true } });
           if (record) token.sub = record.id;
         }
         return token;
@@ -76,7 +87,8 @@ export function authConfig(): NextAuthConfig {
       },
       /** After any sign-in, only a path on this site: never `//evil.example` and the like. */
       redirect({ url, baseUrl }) {
-        if (url.startsWith(`${baseUrl}/`) || url === baseUrl) return `${baseUrl}${safeCallbackPath(url.slice(baseUrl.length) || "/")}`;
+        if (url.startsWith(`${baseUrl}/`) || url === baseUrl)
+          return `${baseUrl}${safeCallbackPath(url.slice(baseUrl.length) || "/")}`;
         return `${baseUrl}${safeCallbackPath(url)}`;
       },
     },

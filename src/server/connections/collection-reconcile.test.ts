@@ -28,14 +28,22 @@ let connector: SourceConnector;
 const STORE = "bc:burst";
 
 beforeAll(async () => {
-  [database, sim] = await Promise.all([createTestDatabase(), createSimulator({ stores: [{ provider: "bc", id: "burst", size: 30 }] })]);
+  [database, sim] = await Promise.all([
+    createTestDatabase(),
+    createSimulator({ stores: [{ provider: "bc", id: "burst", size: 30 }] }),
+  ]);
   fx = await createTenantFixture(database.prisma, "burst");
   // The simulator stands in for a public host: the address rules allow it by name.
   process.env.OUTBOUND_ALLOW_LIST = new URL(sim.url).host;
   const config = connectorConfigFor(sim.stores.require(STORE), sim.url);
   connector = createConnector(config as never) as SourceConnector;
   const created = await createConnection(scopeToTenant(database.prisma, fx.tenant.id), {
-    provider: "BUSINESS_CENTRAL", direction: "SOURCE", name: "BC", baseUrl: config.baseUrl, syncSchedule: "H24", credentials: config.credentials as Record<string, unknown>,
+    provider: "BUSINESS_CENTRAL",
+    direction: "SOURCE",
+    name: "BC",
+    baseUrl: config.baseUrl,
+    syncSchedule: "H24",
+    credentials: config.credentials as Record<string, unknown>,
   });
   connectionId = created.connection.id;
   clientState = created.signingSecret;
@@ -50,7 +58,12 @@ afterAll(async () => {
 async function reconcile(mode: "full" | "incremental") {
   const connection = await database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
   const incremental = mode === "incremental" && connection.lastSyncAt;
-  const run = await startSyncRun(database.prisma, { tenantId: fx.tenant.id, connectionId, trigger: mode === "full" ? "MANUAL" : "WEBHOOK", mode: incremental ? "INCREMENTAL" : "FULL" });
+  const run = await startSyncRun(database.prisma, {
+    tenantId: fx.tenant.id,
+    connectionId,
+    trigger: mode === "full" ? "MANUAL" : "WEBHOOK",
+    mode: incremental ? "INCREMENTAL" : "FULL",
+  });
   let cursor: string | undefined;
   let scanned = 0;
   do {
@@ -70,7 +83,16 @@ it("a collection notification is accepted, and the incremental reconcile it star
   for (const index of [3, 7, 11]) store.catalogue.setQuantity(index, 40 + index);
 
   const body = JSON.stringify({
-    value: [{ subscriptionId: "sub-1", clientState, expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(), resource: `api/v2.0/companies(${bcCompanyId(store)})/items`, changeType: "collection", lastModifiedDateTime: new Date().toISOString() }],
+    value: [
+      {
+        subscriptionId: "sub-1",
+        clientState,
+        expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+        resource: `api/v2.0/companies(${bcCompanyId(store)})/items`,
+        changeType: "collection",
+        lastModifiedDateTime: new Date().toISOString(),
+      },
+    ],
   });
   const sent: string[] = [];
   const answer = await ingestWebhook(
@@ -85,7 +107,15 @@ it("a collection notification is accepted, and the incremental reconcile it star
       sendEvent: async (message) => void sent.push(message.webhookEventId),
       log: () => undefined,
     },
-    { tenantSlug: fx.tenant.slug, connectionId, headers: new Headers({ "content-type": "application/json" }), query: new URLSearchParams(), contentLength: body.length, sourceAddress: "127.0.0.1", readBody: async () => Buffer.from(body) },
+    {
+      tenantSlug: fx.tenant.slug,
+      connectionId,
+      headers: new Headers({ "content-type": "application/json" }),
+      query: new URLSearchParams(),
+      contentLength: body.length,
+      sourceAddress: "127.0.0.1",
+      readBody: async () => Buffer.from(body),
+    },
   );
   expect(answer.status).toBe(200);
   expect(sent).toHaveLength(1);
@@ -99,14 +129,25 @@ it("a collection notification is accepted, and the incremental reconcile it star
   expect(run.mode).toBe("INCREMENTAL");
   expect(scanned).toBe(3);
   for (const index of [3, 7, 11]) {
-    const link = await database.prisma.itemLink.findFirstOrThrow({ where: { connectionId, externalId: bcItemId(store, index) }, select: { item: { select: { quantity: true } } } });
+    const link = await database.prisma.itemLink.findFirstOrThrow({
+      where: { connectionId, externalId: bcItemId(store, index) },
+      select: { item: { select: { quantity: true } } },
+    });
     expect(link.item.quantity).toBe(40 + index);
   }
 });
 
 it("an ordinary notification starts no reconcile", async () => {
   const event = await database.prisma.webhookEvent.create({
-    data: { tenantId: fx.tenant.id, connectionId, provider: "BUSINESS_CENTRAL", payloadHash: "1".repeat(64), signatureVerdict: "VALID", status: "QUEUED", payload: { changes: [], body: { value: [{ changeType: "updated" }] } } },
+    data: {
+      tenantId: fx.tenant.id,
+      connectionId,
+      provider: "BUSINESS_CENTRAL",
+      payloadHash: "1".repeat(64),
+      signatureVerdict: "VALID",
+      status: "QUEUED",
+      payload: { changes: [], body: { value: [{ changeType: "updated" }] } },
+    },
   });
   expect(await reconcileForCollection(database.prisma, fx.tenant.id, event.id)).toBeNull();
 });

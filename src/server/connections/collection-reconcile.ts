@@ -16,10 +16,18 @@ interface StoredNotification {
   changeType?: unknown;
 }
 
-export async function reconcileForCollection(prisma: PrismaClient, tenantId: string, webhookEventId: string): Promise<CollectionReconcile | null> {
-  const event = await prisma.webhookEvent.findFirst({ where: { id: webhookEventId, tenantId }, select: { connectionId: true, provider: true, payload: true } });
+export async function reconcileForCollection(
+  prisma: PrismaClient,
+  tenantId: string,
+  webhookEventId: string,
+): Promise<CollectionReconcile | null> {
+  const event = await prisma.webhookEvent.findFirst({
+    where: { id: webhookEventId, tenantId },
+    select: { connectionId: true, provider: true, payload: true },
+  });
   if (event?.provider !== "BUSINESS_CENTRAL") return null;
   const body = (event.payload as { body?: { value?: StoredNotification[] } } | null)?.body;
-  const collection = Array.isArray(body?.value) && body.value.some((notification) => notification.changeType === "collection");
+  const collection =
+    Array.isArray(body?.value) && body.value.some((notification) => notification.changeType === "collection");
   return collection ? { tenantId, connectionId: event.connectionId, mode: "incremental", trigger: "WEBHOOK" } : null;
 }

@@ -30,28 +30,68 @@ export interface ConnectionHealth {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export async function connectionHealth(db: TenantDb, connectionIds: string[], now = new Date()): Promise<Map<string, ConnectionHealth>> {
+export async function connectionHealth(
+  db: TenantDb,
+  connectionIds: string[],
+  now = new Date(),
+): Promise<Map<string, ConnectionHealth>> {
   const since = new Date(now.getTime() - DAY_MS);
   const where = { connectionId: { in: connectionIds } };
-  const [connections, lastSuccess, events, pushes, running, rejected, streakOf, retrying, failedAttempts] = await Promise.all([
-    db.connection.findMany({ where: { id: { in: connectionIds } }, select: { id: true, consecutiveFailures: true, circuitOpenUntil: true } }),
-    db.syncRun.groupBy({ by: ["connectionId"], where: { ...where, status: "SUCCEEDED" }, _max: { finishedAt: true } }),
-    // A delivery that was applied but not pushed failed at its storefront, and counts there, not at its source.
-    db.webhookEvent.groupBy({ by: ["connectionId", "status"], where: { ...where, status: "FAILED", receivedAt: { gte: since }, OR: [{ verdict: null }, { verdict: { not: "APPLIED" } }] }, _count: { _all: true } }),
-    db.channelPush.groupBy({ by: ["connectionId"], where: { ...where, state: "FAILED", createdAt: { gte: since } }, _count: { _all: true } }),
-    db.syncRun.findMany({ where: { ...where, status: { in: ["QUEUED", "RUNNING"] } }, select: { connectionId: true } }),
-    rejectedPerConnection(db, since, connectionIds),
-    knownSourceSignatureFailures(db, connectionIds, now),
-    db.channelPush.groupBy({ by: ["connectionId"], where: { ...where, state: "PENDING", error: { not: null } }, _count: { _all: true } }),
-    db.pipelineAttempt.groupBy({ by: ["connectionId"], where: { ...where, kind: "PUSH", outcome: { in: ["FAILED", "RATE_LIMITED"] }, startedAt: { gte: since } }, _count: { _all: true } }),
-  ]);
+  const [connections, lastSuccess, events, pushes, running, rejected, streakOf, retrying, failedAttempts] =
+    await Promise.all([
+      db.connection.findMany({
+        where: { id: { in: connectionIds } },
+        select: { id: true, consecutiveFailures: true, circuitOpenUntil: true },
+      }),
+      db.syncRun.groupBy({
+        by: ["connectionId"],
+        where: { ...where, status: "SUCCEEDED" },
+        _max: { finishedAt: true },
+      }),
+      // A delivery that was applied but not pushed failed at its storefront, and counts there, not at its source.
+      db.webhookEvent.groupBy({
+        by: ["connectionId", "status"],
+        where: {
+          ...where,
+          status: "FAILED",
+          receivedAt: { gte: since },
+          OR: [{ verdict: null }, { verdict: { not: "APPLIED" } }],
+        },
+        _count: { _all: true },
+      }),
+      db.channelPush.groupBy({
+        by: ["connectionId"],
+        where: { ...where, state: "FAILED", createdAt: { gte: since } },
+        _count: { _all: true },
+      }),
+      db.syncRun.findMany({
+        where: { ...where, status: { in: ["QUEUED", "RUNNING"] } },
+        select: { connectionId: true },
+      }),
+      rejectedPerConnection(db, since, connectionIds),
+      knownSourceSignatureFailures(db, connectionIds, now),
+      db.channelPush.groupBy({
+        by: ["connectionId"],
+        where: { ...where, state: "PENDING", error: { not: null } },
+        _count: { _all: true },
+      }),
+      db.pipelineAttempt.groupBy({
+        by: ["connectionId"],
+        where: { ...where, kind: "PUSH", outcome: { in: ["FAILED", "RATE_LIMITED"] }, startedAt: { gte: since } },
+        _count: { _all: true },
+      }),
+    ]);
   const runningIds = new Set(running.map((run) => run.connectionId));
   return new Map(
     connections.map((connection) => {
-      const count = (status: string) => events.find((row) => row.connectionId === connection.id && row.status === status)?._count._all ?? 0;
+      const count = (status: string) =>
+        events.find((row) => row.connectionId === connection.id && row.status === status)?._count._all ?? 0;
       const retryingPushes = retrying.find((row) => row.connectionId === connection.id)?._count._all ?? 0;
       // Failing while the breaker is open, a push waits for its retry, or the failures in a row since the last success reach the breaker's threshold.
-      const open = (connection.circuitOpenUntil !== null && connection.circuitOpenUntil > now) || retryingPushes > 0 || connection.consecutiveFailures >= CIRCUIT_FAILURE_THRESHOLD;
+      const open =
+        (connection.circuitOpenUntil !== null && connection.circuitOpenUntil > now) ||
+        retryingPushes > 0 ||
+        connection.consecutiveFailures >= CIRCUIT_FAILURE_THRESHOLD;
       return [
         connection.id,
         {

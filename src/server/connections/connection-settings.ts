@@ -20,7 +20,10 @@ export interface ConnectionSettings {
  */
 export async function updateConnectionSettings(db: TenantDb, input: ConnectionSettings) {
   const before = await findOrThrow(
-    db.connection.findFirst({ where: { id: input.id }, select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true, provider: true } }),
+    db.connection.findFirst({
+      where: { id: input.id },
+      select: { name: true, baseUrl: true, syncSchedule: true, webhooksEnabled: true, status: true, provider: true },
+    }),
     CONNECTION_NOT_FOUND,
   );
   if (input.syncSchedule && input.syncSchedule !== "MANUAL" && !hasApiConnector(before.provider)) {

@@ -41,7 +41,9 @@ function credentialSchemaFor(provider: Provider) {
 
 /** Empty optional fields arrive as ""; drop them so the schemas apply their defaults. */
 function withoutBlanks(raw: Record<string, unknown>) {
-  return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== "" && value !== null && value !== undefined));
+  return Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== "" && value !== null && value !== undefined),
+  );
 }
 
 /** The credential a person recognises by its last four characters: the first secret field. */
@@ -51,13 +53,20 @@ export function credentialHint(provider: Provider, credentials: Record<string, u
 }
 
 /** A URL Stockhook will call, judged by the outbound address rules; a refusal is a field error. */
-export async function checkCallableUrl(raw: string, field: string, policy: UrlPolicy = urlPolicyFromEnv()): Promise<string> {
+export async function checkCallableUrl(
+  raw: string,
+  field: string,
+  policy: UrlPolicy = urlPolicyFromEnv(),
+): Promise<string> {
   try {
     await checkUrlForSaving(raw, policy);
     return raw;
   } catch (error) {
     if (!(error instanceof UnsafeUrlError)) throw error;
-    throw new InvalidSetupError(error.message, new z.ZodError([{ code: "custom", path: [field], message: error.message, input: raw }]));
+    throw new InvalidSetupError(
+      error.message,
+      new z.ZodError([{ code: "custom", path: [field], message: error.message, input: raw }]),
+    );
   }
 }
 
@@ -71,7 +80,9 @@ export function parseConnectionCredentials(provider: Provider, raw: Record<strin
   const schema = credentialSchemaFor(provider);
   if (!schema) return null;
   const numericFields = new Set(PROVIDER_GUIDES[provider].credentials.filter((f) => f.numeric).map((f) => f.name));
-  const cleaned = Object.fromEntries(Object.entries(withoutBlanks(raw)).map(([key, value]) => [key, numericFields.has(key) ? Number(value) : value]));
+  const cleaned = Object.fromEntries(
+    Object.entries(withoutBlanks(raw)).map(([key, value]) => [key, numericFields.has(key) ? Number(value) : value]),
+  );
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) throw new InvalidSetupError("Some API credentials are not valid", parsed.error);
   return JSON.stringify(parsed.data);
@@ -80,9 +91,12 @@ export function parseConnectionCredentials(provider: Provider, raw: Record<strin
 export async function createConnection(db: TenantDb, input: NewConnection, policy?: UrlPolicy) {
   const guide = PROVIDER_GUIDES[input.provider];
   if (!guide.directions.includes(input.direction)) {
-    throw new InvalidSetupError(`${guide.label} can only be connected as a ${guide.directions.map((d) => d.toLowerCase()).join(" or ")}`);
+    throw new InvalidSetupError(
+      `${guide.label} can only be connected as a ${guide.directions.map((d) => d.toLowerCase()).join(" or ")}`,
+    );
   }
-  if (guide.signing === "platform" && !input.signingSecret) throw new InvalidSetupError(`Paste your ${guide.signingSecretLabel.toLowerCase()} so webhooks can be verified`);
+  if (guide.signing === "platform" && !input.signingSecret)
+    throw new InvalidSetupError(`Paste your ${guide.signingSecretLabel.toLowerCase()} so webhooks can be verified`);
   const baseUrl = await checkCallableUrl(input.baseUrl, "baseUrl", policy);
   const credentials = parseConnectionCredentials(input.provider, input.credentials);
   await checkCredentialUrls(credentials, policy);
@@ -101,23 +115,48 @@ export async function createConnection(db: TenantDb, input: NewConnection, polic
       },
       select: { id: true, name: true, provider: true, direction: true },
     });
-    await storeSecret(scoped, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: guide.signingSecretLabel, plaintext: signingSecret });
+    await storeSecret(scoped, {
+      connectionId: connection.id,
+      purpose: "WEBHOOK_SIGNING",
+      label: guide.signingSecretLabel,
+      plaintext: signingSecret,
+    });
     if (credentials) {
-      await storeSecret(scoped, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: credentials, hint: credentialHint(input.provider, JSON.parse(credentials)) });
+      await storeSecret(scoped, {
+        connectionId: connection.id,
+        purpose: "API_CREDENTIAL",
+        label: "API credentials",
+        plaintext: credentials,
+        hint: credentialHint(input.provider, JSON.parse(credentials)),
+      });
     }
     return { connection, signingSecret };
   });
 }
 
 /** New API credentials replace the old ones, which are revoked in the same transaction. */
-export async function replaceCredentials(db: TenantDb, connection: { id: string; provider: Provider }, raw: Record<string, unknown>, policy?: UrlPolicy) {
+export async function replaceCredentials(
+  db: TenantDb,
+  connection: { id: string; provider: Provider },
+  raw: Record<string, unknown>,
+  policy?: UrlPolicy,
+) {
   const credentials = parseConnectionCredentials(connection.provider, raw);
   if (!credentials) throw new InvalidSetupError("This platform has no API credentials");
   await checkCredentialUrls(credentials, policy);
   return db.$transaction(async (tx) => {
     const scoped = { ...db, secret: tx.secret } as TenantDb;
-    await scoped.secret.updateMany({ where: { connectionId: connection.id, purpose: "API_CREDENTIAL", revokedAt: null }, data: { revokedAt: new Date() } });
-    return storeSecret(scoped, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: credentials, hint: credentialHint(connection.provider, JSON.parse(credentials)) });
+    await scoped.secret.updateMany({
+      where: { connectionId: connection.id, purpose: "API_CREDENTIAL", revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    return storeSecret(scoped, {
+      connectionId: connection.id,
+      purpose: "API_CREDENTIAL",
+      label: "API credentials",
+      plaintext: credentials,
+      hint: credentialHint(connection.provider, JSON.parse(credentials)),
+    });
   });
 }
 
@@ -126,13 +165,21 @@ export async function replaceCredentials(db: TenantDb, connection: { id: string;
  * address, and sending them to a new one is how they would be stolen, so they are revoked in the
  * same transaction; the caller re-enters them (the UI asks right away).
  */
-export async function changeConnectionAddress(db: TenantDb, connection: { id: string; baseUrl: string }, rawBaseUrl: string, policy?: UrlPolicy) {
+export async function changeConnectionAddress(
+  db: TenantDb,
+  connection: { id: string; baseUrl: string },
+  rawBaseUrl: string,
+  policy?: UrlPolicy,
+) {
   const baseUrl = await checkCallableUrl(rawBaseUrl, "baseUrl", policy);
   if (baseUrl === connection.baseUrl) return { baseUrl, changed: false, credentialsRevoked: 0 };
   return db.$transaction(async (tx) => {
     const scoped = { ...db, connection: tx.connection, secret: tx.secret } as TenantDb;
     await scoped.connection.update({ where: { id: connection.id }, data: { baseUrl } });
-    const { count } = await scoped.secret.updateMany({ where: { connectionId: connection.id, purpose: "API_CREDENTIAL", revokedAt: null }, data: { revokedAt: new Date() } });
+    const { count } = await scoped.secret.updateMany({
+      where: { connectionId: connection.id, purpose: "API_CREDENTIAL", revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     return { baseUrl, changed: true, credentialsRevoked: count };
   });
 }

@@ -21,15 +21,26 @@ let connectionId: string;
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
-  [database, sim] = await Promise.all([createTestDatabase(), createSimulator({ stores: [{ provider: "bc", id: "subs", size: 3 }] })]);
+  [database, sim] = await Promise.all([
+    createTestDatabase(),
+    createSimulator({ stores: [{ provider: "bc", id: "subs", size: 3 }] }),
+  ]);
   sim.controls.set("bc:subs", { validateSubscriptions: true });
   // Stands in for the app's webhook route, answering the handshake with the real provider code,
   // which echoes the token only inside the window ensureSubscription opens.
   receiver = createServer((req, res) => {
     const query = new URL(req.url ?? "/", "http://x").searchParams;
     const delivery = { headers: new Headers(), body: Buffer.alloc(0), query, receivedAt: new Date() };
-    void Promise.resolve(businessCentralProvider.preflight!(delivery, { connection: { id: connectionId, tenantId: fx.tenant.id, provider: "BUSINESS_CENTRAL" }, prisma: database.prisma, now: new Date() })).then((answer) =>
-      answer.kind === "respond" ? res.writeHead(answer.status, { "content-type": answer.contentType }).end(answer.body) : res.writeHead(404).end(),
+    void Promise.resolve(
+      businessCentralProvider.preflight!(delivery, {
+        connection: { id: connectionId, tenantId: fx.tenant.id, provider: "BUSINESS_CENTRAL" },
+        prisma: database.prisma,
+        now: new Date(),
+      }),
+    ).then((answer) =>
+      answer.kind === "respond"
+        ? res.writeHead(answer.status, { "content-type": answer.contentType }).end(answer.body)
+        : res.writeHead(404).end(),
     );
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -37,9 +48,18 @@ beforeAll(async () => {
   fx = await createTenantFixture(database.prisma, "bcsubs");
   const config = connectorConfigFor(sim.stores.require("bc:subs"), sim.url);
   connector = createConnector(config as never) as BusinessCentralConnector;
-  const { connection } = await createConnection(scopeToTenant(database.prisma, fx.tenant.id), {
-    provider: "BUSINESS_CENTRAL", direction: "SOURCE", name: "BC", baseUrl: config.baseUrl, syncSchedule: "H24", credentials: config.credentials as Record<string, unknown>,
-  }, config.http.network);
+  const { connection } = await createConnection(
+    scopeToTenant(database.prisma, fx.tenant.id),
+    {
+      provider: "BUSINESS_CENTRAL",
+      direction: "SOURCE",
+      name: "BC",
+      baseUrl: config.baseUrl,
+      syncSchedule: "H24",
+      credentials: config.credentials as Record<string, unknown>,
+    },
+    config.http.network,
+  );
   connectionId = connection.id;
 }, 120_000);
 afterAll(async () => {
@@ -50,17 +70,23 @@ afterAll(async () => {
 
 const target = () => ({ tenantId: fx.tenant.id, connectionId });
 const row = async () => {
-  const found = await database.prisma.platformSubscription.findUniqueOrThrow({ where: { connectionId_topic: { connectionId, topic: "items" } } });
+  const found = await database.prisma.platformSubscription.findUniqueOrThrow({
+    where: { connectionId_topic: { connectionId, topic: "items" } },
+  });
   return { ...found, etag: found.etag!, expiresAt: found.expiresAt! };
 };
-const due = async (now?: Date) => (await connectionsNeedingSubscription(database.prisma, now)).map((c) => c.connectionId);
+const due = async (now?: Date) =>
+  (await connectionsNeedingSubscription(database.prisma, now)).map((c) => c.connectionId);
 
 it("subscribes a new Business Central source with its signing secret as clientState", async () => {
   expect(await due()).toContain(connectionId);
   const result = await ensureSubscription(database.prisma, target(), { connector, appUrl });
   expect(result.action).toBe("created");
   expect(result.expiresAt.getTime()).toBeGreaterThan(Date.now() + 2 * 24 * HOUR);
-  expect(await row()).toMatchObject({ notificationUrl: `${appUrl}/api/webhooks/${fx.tenant.slug}/${connectionId}`, lastError: null });
+  expect(await row()).toMatchObject({
+    notificationUrl: `${appUrl}/api/webhooks/${fx.tenant.slug}/${connectionId}`,
+    lastError: null,
+  });
   expect(await due()).not.toContain(connectionId);
   expect((await ensureSubscription(database.prisma, target(), { connector, appUrl })).action).toBe("current");
 });
@@ -69,7 +95,9 @@ it("renews a day before the subscription lapses, with the etag the platform last
   const before = await row();
   const soon = new Date(before.expiresAt.getTime() - 12 * HOUR);
   expect(await due(soon)).toContain(connectionId);
-  expect((await ensureSubscription(database.prisma, target(), { connector, appUrl, now: soon })).action).toBe("renewed");
+  expect((await ensureSubscription(database.prisma, target(), { connector, appUrl, now: soon })).action).toBe(
+    "renewed",
+  );
   const after = await row();
   expect(after.externalId).toBe(before.externalId);
   expect(after.etag).not.toBe(before.etag);
@@ -79,7 +107,9 @@ it("makes a new subscription when the platform no longer has the old one", async
   const before = await row();
   await connector.unsubscribe({ subscriptionId: before.externalId, "@odata.etag": before.etag });
   const soon = new Date(before.expiresAt.getTime() - 12 * HOUR);
-  expect((await ensureSubscription(database.prisma, target(), { connector, appUrl, now: soon })).action).toBe("recreated");
+  expect((await ensureSubscription(database.prisma, target(), { connector, appUrl, now: soon })).action).toBe(
+    "recreated",
+  );
   expect((await row()).externalId).not.toBe(before.externalId);
 });
 
@@ -90,7 +120,9 @@ it("replaces the subscription after the signing secret is rotated", async () => 
   expect((await ensureSubscription(database.prisma, target(), { connector, appUrl })).action).toBe("replaced");
   const after = await row();
   expect(after.secretId).not.toBe(before.secretId);
-  await expect(connector.renewSubscription({ subscriptionId: before.externalId, "@odata.etag": before.etag })).rejects.toMatchObject({ status: 404 });
+  await expect(
+    connector.renewSubscription({ subscriptionId: before.externalId, "@odata.etag": before.etag }),
+  ).rejects.toMatchObject({ status: 404 });
 });
 
 it("records why it failed when the platform refuses, and leaves the last good subscription in place", async () => {
@@ -113,5 +145,7 @@ it("answers Business Central's handshake only while a subscription is being made
   const outside = await fetch(`http://127.0.0.1:${port}/?validationToken=probe`);
   expect(outside.status).toBe(400);
   expect(await outside.text()).not.toBe("probe");
-  expect((await database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } })).subscriptionHandshakeUntil).toBeNull();
+  expect(
+    (await database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } })).subscriptionHandshakeUntil,
+  ).toBeNull();
 });

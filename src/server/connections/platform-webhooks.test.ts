@@ -9,7 +9,12 @@ import { type Receiver, startReceiver } from "@test-support/webhook-receiver";
 import { connectorConfigFor, createSimulator, type Simulator } from "@sim";
 import { hooksOf } from "@sim/subscriptions";
 import { createConnection } from "./connection-setup";
-import { connectionsNeedingSubscription, ensureConnectionSubscriptions, markSubscriptionsFailed, removeConnectionSubscriptions } from "./platform-subscriptions";
+import {
+  connectionsNeedingSubscription,
+  ensureConnectionSubscriptions,
+  markSubscriptionsFailed,
+  removeConnectionSubscriptions,
+} from "./platform-subscriptions";
 
 /**
  * Subscribe, repair and delete for each platform, through the real connector against its
@@ -25,7 +30,13 @@ let appUrl: string;
 beforeAll(async () => {
   [database, sim, receiver] = await Promise.all([
     createTestDatabase(),
-    createSimulator({ stores: [{ provider: "woocommerce", id: "hooks", size: 3 }, { provider: "bigcommerce", id: "hooks", size: 3 }, { provider: "shopify", id: "hooks", size: 3 }] }),
+    createSimulator({
+      stores: [
+        { provider: "woocommerce", id: "hooks", size: 3 },
+        { provider: "bigcommerce", id: "hooks", size: 3 },
+        { provider: "shopify", id: "hooks", size: 3 },
+      ],
+    }),
     startReceiver((_request, response) => response.end("ok")),
   ]);
   appUrl = receiver.url;
@@ -63,7 +74,8 @@ async function connect(provider: "woocommerce" | "bigcommerce" | "shopify") {
   return { fx, store, db, connector, api: connector.webhooks as WebhookSubscriptionApi, target, address };
 }
 
-const rows = (connectionId: string) => database.prisma.platformSubscription.findMany({ where: { connectionId }, orderBy: { topic: "asc" } });
+const rows = (connectionId: string) =>
+  database.prisma.platformSubscription.findMany({ where: { connectionId }, orderBy: { topic: "asc" } });
 const audits = (tenantId: string, action: string) => database.prisma.auditLog.findMany({ where: { tenantId, action } });
 
 describe.each(["woocommerce", "bigcommerce", "shopify"] as const)("%s", (provider) => {
@@ -73,22 +85,49 @@ describe.each(["woocommerce", "bigcommerce", "shopify"] as const)("%s", (provide
   });
 
   it("subscribes a new source to every topic the stock rules need, with its secret", async () => {
-    expect((await connectionsNeedingSubscription(database.prisma)).map((t) => t.connectionId)).toContain(setup.target.connectionId);
-    const result = await ensureConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl });
+    expect((await connectionsNeedingSubscription(database.prisma)).map((t) => t.connectionId)).toContain(
+      setup.target.connectionId,
+    );
+    const result = await ensureConnectionSubscriptions(database.prisma, setup.target, {
+      connector: setup.connector,
+      appUrl,
+    });
     expect(result.outcomes.map((o) => o.action)).toEqual(setup.api.topics.map(() => "created"));
     const hooks = [...hooksOf(setup.store).values()];
     expect(hooks.map((hook) => hook.topic).sort()).toEqual([...setup.api.topics].sort());
     expect(hooks.every((hook) => hook.active && hook.address === setup.address)).toBe(true);
-    const secret = await setup.db.secret.findFirstOrThrow({ where: { connectionId: setup.target.connectionId, purpose: "WEBHOOK_SIGNING" } });
+    const secret = await setup.db.secret.findFirstOrThrow({
+      where: { connectionId: setup.target.connectionId, purpose: "WEBHOOK_SIGNING" },
+    });
     const value = await revealSecret(setup.db, secret.id);
     if (provider === "woocommerce") expect(hooks.every((hook) => hook.secret === value)).toBe(true);
-    if (provider === "bigcommerce") expect(hooks.every((hook) => hook.headers["x-stockhook-token"] === value)).toBe(true);
-    if (provider === "woocommerce") expect(receiver.received.some((r) => r.body === `webhook_id=${hooks[0]!.id}` && r.headers["content-type"] === "application/x-www-form-urlencoded")).toBe(true);
+    if (provider === "bigcommerce")
+      expect(hooks.every((hook) => hook.headers["x-stockhook-token"] === value)).toBe(true);
+    if (provider === "woocommerce")
+      expect(
+        receiver.received.some(
+          (r) =>
+            r.body === `webhook_id=${hooks[0]!.id}` &&
+            r.headers["content-type"] === "application/x-www-form-urlencoded",
+        ),
+      ).toBe(true);
     const stored = await rows(setup.target.connectionId);
     expect(stored.map((row) => row.state)).toEqual(setup.api.topics.map(() => "ACTIVE"));
-    expect(stored.every((row) => row.lastCheckedAt && hooks.some((hook) => String(hook.id) === row.externalId || `gid://shopify/WebhookSubscription/${hook.id}` === row.externalId))).toBe(true);
+    expect(
+      stored.every(
+        (row) =>
+          row.lastCheckedAt &&
+          hooks.some(
+            (hook) =>
+              String(hook.id) === row.externalId || `gid://shopify/WebhookSubscription/${hook.id}` === row.externalId,
+          ),
+      ),
+    ).toBe(true);
     // A second pass finds everything in place and changes nothing at the platform.
-    const again = await ensureConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl });
+    const again = await ensureConnectionSubscriptions(database.prisma, setup.target, {
+      connector: setup.connector,
+      appUrl,
+    });
     expect(again).toMatchObject({ repaired: false });
     expect(again.outcomes.every((o) => o.action === "current")).toBe(true);
   });
@@ -109,8 +148,15 @@ describe.each(["woocommerce", "bigcommerce", "shopify"] as const)("%s", (provide
     try {
       // WooCommerce disables after more than 5 consecutive failures; the others give up after their (compressed) retry window.
       const attempts = provider === "woocommerce" ? 6 : 1;
-      for (let i = 0; i < attempts; i++) await sim.controls.change(setup.store.key, { kind: "restock", sku, quantity: 1 });
-      await vi.waitFor(() => expect([...hooksOf(setup.store).values()].filter((hook) => hook.active).length).toBeLessThan(setup.api.topics.length), { timeout: 30_000, interval: 25 });
+      for (let i = 0; i < attempts; i++)
+        await sim.controls.change(setup.store.key, { kind: "restock", sku, quantity: 1 });
+      await vi.waitFor(
+        () =>
+          expect([...hooksOf(setup.store).values()].filter((hook) => hook.active).length).toBeLessThan(
+            setup.api.topics.length,
+          ),
+        { timeout: 30_000, interval: 25 },
+      );
     } finally {
       setup.store.configure({ failDeliveries: false, deliveryRetryWindowMs: null });
     }
@@ -118,10 +164,15 @@ describe.each(["woocommerce", "bigcommerce", "shopify"] as const)("%s", (provide
     if (provider === "woocommerce") expect(dropped.some((hook) => hook.status === "disabled")).toBe(true);
     if (provider === "shopify") expect(dropped.length).toBeLessThan(setup.api.topics.length);
 
-    const result = await ensureConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl });
+    const result = await ensureConnectionSubscriptions(database.prisma, setup.target, {
+      connector: setup.connector,
+      appUrl,
+    });
     expect(result.repaired).toBe(true);
     expect(result.outcomes.map((o) => o.action)).toContain(provider === "shopify" ? "recreated" : "reactivated");
-    expect([...hooksOf(setup.store).values()].filter((hook) => hook.active && hook.address === setup.address)).toHaveLength(setup.api.topics.length);
+    expect(
+      [...hooksOf(setup.store).values()].filter((hook) => hook.active && hook.address === setup.address),
+    ).toHaveLength(setup.api.topics.length);
     expect(await audits(setup.fx.tenant.id, "platform_subscription.repaired")).not.toHaveLength(0);
     const { deliveries } = await sim.controls.change(setup.store.key, { kind: "restock", sku, quantity: 1 });
     expect(deliveries.length).toBeGreaterThan(0);
@@ -129,14 +180,24 @@ describe.each(["woocommerce", "bigcommerce", "shopify"] as const)("%s", (provide
   });
 
   it("gives the platform the new secret after a rotation", async () => {
-    await rotateSigningSecret(setup.db, setup.target.connectionId, { graceHours: 1, plaintext: provider === "shopify" ? "a-new-app-client-secret" : undefined });
-    const result = await ensureConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl });
+    await rotateSigningSecret(setup.db, setup.target.connectionId, {
+      graceHours: 1,
+      plaintext: provider === "shopify" ? "a-new-app-client-secret" : undefined,
+    });
+    const result = await ensureConnectionSubscriptions(database.prisma, setup.target, {
+      connector: setup.connector,
+      appUrl,
+    });
     expect(result.outcomes.every((o) => o.action === "updated")).toBe(true);
-    const secret = await setup.db.secret.findFirstOrThrow({ where: { connectionId: setup.target.connectionId, purpose: "WEBHOOK_SIGNING", expiresAt: null, revokedAt: null }, orderBy: { createdAt: "desc" } });
+    const secret = await setup.db.secret.findFirstOrThrow({
+      where: { connectionId: setup.target.connectionId, purpose: "WEBHOOK_SIGNING", expiresAt: null, revokedAt: null },
+      orderBy: { createdAt: "desc" },
+    });
     const value = await revealSecret(setup.db, secret.id);
     const hooks = [...hooksOf(setup.store).values()];
     if (provider === "woocommerce") expect(hooks.every((hook) => hook.secret === value)).toBe(true);
-    if (provider === "bigcommerce") expect(hooks.every((hook) => hook.headers["x-stockhook-token"] === value)).toBe(true);
+    if (provider === "bigcommerce")
+      expect(hooks.every((hook) => hook.headers["x-stockhook-token"] === value)).toBe(true);
     expect((await rows(setup.target.connectionId)).every((row) => row.secretId === secret.id)).toBe(true);
   });
 
@@ -145,8 +206,13 @@ describe.each(["woocommerce", "bigcommerce", "shopify"] as const)("%s", (provide
     other.store.configure({ denyWebhookApi: true });
     try {
       for (let pass = 0; pass < 2; pass++) {
-        const result = await ensureConnectionSubscriptions(database.prisma, other.target, { connector: other.connector, appUrl });
-        expect(result.outcomes.every((o) => o.action === "failed" && o.reason?.includes(other.api.requiredScopes))).toBe(true);
+        const result = await ensureConnectionSubscriptions(database.prisma, other.target, {
+          connector: other.connector,
+          appUrl,
+        });
+        expect(
+          result.outcomes.every((o) => o.action === "failed" && o.reason?.includes(other.api.requiredScopes)),
+        ).toBe(true);
       }
     } finally {
       other.store.configure({ denyWebhookApi: false });
@@ -155,15 +221,23 @@ describe.each(["woocommerce", "bigcommerce", "shopify"] as const)("%s", (provide
     expect(stored.map((row) => row.state)).toEqual(other.api.topics.map(() => "FAILED"));
     expect(await audits(other.fx.tenant.id, "platform_subscription.failed")).toHaveLength(other.api.topics.length);
     // Granted later: the next pass makes them and clears the failure.
-    const result = await ensureConnectionSubscriptions(database.prisma, other.target, { connector: other.connector, appUrl });
+    const result = await ensureConnectionSubscriptions(database.prisma, other.target, {
+      connector: other.connector,
+      appUrl,
+    });
     expect(result.outcomes.every((o) => o.action === "created")).toBe(true);
-    expect((await rows(other.target.connectionId)).every((row) => row.state === "ACTIVE" && row.lastError === null)).toBe(true);
+    expect(
+      (await rows(other.target.connectionId)).every((row) => row.state === "ACTIVE" && row.lastError === null),
+    ).toBe(true);
     await removeConnectionSubscriptions(database.prisma, other.target, { connector: other.connector, appUrl });
   });
 
   it("deleting the connection removes its subscriptions at the platform", async () => {
     expect([...hooksOf(setup.store).values()].some((hook) => hook.address === setup.address)).toBe(true);
-    const result = await removeConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl });
+    const result = await removeConnectionSubscriptions(database.prisma, setup.target, {
+      connector: setup.connector,
+      appUrl,
+    });
     expect(result.errors).toEqual([]);
     expect(result.removed).toBe(setup.api.topics.length);
     expect([...hooksOf(setup.store).values()].filter((hook) => hook.address === setup.address)).toEqual([]);
@@ -178,7 +252,10 @@ it("WooCommerce refuses to activate a hook whose URL does not answer its ping wi
     response.end();
   });
   try {
-    const result = await ensureConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl });
+    const result = await ensureConnectionSubscriptions(database.prisma, setup.target, {
+      connector: setup.connector,
+      appUrl,
+    });
     expect(result.outcomes.every((o) => o.action === "failed")).toBe(true);
     expect([...hooksOf(setup.store).values()].filter((hook) => hook.address === setup.address)).toEqual([]);
   } finally {
@@ -186,12 +263,13 @@ it("WooCommerce refuses to activate a hook whose URL does not answer its ping wi
   }
 });
 
-
 it("a platform that stays unreachable through every retry: the error propagates for a retry, then the topics show FAILED and are audited", async () => {
   const setup = await connect("bigcommerce");
   setup.store.configure({ outage: "error", outageStatus: 503 });
   try {
-    await expect(ensureConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl })).rejects.toThrow();
+    await expect(
+      ensureConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl }),
+    ).rejects.toThrow();
     // What the ensure job's onFailure does after its last retry.
     await markSubscriptionsFailed(database.prisma, setup.target, "GET /hooks → 503", { appUrl });
   } finally {
@@ -199,10 +277,18 @@ it("a platform that stays unreachable through every retry: the error propagates 
   }
   const stored = await rows(setup.target.connectionId);
   expect(stored.map((row) => row.topic).sort()).toEqual([...setup.api.topics].sort());
-  expect(stored.every((row) => row.state === "FAILED" && row.lastError?.includes("tries again every hour") && !row.lastError.includes("503"))).toBe(true);
+  expect(
+    stored.every(
+      (row) =>
+        row.state === "FAILED" && row.lastError?.includes("tries again every hour") && !row.lastError.includes("503"),
+    ),
+  ).toBe(true);
   expect(await audits(setup.fx.tenant.id, "platform_subscription.failed")).toHaveLength(1);
   // The next pass repairs them.
-  const result = await ensureConnectionSubscriptions(database.prisma, setup.target, { connector: setup.connector, appUrl });
+  const result = await ensureConnectionSubscriptions(database.prisma, setup.target, {
+    connector: setup.connector,
+    appUrl,
+  });
   expect(result.outcomes.every((o) => o.action === "created")).toBe(true);
   expect((await rows(setup.target.connectionId)).every((row) => row.state === "ACTIVE")).toBe(true);
 });

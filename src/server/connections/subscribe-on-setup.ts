@@ -1,6 +1,11 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import { connectorForConnection } from "@/server/connectors/tenant-connector";
-import { ensureConnectionSubscriptions, removeConnectionSubscriptions, SUBSCRIBING_PROVIDERS, type TopicOutcome } from "./platform-subscriptions";
+import {
+  ensureConnectionSubscriptions,
+  removeConnectionSubscriptions,
+  SUBSCRIBING_PROVIDERS,
+  type TopicOutcome,
+} from "./platform-subscriptions";
 
 /**
  * Subscribing right after the wizard (or a credentials change) rather than at the next hourly
@@ -24,7 +29,9 @@ interface Target {
 type SendEnsure = (target: Target) => Promise<unknown>;
 
 export function subscribesThroughApi(connection: { provider: string; direction: string }): boolean {
-  return connection.direction === "SOURCE" && (SUBSCRIBING_PROVIDERS as readonly string[]).includes(connection.provider);
+  return (
+    connection.direction === "SOURCE" && (SUBSCRIBING_PROVIDERS as readonly string[]).includes(connection.provider)
+  );
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
@@ -40,12 +47,20 @@ export async function subscribeAfterSetup(
   deps: { appUrl: string; sendEnsure: SendEnsure; timeoutMs?: number },
 ): Promise<SetupSubscription> {
   if (!subscribesThroughApi(connection)) return { state: "not_applicable" };
-  const work = connectorForConnection(prisma, target.tenantId, target.connectionId).then((connector) => ensureConnectionSubscriptions(prisma, target, { connector, appUrl: deps.appUrl }));
+  const work = connectorForConnection(prisma, target.tenantId, target.connectionId).then((connector) =>
+    ensureConnectionSubscriptions(prisma, target, { connector, appUrl: deps.appUrl }),
+  );
   try {
     const result = await withTimeout(work, deps.timeoutMs ?? SUBSCRIBE_ON_SETUP_TIMEOUT_MS);
     if (result !== "timeout") {
       const failed = result.outcomes.find((outcome) => outcome.action === "failed");
-      return failed ? { state: "failed", topics: result.outcomes, reason: failed.reason ?? "The platform refused the webhook subscription." } : { state: "subscribed", topics: result.outcomes };
+      return failed
+        ? {
+            state: "failed",
+            topics: result.outcomes,
+            reason: failed.reason ?? "The platform refused the webhook subscription.",
+          }
+        : { state: "subscribed", topics: result.outcomes };
     }
   } catch {
     // A transient platform error: the job retries it.
@@ -56,11 +71,23 @@ export async function subscribeAfterSetup(
 }
 
 /** Before a connection is deleted: its subscriptions go first, bounded so deleting never hangs on a platform. */
-export async function unsubscribeBeforeDelete(prisma: PrismaClient, target: Target, connection: { provider: string; direction: string }, deps: { appUrl: string; timeoutMs?: number }) {
-  const rows = await prisma.platformSubscription.count({ where: { connectionId: target.connectionId, tenantId: target.tenantId } });
+export async function unsubscribeBeforeDelete(
+  prisma: PrismaClient,
+  target: Target,
+  connection: { provider: string; direction: string },
+  deps: { appUrl: string; timeoutMs?: number },
+) {
+  const rows = await prisma.platformSubscription.count({
+    where: { connectionId: target.connectionId, tenantId: target.tenantId },
+  });
   if (!subscribesThroughApi(connection) && rows === 0) return { removed: 0, errors: [] as string[] };
-  const work = connectorForConnection(prisma, target.tenantId, target.connectionId).then((connector) => removeConnectionSubscriptions(prisma, target, { connector, appUrl: deps.appUrl }));
+  const work = connectorForConnection(prisma, target.tenantId, target.connectionId).then((connector) =>
+    removeConnectionSubscriptions(prisma, target, { connector, appUrl: deps.appUrl }),
+  );
   work.catch(() => undefined);
-  const result = await withTimeout(work, deps.timeoutMs ?? SUBSCRIBE_ON_SETUP_TIMEOUT_MS).catch((error: unknown) => ({ removed: 0, errors: [error instanceof Error ? error.message : String(error)] }));
+  const result = await withTimeout(work, deps.timeoutMs ?? SUBSCRIBE_ON_SETUP_TIMEOUT_MS).catch((error: unknown) => ({
+    removed: 0,
+    errors: [error instanceof Error ? error.message : String(error)],
+  }));
   return result === "timeout" ? { removed: 0, errors: ["the platform did not answer in time"] } : result;
 }

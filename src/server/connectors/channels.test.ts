@@ -18,7 +18,9 @@ describe.each(cases)("$provider channel", ({ provider, size, limit, kind }) => {
     fixture = await simFixture(provider, { size });
     const { sim, store } = fixture;
     const channel = fixture.connector as ChannelConnector;
-    const updates: StockUpdate[] = sim.controls.items(store.key, { limit: size }).map((item, i) => ({ externalId: item.externalId, quantity: i % 5, status: "AVAILABLE" }));
+    const updates: StockUpdate[] = sim.controls
+      .items(store.key, { limit: size })
+      .map((item, i) => ({ externalId: item.externalId, quantity: i % 5, status: "AVAILABLE" }));
     const result = await channel.setStockBatch(updates);
     expect(result).toEqual({ calls: Math.ceil(size / limit), updated: size });
     expect(store.stats.byKind[kind]).toBe(Math.ceil(size / limit));
@@ -49,7 +51,11 @@ describe("the simulators enforce the documented batch limits", () => {
     const { sim, store } = fixture;
     const auth = Buffer.from(`${store.credentials.key}:${store.credentials.secret}`).toString("base64");
     const update = Array.from({ length: 101 }, (_, i) => ({ id: 501 + i, stock_quantity: 1 }));
-    const response = await fetch(`${sim.url}/woocommerce/${store.id}/wp-json/wc/v3/products/batch`, { method: "POST", headers: { authorization: `Basic ${auth}`, "content-type": "application/json" }, body: JSON.stringify({ update }) });
+    const response = await fetch(`${sim.url}/woocommerce/${store.id}/wp-json/wc/v3/products/batch`, {
+      method: "POST",
+      headers: { authorization: `Basic ${auth}`, "content-type": "application/json" },
+      body: JSON.stringify({ update }),
+    });
     expect(response.status).toBe(413);
   });
 
@@ -57,19 +63,33 @@ describe("the simulators enforce the documented batch limits", () => {
     fixture = await simFixture("bigcommerce", { size: 2_001 });
     const { sim, store } = fixture;
     const items = Array.from({ length: 2_001 }, (_, i) => ({ location_id: 1, product_id: 101 + i, quantity: 1 }));
-    const response = await fetch(`${sim.url}/bigcommerce/stores/${store.id}/v3/inventory/adjustments/absolute`, { method: "PUT", headers: { "x-auth-token": store.credentials.token, "content-type": "application/json" }, body: JSON.stringify({ reason: "test", items }) });
+    const response = await fetch(`${sim.url}/bigcommerce/stores/${store.id}/v3/inventory/adjustments/absolute`, {
+      method: "PUT",
+      headers: { "x-auth-token": store.credentials.token, "content-type": "application/json" },
+      body: JSON.stringify({ reason: "test", items }),
+    });
     expect(response.status).toBe(422);
   });
 
   it("Shopify refuses more than 250 quantities in one mutation", async () => {
     fixture = await simFixture("shopify", { size: 251 });
     const { sim, store } = fixture;
-    const quantities = Array.from({ length: 251 }, (_, i) => ({ inventoryItemId: `gid://shopify/InventoryItem/${44_000_001 + i}`, locationId: "gid://shopify/Location/70000001", quantity: 1 }));
+    const quantities = Array.from({ length: 251 }, (_, i) => ({
+      inventoryItemId: `gid://shopify/InventoryItem/${44_000_001 + i}`,
+      locationId: "gid://shopify/Location/70000001",
+      quantity: 1,
+    }));
     const response = await fetch(`${sim.url}/shopify/${store.id}/admin/api/2025-01/graphql.json`, {
       method: "POST",
       headers: { "x-shopify-access-token": store.credentials.token, "content-type": "application/json" },
-      body: JSON.stringify({ query: "mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) { userErrors { message } } }", variables: { input: { name: "available", reason: "correction", ignoreCompareQuantity: true, quantities } } }),
+      body: JSON.stringify({
+        query:
+          "mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) { userErrors { message } } }",
+        variables: { input: { name: "available", reason: "correction", ignoreCompareQuantity: true, quantities } },
+      }),
     });
-    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe("MAX_INPUT_SIZE_EXCEEDED");
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+      "MAX_INPUT_SIZE_EXCEEDED",
+    );
   });
 });

@@ -55,7 +55,11 @@ describe.each(cases)("$provider connector contract", ({ provider, window }) => {
     const since = new Date(Date.now() - 1_000);
     for (const sku of ["ART-0005", "ART-0050", "ART-0100"]) store.catalogue.setQuantity(store.itemBySku(sku)!.index, 9);
     const changed = await scanAll((cursor) => connector.listStock({ cursor, updatedSince: since }));
-    expect(changed.map((item) => [item.sku, item.quantity])).toEqual([["ART-0005", 9], ["ART-0050", 9], ["ART-0100", 9]]);
+    expect(changed.map((item) => [item.sku, item.quantity])).toEqual([
+      ["ART-0005", 9],
+      ["ART-0050", 9],
+      ["ART-0100", 9],
+    ]);
   });
 
   it("honours a tight rate limit without a failed request", async () => {
@@ -73,7 +77,13 @@ describe.each(cases)("$provider connector contract", ({ provider, window }) => {
 
   it("reports bad credentials as a non-retryable AuthError and bad_credentials", async () => {
     fixture = await simFixture(provider);
-    const wrong = { apiKey: "wrong-key-123", accessToken: "wrong-token-123", consumerKey: "ck_wrong", consumerSecret: "cs_wrong", clientSecret: "wrong-secret-123" };
+    const wrong = {
+      apiKey: "wrong-key-123",
+      accessToken: "wrong-token-123",
+      consumerKey: "ck_wrong",
+      consumerSecret: "cs_wrong",
+      clientSecret: "wrong-secret-123",
+    };
     const connector = fixture.connectorWith({ credentials: wrong });
     const error = await connector.listStock().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AuthError);
@@ -119,7 +129,11 @@ describe.each(cases)("$provider connector contract", ({ provider, window }) => {
 
     const port = await closedPort();
     const config = sim.connectorConfig(store);
-    const nowhere = fixture.connectorWith({ baseUrl: config.baseUrl.replace(/:\d+/, `:${port}`), credentials: { tokenUrl: `http://127.0.0.1:${port}/token` }, allowList: [`127.0.0.1:${port}`] });
+    const nowhere = fixture.connectorWith({
+      baseUrl: config.baseUrl.replace(/:\d+/, `:${port}`),
+      credentials: { tokenUrl: `http://127.0.0.1:${port}/token` },
+      allowList: [`127.0.0.1:${port}`],
+    });
     await expect(nowhere.listStock()).rejects.toMatchObject({ retryable: true, kind: "connection_refused" });
     expect(await nowhere.testConnection()).toMatchObject({ ok: false, reason: "unreachable" });
   });

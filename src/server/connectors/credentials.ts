@@ -23,7 +23,10 @@ export const wooCommerceCredentialsSchema = z.object({
 });
 
 export const bigCommerceCredentialsSchema = z.object({
-  storeHash: z.string().trim().regex(/^[a-z0-9]+$/i, "the store hash is the code after /stores/ in the API path"),
+  storeHash: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]+$/i, "the store hash is the code after /stores/ in the API path"),
   accessToken: token,
   locationId: z.number().int().positive().default(1),
 });
@@ -60,6 +63,9 @@ export type BusinessCentralCredentials = z.output<typeof businessCentralCredenti
 
 export type CredentialsFor<P extends ConnectorProvider> = z.input<(typeof credentialsSchemas)[P]>;
 
-export function parseCredentials<P extends ConnectorProvider>(provider: P, input: unknown): z.output<(typeof credentialsSchemas)[P]> {
+export function parseCredentials<P extends ConnectorProvider>(
+  provider: P,
+  input: unknown,
+): z.output<(typeof credentialsSchemas)[P]> {
   return credentialsSchemas[provider].parse(input) as z.output<(typeof credentialsSchemas)[P]>;
 }

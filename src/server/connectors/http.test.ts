@@ -14,17 +14,28 @@ function scripted(responses: (() => Response)[]) {
     if (!next) throw new Error("no more scripted responses");
     return next();
   };
-  const client = new HttpClient({ baseUrl: "https://shop.example/api", deps: { fetch, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, now: () => 1_000_000 } });
+  const client = new HttpClient({
+    baseUrl: "https://shop.example/api",
+    deps: { fetch, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, now: () => 1_000_000 },
+  });
   return { client, calls, sleeps };
 }
-const ok = (body: unknown, headers: Record<string, string> = {}) => () => new Response(JSON.stringify(body), { status: 200, headers });
-const status = (code: number, headers: Record<string, string> = {}) => () => new Response("{}", { status: code, headers });
+const ok =
+  (body: unknown, headers: Record<string, string> = {}) =>
+  () =>
+    new Response(JSON.stringify(body), { status: 200, headers });
+const status =
+  (code: number, headers: Record<string, string> = {}) =>
+  () =>
+    new Response("{}", { status: code, headers });
 const schema = z.object({ ok: z.boolean() });
 
 describe("HttpClient", () => {
   it("waits out a 429 for exactly Retry-After, even for a POST", async () => {
     const { client, sleeps } = scripted([status(429, { "retry-after": "2" }), ok({ ok: true })]);
-    await expect(client.request({ method: "POST", path: "/x", body: {}, schema })).resolves.toMatchObject({ data: { ok: true } });
+    await expect(client.request({ method: "POST", path: "/x", body: {}, schema })).resolves.toMatchObject({
+      data: { ok: true },
+    });
     expect(sleeps).toEqual([2_000]);
   });
 
@@ -49,10 +60,14 @@ describe("HttpClient", () => {
 
   it("never repeats a non-idempotent POST after a 5xx, but does when marked idempotent", async () => {
     const plain = scripted([status(500)]);
-    await expect(plain.client.request({ method: "POST", path: "/x", body: {}, schema })).rejects.toBeInstanceOf(UnavailableError);
+    await expect(plain.client.request({ method: "POST", path: "/x", body: {}, schema })).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
     expect(plain.calls).toHaveLength(1);
     const marked = scripted([status(500), ok({ ok: true })]);
-    await expect(marked.client.request({ method: "PUT", path: "/x", body: {}, schema, idempotent: true })).resolves.toBeTruthy();
+    await expect(
+      marked.client.request({ method: "PUT", path: "/x", body: {}, schema, idempotent: true }),
+    ).resolves.toBeTruthy();
   });
 
   it("rejects a response that does not match the schema", async () => {
@@ -62,7 +77,14 @@ describe("HttpClient", () => {
 
   it("builds query strings and sends JSON bodies", async () => {
     const { client, calls } = scripted([ok({ ok: true })]);
-    await client.request({ method: "POST", path: "/x", query: { a: 1, b: undefined }, body: { n: 1 }, schema, idempotent: true });
+    await client.request({
+      method: "POST",
+      path: "/x",
+      query: { a: 1, b: undefined },
+      body: { n: 1 },
+      schema,
+      idempotent: true,
+    });
     expect(calls[0]?.url).toBe("https://shop.example/api/x?a=1");
     expect(calls[0]?.init.body).toBe('{"n":1}');
   });
@@ -72,10 +94,14 @@ describe("windowGate", () => {
   it("pauses until the window resets once the platform reports no requests left", async () => {
     let now = 0;
     const sleeps: number[] = [];
-    const gate = windowGate({ left: "x-left", resetMs: "x-reset" }, async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-    }, () => now);
+    const gate = windowGate(
+      { left: "x-left", resetMs: "x-reset" },
+      async (ms) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+      () => now,
+    );
     await gate.beforeRequest?.();
     gate.onResponse?.(new Response(null, { headers: { "x-left": "0", "x-reset": "750" } }));
     await gate.beforeRequest?.();

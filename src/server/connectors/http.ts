@@ -144,7 +144,8 @@ export class HttpClient {
       }
       if (outcome instanceof RateLimitedError) {
         // A throttled request was not processed, so repeating it is safe for any method.
-        if (rateLimitWaits++ >= policy.maxRateLimitWaits || outcome.retryAfterMs > policy.maxRetryAfterMs) throw outcome;
+        if (rateLimitWaits++ >= policy.maxRateLimitWaits || outcome.retryAfterMs > policy.maxRetryAfterMs)
+          throw outcome;
         await this.sleep(outcome.retryAfterMs);
         continue;
       }
@@ -164,7 +165,11 @@ export class HttpClient {
     await this.config.hooks?.beforeRequest?.();
     const url = this.url(request.path, request.query);
     const label = `${request.method} ${new URL(url).pathname}`;
-    const headers: Record<string, string> = { accept: "application/json", ...(await this.config.auth?.headers()), ...request.headers };
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...(await this.config.auth?.headers()),
+      ...request.headers,
+    };
     let body: string | undefined;
     if (request.body !== undefined) {
       body = typeof request.body === "string" ? request.body : JSON.stringify(request.body);
@@ -188,7 +193,12 @@ export class HttpClient {
   }
 }
 
-function parseBody<T>(label: string, response: Response, text: string, schema: z.ZodType<T>): HttpResponse<T> | ValidationError {
+function parseBody<T>(
+  label: string,
+  response: Response,
+  text: string,
+  schema: z.ZodType<T>,
+): HttpResponse<T> | ValidationError {
   let json: unknown;
   try {
     json = text === "" ? undefined : JSON.parse(text);
@@ -199,7 +209,9 @@ function parseBody<T>(label: string, response: Response, text: string, schema: z
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first ? `${first.path.join(".") || "(root)"}: ${first.message}` : "";
-    return new ValidationError(`${label}: unexpected response shape (${where})`, parsed.error.issues, { status: response.status });
+    return new ValidationError(`${label}: unexpected response shape (${where})`, parsed.error.issues, {
+      status: response.status,
+    });
   }
   return { data: parsed.data, status: response.status, headers: response.headers };
 }
@@ -220,7 +232,10 @@ export function statusError(label: string, response: Response, now: number): Con
   const message = `${label} → ${status}: ${statusReason(status)}`;
   if (status === 401 || status === 403) return new AuthError(message, { status });
   if (status === 404) return new NotFoundError(message, { status });
-  if (status === 429) return new RateLimitedError(message, parseRetryAfter(response.headers.get("retry-after"), now) ?? 1_000, { status });
+  if (status === 429)
+    return new RateLimitedError(message, parseRetryAfter(response.headers.get("retry-after"), now) ?? 1_000, {
+      status,
+    });
   if (status >= 500) return new UnavailableError(message, "server_error", { status });
   return new RequestRejectedError(message, { status });
 }
@@ -235,14 +250,17 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 
 function networkError(label: string, error: unknown, timeoutMs: number): ConnectorError {
   // A name that does not resolve may resolve later (DNS trouble): retryable, unlike a refused address.
-  if (error instanceof UnsafeUrlError && error.unresolved) return new UnavailableError(`${label}: ${error.message}`, "network", { cause: error });
+  if (error instanceof UnsafeUrlError && error.unresolved)
+    return new UnavailableError(`${label}: ${error.message}`, "network", { cause: error });
   if (error instanceof UnsafeUrlError) return new RefusedAddressError(`${label}: ${error.message}`, { cause: error });
-  if (error instanceof TooManyRedirectsError || error instanceof ResponseTooLargeError) return new ValidationError(`${label}: ${error.message}`, [], { cause: error });
+  if (error instanceof TooManyRedirectsError || error instanceof ResponseTooLargeError)
+    return new ValidationError(`${label}: ${error.message}`, [], { cause: error });
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
     return new UnavailableError(`${label}: no response within ${timeoutMs} ms`, "timeout", { cause: error });
   }
   const code = errorCode(error);
-  if (code === "ECONNREFUSED") return new UnavailableError(`${label}: connection refused`, "connection_refused", { cause: error });
+  if (code === "ECONNREFUSED")
+    return new UnavailableError(`${label}: connection refused`, "connection_refused", { cause: error });
   return new UnavailableError(`${label}: network error${code ? ` (${code})` : ""}`, "network", { cause: error });
 }
 

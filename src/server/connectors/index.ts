@@ -39,7 +39,8 @@ export function createConnector<P extends ConnectorProvider>(config: ConnectorCo
     SHOPIFY: () => createShopifyConnector(baseUrl, parseCredentials("SHOPIFY", config.credentials), http),
     WOOCOMMERCE: () => createWooCommerceConnector(baseUrl, parseCredentials("WOOCOMMERCE", config.credentials), http),
     BIGCOMMERCE: () => createBigCommerceConnector(baseUrl, parseCredentials("BIGCOMMERCE", config.credentials), http),
-    BUSINESS_CENTRAL: () => createBusinessCentralConnector(baseUrl, parseCredentials("BUSINESS_CENTRAL", config.credentials), http),
+    BUSINESS_CENTRAL: () =>
+      createBusinessCentralConnector(baseUrl, parseCredentials("BUSINESS_CENTRAL", config.credentials), http),
   };
   return build[config.provider]();
 }

@@ -15,7 +15,9 @@ afterEach(async () => {
   receivers = [];
 });
 async function internalService(status = 404) {
-  const started = await startReceiver((_req, res) => res.writeHead(status, { "content-type": "text/plain" }).end(INTERNAL_SECRET));
+  const started = await startReceiver((_req, res) =>
+    res.writeHead(status, { "content-type": "text/plain" }).end(INTERNAL_SECRET),
+  );
   receivers.push(started);
   return started;
 }
@@ -28,22 +30,36 @@ describe("connector SSRF", () => {
     (port: number) => `http://[::127.0.0.1]:${port}`,
     (port: number) => `https://127.0.0.1:${port}`,
     () => "https://169.254.169.254/latest/meta-data",
-  ])("a connection pointed at an internal address (%#) is refused before any request, and nothing is read back", async (address) => {
-    const internal = await internalService();
-    const connector = createConnector({ provider: "SAM", baseUrl: address(internal.port), credentials: { apiKey: "a-long-enough-key" }, http: fast });
-    const result = await connector.testConnection();
-    expect(result).toMatchObject({ ok: false, reason: "refused_address" });
-    expect(JSON.stringify(result)).not.toContain("INTERNAL");
-    await expect(connector.listStock()).rejects.toMatchObject({ name: "RefusedAddressError", retryable: false });
-    expect(internal.received).toHaveLength(0);
-  });
+  ])(
+    "a connection pointed at an internal address (%#) is refused before any request, and nothing is read back",
+    async (address) => {
+      const internal = await internalService();
+      const connector = createConnector({
+        provider: "SAM",
+        baseUrl: address(internal.port),
+        credentials: { apiKey: "a-long-enough-key" },
+        http: fast,
+      });
+      const result = await connector.testConnection();
+      expect(result).toMatchObject({ ok: false, reason: "refused_address" });
+      expect(JSON.stringify(result)).not.toContain("INTERNAL");
+      await expect(connector.listStock()).rejects.toMatchObject({ name: "RefusedAddressError", retryable: false });
+      expect(internal.received).toHaveLength(0);
+    },
+  );
 
   it("a Business Central token URL pointing inside is refused, and the client secret never leaves", async () => {
     const internal = await internalService(200);
     const connector = createConnector({
       provider: "BUSINESS_CENTRAL",
       baseUrl: "https://api.businesscentral.dynamics.com",
-      credentials: { tenantId: "t", companyId: "c", clientId: "id", clientSecret: "client-secret-value", tokenUrl: `http://127.0.0.1:${internal.port}/token` },
+      credentials: {
+        tenantId: "t",
+        companyId: "c",
+        clientId: "id",
+        clientSecret: "client-secret-value",
+        tokenUrl: `http://127.0.0.1:${internal.port}/token`,
+      },
       http: fast,
     });
     const result = await connector.testConnection();
@@ -53,23 +69,36 @@ describe("connector SSRF", () => {
 
   it("an allowed target that redirects inside is refused at the redirect: each hop is checked", async () => {
     const internal = await internalService(200);
-    const redirector = await startReceiver((_req, res) => res.writeHead(302, { location: `http://127.0.0.1:${internal.port}/admin` }).end());
+    const redirector = await startReceiver((_req, res) =>
+      res.writeHead(302, { location: `http://127.0.0.1:${internal.port}/admin` }).end(),
+    );
     receivers.push(redirector);
-    const connector = createConnector({ provider: "SAM", baseUrl: redirector.url, credentials: { apiKey: "a-long-enough-key" }, http: { ...fast, network: { allowList: [`127.0.0.1:${redirector.port}`] } } });
+    const connector = createConnector({
+      provider: "SAM",
+      baseUrl: redirector.url,
+      credentials: { apiKey: "a-long-enough-key" },
+      http: { ...fast, network: { allowList: [`127.0.0.1:${redirector.port}`] } },
+    });
     expect(await connector.testConnection()).toMatchObject({ ok: false, reason: "refused_address" });
     expect(redirector.received).toHaveLength(1);
     expect(internal.received).toHaveLength(0);
   });
 
   it("a platform's error body is never in the error a tenant reads; the server log keeps it, cut short", async () => {
-    const platform = await startReceiver((_req, res) => res.writeHead(400, { "content-type": "text/plain" }).end(`${INTERNAL_SECRET} ${"x".repeat(5_000)}`));
+    const platform = await startReceiver((_req, res) =>
+      res.writeHead(400, { "content-type": "text/plain" }).end(`${INTERNAL_SECRET} ${"x".repeat(5_000)}`),
+    );
     receivers.push(platform);
     const logged: string[] = [];
     const connector = createConnector({
       provider: "SAM",
       baseUrl: platform.url,
       credentials: { apiKey: "a-long-enough-key" },
-      http: { ...fast, network: { allowList: [`127.0.0.1:${platform.port}`] }, deps: { log: (line) => logged.push(line) } },
+      http: {
+        ...fast,
+        network: { allowList: [`127.0.0.1:${platform.port}`] },
+        deps: { log: (line) => logged.push(line) },
+      },
     });
     const result = await connector.testConnection();
     expect(result).toMatchObject({ ok: false, reason: "unavailable" });
@@ -84,7 +113,10 @@ describe("connector SSRF", () => {
     const first = await startReceiver((_req, res) => res.writeHead(307, { location: `${other.url}/next` }).end());
     receivers.push(other, first);
     const fetch = guardedFetch({ policy: { allowList: [`127.0.0.1:${first.port}`, `127.0.0.1:${other.port}`] } });
-    const response = await fetch(`${first.url}/start`, { method: "GET", headers: { authorization: "Bearer platform-token", accept: "application/json" } });
+    const response = await fetch(`${first.url}/start`, {
+      method: "GET",
+      headers: { authorization: "Bearer platform-token", accept: "application/json" },
+    });
     expect(response.status).toBe(200);
     expect(first.received[0]!.headers.authorization).toBe("Bearer platform-token");
     expect(other.received[0]!.headers.authorization).toBeUndefined();
@@ -96,12 +128,23 @@ describe("connector SSRF", () => {
     const first = await startReceiver((_req, res) => res.writeHead(307, { location: `${other.url}/token` }).end());
     receivers.push(other, first);
     const fetch = guardedFetch({ policy: { allowList: [`127.0.0.1:${first.port}`, `127.0.0.1:${other.port}`] } });
-    await expect(fetch(`${first.url}/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "client_secret=top-secret" })).rejects.toMatchObject({ name: "UnsafeUrlError" });
+    await expect(
+      fetch(`${first.url}/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "client_secret=top-secret",
+      }),
+    ).rejects.toMatchObject({ name: "UnsafeUrlError" });
     expect(other.received).toHaveLength(0);
   });
 
   it("plain http is refused for a public address (credentials never cross the network unencrypted)", async () => {
-    const connector = createConnector({ provider: "SAM", baseUrl: "http://93.184.216.34", credentials: { apiKey: "a-long-enough-key" }, http: fast });
+    const connector = createConnector({
+      provider: "SAM",
+      baseUrl: "http://93.184.216.34",
+      credentials: { apiKey: "a-long-enough-key" },
+      http: fast,
+    });
     const result = await connector.testConnection();
     expect(result).toMatchObject({ ok: false, reason: "refused_address" });
     expect(!result.ok && result.message).toMatch(/https:\/\//);
@@ -110,8 +153,17 @@ describe("connector SSRF", () => {
 
 describe("addresses that cannot be checked yet", () => {
   it("a name that does not resolve is a retryable network failure, not a refusal", async () => {
-    const connector = createConnector({ provider: "SAM", baseUrl: "https://nothing.invalid", credentials: { apiKey: "a-long-enough-key" }, http: fast });
-    await expect(connector.listStock()).rejects.toMatchObject({ name: "UnavailableError", kind: "network", retryable: true });
+    const connector = createConnector({
+      provider: "SAM",
+      baseUrl: "https://nothing.invalid",
+      credentials: { apiKey: "a-long-enough-key" },
+      http: fast,
+    });
+    await expect(connector.listStock()).rejects.toMatchObject({
+      name: "UnavailableError",
+      kind: "network",
+      retryable: true,
+    });
     expect(await connector.testConnection()).toMatchObject({ ok: false, reason: "unreachable" });
   });
 });

@@ -20,8 +20,12 @@ export function hasApiConnector(provider: string): provider is ConnectorProvider
 }
 
 export async function connectorFor(db: TenantDb, connectionId: string, http?: ConnectorHttpOptions) {
-  const connection = await db.connection.findFirstOrThrow({ where: { id: connectionId }, select: { id: true, name: true, provider: true, baseUrl: true } });
-  if (!hasApiConnector(connection.provider)) throw new Error(`${connection.provider} connections have no API connector`);
+  const connection = await db.connection.findFirstOrThrow({
+    where: { id: connectionId },
+    select: { id: true, name: true, provider: true, baseUrl: true },
+  });
+  if (!hasApiConnector(connection.provider))
+    throw new Error(`${connection.provider} connections have no API connector`);
   const secret = await db.secret.findFirst({
     where: { connectionId, purpose: "API_CREDENTIAL", revokedAt: null },
     orderBy: { createdAt: "desc" },
@@ -32,6 +36,11 @@ export async function connectorFor(db: TenantDb, connectionId: string, http?: Co
   return createConnector({ provider: connection.provider, baseUrl: connection.baseUrl, credentials, http });
 }
 
-export function connectorForConnection(prisma: PrismaClient, tenantId: string, connectionId: string, http?: ConnectorHttpOptions) {
+export function connectorForConnection(
+  prisma: PrismaClient,
+  tenantId: string,
+  connectionId: string,
+  http?: ConnectorHttpOptions,
+) {
   return connectorFor(scopeToTenant(prisma, tenantId), connectionId, http);
 }

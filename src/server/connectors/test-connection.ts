@@ -1,4 +1,12 @@
-import { AuthError, ConnectorError, NotFoundError, RateLimitedError, RefusedAddressError, UnavailableError, ValidationError } from "./errors";
+import {
+  AuthError,
+  ConnectorError,
+  NotFoundError,
+  RateLimitedError,
+  RefusedAddressError,
+  UnavailableError,
+  ValidationError,
+} from "./errors";
 import { type TestConnectionResult } from "./types";
 
 /**

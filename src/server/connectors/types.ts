@@ -78,8 +78,7 @@ export type TestConnectionFailure =
   | "refused_address";
 
 export type TestConnectionResult =
-  | { ok: true; detail: string }
-  | { ok: false; reason: TestConnectionFailure; message: string };
+  { ok: true; detail: string } | { ok: false; reason: TestConnectionFailure; message: string };
 
 export interface BaseConnector {
   readonly provider: ConnectorProvider;

@@ -25,10 +25,20 @@ const sizes = [
 
 async function deliveredOnSale(store: SimFixture<"WOOCOMMERCE">["store"], topic: string, sku: string) {
   receiver = await startReceiver();
-  addHook(store, { topic, address: `${receiver.url}/hook`, secret: "s3cret", headers: { "X-Stockhook-Token": "s3cret" } });
+  addHook(store, {
+    topic,
+    address: `${receiver.url}/hook`,
+    secret: "s3cret",
+    headers: { "X-Stockhook-Token": "s3cret" },
+  });
   await changeAndNotify(store, { kind: "sale", sku, origin: "http://127.0.0.1" });
   const request = receiver.received.at(-1)!;
-  return { headers: new Headers(Object.entries(request.headers).map(([k, v]): [string, string] => [k, String(v)])), body: Buffer.from(request.body), query: new URLSearchParams(), receivedAt: new Date() };
+  return {
+    headers: new Headers(Object.entries(request.headers).map(([k, v]): [string, string] => [k, String(v)])),
+    body: Buffer.from(request.body),
+    query: new URLSearchParams(),
+    receivedAt: new Date(),
+  };
 }
 
 it("WooCommerce: variations are listed, read and written under their parent, and their webhooks name the variation", async () => {
@@ -40,10 +50,17 @@ it("WooCommerce: variations are listed, read and written under their parent, and
 
   const items = await scanAll((cursor) => woo.connector.listStock({ cursor }));
   expect(items.map((item) => item.externalId)).toEqual([...items.slice(0, 2).map((item) => item.externalId), ...ids]);
-  expect(items.slice(2).map((item) => [item.sku, item.quantity, item.status])).toEqual([["TEE-S", 3, "AVAILABLE"], ["TEE-M", 0, "OUT_OF_STOCK"], ["TEE-L", 7, "AVAILABLE"]]);
+  expect(items.slice(2).map((item) => [item.sku, item.quantity, item.status])).toEqual([
+    ["TEE-S", 3, "AVAILABLE"],
+    ["TEE-M", 0, "OUT_OF_STOCK"],
+    ["TEE-L", 7, "AVAILABLE"],
+  ]);
   expect((await woo.connector.getItem(ids[2]!)).quantity).toBe(7);
 
-  await woo.connector.setStockBatch([{ externalId: ids[0]!, quantity: 9, status: "AVAILABLE" }, { externalId: ids[1]!, quantity: 4, status: "AVAILABLE" }]);
+  await woo.connector.setStockBatch([
+    { externalId: ids[0]!, quantity: 9, status: "AVAILABLE" },
+    { externalId: ids[1]!, quantity: 4, status: "AVAILABLE" },
+  ]);
   await woo.connector.setStock({ externalId: ids[2]!, quantity: 0, status: "OUT_OF_STOCK" });
   expect(product.variantIndices.map((index) => woo.store.catalogue.item(index)!.quantity)).toEqual([9, 4, 0]);
 
@@ -60,16 +77,26 @@ it("BigCommerce: variant-level inventory is listed, adjusted by variant, and a s
   const product = addVariableProduct(big.store, { name: "Harbour tee", sku: "TEE", variants: sizes });
   const items = await scanAll((cursor) => big.connector.listStock({ cursor }));
   const variants = items.filter((item) => item.sku.startsWith("TEE-"));
-  expect(variants.map((item) => [item.sku, item.quantity])).toEqual([["TEE-S", 3], ["TEE-M", 0], ["TEE-L", 7]]);
+  expect(variants.map((item) => [item.sku, item.quantity])).toEqual([
+    ["TEE-S", 3],
+    ["TEE-M", 0],
+    ["TEE-L", 7],
+  ]);
   expect(variants.every((item) => /^\d+:\d+$/.test(item.externalId))).toBe(true);
   expect(items.some((item) => item.sku === "TEE")).toBe(false);
 
-  await big.connector.setStockBatch(variants.map((item, i) => ({ externalId: item.externalId, quantity: 10 + i, status: "AVAILABLE" as const })));
+  await big.connector.setStockBatch(
+    variants.map((item, i) => ({ externalId: item.externalId, quantity: 10 + i, status: "AVAILABLE" as const })),
+  );
   expect(product.variantIndices.map((index) => big.store.catalogue.item(index)!.quantity)).toEqual([10, 11, 12]);
   expect((await big.connector.getItem(variants[1]!.externalId)).quantity).toBe(11);
 
   const delivery = await deliveredOnSale(big.store as never, "store/sku/inventory/order/updated", "TEE-L");
   const parsed = bigcommerceProvider.parse(delivery);
   // An order's change is relative: the level is fetched from the API when it is applied.
-  expect(parsed.ok && parsed.delivery.changes[0]).toMatchObject({ externalId: variants[2]!.externalId, quantity: undefined, reason: "sale" });
+  expect(parsed.ok && parsed.delivery.changes[0]).toMatchObject({
+    externalId: variants[2]!.externalId,
+    quantity: undefined,
+    reason: "sale",
+  });
 });

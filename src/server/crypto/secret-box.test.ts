@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { generateKeyringEntry, needsResealing, open, parseKeyring, seal, SecretDecryptionError, type Sealed } from "./secret-box";
+import {
+  generateKeyringEntry,
+  needsResealing,
+  open,
+  parseKeyring,
+  seal,
+  SecretDecryptionError,
+  type Sealed,
+} from "./secret-box";
 
 const binding = { tenantId: "tenant_a", secretId: "secret_1" };
 const keyring = parseKeyring(`${generateKeyringEntry("k2")},${generateKeyringEntry("k1")}`);
@@ -21,7 +29,9 @@ describe("secret box (AES-256-GCM)", () => {
   });
 
   it("uses a fresh random IV for every encryption", () => {
-    const ivs = new Set(Array.from({ length: 50 }, () => Buffer.from(seal(keyring, "same", binding).iv).toString("hex")));
+    const ivs = new Set(
+      Array.from({ length: 50 }, () => Buffer.from(seal(keyring, "same", binding).iv).toString("hex")),
+    );
     expect(ivs.size).toBe(50);
   });
 

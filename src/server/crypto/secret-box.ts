@@ -39,7 +39,10 @@ export class SecretDecryptionError extends Error {
 export function parseKeyring(spec: string): Keyring {
   const keys = new Map<string, Buffer>();
   let sealingKeyId: string | undefined;
-  for (const entry of spec.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(":");
     const keyId = entry.slice(0, separator);
     const key = Buffer.from(entry.slice(separator + 1), "base64");

@@ -61,8 +61,15 @@ export async function storeSecret(db: TenantDb, secret: NewSecret, keyring: Keyr
   });
 }
 
-export async function revealSecret(db: TenantDb, secretId: string, keyring: Keyring = configuredKeyring()): Promise<string> {
-  const row = await db.secret.findFirstOrThrow({ where: { id: secretId }, select: { id: true, keyId: true, iv: true, ciphertext: true, authTag: true } });
+export async function revealSecret(
+  db: TenantDb,
+  secretId: string,
+  keyring: Keyring = configuredKeyring(),
+): Promise<string> {
+  const row = await db.secret.findFirstOrThrow({
+    where: { id: secretId },
+    select: { id: true, keyId: true, iv: true, ciphertext: true, authTag: true },
+  });
   return open(keyring, row, { tenantId: db.tenantId, secretId: row.id });
 }
 
@@ -90,10 +97,19 @@ export async function rotateSigningSecret(
   return db.$transaction(async (tx) => {
     const scoped = { ...db, secret: tx.secret } as TenantDb;
     await tx.secret.updateMany({
-      where: { connectionId, purpose: "WEBHOOK_SIGNING", revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: graceEnds } }] },
+      where: {
+        connectionId,
+        purpose: "WEBHOOK_SIGNING",
+        revokedAt: null,
+        OR: [{ expiresAt: null }, { expiresAt: { gt: graceEnds } }],
+      },
       data: { expiresAt: graceEnds },
     });
-    const secret = await storeSecret(scoped, { connectionId, purpose: "WEBHOOK_SIGNING", label: "Webhook signing secret", plaintext }, keyring);
+    const secret = await storeSecret(
+      scoped,
+      { connectionId, purpose: "WEBHOOK_SIGNING", label: "Webhook signing secret", plaintext },
+      keyring,
+    );
     return { secret, plaintext, previousValidUntil: graceEnds };
   });
 }

@@ -13,7 +13,18 @@ export interface DemoItem {
 }
 
 const ARTISTS = ["Ines Marlow", "Tomas Verde", "Aiko Hart", "Lena Ostrova", "Ravi Sol", "June Calder"];
-const SUBJECTS = ["Harbour at Dusk", "Salt Marsh", "Red Kite", "Quiet Room", "Low Tide", "Blue Hour", "Northern Field", "Paper Moon", "Still Life with Pears", "Estuary"];
+const SUBJECTS = [
+  "Harbour at Dusk",
+  "Salt Marsh",
+  "Red Kite",
+  "Quiet Room",
+  "Low Tide",
+  "Blue Hour",
+  "Northern Field",
+  "Paper Moon",
+  "Still Life with Pears",
+  "Estuary",
+];
 
 export function demoCatalogue(): DemoItem[] {
   const artworks = Array.from({ length: 30 }, (_, i) => ({

@@ -24,7 +24,8 @@ const DEMO_API_CREDENTIALS = {
 } as const;
 
 export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: boolean }> {
-  if (await prisma.tenant.findUnique({ where: { slug: DEMO_TENANT_SLUG }, select: { id: true } })) return { created: false };
+  if (await prisma.tenant.findUnique({ where: { slug: DEMO_TENANT_SLUG }, select: { id: true } }))
+    return { created: false };
   const passwordHash = await hashPassword(DEMO_USER.password);
   const tenant = await prisma.$transaction(async (tx) => {
     const user = await tx.user.upsert({
@@ -33,7 +34,9 @@ export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: b
       // The demo address is ours: it is seeded verified, so the demo signs in at once.
       create: { email: DEMO_USER.email, name: DEMO_USER.name, passwordHash, emailVerifiedAt: new Date() },
     });
-    const created = await tx.tenant.create({ data: { slug: DEMO_TENANT_SLUG, name: "Harbour Gallery", kind: "GALLERY", safetyBuffer: 0 } });
+    const created = await tx.tenant.create({
+      data: { slug: DEMO_TENANT_SLUG, name: "Harbour Gallery", kind: "GALLERY", safetyBuffer: 0 },
+    });
     await tx.membership.create({ data: { tenantId: created.id, userId: user.id, role: "OWNER" } });
     return created;
   });
@@ -41,29 +44,67 @@ export async function seedDemoTenant(prisma: PrismaClient): Promise<{ created: b
   const db = scopeToTenant(prisma, tenant.id);
   const [sam, woo, shopify] = await Promise.all([
     db.connection.create({
-      data: { tenantId: tenant.id, provider: "SAM", direction: "SOURCE", name: "Gallery collection (SAM)", baseUrl: `${simulatorUrl()}/sam/demo`, syncSchedule: "H1" },
+      data: {
+        tenantId: tenant.id,
+        provider: "SAM",
+        direction: "SOURCE",
+        name: "Gallery collection (SAM)",
+        baseUrl: `${simulatorUrl()}/sam/demo`,
+        syncSchedule: "H1",
+      },
     }),
     db.connection.create({
-      data: { tenantId: tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Gallery shop (WooCommerce)", baseUrl: `${simulatorUrl()}/woocommerce/demo`, syncSchedule: "H6" },
+      data: {
+        tenantId: tenant.id,
+        provider: "WOOCOMMERCE",
+        direction: "CHANNEL",
+        name: "Gallery shop (WooCommerce)",
+        baseUrl: `${simulatorUrl()}/woocommerce/demo`,
+        syncSchedule: "H6",
+      },
     }),
     db.connection.create({
-      data: { tenantId: tenant.id, provider: "SHOPIFY", direction: "CHANNEL", name: "Prints store (Shopify)", baseUrl: `${simulatorUrl()}/shopify/demo`, syncSchedule: "H6" },
+      data: {
+        tenantId: tenant.id,
+        provider: "SHOPIFY",
+        direction: "CHANNEL",
+        name: "Prints store (Shopify)",
+        baseUrl: `${simulatorUrl()}/shopify/demo`,
+        syncSchedule: "H6",
+      },
     }),
   ]);
   const appUrl = env().APP_URL;
   const targets: Record<string, { url: string; secret: string }> = {};
   for (const connection of [sam, woo, shopify]) {
     const secret = generateSigningSecret();
-    await storeSecret(db, { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "Webhook signing secret", plaintext: secret });
+    await storeSecret(db, {
+      connectionId: connection.id,
+      purpose: "WEBHOOK_SIGNING",
+      label: "Webhook signing secret",
+      plaintext: secret,
+    });
     const credentials = DEMO_API_CREDENTIALS[connection.provider as keyof typeof DEMO_API_CREDENTIALS];
-    await storeSecret(db, { connectionId: connection.id, purpose: "API_CREDENTIAL", label: "API credentials", plaintext: JSON.stringify(credentials), hint: credentialHint(connection.provider, credentials) });
+    await storeSecret(db, {
+      connectionId: connection.id,
+      purpose: "API_CREDENTIAL",
+      label: "API credentials",
+      plaintext: JSON.stringify(credentials),
+      hint: credentialHint(connection.provider, credentials),
+    });
     targets[connection.provider] = { url: `${appUrl}/api/webhooks/${DEMO_TENANT_SLUG}/${connection.id}`, secret };
   }
   writeSimulatorTargets(DEMO_TENANT_SLUG, targets, simulatorTargetsFile(env().DATA_DIR));
 
   for (const item of demoCatalogue()) {
     const row = await db.item.create({
-      data: { tenantId: tenant.id, sku: item.sku, title: item.title, quantity: item.quantity, oneOfAKind: item.oneOfAKind },
+      data: {
+        tenantId: tenant.id,
+        sku: item.sku,
+        title: item.title,
+        quantity: item.quantity,
+        oneOfAKind: item.oneOfAKind,
+      },
     });
     await db.itemLink.createMany({
       data: [

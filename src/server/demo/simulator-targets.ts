@@ -22,12 +22,20 @@ export function simulatorTargetsFile(dataDir = ".data"): string {
 
 const keyOf = (tenant: string, provider: string) => `${tenant}:${provider.toLowerCase()}`;
 
-export function readSimulatorTarget(tenant: string, provider: string, file = simulatorTargetsFile()): SimulatorTarget | undefined {
+export function readSimulatorTarget(
+  tenant: string,
+  provider: string,
+  file = simulatorTargetsFile(),
+): SimulatorTarget | undefined {
   if (!existsSync(file)) return undefined;
   return (JSON.parse(readFileSync(file, "utf8")) as Targets)[keyOf(tenant, provider)];
 }
 
-export function writeSimulatorTargets(tenant: string, targets: Record<string, SimulatorTarget>, file = simulatorTargetsFile()): void {
+export function writeSimulatorTargets(
+  tenant: string,
+  targets: Record<string, SimulatorTarget>,
+  file = simulatorTargetsFile(),
+): void {
   const all: Targets = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Targets) : {};
   for (const [provider, target] of Object.entries(targets)) all[keyOf(tenant, provider)] = target;
   mkdirSync(dirname(file), { recursive: true });

@@ -14,15 +14,32 @@ type EventRow = Partial<Omit<Prisma.WebhookEventUncheckedCreateInput, "tenant">>
 /** Tenant a is the one reading (`db`); `event` records a delivery, by default for tenant a. */
 const it = test
   .extend("db", { scope: "file" }, ({ prisma, tenantA }) => scopeToTenant(prisma, tenantA.tenant.id))
-  .extend("event", { scope: "file" }, ({ prisma, tenantA }) => ({ tenant: owner = tenantA, ...data }: EventRow) =>
-    prisma.webhookEvent.create({
-      data: { tenantId: owner.tenant.id, connectionId: owner.connection.id, provider: "SAM", payloadHash: "f".repeat(64), signatureVerdict: "VALID", status: "APPLIED", ...data },
-    }),
+  .extend(
+    "event",
+    { scope: "file" },
+    ({ prisma, tenantA }) =>
+      ({ tenant: owner = tenantA, ...data }: EventRow) =>
+        prisma.webhookEvent.create({
+          data: {
+            tenantId: owner.tenant.id,
+            connectionId: owner.connection.id,
+            provider: "SAM",
+            payloadHash: "f".repeat(64),
+            signatureVerdict: "VALID",
+            status: "APPLIED",
+            ...data,
+          },
+        }),
   );
 
 describe("timeline", () => {
   it("pages newest first and filters by status, topic, verdict and time range", async ({ db, event }) => {
-    for (let i = 0; i < 7; i += 1) await event({ topic: i % 2 ? "product.updated" : "product.created", status: i === 3 ? "FAILED" : "APPLIED", receivedAt: minutesAgo(100 + i) });
+    for (let i = 0; i < 7; i += 1)
+      await event({
+        topic: i % 2 ? "product.updated" : "product.created",
+        status: i === 3 ? "FAILED" : "APPLIED",
+        receivedAt: minutesAgo(100 + i),
+      });
     await event({ status: "REJECTED", signatureVerdict: "INVALID", receivedAt: minutesAgo(99) });
 
     const first = await listTimeline(db, { from: minutesAgo(120) }, null, 3);
@@ -36,7 +53,12 @@ describe("timeline", () => {
     expect((await listTimeline(db, { from: minutesAgo(103.5), to: minutesAgo(100.5) })).events).toHaveLength(3);
   });
 
-  it("finds events by SKU, external id, delivery id and event id, never another tenant's", async ({ db, event, tenantA: fx, tenantB: other }) => {
+  it("finds events by SKU, external id, delivery id and event id, never another tenant's", async ({
+    db,
+    event,
+    tenantA: fx,
+    tenantB: other,
+  }) => {
     const bySku = await event({ itemId: fx.item.id, externalIds: ["sam-77"], deliveryId: "dlv-1" });
     await event({ tenant: other, itemId: other.item.id, externalIds: ["sam-77"], deliveryId: "dlv-1" });
     for (const search of [fx.item.sku.toLowerCase(), "sam-77", "dlv-1", bySku.id]) {
@@ -47,12 +69,51 @@ describe("timeline", () => {
     expect((await listTimeline(db, { search: other.item.sku })).events).toHaveLength(0);
   });
 
-  it("details an event with its stock change and storefront pushes; a rejected payload is never shown", async ({ prisma, db, event, tenantA: fx, tenantB: other }) => {
-    const applied = await event({ itemId: fx.item.id, payload: { changes: [{ externalId: "sam-1" }] }, headers: { "content-type": "application/json" } });
-    await prisma.stockChange.create({ data: { tenantId: fx.tenant.id, itemId: fx.item.id, quantityBefore: 1, quantityAfter: 0, statusBefore: "AVAILABLE", statusAfter: "SOLD", source: "webhook", webhookEventId: applied.id } });
-    await prisma.channelPush.create({ data: { tenantId: fx.tenant.id, connectionId: fx.connection.id, itemId: fx.item.id, webhookEventId: applied.id, quantity: 0, status: "SOLD", state: "SUCCEEDED", attempts: 1, pushedAt: new Date() } });
+  it("details an event with its stock change and storefront pushes; a rejected payload is never shown", async ({
+    prisma,
+    db,
+    event,
+    tenantA: fx,
+    tenantB: other,
+  }) => {
+    const applied = await event({
+      itemId: fx.item.id,
+      payload: { changes: [{ externalId: "sam-1" }] },
+      headers: { "content-type": "application/json" },
+    });
+    await prisma.stockChange.create({
+      data: {
+        tenantId: fx.tenant.id,
+        itemId: fx.item.id,
+        quantityBefore: 1,
+        quantityAfter: 0,
+        statusBefore: "AVAILABLE",
+        statusAfter: "SOLD",
+        source: "webhook",
+        webhookEventId: applied.id,
+      },
+    });
+    await prisma.channelPush.create({
+      data: {
+        tenantId: fx.tenant.id,
+        connectionId: fx.connection.id,
+        itemId: fx.item.id,
+        webhookEventId: applied.id,
+        quantity: 0,
+        status: "SOLD",
+        state: "SUCCEEDED",
+        attempts: 1,
+        pushedAt: new Date(),
+      },
+    });
     const detail = await eventDetail(db, applied.id);
-    expect(detail).toMatchObject({ payload: { changes: [{ externalId: "sam-1" }] }, headers: { "content-type": "application/json" }, changes: [{ quantityAfter: 0, statusAfter: "SOLD" }], pushes: [{ state: "SUCCEEDED" }], replayable: false });
+    expect(detail).toMatchObject({
+      payload: { changes: [{ externalId: "sam-1" }] },
+      headers: { "content-type": "application/json" },
+      changes: [{ quantityAfter: 0, statusAfter: "SOLD" }],
+      pushes: [{ state: "SUCCEEDED" }],
+      replayable: false,
+    });
 
     const rejected = await event({ status: "REJECTED", signatureVerdict: "INVALID", payload: { leaked: true } });
     expect((await eventDetail(db, rejected.id))?.payload).toBeNull();
@@ -61,32 +122,60 @@ describe("timeline", () => {
 });
 
 describe("replay", () => {
-  it("re-queues failed and skipped deliveries under a fresh Inngest id, once, and refuses the rest", async ({ prisma, db, event, tenantA: fx, tenantB: other }) => {
-    const failed = await event({ status: "FAILED", error: "storefront down", externalIds: ["sam-5"], receivedAt: minutesAgo(300) });
+  it("re-queues failed and skipped deliveries under a fresh Inngest id, once, and refuses the rest", async ({
+    prisma,
+    db,
+    event,
+    tenantA: fx,
+    tenantB: other,
+  }) => {
+    const failed = await event({
+      status: "FAILED",
+      error: "storefront down",
+      externalIds: ["sam-5"],
+      receivedAt: minutesAgo(300),
+    });
     const skipped = await event({ status: "SKIPPED" });
     const applied = await event({ status: "APPLIED" });
     const sent: { id?: string; data: Record<string, unknown> }[] = [];
     const send = async (message: { id?: string; data: Record<string, unknown> }) => void sent.push(message);
 
-    const [first, second] = await Promise.all([replayEvents(db, [failed.id, skipped.id, applied.id, other.event.id], send), replayEvents(db, [failed.id], send)]);
+    const [first, second] = await Promise.all([
+      replayEvents(db, [failed.id, skipped.id, applied.id, other.event.id], send),
+      replayEvents(db, [failed.id], send),
+    ]);
     expect([...first.replayed, ...second.replayed].sort()).toEqual([failed.id, skipped.id].sort());
     expect(sent).toHaveLength(2);
-    expect(sent.find((m) => m.data.webhookEventId === failed.id)).toMatchObject({ id: expect.stringMatching(new RegExp(`^${failed.id}:replay:`)), data: { itemKey: `${fx.connection.id}:sam-5` } });
+    expect(sent.find((m) => m.data.webhookEventId === failed.id)).toMatchObject({
+      id: expect.stringMatching(new RegExp(`^${failed.id}:replay:`)),
+      data: { itemKey: `${fx.connection.id}:sam-5` },
+    });
     expect(first.refused.map((r) => r.id)).toEqual(expect.arrayContaining([applied.id, other.event.id]));
-    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: "QUEUED", error: null });
-    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: other.event.id } })).toMatchObject({ status: "APPLIED" });
+    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({
+      status: "QUEUED",
+      error: null,
+    });
+    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: other.event.id } })).toMatchObject({
+      status: "APPLIED",
+    });
   });
 
   it("leaves an event it could not hand over for the sweeper", async ({ prisma, db, event }) => {
     const failed = await event({ status: "FAILED" });
     const result = await replayEvents(db, [failed.id], async () => Promise.reject(new Error("Inngest unreachable")));
     expect(result).toMatchObject({ replayed: [], deferred: [failed.id] });
-    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: "QUEUED", sentAt: null });
+    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({
+      status: "QUEUED",
+      sentAt: null,
+    });
   });
 });
 
 describe("queue", () => {
-  it("counts open work at any age, completed work over 24 h, and finds the oldest pending delivery", async ({ prisma, event }) => {
+  it("counts open work at any age, completed work over 24 h, and finds the oldest pending delivery", async ({
+    prisma,
+    event,
+  }) => {
     const fresh = await createTenantFixture(prisma, "queue");
     const scoped = scopeToTenant(prisma, fresh.tenant.id);
     const own = (data: Partial<Prisma.WebhookEventUncheckedCreateInput>) => event({ tenant: fresh, ...data });
@@ -109,11 +198,45 @@ describe("queue", () => {
 });
 
 describe("item timeline", () => {
-  it("orders an item's changes, non-changing deliveries and pushes in time", async ({ prisma, db, event, tenantA: fx, tenantB: other }) => {
-    const item = await prisma.item.create({ data: { tenantId: fx.tenant.id, sku: "TL-1", title: "Timeline", quantity: 2 } });
-    await prisma.stockChange.create({ data: { tenantId: fx.tenant.id, itemId: item.id, quantityBefore: 2, quantityAfter: 1, statusBefore: "AVAILABLE", statusAfter: "AVAILABLE", source: "webhook", createdAt: minutesAgo(10) } });
-    await event({ itemId: item.id, status: "STALE", action: "older than the last applied change", receivedAt: minutesAgo(5) });
-    await prisma.channelPush.create({ data: { tenantId: fx.tenant.id, connectionId: fx.connection.id, itemId: item.id, quantity: 1, status: "AVAILABLE", state: "SUCCEEDED", createdAt: minutesAgo(9) } });
+  it("orders an item's changes, non-changing deliveries and pushes in time", async ({
+    prisma,
+    db,
+    event,
+    tenantA: fx,
+    tenantB: other,
+  }) => {
+    const item = await prisma.item.create({
+      data: { tenantId: fx.tenant.id, sku: "TL-1", title: "Timeline", quantity: 2 },
+    });
+    await prisma.stockChange.create({
+      data: {
+        tenantId: fx.tenant.id,
+        itemId: item.id,
+        quantityBefore: 2,
+        quantityAfter: 1,
+        statusBefore: "AVAILABLE",
+        statusAfter: "AVAILABLE",
+        source: "webhook",
+        createdAt: minutesAgo(10),
+      },
+    });
+    await event({
+      itemId: item.id,
+      status: "STALE",
+      action: "older than the last applied change",
+      receivedAt: minutesAgo(5),
+    });
+    await prisma.channelPush.create({
+      data: {
+        tenantId: fx.tenant.id,
+        connectionId: fx.connection.id,
+        itemId: item.id,
+        quantity: 1,
+        status: "AVAILABLE",
+        state: "SUCCEEDED",
+        createdAt: minutesAgo(9),
+      },
+    });
     const timeline = await itemTimeline(db, item.id);
     expect(timeline?.entries.map((entry) => entry.kind)).toEqual(["change", "push", "event"]);
     expect(await itemTimeline(db, other.item.id)).toBeNull();

@@ -34,9 +34,16 @@ export interface InngestApiConfig {
 const CLOUD_API = "https://api.inngest.com";
 
 export async function lookupInngestRun(runId: string | null, config: InngestApiConfig): Promise<InngestRunLookup> {
-  const url = runId && config.runUrlTemplate ? config.runUrlTemplate.replaceAll("{runId}", encodeURIComponent(runId)) : null;
+  const url =
+    runId && config.runUrlTemplate ? config.runUrlTemplate.replaceAll("{runId}", encodeURIComponent(runId)) : null;
   if (!runId) return { found: false, runId, reason: "No pipeline run has picked this event up yet.", url };
-  if (!config.baseUrl && !config.signingKey) return { found: false, runId, reason: "No Inngest server is configured (INNGEST_BASE_URL or INNGEST_SIGNING_KEY).", url };
+  if (!config.baseUrl && !config.signingKey)
+    return {
+      found: false,
+      runId,
+      reason: "No Inngest server is configured (INNGEST_BASE_URL or INNGEST_SIGNING_KEY).",
+      url,
+    };
   const base = (config.baseUrl ?? CLOUD_API).replace(/\/$/, "");
   try {
     const response = await (config.fetch ?? fetch)(`${base}/v1/runs/${encodeURIComponent(runId)}`, {
@@ -47,10 +54,29 @@ export async function lookupInngestRun(runId: string | null, config: InngestApiC
     // The server answered and has no such run (the dev server answers 200 with no data; others 404):
     // pruned, or lost with a server that kept its queue in memory. The sweeper re-sends such events.
     const unknownToServer = response.status === 404 || (response.ok && body.success && !body.data.data);
-    if (!response.ok || !body.success || !body.data.data) return { found: false, runId, reason: `The Inngest server does not know this run (HTTP ${response.status}); it may have been pruned.`, url, unknownToServer };
+    if (!response.ok || !body.success || !body.data.data)
+      return {
+        found: false,
+        runId,
+        reason: `The Inngest server does not know this run (HTTP ${response.status}); it may have been pruned.`,
+        url,
+        unknownToServer,
+      };
     const run = body.data.data;
-    return { found: true, runId, status: run.status, startedAt: run.run_started_at ?? null, endedAt: run.ended_at ?? null, url };
+    return {
+      found: true,
+      runId,
+      status: run.status,
+      startedAt: run.run_started_at ?? null,
+      endedAt: run.ended_at ?? null,
+      url,
+    };
   } catch (error) {
-    return { found: false, runId, reason: `The Inngest server did not answer: ${error instanceof Error ? error.message : String(error)}`, url };
+    return {
+      found: false,
+      runId,
+      reason: `The Inngest server did not answer: ${error instanceof Error ? error.message : String(error)}`,
+      url,
+    };
   }
 }

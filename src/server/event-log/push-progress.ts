@@ -1,1 +1,7 @@
-export { PAUSED_PHRASE, pushProgress, type PushPhase, type PushProgress, type PushProgressInput } from "@/shared/push-progress";
+export {
+  PAUSED_PHRASE,
+  pushProgress,
+  type PushPhase,
+  type PushProgress,
+  type PushProgressInput,
+} from "@/shared/push-progress";

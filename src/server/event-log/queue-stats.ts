@@ -27,7 +27,8 @@ const DEAD_LETTER_LIMIT = 100;
 const RETRY_LIST_LIMIT = 100;
 
 function groupOf(status: WebhookStatus): QueueGroup | null {
-  for (const [group, statuses] of Object.entries(QUEUE_GROUPS) as [QueueGroup, readonly WebhookStatus[]][]) if (statuses.includes(status)) return group;
+  for (const [group, statuses] of Object.entries(QUEUE_GROUPS) as [QueueGroup, readonly WebhookStatus[]][])
+    if (statuses.includes(status)) return group;
   return null;
 }
 
@@ -35,23 +36,66 @@ const emptyCounts = (): GroupCounts => ({ pending: 0, processing: 0, completed: 
 
 export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new Date()) {
   const since = new Date(now.getTime() - DAY_MS);
-  const [connections, grouped, oldestPending, retryingEvents, retryingPushes, deadLettered, failedTotal, runs, perMinute, rejected, pushRetries, failedPushes] = await Promise.all([
-    db.connection.findMany({ select: { id: true, name: true, provider: true, direction: true }, orderBy: { createdAt: "asc" } }),
-    db.webhookEvent.groupBy({ by: ["connectionId", "status", "verdict"], where: { OR: [{ status: { in: OPEN } }, { receivedAt: { gte: since } }] }, _count: { _all: true } }),
-    db.webhookEvent.findFirst({ where: { status: { in: [...QUEUE_GROUPS.pending] } }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } }),
+  const [
+    connections,
+    grouped,
+    oldestPending,
+    retryingEvents,
+    retryingPushes,
+    deadLettered,
+    failedTotal,
+    runs,
+    perMinute,
+    rejected,
+    pushRetries,
+    failedPushes,
+  ] = await Promise.all([
+    db.connection.findMany({
+      select: { id: true, name: true, provider: true, direction: true },
+      orderBy: { createdAt: "asc" },
+    }),
+    db.webhookEvent.groupBy({
+      by: ["connectionId", "status", "verdict"],
+      where: { OR: [{ status: { in: OPEN } }, { receivedAt: { gte: since } }] },
+      _count: { _all: true },
+    }),
+    db.webhookEvent.findFirst({
+      where: { status: { in: [...QUEUE_GROUPS.pending] } },
+      orderBy: { receivedAt: "asc" },
+      select: { receivedAt: true },
+    }),
     db.webhookEvent.count({ where: { status: "PROCESSING", attempts: { gt: 1 } } }),
     db.channelPush.count({ where: { state: "PENDING", error: { not: null } } }),
     db.webhookEvent.findMany({
       where: { status: "FAILED" },
       orderBy: { receivedAt: "desc" },
       take: DEAD_LETTER_LIMIT,
-      select: { id: true, receivedAt: true, topic: true, externalIds: true, error: true, attempts: true, signatureVerdict: true, connection: { select: { id: true, name: true } } },
+      select: {
+        id: true,
+        receivedAt: true,
+        topic: true,
+        externalIds: true,
+        error: true,
+        attempts: true,
+        signatureVerdict: true,
+        connection: { select: { id: true, name: true } },
+      },
     }),
     db.webhookEvent.count({ where: { status: "FAILED" } }),
     db.syncRun.findMany({
       where: { status: { in: ["QUEUED", "RUNNING"] } },
       orderBy: { startedAt: "asc" },
-      select: { id: true, status: true, trigger: true, mode: true, pages: true, itemsScanned: true, itemsChanged: true, startedAt: true, connection: { select: { id: true, name: true } } },
+      select: {
+        id: true,
+        status: true,
+        trigger: true,
+        mode: true,
+        pages: true,
+        itemsScanned: true,
+        itemsChanged: true,
+        startedAt: true,
+        connection: { select: { id: true, name: true } },
+      },
     }),
     completedPerMinute(prisma, db.tenantId, THROUGHPUT_MINUTES, now),
     rejectedPerConnection(db, since),
@@ -59,16 +103,40 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
       where: { state: "PENDING", error: { not: null } },
       orderBy: { nextAttemptAt: "asc" },
       take: RETRY_LIST_LIMIT,
-      select: { id: true, webhookEventId: true, itemId: true, runAttempt: true, attempts: true, nextAttemptAt: true, error: true, state: true, connection: { select: { id: true, name: true } } },
+      select: {
+        id: true,
+        webhookEventId: true,
+        itemId: true,
+        runAttempt: true,
+        attempts: true,
+        nextAttemptAt: true,
+        error: true,
+        state: true,
+        connection: { select: { id: true, name: true } },
+      },
     }),
     // Storefront pushes that gave up in the last 24 h; older ones are usually superseded by a later push.
-    db.channelPush.groupBy({ by: ["connectionId"], where: { state: "FAILED", createdAt: { gte: since } }, _count: { _all: true } }),
+    db.channelPush.groupBy({
+      by: ["connectionId"],
+      where: { state: "FAILED", createdAt: { gte: since } },
+      _count: { _all: true },
+    }),
   ]);
   // An applied delivery fails at the storefront that refused it: that channel and its attempts are what counts.
   const deadPushes = deadLettered.length
-    ? await db.channelPush.findMany({ where: { webhookEventId: { in: deadLettered.map((event) => event.id) }, state: "FAILED" }, select: { webhookEventId: true, attempts: true, connection: { select: { id: true, name: true } } } })
+    ? await db.channelPush.findMany({
+        where: { webhookEventId: { in: deadLettered.map((event) => event.id) }, state: "FAILED" },
+        select: { webhookEventId: true, attempts: true, connection: { select: { id: true, name: true } } },
+      })
     : [];
-  const retrySkus = new Map((await db.item.findMany({ where: { id: { in: [...new Set(pushRetries.map((push) => push.itemId))] } }, select: { id: true, sku: true } })).map((item) => [item.id, item.sku]));
+  const retrySkus = new Map(
+    (
+      await db.item.findMany({
+        where: { id: { in: [...new Set(pushRetries.map((push) => push.itemId))] } },
+        select: { id: true, sku: true },
+      })
+    ).map((item) => [item.id, item.sku]),
+  );
 
   const byConnection = new Map(connections.map((connection) => [connection.id, emptyCounts()]));
   const overall = emptyCounts();
@@ -89,7 +157,11 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
   const lastFive = perMinute.slice(-5).reduce((sum, minute) => sum + minute.completed, 0);
   return {
     overall,
-    connections: connections.map((connection) => ({ ...connection, counts: byConnection.get(connection.id)!, rejected24h: rejected.get(connection.id) ?? 0 })),
+    connections: connections.map((connection) => ({
+      ...connection,
+      counts: byConnection.get(connection.id)!,
+      rejected24h: rejected.get(connection.id) ?? 0,
+    })),
     rejected24h: [...rejected.values()].reduce((sum, count) => sum + count, 0),
     oldestPendingAgeMs: oldestPending ? now.getTime() - oldestPending.receivedAt.getTime() : null,
     throughput: { perMinute, lastFiveMinutesPerMinute: Math.round((lastFive / 5) * 10) / 10 },
@@ -97,7 +169,10 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
     /** Storefront pushes that failed at least once and wait for their next attempt, by item and store. */
     pushRetries: pushRetries.map((push) => ({ ...push, sku: retrySkus.get(push.itemId) ?? null })),
     maxPushAttempts: pushMaxAttempts(pushRetryDelaysMs()),
-    deadLettered: deadLettered.map((event) => ({ ...event, failedPushes: deadPushes.filter((push) => push.webhookEventId === event.id) })),
+    deadLettered: deadLettered.map((event) => ({
+      ...event,
+      failedPushes: deadPushes.filter((push) => push.webhookEventId === event.id),
+    })),
     failedTotal,
     runs,
   };
@@ -109,7 +184,12 @@ export interface MinuteBucket {
 }
 
 /** Events that reached a final state per minute, oldest first, with empty minutes filled in. */
-export async function completedPerMinute(prisma: PrismaClient, tenantId: string, minutes: number, now = new Date()): Promise<MinuteBucket[]> {
+export async function completedPerMinute(
+  prisma: PrismaClient,
+  tenantId: string,
+  minutes: number,
+  now = new Date(),
+): Promise<MinuteBucket[]> {
   const end = new Date(now);
   end.setUTCSeconds(0, 0);
   const start = new Date(end.getTime() - (minutes - 1) * 60_000);

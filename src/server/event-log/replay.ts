@@ -2,7 +2,11 @@ import type { TenantDb } from "@/server/tenancy/tenant-db";
 import { itemConcurrencyKey } from "@/server/pipeline/item-key";
 import { isReplayable } from "./timeline";
 
-export type SendPipelineEvent = (event: { name: string; data: Record<string, unknown>; id?: string }) => Promise<unknown>;
+export type SendPipelineEvent = (event: {
+  name: string;
+  data: Record<string, unknown>;
+  id?: string;
+}) => Promise<unknown>;
 
 export interface ReplayResult {
   replayed: string[];
@@ -20,7 +24,12 @@ export const MAX_REPLAY = 500;
  * Inngest event id; the stock engine's ordering rules still hold, so a replay of an old delivery
  * never regresses stock, and only the storefronts not yet updated are pushed again.
  */
-export async function replayEvents(db: TenantDb, ids: string[], send: SendPipelineEvent, now = new Date()): Promise<ReplayResult> {
+export async function replayEvents(
+  db: TenantDb,
+  ids: string[],
+  send: SendPipelineEvent,
+  now = new Date(),
+): Promise<ReplayResult> {
   const events = await db.webhookEvent.findMany({
     where: { id: { in: ids.slice(0, MAX_REPLAY) } },
     select: { id: true, tenantId: true, connectionId: true, status: true, signatureVerdict: true, externalIds: true },
@@ -30,7 +39,11 @@ export async function replayEvents(db: TenantDb, ids: string[], send: SendPipeli
   for (const id of ids) {
     const event = found.get(id);
     if (!event) refused.push({ id, reason: "Event not found" });
-    else if (!isReplayable(event)) refused.push({ id, reason: `A ${event.status.toLowerCase()} event cannot be replayed; only failed or skipped deliveries that passed their signature check can` });
+    else if (!isReplayable(event))
+      refused.push({
+        id,
+        reason: `A ${event.status.toLowerCase()} event cannot be replayed; only failed or skipped deliveries that passed their signature check can`,
+      });
   }
   const replayable = events.filter(isReplayable);
   if (!replayable.length) return { replayed: [], deferred: [], refused };
@@ -47,7 +60,12 @@ export async function replayEvents(db: TenantDb, ids: string[], send: SendPipeli
       await send({
         name: "stock/webhook.received",
         id: `${event.id}:replay:${now.getTime()}`,
-        data: { tenantId: event.tenantId, connectionId: event.connectionId, webhookEventId: event.id, itemKey: itemConcurrencyKey(event.connectionId, event.externalIds) },
+        data: {
+          tenantId: event.tenantId,
+          connectionId: event.connectionId,
+          webhookEventId: event.id,
+          itemKey: itemConcurrencyKey(event.connectionId, event.externalIds),
+        },
       });
     } catch {
       deferred.push(event.id);
@@ -56,6 +74,7 @@ export async function replayEvents(db: TenantDb, ids: string[], send: SendPipeli
   // Never handed over: with no send time the sweeper's stuck-event pass picks them up.
   if (deferred.length) await db.webhookEvent.updateMany({ where: { id: { in: deferred } }, data: { sentAt: null } });
   const claimedIds = new Set(claimed.map((event) => event.id));
-  for (const event of replayable) if (!claimedIds.has(event.id)) refused.push({ id: event.id, reason: "Already being replayed" });
+  for (const event of replayable)
+    if (!claimedIds.has(event.id)) refused.push({ id: event.id, reason: "Already being replayed" });
   return { replayed: claimed.map((event) => event.id).filter((id) => !deferred.includes(id)), deferred, refused };
 }

@@ -8,8 +8,26 @@ import type { TenantDb } from "@/server/tenancy/tenant-db";
  * (connection, status, topic, signature verdict, time range) and searchable by SKU, external id,
  * Stockhook event id or the platform's delivery id. Every query goes through the tenant client.
  */
-export const WEBHOOK_STATUSES = ["RECEIVED", "QUEUED", "PROCESSING", "APPLIED", "SKIPPED", "DUPLICATE", "STALE", "FAILED", "REJECTED"] as const;
-export const SIGNATURE_VERDICTS = ["VALID", "INVALID", "MISSING", "EXPIRED_TIMESTAMP", "UNKNOWN_KEY", "NOT_CHECKED", "NOT_REQUIRED"] as const;
+export const WEBHOOK_STATUSES = [
+  "RECEIVED",
+  "QUEUED",
+  "PROCESSING",
+  "APPLIED",
+  "SKIPPED",
+  "DUPLICATE",
+  "STALE",
+  "FAILED",
+  "REJECTED",
+] as const;
+export const SIGNATURE_VERDICTS = [
+  "VALID",
+  "INVALID",
+  "MISSING",
+  "EXPIRED_TIMESTAMP",
+  "UNKNOWN_KEY",
+  "NOT_CHECKED",
+  "NOT_REQUIRED",
+] as const;
 export const TIMELINE_PAGE_SIZE = 50;
 
 export const timelineFilterSchema = z
@@ -24,7 +42,10 @@ export const timelineFilterSchema = z
     /** Deliveries whose push to this storefront has not succeeded (failing, retrying or given up). */
     undeliveredTo: z.string().min(1).max(64).optional(),
   })
-  .refine((filter) => !filter.from || !filter.to || filter.from <= filter.to, { message: "The start of the time range must be before its end", path: ["from"] });
+  .refine((filter) => !filter.from || !filter.to || filter.from <= filter.to, {
+    message: "The start of the time range must be before its end",
+    path: ["from"],
+  });
 
 export type TimelineFilter = z.infer<typeof timelineFilterSchema>;
 
@@ -40,7 +61,11 @@ export async function timelineWhere(db: TenantDb, filter: TimelineFilter): Promi
   };
   if (!filter.search) return where;
   const term = filter.search;
-  const items = await db.item.findMany({ where: { sku: { equals: term, mode: "insensitive" } }, select: { id: true }, take: 20 });
+  const items = await db.item.findMany({
+    where: { sku: { equals: term, mode: "insensitive" } },
+    select: { id: true },
+    take: 20,
+  });
   return {
     ...where,
     OR: [
@@ -57,7 +82,11 @@ const UNDELIVERED_LIMIT = 1_000;
 /** Events whose push to the storefront failed at least once and has not succeeded since. */
 async function undeliveredEventIds(db: TenantDb, connectionId: string): Promise<string[]> {
   const pushes = await db.channelPush.findMany({
-    where: { connectionId, webhookEventId: { not: null }, OR: [{ state: "FAILED" }, { state: "PENDING", error: { not: null } }] },
+    where: {
+      connectionId,
+      webhookEventId: { not: null },
+      OR: [{ state: "FAILED" }, { state: "PENDING", error: { not: null } }],
+    },
     orderBy: { createdAt: "desc" },
     take: UNDELIVERED_LIMIT,
     select: { webhookEventId: true },
@@ -97,7 +126,12 @@ export const timelineRowSelect = {
   connection: { select: { id: true, name: true } },
 } as const satisfies Prisma.WebhookEventSelect;
 
-export async function listTimeline(db: TenantDb, filter: TimelineFilter, cursor?: string | null, pageSize = TIMELINE_PAGE_SIZE) {
+export async function listTimeline(
+  db: TenantDb,
+  filter: TimelineFilter,
+  cursor?: string | null,
+  pageSize = TIMELINE_PAGE_SIZE,
+) {
   const rows = await db.webhookEvent.findMany({
     where: await timelineWhere(db, filter),
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
@@ -108,11 +142,24 @@ export async function listTimeline(db: TenantDb, filter: TimelineFilter, cursor?
   const hasMore = rows.length > pageSize;
   const events = hasMore ? rows.slice(0, pageSize) : rows;
   const [skus, deliveries] = await Promise.all([
-    skusOf(db, events.flatMap((event) => (event.itemId ? [event.itemId] : []))),
-    events.length ? db.channelPush.findMany({ where: { webhookEventId: { in: events.map((event) => event.id) } }, orderBy: { createdAt: "asc" }, select: deliverySelect }) : [],
+    skusOf(
+      db,
+      events.flatMap((event) => (event.itemId ? [event.itemId] : [])),
+    ),
+    events.length
+      ? db.channelPush.findMany({
+          where: { webhookEventId: { in: events.map((event) => event.id) } },
+          orderBy: { createdAt: "asc" },
+          select: deliverySelect,
+        })
+      : [],
   ]);
   return {
-    events: events.map((event) => ({ ...event, sku: event.itemId ? (skus.get(event.itemId) ?? null) : null, deliveries: deliveries.filter((push) => push.webhookEventId === event.id) })),
+    events: events.map((event) => ({
+      ...event,
+      sku: event.itemId ? (skus.get(event.itemId) ?? null) : null,
+      deliveries: deliveries.filter((push) => push.webhookEventId === event.id),
+    })),
     nextCursor: hasMore ? events.at(-1)!.id : null,
     maxPushAttempts: pushMaxAttempts(pushRetryDelaysMs()),
   };
@@ -120,20 +167,45 @@ export async function listTimeline(db: TenantDb, filter: TimelineFilter, cursor?
 
 async function skusOf(db: TenantDb, itemIds: string[]): Promise<Map<string, string>> {
   if (!itemIds.length) return new Map();
-  const items = await db.item.findMany({ where: { id: { in: [...new Set(itemIds)] } }, select: { id: true, sku: true } });
+  const items = await db.item.findMany({
+    where: { id: { in: [...new Set(itemIds)] } },
+    select: { id: true, sku: true },
+  });
   return new Map(items.map((item) => [item.id, item.sku]));
 }
 
 /** Everything the detail drawer shows about one event: the delivery, what it changed, where it went. */
 export async function eventDetail(db: TenantDb, id: string) {
-  const event = await db.webhookEvent.findFirst({ where: { id }, include: { connection: { select: { id: true, name: true, provider: true } } } });
+  const event = await db.webhookEvent.findFirst({
+    where: { id },
+    include: { connection: { select: { id: true, name: true, provider: true } } },
+  });
   if (!event) return null;
   const [changes, pushes, secret, item, history] = await Promise.all([
-    db.stockChange.findMany({ where: { webhookEventId: id }, orderBy: { createdAt: "asc" }, include: { item: { select: { sku: true, title: true } } } }),
-    db.channelPush.findMany({ where: { webhookEventId: id }, orderBy: { createdAt: "asc" }, include: { connection: { select: { name: true, provider: true } } } }),
-    event.matchedSecretId ? db.secret.findFirst({ where: { id: event.matchedSecretId }, select: { label: true, last4: true, keyId: true } }) : null,
-    event.itemId ? db.item.findFirst({ where: { id: event.itemId }, select: { id: true, sku: true, title: true, status: true, quantity: true } }) : null,
-    db.pipelineAttempt.findMany({ where: { webhookEventId: id }, orderBy: [{ startedAt: "asc" }, { finishedAt: "asc" }], take: 500 }),
+    db.stockChange.findMany({
+      where: { webhookEventId: id },
+      orderBy: { createdAt: "asc" },
+      include: { item: { select: { sku: true, title: true } } },
+    }),
+    db.channelPush.findMany({
+      where: { webhookEventId: id },
+      orderBy: { createdAt: "asc" },
+      include: { connection: { select: { name: true, provider: true } } },
+    }),
+    event.matchedSecretId
+      ? db.secret.findFirst({ where: { id: event.matchedSecretId }, select: { label: true, last4: true, keyId: true } })
+      : null,
+    event.itemId
+      ? db.item.findFirst({
+          where: { id: event.itemId },
+          select: { id: true, sku: true, title: true, status: true, quantity: true },
+        })
+      : null,
+    db.pipelineAttempt.findMany({
+      where: { webhookEventId: id },
+      orderBy: [{ startedAt: "asc" }, { finishedAt: "asc" }],
+      take: 500,
+    }),
   ]);
   return {
     ...event,

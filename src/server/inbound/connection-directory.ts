@@ -15,7 +15,10 @@ const TTL_MS = 5_000;
  * Unknown URLs are never cached, so a new connection works on its first delivery.
  */
 export class ConnectionDirectory {
-  private readonly entries = new Map<string, { tenantSlug: string; expiresAt: number; connection: WebhookConnection }>();
+  private readonly entries = new Map<
+    string,
+    { tenantSlug: string; expiresAt: number; connection: WebhookConnection }
+  >();
 
   constructor(
     private readonly prisma: PrismaClient,

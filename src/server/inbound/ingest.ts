@@ -106,7 +106,9 @@ function sha256(body: Buffer): string {
 }
 
 function loggedHeaders(headers: Headers, names: string[]): Record<string, string> {
-  return Object.fromEntries(names.flatMap((name) => (headers.has(name) ? [[name, headers.get(name)!.slice(0, 300)]] : [])));
+  return Object.fromEntries(
+    names.flatMap((name) => (headers.has(name) ? [[name, headers.get(name)!.slice(0, 300)]] : [])),
+  );
 }
 
 /** Durations of the phases of one delivery, reported in the Server-Timing header. */
@@ -126,12 +128,17 @@ function phaseTimer() {
 export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery): Promise<IngestAnswer> {
   const timer = phaseTimer();
   const now = deps.now?.() ?? new Date();
-  const log = deps.log ?? ((line: string, ids?: { tenantId?: string; eventId?: string }) => logger.info({ area: "webhooks", ...ids }, line));
-  const tooMany = (error: string, retryAfterSeconds: number) => json(429, { error }, { "retry-after": String(retryAfterSeconds) });
+  const log =
+    deps.log ??
+    ((line: string, ids?: { tenantId?: string; eventId?: string }) => logger.info({ area: "webhooks", ...ids }, line));
+  const tooMany = (error: string, retryAfterSeconds: number) =>
+    json(429, { error }, { "retry-after": String(retryAfterSeconds) });
   // PostgreSQL refuses NUL in text, so such a path could only fail as a database error (503 and
   // retried forever); it can name no tenant, so it gets the unknown connection's answer.
   if (!plausiblePathPart(incoming.tenantSlug) || !plausiblePathPart(incoming.connectionId)) {
-    log(`[webhooks] 404 for an implausible path (${JSON.stringify(incoming.tenantSlug.slice(0, 60))}/${JSON.stringify(incoming.connectionId.slice(0, 60))})`);
+    log(
+      `[webhooks] 404 for an implausible path (${JSON.stringify(incoming.tenantSlug.slice(0, 60))}/${JSON.stringify(incoming.connectionId.slice(0, 60))})`,
+    );
     return json(404, { error: "Not found" });
   }
   // Per source address, before anything touches the database (404 lookups included).
@@ -140,7 +147,9 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   if (!bySource.allowed) return tooMany("rate limit exceeded for this address", bySource.retryAfterSeconds);
   const connection = await deps.connections.find(incoming.tenantSlug, incoming.connectionId);
   if (!connection) {
-    log(`[webhooks] 404 for /${incoming.tenantSlug.slice(0, 60)}/${incoming.connectionId.slice(0, 60)}: no such enabled connection`);
+    log(
+      `[webhooks] 404 for /${incoming.tenantSlug.slice(0, 60)}/${incoming.connectionId.slice(0, 60)}: no such enabled connection`,
+    );
     return json(404, { error: "Not found" });
   }
   timer.mark("lookup");
@@ -180,9 +189,12 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   const payloadHash = sha256(body);
   const delivery: RawDelivery = { headers: incoming.headers, body, query: incoming.query, receivedAt: now };
 
-  const preflight = (await provider.preflight?.(delivery, { connection, prisma: deps.prisma, now })) ?? { kind: "continue" as const };
+  const preflight = (await provider.preflight?.(delivery, { connection, prisma: deps.prisma, now })) ?? {
+    kind: "continue" as const,
+  };
   if (preflight.kind === "respond") {
-    if (!preflightLoggedRecently(connection.id, now)) await logPreflight(deps.prisma, connection, now, headersToLog, payloadHash, preflight);
+    if (!preflightLoggedRecently(connection.id, now))
+      await logPreflight(deps.prisma, connection, now, headersToLog, payloadHash, preflight);
     return { status: preflight.status, body: preflight.body, contentType: preflight.contentType };
   }
 
@@ -199,7 +211,10 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
     // The payload of an unauthenticated delivery is never parsed or stored: only its hash.
     const fromKnownSource = await deps.knownSources.isKnown(connection.tenantId, connection.id, source);
     const error = `signature ${verification.verdict.toLowerCase().replaceAll("_", " ")}`;
-    return reject({ responseStatus: 401, verdict: verification.verdict, payloadHash, error, fromKnownSource }, json(401, { error: "Invalid signature" }));
+    return reject(
+      { responseStatus: 401, verdict: verification.verdict, payloadHash, error, fromKnownSource },
+      json(401, { error: "Invalid signature" }),
+    );
   }
   deps.secrets.touch(verification.matchedSecretId!);
   deps.knownSources.remember(connection.tenantId, connection.id, source);
@@ -207,19 +222,51 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
   const parsed = provider.parse(delivery);
   if (!parsed.ok) {
     // Signed by the platform, so always kept as a row (record_webhook_rejection keeps VALID ones).
-    return reject({ responseStatus: 400, verdict: "VALID", matchedSecretId: verification.matchedSecretId, payloadHash, error: parsed.reason }, json(400, { error: parsed.reason }));
+    return reject(
+      {
+        responseStatus: 400,
+        verdict: "VALID",
+        matchedSecretId: verification.matchedSecretId,
+        payloadHash,
+        error: parsed.reason,
+      },
+      json(400, { error: parsed.reason }),
+    );
   }
 
-  const stored = await storeAccepted(deps.prisma, connection, now, headersToLog, parsed.delivery, payloadHash, verification.matchedSecretId!);
+  const stored = await storeAccepted(
+    deps.prisma,
+    connection,
+    now,
+    headersToLog,
+    parsed.delivery,
+    payloadHash,
+    verification.matchedSecretId!,
+  );
   timer.mark("store");
-  if (stored.duplicateOf) return json(200, { id: stored.id, status: "DUPLICATE", duplicateOf: stored.duplicateOf }, { "server-timing": timer.header() });
+  if (stored.duplicateOf)
+    return json(
+      200,
+      { id: stored.id, status: "DUPLICATE", duplicateOf: stored.duplicateOf },
+      { "server-timing": timer.header() },
+    );
 
   // No write after the send: the function records delivery when it claims the event, and the
   // sweeper re-sends anything still QUEUED later under the same event id, which Inngest dedups.
   const itemKey = itemConcurrencyKey(connection.id, parsed.delivery.externalIds);
-  const message = { id: stored.id, tenantId: connection.tenantId, connectionId: connection.id, webhookEventId: stored.id, itemKey };
+  const message = {
+    id: stored.id,
+    tenantId: connection.tenantId,
+    connectionId: connection.id,
+    webhookEventId: stored.id,
+    itemKey,
+  };
   const handOver = async () => {
-    if (!(await sendWithTimeout(deps, message))) log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`, { tenantId: connection.tenantId, eventId: stored.id });
+    if (!(await sendWithTimeout(deps, message)))
+      log(`[webhooks] event ${stored.id} stored but not yet handed to Inngest; the sweeper will send it`, {
+        tenantId: connection.tenantId,
+        eventId: stored.id,
+      });
   };
   if (deps.defer) deps.defer(handOver);
   else await handOver();
@@ -247,7 +294,9 @@ async function verify(deps: IngestDeps, connection: Connection, delivery: RawDel
 
 async function sendWithTimeout(deps: IngestDeps, message: WebhookEventMessage): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), deps.sendTimeoutMs ?? 2_000)));
+  const timeout = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), deps.sendTimeoutMs ?? 2_000)),
+  );
   try {
     return await Promise.race([deps.sendEvent(message).then(() => true), timeout]);
   } catch {
@@ -257,7 +306,14 @@ async function sendWithTimeout(deps: IngestDeps, message: WebhookEventMessage): 
   }
 }
 
-function logPreflight(prisma: PrismaClient, connection: Connection, receivedAt: Date, headers: Record<string, string>, payloadHash: string, preflight: { status: number; note: string }) {
+function logPreflight(
+  prisma: PrismaClient,
+  connection: Connection,
+  receivedAt: Date,
+  headers: Record<string, string>,
+  payloadHash: string,
+  preflight: { status: number; note: string },
+) {
   return prisma.webhookEvent.create({
     data: {
       tenantId: connection.tenantId,
@@ -281,7 +337,13 @@ function logPreflight(prisma: PrismaClient, connection: Connection, receivedAt: 
  * (`record_webhook_rejection`, migration `webhook_rejection_counts_sec_ingest`): one round trip,
  * and a flood adds to one counter row instead of adding a row per request.
  */
-async function recordRejection(prisma: PrismaClient, connection: Connection, receivedAt: Date, headers: Record<string, string>, rejection: Rejection): Promise<void> {
+async function recordRejection(
+  prisma: PrismaClient,
+  connection: Connection,
+  receivedAt: Date,
+  headers: Record<string, string>,
+  rejection: Rejection,
+): Promise<void> {
   await prisma.$queryRaw`
     SELECT "count" FROM "record_webhook_rejection"(
       ${randomUUID()}, ${connection.tenantId}, ${connection.id}, ${connection.provider}::"Provider", ${rejection.responseStatus}::int,
@@ -342,6 +404,12 @@ function touchConnection(prisma: PrismaClient, connectionId: string, at: Date): 
   if (at.getTime() - (lastTouched.get(connectionId) ?? -Infinity) < 10_000) return;
   lastTouched.set(connectionId, at.getTime());
   void prisma.connection
-    .updateMany({ where: { id: connectionId, OR: [{ lastWebhookAt: null }, { lastWebhookAt: { lt: new Date(at.getTime() - 10_000) } }] }, data: { lastWebhookAt: at } })
+    .updateMany({
+      where: {
+        id: connectionId,
+        OR: [{ lastWebhookAt: null }, { lastWebhookAt: { lt: new Date(at.getTime() - 10_000) } }],
+      },
+      data: { lastWebhookAt: at },
+    })
     .catch(() => undefined);
 }

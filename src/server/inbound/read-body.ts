@@ -5,7 +5,11 @@ export type BodyReadResult = Buffer | "too_large" | "timeout";
  * so) as soon as it is over either. The deadline covers the whole body, not each chunk, so a
  * client trickling one byte at a time cannot hold the connection open past it.
  */
-export async function readBodyCapped(stream: ReadableStream<Uint8Array> | null, limit: number, timeoutMs = Infinity): Promise<BodyReadResult> {
+export async function readBodyCapped(
+  stream: ReadableStream<Uint8Array> | null,
+  limit: number,
+  timeoutMs = Infinity,
+): Promise<BodyReadResult> {
   if (!stream) return Buffer.alloc(0);
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];

@@ -16,7 +16,11 @@ function firstMinute(since: Date): Date {
 }
 
 /** Refused requests per connection since `since`. */
-export async function rejectedPerConnection(db: TenantDb, since: Date, connectionIds?: string[]): Promise<Map<string, number>> {
+export async function rejectedPerConnection(
+  db: TenantDb,
+  since: Date,
+  connectionIds?: string[],
+): Promise<Map<string, number>> {
   const rows = await db.webhookRejection.groupBy({
     by: ["connectionId"],
     where: { minute: { gte: firstMinute(since) }, ...(connectionIds ? { connectionId: { in: connectionIds } } : {}) },
@@ -26,8 +30,16 @@ export async function rejectedPerConnection(db: TenantDb, since: Date, connectio
 }
 
 /** Refused requests per tenant since `since` (the support console, across tenants). */
-export async function rejectedPerTenant(prisma: PrismaClient, tenantIds: string[], since: Date): Promise<Map<string, number>> {
-  const rows = await prisma.webhookRejection.groupBy({ by: ["tenantId"], where: { tenantId: { in: tenantIds }, minute: { gte: firstMinute(since) } }, _sum: { count: true } });
+export async function rejectedPerTenant(
+  prisma: PrismaClient,
+  tenantIds: string[],
+  since: Date,
+): Promise<Map<string, number>> {
+  const rows = await prisma.webhookRejection.groupBy({
+    by: ["tenantId"],
+    where: { tenantId: { in: tenantIds }, minute: { gte: firstMinute(since) } },
+    _sum: { count: true },
+  });
   return new Map(rows.map((row) => [row.tenantId, row._sum.count ?? 0]));
 }
 
@@ -38,13 +50,27 @@ export async function rejectedPerTenant(prisma: PrismaClient, tenantIds: string[
  * counted, and any valid delivery ends the streak. Counted per minute, so failures in the same
  * minute as the last valid delivery count too.
  */
-export async function knownSourceSignatureFailures(db: TenantDb, connectionIds: string[], now = new Date()): Promise<Map<string, number>> {
+export async function knownSourceSignatureFailures(
+  db: TenantDb,
+  connectionIds: string[],
+  now = new Date(),
+): Promise<Map<string, number>> {
   const entries = await Promise.all(
     connectionIds.map(async (connectionId) => {
-      const lastValid = await db.webhookEvent.findFirst({ where: { connectionId, signatureVerdict: "VALID" }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true } });
+      const lastValid = await db.webhookEvent.findFirst({
+        where: { connectionId, signatureVerdict: "VALID" },
+        orderBy: { receivedAt: "desc" },
+        select: { receivedAt: true },
+      });
       const since = new Date(Math.max(now.getTime() - MISMATCH_LOOKBACK_MS, lastValid?.receivedAt.getTime() ?? 0));
       const failures = await db.webhookRejection.aggregate({
-        where: { connectionId, responseStatus: 401, fromKnownSource: true, minute: { gte: new Date(Math.floor(since.getTime() / MINUTE_MS) * MINUTE_MS) }, lastAt: { gt: since } },
+        where: {
+          connectionId,
+          responseStatus: 401,
+          fromKnownSource: true,
+          minute: { gte: new Date(Math.floor(since.getTime() / MINUTE_MS) * MINUTE_MS) },
+          lastAt: { gt: since },
+        },
         _sum: { count: true },
       });
       return [connectionId, failures._sum.count ?? 0] as const;
@@ -54,7 +80,11 @@ export async function knownSourceSignatureFailures(db: TenantDb, connectionIds: 
 }
 
 /** Refused requests per hour for a tenant, keyed by the hour's start (ms). */
-export async function rejectedPerHour(prisma: PrismaClient, tenantId: string, start: Date): Promise<Map<number, number>> {
+export async function rejectedPerHour(
+  prisma: PrismaClient,
+  tenantId: string,
+  start: Date,
+): Promise<Map<number, number>> {
   const rows = await prisma.$queryRaw<{ hour: Date; rejected: bigint }[]>`
     SELECT date_trunc('hour', "minute") AS hour, SUM("count") AS rejected
     FROM "WebhookRejection"

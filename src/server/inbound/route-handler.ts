@@ -26,7 +26,19 @@ function ingestDeps(): IngestDeps {
   // id, so a re-send by the sweeper is deduplicated by Inngest.
   const toInngest = new SendBatcher<WebhookEventMessage>(
     async (messages) => {
-      await inngest.send(messages.map((message) => webhookReceived.create({ tenantId: message.tenantId, connectionId: message.connectionId, webhookEventId: message.webhookEventId, itemKey: message.itemKey }, { id: message.id })));
+      await inngest.send(
+        messages.map((message) =>
+          webhookReceived.create(
+            {
+              tenantId: message.tenantId,
+              connectionId: message.connectionId,
+              webhookEventId: message.webhookEventId,
+              itemKey: message.itemKey,
+            },
+            { id: message.id },
+          ),
+        ),
+      );
     },
     { maxItems: 100, maxWaitMs: 5 },
   );
@@ -70,6 +82,11 @@ export async function handleWebhook(incoming: IncomingDelivery) {
     // Nothing was acknowledged: the platform retries later, and nothing half-written remains
     // because every write above is a single statement or one transaction.
     log.error({ error: error instanceof Error ? error.message : String(error) }, "could not take the delivery");
-    return { status: 503, body: JSON.stringify({ error: "Temporarily unavailable, retry later" }), contentType: "application/json", headers: { "retry-after": "30" } };
+    return {
+      status: 503,
+      body: JSON.stringify({ error: "Temporarily unavailable, retry later" }),
+      contentType: "application/json",
+      headers: { "retry-after": "30" },
+    };
   }
 }

@@ -73,6 +73,8 @@ export class SigningSecretCache {
     const now = this.now();
     if ((this.lastTouched.get(secretId) ?? 0) > now - 60_000) return;
     this.lastTouched.set(secretId, now);
-    void this.prisma.secret.update({ where: { id: secretId }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+    void this.prisma.secret
+      .update({ where: { id: secretId }, data: { lastUsedAt: new Date(now) } })
+      .catch(() => undefined);
   }
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { ConnectionHealth } from "@/server/connections/connection-health";
-import { alertsFor, failedSubscriptionAlerts, MISMATCH_ALERT_STREAK, mostUrgentFirst, switchedOffEndpointAlerts } from "@/server/insights/alerts";
+import {
+  alertsFor,
+  failedSubscriptionAlerts,
+  MISMATCH_ALERT_STREAK,
+  mostUrgentFirst,
+  switchedOffEndpointAlerts,
+} from "@/server/insights/alerts";
 
 const healthy: ConnectionHealth = {
   lastSuccessfulSyncAt: new Date(),
@@ -23,13 +29,21 @@ describe("alertsFor", () => {
   it("calls a run of signature failures a wrong secret only from the streak threshold", () => {
     expect(alertsFor(shop, { ...healthy, signatureMismatchStreak: MISMATCH_ALERT_STREAK - 1 })).toEqual([]);
     const [alert] = alertsFor(shop, { ...healthy, signatureMismatchStreak: MISMATCH_ALERT_STREAK });
-    expect(alert).toMatchObject({ severity: "critical", connectionId: "c1", title: "Shop: the last 3 webhooks from the platform failed their signature check" });
+    expect(alert).toMatchObject({
+      severity: "critical",
+      connectionId: "c1",
+      title: "Shop: the last 3 webhooks from the platform failed their signature check",
+    });
   });
 
   it("names the undelivered items, and says whether Stockhook is still retrying", () => {
     const undelivered = { connectionId: "c1", skus: ["A", "B"], count: 5 };
     const [retrying] = alertsFor(shop, { ...healthy, retryingPushes: 1, circuit: "open" }, undelivered);
-    expect(retrying).toMatchObject({ severity: "critical", title: "Shop is failing: 5 items have not reached it yet (A, B and 3 more)", link: { path: "/events?channel=c1" } });
+    expect(retrying).toMatchObject({
+      severity: "critical",
+      title: "Shop is failing: 5 items have not reached it yet (A, B and 3 more)",
+      link: { path: "/events?channel=c1" },
+    });
     expect(retrying!.action).toMatch(/keeps retrying/);
     const [spent] = alertsFor(shop, healthy, { connectionId: "c1", skus: ["A"], count: 1 });
     expect(spent!.title).toBe("Shop is failing: 1 item has not reached it yet (A)");
@@ -37,8 +51,12 @@ describe("alertsFor", () => {
   });
 
   it("reports an open circuit, else failed pushes, when no item is known to be undelivered", () => {
-    expect(alertsFor(shop, { ...healthy, circuit: "open", failedPushes24h: 2 })).toMatchObject([{ severity: "critical", title: "Shop is failing: updates are queued until it recovers" }]);
-    expect(alertsFor(shop, { ...healthy, failedPushes24h: 2 })).toMatchObject([{ severity: "warning", title: "Shop: 2 storefront update(s) failed in 24 h" }]);
+    expect(alertsFor(shop, { ...healthy, circuit: "open", failedPushes24h: 2 })).toMatchObject([
+      { severity: "critical", title: "Shop is failing: updates are queued until it recovers" },
+    ]);
+    expect(alertsFor(shop, { ...healthy, failedPushes24h: 2 })).toMatchObject([
+      { severity: "warning", title: "Shop: 2 storefront update(s) failed in 24 h" },
+    ]);
   });
 
   it("asks for a first sync, except for webhook-only platforms and while one runs", () => {
@@ -51,8 +69,16 @@ describe("alertsFor", () => {
 
 describe("tenant-wide alerts", () => {
   it("one alert per switched-off endpoint, linking to the Webhooks page", () => {
-    expect(switchedOffEndpointAlerts([{ id: "e1", url: "https://example.com/hook", disabledReason: "Failed for 5 days" }])).toEqual([
-      { severity: "critical", connectionId: "e1", title: "Webhook endpoint https://example.com/hook was switched off", action: "Failed for 5 days. Fix the receiver, then enable the endpoint again.", link: { path: "/webhooks", label: "Open webhooks" } },
+    expect(
+      switchedOffEndpointAlerts([{ id: "e1", url: "https://example.com/hook", disabledReason: "Failed for 5 days" }]),
+    ).toEqual([
+      {
+        severity: "critical",
+        connectionId: "e1",
+        title: "Webhook endpoint https://example.com/hook was switched off",
+        action: "Failed for 5 days. Fix the receiver, then enable the endpoint again.",
+        link: { path: "/webhooks", label: "Open webhooks" },
+      },
     ]);
   });
 
@@ -70,11 +96,25 @@ describe("tenant-wide alerts", () => {
       "A connection may not be sending webhooks: Stockhook could not keep its inventory subscription",
     ]);
     expect(alerts[0]!.action).toBe("HTTP 403 Until then only the scheduled reconcile picks up its changes.");
-    expect(alerts[1]!.action).toBe("The platform refused. Until then only the scheduled reconcile picks up its changes.");
+    expect(alerts[1]!.action).toBe(
+      "The platform refused. Until then only the scheduled reconcile picks up its changes.",
+    );
   });
 
   it("puts critical alerts first and keeps the order within a severity", () => {
-    const alert = (severity: "critical" | "warning", connectionId: string) => ({ severity, connectionId, title: "", action: "" });
-    expect(mostUrgentFirst([alert("warning", "w1"), alert("critical", "c1"), alert("warning", "w2"), alert("critical", "c2")]).map((a) => a.connectionId)).toEqual(["c1", "c2", "w1", "w2"]);
+    const alert = (severity: "critical" | "warning", connectionId: string) => ({
+      severity,
+      connectionId,
+      title: "",
+      action: "",
+    });
+    expect(
+      mostUrgentFirst([
+        alert("warning", "w1"),
+        alert("critical", "c1"),
+        alert("warning", "w2"),
+        alert("critical", "c2"),
+      ]).map((a) => a.connectionId),
+    ).toEqual(["c1", "c2", "w1", "w2"]);
   });
 });

@@ -21,14 +21,19 @@ export interface AlertedConnection {
 }
 
 /** What needs a person's attention on one connection, most urgent first. */
-export function alertsFor(connection: AlertedConnection, health: ConnectionHealth, undelivered?: UndeliveredItems): Alert[] {
+export function alertsFor(
+  connection: AlertedConnection,
+  health: ConnectionHealth,
+  undelivered?: UndeliveredItems,
+): Alert[] {
   const alerts: Alert[] = [];
   if (health.signatureMismatchStreak >= MISMATCH_ALERT_STREAK) {
     alerts.push({
       severity: "critical",
       connectionId: connection.id,
       title: `${connection.name}: the last ${health.signatureMismatchStreak} webhooks from the platform failed their signature check`,
-      action: "The platform is signing with a different secret. Compare the secret's last four characters, or rotate it and paste the new one into the platform.",
+      action:
+        "The platform is signing with a different secret. Compare the secret's last four characters, or rotate it and paste the new one into the platform.",
     });
   }
   if (undelivered?.count) {
@@ -43,18 +48,36 @@ export function alertsFor(connection: AlertedConnection, health: ConnectionHealt
       link: { path: `/events?channel=${encodeURIComponent(connection.id)}`, label: "See the affected events" },
     });
   } else if (health.circuit === "open") {
-    alerts.push({ severity: "critical", connectionId: connection.id, title: `${connection.name} is failing: updates are queued until it recovers`, action: "Check the storefront is up and its API credentials are valid (Test connection). Queued updates replay on recovery." });
+    alerts.push({
+      severity: "critical",
+      connectionId: connection.id,
+      title: `${connection.name} is failing: updates are queued until it recovers`,
+      action:
+        "Check the storefront is up and its API credentials are valid (Test connection). Queued updates replay on recovery.",
+    });
   } else if (health.failedPushes24h > 0) {
-    alerts.push({ severity: "warning", connectionId: connection.id, title: `${connection.name}: ${health.failedPushes24h} storefront update(s) failed in 24 h`, action: "Open the event timeline, filter by Failed, and replay them once the cause is fixed." });
+    alerts.push({
+      severity: "warning",
+      connectionId: connection.id,
+      title: `${connection.name}: ${health.failedPushes24h} storefront update(s) failed in 24 h`,
+      action: "Open the event timeline, filter by Failed, and replay them once the cause is fixed.",
+    });
   }
   if (!connection.lastSyncAt && connection.provider !== "STANDARD_WEBHOOKS" && !health.syncRunning) {
-    alerts.push({ severity: "warning", connectionId: connection.id, title: `${connection.name} has never been synced`, action: "Press Resync on the connection to run the first reconcile." });
+    alerts.push({
+      severity: "warning",
+      connectionId: connection.id,
+      title: `${connection.name} has never been synced`,
+      action: "Press Resync on the connection to run the first reconcile.",
+    });
   }
   return alerts;
 }
 
 /** Outbound endpoints Stockhook switched off after failing deliveries. */
-export function switchedOffEndpointAlerts(endpoints: { id: string; url: string; disabledReason: string | null }[]): Alert[] {
+export function switchedOffEndpointAlerts(
+  endpoints: { id: string; url: string; disabledReason: string | null }[],
+): Alert[] {
   return endpoints.map((endpoint) => ({
     severity: "critical",
     connectionId: endpoint.id,
@@ -65,9 +88,13 @@ export function switchedOffEndpointAlerts(endpoints: { id: string; url: string; 
 }
 
 /** One alert per connection whose platform webhook subscriptions could not be kept. */
-export function failedSubscriptionAlerts(failed: { connectionId: string; topic: string; lastError: string | null }[], connections: { id: string; name: string }[]): Alert[] {
+export function failedSubscriptionAlerts(
+  failed: { connectionId: string; topic: string; lastError: string | null }[],
+  connections: { id: string; name: string }[],
+): Alert[] {
   const failedByConnection = new Map<string, typeof failed>();
-  for (const row of failed) failedByConnection.set(row.connectionId, [...(failedByConnection.get(row.connectionId) ?? []), row]);
+  for (const row of failed)
+    failedByConnection.set(row.connectionId, [...(failedByConnection.get(row.connectionId) ?? []), row]);
   return [...failedByConnection].map(([connectionId, rows]) => ({
     severity: "critical",
     connectionId,

@@ -12,7 +12,11 @@ export interface LatencySummary {
   p95Ms: number | null;
 }
 
-export async function webhookToStorefrontLatency(prisma: PrismaClient, tenantId: string, since: Date): Promise<LatencySummary> {
+export async function webhookToStorefrontLatency(
+  prisma: PrismaClient,
+  tenantId: string,
+  since: Date,
+): Promise<LatencySummary> {
   const [row] = await prisma.$queryRaw<{ samples: bigint; p50: number | null; p95: number | null }[]>`
     WITH delivered AS (
       SELECT e.id, EXTRACT(EPOCH FROM (MAX(p."pushedAt") - e."receivedAt")) * 1000 AS ms
@@ -26,7 +30,8 @@ export async function webhookToStorefrontLatency(prisma: PrismaClient, tenantId:
            percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) AS p95
     FROM delivered`;
-  const round = (value: number | null | undefined) => (value === null || value === undefined ? null : Math.round(Number(value)));
+  const round = (value: number | null | undefined) =>
+    value === null || value === undefined ? null : Math.round(Number(value));
   return { samples: Number(row?.samples ?? 0), p50Ms: round(row?.p50), p95Ms: round(row?.p95) };
 }
 
@@ -38,7 +43,12 @@ export interface HourBucket {
 }
 
 /** Webhooks per hour for the last `hours` hours, oldest first, with empty hours filled in. */
-export async function eventsPerHour(prisma: PrismaClient, tenantId: string, hours: number, now = new Date()): Promise<HourBucket[]> {
+export async function eventsPerHour(
+  prisma: PrismaClient,
+  tenantId: string,
+  hours: number,
+  now = new Date(),
+): Promise<HourBucket[]> {
   const end = new Date(now);
   end.setUTCMinutes(0, 0, 0);
   const start = new Date(end.getTime() - (hours - 1) * 3_600_000);
@@ -57,7 +67,12 @@ export async function eventsPerHour(prisma: PrismaClient, tenantId: string, hour
   return Array.from({ length: hours }, (_, index) => {
     const hour = new Date(start.getTime() + index * 3_600_000);
     const row = byHour.get(hour.getTime());
-    return { hour, accepted: Number(row?.accepted ?? 0), rejected: rejected.get(hour.getTime()) ?? 0, failed: Number(row?.failed ?? 0) };
+    return {
+      hour,
+      accepted: Number(row?.accepted ?? 0),
+      rejected: rejected.get(hour.getTime()) ?? 0,
+      failed: Number(row?.failed ?? 0),
+    };
   });
 }
 
@@ -73,7 +88,13 @@ export interface UndeliveredItems {
  * is retrying, parked, or gave up): what a shop owner needs to know during an outage. A later
  * successful push of the same item (a newer sale, a replay, a reconcile) takes it off the list.
  */
-export async function undeliveredItems(prisma: PrismaClient, tenantId: string, connectionIds: string[], limit = 10, since = new Date(Date.now() - 7 * 86_400_000)): Promise<UndeliveredItems[]> {
+export async function undeliveredItems(
+  prisma: PrismaClient,
+  tenantId: string,
+  connectionIds: string[],
+  limit = 10,
+  since = new Date(Date.now() - 7 * 86_400_000),
+): Promise<UndeliveredItems[]> {
   if (!connectionIds.length) return [];
   const rows = await prisma.$queryRaw<{ connectionId: string; sku: string; total: bigint }[]>`
     WITH latest AS (
@@ -90,7 +111,11 @@ export async function undeliveredItems(prisma: PrismaClient, tenantId: string, c
     SELECT "connectionId", sku, total FROM undelivered WHERE position <= ${limit} ORDER BY "connectionId", sku`;
   const byConnection = new Map<string, UndeliveredItems>();
   for (const row of rows) {
-    const entry = byConnection.get(row.connectionId) ?? { connectionId: row.connectionId, skus: [], count: Number(row.total) };
+    const entry = byConnection.get(row.connectionId) ?? {
+      connectionId: row.connectionId,
+      skus: [],
+      count: Number(row.total),
+    };
     entry.skus.push(row.sku);
     byConnection.set(row.connectionId, entry);
   }

@@ -54,15 +54,25 @@ const EXTERNAL_ID_LABELS: Record<Provider, string> = {
   STANDARD_WEBHOOKS: "external id",
 };
 
-export async function applyStockChange(prisma: PrismaClient, tenantId: string, change: StockChangeInput): Promise<ApplyOutcome> {
+export async function applyStockChange(
+  prisma: PrismaClient,
+  tenantId: string,
+  change: StockChangeInput,
+): Promise<ApplyOutcome> {
   const db = scopeToTenant(prisma, tenantId);
   const link = await db.itemLink.findFirst({
     where: { connectionId: change.connectionId, externalId: change.externalId },
     select: { itemId: true, connection: { select: { provider: true, baseUrl: true } } },
   });
   if (!link) {
-    const connection = await db.connection.findFirst({ where: { id: change.connectionId }, select: { provider: true } });
-    return { kind: "skipped", action: `no local product for ${EXTERNAL_ID_LABELS[connection?.provider ?? "STANDARD_WEBHOOKS"]} ${change.externalId}` };
+    const connection = await db.connection.findFirst({
+      where: { id: change.connectionId },
+      select: { provider: true },
+    });
+    return {
+      kind: "skipped",
+      action: `no local product for ${EXTERNAL_ID_LABELS[connection?.provider ?? "STANDARD_WEBHOOKS"]} ${change.externalId}`,
+    };
   }
 
   return prisma.$transaction(async (tx) => {
@@ -71,9 +81,18 @@ export async function applyStockChange(prisma: PrismaClient, tenantId: string, c
     // Shopify reported its own level: that is now what Stockhook last saw on the same store as a
     // channel, the value its next compare-and-set push quotes (see docs/platforms.md). A stale or
     // replayed report is not the store's current level, so it leaves the last-seen value alone.
-    if (link.connection.provider === "SHOPIFY" && change.quantity !== undefined && outcome.kind !== "stale" && outcome.kind !== "duplicate") {
+    if (
+      link.connection.provider === "SHOPIFY" &&
+      change.quantity !== undefined &&
+      outcome.kind !== "stale" &&
+      outcome.kind !== "duplicate"
+    ) {
       await tx.itemLink.updateMany({
-        where: { tenantId, itemId: link.itemId, connection: { provider: "SHOPIFY", direction: "CHANNEL", baseUrl: link.connection.baseUrl } },
+        where: {
+          tenantId,
+          itemId: link.itemId,
+          connection: { provider: "SHOPIFY", direction: "CHANNEL", baseUrl: link.connection.baseUrl },
+        },
         data: { channelQuantity: Math.max(0, change.quantity) },
       });
     }
@@ -82,22 +101,47 @@ export async function applyStockChange(prisma: PrismaClient, tenantId: string, c
 }
 
 function isReplayedWebhookChange(change: StockChangeInput, lastSourceAt: Date, now = Date.now()): boolean {
-  return change.source.startsWith("webhook") && change.sourceAt.getTime() === lastSourceAt.getTime() && now - change.sourceAt.getTime() > REPLAY_MEMORY_MS;
+  return (
+    change.source.startsWith("webhook") &&
+    change.sourceAt.getTime() === lastSourceAt.getTime() &&
+    now - change.sourceAt.getTime() > REPLAY_MEMORY_MS
+  );
 }
 
 type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 /** The change itself, on an item whose row lock the caller's transaction already holds. */
-async function applyLocked(tx: Transaction, tenantId: string, itemId: string, change: StockChangeInput): Promise<ApplyOutcome> {
+async function applyLocked(
+  tx: Transaction,
+  tenantId: string,
+  itemId: string,
+  change: StockChangeInput,
+): Promise<ApplyOutcome> {
   const item = await tx.item.findFirstOrThrow({
     where: { id: itemId, tenantId },
-    select: { id: true, quantity: true, status: true, oneOfAKind: true, version: true, lastSourceAt: true, tenant: { select: { safetyBuffer: true, sellingLocations: true } } },
+    select: {
+      id: true,
+      quantity: true,
+      status: true,
+      oneOfAKind: true,
+      version: true,
+      lastSourceAt: true,
+      tenant: { select: { safetyBuffer: true, sellingLocations: true } },
+    },
   });
   if (item.lastSourceAt && change.sourceAt < item.lastSourceAt) {
-    return { kind: "stale" as const, itemId: item.id, action: `older than the last applied change (${item.lastSourceAt.toISOString()})` };
+    return {
+      kind: "stale" as const,
+      itemId: item.id,
+      action: `older than the last applied change (${item.lastSourceAt.toISOString()})`,
+    };
   }
   if (item.lastSourceAt && isReplayedWebhookChange(change, item.lastSourceAt)) {
-    return { kind: "duplicate" as const, itemId: item.id, action: `same source time as the last applied change (${item.lastSourceAt.toISOString()}), older than the front door's 72 h memory: a replayed copy, not a new change` };
+    return {
+      kind: "duplicate" as const,
+      itemId: item.id,
+      action: `same source time as the last applied change (${item.lastSourceAt.toISOString()}), older than the front door's 72 h memory: a replayed copy, not a new change`,
+    };
   }
   if (change.quantity !== undefined) {
     const locationId = change.locationId ?? DEFAULT_LOCATION;
@@ -107,15 +151,26 @@ async function applyLocked(tx: Transaction, tenantId: string, itemId: string, ch
       update: { quantity: change.quantity },
     });
   }
-  const levels = await tx.stockLevel.findMany({ where: { itemId: item.id, tenantId }, select: { locationId: true, quantity: true } });
-  const sellable = levels.length ? sellableQuantity(levels, item.tenant.sellingLocations, item.tenant.safetyBuffer) : item.quantity;
+  const levels = await tx.stockLevel.findMany({
+    where: { itemId: item.id, tenantId },
+    select: { locationId: true, quantity: true },
+  });
+  const sellable = levels.length
+    ? sellableQuantity(levels, item.tenant.sellingLocations, item.tenant.safetyBuffer)
+    : item.quantity;
   const status = statusFor({ quantity: sellable, oneOfAKind: item.oneOfAKind, reported: change.status });
   const after: ItemState = { quantity: status === "SOLD" || status === "ARCHIVED" ? 0 : sellable, status };
   const before: ItemState = { quantity: item.quantity, status: item.status };
 
   if (after.quantity === before.quantity && after.status === before.status) {
     await tx.item.update({ where: { id: item.id }, data: { lastSourceAt: change.sourceAt } });
-    return { kind: "unchanged" as const, itemId: item.id, version: item.version, after, action: describeChange(before, after) };
+    return {
+      kind: "unchanged" as const,
+      itemId: item.id,
+      version: item.version,
+      after,
+      action: describeChange(before, after),
+    };
   }
   const updated = await tx.item.update({
     where: { id: item.id },
@@ -135,7 +190,14 @@ async function applyLocked(tx: Transaction, tenantId: string, itemId: string, ch
       syncRunId: change.syncRunId,
     },
   });
-  return { kind: "applied" as const, itemId: item.id, version: updated.version, before, after, action: describeChange(before, after) };
+  return {
+    kind: "applied" as const,
+    itemId: item.id,
+    version: updated.version,
+    before,
+    after,
+    action: describeChange(before, after),
+  };
 }
 
 /** Rows per transaction when a reconcile applies many changes at once. */

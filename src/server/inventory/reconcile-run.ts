@@ -27,7 +27,12 @@ export interface PushTarget {
  * to tenants' endpoints), or a channel's listing checked for drift. Returns the next cursor and
  * the (item, channel) pairs to push. A failure is counted on the run before it is rethrown.
  */
-export async function reconcileRunPage(prisma: PrismaClient, run: ReconcileRun, cursor: string | null, send: OutboundSender): Promise<{ nextCursor: string | null; push: PushTarget[] }> {
+export async function reconcileRunPage(
+  prisma: PrismaClient,
+  run: ReconcileRun,
+  cursor: string | null,
+  send: OutboundSender,
+): Promise<{ nextCursor: string | null; push: PushTarget[] }> {
   const { tenantId, connectionId } = run;
   try {
     const connector = await connectorForConnection(prisma, tenantId, connectionId);
@@ -37,25 +42,54 @@ export async function reconcileRunPage(prisma: PrismaClient, run: ReconcileRun, 
       const { drifted } = await channelDriftPage(prisma, run, page);
       return { nextCursor: page.nextCursor, push: drifted.map((d) => ({ ...d, connectionId })) };
     }
-    const page = await (connector as SourceConnector).listStock({ cursor: cursor ?? undefined, updatedSince: run.updatedSince ? new Date(run.updatedSince) : undefined });
+    const page = await (connector as SourceConnector).listStock({
+      cursor: cursor ?? undefined,
+      updatedSince: run.updatedSince ? new Date(run.updatedSince) : undefined,
+    });
     const result = await reconcilePage(prisma, run, page);
-    await emitStockChanges(prisma, tenantId, result.applied, { kind: "reconcile", connectionId, syncRunId: run.id }, send);
+    await emitStockChanges(
+      prisma,
+      tenantId,
+      result.applied,
+      { kind: "reconcile", connectionId, syncRunId: run.id },
+      send,
+    );
     return { nextCursor: page.nextCursor, push: await pushTargets(prisma, tenantId, result.changedItemIds) };
   } catch (error) {
-    await prisma.syncRun.update({ where: { id: run.id }, data: { errorCount: { increment: 1 }, lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error) } });
+    await prisma.syncRun.update({
+      where: { id: run.id },
+      data: {
+        errorCount: { increment: 1 },
+        lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error),
+      },
+    });
     throw error;
   }
 }
 
 /** Every linked channel of the given items, for pushing them. */
 export async function pushTargets(prisma: PrismaClient, tenantId: string, itemIds: string[]): Promise<PushTarget[]> {
-  const perItem = await Promise.all(itemIds.map(async (itemId) => (await channelTargets(prisma, tenantId, itemId)).map((target) => ({ itemId, ...target }))));
+  const perItem = await Promise.all(
+    itemIds.map(async (itemId) =>
+      (await channelTargets(prisma, tenantId, itemId)).map((target) => ({ itemId, ...target })),
+    ),
+  );
   return perItem.flat();
 }
 
 /** After the last retry: the connection's running run (if any) fails, and tenants hear of it. */
-export async function failRunningSyncRun(prisma: PrismaClient, tenantId: string, connectionId: string, error: string, send: OutboundSender) {
-  const running = await prisma.syncRun.findFirst({ where: { tenantId, connectionId, status: "RUNNING" }, orderBy: { startedAt: "desc" }, select: { id: true } });
+export async function failRunningSyncRun(
+  prisma: PrismaClient,
+  tenantId: string,
+  connectionId: string,
+  error: string,
+  send: OutboundSender,
+) {
+  const running = await prisma.syncRun.findFirst({
+    where: { tenantId, connectionId, status: "RUNNING" },
+    orderBy: { startedAt: "desc" },
+    select: { id: true },
+  });
   if (!running) return;
   await failSyncRun(prisma, tenantId, running.id, error);
   await emitSyncRunResult(prisma, tenantId, running.id, send);

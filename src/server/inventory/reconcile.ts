@@ -15,9 +15,18 @@ export interface SyncRunRef {
   mode: SyncMode;
 }
 
-export async function startSyncRun(prisma: PrismaClient, input: { tenantId: string; connectionId: string; trigger: SyncTrigger; mode: SyncMode }): Promise<SyncRunRef> {
+export async function startSyncRun(
+  prisma: PrismaClient,
+  input: { tenantId: string; connectionId: string; trigger: SyncTrigger; mode: SyncMode },
+): Promise<SyncRunRef> {
   const run = await scopeToTenant(prisma, input.tenantId).syncRun.create({
-    data: { tenantId: input.tenantId, connectionId: input.connectionId, trigger: input.trigger, mode: input.mode, status: "RUNNING" },
+    data: {
+      tenantId: input.tenantId,
+      connectionId: input.connectionId,
+      trigger: input.trigger,
+      mode: input.mode,
+      status: "RUNNING",
+    },
     select: { id: true, tenantId: true, connectionId: true, mode: true },
   });
   return run;
@@ -36,18 +45,34 @@ function sourceStatus(item: SourceStockItem) {
   return item.status === "AVAILABLE" || item.status === "OUT_OF_STOCK" ? undefined : item.status;
 }
 
-export async function reconcilePage(prisma: PrismaClient, run: SyncRunRef, page: StockPage, options: { batchSize?: number; onBatch?: (size: number) => void } = {}): Promise<PageOutcome> {
+export async function reconcilePage(
+  prisma: PrismaClient,
+  run: SyncRunRef,
+  page: StockPage,
+  options: { batchSize?: number; onBatch?: (size: number) => void } = {},
+): Promise<PageOutcome> {
   const db = scopeToTenant(prisma, run.tenantId);
   const externalIds = page.items.map((item) => item.externalId);
-  const linkSelect = { id: true, externalId: true, itemId: true, item: { select: { status: true, levels: { select: { locationId: true, quantity: true } } } } } as const;
-  const links = await db.itemLink.findMany({ where: { connectionId: run.connectionId, externalId: { in: externalIds } }, select: linkSelect });
+  const linkSelect = {
+    id: true,
+    externalId: true,
+    itemId: true,
+    item: { select: { status: true, levels: { select: { locationId: true, quantity: true } } } },
+  } as const;
+  const links = await db.itemLink.findMany({
+    where: { connectionId: run.connectionId, externalId: { in: externalIds } },
+    select: linkSelect,
+  });
   const byExternalId = new Map(links.map((link) => [link.externalId, link]));
   const outcome: PageOutcome = { scanned: page.items.length, changed: 0, created: 0, changedItemIds: [], applied: [] };
 
   const unlinked = page.items.filter((source) => !byExternalId.has(source.externalId));
   if (unlinked.length) {
     outcome.created = await linkNewProducts(prisma, run, unlinked);
-    const created = await db.itemLink.findMany({ where: { connectionId: run.connectionId, externalId: { in: unlinked.map((s) => s.externalId) } }, select: linkSelect });
+    const created = await db.itemLink.findMany({
+      where: { connectionId: run.connectionId, externalId: { in: unlinked.map((s) => s.externalId) } },
+      select: linkSelect,
+    });
     for (const link of created) byExternalId.set(link.externalId, link);
   }
   const isNew = new Set(unlinked.map((source) => source.externalId));
@@ -82,11 +107,20 @@ export async function reconcilePage(prisma: PrismaClient, run: SyncRunRef, page:
     outcome.applied.push(result);
   }
   if (run.mode === "FULL" && externalIds.length) {
-    await db.itemLink.updateMany({ where: { connectionId: run.connectionId, externalId: { in: externalIds } }, data: { lastSeenSyncRunId: run.id } });
+    await db.itemLink.updateMany({
+      where: { connectionId: run.connectionId, externalId: { in: externalIds } },
+      data: { lastSeenSyncRunId: run.id },
+    });
   }
   await db.syncRun.update({
     where: { id: run.id },
-    data: { pages: { increment: 1 }, itemsScanned: { increment: outcome.scanned }, itemsChanged: { increment: outcome.changed }, itemsCreated: { increment: outcome.created }, cursor: page.nextCursor },
+    data: {
+      pages: { increment: 1 },
+      itemsScanned: { increment: outcome.scanned },
+      itemsChanged: { increment: outcome.changed },
+      itemsCreated: { increment: outcome.created },
+      cursor: page.nextCursor,
+    },
   });
   return outcome;
 }
@@ -99,7 +133,13 @@ async function linkNewProducts(prisma: PrismaClient, run: SyncRunRef, sources: S
   const db = scopeToTenant(prisma, run.tenantId);
   const skuOf = (source: SourceStockItem) => source.sku || `${run.connectionId}:${source.externalId}`;
   await db.item.createMany({
-    data: sources.map((source) => ({ tenantId: run.tenantId, sku: skuOf(source), title: source.title, quantity: 0, oneOfAKind: source.oneOfAKind ?? false })),
+    data: sources.map((source) => ({
+      tenantId: run.tenantId,
+      sku: skuOf(source),
+      title: source.title,
+      quantity: 0,
+      oneOfAKind: source.oneOfAKind ?? false,
+    })),
     skipDuplicates: true,
   });
   const items = await db.item.findMany({ where: { sku: { in: sources.map(skuOf) } }, select: { id: true, sku: true } });
@@ -107,7 +147,17 @@ async function linkNewProducts(prisma: PrismaClient, run: SyncRunRef, sources: S
   const { count } = await db.itemLink.createMany({
     data: sources.flatMap((source) => {
       const itemId = itemIdBySku.get(skuOf(source));
-      return itemId ? [{ tenantId: run.tenantId, itemId, connectionId: run.connectionId, externalId: source.externalId, lastSeenSyncRunId: run.mode === "FULL" ? run.id : null }] : [];
+      return itemId
+        ? [
+            {
+              tenantId: run.tenantId,
+              itemId,
+              connectionId: run.connectionId,
+              externalId: source.externalId,
+              lastSeenSyncRunId: run.mode === "FULL" ? run.id : null,
+            },
+          ]
+        : [];
     }),
     // An item already linked to this connection under another external id keeps its link.
     skipDuplicates: true,
@@ -120,13 +170,22 @@ async function linkNewProducts(prisma: PrismaClient, run: SyncRunRef, sources: S
  * were not seen by this run); an incremental scan cannot tell, and a channel's listing says
  * nothing about what exists, so those leave them.
  */
-export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now = new Date(), options: { archiveVanished?: boolean } = {}): Promise<{ vanishedItemIds: string[]; archived: Extract<ApplyOutcome, { kind: "applied" }>[] }> {
+export async function finishSyncRun(
+  prisma: PrismaClient,
+  run: SyncRunRef,
+  now = new Date(),
+  options: { archiveVanished?: boolean } = {},
+): Promise<{ vanishedItemIds: string[]; archived: Extract<ApplyOutcome, { kind: "applied" }>[] }> {
   const db = scopeToTenant(prisma, run.tenantId);
   const vanishedItemIds: string[] = [];
   const archived: Extract<ApplyOutcome, { kind: "applied" }>[] = [];
   if (run.mode === "FULL" && (options.archiveVanished ?? true)) {
     const vanished = await db.itemLink.findMany({
-      where: { connectionId: run.connectionId, OR: [{ lastSeenSyncRunId: null }, { lastSeenSyncRunId: { not: run.id } }], item: { status: { not: "ARCHIVED" } } },
+      where: {
+        connectionId: run.connectionId,
+        OR: [{ lastSeenSyncRunId: null }, { lastSeenSyncRunId: { not: run.id } }],
+        item: { status: { not: "ARCHIVED" } },
+      },
       select: { itemId: true, externalId: true },
     });
     const outcomes = await applyStockChangesInBatches(
@@ -148,8 +207,14 @@ export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now =
       archived.push(outcome);
     }
   }
-  await db.syncRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: now, itemsVanished: vanishedItemIds.length, cursor: null } });
-  await db.connection.update({ where: { id: run.connectionId }, data: { lastSyncAt: now, ...(run.mode === "FULL" ? { lastFullSyncAt: now } : {}) } });
+  await db.syncRun.update({
+    where: { id: run.id },
+    data: { status: "SUCCEEDED", finishedAt: now, itemsVanished: vanishedItemIds.length, cursor: null },
+  });
+  await db.connection.update({
+    where: { id: run.connectionId },
+    data: { lastSyncAt: now, ...(run.mode === "FULL" ? { lastFullSyncAt: now } : {}) },
+  });
   return { vanishedItemIds, archived };
 }
 
@@ -158,7 +223,11 @@ export async function finishSyncRun(prisma: PrismaClient, run: SyncRunRef, now =
  * differently (most dangerously, available when the canonical item is sold). They are corrected
  * by pushing the canonical state again.
  */
-export async function channelDriftPage(prisma: PrismaClient, run: SyncRunRef, page: StockPage): Promise<{ scanned: number; drifted: { itemId: string; externalId: string }[] }> {
+export async function channelDriftPage(
+  prisma: PrismaClient,
+  run: SyncRunRef,
+  page: StockPage,
+): Promise<{ scanned: number; drifted: { itemId: string; externalId: string }[] }> {
   const db = scopeToTenant(prisma, run.tenantId);
   const links = await db.itemLink.findMany({
     where: { connectionId: run.connectionId, externalId: { in: page.items.map((item) => item.externalId) } },
@@ -168,11 +237,18 @@ export async function channelDriftPage(prisma: PrismaClient, run: SyncRunRef, pa
   const drifted = page.items.flatMap((shown) => {
     const link = byExternalId.get(shown.externalId);
     if (!link) return [];
-    return channelQuantity(link.item) === channelQuantity(shown) ? [] : [{ itemId: link.itemId, externalId: link.externalId }];
+    return channelQuantity(link.item) === channelQuantity(shown)
+      ? []
+      : [{ itemId: link.itemId, externalId: link.externalId }];
   });
   await db.syncRun.update({
     where: { id: run.id },
-    data: { pages: { increment: 1 }, itemsScanned: { increment: page.items.length }, itemsChanged: { increment: drifted.length }, cursor: page.nextCursor },
+    data: {
+      pages: { increment: 1 },
+      itemsScanned: { increment: page.items.length },
+      itemsChanged: { increment: drifted.length },
+      cursor: page.nextCursor,
+    },
   });
   return { scanned: page.items.length, drifted };
 }

@@ -7,18 +7,39 @@ const now = new Date(Date.UTC(2031, 5, 1, 12, 0, 0));
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
 
 /** `source` adds a connection to tenant a. */
-const it = test.extend("source", { scope: "file" }, ({ prisma, tenantA: fx }) =>
-  (name: string, syncSchedule: SyncSchedule, lastSyncAt: Date | null, lastFullSyncAt: Date | null, direction: "SOURCE" | "CHANNEL" = "SOURCE") =>
-    prisma.connection.create({
-      data: { tenantId: fx.tenant.id, provider: "SAM", direction, name, baseUrl: "http://127.0.0.1:9", syncSchedule, lastSyncAt, lastFullSyncAt },
-    }),
+const it = test.extend(
+  "source",
+  { scope: "file" },
+  ({ prisma, tenantA: fx }) =>
+    (
+      name: string,
+      syncSchedule: SyncSchedule,
+      lastSyncAt: Date | null,
+      lastFullSyncAt: Date | null,
+      direction: "SOURCE" | "CHANNEL" = "SOURCE",
+    ) =>
+      prisma.connection.create({
+        data: {
+          tenantId: fx.tenant.id,
+          provider: "SAM",
+          direction,
+          name,
+          baseUrl: "http://127.0.0.1:9",
+          syncSchedule,
+          lastSyncAt,
+          lastFullSyncAt,
+        },
+      }),
 );
 
 it.beforeAll(async ({ prisma, tenantA: fx }) => {
   await prisma.connection.update({ where: { id: fx.connection.id }, data: { syncSchedule: "MANUAL" } });
 });
 
-it("starts reconciles (drift checks for channels) whose schedule is due: full once a day, incremental in between, never for manual", async ({ prisma, source }) => {
+it("starts reconciles (drift checks for channels) whose schedule is due: full once a day, incremental in between, never for manual", async ({
+  prisma,
+  source,
+}) => {
   const never = await source("never synced", "H24", null, null);
   const hourlyDue = await source("hourly, 2 h ago", "H1", hoursAgo(2), hoursAgo(3));
   await source("hourly, 10 min ago", "H1", hoursAgo(1 / 6), hoursAgo(3));
@@ -29,6 +50,11 @@ it("starts reconciles (drift checks for channels) whose schedule is due: full on
 
   const due = await dueReconciles(prisma, now);
   expect(due.map((d) => [d.connectionId, d.mode]).sort()).toEqual(
-    [[never.id, "full"], [hourlyDue.id, "incremental"], [sixHourlyFull.id, "full"], [channel.id, "full"]].sort(),
+    [
+      [never.id, "full"],
+      [hourlyDue.id, "incremental"],
+      [sixHourlyFull.id, "full"],
+      [channel.id, "full"],
+    ].sort(),
   );
 });

@@ -28,7 +28,14 @@ export async function dueReconciles(prisma: PrismaClient, now = new Date()): Pro
   return sources.flatMap((connection) => {
     const interval = SCHEDULE_INTERVAL_MS[connection.syncSchedule]!;
     if (connection.lastSyncAt && now.getTime() - connection.lastSyncAt.getTime() < interval) return [];
-    const full = !connection.lastFullSyncAt || now.getTime() - connection.lastFullSyncAt.getTime() >= FULL_SCAN_EVERY_MS;
-    return [{ tenantId: connection.tenantId, connectionId: connection.id, mode: full ? ("full" as const) : ("incremental" as const) }];
+    const full =
+      !connection.lastFullSyncAt || now.getTime() - connection.lastFullSyncAt.getTime() >= FULL_SCAN_EVERY_MS;
+    return [
+      {
+        tenantId: connection.tenantId,
+        connectionId: connection.id,
+        mode: full ? ("full" as const) : ("incremental" as const),
+      },
+    ];
   });
 }

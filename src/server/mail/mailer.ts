@@ -47,7 +47,10 @@ export function mailer(): Mailer {
   appMailer = {
     async send(to, content) {
       if (env().NODE_ENV === "production") throw new MailNotConfiguredError();
-      logger.warn({ area: "mail", to, subject: content.subject }, `SMTP_URL is not set; this message was NOT sent.\n  To: ${to}\n  Subject: ${content.subject}\n\n${content.text}\n`);
+      logger.warn(
+        { area: "mail", to, subject: content.subject },
+        `SMTP_URL is not set; this message was NOT sent.\n  To: ${to}\n  Subject: ${content.subject}\n\n${content.text}\n`,
+      );
     },
   };
   return appMailer;

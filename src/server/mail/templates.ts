@@ -6,7 +6,10 @@ export interface MailContent {
 }
 
 function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 interface Block {
@@ -41,7 +44,10 @@ const IGNORE = "If you did not ask for this, ignore this message: nothing change
 
 export function verifyEmailMail(input: { name: string; url: string; validHours: number }): MailContent {
   return render("Confirm your email address for Stockhook", {
-    paragraphs: [`Hello ${input.name},`, `Confirm that this is your address to finish creating your Stockhook account. The link works once, for ${input.validHours} hours.`],
+    paragraphs: [
+      `Hello ${input.name},`,
+      `Confirm that this is your address to finish creating your Stockhook account. The link works once, for ${input.validHours} hours.`,
+    ],
     action: { label: "Confirm my email address", url: input.url },
     footer: IGNORE,
   });
@@ -60,7 +66,13 @@ export function signUpAttemptMail(input: { name: string; signInUrl: string; rese
   });
 }
 
-export function invitationMail(input: { inviterName: string; tenantName: string; role: string; url: string; validDays: number }): MailContent {
+export function invitationMail(input: {
+  inviterName: string;
+  tenantName: string;
+  role: string;
+  url: string;
+  validDays: number;
+}): MailContent {
   return render(`${input.inviterName} invited you to ${input.tenantName} on Stockhook`, {
     paragraphs: [
       `${input.inviterName} invited you to join ${input.tenantName} on Stockhook as ${input.role.toLowerCase()}.`,
@@ -73,7 +85,10 @@ export function invitationMail(input: { inviterName: string; tenantName: string;
 
 export function passwordResetMail(input: { name: string; url: string; validMinutes: number }): MailContent {
   return render("Set a new Stockhook password", {
-    paragraphs: [`Hello ${input.name},`, `Someone (hopefully you) asked to set a new password for this Stockhook account. The link works once, for ${input.validMinutes} minutes.`],
+    paragraphs: [
+      `Hello ${input.name},`,
+      `Someone (hopefully you) asked to set a new password for this Stockhook account. The link works once, for ${input.validMinutes} minutes.`,
+    ],
     action: { label: "Set a new password", url: input.url },
     footer: "If you did not ask for this, ignore this message: your password stays as it is.",
   });

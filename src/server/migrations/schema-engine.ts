@@ -2,7 +2,10 @@ import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
 import type * as EngineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -39,7 +42,11 @@ async function loadEngineClass(): Promise<typeof SchemaEngine> {
 export type EngineLog = (message: string) => void;
 const quiet: EngineLog = () => {};
 
-export async function startSchemaEngine(factory: SqlMigrationAwareDriverAdapterFactory, schemaText?: string, log: EngineLog = quiet) {
+export async function startSchemaEngine(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  schemaText?: string,
+  log: EngineLog = quiet,
+) {
   engineClass ??= loadEngineClass();
   const Engine = await engineClass;
   const schema = schemaText ?? (await readFile(SCHEMA_PATH, "utf8"));
@@ -48,7 +55,10 @@ export async function startSchemaEngine(factory: SqlMigrationAwareDriverAdapterF
 
 export async function loadMigrationList(baseDir = MIGRATIONS_DIR): Promise<MigrationList> {
   const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
-  const directories = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const directories = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const lockfileContent = await readFile(join(baseDir, "migration_lock.toml"), "utf8").catch(() => null);
   return {
     baseDir,
@@ -70,7 +80,10 @@ export async function loadMigrationList(baseDir = MIGRATIONS_DIR): Promise<Migra
 }
 
 /** Applies pending migrations and records them in `_prisma_migrations`, as `migrate deploy` does. */
-export async function applyPendingMigrations(factory: SqlMigrationAwareDriverAdapterFactory, log?: EngineLog): Promise<string[]> {
+export async function applyPendingMigrations(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  log?: EngineLog,
+): Promise<string[]> {
   const engine = await startSchemaEngine(factory, undefined, log);
   try {
     const migrationsList = await loadMigrationList();

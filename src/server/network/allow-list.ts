@@ -14,7 +14,15 @@ export function allowListKey(entry: string): string | null {
   } catch {
     return null;
   }
-  if (!/^([a-z0-9.-]+|\[[0-9a-f:.]+\]):\d+$/i.test(entry.trim()) || url.pathname !== "/" || url.search || url.hash || url.username || url.password) return null;
+  if (
+    !/^([a-z0-9.-]+|\[[0-9a-f:.]+\]):\d+$/i.test(entry.trim()) ||
+    url.pathname !== "/" ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  )
+    return null;
   return `${url.hostname}:${url.port || "80"}`;
 }
 

@@ -29,7 +29,15 @@ export class TooManyRedirectsError extends Error {
   }
 }
 
-const CREDENTIAL_HEADERS = ["authorization", "cookie", "x-shopify-access-token", "x-auth-token", "x-api-key", "api-key", "proxy-authorization"];
+const CREDENTIAL_HEADERS = [
+  "authorization",
+  "cookie",
+  "x-shopify-access-token",
+  "x-auth-token",
+  "x-api-key",
+  "api-key",
+  "proxy-authorization",
+];
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
 
 function headerRecord(init: HeadersInit | undefined): Record<string, string> {
@@ -56,22 +64,39 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
     let body = typeof init.body === "string" ? init.body : init.body == null ? undefined : String(init.body);
     for (let redirects = 0; ; redirects += 1) {
       const target = await checkTarget(url, options.policy, options.resolve ?? systemResolver);
-      const answer = await requestPinned(target, { method, headers, body, signal, maxBodyBytes, overflow: "fail", keepAlive: true });
+      const answer = await requestPinned(target, {
+        method,
+        headers,
+        body,
+        signal,
+        maxBodyBytes,
+        overflow: "fail",
+        keepAlive: true,
+      });
       const location = answer.headers.location;
       if (![301, 302, 303, 307, 308].includes(answer.status) || !location) {
-        return new Response(NO_BODY_STATUSES.has(answer.status) ? null : new Uint8Array(answer.body), { status: answer.status, headers: toHeaders(answer.headers) });
+        return new Response(NO_BODY_STATUSES.has(answer.status) ? null : new Uint8Array(answer.body), {
+          status: answer.status,
+          headers: toHeaders(answer.headers),
+        });
       }
       if (redirects >= maxRedirects) throw new TooManyRedirectsError(maxRedirects);
       const next = new URL(location, url);
       const crossOrigin = next.origin !== target.url.origin;
       // 307/308 resend the body, and a token request's body holds the client secret: it goes to
       // the origin it was meant for or nowhere.
-      if (crossOrigin && body !== undefined && (answer.status === 307 || answer.status === 308)) throw new UnsafeUrlError("the platform redirected a request with a body to another origin; Stockhook does not resend it there");
-      if (crossOrigin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.includes(name)));
+      if (crossOrigin && body !== undefined && (answer.status === 307 || answer.status === 308))
+        throw new UnsafeUrlError(
+          "the platform redirected a request with a body to another origin; Stockhook does not resend it there",
+        );
+      if (crossOrigin)
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.includes(name)));
       if (answer.status === 303 || ((answer.status === 301 || answer.status === 302) && method === "POST")) {
         method = method === "HEAD" ? "HEAD" : "GET";
         body = undefined;
-        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== "content-type" && name !== "content-length"));
+        headers = Object.fromEntries(
+          Object.entries(headers).filter(([name]) => name !== "content-type" && name !== "content-length"),
+        );
       }
       url = next.toString();
     }

@@ -26,7 +26,10 @@ export interface PinnedRequest {
   keepAlive?: boolean;
 }
 
-const keepAliveAgents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+const keepAliveAgents = {
+  http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
+};
 
 export interface PinnedResponse {
   status: number;
@@ -57,7 +60,9 @@ export function requestPinned(target: CheckedTarget, request: PinnedRequest): Pr
         method: request.method,
         headers,
         // Certificates are checked against the name in the URL, not the address dialled.
-        ...(url.protocol === "https:" && !isIP(url.hostname.replace(/^\[|\]$/g, "")) ? { servername: url.hostname } : {}),
+        ...(url.protocol === "https:" && !isIP(url.hostname.replace(/^\[|\]$/g, ""))
+          ? { servername: url.hostname }
+          : {}),
         agent: request.keepAlive ? keepAliveAgents[url.protocol === "https:" ? "https" : "http"] : false,
         signal: request.signal,
         ...(request.ca ? { ca: request.ca } : {}),
@@ -70,7 +75,12 @@ export function requestPinned(target: CheckedTarget, request: PinnedRequest): Pr
         const finish = () => {
           if (settled) return;
           settled = true;
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), truncated });
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+            truncated,
+          });
         };
         response.on("data", (chunk: Buffer) => {
           if (settled) return;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { sourceAddressOf } from "./source-address";
 
-const headers = (forwardedFor?: string) => new Headers(forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor });
+const headers = (forwardedFor?: string) =>
+  new Headers(forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor });
 
 describe("sourceAddressOf", () => {
   it("takes the entry the trusted proxy appended, ignoring what the client wrote before it", () => {

@@ -1,10 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { checkTarget, checkUrlShape, isPublicAddress, UnsafeUrlError, urlPolicyFromEnv, type Resolver } from "./url-safety";
+import {
+  checkTarget,
+  checkUrlShape,
+  isPublicAddress,
+  UnsafeUrlError,
+  urlPolicyFromEnv,
+  type Resolver,
+} from "./url-safety";
 import { allowListKey } from "./allow-list";
 
 const production = {};
 const development = { allowList: ["127.0.0.1:9", "localhost:4010"] };
-const resolvesTo = (...addresses: string[]): Resolver => async () => addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+const resolvesTo =
+  (...addresses: string[]): Resolver =>
+  async () =>
+    addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
 
 describe("outbound URL safety (SSRF)", () => {
   it.each([
@@ -31,14 +41,21 @@ describe("outbound URL safety (SSRF)", () => {
 
   it("refuses a hostname that resolves to loopback, judging the resolved address", async () => {
     // Refused without saying what the name resolves to: a tenant must not map internal names.
-    const refused = await checkTarget("https://localhost/hook", production).then(() => null, (error: Error) => error.message);
+    const refused = await checkTarget("https://localhost/hook", production).then(
+      () => null,
+      (error: Error) => error.message,
+    );
     expect(refused).toMatch(/^localhost does not resolve to a public address/);
     expect(refused).not.toMatch(/127\.0\.0\.1|::1|loopback/);
-    await expect(checkTarget("https://internal.example/hook", production, resolvesTo("10.0.0.5"))).rejects.toThrow(/^internal\.example does not resolve to a public address/);
+    await expect(checkTarget("https://internal.example/hook", production, resolvesTo("10.0.0.5"))).rejects.toThrow(
+      /^internal\.example does not resolve to a public address/,
+    );
   });
 
   it("refuses a host when any of its addresses is private, so round-robin DNS cannot land there", async () => {
-    await expect(checkTarget("https://mixed.example/hook", production, resolvesTo("93.184.216.34", "127.0.0.1"))).rejects.toBeInstanceOf(UnsafeUrlError);
+    await expect(
+      checkTarget("https://mixed.example/hook", production, resolvesTo("93.184.216.34", "127.0.0.1")),
+    ).rejects.toBeInstanceOf(UnsafeUrlError);
   });
 
   it("accepts a public https URL and returns the checked address to connect to", async () => {
@@ -56,7 +73,9 @@ describe("outbound URL safety (SSRF)", () => {
 
   it("allows http and loopback only for a host:port named on the allow-list", async () => {
     await expect(checkTarget("http://127.0.0.1:9/hook", development)).resolves.toMatchObject({ address: "127.0.0.1" });
-    await expect(checkTarget("http://localhost:4010/sam/shop", development)).resolves.toMatchObject({ url: expect.any(URL) });
+    await expect(checkTarget("http://localhost:4010/sam/shop", development)).resolves.toMatchObject({
+      url: expect.any(URL),
+    });
     // Another port on the same host, or the same port on another loopback name, is not named.
     await expect(checkTarget("http://127.0.0.1:5432/", development)).rejects.toThrow("Use an https:// URL");
     await expect(checkTarget("https://127.0.0.1:5432/", development)).rejects.toThrow(/loopback address/);
@@ -65,11 +84,16 @@ describe("outbound URL safety (SSRF)", () => {
   });
 
   it("the allow-list is not honoured in production, and its entries are plain host:port pairs", () => {
-    expect(urlPolicyFromEnv({ NODE_ENV: "production", OUTBOUND_ALLOW_LIST: "127.0.0.1:4010" })).toEqual({ allowList: [] });
-    expect(urlPolicyFromEnv({ NODE_ENV: "development", OUTBOUND_ALLOW_LIST: " 127.0.0.1:4010, localhost:4010 " })).toEqual({ allowList: ["127.0.0.1:4010", "localhost:4010"] });
+    expect(urlPolicyFromEnv({ NODE_ENV: "production", OUTBOUND_ALLOW_LIST: "127.0.0.1:4010" })).toEqual({
+      allowList: [],
+    });
+    expect(
+      urlPolicyFromEnv({ NODE_ENV: "development", OUTBOUND_ALLOW_LIST: " 127.0.0.1:4010, localhost:4010 " }),
+    ).toEqual({ allowList: ["127.0.0.1:4010", "localhost:4010"] });
     expect(allowListKey("LocalHost:4010")).toBe("localhost:4010");
     expect(allowListKey("[::1]:4010")).toBe("[::1]:4010");
-    for (const bad of ["127.0.0.1", "127.0.0.1:4010/path", "user@127.0.0.1:1", "*:4010", "http://127.0.0.1:1"]) expect(allowListKey(bad)).toBeNull();
+    for (const bad of ["127.0.0.1", "127.0.0.1:4010/path", "user@127.0.0.1:1", "*:4010", "http://127.0.0.1:1"])
+      expect(allowListKey(bad)).toBeNull();
   });
 
   it("a name that does not resolve is refused with the reason", async () => {

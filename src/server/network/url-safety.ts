@@ -67,7 +67,8 @@ export function checkUrlShape(raw: string, policy: UrlPolicy): URL {
     throw new UnsafeUrlError("That is not a valid URL");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new UnsafeUrlError("Use an https:// URL");
-  if (url.username || url.password) throw new UnsafeUrlError("Put credentials in the platform's own settings, not in the URL");
+  if (url.username || url.password)
+    throw new UnsafeUrlError("Put credentials in the platform's own settings, not in the URL");
   if (!url.hostname) throw new UnsafeUrlError("The URL has no host");
   const trusted = isAllowListed(url, policy);
   if (url.protocol === "http:" && !trusted && !policy.allowHttp) throw new UnsafeUrlError("Use an https:// URL");
@@ -102,7 +103,8 @@ function rangeName(address: string): string {
 }
 
 function refusal(hostname: string, address: string): string {
-  if (hostname === address || hostname === `[${address}]`) return `${hostname} is a ${rangeName(address)} address: Stockhook only calls public addresses`;
+  if (hostname === address || hostname === `[${address}]`)
+    return `${hostname} is a ${rangeName(address)} address: Stockhook only calls public addresses`;
   // What a name resolves to inside Stockhook's network is not the tenant's to learn.
   return `${hostname} does not resolve to a public address: Stockhook only calls public addresses`;
 }
@@ -118,13 +120,20 @@ export interface CheckedTarget {
  * Judges a URL and resolves its host once. Every address DNS returns must be public (one private
  * answer refuses the URL: round-robin could otherwise land there); the first is used.
  */
-export async function checkTarget(raw: string, policy: UrlPolicy, resolve: Resolver = systemResolver): Promise<CheckedTarget> {
+export async function checkTarget(
+  raw: string,
+  policy: UrlPolicy,
+  resolve: Resolver = systemResolver,
+): Promise<CheckedTarget> {
   const url = checkUrlShape(raw, policy);
   const literal = literalAddress(url.hostname);
   const answers = literal
     ? [{ address: literal, family: ipaddr.parse(literal).kind() === "ipv6" ? 6 : 4 }]
     : await resolve(url.hostname).catch((error: unknown) => {
-        throw new UnsafeUrlError(`${url.hostname} does not resolve (${error instanceof Error ? (error as NodeJS.ErrnoException).code ?? error.message : String(error)})`, true);
+        throw new UnsafeUrlError(
+          `${url.hostname} does not resolve (${error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error)})`,
+          true,
+        );
       });
   if (answers.length === 0) throw new UnsafeUrlError(`${url.hostname} does not resolve`, true);
   if (!isAllowListed(url, policy)) {
@@ -139,7 +148,11 @@ export async function checkTarget(raw: string, policy: UrlPolicy, resolve: Resol
  * The check when a URL is saved (a connection's address, a token URL): the same rules, but a
  * name that does not resolve yet is accepted, because every request checks again before it goes.
  */
-export async function checkUrlForSaving(raw: string, policy: UrlPolicy, resolve: Resolver = systemResolver): Promise<URL> {
+export async function checkUrlForSaving(
+  raw: string,
+  policy: UrlPolicy,
+  resolve: Resolver = systemResolver,
+): Promise<URL> {
   try {
     return (await checkTarget(raw, policy, resolve)).url;
   } catch (error) {

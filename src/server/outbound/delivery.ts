@@ -41,32 +41,82 @@ export interface DeliveryRef {
  */
 export async function recordOutboundEvent(prisma: PrismaClient, payload: OutboundEnvelope): Promise<DeliveryRef[]> {
   const db = scopeToTenant(prisma, payload.tenant.id);
-  const endpoints = await db.webhookEndpoint.findMany({ where: { enabled: true, eventTypes: { has: payload.type } }, select: { id: true } });
+  const endpoints = await db.webhookEndpoint.findMany({
+    where: { enabled: true, eventTypes: { has: payload.type } },
+    select: { id: true },
+  });
   if (endpoints.length === 0) return [];
-  await db.outboundEvent.createMany({ data: [{ id: payload.id, tenantId: db.tenantId, type: payload.type, payload: payload as unknown as Prisma.InputJsonValue, createdAt: new Date(payload.timestamp) }], skipDuplicates: true });
-  await db.outboundDelivery.createMany({ data: endpoints.map((endpoint) => ({ tenantId: db.tenantId, endpointId: endpoint.id, eventId: payload.id })), skipDuplicates: true });
-  const deliveries = await db.outboundDelivery.findMany({ where: { eventId: payload.id, endpointId: { in: endpoints.map((e) => e.id) }, state: "PENDING", attempts: 0 }, select: { id: true, endpointId: true } });
-  return deliveries.map((delivery) => ({ tenantId: db.tenantId, deliveryId: delivery.id, endpointId: delivery.endpointId }));
+  await db.outboundEvent.createMany({
+    data: [
+      {
+        id: payload.id,
+        tenantId: db.tenantId,
+        type: payload.type,
+        payload: payload as unknown as Prisma.InputJsonValue,
+        createdAt: new Date(payload.timestamp),
+      },
+    ],
+    skipDuplicates: true,
+  });
+  await db.outboundDelivery.createMany({
+    data: endpoints.map((endpoint) => ({ tenantId: db.tenantId, endpointId: endpoint.id, eventId: payload.id })),
+    skipDuplicates: true,
+  });
+  const deliveries = await db.outboundDelivery.findMany({
+    where: { eventId: payload.id, endpointId: { in: endpoints.map((e) => e.id) }, state: "PENDING", attempts: 0 },
+    select: { id: true, endpointId: true },
+  });
+  return deliveries.map((delivery) => ({
+    tenantId: db.tenantId,
+    deliveryId: delivery.id,
+    endpointId: delivery.endpointId,
+  }));
 }
 
 /** A test event for one endpoint, whatever it subscribes to; returns the delivery to run. */
-export async function createTestDelivery(db: TenantDb, endpointId: string, tenantSlug: string, id: string, now = new Date()): Promise<DeliveryRef> {
+export async function createTestDelivery(
+  db: TenantDb,
+  endpointId: string,
+  tenantSlug: string,
+  id: string,
+  now = new Date(),
+): Promise<DeliveryRef> {
   const payload: OutboundPayload<typeof TEST_EVENT_TYPE> = {
     id,
     type: TEST_EVENT_TYPE,
     version: 1,
     timestamp: now.toISOString(),
     tenant: { id: db.tenantId, slug: tenantSlug },
-    data: { message: "A test event from Stockhook: if your receiver verified this signature, it is set up.", endpointId },
+    data: {
+      message: "A test event from Stockhook: if your receiver verified this signature, it is set up.",
+      endpointId,
+    },
   };
-  await db.outboundEvent.create({ data: { id, tenantId: db.tenantId, type: TEST_EVENT_TYPE, payload: payload as unknown as Prisma.InputJsonValue, createdAt: now } });
-  const delivery = await db.outboundDelivery.create({ data: { tenantId: db.tenantId, endpointId, eventId: id }, select: { id: true } });
+  await db.outboundEvent.create({
+    data: {
+      id,
+      tenantId: db.tenantId,
+      type: TEST_EVENT_TYPE,
+      payload: payload as unknown as Prisma.InputJsonValue,
+      createdAt: now,
+    },
+  });
+  const delivery = await db.outboundDelivery.create({
+    data: { tenantId: db.tenantId, endpointId, eventId: id },
+    select: { id: true },
+  });
   return { tenantId: db.tenantId, deliveryId: delivery.id, endpointId };
 }
 
 export type AttemptResult =
   | { final: true; outcome: "delivered"; status: number; attempt: number }
-  | { final: true; outcome: "gone" | "endpoint-disabled" | "endpoint-failing-3-days" | "not-found"; status: number | null; attempt: number; error?: string }
+  | {
+      final: true;
+      outcome: "gone" | "endpoint-disabled" | "endpoint-failing-3-days" | "not-found";
+      status: number | null;
+      attempt: number;
+      error?: string;
+    }
   | { final: false; outcome: "failed"; status: number | null; attempt: number; error: string };
 
 export interface AttemptOptions {
@@ -90,18 +140,30 @@ async function disableEndpoint(db: TenantDb, endpointId: string, reason: string,
   await appendAudit(db, { userId: null }, { action, target: `webhook_endpoint:${endpointId}`, summary: { reason } });
 }
 
-export async function attemptDelivery(prisma: PrismaClient, ref: DeliveryRef, options: AttemptOptions): Promise<AttemptResult> {
+export async function attemptDelivery(
+  prisma: PrismaClient,
+  ref: DeliveryRef,
+  options: AttemptOptions,
+): Promise<AttemptResult> {
   const now = options.now ?? new Date();
   const db = scopeToTenant(prisma, ref.tenantId);
   const delivery = await db.outboundDelivery.findFirst({
     where: { id: ref.deliveryId },
-    select: { id: true, attempts: true, event: { select: { id: true, type: true, payload: true } }, endpoint: { select: { id: true, url: true, enabled: true, failingSince: true } } },
+    select: {
+      id: true,
+      attempts: true,
+      event: { select: { id: true, type: true, payload: true } },
+      endpoint: { select: { id: true, url: true, enabled: true, failingSince: true } },
+    },
   });
   if (!delivery) return { final: true, outcome: "not-found", status: null, attempt: 0 };
   const attempt = delivery.attempts + 1;
   const manual = options.manual || delivery.event.type === TEST_EVENT_TYPE;
   if (!delivery.endpoint.enabled && !manual) {
-    await db.outboundDelivery.update({ where: { id: delivery.id }, data: { state: "FAILED", error: "the endpoint is disabled" } });
+    await db.outboundDelivery.update({
+      where: { id: delivery.id },
+      data: { state: "FAILED", error: "the endpoint is disabled" },
+    });
     return { final: true, outcome: "endpoint-disabled", status: null, attempt: delivery.attempts };
   }
 
@@ -111,13 +173,26 @@ export async function attemptDelivery(prisma: PrismaClient, ref: DeliveryRef, op
     "content-type": "application/json",
     "user-agent": "Stockhook-Webhooks/1",
   };
-  const result = await postSigned(delivery.endpoint.url, body, headers, { policy: options.policy, resolve: options.resolve, timeoutMs: options.timeoutMs });
+  const result = await postSigned(delivery.endpoint.url, body, headers, {
+    policy: options.policy,
+    resolve: options.resolve,
+    timeoutMs: options.timeoutMs,
+  });
   const succeeded = result.status !== null && result.status >= 200 && result.status < 300 && !result.error;
   const error = succeeded ? null : failureText(result);
   const finishedAt = new Date(now.getTime() + result.latencyMs);
 
   await db.outboundAttempt.create({
-    data: { tenantId: db.tenantId, deliveryId: delivery.id, attempt, responseStatus: result.status, latencyMs: result.latencyMs, responseBody: result.body, error, createdAt: finishedAt },
+    data: {
+      tenantId: db.tenantId,
+      deliveryId: delivery.id,
+      attempt,
+      responseStatus: result.status,
+      latencyMs: result.latencyMs,
+      responseBody: result.body,
+      error,
+      createdAt: finishedAt,
+    },
   });
   await db.outboundDelivery.update({
     where: { id: delivery.id },
@@ -133,19 +208,36 @@ export async function attemptDelivery(prisma: PrismaClient, ref: DeliveryRef, op
   });
 
   if (succeeded) {
-    await db.webhookEndpoint.updateMany({ where: { id: delivery.endpoint.id, failingSince: { not: null } }, data: { failingSince: null } });
+    await db.webhookEndpoint.updateMany({
+      where: { id: delivery.endpoint.id, failingSince: { not: null } },
+      data: { failingSince: null },
+    });
     return { final: true, outcome: "delivered", status: result.status!, attempt };
   }
   if (result.status === 410) {
     await db.outboundDelivery.update({ where: { id: delivery.id }, data: { state: "FAILED" } });
-    await disableEndpoint(db, delivery.endpoint.id, "The receiver answered 410 Gone: it asked for no more deliveries", "webhook_endpoint.disabled_gone");
+    await disableEndpoint(
+      db,
+      delivery.endpoint.id,
+      "The receiver answered 410 Gone: it asked for no more deliveries",
+      "webhook_endpoint.disabled_gone",
+    );
     return { final: true, outcome: "gone", status: 410, attempt };
   }
   const failingSince = delivery.endpoint.failingSince ?? now;
-  if (!delivery.endpoint.failingSince) await db.webhookEndpoint.updateMany({ where: { id: delivery.endpoint.id, failingSince: null }, data: { failingSince: now } });
+  if (!delivery.endpoint.failingSince)
+    await db.webhookEndpoint.updateMany({
+      where: { id: delivery.endpoint.id, failingSince: null },
+      data: { failingSince: now },
+    });
   if (now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS && delivery.endpoint.enabled) {
     await db.outboundDelivery.update({ where: { id: delivery.id }, data: { state: "FAILED" } });
-    await disableEndpoint(db, delivery.endpoint.id, `Every delivery failed for 3 days (since ${failingSince.toISOString()}); last error: ${error}`.slice(0, 500), "webhook_endpoint.disabled_failing");
+    await disableEndpoint(
+      db,
+      delivery.endpoint.id,
+      `Every delivery failed for 3 days (since ${failingSince.toISOString()}); last error: ${error}`.slice(0, 500),
+      "webhook_endpoint.disabled_failing",
+    );
     return { final: true, outcome: "endpoint-failing-3-days", status: result.status, attempt, error: error! };
   }
   return { final: false, outcome: "failed", status: result.status, attempt, error: error! };

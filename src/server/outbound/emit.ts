@@ -1,7 +1,15 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { ItemState } from "@/server/inventory/apply-change";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { outboundEventId, PAYLOAD_VERSION, type ItemRef, type OutboundEventData, type OutboundEventType, type OutboundPayload, type SourceRef } from "./event-types";
+import {
+  outboundEventId,
+  PAYLOAD_VERSION,
+  type ItemRef,
+  type OutboundEventData,
+  type OutboundEventType,
+  type OutboundPayload,
+  type SourceRef,
+} from "./event-types";
 import { logger } from "@/server/logger";
 
 /**
@@ -22,19 +30,42 @@ export interface AppliedChange {
   after: ItemState;
 }
 
-type Builder = (context: { tenant: { id: string; slug: string }; items: (ids: string[]) => Promise<Map<string, ItemRef>> }) => Promise<OutboundPayload[]>;
+type Builder = (context: {
+  tenant: { id: string; slug: string };
+  items: (ids: string[]) => Promise<Map<string, ItemRef>>;
+}) => Promise<OutboundPayload[]>;
 
-function envelope<T extends OutboundEventType>(tenant: { id: string; slug: string }, type: T, id: string, data: OutboundEventData[T], timestamp = new Date()): OutboundPayload<T> {
+function envelope<T extends OutboundEventType>(
+  tenant: { id: string; slug: string },
+  type: T,
+  id: string,
+  data: OutboundEventData[T],
+  timestamp = new Date(),
+): OutboundPayload<T> {
   return { id, type, version: PAYLOAD_VERSION, timestamp: timestamp.toISOString(), tenant, data };
 }
 
-async function emit(prisma: PrismaClient, tenantId: string, types: OutboundEventType[], send: OutboundSender, build: Builder): Promise<number> {
+async function emit(
+  prisma: PrismaClient,
+  tenantId: string,
+  types: OutboundEventType[],
+  send: OutboundSender,
+  build: Builder,
+): Promise<number> {
   const work = async () => {
     const db = scopeToTenant(prisma, tenantId);
-    const subscribed = await db.webhookEndpoint.findFirst({ where: { enabled: true, eventTypes: { hasSome: types } }, select: { id: true } });
+    const subscribed = await db.webhookEndpoint.findFirst({
+      where: { enabled: true, eventTypes: { hasSome: types } },
+      select: { id: true },
+    });
     if (!subscribed) return 0;
     const tenant = await db.tenant.findFirstOrThrow({ where: { id: tenantId }, select: { id: true, slug: true } });
-    const items = async (ids: string[]) => new Map((await db.item.findMany({ where: { id: { in: ids } }, select: { id: true, sku: true, title: true } })).map((item) => [item.id, item]));
+    const items = async (ids: string[]) =>
+      new Map(
+        (await db.item.findMany({ where: { id: { in: ids } }, select: { id: true, sku: true, title: true } })).map(
+          (item) => [item.id, item],
+        ),
+      );
     const payloads = await build({ tenant, items });
     if (payloads.length) await send(payloads);
     return payloads.length;
@@ -48,7 +79,10 @@ async function emit(prisma: PrismaClient, tenantId: string, types: OutboundEvent
       }),
     ]);
   } catch (error) {
-    logger.error({ area: "outbound", tenantId, types, error: error instanceof Error ? error.message : String(error) }, `could not emit ${types.join("/")} for tenant ${tenantId}`);
+    logger.error(
+      { area: "outbound", tenantId, types, error: error instanceof Error ? error.message : String(error) },
+      `could not emit ${types.join("/")} for tenant ${tenantId}`,
+    );
     return 0;
   } finally {
     clearTimeout(timer);
@@ -56,7 +90,13 @@ async function emit(prisma: PrismaClient, tenantId: string, types: OutboundEvent
 }
 
 /** `inventory.updated` for every applied change, and `item.sold` for those that made an item Sold. */
-export function emitStockChanges(prisma: PrismaClient, tenantId: string, changes: AppliedChange[], source: SourceRef, send: OutboundSender): Promise<number> {
+export function emitStockChanges(
+  prisma: PrismaClient,
+  tenantId: string,
+  changes: AppliedChange[],
+  source: SourceRef,
+  send: OutboundSender,
+): Promise<number> {
   if (changes.length === 0) return Promise.resolve(0);
   return emit(prisma, tenantId, ["inventory.updated", "item.sold"], send, async ({ tenant, items }) => {
     const byId = await items(changes.map((change) => change.itemId));
@@ -64,9 +104,22 @@ export function emitStockChanges(prisma: PrismaClient, tenantId: string, changes
       const item = byId.get(change.itemId);
       if (!item) return [];
       // The item's version numbers its changes, so (item, version) names this one change forever.
-      const updated = envelope(tenant, "inventory.updated", outboundEventId("inventory.updated", item.id, change.version), { item, before: change.before, after: change.after, itemVersion: change.version, source });
+      const updated = envelope(
+        tenant,
+        "inventory.updated",
+        outboundEventId("inventory.updated", item.id, change.version),
+        { item, before: change.before, after: change.after, itemVersion: change.version, source },
+      );
       if (change.after.status !== "SOLD" || change.before.status === "SOLD") return [updated];
-      return [updated, envelope(tenant, "item.sold", outboundEventId("item.sold", item.id, change.version), { item, before: change.before, after: change.after, source })];
+      return [
+        updated,
+        envelope(tenant, "item.sold", outboundEventId("item.sold", item.id, change.version), {
+          item,
+          before: change.before,
+          after: change.after,
+          source,
+        }),
+      ];
     });
   });
 }
@@ -83,41 +136,99 @@ export interface SyncedPush {
   syncRunId?: string;
 }
 
-export function emitProductSynced(prisma: PrismaClient, tenantId: string, push: SyncedPush, send: OutboundSender): Promise<number> {
+export function emitProductSynced(
+  prisma: PrismaClient,
+  tenantId: string,
+  push: SyncedPush,
+  send: OutboundSender,
+): Promise<number> {
   return emit(prisma, tenantId, ["product.synced"], send, async ({ tenant, items }) => {
     const item = (await items([push.itemId])).get(push.itemId);
-    const channel = await scopeToTenant(prisma, tenantId).connection.findFirst({ where: { id: push.connectionId }, select: { name: true } });
+    const channel = await scopeToTenant(prisma, tenantId).connection.findFirst({
+      where: { id: push.connectionId },
+      select: { name: true },
+    });
     if (!item || !channel) return [];
     const { pushId, itemId: _itemId, connectionId, externalId, ...rest } = push;
-    return [envelope(tenant, "product.synced", outboundEventId("product.synced", pushId, push.pushedAt), { item, channel: { connectionId, name: channel.name, externalId }, ...rest })];
+    return [
+      envelope(tenant, "product.synced", outboundEventId("product.synced", pushId, push.pushedAt), {
+        item,
+        channel: { connectionId, name: channel.name, externalId },
+        ...rest,
+      }),
+    ];
   });
 }
 
 /** `sync.failed` for storefront pushes that gave up after their last retry. */
-export function emitPushFailures(prisma: PrismaClient, tenantId: string, where: { webhookEventId?: string; pushIds?: string[] }, send: OutboundSender): Promise<number> {
+export function emitPushFailures(
+  prisma: PrismaClient,
+  tenantId: string,
+  where: { webhookEventId?: string; pushIds?: string[] },
+  send: OutboundSender,
+): Promise<number> {
   return emit(prisma, tenantId, ["sync.failed"], send, async ({ tenant }) => {
     const pushes = await scopeToTenant(prisma, tenantId).channelPush.findMany({
-      where: { state: "FAILED", ...(where.webhookEventId ? { webhookEventId: where.webhookEventId } : { id: { in: where.pushIds ?? [] } }) },
-      select: { id: true, error: true, webhookEventId: true, syncRunId: true, itemId: true, connection: { select: { id: true, name: true } } },
+      where: {
+        state: "FAILED",
+        ...(where.webhookEventId ? { webhookEventId: where.webhookEventId } : { id: { in: where.pushIds ?? [] } }),
+      },
+      select: {
+        id: true,
+        error: true,
+        webhookEventId: true,
+        syncRunId: true,
+        itemId: true,
+        connection: { select: { id: true, name: true } },
+      },
     });
-    const items = new Map((await scopeToTenant(prisma, tenantId).item.findMany({ where: { id: { in: pushes.map((p) => p.itemId) } }, select: { id: true, sku: true, title: true } })).map((i) => [i.id, i]));
+    const items = new Map(
+      (
+        await scopeToTenant(prisma, tenantId).item.findMany({
+          where: { id: { in: pushes.map((p) => p.itemId) } },
+          select: { id: true, sku: true, title: true },
+        })
+      ).map((i) => [i.id, i]),
+    );
     return pushes.flatMap((push) => {
       const item = items.get(push.itemId);
       if (!item) return [];
-      const data = { kind: "push" as const, item, channel: { connectionId: push.connection.id, name: push.connection.name }, reason: push.error ?? "unknown error", ...(push.webhookEventId ? { webhookEventId: push.webhookEventId } : {}), ...(push.syncRunId ? { syncRunId: push.syncRunId } : {}) };
+      const data = {
+        kind: "push" as const,
+        item,
+        channel: { connectionId: push.connection.id, name: push.connection.name },
+        reason: push.error ?? "unknown error",
+        ...(push.webhookEventId ? { webhookEventId: push.webhookEventId } : {}),
+        ...(push.syncRunId ? { syncRunId: push.syncRunId } : {}),
+      };
       return [envelope(tenant, "sync.failed", outboundEventId("sync.failed", "push", push.id), data)];
     });
   });
 }
 
 /** `sync.completed` or `sync.failed` for a finished reconcile run, from the stored run. */
-export function emitSyncRunResult(prisma: PrismaClient, tenantId: string, syncRunId: string, send: OutboundSender): Promise<number> {
+export function emitSyncRunResult(
+  prisma: PrismaClient,
+  tenantId: string,
+  syncRunId: string,
+  send: OutboundSender,
+): Promise<number> {
   return emit(prisma, tenantId, ["sync.completed", "sync.failed"], send, async ({ tenant }) => {
-    const run = await scopeToTenant(prisma, tenantId).syncRun.findFirst({ where: { id: syncRunId }, include: { connection: { select: { id: true, name: true, direction: true } } } });
+    const run = await scopeToTenant(prisma, tenantId).syncRun.findFirst({
+      where: { id: syncRunId },
+      include: { connection: { select: { id: true, name: true, direction: true } } },
+    });
     if (!run || (run.status !== "SUCCEEDED" && run.status !== "FAILED")) return [];
     const connection = { id: run.connection.id, name: run.connection.name, direction: run.connection.direction };
     if (run.status === "FAILED") {
-      return [envelope(tenant, "sync.failed", outboundEventId("sync.failed", "reconcile", run.id), { kind: "reconcile", syncRunId: run.id, connection, reason: run.lastError ?? "unknown error" })];
+      return [
+        envelope(tenant, "sync.failed", outboundEventId("sync.failed", "reconcile", run.id), {
+          kind: "reconcile",
+          syncRunId: run.id,
+          connection,
+          reason: run.lastError ?? "unknown error",
+        }),
+      ];
     }
     return [
       envelope(tenant, "sync.completed", outboundEventId("sync.completed", run.id), {
@@ -140,5 +251,9 @@ export function emitSyncRunResult(prisma: PrismaClient, tenantId: string, syncRu
 
 /** The applied changes among a list of stock-engine outcomes. */
 export function appliedChanges(outcomes: ({ kind: string } & Partial<AppliedChange>)[]): AppliedChange[] {
-  return outcomes.flatMap((o) => (o.kind === "applied" && o.itemId && o.before && o.after && o.version !== undefined ? [{ itemId: o.itemId, version: o.version, before: o.before, after: o.after }] : []));
+  return outcomes.flatMap((o) =>
+    o.kind === "applied" && o.itemId && o.before && o.after && o.version !== undefined
+      ? [{ itemId: o.itemId, version: o.version, before: o.before, after: o.after }]
+      : [],
+  );
 }

@@ -53,15 +53,29 @@ export interface EndpointInput {
 export async function createEndpoint(db: TenantDb, input: EndpointInput, keyring: Keyring = configuredKeyring()) {
   const plaintext = generateEndpointSecret();
   return db.$transaction(async (tx) => {
-    const endpoint = await tx.webhookEndpoint.create({ data: { tenantId: db.tenantId, ...input }, select: endpointSelect });
-    const secret = await storeEndpointSecret({ tenantId: db.tenantId, webhookEndpointSecret: tx.webhookEndpointSecret }, endpoint.id, plaintext, keyring);
+    const endpoint = await tx.webhookEndpoint.create({
+      data: { tenantId: db.tenantId, ...input },
+      select: endpointSelect,
+    });
+    const secret = await storeEndpointSecret(
+      { tenantId: db.tenantId, webhookEndpointSecret: tx.webhookEndpointSecret },
+      endpoint.id,
+      plaintext,
+      keyring,
+    );
     return { endpoint, secret, plaintext };
   });
 }
 
 export const DEFAULT_ENDPOINT_GRACE_HOURS = 24;
 
-export async function rotateEndpointSecret(db: TenantDb, endpointId: string, graceHours = DEFAULT_ENDPOINT_GRACE_HOURS, now = new Date(), keyring: Keyring = configuredKeyring()) {
+export async function rotateEndpointSecret(
+  db: TenantDb,
+  endpointId: string,
+  graceHours = DEFAULT_ENDPOINT_GRACE_HOURS,
+  now = new Date(),
+  keyring: Keyring = configuredKeyring(),
+) {
   const graceEnds = new Date(now.getTime() + graceHours * 3_600_000);
   const plaintext = generateEndpointSecret();
   return db.$transaction(async (tx) => {
@@ -69,13 +83,23 @@ export async function rotateEndpointSecret(db: TenantDb, endpointId: string, gra
       where: { endpointId, OR: [{ expiresAt: null }, { expiresAt: { gt: graceEnds } }] },
       data: { expiresAt: graceEnds },
     });
-    const secret = await storeEndpointSecret({ tenantId: db.tenantId, webhookEndpointSecret: tx.webhookEndpointSecret }, endpointId, plaintext, keyring);
+    const secret = await storeEndpointSecret(
+      { tenantId: db.tenantId, webhookEndpointSecret: tx.webhookEndpointSecret },
+      endpointId,
+      plaintext,
+      keyring,
+    );
     return { secret, plaintext, previousValidUntil: graceEnds };
   });
 }
 
 /** Plaintexts of the secrets that sign now, newest first. */
-export async function liveSecrets(db: Pick<TenantDb, "tenantId" | "webhookEndpointSecret">, endpointId: string, now = new Date(), keyring: Keyring = configuredKeyring()): Promise<string[]> {
+export async function liveSecrets(
+  db: Pick<TenantDb, "tenantId" | "webhookEndpointSecret">,
+  endpointId: string,
+  now = new Date(),
+  keyring: Keyring = configuredKeyring(),
+): Promise<string[]> {
   const rows = await db.webhookEndpointSecret.findMany({
     where: { endpointId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
     select: { id: true, keyId: true, iv: true, ciphertext: true, authTag: true },

@@ -6,7 +6,13 @@ import type { ItemStatus } from "@/generated/prisma/client";
  * The events Stockhook tells tenants about, and the JSON every delivery carries. Payloads are
  * versioned (`version`); a field is only ever added within a version, never renamed or removed.
  */
-export const OUTBOUND_EVENT_TYPES = ["inventory.updated", "item.sold", "product.synced", "sync.failed", "sync.completed"] as const;
+export const OUTBOUND_EVENT_TYPES = [
+  "inventory.updated",
+  "item.sold",
+  "product.synced",
+  "sync.failed",
+  "sync.completed",
+] as const;
 export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
 
 /** Sent only by "Send test event", to one endpoint, whatever it subscribes to. */
@@ -43,10 +49,30 @@ export interface SourceRef {
 export interface OutboundEventData {
   "inventory.updated": { item: ItemRef; before: StockState; after: StockState; itemVersion: number; source: SourceRef };
   "item.sold": { item: ItemRef; before: StockState; after: StockState; source: SourceRef };
-  "product.synced": { item: ItemRef; channel: { connectionId: string; name: string; externalId: string }; quantity: number; status: ItemStatus; pushedAt: string; webhookEventId?: string; syncRunId?: string };
+  "product.synced": {
+    item: ItemRef;
+    channel: { connectionId: string; name: string; externalId: string };
+    quantity: number;
+    status: ItemStatus;
+    pushedAt: string;
+    webhookEventId?: string;
+    syncRunId?: string;
+  };
   "sync.failed":
-    | { kind: "push"; item: ItemRef; channel: { connectionId: string; name: string }; reason: string; webhookEventId?: string; syncRunId?: string }
-    | { kind: "reconcile"; syncRunId: string; connection: { id: string; name: string; direction: "SOURCE" | "CHANNEL" }; reason: string };
+    | {
+        kind: "push";
+        item: ItemRef;
+        channel: { connectionId: string; name: string };
+        reason: string;
+        webhookEventId?: string;
+        syncRunId?: string;
+      }
+    | {
+        kind: "reconcile";
+        syncRunId: string;
+        connection: { id: string; name: string; direction: "SOURCE" | "CHANNEL" };
+        reason: string;
+      };
   "sync.completed": {
     syncRunId: string;
     connection: { id: string; name: string; direction: "SOURCE" | "CHANNEL" };
@@ -94,7 +120,9 @@ export type OutboundEnvelope = z.infer<typeof outboundEnvelopeSchema>;
  * step or a re-sent Inngest event names the same event and is delivered once, not twice.
  */
 export function outboundEventId(type: string, ...about: (string | number)[]): string {
-  const digest = createHash("sha256").update([type, ...about].join("\u0000")).digest("base64url");
+  const digest = createHash("sha256")
+    .update([type, ...about].join("\u0000"))
+    .digest("base64url");
   return `evt_${digest.slice(0, 27)}`;
 }
 

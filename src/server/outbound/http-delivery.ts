@@ -1,5 +1,12 @@
 import { requestPinned } from "@/server/network/pinned-request";
-import { checkTarget, systemResolver, UnsafeUrlError, type CheckedTarget, type Resolver, type UrlPolicy } from "@/server/network/url-safety";
+import {
+  checkTarget,
+  systemResolver,
+  UnsafeUrlError,
+  type CheckedTarget,
+  type Resolver,
+  type UrlPolicy,
+} from "@/server/network/url-safety";
 
 /**
  * One POST of a signed payload to a tenant's URL. Redirects are followed by hand (at most 5) so
@@ -38,21 +45,45 @@ interface HopResult {
   body: string;
 }
 
-async function requestHop(target: CheckedTarget, body: string, headers: Record<string, string>, signal: AbortSignal, ca?: string): Promise<HopResult> {
-  const response = await requestPinned(target, { method: "POST", headers, body, signal, ca, maxBodyBytes: STORED_RESPONSE_BYTES, overflow: "truncate" });
+async function requestHop(
+  target: CheckedTarget,
+  body: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  ca?: string,
+): Promise<HopResult> {
+  const response = await requestPinned(target, {
+    method: "POST",
+    headers,
+    body,
+    signal,
+    ca,
+    maxBodyBytes: STORED_RESPONSE_BYTES,
+    overflow: "truncate",
+  });
   const text = response.body.toString("utf8");
   const location = response.headers.location;
-  return { status: response.status, location: location ?? null, body: response.truncated ? `${text}… [truncated]` : text };
+  return {
+    status: response.status,
+    location: location ?? null,
+    body: response.truncated ? `${text}… [truncated]` : text,
+  };
 }
 
 function describeError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) return `no answer within ${timeoutMs / 1000} s`;
+  if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError"))
+    return `no answer within ${timeoutMs / 1000} s`;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-export async function postSigned(rawUrl: string, body: string, headers: Record<string, string>, options: DeliveryOptions): Promise<HttpOutcome> {
+export async function postSigned(
+  rawUrl: string,
+  body: string,
+  headers: Record<string, string>,
+  options: DeliveryOptions,
+): Promise<HttpOutcome> {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const signal = AbortSignal.timeout(timeoutMs);
   const started = performance.now();
@@ -62,15 +93,44 @@ export async function postSigned(rawUrl: string, body: string, headers: Record<s
     let hop: HopResult;
     try {
       const target = await checkTarget(url, options.policy, options.resolve ?? systemResolver);
-      hop = await requestHop(options.dial ? { ...target, address: options.dial(target.address) } : target, body, headers, signal, options.ca);
+      hop = await requestHop(
+        options.dial ? { ...target, address: options.dial(target.address) } : target,
+        body,
+        headers,
+        signal,
+        options.ca,
+      );
     } catch (error) {
       const refused = error instanceof UnsafeUrlError;
       const where = redirects > 0 ? ` (after a redirect to ${url})` : "";
-      return { status: null, body: null, error: `${describeError(error, timeoutMs)}${where}`, refused, latencyMs: elapsed(), redirects };
+      return {
+        status: null,
+        body: null,
+        error: `${describeError(error, timeoutMs)}${where}`,
+        refused,
+        latencyMs: elapsed(),
+        redirects,
+      };
     }
     const isRedirect = [301, 302, 303, 307, 308].includes(hop.status) && hop.location;
-    if (!isRedirect) return { status: hop.status, body: hop.body || null, error: null, refused: false, latencyMs: elapsed(), redirects };
-    if (redirects >= MAX_REDIRECTS) return { status: hop.status, body: hop.body || null, error: `more than ${MAX_REDIRECTS} redirects`, refused: false, latencyMs: elapsed(), redirects };
+    if (!isRedirect)
+      return {
+        status: hop.status,
+        body: hop.body || null,
+        error: null,
+        refused: false,
+        latencyMs: elapsed(),
+        redirects,
+      };
+    if (redirects >= MAX_REDIRECTS)
+      return {
+        status: hop.status,
+        body: hop.body || null,
+        error: `more than ${MAX_REDIRECTS} redirects`,
+        refused: false,
+        latencyMs: elapsed(),
+        redirects,
+      };
     url = new URL(hop.location!, url).toString();
   }
 }

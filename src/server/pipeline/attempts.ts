@@ -24,7 +24,12 @@ export interface AttemptRecord {
 
 export async function recordAttempt(prisma: PrismaClient, attempt: AttemptRecord): Promise<void> {
   await scopeToTenant(prisma, attempt.tenantId).pipelineAttempt.create({
-    data: { ...attempt, detail: attempt.detail?.slice(0, 1000), error: attempt.error?.slice(0, 1000), finishedAt: attempt.finishedAt ?? new Date() },
+    data: {
+      ...attempt,
+      detail: attempt.detail?.slice(0, 1000),
+      error: attempt.error?.slice(0, 1000),
+      finishedAt: attempt.finishedAt ?? new Date(),
+    },
   });
 }
 

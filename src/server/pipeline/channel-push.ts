@@ -1,6 +1,16 @@
 import type { ItemStatus, PrismaClient } from "@/generated/prisma/client";
 import { env } from "@/env";
-import { AuthError, channelQuantity, isChannelConnector, NotFoundError, RateLimitedError, RequestRejectedError, UnavailableError, type ChannelConnector, type SourceConnector } from "@/server/connectors";
+import {
+  AuthError,
+  channelQuantity,
+  isChannelConnector,
+  NotFoundError,
+  RateLimitedError,
+  RequestRejectedError,
+  UnavailableError,
+  type ChannelConnector,
+  type SourceConnector,
+} from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { PAUSED_PHRASE } from "@/server/event-log/push-progress";
 import { recordAttempt } from "./attempts";
@@ -28,7 +38,9 @@ export const MAX_PARKED_TURNS = 100;
 
 export function pushRetryDelaysMs(source: { STOCKHOOK_PUSH_RETRY_DELAYS?: string } = env()): number[] {
   const configured = source.STOCKHOOK_PUSH_RETRY_DELAYS?.trim();
-  const seconds = configured ? configured.split(",").map((part) => Number(part.trim())) : DEFAULT_PUSH_RETRY_DELAYS_SECONDS;
+  const seconds = configured
+    ? configured.split(",").map((part) => Number(part.trim()))
+    : DEFAULT_PUSH_RETRY_DELAYS_SECONDS;
   return seconds.map((value) => value * 1000);
 }
 
@@ -73,29 +85,72 @@ export interface PushJob extends PushTarget {
  */
 const LIVE_RUN_GRACE_MS = 5 * 60_000;
 
-function ownedByLiveRun(push: { state: string; inngestRunId: string | null; nextAttemptAt: Date | null; lastAttemptAt: Date | null; createdAt: Date }, now: Date): boolean {
+function ownedByLiveRun(
+  push: {
+    state: string;
+    inngestRunId: string | null;
+    nextAttemptAt: Date | null;
+    lastAttemptAt: Date | null;
+    createdAt: Date;
+  },
+  now: Date,
+): boolean {
   if (push.state !== "PENDING" || !push.inngestRunId) return false;
   const due = push.nextAttemptAt ?? push.lastAttemptAt ?? push.createdAt;
   return due.getTime() > now.getTime() - LIVE_RUN_GRACE_MS;
 }
 
-export async function preparePushes(prisma: PrismaClient, tenantId: string, cause: PushCause, itemIds: string[], onlyConnectionId?: string, now = new Date()): Promise<PushJob[]> {
+export async function preparePushes(
+  prisma: PrismaClient,
+  tenantId: string,
+  cause: PushCause,
+  itemIds: string[],
+  onlyConnectionId?: string,
+  now = new Date(),
+): Promise<PushJob[]> {
   const db = scopeToTenant(prisma, tenantId);
   const jobs: PushJob[] = [];
   for (const itemId of itemIds) {
-    const [targets, item] = await Promise.all([channelTargets(prisma, tenantId, itemId), db.item.findFirst({ where: { id: itemId }, select: { quantity: true, status: true } })]);
+    const [targets, item] = await Promise.all([
+      channelTargets(prisma, tenantId, itemId),
+      db.item.findFirst({ where: { id: itemId }, select: { quantity: true, status: true } }),
+    ]);
     if (!item) continue;
     for (const target of targets) {
       if (onlyConnectionId && target.connectionId !== onlyConnectionId) continue;
       const existing = await db.channelPush.findFirst({
-        where: { connectionId: target.connectionId, itemId, webhookEventId: cause.webhookEventId ?? null, syncRunId: cause.syncRunId ?? null },
-        select: { id: true, state: true, inngestRunId: true, nextAttemptAt: true, lastAttemptAt: true, createdAt: true },
+        where: {
+          connectionId: target.connectionId,
+          itemId,
+          webhookEventId: cause.webhookEventId ?? null,
+          syncRunId: cause.syncRunId ?? null,
+        },
+        select: {
+          id: true,
+          state: true,
+          inngestRunId: true,
+          nextAttemptAt: true,
+          lastAttemptAt: true,
+          createdAt: true,
+        },
       });
       if (existing?.state === "SUCCEEDED" || (existing && ownedByLiveRun(existing, now))) continue;
       const push = existing
-        ? await db.channelPush.update({ where: { id: existing.id }, data: { state: "PENDING", runAttempt: 0, nextAttemptAt: null, inngestRunId: null }, select: { id: true } })
+        ? await db.channelPush.update({
+            where: { id: existing.id },
+            data: { state: "PENDING", runAttempt: 0, nextAttemptAt: null, inngestRunId: null },
+            select: { id: true },
+          })
         : await db.channelPush.create({
-            data: { tenantId, connectionId: target.connectionId, itemId, webhookEventId: cause.webhookEventId, syncRunId: cause.syncRunId, quantity: item.quantity, status: item.status },
+            data: {
+              tenantId,
+              connectionId: target.connectionId,
+              itemId,
+              webhookEventId: cause.webhookEventId,
+              syncRunId: cause.syncRunId,
+              quantity: item.quantity,
+              status: item.status,
+            },
             select: { id: true },
           });
       jobs.push({ pushId: push.id, itemId, ...target });
@@ -132,9 +187,15 @@ export type ConnectorLookup = (tenantId: string, connectionId: string) => Promis
 export function plainPushError(channelName: string, error: unknown): string {
   const detail = error instanceof Error ? error.message : String(error);
   let summary: string;
-  if (error instanceof RateLimitedError) summary = `${channelName} is rate limiting Stockhook (HTTP 429) and asked it to wait ${Math.ceil(error.retryAfterMs / 1000)} s`;
+  if (error instanceof RateLimitedError)
+    summary = `${channelName} is rate limiting Stockhook (HTTP 429) and asked it to wait ${Math.ceil(error.retryAfterMs / 1000)} s`;
   else if (error instanceof UnavailableError) {
-    summary = error.kind === "timeout" ? `${channelName} did not answer in time` : error.kind === "server_error" ? `${channelName} is down or failing (HTTP ${error.status ?? "5xx"})` : `${channelName} could not be reached`;
+    summary =
+      error.kind === "timeout"
+        ? `${channelName} did not answer in time`
+        : error.kind === "server_error"
+          ? `${channelName} is down or failing (HTTP ${error.status ?? "5xx"})`
+          : `${channelName} could not be reached`;
   } else if (error instanceof AuthError) summary = `${channelName} refused Stockhook's API credentials`;
   else if (error instanceof NotFoundError) summary = `${channelName} no longer has this product`;
   else if (error instanceof RequestRejectedError) summary = `${channelName} rejected the update`;
@@ -145,15 +206,32 @@ export function plainPushError(channelName: string, error: unknown): string {
 /** Finds the push row for a request that came without one (reconcile pushes). */
 async function pushRowFor(prisma: PrismaClient, request: PushRequest): Promise<string> {
   if (request.pushId) return request.pushId;
-  const [job] = await preparePushes(prisma, request.tenantId, { webhookEventId: request.webhookEventId, syncRunId: request.syncRunId }, [request.itemId], request.connectionId);
+  const [job] = await preparePushes(
+    prisma,
+    request.tenantId,
+    { webhookEventId: request.webhookEventId, syncRunId: request.syncRunId },
+    [request.itemId],
+    request.connectionId,
+  );
   if (job) return job.pushId;
   // Already delivered, or the link changed since the push was requested: the request still gets its row.
   const db = scopeToTenant(prisma, request.tenantId);
-  const where = { connectionId: request.connectionId, itemId: request.itemId, webhookEventId: request.webhookEventId ?? null, syncRunId: request.syncRunId ?? null };
+  const where = {
+    connectionId: request.connectionId,
+    itemId: request.itemId,
+    webhookEventId: request.webhookEventId ?? null,
+    syncRunId: request.syncRunId ?? null,
+  };
   const existing = await db.channelPush.findFirst({ where, select: { id: true } });
   if (existing) return existing.id;
-  const item = await db.item.findFirstOrThrow({ where: { id: request.itemId }, select: { quantity: true, status: true } });
-  const created = await db.channelPush.create({ data: { tenantId: request.tenantId, ...where, quantity: item.quantity, status: item.status }, select: { id: true } });
+  const item = await db.item.findFirstOrThrow({
+    where: { id: request.itemId },
+    select: { quantity: true, status: true },
+  });
+  const created = await db.channelPush.create({
+    data: { tenantId: request.tenantId, ...where, quantity: item.quantity, status: item.status },
+    select: { id: true },
+  });
   return created.id;
 }
 
@@ -162,57 +240,139 @@ async function pushRowFor(prisma: PrismaClient, request: PushRequest): Promise<s
  * otherwise one call to the platform. Every outcome is written to the push row and as an
  * attempt row; a failure says when the next attempt is due, or null when none is left.
  */
-export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorLookup, request: PushRequest, context: AttemptContext, now = new Date()): Promise<PushAttemptResult> {
+export async function attemptPush(
+  prisma: PrismaClient,
+  connectorFor: ConnectorLookup,
+  request: PushRequest,
+  context: AttemptContext,
+  now = new Date(),
+): Promise<PushAttemptResult> {
   const db = scopeToTenant(prisma, request.tenantId);
   const pushId = await pushRowFor(prisma, request);
-  const existing = await db.channelPush.findFirstOrThrow({ where: { id: pushId }, select: { state: true, quantity: true, status: true, pushedAt: true } });
-  if (existing.state === "SUCCEEDED") return { kind: "succeeded", pushId, quantity: existing.quantity, status: existing.status, pushedAt: (existing.pushedAt ?? now).toISOString() };
-  const connection = await db.connection.findFirstOrThrow({ where: { id: request.connectionId }, select: { name: true, provider: true, circuitOpenUntil: true } });
-  const attempt = { tenantId: request.tenantId, kind: "PUSH" as const, channelPushId: pushId, webhookEventId: request.webhookEventId, connectionId: request.connectionId, itemId: request.itemId, number: context.number, replay: context.replay ?? false, inngestRunId: context.inngestRunId, startedAt: now };
+  const existing = await db.channelPush.findFirstOrThrow({
+    where: { id: pushId },
+    select: { state: true, quantity: true, status: true, pushedAt: true },
+  });
+  if (existing.state === "SUCCEEDED")
+    return {
+      kind: "succeeded",
+      pushId,
+      quantity: existing.quantity,
+      status: existing.status,
+      pushedAt: (existing.pushedAt ?? now).toISOString(),
+    };
+  const connection = await db.connection.findFirstOrThrow({
+    where: { id: request.connectionId },
+    select: { name: true, provider: true, circuitOpenUntil: true },
+  });
+  const attempt = {
+    tenantId: request.tenantId,
+    kind: "PUSH" as const,
+    channelPushId: pushId,
+    webhookEventId: request.webhookEventId,
+    connectionId: request.connectionId,
+    itemId: request.itemId,
+    number: context.number,
+    replay: context.replay ?? false,
+    inngestRunId: context.inngestRunId,
+    startedAt: now,
+  };
 
   if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
     const error = `${connection.name} ${PAUSED_PHRASE}; its updates wait until ${connection.circuitOpenUntil.toISOString()}`;
     // Spread over a quarter of the breaker window, so a storefront's parked pushes do not all wake at once.
     const until = new Date(connection.circuitOpenUntil.getTime() + Math.floor(Math.random() * circuitOpenMs() * 0.25));
-    await db.channelPush.update({ where: { id: pushId }, data: { nextAttemptAt: until, error, inngestRunId: context.inngestRunId } });
+    await db.channelPush.update({
+      where: { id: pushId },
+      data: { nextAttemptAt: until, error, inngestRunId: context.inngestRunId },
+    });
     await recordAttempt(prisma, { ...attempt, outcome: "PARKED", error });
     return { kind: "parked", pushId, until: until.toISOString(), error };
   }
 
-  const item = await db.item.findFirstOrThrow({ where: { id: request.itemId }, select: { quantity: true, status: true } });
+  const item = await db.item.findFirstOrThrow({
+    where: { id: request.itemId },
+    select: { quantity: true, status: true },
+  });
   await db.channelPush.update({
     where: { id: pushId },
-    data: { attempts: { increment: 1 }, runAttempt: context.number, lastAttemptAt: now, nextAttemptAt: null, quantity: item.quantity, status: item.status, inngestRunId: context.inngestRunId },
+    data: {
+      attempts: { increment: 1 },
+      runAttempt: context.number,
+      lastAttemptAt: now,
+      nextAttemptAt: null,
+      quantity: item.quantity,
+      status: item.status,
+      inngestRunId: context.inngestRunId,
+    },
   });
   const detail = `qty ${item.quantity}, ${item.status}`;
   // What the channel showed when Stockhook last saw it: Shopify's compare-and-set quotes it.
-  const link = connection.provider === "SHOPIFY" ? await db.itemLink.findFirst({ where: { connectionId: request.connectionId, itemId: request.itemId }, select: { id: true, channelQuantity: true } }) : null;
+  const link =
+    connection.provider === "SHOPIFY"
+      ? await db.itemLink.findFirst({
+          where: { connectionId: request.connectionId, itemId: request.itemId },
+          select: { id: true, channelQuantity: true },
+        })
+      : null;
   try {
     const connector = await connectorFor(request.tenantId, request.connectionId);
     if (!isChannelConnector(connector)) throw new Error(`${connection.name} is not a storefront`);
-    const shown = await connector.setStock({ externalId: request.externalId, quantity: item.quantity, status: item.status, lastSeenQuantity: link?.channelQuantity ?? undefined });
-    if (link) await db.itemLink.update({ where: { id: link.id }, data: { channelQuantity: shown?.quantity ?? channelQuantity(item) } });
+    const shown = await connector.setStock({
+      externalId: request.externalId,
+      quantity: item.quantity,
+      status: item.status,
+      lastSeenQuantity: link?.channelQuantity ?? undefined,
+    });
+    if (link)
+      await db.itemLink.update({
+        where: { id: link.id },
+        data: { channelQuantity: shown?.quantity ?? channelQuantity(item) },
+      });
   } catch (cause) {
     // The write may have applied without an answer: the retry reads the channel afresh.
-    if (link?.channelQuantity != null) await db.itemLink.update({ where: { id: link.id }, data: { channelQuantity: null } });
+    if (link?.channelQuantity != null)
+      await db.itemLink.update({ where: { id: link.id }, data: { channelQuantity: null } });
     const error = plainPushError(connection.name, cause);
     const failedAt = new Date();
     const left = context.number < pushMaxAttempts(context.delaysMs);
-    const waitMs = cause instanceof RateLimitedError ? Math.max(1_000, cause.retryAfterMs) : (context.delaysMs[context.number - 1] ?? 0);
+    const waitMs =
+      cause instanceof RateLimitedError
+        ? Math.max(1_000, cause.retryAfterMs)
+        : (context.delaysMs[context.number - 1] ?? 0);
     const retryAt = left ? new Date(failedAt.getTime() + waitMs) : null;
     await db.channelPush.update({ where: { id: pushId }, data: { state: "PENDING", error, nextAttemptAt: retryAt } });
-    await recordAttempt(prisma, { ...attempt, outcome: cause instanceof RateLimitedError ? "RATE_LIMITED" : "FAILED", detail, error, finishedAt: failedAt });
-    const failures = await db.connection.update({ where: { id: request.connectionId }, data: { consecutiveFailures: { increment: 1 } }, select: { consecutiveFailures: true } });
+    await recordAttempt(prisma, {
+      ...attempt,
+      outcome: cause instanceof RateLimitedError ? "RATE_LIMITED" : "FAILED",
+      detail,
+      error,
+      finishedAt: failedAt,
+    });
+    const failures = await db.connection.update({
+      where: { id: request.connectionId },
+      data: { consecutiveFailures: { increment: 1 } },
+      select: { consecutiveFailures: true },
+    });
     if (failures.consecutiveFailures >= CIRCUIT_FAILURE_THRESHOLD) {
-      await db.connection.update({ where: { id: request.connectionId }, data: { circuitOpenUntil: new Date(failedAt.getTime() + circuitOpenMs()) } });
+      await db.connection.update({
+        where: { id: request.connectionId },
+        data: { circuitOpenUntil: new Date(failedAt.getTime() + circuitOpenMs()) },
+      });
     }
     return { kind: "failed", pushId, error, retryAt: retryAt?.toISOString() ?? null };
   }
   const pushedAt = new Date();
-  await db.channelPush.update({ where: { id: pushId }, data: { state: "SUCCEEDED", error: null, nextAttemptAt: null, pushedAt } });
+  await db.channelPush.update({
+    where: { id: pushId },
+    data: { state: "SUCCEEDED", error: null, nextAttemptAt: null, pushedAt },
+  });
   await recordAttempt(prisma, { ...attempt, outcome: "SUCCEEDED", detail, finishedAt: pushedAt });
   // Written only when it changes: a healthy channel's row is not rewritten on every push.
-  await db.connection.updateMany({ where: { id: request.connectionId, OR: [{ consecutiveFailures: { gt: 0 } }, { circuitOpenUntil: { not: null } }] }, data: { consecutiveFailures: 0, circuitOpenUntil: null } });
+  await db.connection.updateMany({
+    where: { id: request.connectionId, OR: [{ consecutiveFailures: { gt: 0 } }, { circuitOpenUntil: { not: null } }] },
+    data: { consecutiveFailures: 0, circuitOpenUntil: null },
+  });
   return { kind: "succeeded", pushId, quantity: item.quantity, status: item.status, pushedAt: pushedAt.toISOString() };
 }
 
@@ -221,16 +381,32 @@ export async function attemptPush(prisma: PrismaClient, connectorFor: ConnectorL
  * whose change was applied becomes FAILED (so it is dead-lettered and replayable) while keeping
  * the verdict of its processing.
  */
-export async function giveUpPush(prisma: PrismaClient, tenantId: string, pushId: string, error: string): Promise<boolean> {
+export async function giveUpPush(
+  prisma: PrismaClient,
+  tenantId: string,
+  pushId: string,
+  error: string,
+): Promise<boolean> {
   const db = scopeToTenant(prisma, tenantId);
-  const push = await db.channelPush.findFirst({ where: { id: pushId }, select: { state: true, error: true, webhookEventId: true, attempts: true, connection: { select: { name: true } } } });
+  const push = await db.channelPush.findFirst({
+    where: { id: pushId },
+    select: { state: true, error: true, webhookEventId: true, attempts: true, connection: { select: { name: true } } },
+  });
   if (!push || push.state === "SUCCEEDED") return false;
   const reason = (push.error ?? error).slice(0, 500);
   await db.channelPush.update({ where: { id: pushId }, data: { state: "FAILED", error: reason, nextAttemptAt: null } });
   if (push.webhookEventId) {
     await db.webhookEvent.updateMany({
       where: { id: push.webhookEventId, status: "APPLIED" },
-      data: { status: "FAILED", error: `Not delivered to ${push.connection.name} after ${push.attempts} attempt${push.attempts === 1 ? "" : "s"}. ${reason}`.slice(0, 1000), completedAt: new Date() },
+      data: {
+        status: "FAILED",
+        error:
+          `Not delivered to ${push.connection.name} after ${push.attempts} attempt${push.attempts === 1 ? "" : "s"}. ${reason}`.slice(
+            0,
+            1000,
+          ),
+        completedAt: new Date(),
+      },
     });
   }
   return true;

@@ -12,17 +12,37 @@ it.beforeAll(async ({ prisma, tenantA: shortLived, tenantB: longLived }) => {
   for (const fx of [shortLived, longLived]) {
     for (const age of [1, 8, 100]) {
       await prisma.webhookEvent.create({
-        data: { tenantId: fx.tenant.id, connectionId: fx.connection.id, provider: "SAM", payloadHash: "0".repeat(64), signatureVerdict: "VALID", status: "APPLIED", receivedAt: daysAgo(age), payload: { age } },
+        data: {
+          tenantId: fx.tenant.id,
+          connectionId: fx.connection.id,
+          provider: "SAM",
+          payloadHash: "0".repeat(64),
+          signatureVerdict: "VALID",
+          status: "APPLIED",
+          receivedAt: daysAgo(age),
+          payload: { age },
+        },
       });
     }
   }
 });
 
-it("deletes each tenant's events older than its own retention, and nothing else", async ({ prisma, tenantA: shortLived, tenantB: longLived }) => {
+it("deletes each tenant's events older than its own retention, and nothing else", async ({
+  prisma,
+  tenantA: shortLived,
+  tenantB: longLived,
+}) => {
   const result = await deleteExpiredWebhookEvents(prisma, now);
   expect(result.deleted).toBe(3);
   const remaining = async (fx: TenantFixture) =>
-    (await prisma.webhookEvent.findMany({ where: { tenantId: fx.tenant.id, receivedAt: { lt: now } }, select: { payload: true } })).map((e) => (e.payload as { age: number }).age).sort((a, b) => a - b);
+    (
+      await prisma.webhookEvent.findMany({
+        where: { tenantId: fx.tenant.id, receivedAt: { lt: now } },
+        select: { payload: true },
+      })
+    )
+      .map((e) => (e.payload as { age: number }).age)
+      .sort((a, b) => a - b);
   expect(await remaining(shortLived)).toEqual([1]);
   expect(await remaining(longLived)).toEqual([1, 8]);
 });
@@ -30,9 +50,21 @@ it("deletes each tenant's events older than its own retention, and nothing else"
 it("keeps refused-request counters as long as the tenant's events", async ({ prisma, tenantA: shortLived }) => {
   for (const age of [1, 8]) {
     await prisma.webhookRejection.create({
-      data: { tenantId: shortLived.tenant.id, connectionId: shortLived.connection.id, minute: daysAgo(age), responseStatus: 401, signatureVerdict: "INVALID", count: age, lastAt: daysAgo(age) },
+      data: {
+        tenantId: shortLived.tenant.id,
+        connectionId: shortLived.connection.id,
+        minute: daysAgo(age),
+        responseStatus: 401,
+        signatureVerdict: "INVALID",
+        count: age,
+        lastAt: daysAgo(age),
+      },
     });
   }
   await deleteExpiredWebhookEvents(prisma, now);
-  expect((await prisma.webhookRejection.findMany({ where: { tenantId: shortLived.tenant.id }, select: { count: true } })).map((row) => row.count)).toEqual([1]);
+  expect(
+    (
+      await prisma.webhookRejection.findMany({ where: { tenantId: shortLived.tenant.id }, select: { count: true } })
+    ).map((row) => row.count),
+  ).toEqual([1]);
 });

@@ -7,10 +7,23 @@ const now = new Date(Date.UTC(2031, 0, 1, 12, 0, 0));
 const ago = (ms: number) => new Date(now.getTime() - ms);
 
 /** `event` records a delivery for tenant a's connection. */
-const it = test.extend("event", { scope: "file" }, ({ prisma, tenantA: fx }) => (status: WebhookStatus, receivedAt: Date, sentAt: Date | null) =>
-  prisma.webhookEvent.create({
-    data: { tenantId: fx.tenant.id, connectionId: fx.connection.id, provider: "SAM", payloadHash: "1".repeat(64), signatureVerdict: "VALID", status, receivedAt, sentAt },
-  }),
+const it = test.extend(
+  "event",
+  { scope: "file" },
+  ({ prisma, tenantA: fx }) =>
+    (status: WebhookStatus, receivedAt: Date, sentAt: Date | null) =>
+      prisma.webhookEvent.create({
+        data: {
+          tenantId: fx.tenant.id,
+          connectionId: fx.connection.id,
+          provider: "SAM",
+          payloadHash: "1".repeat(64),
+          signatureVerdict: "VALID",
+          status,
+          receivedAt,
+          sentAt,
+        },
+      }),
 );
 
 it("re-sends events Inngest never got and events stuck for 30 minutes, and nothing else", async ({ prisma, event }) => {
@@ -24,7 +37,11 @@ it("re-sends events Inngest never got and events stuck for 30 minutes, and nothi
 
   const candidates = await findEventsToResend(prisma, now);
   expect(candidates.map((c) => [c.id, c.reason]).sort()).toEqual(
-    [[unsent.id, "unsent"], [stuckQueued.id, "stuck"], [stuckProcessing.id, "stuck"]].sort(),
+    [
+      [unsent.id, "unsent"],
+      [stuckQueued.id, "stuck"],
+      [stuckProcessing.id, "stuck"],
+    ].sort(),
   );
   expect(candidates.find((c) => c.id === unsent.id)?.eventId).toBe(unsent.id);
   expect(candidates.find((c) => c.id === stuckQueued.id)?.eventId).not.toBe(stuckQueued.id);
@@ -33,7 +50,10 @@ it("re-sends events Inngest never got and events stuck for 30 minutes, and nothi
   expect((await findEventsToResend(prisma, now)).map((c) => c.id)).not.toContain(unsent.id);
 });
 
-it("re-sends an event PROCESSING over a minute whose run is gone, failed or cancelled, and leaves running runs alone", async ({ prisma, event }) => {
+it("re-sends an event PROCESSING over a minute whose run is gone, failed or cancelled, and leaves running runs alone", async ({
+  prisma,
+  event,
+}) => {
   const processing = async (runId: string | null, sentAgo: number) => {
     const row = await event("PROCESSING", ago(sentAgo), ago(sentAgo));
     return prisma.webhookEvent.update({ where: { id: row.id }, data: { inngestRunId: runId } });
@@ -49,7 +69,8 @@ it("re-sends an event PROCESSING over a minute whose run is gone, failed or canc
   const lookup = async (runId: string) => {
     asked.push(runId);
     const base = { runId, url: null, startedAt: null, endedAt: null };
-    if (runId === "run-lost") return { found: false as const, runId, reason: "unknown run", url: null, unknownToServer: true };
+    if (runId === "run-lost")
+      return { found: false as const, runId, reason: "unknown run", url: null, unknownToServer: true };
     if (runId === "run-unreachable") return { found: false as const, runId, reason: "did not answer", url: null };
     if (runId === "run-failed") return { ...base, found: true as const, status: "Failed" };
     if (runId === "run-cancelled") return { ...base, found: true as const, status: "CANCELLED" };
@@ -61,7 +82,11 @@ it("re-sends an event PROCESSING over a minute whose run is gone, failed or canc
   expect(orphans.every((c) => c.reason === "orphaned" && c.eventId !== c.id)).toBe(true);
   expect(asked).not.toContain("run-lost-young");
 
-  await markOrphansResent(prisma, orphans.map((c) => c.id), now);
+  await markOrphansResent(
+    prisma,
+    orphans.map((c) => c.id),
+    now,
+  );
   const resent = await prisma.webhookEvent.findMany({ where: { id: { in: orphans.map((c) => c.id) } } });
   expect(resent.every((row) => row.inngestRunId === null && row.sentAt?.getTime() === now.getTime())).toBe(true);
   expect(await findOrphanedEvents(prisma, now, lookup)).toEqual([]);

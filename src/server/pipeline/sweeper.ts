@@ -40,7 +40,11 @@ const candidate = (e: { id: string; tenantId: string; connectionId: string; exte
 export async function findEventsToResend(prisma: PrismaClient, now: Date): Promise<ResendCandidate[]> {
   const select = { id: true, tenantId: true, connectionId: true, attempts: true, externalIds: true } as const;
   const unsent = await prisma.webhookEvent.findMany({
-    where: { status: "QUEUED", sentAt: null, receivedAt: { lt: new Date(now.getTime() - UNSENT_GRACE_MS), gte: new Date(now.getTime() - STUCK_AFTER_MS) } },
+    where: {
+      status: "QUEUED",
+      sentAt: null,
+      receivedAt: { lt: new Date(now.getTime() - UNSENT_GRACE_MS), gte: new Date(now.getTime() - STUCK_AFTER_MS) },
+    },
     orderBy: { receivedAt: "asc" },
     take: BATCH,
     select,
@@ -48,7 +52,10 @@ export async function findEventsToResend(prisma: PrismaClient, now: Date): Promi
   const stuckBefore = new Date(now.getTime() - STUCK_AFTER_MS);
   const stuck = await prisma.webhookEvent.findMany({
     // Measured from the last hand-over (a replayed old event is not stuck the moment it is re-sent).
-    where: { status: { in: ["QUEUED", "PROCESSING"] }, OR: [{ sentAt: { lt: stuckBefore } }, { sentAt: null, receivedAt: { lt: stuckBefore } }] },
+    where: {
+      status: { in: ["QUEUED", "PROCESSING"] },
+      OR: [{ sentAt: { lt: stuckBefore } }, { sentAt: null, receivedAt: { lt: stuckBefore } }],
+    },
     orderBy: { receivedAt: "asc" },
     take: BATCH,
     select,
@@ -70,7 +77,11 @@ export type RunLookup = (runId: string) => Promise<InngestRunLookup>;
  * failed or cancelled, or does not know at all. A run still going (waiting out a breaker or a
  * 429) is left alone, and so is every event when the server cannot be asked: nothing is known.
  */
-export async function findOrphanedEvents(prisma: PrismaClient, now: Date, lookupRun: RunLookup): Promise<ResendCandidate[]> {
+export async function findOrphanedEvents(
+  prisma: PrismaClient,
+  now: Date,
+  lookupRun: RunLookup,
+): Promise<ResendCandidate[]> {
   const rows = await prisma.webhookEvent.findMany({
     where: {
       status: "PROCESSING",
@@ -100,5 +111,9 @@ export async function findOrphanedEvents(prisma: PrismaClient, now: Date, lookup
  * 30-minute stuck pass).
  */
 export async function markOrphansResent(prisma: PrismaClient, ids: string[], now: Date): Promise<void> {
-  if (ids.length) await prisma.webhookEvent.updateMany({ where: { id: { in: ids }, status: "PROCESSING" }, data: { sentAt: now, inngestRunId: null } });
+  if (ids.length)
+    await prisma.webhookEvent.updateMany({
+      where: { id: { in: ids }, status: "PROCESSING" },
+      data: { sentAt: now, inngestRunId: null },
+    });
 }

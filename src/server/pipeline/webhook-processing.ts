@@ -32,18 +32,43 @@ export type StoredChange = Omit<InboundStockChange, "sourceAt"> & { sourceAt: st
  * tenant or connection was deleted, or retention removed it while it waited): nothing is left
  * to do, and retrying would only find it gone again.
  */
-export async function claimWebhookEvent(prisma: PrismaClient, tenantId: string, webhookEventId: string, attempt: number, inngestRunId?: string): Promise<ClaimedEvent | null> {
+export async function claimWebhookEvent(
+  prisma: PrismaClient,
+  tenantId: string,
+  webhookEventId: string,
+  attempt: number,
+  inngestRunId?: string,
+): Promise<ClaimedEvent | null> {
   const event = await prisma.webhookEvent.findFirst({
     where: { id: webhookEventId, tenantId },
-    select: { id: true, tenantId: true, connectionId: true, status: true, payload: true, sentAt: true, verdict: true, action: true, itemId: true },
+    select: {
+      id: true,
+      tenantId: true,
+      connectionId: true,
+      status: true,
+      payload: true,
+      sentAt: true,
+      verdict: true,
+      action: true,
+      itemId: true,
+    },
   });
   if (!event) return null;
   const alreadyFinal = FINAL.includes(event.status);
-  const keptVerdict = !alreadyFinal && event.verdict === "APPLIED" ? { status: event.verdict, action: event.action, itemId: event.itemId } : undefined;
+  const keptVerdict =
+    !alreadyFinal && event.verdict === "APPLIED"
+      ? { status: event.verdict, action: event.action, itemId: event.itemId }
+      : undefined;
   if (!alreadyFinal) {
     await prisma.webhookEvent.update({
       where: { id: event.id },
-      data: { status: "PROCESSING", attempts: attempt + 1, error: null, sentAt: event.sentAt ?? new Date(), inngestRunId },
+      data: {
+        status: "PROCESSING",
+        attempts: attempt + 1,
+        error: null,
+        sentAt: event.sentAt ?? new Date(),
+        inngestRunId,
+      },
     });
   }
   const unfinished = await prisma.channelPush.findMany({
@@ -77,7 +102,11 @@ export type SourceLookup = (tenantId: string, connectionId: string) => Promise<P
  * Some deliveries say only that an item changed (Business Central notifications, BigCommerce
  * relative adjustments): the item's current stock is fetched from the source connector.
  */
-export async function resolveChange(event: ClaimedEvent, change: StoredChange, sourceFor: SourceLookup): Promise<ResolvedChange> {
+export async function resolveChange(
+  event: ClaimedEvent,
+  change: StoredChange,
+  sourceFor: SourceLookup,
+): Promise<ResolvedChange> {
   if (change.quantity !== undefined || change.status === "ARCHIVED") return change;
   const current = await (await sourceFor(event.tenantId, event.connectionId)).getItem(change.externalId);
   const reportedAt = new Date(change.sourceAt);
@@ -90,7 +119,11 @@ export async function resolveChange(event: ClaimedEvent, change: StoredChange, s
   };
 }
 
-export function applyResolvedChange(prisma: PrismaClient, event: ClaimedEvent, change: ResolvedChange): Promise<ApplyOutcome> {
+export function applyResolvedChange(
+  prisma: PrismaClient,
+  event: ClaimedEvent,
+  change: ResolvedChange,
+): Promise<ApplyOutcome> {
   return applyStockChange(prisma, event.tenantId, {
     connectionId: event.connectionId,
     externalId: change.externalId,
@@ -114,11 +147,23 @@ export function verdictOf(outcomes: ApplyOutcome[]): { status: WebhookStatus; ac
   return { status: "SKIPPED", action, itemId };
 }
 
-export async function recordVerdict(prisma: PrismaClient, eventId: string, verdict: ReturnType<typeof verdictOf>): Promise<void> {
+export async function recordVerdict(
+  prisma: PrismaClient,
+  eventId: string,
+  verdict: ReturnType<typeof verdictOf>,
+): Promise<void> {
   const now = new Date();
   await prisma.webhookEvent.update({
     where: { id: eventId },
-    data: { status: verdict.status, verdict: verdict.status, action: verdict.action.slice(0, 1000), itemId: verdict.itemId, appliedAt: now, completedAt: now, error: null },
+    data: {
+      status: verdict.status,
+      verdict: verdict.status,
+      action: verdict.action.slice(0, 1000),
+      itemId: verdict.itemId,
+      appliedAt: now,
+      completedAt: now,
+      error: null,
+    },
   });
 }
 
@@ -129,5 +174,8 @@ export async function restoreVerdict(prisma: PrismaClient, eventId: string, stat
 
 export async function recordFailure(prisma: PrismaClient, eventId: string, error: string): Promise<void> {
   // updateMany: an event deleted meanwhile has nothing to record, which is not a second failure.
-  await prisma.webhookEvent.updateMany({ where: { id: eventId }, data: { status: "FAILED", error: error.slice(0, 1000), completedAt: new Date() } });
+  await prisma.webhookEvent.updateMany({
+    where: { id: eventId },
+    data: { status: "FAILED", error: error.slice(0, 1000), completedAt: new Date() },
+  });
 }

@@ -9,9 +9,19 @@ describe("security headers", () => {
     const policy = contentSecurityPolicy("abc123", { development: false, https: true });
     expect(policy).toContain("script-src 'self' 'nonce-abc123' 'strict-dynamic'");
     expect(policy).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
-    for (const directive of ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "default-src 'self'", "upgrade-insecure-requests"]) expect(policy).toContain(directive);
+    for (const directive of [
+      "frame-ancestors 'none'",
+      "object-src 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "default-src 'self'",
+      "upgrade-insecure-requests",
+    ])
+      expect(policy).toContain(directive);
     expect(contentSecurityPolicy("n", { development: true, https: false })).toContain("'unsafe-eval'");
-    expect(contentSecurityPolicy("n", { development: true, https: false })).toContain("style-src 'self' 'unsafe-inline'");
+    expect(contentSecurityPolicy("n", { development: true, https: false })).toContain(
+      "style-src 'self' 'unsafe-inline'",
+    );
     expect(contentSecurityPolicy("n", { development: false, https: false })).not.toContain("upgrade-insecure-requests");
   });
 
@@ -22,7 +32,9 @@ describe("security headers", () => {
     const nonce = nonceOf(first.headers.get("content-security-policy"));
     expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(nonceOf(second.headers.get("content-security-policy"))).not.toBe(nonce);
-    expect(first.headers.get("x-middleware-request-content-security-policy")).toBe(first.headers.get("content-security-policy"));
+    expect(first.headers.get("x-middleware-request-content-security-policy")).toBe(
+      first.headers.get("content-security-policy"),
+    );
   });
 
   it("webhook paths keep their own handling and get no page policy", async () => {
@@ -33,8 +45,14 @@ describe("security headers", () => {
   });
 
   it("nosniff, a referrer policy and a frame ban everywhere; HSTS in production builds only", () => {
-    const names = (production: boolean) => Object.fromEntries(staticSecurityHeaders(production).map((h) => [h.key, h.value]));
-    expect(names(true)).toMatchObject({ "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin", "X-Frame-Options": "DENY", "Strict-Transport-Security": expect.stringContaining("max-age=") });
+    const names = (production: boolean) =>
+      Object.fromEntries(staticSecurityHeaders(production).map((h) => [h.key, h.value]));
+    expect(names(true)).toMatchObject({
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "strict-origin-when-cross-origin",
+      "X-Frame-Options": "DENY",
+      "Strict-Transport-Security": expect.stringContaining("max-age="),
+    });
     expect(names(false)["Strict-Transport-Security"]).toBeUndefined();
   });
 });

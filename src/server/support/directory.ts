@@ -14,17 +14,35 @@ export async function tenantDirectory(prisma: PrismaClient, options: { search?: 
   const search = options.search?.trim();
   const contains = (value: string) => ({ contains: value, mode: "insensitive" as const });
   const tenants = await prisma.tenant.findMany({
-    where: search ? { OR: [{ name: contains(search) }, { slug: contains(search) }, { memberships: { some: { user: { email: contains(search) } } } }] } : {},
+    where: search
+      ? {
+          OR: [
+            { name: contains(search) },
+            { slug: contains(search) },
+            { memberships: { some: { user: { email: contains(search) } } } },
+          ],
+        }
+      : {},
     orderBy: { name: "asc" },
     take: DIRECTORY_LIMIT,
-    select: { id: true, slug: true, name: true, kind: true, createdAt: true, _count: { select: { connections: true, items: true } } },
+    select: {
+      id: true,
+      slug: true,
+      name: true,
+      kind: true,
+      createdAt: true,
+      _count: { select: { connections: true, items: true } },
+    },
   });
   const tenantIds = tenants.map((tenant) => tenant.id);
   const since = new Date(now.getTime() - DAY_MS);
   const [failing, events, owners, rejected] = await Promise.all([
     prisma.connection.groupBy({
       by: ["tenantId"],
-      where: { tenantId: { in: tenantIds }, OR: [{ status: "ERROR" }, { circuitOpenUntil: { gt: now } }, { consecutiveFailures: { gt: 0 } }] },
+      where: {
+        tenantId: { in: tenantIds },
+        OR: [{ status: "ERROR" }, { circuitOpenUntil: { gt: now } }, { consecutiveFailures: { gt: 0 } }],
+      },
       _count: { _all: true },
     }),
     prisma.webhookEvent.groupBy({
@@ -32,11 +50,16 @@ export async function tenantDirectory(prisma: PrismaClient, options: { search?: 
       where: { tenantId: { in: tenantIds }, status: "FAILED", receivedAt: { gte: since } },
       _count: { _all: true },
     }),
-    prisma.membership.findMany({ where: { tenantId: { in: tenantIds }, role: "OWNER", status: "ACTIVE" }, select: { tenantId: true, user: { select: { email: true } } }, orderBy: { createdAt: "asc" } }),
+    prisma.membership.findMany({
+      where: { tenantId: { in: tenantIds }, role: "OWNER", status: "ACTIVE" },
+      select: { tenantId: true, user: { select: { email: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
     // Refused webhooks are counted, not stored one row each.
     rejectedPerTenant(prisma, tenantIds, since),
   ]);
-  const eventCount = (tenantId: string, status: string) => events.find((row) => row.tenantId === tenantId && row.status === status)?._count._all ?? 0;
+  const eventCount = (tenantId: string, status: string) =>
+    events.find((row) => row.tenantId === tenantId && row.status === status)?._count._all ?? 0;
   return tenants.map(({ _count, ...tenant }) => {
     const failingConnections = failing.find((row) => row.tenantId === tenant.id)?._count._all ?? 0;
     const rejectedWebhooks24h = rejected.get(tenant.id) ?? 0;

@@ -21,7 +21,14 @@ export const MIN_REASON_LENGTH = 10;
  * else — members, secrets (which would show plaintext), new connections, deleting the workspace,
  * and any procedure added later — stays refused: deny by default.
  */
-export const WRITABLE_WITH_GRANT = new Set(["tenant.update", "connection.update", "connection.test", "connection.resync", "event.replay", "event.replayFailed"]);
+export const WRITABLE_WITH_GRANT = new Set([
+  "tenant.update",
+  "connection.update",
+  "connection.test",
+  "connection.resync",
+  "event.replay",
+  "event.replayFailed",
+]);
 
 export interface ActiveImpersonation {
   id: string;
@@ -53,7 +60,10 @@ export function impersonationIdFromHeaders(headers: Headers): string | null {
 }
 
 /** The Set-Cookie value that carries (or, with null, clears) the session id. */
-export function impersonationCookie(session: { id: string; expiresAt: Date } | null, options: { secure: boolean; now?: Date }): string {
+export function impersonationCookie(
+  session: { id: string; expiresAt: Date } | null,
+  options: { secure: boolean; now?: Date },
+): string {
   const attributes = ["Path=/", "HttpOnly", "SameSite=Lax", ...(options.secure ? ["Secure"] : [])];
   if (!session) return [`${IMPERSONATION_COOKIE}=`, "Max-Age=0", ...attributes].join("; ");
   const seconds = Math.max(0, Math.ceil((session.expiresAt.getTime() - (options.now ?? new Date()).getTime()) / 1000));
@@ -61,9 +71,20 @@ export function impersonationCookie(session: { id: string; expiresAt: Date } | n
 }
 
 /** The caller's session with this id if it is still usable, else null. Runs on every request. */
-export async function findActiveImpersonation(prisma: PrismaClient, sessionId: string, staffUserId: string, now = new Date()): Promise<ActiveImpersonation | null> {
+export async function findActiveImpersonation(
+  prisma: PrismaClient,
+  sessionId: string,
+  staffUserId: string,
+  now = new Date(),
+): Promise<ActiveImpersonation | null> {
   const row = await prisma.impersonationSession.findFirst({
-    where: { id: sessionId, staffUserId, endedAt: null, expiresAt: { gt: now }, staffUser: { platformRole: { in: ["SUPPORT", "ADMIN"] } } },
+    where: {
+      id: sessionId,
+      staffUserId,
+      endedAt: null,
+      expiresAt: { gt: now },
+      staffUser: { platformRole: { in: ["SUPPORT", "ADMIN"] } },
+    },
     select: {
       id: true,
       staffUserId: true,
@@ -94,19 +115,37 @@ export interface StartImpersonation {
 
 export async function startImpersonation(prisma: PrismaClient, input: StartImpersonation) {
   const reason = input.reason.trim();
-  if (reason.length < MIN_REASON_LENGTH) throw new ImpersonationError(`Write a reason of at least ${MIN_REASON_LENGTH} characters; the tenant will read it`, "INVALID");
+  if (reason.length < MIN_REASON_LENGTH)
+    throw new ImpersonationError(
+      `Write a reason of at least ${MIN_REASON_LENGTH} characters; the tenant will read it`,
+      "INVALID",
+    );
   const minutes = input.minutes ?? DEFAULT_IMPERSONATION_MINUTES;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_IMPERSONATION_MINUTES) {
     throw new ImpersonationError(`A support session lasts 1 to ${MAX_IMPERSONATION_MINUTES} minutes`, "INVALID");
   }
-  const tenant = await prisma.tenant.findUnique({ where: { id: input.tenantId }, select: { id: true, slug: true, name: true } });
+  const tenant = await prisma.tenant.findUnique({
+    where: { id: input.tenantId },
+    select: { id: true, slug: true, name: true },
+  });
   if (!tenant) throw new ImpersonationError("Tenant not found", "NOT_FOUND");
   const startedAt = input.now ?? new Date();
   const session = await prisma.impersonationSession.create({
-    data: { tenantId: tenant.id, staffUserId: input.staffUserId, reason, startedAt, expiresAt: new Date(startedAt.getTime() + minutes * 60_000) },
+    data: {
+      tenantId: tenant.id,
+      staffUserId: input.staffUserId,
+      reason,
+      startedAt,
+      expiresAt: new Date(startedAt.getTime() + minutes * 60_000),
+    },
     select: { id: true, expiresAt: true },
   });
-  await auditAs(prisma, tenant.id, { userId: input.staffUserId, impersonatorId: input.staffUserId, impersonationSessionId: session.id, ...input.origin })({
+  await auditAs(prisma, tenant.id, {
+    userId: input.staffUserId,
+    impersonatorId: input.staffUserId,
+    impersonationSessionId: session.id,
+    ...input.origin,
+  })({
     action: "support.impersonation_started",
     target: `impersonation:${session.id}`,
     summary: { reason, minutes, expiresAt: session.expiresAt.toISOString() },
@@ -115,12 +154,29 @@ export async function startImpersonation(prisma: PrismaClient, input: StartImper
 }
 
 /** Ends the caller's own session (idempotent: ending an ended or expired one changes nothing). */
-export async function endImpersonation(prisma: PrismaClient, sessionId: string, staffUserId: string, origin: Pick<AuditActor, "ip" | "userAgent">, now = new Date()) {
-  const session = await prisma.impersonationSession.findFirst({ where: { id: sessionId, staffUserId }, select: { id: true, tenantId: true, endedAt: true, expiresAt: true } });
+export async function endImpersonation(
+  prisma: PrismaClient,
+  sessionId: string,
+  staffUserId: string,
+  origin: Pick<AuditActor, "ip" | "userAgent">,
+  now = new Date(),
+) {
+  const session = await prisma.impersonationSession.findFirst({
+    where: { id: sessionId, staffUserId },
+    select: { id: true, tenantId: true, endedAt: true, expiresAt: true },
+  });
   if (!session || session.endedAt || session.expiresAt <= now) return { ended: false };
-  const { count } = await prisma.impersonationSession.updateMany({ where: { id: session.id, endedAt: null }, data: { endedAt: now } });
+  const { count } = await prisma.impersonationSession.updateMany({
+    where: { id: session.id, endedAt: null },
+    data: { endedAt: now },
+  });
   if (count === 0) return { ended: false };
-  await auditAs(prisma, session.tenantId, { userId: staffUserId, impersonatorId: staffUserId, impersonationSessionId: session.id, ...origin })({
+  await auditAs(prisma, session.tenantId, {
+    userId: staffUserId,
+    impersonatorId: staffUserId,
+    impersonationSessionId: session.id,
+    ...origin,
+  })({
     action: "support.impersonation_ended",
     target: `impersonation:${session.id}`,
   });
@@ -128,17 +184,35 @@ export async function endImpersonation(prisma: PrismaClient, sessionId: string, 
 }
 
 /** A platform ADMIN lets another staff member's active session change data (see WRITABLE_WITH_GRANT); recorded and audited. */
-export async function grantWriteAccess(prisma: PrismaClient, sessionId: string, adminUserId: string, origin: Pick<AuditActor, "ip" | "userAgent">, now = new Date()) {
+export async function grantWriteAccess(
+  prisma: PrismaClient,
+  sessionId: string,
+  adminUserId: string,
+  origin: Pick<AuditActor, "ip" | "userAgent">,
+  now = new Date(),
+) {
   const session = await prisma.impersonationSession.findFirst({
     where: { id: sessionId, endedAt: null, expiresAt: { gt: now } },
     select: { id: true, tenantId: true, staffUserId: true, writeAccessGrantedAt: true },
   });
   if (!session) throw new ImpersonationError("No active support session with that id", "NOT_FOUND");
   // Four eyes: write access is another admin's decision, never one's own (with or without the cookie).
-  if (session.staffUserId === adminUserId) throw new ImpersonationError("Another platform admin must grant write access to your own support session", "FORBIDDEN");
+  if (session.staffUserId === adminUserId)
+    throw new ImpersonationError(
+      "Another platform admin must grant write access to your own support session",
+      "FORBIDDEN",
+    );
   if (session.writeAccessGrantedAt) return { granted: false };
-  await prisma.impersonationSession.update({ where: { id: session.id }, data: { writeAccessGrantedById: adminUserId, writeAccessGrantedAt: now } });
-  await auditAs(prisma, session.tenantId, { userId: adminUserId, impersonatorId: session.staffUserId, impersonationSessionId: session.id, ...origin })({
+  await prisma.impersonationSession.update({
+    where: { id: session.id },
+    data: { writeAccessGrantedById: adminUserId, writeAccessGrantedAt: now },
+  });
+  await auditAs(prisma, session.tenantId, {
+    userId: adminUserId,
+    impersonatorId: session.staffUserId,
+    impersonationSessionId: session.id,
+    ...origin,
+  })({
     action: "support.write_access_granted",
     target: `impersonation:${session.id}`,
     summary: { staffUserId: session.staffUserId },
@@ -150,10 +224,14 @@ export async function grantWriteAccess(prisma: PrismaClient, sessionId: string, 
 export const END_IMPERSONATION = "support.endImpersonation";
 
 /** Why a support session may not run this mutation, or null when it may. */
-export function impersonationRefusal(path: string, session: Pick<ActiveImpersonation, "writeAccess" | "tenant">): string | null {
+export function impersonationRefusal(
+  path: string,
+  session: Pick<ActiveImpersonation, "writeAccess" | "tenant">,
+): string | null {
   if (path === END_IMPERSONATION) return null;
   if (path.startsWith("support.")) return `End the support session for ${session.tenant.name} first`;
-  if (!WRITABLE_WITH_GRANT.has(path)) return "Support sessions cannot do this: members, secrets, new connections and deleting the workspace are the tenant's own";
+  if (!WRITABLE_WITH_GRANT.has(path))
+    return "Support sessions cannot do this: members, secrets, new connections and deleting the workspace are the tenant's own";
   if (!session.writeAccess) return "This support session is read-only; a platform admin can grant write access";
   return null;
 }
@@ -161,7 +239,11 @@ export function impersonationRefusal(path: string, session: Pick<ActiveImpersona
 /** Sessions still running (for the console): all of them for ADMIN, one's own for SUPPORT. */
 export function listActiveImpersonations(prisma: PrismaClient, options: { staffUserId?: string; now?: Date }) {
   return prisma.impersonationSession.findMany({
-    where: { endedAt: null, expiresAt: { gt: options.now ?? new Date() }, ...(options.staffUserId ? { staffUserId: options.staffUserId } : {}) },
+    where: {
+      endedAt: null,
+      expiresAt: { gt: options.now ?? new Date() },
+      ...(options.staffUserId ? { staffUserId: options.staffUserId } : {}),
+    },
     orderBy: { startedAt: "desc" },
     select: {
       id: true,

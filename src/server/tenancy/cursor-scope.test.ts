@@ -15,28 +15,44 @@ const it = test.extend("ownerApi", ({ prisma, tenantA }) => callerFor(prisma, te
 
 it.beforeAll(async ({ prisma, tenantA: mine }) => {
   // Own SKUs on both sides of the other tenant's "SKU-b", so a leak shows as a non-empty page.
-  for (const sku of ["AAA-1", "ZZZ-1", "ZZZ-2"]) await prisma.item.create({ data: { tenantId: mine.tenant.id, sku, title: sku, quantity: 1 } });
+  for (const sku of ["AAA-1", "ZZZ-1", "ZZZ-2"])
+    await prisma.item.create({ data: { tenantId: mine.tenant.id, sku, title: sku, quantity: 1 } });
   await prisma.auditLog.create({ data: { tenantId: mine.tenant.id, action: "test.row", target: "x" } });
 });
 
 describe("cursors are found only within the tenant", () => {
-  it("item.list with another tenant's item as the cursor answers an empty page, like an unknown id", async ({ ownerApi, tenantB: theirs }) => {
+  it("item.list with another tenant's item as the cursor answers an empty page, like an unknown id", async ({
+    ownerApi,
+    tenantB: theirs,
+  }) => {
     const foreign = await ownerApi.item.list({ cursor: theirs.item.id });
     const unknown = await ownerApi.item.list({ cursor: "no-such-item" });
     expect(foreign).toEqual(unknown);
     expect(foreign.items).toEqual([]);
   });
 
-  it("event.list with another tenant's event as the cursor answers an empty page", async ({ ownerApi, tenantB: theirs }) => {
+  it("event.list with another tenant's event as the cursor answers an empty page", async ({
+    ownerApi,
+    tenantB: theirs,
+  }) => {
     expect((await ownerApi.event.list({ cursor: theirs.event.id })).events).toEqual([]);
   });
 
-  it("audit.list with another tenant's audit row as the cursor answers an empty page", async ({ prisma, ownerApi, tenantB: theirs }) => {
-    const foreignRow = await prisma.auditLog.create({ data: { tenantId: theirs.tenant.id, action: "test.row", target: "y", createdAt: new Date(Date.now() + 60_000) } });
+  it("audit.list with another tenant's audit row as the cursor answers an empty page", async ({
+    prisma,
+    ownerApi,
+    tenantB: theirs,
+  }) => {
+    const foreignRow = await prisma.auditLog.create({
+      data: { tenantId: theirs.tenant.id, action: "test.row", target: "y", createdAt: new Date(Date.now() + 60_000) },
+    });
     expect((await ownerApi.audit.list({ cursor: foreignRow.id })).rows).toEqual([]);
   });
 
-  it("syncRun.list with another tenant's run as the cursor answers an empty page", async ({ ownerApi, tenantB: theirs }) => {
+  it("syncRun.list with another tenant's run as the cursor answers an empty page", async ({
+    ownerApi,
+    tenantB: theirs,
+  }) => {
     expect((await ownerApi.syncRun.list({ cursor: theirs.syncRun.id })).runs).toEqual([]);
   });
 

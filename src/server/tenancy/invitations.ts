@@ -14,14 +14,30 @@ export function newInvitationToken(now = Date.now()) {
   return { token, inviteTokenHash: tokenHash, inviteExpiresAt: new Date(now + INVITATION_VALID_DAYS * 86_400_000) };
 }
 
-export async function mailInvitation(mailer: Mailer, appUrl: string, input: { to: string; token: string; inviterName: string; tenantName: string; role: MembershipRole }) {
-  await mailer.send(input.to, invitationMail({ inviterName: input.inviterName, tenantName: input.tenantName, role: input.role, url: linkTo(appUrl, "/invite", input.token), validDays: INVITATION_VALID_DAYS }));
+export async function mailInvitation(
+  mailer: Mailer,
+  appUrl: string,
+  input: { to: string; token: string; inviterName: string; tenantName: string; role: MembershipRole },
+) {
+  await mailer.send(
+    input.to,
+    invitationMail({
+      inviterName: input.inviterName,
+      tenantName: input.tenantName,
+      role: input.role,
+      url: linkTo(appUrl, "/invite", input.token),
+      validDays: INVITATION_VALID_DAYS,
+    }),
+  );
 }
 
 export type InvitationRefusal = "invalid" | "expired" | "sign_in" | "unverified" | "wrong_account";
 
 export class InvitationError extends DomainError {
-  constructor(readonly reason: InvitationRefusal, message: string) {
+  constructor(
+    readonly reason: InvitationRefusal,
+    message: string,
+  ) {
     // An invalid link reads as one that does not exist; the other refusals are about who may accept.
     super(reason === "invalid" ? "NOT_FOUND" : "FORBIDDEN", message);
     this.name = "InvitationError";
@@ -51,11 +67,23 @@ async function findByToken(prisma: PrismaClient, token: unknown) {
   if (!isWellFormedLinkToken(token)) return null;
   return prisma.membership.findUnique({
     where: { inviteTokenHash: hashLinkToken(token) },
-    select: { id: true, tenantId: true, role: true, status: true, invitedEmail: true, inviteExpiresAt: true, tenant: { select: { name: true, slug: true } } },
+    select: {
+      id: true,
+      tenantId: true,
+      role: true,
+      status: true,
+      invitedEmail: true,
+      inviteExpiresAt: true,
+      tenant: { select: { name: true, slug: true } },
+    },
   });
 }
 
-function refusalFor(invitation: NonNullable<Awaited<ReturnType<typeof findByToken>>>, user: { email: string; emailVerifiedAt: Date | null } | null, now: Date): InvitationRefusal | null {
+function refusalFor(
+  invitation: NonNullable<Awaited<ReturnType<typeof findByToken>>>,
+  user: { email: string; emailVerifiedAt: Date | null } | null,
+  now: Date,
+): InvitationRefusal | null {
   if (invitation.status !== "PENDING" || !invitation.invitedEmail) return "invalid";
   if (!invitation.inviteExpiresAt || invitation.inviteExpiresAt <= now) return "expired";
   if (!user) return "sign_in";
@@ -65,12 +93,25 @@ function refusalFor(invitation: NonNullable<Awaited<ReturnType<typeof findByToke
 }
 
 /** What the invitation page shows: the workspace and role, and whether this user may accept. */
-export async function viewInvitation(prisma: PrismaClient, token: unknown, userId: string | null): Promise<InvitationView | null> {
+export async function viewInvitation(
+  prisma: PrismaClient,
+  token: unknown,
+  userId: string | null,
+): Promise<InvitationView | null> {
   const invitation = await findByToken(prisma, token);
   if (!invitation || invitation.status !== "PENDING" || !invitation.invitedEmail) return null;
-  const user = userId ? await prisma.user.findUnique({ where: { id: userId }, select: { email: true, emailVerifiedAt: true } }) : null;
+  const user = userId
+    ? await prisma.user.findUnique({ where: { id: userId }, select: { email: true, emailVerifiedAt: true } })
+    : null;
   const refusal = refusalFor(invitation, user, new Date());
-  return { tenantName: invitation.tenant.name, tenantSlug: invitation.tenant.slug, role: invitation.role, invitedEmail: invitation.invitedEmail, refusal, message: refusal ? MESSAGES[refusal] : null };
+  return {
+    tenantName: invitation.tenant.name,
+    tenantSlug: invitation.tenant.slug,
+    role: invitation.role,
+    invitedEmail: invitation.invitedEmail,
+    refusal,
+    message: refusal ? MESSAGES[refusal] : null,
+  };
 }
 
 /**
@@ -78,7 +119,11 @@ export async function viewInvitation(prisma: PrismaClient, token: unknown, userI
  * address is the invited one, before it expires, once. The token is spent in the same statement
  * that activates the membership, so it cannot be used twice.
  */
-export async function acceptInvitation(prisma: PrismaClient, token: unknown, userId: string): Promise<{ tenantSlug: string }> {
+export async function acceptInvitation(
+  prisma: PrismaClient,
+  token: unknown,
+  userId: string,
+): Promise<{ tenantSlug: string }> {
   const invitation = await findByToken(prisma, token);
   if (!invitation) throw new InvitationError("invalid", MESSAGES.invalid);
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true, emailVerifiedAt: true } });
@@ -86,17 +131,34 @@ export async function acceptInvitation(prisma: PrismaClient, token: unknown, use
   const refusal = refusalFor(invitation, user, now);
   if (refusal) throw new InvitationError(refusal, MESSAGES[refusal]);
   return prisma.$transaction(async (tx) => {
-    const already = await tx.membership.findFirst({ where: { tenantId: invitation.tenantId, userId }, select: { id: true } });
+    const already = await tx.membership.findFirst({
+      where: { tenantId: invitation.tenantId, userId },
+      select: { id: true },
+    });
     if (already) {
       await tx.membership.deleteMany({ where: { id: invitation.id, status: "PENDING" } });
       return { tenantSlug: invitation.tenant.slug };
     }
     const spent = await tx.membership.updateMany({
-      where: { id: invitation.id, inviteTokenHash: hashLinkToken(token as string), status: "PENDING", inviteExpiresAt: { gt: now } },
+      where: {
+        id: invitation.id,
+        inviteTokenHash: hashLinkToken(token as string),
+        status: "PENDING",
+        inviteExpiresAt: { gt: now },
+      },
       data: { userId, status: "ACTIVE", inviteTokenHash: null, inviteExpiresAt: null },
     });
     if (spent.count !== 1) throw new InvitationError("invalid", MESSAGES.invalid);
-    await appendTenantAudit(tx, invitation.tenantId, { userId }, { action: "member.joined", target: `membership:${invitation.id}`, summary: { email: invitation.invitedEmail, role: invitation.role } });
+    await appendTenantAudit(
+      tx,
+      invitation.tenantId,
+      { userId },
+      {
+        action: "member.joined",
+        target: `membership:${invitation.id}`,
+        summary: { email: invitation.invitedEmail, role: invitation.role },
+      },
+    );
     return { tenantSlug: invitation.tenant.slug };
   });
 }

@@ -15,7 +15,12 @@ type Case =
   | { kind: "public" }
   | { kind: "user"; input?: (victim: TenantFixture) => unknown }
   | { kind: "staff"; input?: (victim: TenantFixture) => unknown }
-  | { kind: "tenant"; input: (victim: TenantFixture) => unknown; ownTenantError?: "BAD_REQUEST"; namesNoOtherTenantRow?: true };
+  | {
+      kind: "tenant";
+      input: (victim: TenantFixture) => unknown;
+      ownTenantError?: "BAD_REQUEST";
+      namesNoOtherTenantRow?: true;
+    };
 
 const cases: Record<string, Case> = {
   "auth.signUp": { kind: "public" },
@@ -33,7 +38,10 @@ const cases: Record<string, Case> = {
   "connection.syncRuns": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "item.list": { kind: "tenant", input: (victim) => ({ search: victim.item.sku }) },
   "item.byId": { kind: "tenant", input: (victim) => ({ id: victim.item.id }) },
-  "event.list": { kind: "tenant", input: (victim) => ({ filter: { connectionId: victim.connection.id, search: victim.item.sku } }) },
+  "event.list": {
+    kind: "tenant",
+    input: (victim) => ({ filter: { connectionId: victim.connection.id, search: victim.item.sku } }),
+  },
   "event.itemTimeline": { kind: "tenant", input: (victim) => ({ itemId: victim.item.id }) },
   "event.queue": { kind: "tenant", input: () => undefined },
   "event.rejected": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
@@ -42,11 +50,31 @@ const cases: Record<string, Case> = {
   "event.replayFailed": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "event.byId": { kind: "tenant", input: (victim) => ({ id: victim.event.id }) },
   // Names no row: typing another tenant's slug into one's own danger zone is simply the wrong confirmation.
-  "tenant.remove": { kind: "tenant", input: (victim) => ({ confirmSlug: victim.tenant.slug }), ownTenantError: "BAD_REQUEST" },
-  "connection.create": { kind: "tenant", input: () => ({ provider: "SAM", direction: "SOURCE", name: "Injected", baseUrl: "https://sam.example.com", credentials: { apiKey: "sam-key-12345" } }), namesNoOtherTenantRow: true },
+  "tenant.remove": {
+    kind: "tenant",
+    input: (victim) => ({ confirmSlug: victim.tenant.slug }),
+    ownTenantError: "BAD_REQUEST",
+  },
+  "connection.create": {
+    kind: "tenant",
+    input: () => ({
+      provider: "SAM",
+      direction: "SOURCE",
+      name: "Injected",
+      baseUrl: "https://sam.example.com",
+      credentials: { apiKey: "sam-key-12345" },
+    }),
+    namesNoOtherTenantRow: true,
+  },
   "connection.update": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, name: "Hijacked" }) },
-  "connection.changeAddress": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, baseUrl: "https://attacker.example.com" }) },
-  "connection.remove": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, confirmName: victim.connection.name }) },
+  "connection.changeAddress": {
+    kind: "tenant",
+    input: (victim) => ({ id: victim.connection.id, baseUrl: "https://attacker.example.com" }),
+  },
+  "connection.remove": {
+    kind: "tenant",
+    input: (victim) => ({ id: victim.connection.id, confirmName: victim.connection.name }),
+  },
   "connection.test": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },
   "connection.syncProgress": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },
   "connection.subscriptions": { kind: "tenant", input: (victim) => ({ id: victim.connection.id }) },
@@ -54,11 +82,18 @@ const cases: Record<string, Case> = {
   "secret.list": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "secret.rotate": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "secret.revoke": { kind: "tenant", input: (victim) => ({ id: victim.secret.id }) },
-  "secret.replaceCredentials": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id, credentials: { apiKey: "stolen-key-123" } }) },
+  "secret.replaceCredentials": {
+    kind: "tenant",
+    input: (victim) => ({ connectionId: victim.connection.id, credentials: { apiKey: "stolen-key-123" } }),
+  },
   "syncRun.list": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "syncRun.byId": { kind: "tenant", input: (victim) => ({ id: victim.syncRun.id }) },
   "member.list": { kind: "tenant", input: () => undefined },
-  "member.invite": { kind: "tenant", input: () => ({ email: "intruder@example.com", role: "OWNER" }), namesNoOtherTenantRow: true },
+  "member.invite": {
+    kind: "tenant",
+    input: () => ({ email: "intruder@example.com", role: "OWNER" }),
+    namesNoOtherTenantRow: true,
+  },
   "member.updateRole": { kind: "tenant", input: (victim) => ({ id: victim.membership.id, role: "VIEWER" }) },
   "member.remove": { kind: "tenant", input: (victim) => ({ id: victim.membership.id }) },
   "member.resendInvitation": { kind: "tenant", input: (victim) => ({ id: victim.membership.id }) },
@@ -71,7 +106,10 @@ const cases: Record<string, Case> = {
   "support.tenants": { kind: "staff", input: (victim) => ({ search: victim.tenant.slug }) },
   "support.current": { kind: "staff" },
   "support.activeSessions": { kind: "staff" },
-  "support.startImpersonation": { kind: "staff", input: (victim) => ({ tenantId: victim.tenant.id, reason: "Customer asked for help" }) },
+  "support.startImpersonation": {
+    kind: "staff",
+    input: (victim) => ({ tenantId: victim.tenant.id, reason: "Customer asked for help" }),
+  },
   "support.grantWriteAccess": { kind: "staff", input: () => ({ sessionId: "any-session" }) },
   "support.staff": { kind: "staff" },
   "support.setPlatformRole": { kind: "staff", input: (victim) => ({ email: victim.user.email, role: "ADMIN" }) },
@@ -80,8 +118,15 @@ const cases: Record<string, Case> = {
   "webhookEndpoint.list": { kind: "tenant", input: () => undefined },
   "webhookEndpoint.deliveries": { kind: "tenant", input: () => ({ endpointId: victimOutbound.endpointId }) },
   "webhookEndpoint.delivery": { kind: "tenant", input: () => ({ id: victimOutbound.deliveryId }) },
-  "webhookEndpoint.create": { kind: "tenant", input: () => ({ url: "https://93.184.216.34/hook", eventTypes: ["item.sold"] }), namesNoOtherTenantRow: true },
-  "webhookEndpoint.update": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId, url: "https://93.184.216.34/stolen" }) },
+  "webhookEndpoint.create": {
+    kind: "tenant",
+    input: () => ({ url: "https://93.184.216.34/hook", eventTypes: ["item.sold"] }),
+    namesNoOtherTenantRow: true,
+  },
+  "webhookEndpoint.update": {
+    kind: "tenant",
+    input: () => ({ id: victimOutbound.endpointId, url: "https://93.184.216.34/stolen" }),
+  },
   "webhookEndpoint.rotateSecret": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },
   "webhookEndpoint.remove": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },
   "webhookEndpoint.sendTest": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },
@@ -99,7 +144,16 @@ function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown
 }
 
 function secretsOf(victim: TenantFixture): string[] {
-  return [victim.tenant.id, victim.tenant.slug, victim.tenant.name, victim.connection.id, victim.item.id, victim.item.sku, victim.event.id, victim.user.email];
+  return [
+    victim.tenant.id,
+    victim.tenant.slug,
+    victim.tenant.name,
+    victim.connection.id,
+    victim.item.id,
+    victim.item.sku,
+    victim.event.id,
+    victim.user.email,
+  ];
 }
 
 /** The same shape as a tenant fixture, with ids and names that exist nowhere. */
@@ -141,70 +195,98 @@ async function snapshotOf(prisma: PrismaClient, tenantId: string) {
 }
 
 it.beforeAll(async ({ prisma, tenantB: victim }) => {
-  const endpoint = await prisma.webhookEndpoint.create({ data: { tenantId: victim.tenant.id, url: "https://93.184.216.34/victim", eventTypes: ["item.sold"] } });
-  const event = await prisma.outboundEvent.create({ data: { id: "evt_victim", tenantId: victim.tenant.id, type: "item.sold", payload: {} } });
-  const delivery = await prisma.outboundDelivery.create({ data: { tenantId: victim.tenant.id, endpointId: endpoint.id, eventId: event.id, state: "FAILED" } });
+  const endpoint = await prisma.webhookEndpoint.create({
+    data: { tenantId: victim.tenant.id, url: "https://93.184.216.34/victim", eventTypes: ["item.sold"] },
+  });
+  const event = await prisma.outboundEvent.create({
+    data: { id: "evt_victim", tenantId: victim.tenant.id, type: "item.sold", payload: {} },
+  });
+  const delivery = await prisma.outboundDelivery.create({
+    data: { tenantId: victim.tenant.id, endpointId: endpoint.id, eventId: event.id, state: "FAILED" },
+  });
   Object.assign(victimOutbound, { endpointId: endpoint.id, deliveryId: delivery.id });
   victimBefore = await snapshotOf(prisma, victim.tenant.id);
 });
 
-const tenantPaths = Object.entries(cases).filter(([, c]) => c.kind === "tenant").map(([path]) => path);
+const tenantPaths = Object.entries(cases)
+  .filter(([, c]) => c.kind === "tenant")
+  .map(([path]) => path);
 
 describe("tenant isolation through every tRPC procedure", () => {
   it("has a case for every procedure of the app router", () => {
     expect(Object.keys(cases).sort()).toEqual(Object.keys(procedures).sort());
   });
 
-  it.for(tenantPaths)("%s: naming another tenant is FORBIDDEN, like naming no tenant at all", async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
-    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
-    const intoVictim = await errorOf(call(callerFor(prisma, attacker.user.id, victim.tenant.slug), path, c.input(victim)));
-    const intoNowhere = await errorOf(call(callerFor(prisma, attacker.user.id, "no-such-tenant"), path, c.input(victim)));
-    expect(intoVictim?.code).toBe("FORBIDDEN");
-    expect(intoNowhere?.code).toBe("FORBIDDEN");
-    expect(intoVictim?.message).toBe(intoNowhere?.message);
-  });
-
-  it.for(tenantPaths)("%s: another tenant's ids from inside one's own tenant find nothing", async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
-    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
-    const caller = callerFor(prisma, attacker.user.id, attacker.tenant.slug);
-    let result: unknown;
-    const error = await errorOf(call(caller, path, c.input(victim)).then((value) => (result = value)));
-    if (error) {
-      expect(error.code).toBe(c.ownTenantError ?? "NOT_FOUND");
-      for (const secret of secretsOf(victim)) expect(error.message).not.toContain(secret);
-    } else {
-      // A mutation naming another tenant's row must refuse, not quietly succeed.
-      const isMutation = procedures[path]!._def.type === "mutation";
-      expect(isMutation && !c.namesNoOtherTenantRow, `${path} succeeded on another tenant's row`).toBe(false);
-      const text = JSON.stringify(result);
-      for (const secret of secretsOf(victim)) expect(text).not.toContain(secret);
-    }
-  });
-
-  it.for(tenantPaths)("%s: another tenant's ids get exactly the answer ids that exist nowhere get", async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
-    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
-    const caller = callerFor(prisma, attacker.user.id, attacker.tenant.slug);
-    const outcome = async (fixture: TenantFixture) => {
-      const error = await errorOf(call(caller, path, c.input(fixture)));
-      return error ? { code: error.code, message: error.message } : "succeeded";
-    };
-    expect(await outcome(victim)).toEqual(await outcome(ghostOf(victim)));
-  });
-
-  it.for(Object.entries(cases).filter(([, c]) => c.kind !== "public").map(([path]) => path))(
-    "%s: signed-out callers are UNAUTHORIZED",
-    async (path, { prisma, tenantB: victim }) => {
-      const c = cases[path]!;
-      const input = c.kind === "public" ? undefined : c.input?.(victim);
-      expect((await errorOf(call(callerFor(prisma, null, victim.tenant.slug), path, input)))?.code).toBe("UNAUTHORIZED");
+  it.for(tenantPaths)(
+    "%s: naming another tenant is FORBIDDEN, like naming no tenant at all",
+    async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
+      const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+      const intoVictim = await errorOf(
+        call(callerFor(prisma, attacker.user.id, victim.tenant.slug), path, c.input(victim)),
+      );
+      const intoNowhere = await errorOf(
+        call(callerFor(prisma, attacker.user.id, "no-such-tenant"), path, c.input(victim)),
+      );
+      expect(intoVictim?.code).toBe("FORBIDDEN");
+      expect(intoNowhere?.code).toBe("FORBIDDEN");
+      expect(intoVictim?.message).toBe(intoNowhere?.message);
     },
   );
 
-  it.for(Object.entries(cases).filter(([, c]) => c.kind === "staff").map(([path]) => path))(
+  it.for(tenantPaths)(
+    "%s: another tenant's ids from inside one's own tenant find nothing",
+    async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
+      const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+      const caller = callerFor(prisma, attacker.user.id, attacker.tenant.slug);
+      let result: unknown;
+      const error = await errorOf(call(caller, path, c.input(victim)).then((value) => (result = value)));
+      if (error) {
+        expect(error.code).toBe(c.ownTenantError ?? "NOT_FOUND");
+        for (const secret of secretsOf(victim)) expect(error.message).not.toContain(secret);
+      } else {
+        // A mutation naming another tenant's row must refuse, not quietly succeed.
+        const isMutation = procedures[path]!._def.type === "mutation";
+        expect(isMutation && !c.namesNoOtherTenantRow, `${path} succeeded on another tenant's row`).toBe(false);
+        const text = JSON.stringify(result);
+        for (const secret of secretsOf(victim)) expect(text).not.toContain(secret);
+      }
+    },
+  );
+
+  it.for(tenantPaths)(
+    "%s: another tenant's ids get exactly the answer ids that exist nowhere get",
+    async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
+      const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+      const caller = callerFor(prisma, attacker.user.id, attacker.tenant.slug);
+      const outcome = async (fixture: TenantFixture) => {
+        const error = await errorOf(call(caller, path, c.input(fixture)));
+        return error ? { code: error.code, message: error.message } : "succeeded";
+      };
+      expect(await outcome(victim)).toEqual(await outcome(ghostOf(victim)));
+    },
+  );
+
+  it.for(
+    Object.entries(cases)
+      .filter(([, c]) => c.kind !== "public")
+      .map(([path]) => path),
+  )("%s: signed-out callers are UNAUTHORIZED", async (path, { prisma, tenantB: victim }) => {
+    const c = cases[path]!;
+    const input = c.kind === "public" ? undefined : c.input?.(victim);
+    expect((await errorOf(call(callerFor(prisma, null, victim.tenant.slug), path, input)))?.code).toBe("UNAUTHORIZED");
+  });
+
+  it.for(
+    Object.entries(cases)
+      .filter(([, c]) => c.kind === "staff")
+      .map(([path]) => path),
+  )(
     "%s: a tenant owner who is not platform staff is FORBIDDEN and learns nothing",
     async (path, { prisma, tenantA: attacker, tenantB: victim }) => {
       const c = cases[path] as Extract<Case, { kind: "staff" }>;
-      const error = await errorOf(call(callerFor(prisma, attacker.user.id, attacker.tenant.slug), path, c.input?.(victim)));
+      const error = await errorOf(
+        call(callerFor(prisma, attacker.user.id, attacker.tenant.slug), path, c.input?.(victim)),
+      );
       expect(error?.code).toBe("FORBIDDEN");
       for (const secret of secretsOf(victim)) expect(error?.message).not.toContain(secret);
       expect(await prisma.impersonationSession.count({ where: { staffUserId: attacker.user.id } })).toBe(0);
@@ -240,11 +322,21 @@ describe("roles", () => {
     await expect(caller.tenant.current()).resolves.toMatchObject({ role: "VIEWER" });
   });
 
-  it("a MEMBER cannot change tenant settings but an OWNER can, and it is audited", async ({ prisma, tenantA: attacker }) => {
+  it("a MEMBER cannot change tenant settings but an OWNER can, and it is audited", async ({
+    prisma,
+    tenantA: attacker,
+  }) => {
     const member = await createTenantFixture(prisma, "member", "MEMBER");
-    expect((await errorOf(callerFor(prisma, member.user.id, member.tenant.slug).tenant.update({ name: "Renamed" })))?.code).toBe("FORBIDDEN");
-    await callerFor(prisma, attacker.user.id, attacker.tenant.slug).tenant.update({ name: "Renamed Gallery", safetyBuffer: 2 });
-    const audit = await prisma.auditLog.findFirstOrThrow({ where: { tenantId: attacker.tenant.id, action: "tenant.updated" } });
+    expect(
+      (await errorOf(callerFor(prisma, member.user.id, member.tenant.slug).tenant.update({ name: "Renamed" })))?.code,
+    ).toBe("FORBIDDEN");
+    await callerFor(prisma, attacker.user.id, attacker.tenant.slug).tenant.update({
+      name: "Renamed Gallery",
+      safetyBuffer: 2,
+    });
+    const audit = await prisma.auditLog.findFirstOrThrow({
+      where: { tenantId: attacker.tenant.id, action: "tenant.updated" },
+    });
     expect(audit.actorId).toBe(attacker.user.id);
     expect(audit.summary).toMatchObject({ after: { name: "Renamed Gallery", safetyBuffer: 2 } });
   });
@@ -261,7 +353,12 @@ describe("a support session acting in a tenant", () => {
     supported = await createTenantFixture(prisma, "supported");
     const open = async (label: string) => {
       const staff = await createStaffUser(prisma, label);
-      const session = await startImpersonation(prisma, { staffUserId: staff.id, tenantId: supported.tenant.id, reason: "Tenant reports missing stock updates", origin: {} });
+      const session = await startImpersonation(prisma, {
+        staffUserId: staff.id,
+        tenantId: supported.tenant.id,
+        reason: "Tenant reports missing stock updates",
+        origin: {},
+      });
       return { staffId: staff.id, sessionId: session.id };
     };
     readOnly = await open("reader");
@@ -273,36 +370,69 @@ describe("a support session acting in a tenant", () => {
   it.for(mutations)("%s: refused while the session is read-only, and nothing is written", async (path, { prisma }) => {
     const c = cases[path] as Extract<Case, { kind: "tenant" }>;
     const before = await auditCount(prisma);
-    const error = await errorOf(call(callerFor(prisma, readOnly.staffId, supported.tenant.slug, { impersonationId: readOnly.sessionId }), path, c.input(supported)));
+    const error = await errorOf(
+      call(
+        callerFor(prisma, readOnly.staffId, supported.tenant.slug, { impersonationId: readOnly.sessionId }),
+        path,
+        c.input(supported),
+      ),
+    );
     expect(error?.code).toBe("FORBIDDEN");
     expect(await auditCount(prisma)).toBe(before);
   });
 
-  it.for(mutations.filter((path) => !WRITABLE_WITH_GRANT.has(path)))("%s: refused even with write access granted (members, secrets, new connections, deletion)", async (path, { prisma }) => {
-    const c = cases[path] as Extract<Case, { kind: "tenant" }>;
-    const before = await auditCount(prisma);
-    const error = await errorOf(call(callerFor(prisma, granted.staffId, supported.tenant.slug, { impersonationId: granted.sessionId }), path, c.input(supported)));
-    expect(error?.code).toBe("FORBIDDEN");
-    expect(await auditCount(prisma)).toBe(before);
-  });
+  it.for(mutations.filter((path) => !WRITABLE_WITH_GRANT.has(path)))(
+    "%s: refused even with write access granted (members, secrets, new connections, deletion)",
+    async (path, { prisma }) => {
+      const c = cases[path] as Extract<Case, { kind: "tenant" }>;
+      const before = await auditCount(prisma);
+      const error = await errorOf(
+        call(
+          callerFor(prisma, granted.staffId, supported.tenant.slug, { impersonationId: granted.sessionId }),
+          path,
+          c.input(supported),
+        ),
+      );
+      expect(error?.code).toBe("FORBIDDEN");
+      expect(await auditCount(prisma)).toBe(before);
+    },
+  );
 
   it("reads everything an owner reads, and the tenant and its members are untouched afterwards", async ({ prisma }) => {
     const caller = callerFor(prisma, readOnly.staffId, supported.tenant.slug, { impersonationId: readOnly.sessionId });
     await expect(caller.connection.list()).resolves.toHaveLength(1);
     await expect(caller.member.list()).resolves.toHaveLength(1);
     await expect(caller.secret.list({ connectionId: supported.connection.id })).resolves.toHaveLength(1);
-    expect(await prisma.tenant.findUnique({ where: { id: supported.tenant.id } })).toMatchObject({ name: supported.tenant.name });
-    expect(await prisma.membership.findMany({ where: { tenantId: supported.tenant.id } })).toEqual([supported.membership]);
+    expect(await prisma.tenant.findUnique({ where: { id: supported.tenant.id } })).toMatchObject({
+      name: supported.tenant.name,
+    });
+    expect(await prisma.membership.findMany({ where: { tenantId: supported.tenant.id } })).toEqual([
+      supported.membership,
+    ]);
   });
 
-  it("with write access granted, an allowed change goes through and its audit row names the session", async ({ prisma }) => {
-    await callerFor(prisma, granted.staffId, supported.tenant.slug, { impersonationId: granted.sessionId }).tenant.update({ safetyBuffer: 1 });
-    const row = await prisma.auditLog.findFirstOrThrow({ where: { tenantId: supported.tenant.id, action: "tenant.updated" } });
-    expect(row).toMatchObject({ actorId: granted.staffId, impersonatorId: granted.staffId, impersonationSessionId: granted.sessionId });
+  it("with write access granted, an allowed change goes through and its audit row names the session", async ({
+    prisma,
+  }) => {
+    await callerFor(prisma, granted.staffId, supported.tenant.slug, {
+      impersonationId: granted.sessionId,
+    }).tenant.update({ safetyBuffer: 1 });
+    const row = await prisma.auditLog.findFirstOrThrow({
+      where: { tenantId: supported.tenant.id, action: "tenant.updated" },
+    });
+    expect(row).toMatchObject({
+      actorId: granted.staffId,
+      impersonatorId: granted.staffId,
+      impersonationSessionId: granted.sessionId,
+    });
   });
 
   it("a session for one tenant opens no other tenant", async ({ prisma, tenantB: victim }) => {
-    const error = await errorOf(callerFor(prisma, readOnly.staffId, victim.tenant.slug, { impersonationId: readOnly.sessionId }).connection.byId({ id: victim.connection.id }));
+    const error = await errorOf(
+      callerFor(prisma, readOnly.staffId, victim.tenant.slug, { impersonationId: readOnly.sessionId }).connection.byId({
+        id: victim.connection.id,
+      }),
+    );
     expect(error?.code).toBe("FORBIDDEN");
   });
 });
@@ -311,16 +441,28 @@ describe("resync", () => {
   it("sends one reconcile request for a source and refuses a second while it runs", async ({ prisma }) => {
     const sent: unknown[] = [];
     const member = await createTenantFixture(prisma, "resync", "MEMBER");
-    const caller = createCaller(createTRPCContext({
-      headers: new Headers({ [TENANT_HEADER]: member.tenant.slug }),
-      prisma,
-      session: { user: { id: member.user.id } },
-      sendEvent: async (event) => void sent.push(event),
-    }));
+    const caller = createCaller(
+      createTRPCContext({
+        headers: new Headers({ [TENANT_HEADER]: member.tenant.slug }),
+        prisma,
+        session: { user: { id: member.user.id } },
+        sendEvent: async (event) => void sent.push(event),
+      }),
+    );
     await expect(caller.connection.resync({ id: member.connection.id })).resolves.toMatchObject({ requested: true });
-    expect(sent).toEqual([{ name: "stock/reconcile.requested", data: { tenantId: member.tenant.id, connectionId: member.connection.id, mode: "full", trigger: "MANUAL" } }]);
-    await prisma.syncRun.create({ data: { tenantId: member.tenant.id, connectionId: member.connection.id, trigger: "MANUAL", status: "RUNNING" } });
-    await expect(caller.connection.syncProgress({ id: member.connection.id })).resolves.toMatchObject({ running: true, latest: { status: "RUNNING" } });
+    expect(sent).toEqual([
+      {
+        name: "stock/reconcile.requested",
+        data: { tenantId: member.tenant.id, connectionId: member.connection.id, mode: "full", trigger: "MANUAL" },
+      },
+    ]);
+    await prisma.syncRun.create({
+      data: { tenantId: member.tenant.id, connectionId: member.connection.id, trigger: "MANUAL", status: "RUNNING" },
+    });
+    await expect(caller.connection.syncProgress({ id: member.connection.id })).resolves.toMatchObject({
+      running: true,
+      latest: { status: "RUNNING" },
+    });
     expect((await errorOf(caller.connection.resync({ id: member.connection.id })))?.code).toBe("CONFLICT");
     expect(await prisma.auditLog.count({ where: { tenantId: member.tenant.id, action: "connection.resync" } })).toBe(1);
   });

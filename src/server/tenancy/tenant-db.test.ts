@@ -3,7 +3,11 @@ import { it } from "@test-support/db-fixture";
 import { scopeToTenant, TenantScopeViolation } from "./tenant-db";
 
 describe("tenant-scoped client", () => {
-  it("reads only its own tenant's rows, even when asked for another's by id", async ({ prisma, tenantA: a, tenantB: b }) => {
+  it("reads only its own tenant's rows, even when asked for another's by id", async ({
+    prisma,
+    tenantA: a,
+    tenantB: b,
+  }) => {
     const scoped = scopeToTenant(prisma, a.tenant.id);
     expect(await scoped.item.findMany()).toEqual([expect.objectContaining({ id: a.item.id })]);
     expect(await scoped.item.findUnique({ where: { id: b.item.id } })).toBeNull();
@@ -21,10 +25,18 @@ describe("tenant-scoped client", () => {
     expect(untouched.title).toBe(b.item.title);
   });
 
-  it("refuses to create rows for another tenant or move rows between tenants", async ({ prisma, tenantA: a, tenantB: b }) => {
+  it("refuses to create rows for another tenant or move rows between tenants", async ({
+    prisma,
+    tenantA: a,
+    tenantB: b,
+  }) => {
     const scoped = scopeToTenant(prisma, a.tenant.id);
-    await expect(scoped.item.create({ data: { tenantId: b.tenant.id, sku: "X", title: "X" } })).rejects.toThrow(TenantScopeViolation);
-    await expect(scoped.item.update({ where: { id: a.item.id }, data: { tenantId: b.tenant.id } })).rejects.toThrow(TenantScopeViolation);
+    await expect(scoped.item.create({ data: { tenantId: b.tenant.id, sku: "X", title: "X" } })).rejects.toThrow(
+      TenantScopeViolation,
+    );
+    await expect(scoped.item.update({ where: { id: a.item.id }, data: { tenantId: b.tenant.id } })).rejects.toThrow(
+      TenantScopeViolation,
+    );
     const created = await scoped.item.create({ data: { tenantId: a.tenant.id, sku: "NEW-1", title: "New" } });
     expect(created.tenantId).toBe(a.tenant.id);
   });

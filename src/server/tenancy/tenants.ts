@@ -35,16 +35,29 @@ export class UnverifiedEmailError extends DomainError {
 }
 
 /** A new tenant with `userId` as its OWNER, inside the caller's transaction. */
-export async function createOwnedTenant(tx: TransactionClient, userId: string, input: { name: string; kind: TenantKind }) {
+export async function createOwnedTenant(
+  tx: TransactionClient,
+  userId: string,
+  input: { name: string; kind: TenantKind },
+) {
   const slug = await uniqueSlug(tx as PrismaClient, input.name);
   const tenant = await tx.tenant.create({ data: { slug, name: input.name.trim(), kind: input.kind } });
   await tx.membership.create({ data: { tenantId: tenant.id, userId, role: "OWNER" } });
-  await appendTenantAudit(tx, tenant.id, { userId }, { action: "tenant.created", target: `tenant:${tenant.id}`, summary: { name: tenant.name, kind: tenant.kind } });
+  await appendTenantAudit(
+    tx,
+    tenant.id,
+    { userId },
+    { action: "tenant.created", target: `tenant:${tenant.id}`, summary: { name: tenant.name, kind: tenant.kind } },
+  );
   return tenant;
 }
 
 /** Another tenant for an existing user, who becomes its OWNER. Only a verified address may own a workspace. */
-export async function createTenantForUser(prisma: PrismaClient, userId: string, input: { name: string; kind: TenantKind }) {
+export async function createTenantForUser(
+  prisma: PrismaClient,
+  userId: string,
+  input: { name: string; kind: TenantKind },
+) {
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { emailVerifiedAt: true } });
   if (!user?.emailVerifiedAt) throw new UnverifiedEmailError();
   return prisma.$transaction((tx) => createOwnedTenant(tx, userId, input));

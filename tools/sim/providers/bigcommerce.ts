@@ -1,7 +1,16 @@
 import { createHash } from "node:crypto";
 import { type BigCommerceInventoryWebhook, type BigCommerceProductJson } from "@/server/connectors/bigcommerce/schemas";
 import { type SimItem } from "../catalogue";
-import { header, intParam, json, pageOf, parseJson, type ProviderSim, type SimRequest, type SimResponse } from "../http";
+import {
+  header,
+  intParam,
+  json,
+  pageOf,
+  parseJson,
+  type ProviderSim,
+  type SimRequest,
+  type SimResponse,
+} from "../http";
 import { type SimStore } from "../store";
 import { addHook, hooksOf, lowerCased, setHookActive, type SimHook } from "../subscriptions";
 import { parentOf, variableProductAt, variantsOf } from "../variants";
@@ -21,7 +30,9 @@ const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "+00:00");
 /** A variant of a product tracked by variant: its product's id and its own. */
 export function variantOf(store: SimStore, item: SimItem): { productId: number; variantId: number } | undefined {
   const parent = parentOf(store, item);
-  return parent ? { productId: store.externalId(parent.parentIndex), variantId: store.externalId(item.index) + VARIANT_ID_OFFSET } : undefined;
+  return parent
+    ? { productId: store.externalId(parent.parentIndex), variantId: store.externalId(item.index) + VARIANT_ID_OFFSET }
+    : undefined;
 }
 
 export function bigCommerceProduct(store: SimStore, item: SimItem): BigCommerceProductJson & Record<string, unknown> {
@@ -30,12 +41,32 @@ export function bigCommerceProduct(store: SimStore, item: SimItem): BigCommerceP
   if (variable) {
     // Tracked by variant: each variant carries its own level; the product's is their sum.
     const variants = variantsOf(store, variable);
-    const latest = variants.reduce((max, variant) => (variant.updatedAt > max ? variant.updatedAt : max), item.updatedAt);
+    const latest = variants.reduce(
+      (max, variant) => (variant.updatedAt > max ? variant.updatedAt : max),
+      item.updatedAt,
+    );
     return {
-      ...simpleProduct(store, { ...item, updatedAt: latest, quantity: variants.reduce((sum, v) => sum + v.quantity, 0) }),
+      ...simpleProduct(store, {
+        ...item,
+        updatedAt: latest,
+        quantity: variants.reduce((sum, v) => sum + v.quantity, 0),
+      }),
       sku: item.sku,
       inventory_tracking: "variant",
-      variants: variants.map((variant) => ({ id: store.externalId(variant.index) + VARIANT_ID_OFFSET, product_id: id, sku: variant.sku, inventory_level: variant.quantity, option_values: [{ id: 1, label: variable.options.get(variant.index) ?? variant.sku, option_id: 1, option_display_name: "Option" }] })),
+      variants: variants.map((variant) => ({
+        id: store.externalId(variant.index) + VARIANT_ID_OFFSET,
+        product_id: id,
+        sku: variant.sku,
+        inventory_level: variant.quantity,
+        option_values: [
+          {
+            id: 1,
+            label: variable.options.get(variant.index) ?? variant.sku,
+            option_id: 1,
+            option_display_name: "Option",
+          },
+        ],
+      })),
     };
   }
   return simpleProduct(store, item);
@@ -55,19 +86,28 @@ function simpleProduct(store: SimStore, item: SimItem): BigCommerceProductJson &
     is_visible: item.state !== "archived",
     date_created: iso(item.createdAt),
     date_modified: iso(item.updatedAt),
-    variants: [{ id: id + VARIANT_ID_OFFSET, product_id: id, sku: item.sku, inventory_level: item.quantity, option_values: [] }],
+    variants: [
+      { id: id + VARIANT_ID_OFFSET, product_id: id, sku: item.sku, inventory_level: item.quantity, option_values: [] },
+    ],
   };
 }
 
 const problem = (status: number, title: string, extra: Record<string, unknown> = {}): SimResponse =>
-  json(status, { status, title, type: "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes", ...extra });
+  json(status, {
+    status,
+    title,
+    type: "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes",
+    ...extra,
+  });
 
 function listProducts(store: SimStore, request: SimRequest): SimResponse {
   const limit = intParam(request.query, "limit", 50, { max: MAX_LIMIT });
   const page = intParam(request.query, "page", 1);
   if (limit === undefined || page === undefined) return problem(422, "The filter(s): limit, page are not valid.");
   const since = request.query.get("date_modified:min");
-  const greater = Number(request.query.get("id:greater") ?? request.query.get("id:min") ?? Number.NEGATIVE_INFINITY) + (request.query.has("id:min") ? -1 : 0);
+  const greater =
+    Number(request.query.get("id:greater") ?? request.query.get("id:min") ?? Number.NEGATIVE_INFINITY) +
+    (request.query.has("id:min") ? -1 : 0);
   const indices = store.catalogue
     .indices({ includeArchived: true, modifiedAfterMs: since ? Date.parse(since) - 1 : undefined })
     .filter((index) => store.externalId(index) > greater && !parentOf(store, { index }));
@@ -83,7 +123,11 @@ function listProducts(store: SimStore, request: SimRequest): SimResponse {
         per_page: limit,
         current_page: page,
         total_pages: totalPages,
-        links: { ...(page > 1 ? { previous: `${base}&page=${page - 1}` } : {}), current: `${base}&page=${page}`, ...(page < totalPages ? { next: `${base}&page=${page + 1}` } : {}) },
+        links: {
+          ...(page > 1 ? { previous: `${base}&page=${page - 1}` } : {}),
+          current: `${base}&page=${page}`,
+          ...(page < totalPages ? { next: `${base}&page=${page + 1}` } : {}),
+        },
       },
     },
   });
@@ -105,8 +149,10 @@ function absoluteAdjustment(store: SimStore, body: string): { response: SimRespo
     const item = itemFor(store, entry);
     if (entry.location_id !== BIGCOMMERCE_LOCATION_ID) errors[`items.${position}.location_id`] = "Location not found.";
     else if (!item) errors[`items.${position}`] = "Product or variant not found.";
-    else if (entry.variant_id === undefined && variableProductAt(store, item.index)) errors[`items.${position}.product_id`] = "This product tracks inventory by variant; adjust its variants.";
-    else if (!Number.isInteger(entry.quantity) || (entry.quantity as number) < 0) errors[`items.${position}.quantity`] = "quantity must be a non-negative integer.";
+    else if (entry.variant_id === undefined && variableProductAt(store, item.index))
+      errors[`items.${position}.product_id`] = "This product tracks inventory by variant; adjust its variants.";
+    else if (!Number.isInteger(entry.quantity) || (entry.quantity as number) < 0)
+      errors[`items.${position}.quantity`] = "quantity must be a non-negative integer.";
     return { item, quantity: entry.quantity as number };
   });
   if (Object.keys(errors).length > 0) return { response: problem(422, "Input is invalid", { errors }), writes: 0 };
@@ -149,16 +195,24 @@ interface HookBody {
 
 function invalidHook(body: HookBody, creating: boolean): Record<string, string> {
   const errors: Record<string, string> = {};
-  if ((creating || body.scope !== undefined) && (typeof body.scope !== "string" || !HOOK_SCOPES.has(body.scope))) errors.scope = "scope is not a valid webhook scope.";
+  if ((creating || body.scope !== undefined) && (typeof body.scope !== "string" || !HOOK_SCOPES.has(body.scope)))
+    errors.scope = "scope is not a valid webhook scope.";
   if (creating || body.destination !== undefined) {
     try {
-      if (!/^https?:$/.test(new URL(String(body.destination)).protocol)) errors.destination = "destination must be a URL.";
+      if (!/^https?:$/.test(new URL(String(body.destination)).protocol))
+        errors.destination = "destination must be a URL.";
     } catch {
       errors.destination = "destination must be a URL.";
     }
   }
-  if (body.is_active !== undefined && typeof body.is_active !== "boolean") errors.is_active = "is_active must be a boolean.";
-  if (body.headers !== undefined && body.headers !== null && (typeof body.headers !== "object" || Object.values(body.headers as object).some((v) => typeof v !== "string"))) errors.headers = "headers must map names to strings.";
+  if (body.is_active !== undefined && typeof body.is_active !== "boolean")
+    errors.is_active = "is_active must be a boolean.";
+  if (
+    body.headers !== undefined &&
+    body.headers !== null &&
+    (typeof body.headers !== "object" || Object.values(body.headers as object).some((v) => typeof v !== "string"))
+  )
+    errors.headers = "headers must map names to strings.";
   return errors;
 }
 
@@ -171,13 +225,32 @@ function hooksRoute(store: SimStore, request: SimRequest, id: string | undefined
     const page = intParam(request.query, "page", 1);
     if (limit === undefined || page === undefined) return problem(422, "The filter(s): limit, page are not valid.");
     const { rows, total, totalPages } = pageOf([...hooks.values()], page, limit);
-    return json(200, { data: rows.map((hook) => hookJson(store, hook)), meta: { pagination: { total, count: rows.length, per_page: limit, current_page: page, total_pages: totalPages, links: {} } } });
+    return json(200, {
+      data: rows.map((hook) => hookJson(store, hook)),
+      meta: {
+        pagination: {
+          total,
+          count: rows.length,
+          per_page: limit,
+          current_page: page,
+          total_pages: totalPages,
+          links: {},
+        },
+      },
+    });
   }
   if (!id && request.method === "POST") {
     const errors = invalidHook(body, true);
     if (Object.keys(errors).length) return problem(422, "Input is invalid", { errors });
-    if ([...hooks.values()].filter((hook) => hook.topic === body.scope).length >= MAX_HOOKS_PER_SCOPE) return problem(422, `This store already has ${MAX_HOOKS_PER_SCOPE} webhooks for ${String(body.scope)}.`);
-    const hook = addHook(store, { topic: String(body.scope), address: String(body.destination), secret: "", headers: (body.headers ?? {}) as Record<string, string>, active: body.is_active !== false });
+    if ([...hooks.values()].filter((hook) => hook.topic === body.scope).length >= MAX_HOOKS_PER_SCOPE)
+      return problem(422, `This store already has ${MAX_HOOKS_PER_SCOPE} webhooks for ${String(body.scope)}.`);
+    const hook = addHook(store, {
+      topic: String(body.scope),
+      address: String(body.destination),
+      secret: "",
+      headers: (body.headers ?? {}) as Record<string, string>,
+      active: body.is_active !== false,
+    });
     return json(200, { data: hookJson(store, hook), meta: {} });
   }
   const hook = id ? hooks.get(Number(id)) : undefined;
@@ -201,7 +274,10 @@ function hooksRoute(store: SimStore, request: SimRequest, id: string | undefined
 export const bigCommerceSim: ProviderSim = {
   provider: "bigcommerce",
   windowed: true,
-  route: ([stores, storeId, ...rest]) => (stores === "stores" && storeId ? { storeId, path: `/${rest.join("/")}`, prefix: `/bigcommerce/stores/${storeId}` } : undefined),
+  route: ([stores, storeId, ...rest]) =>
+    stores === "stores" && storeId
+      ? { storeId, path: `/${rest.join("/")}`, prefix: `/bigcommerce/stores/${storeId}` }
+      : undefined,
   authorize: (store, request) => header(request, "x-auth-token") === store.credentials.token,
   unauthorized: () => problem(401, "Unauthorized: the X-Auth-Token is missing or invalid."),
   unknownStore: () => problem(404, "Store not found."),
@@ -216,19 +292,42 @@ export const bigCommerceSim: ProviderSim = {
     const { method, path } = request;
     if (method === "GET" && path === "/v3/catalog/summary") {
       const live = store.catalogue.indices({ includeArchived: true }).length;
-      return { kind: "bigcommerce:catalog.summary", response: json(200, { data: { inventory_count: live, inventory_value: 0, primary_category_id: 0, primary_category_name: "", variant_count: live, highest_variant_price: 0, average_variant_price: 0, lowest_variant_price: "0" }, meta: {} }) };
+      return {
+        kind: "bigcommerce:catalog.summary",
+        response: json(200, {
+          data: {
+            inventory_count: live,
+            inventory_value: 0,
+            primary_category_id: 0,
+            primary_category_name: "",
+            variant_count: live,
+            highest_variant_price: 0,
+            average_variant_price: 0,
+            lowest_variant_price: "0",
+          },
+          meta: {},
+        }),
+      };
     }
-    if (method === "GET" && path === "/v3/catalog/products") return { kind: "bigcommerce:products.list", response: listProducts(store, request) };
+    if (method === "GET" && path === "/v3/catalog/products")
+      return { kind: "bigcommerce:products.list", response: listProducts(store, request) };
     const one = /^\/v3\/catalog\/products\/(\d+)$/.exec(path);
     if (method === "GET" && one) {
       const found = store.itemById(one[1] ?? "");
       // A variant's slot is not a product of its own.
       const item = found && !parentOf(store, found) ? found : undefined;
-      return { kind: "bigcommerce:products.get", response: item ? json(200, { data: bigCommerceProduct(store, item), meta: {} }) : problem(404, "The requested product was not found.") };
+      return {
+        kind: "bigcommerce:products.get",
+        response: item
+          ? json(200, { data: bigCommerceProduct(store, item), meta: {} })
+          : problem(404, "The requested product was not found."),
+      };
     }
     const hook = /^\/v3\/hooks(?:\/(\d+))?$/.exec(path);
-    if (hook) return { kind: `bigcommerce:hooks.${method.toLowerCase()}`, response: hooksRoute(store, request, hook[1]) };
-    if (method === "PUT" && path === "/v3/inventory/adjustments/absolute") return { kind: "bigcommerce:inventory.absolute", ...absoluteAdjustment(store, request.body) };
+    if (hook)
+      return { kind: `bigcommerce:hooks.${method.toLowerCase()}`, response: hooksRoute(store, request, hook[1]) };
+    if (method === "PUT" && path === "/v3/inventory/adjustments/absolute")
+      return { kind: "bigcommerce:inventory.absolute", ...absoluteAdjustment(store, request.body) };
     return { kind: "bigcommerce:unknown", response: problem(404, "Not found.") };
   },
 
@@ -238,14 +337,21 @@ export const bigCommerceSim: ProviderSim = {
     const type = variant ? "sku" : "product";
     // A sale is an order taking stock: a relative change on the order scope; anything else sets the level.
     const byOrder = hook !== undefined && kind === "sale";
-    const inventory = { product_id: productId, ...(variant ? { variant_id: variant.variantId } : {}), method: byOrder ? ("relative" as const) : ("absolute" as const), value: byOrder ? (delta ?? -1) : item.quantity };
+    const inventory = {
+      product_id: productId,
+      ...(variant ? { variant_id: variant.variantId } : {}),
+      method: byOrder ? ("relative" as const) : ("absolute" as const),
+      value: byOrder ? (delta ?? -1) : item.quantity,
+    };
     const data: BigCommerceInventoryWebhook["data"] = { type, id: variant?.variantId ?? productId, inventory };
     const scope = `store/${type}/inventory/${byOrder ? "order/" : ""}updated` as BigCommerceInventoryWebhook["scope"];
     const payload: BigCommerceInventoryWebhook = {
       scope,
       store_id: String(1_000_000 + (store.catalogue.seed % 1_000_000)),
       data,
-      hash: createHash("sha1").update(JSON.stringify({ ...data, at: Date.now(), nonce: crypto.randomUUID() })).digest("hex"),
+      hash: createHash("sha1")
+        .update(JSON.stringify({ ...data, at: Date.now(), nonce: crypto.randomUUID() }))
+        .digest("hex"),
       created_at: Math.floor(Date.now() / 1000),
       producer: `stores/${store.id}`,
     };

@@ -47,7 +47,8 @@ export function bcItem(store: SimStore, item: SimItem): BcItemJson & Record<stri
   };
 }
 
-const odataError = (status: number, code: string, message: string): SimResponse => json(status, { error: { code, message } });
+const odataError = (status: number, code: string, message: string): SimResponse =>
+  json(status, { error: { code, message } });
 
 interface Subscription {
   subscriptionId: string;
@@ -68,19 +69,29 @@ const subscriptions = (store: SimStore) => state(store, "bc:subscriptions", () =
 
 function issueToken(store: SimStore, body: string): SimResponse {
   const form = new URLSearchParams(body);
-  if (form.get("grant_type") !== "client_credentials") return json(400, { error: "unsupported_grant_type", error_description: "AADSTS70003: The app requested an unsupported grant type." });
+  if (form.get("grant_type") !== "client_credentials")
+    return json(400, {
+      error: "unsupported_grant_type",
+      error_description: "AADSTS70003: The app requested an unsupported grant type.",
+    });
   if (form.get("client_id") !== store.credentials.key || form.get("client_secret") !== store.credentials.secret) {
     return json(401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." });
   }
   const token = randomBytes(24).toString("base64url");
   tokens(store).set(token, Date.now() + TOKEN_LIFETIME_S * 1000);
-  return json(200, { token_type: "Bearer", expires_in: TOKEN_LIFETIME_S, ext_expires_in: TOKEN_LIFETIME_S, access_token: token });
+  return json(200, {
+    token_type: "Bearer",
+    expires_in: TOKEN_LIFETIME_S,
+    ext_expires_in: TOKEN_LIFETIME_S,
+    access_token: token,
+  });
 }
 
 function listItems(store: SimStore, request: SimRequest, companyPath: string): SimResponse {
   const filter = request.query.get("$filter");
   const since = filter ? /^lastModifiedDateTime gt (\S+)$/.exec(filter.trim())?.[1] : undefined;
-  if (filter && (!since || Number.isNaN(Date.parse(since)))) return odataError(400, "BadRequest", `Unsupported $filter in simulator: ${filter}`);
+  if (filter && (!since || Number.isNaN(Date.parse(since))))
+    return odataError(400, "BadRequest", `Unsupported $filter in simulator: ${filter}`);
   const maxPage = Number(/odata\.maxpagesize=(\d+)/.exec(header(request, "prefer") ?? "")?.[1] ?? DEFAULT_PAGE_SIZE);
   const top = request.query.has("$top") ? Number(request.query.get("$top")) : Number.POSITIVE_INFINITY;
   const skip = Number(request.query.get("$skip") ?? 0);
@@ -108,7 +119,11 @@ function listItems(store: SimStore, request: SimRequest, companyPath: string): S
   const moreAllowed = more && (!Number.isFinite(top) || top - value.length > 0);
   return json(
     200,
-    { "@odata.context": `${request.origin}${request.prefix}/$metadata#companies(${bcCompanyId(store)})/items`, value, ...(moreAllowed ? { "@odata.nextLink": `${request.origin}${request.prefix}${companyPath}/items?${next}` } : {}) },
+    {
+      "@odata.context": `${request.origin}${request.prefix}/$metadata#companies(${bcCompanyId(store)})/items`,
+      value,
+      ...(moreAllowed ? { "@odata.nextLink": `${request.origin}${request.prefix}${companyPath}/items?${next}` } : {}),
+    },
     { "preference-applied": `odata.maxpagesize=${maxPage}` },
   );
 }
@@ -140,7 +155,8 @@ async function subscriptionsRoute(store: SimStore, request: SimRequest, id: stri
   if (!id && request.method === "POST") {
     const body = (parseJson(request.body) ?? {}) as Partial<Subscription>;
     const resource = String(body.resource ?? "").replace(/^\/?/, "/");
-    if (!body.notificationUrl || resource !== `/api/v2.0/companies(${bcCompanyId(store)})/items`) return odataError(400, "BadRequest", "notificationUrl and a supported resource are required.");
+    if (!body.notificationUrl || resource !== `/api/v2.0/companies(${bcCompanyId(store)})/items`)
+      return odataError(400, "BadRequest", "notificationUrl and a supported resource are required.");
     if (store.controls.validateSubscriptions && !(await validateEndpoint(body.notificationUrl))) {
       return odataError(400, "BadRequest", "The notification URL did not echo the validation token.");
     }
@@ -160,7 +176,8 @@ async function subscriptionsRoute(store: SimStore, request: SimRequest, id: stri
   const existing = id ? all.get(id) : undefined;
   if (!existing) return odataError(404, "BadRequest_ResourceNotFound", "The subscription does not exist.");
   const ifMatch = header(request, "if-match");
-  if (ifMatch !== "*" && ifMatch !== existing["@odata.etag"]) return odataError(412, "Request_EntityChanged", "Another user has already changed the record.");
+  if (ifMatch !== "*" && ifMatch !== existing["@odata.etag"])
+    return odataError(412, "Request_EntityChanged", "Another user has already changed the record.");
   if (request.method === "DELETE") {
     all.delete(existing.subscriptionId);
     return { status: 204 };
@@ -186,10 +203,15 @@ export const businessCentralSim: ProviderSim = {
   route(segments) {
     const [first, tenant, environment, api, version, ...rest] = segments;
     if (first === "v2.0" && tenant && environment && api === "api" && version === "v2.0") {
-      return { storeId: tenant, path: `/${environment}/${rest.join("/")}`, prefix: `/bc/v2.0/${tenant}/${environment}/api/v2.0` };
+      return {
+        storeId: tenant,
+        path: `/${environment}/${rest.join("/")}`,
+        prefix: `/bc/v2.0/${tenant}/${environment}/api/v2.0`,
+      };
     }
     const [oauth, oauthVersion, token] = segments.slice(1);
-    if (first && oauth === "oauth2" && oauthVersion === "v2.0" && token === "token") return { storeId: first, path: "/oauth2/v2.0/token", prefix: `/bc/${first}` };
+    if (first && oauth === "oauth2" && oauthVersion === "v2.0" && token === "token")
+      return { storeId: first, path: "/oauth2/v2.0/token", prefix: `/bc/${first}` };
     return undefined;
   },
   isPublic: (request) => request.path === "/oauth2/v2.0/token",
@@ -199,41 +221,71 @@ export const businessCentralSim: ProviderSim = {
     const expiresAt = tokens(store).get(token);
     return token === store.credentials.token || (expiresAt !== undefined && expiresAt > Date.now());
   },
-  unauthorized: () => odataError(401, "Authentication_InvalidCredentials", "The server has rejected the client credentials."),
+  unauthorized: () =>
+    odataError(401, "Authentication_InvalidCredentials", "The server has rejected the client credentials."),
   unknownStore: () => odataError(404, "Unknown_Tenant", "The tenant was not found."),
 
   async handle(store, request) {
     if (request.path === "/oauth2/v2.0/token") {
-      return request.method === "POST" ? { kind: "bc:token", response: issueToken(store, request.body) } : { kind: "bc:unknown", response: { status: 405 } };
+      return request.method === "POST"
+        ? { kind: "bc:token", response: issueToken(store, request.body) }
+        : { kind: "bc:unknown", response: { status: 405 } };
     }
     const [, environment = "", ...rest] = request.path.split("/");
     const path = `/${rest.join("/")}`;
-    if (environment !== BC_ENVIRONMENT) return { kind: "bc:unknown", response: odataError(404, "NoEnvironment", `Environment '${environment}' does not exist.`) };
-    const company = { id: bcCompanyId(store), systemVersion: "25.0", timestamp: 1, name: `SIM-${store.id}`, displayName: `Simulated ${store.id}`, businessProfileId: "" };
+    if (environment !== BC_ENVIRONMENT)
+      return {
+        kind: "bc:unknown",
+        response: odataError(404, "NoEnvironment", `Environment '${environment}' does not exist.`),
+      };
+    const company = {
+      id: bcCompanyId(store),
+      systemVersion: "25.0",
+      timestamp: 1,
+      name: `SIM-${store.id}`,
+      displayName: `Simulated ${store.id}`,
+      businessProfileId: "",
+    };
     const companyPath = `/companies(${company.id})`;
     const subscription = /^\/subscriptions(?:\('([^']+)'\))?$/.exec(path);
-    if (subscription) return { kind: `bc:subscriptions.${request.method.toLowerCase()}`, response: await subscriptionsRoute(store, request, subscription[1]) };
-    if (request.method !== "GET") return { kind: "bc:unknown", response: odataError(405, "BadRequest_MethodNotAllowed", "Method not allowed.") };
+    if (subscription)
+      return {
+        kind: `bc:subscriptions.${request.method.toLowerCase()}`,
+        response: await subscriptionsRoute(store, request, subscription[1]),
+      };
+    if (request.method !== "GET")
+      return { kind: "bc:unknown", response: odataError(405, "BadRequest_MethodNotAllowed", "Method not allowed.") };
     if (path === "/companies") return { kind: "bc:companies.list", response: json(200, { value: [company] }) };
-    if (!path.startsWith(companyPath)) return { kind: "bc:unknown", response: odataError(404, "BadRequest_ResourceNotFound", "Resource not found for the segment 'companies'.") };
+    if (!path.startsWith(companyPath))
+      return {
+        kind: "bc:unknown",
+        response: odataError(404, "BadRequest_ResourceNotFound", "Resource not found for the segment 'companies'."),
+      };
     const below = path.slice(companyPath.length);
     if (below === "") return { kind: "bc:companies.get", response: json(200, company) };
     if (below === "/items") return { kind: "bc:items.list", response: listItems(store, request, companyPath) };
     const one = /^\/items\(([^)]+)\)$/.exec(below);
     const item = one ? itemByGuid(store, one[1] ?? "") : undefined;
-    if (item) return { kind: "bc:items.get", response: json(200, select(bcItem(store, item), request.query.get("$select"))) };
-    return { kind: "bc:unknown", response: odataError(404, "BadRequest_ResourceNotFound", "Resource not found for the segment 'items'.") };
+    if (item)
+      return { kind: "bc:items.get", response: json(200, select(bcItem(store, item), request.query.get("$select"))) };
+    return {
+      kind: "bc:unknown",
+      response: odataError(404, "BadRequest_ResourceNotFound", "Resource not found for the segment 'items'."),
+    };
   },
 
   webhook(store, item, { secret, targetUrl }) {
-    const subscription = [...subscriptions(store).values()].find((candidate) => candidate.notificationUrl === targetUrl);
+    const subscription = [...subscriptions(store).values()].find(
+      (candidate) => candidate.notificationUrl === targetUrl,
+    );
     const payload: BcNotification = {
       value: [
         {
           subscriptionId: subscription?.subscriptionId ?? `sim-${store.id}`,
           // Business Central does not sign notifications; the clientState is the shared secret.
           clientState: secret,
-          expirationDateTime: subscription?.expirationDateTime ?? new Date(Date.now() + SUBSCRIPTION_LIFETIME_MS).toISOString(),
+          expirationDateTime:
+            subscription?.expirationDateTime ?? new Date(Date.now() + SUBSCRIPTION_LIFETIME_MS).toISOString(),
           resource: `api/v2.0/companies(${bcCompanyId(store)})/items(${bcItemId(store, item.index)})`,
           changeType: "updated",
           lastModifiedDateTime: item.updatedAt.toISOString(),

@@ -6,7 +6,13 @@ import { samSim } from "./sam";
 import { shopifySim } from "./shopify";
 import { wooCommerceSim } from "./woocommerce";
 
-export const providerSims: readonly ProviderSim[] = [samSim, shopifySim, wooCommerceSim, bigCommerceSim, businessCentralSim];
+export const providerSims: readonly ProviderSim[] = [
+  samSim,
+  shopifySim,
+  wooCommerceSim,
+  bigCommerceSim,
+  businessCentralSim,
+];
 
 export function providerSim(provider: ProviderSim["provider"]): ProviderSim {
   const sim = providerSims.find((candidate) => candidate.provider === provider);

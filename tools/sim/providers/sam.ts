@@ -1,4 +1,9 @@
-import { SAM_SIGNATURE_HEADER, SAM_STOCK_TOPIC, type SamProduct, type SamWebhook } from "@/server/connectors/sam/mapping";
+import {
+  SAM_SIGNATURE_HEADER,
+  SAM_STOCK_TOPIC,
+  type SamProduct,
+  type SamWebhook,
+} from "@/server/connectors/sam/mapping";
 import { type SimItem } from "../catalogue";
 import { bearer, hmacSha256, intParam, json, type ProviderSim } from "../http";
 import { type SimStore } from "../store";
@@ -26,12 +31,14 @@ export function samProduct(store: SimStore, item: SimItem): SamProduct {
 }
 
 const cursorOf = (index: number) => Buffer.from(`i:${index}`).toString("base64url");
-const indexOf = (cursor: string) => Number(/^i:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"))?.[1] ?? Number.NaN);
+const indexOf = (cursor: string) =>
+  Number(/^i:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"))?.[1] ?? Number.NaN);
 
 export const samSim: ProviderSim = {
   provider: "sam",
   windowed: true,
-  route: ([storeId, ...rest]) => (storeId ? { storeId, path: `/${rest.join("/")}`, prefix: `/sam/${storeId}` } : undefined),
+  route: ([storeId, ...rest]) =>
+    storeId ? { storeId, path: `/${rest.join("/")}`, prefix: `/sam/${storeId}` } : undefined,
   authorize: (store, request) => bearer(request) === store.credentials.token,
   unauthorized: () => json(401, { error: "unauthorized", message: "Invalid or missing API key" }),
   unknownStore: () => json(404, { error: "not_found", message: "Unknown SAM installation" }),
@@ -40,16 +47,21 @@ export const samSim: ProviderSim = {
     const one = /^\/api\/v3\/products\/([^/]+)$/.exec(request.path);
     if (request.method === "GET" && one) {
       const item = store.itemById(one[1] ?? "");
-      return { kind: "sam:products.get", response: item ? json(200, samProduct(store, item)) : json(404, { error: "not_found" }) };
+      return {
+        kind: "sam:products.get",
+        response: item ? json(200, samProduct(store, item)) : json(404, { error: "not_found" }),
+      };
     }
-    if (request.method !== "GET" || request.path !== "/api/v3/products") return { kind: "sam:unknown", response: json(404, { error: "not_found" }) };
+    if (request.method !== "GET" || request.path !== "/api/v3/products")
+      return { kind: "sam:unknown", response: json(404, { error: "not_found" }) };
 
     const limit = intParam(request.query, "limit", 100, { max: MAX_LIMIT });
     const cursor = request.query.get("cursor");
     const after = cursor ? indexOf(cursor) : -1;
     const since = request.query.get("updated_since");
     const sinceMs = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
-    if (limit === undefined || Number.isNaN(after) || Number.isNaN(sinceMs)) return { kind: "sam:products.list", response: json(400, { error: "invalid_parameter" }) };
+    if (limit === undefined || Number.isNaN(after) || Number.isNaN(sinceMs))
+      return { kind: "sam:products.list", response: json(400, { error: "invalid_parameter" }) };
 
     // Id order makes the cursor stable: items created mid-scan get higher ids and come later.
     const data: SamProduct[] = [];

@@ -1,4 +1,8 @@
-import { SHOPIFY_API_VERSION, type ShopifyInventoryLevelWebhook, type ShopifyVariant } from "@/server/connectors/shopify/schemas";
+import {
+  SHOPIFY_API_VERSION,
+  type ShopifyInventoryLevelWebhook,
+  type ShopifyVariant,
+} from "@/server/connectors/shopify/schemas";
 import { type SimItem } from "../catalogue";
 import { type Handled, header, hmacSha256, json, parseJson, type ProviderSim, type SimResponse } from "../http";
 import { type SimStore } from "../store";
@@ -42,15 +46,45 @@ function indexOf(cursor: unknown): number {
 interface CallContext {
   version: string;
 }
-type Operation = { field: string; cost: number; run: (store: SimStore, variables: Record<string, unknown>, context: CallContext) => { data?: unknown; errors?: unknown[]; writes?: number } };
+type Operation = {
+  field: string;
+  cost: number;
+  run: (
+    store: SimStore,
+    variables: Record<string, unknown>,
+    context: CallContext,
+  ) => { data?: unknown; errors?: unknown[]; writes?: number };
+};
 
 /** From 2026-04, inventorySetQuantities is compare-and-set: every quantity quotes changeFromQuantity. */
 const COMPARE_AND_SET_FROM = "2026-04";
-const WEBHOOK_TOPICS = new Set(["INVENTORY_LEVELS_UPDATE", "INVENTORY_LEVELS_CONNECT", "INVENTORY_LEVELS_DISCONNECT", "PRODUCTS_UPDATE", "PRODUCTS_CREATE", "PRODUCTS_DELETE", "ORDERS_CREATE"]);
-const accessDenied = (what: string) => ({ errors: [{ message: `Access denied for ${what} field. Required access: the app's access scopes for the topic's resource.`, extensions: { code: "ACCESS_DENIED" } }] });
+const WEBHOOK_TOPICS = new Set([
+  "INVENTORY_LEVELS_UPDATE",
+  "INVENTORY_LEVELS_CONNECT",
+  "INVENTORY_LEVELS_DISCONNECT",
+  "PRODUCTS_UPDATE",
+  "PRODUCTS_CREATE",
+  "PRODUCTS_DELETE",
+  "ORDERS_CREATE",
+]);
+const accessDenied = (what: string) => ({
+  errors: [
+    {
+      message: `Access denied for ${what} field. Required access: the app's access scopes for the topic's resource.`,
+      extensions: { code: "ACCESS_DENIED" },
+    },
+  ],
+});
 
 function subscriptionJson(hook: { id: number; topic: string; address: string; createdAt: Date; updatedAt: Date }) {
-  return { id: gid("WebhookSubscription", hook.id), topic: hook.topic, uri: hook.address, format: "JSON", createdAt: hook.createdAt.toISOString(), updatedAt: hook.updatedAt.toISOString() };
+  return {
+    id: gid("WebhookSubscription", hook.id),
+    topic: hook.topic,
+    uri: hook.address,
+    format: "JSON",
+    createdAt: hook.createdAt.toISOString(),
+    updatedAt: hook.updatedAt.toISOString(),
+  };
 }
 
 function validUri(value: unknown): boolean {
@@ -64,11 +98,22 @@ function validUri(value: unknown): boolean {
 function webhookSubscriptions(store: SimStore, variables: Record<string, unknown>) {
   if (store.controls.denyWebhookApi) return accessDenied("webhookSubscriptions");
   const first = Number(variables.first ?? 50);
-  const after = typeof variables.after === "string" ? Number(Buffer.from(variables.after, "base64").toString("utf8")) : 0;
+  const after =
+    typeof variables.after === "string" ? Number(Buffer.from(variables.after, "base64").toString("utf8")) : 0;
   const all = [...hooksOf(store).values()].filter((hook) => hook.id > after);
   const nodes = all.slice(0, first);
   const last = nodes.at(-1);
-  return { data: { webhookSubscriptions: { nodes: nodes.map(subscriptionJson), pageInfo: { hasNextPage: all.length > first, endCursor: last ? Buffer.from(String(last.id)).toString("base64") : null } } } };
+  return {
+    data: {
+      webhookSubscriptions: {
+        nodes: nodes.map(subscriptionJson),
+        pageInfo: {
+          hasNextPage: all.length > first,
+          endCursor: last ? Buffer.from(String(last.id)).toString("base64") : null,
+        },
+      },
+    },
+  };
 }
 
 function webhookSubscriptionCreate(store: SimStore, variables: Record<string, unknown>) {
@@ -76,9 +121,14 @@ function webhookSubscriptionCreate(store: SimStore, variables: Record<string, un
   const input = (variables.webhookSubscription ?? {}) as { uri?: unknown; callbackUrl?: unknown };
   const uri = input.uri ?? input.callbackUrl;
   const userErrors: { field: string[]; message: string }[] = [];
-  if (typeof variables.topic !== "string" || !WEBHOOK_TOPICS.has(variables.topic)) userErrors.push({ field: ["topic"], message: "Topic is invalid" });
+  if (typeof variables.topic !== "string" || !WEBHOOK_TOPICS.has(variables.topic))
+    userErrors.push({ field: ["topic"], message: "Topic is invalid" });
   if (!validUri(uri)) userErrors.push({ field: ["webhookSubscription", "uri"], message: "Address is invalid" });
-  else if ([...hooksOf(store).values()].some((hook) => hook.topic === variables.topic && hook.address === uri)) userErrors.push({ field: ["webhookSubscription", "uri"], message: "Address for this topic has already been taken" });
+  else if ([...hooksOf(store).values()].some((hook) => hook.topic === variables.topic && hook.address === uri))
+    userErrors.push({
+      field: ["webhookSubscription", "uri"],
+      message: "Address for this topic has already been taken",
+    });
   if (userErrors.length) return { data: { webhookSubscriptionCreate: { webhookSubscription: null, userErrors } } };
   const hook = addHook(store, { topic: String(variables.topic), address: String(uri), secret: "", headers: {} });
   return { data: { webhookSubscriptionCreate: { webhookSubscription: subscriptionJson(hook), userErrors: [] } } };
@@ -89,8 +139,24 @@ function webhookSubscriptionUpdate(store: SimStore, variables: Record<string, un
   const hook = hooksOf(store).get(numericId(variables.id));
   const input = (variables.webhookSubscription ?? {}) as { uri?: unknown; callbackUrl?: unknown };
   const uri = input.uri ?? input.callbackUrl;
-  if (!hook) return { data: { webhookSubscriptionUpdate: { webhookSubscription: null, userErrors: [{ field: ["id"], message: "Webhook subscription does not exist" }] } } };
-  if (uri !== undefined && !validUri(uri)) return { data: { webhookSubscriptionUpdate: { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "uri"], message: "Address is invalid" }] } } };
+  if (!hook)
+    return {
+      data: {
+        webhookSubscriptionUpdate: {
+          webhookSubscription: null,
+          userErrors: [{ field: ["id"], message: "Webhook subscription does not exist" }],
+        },
+      },
+    };
+  if (uri !== undefined && !validUri(uri))
+    return {
+      data: {
+        webhookSubscriptionUpdate: {
+          webhookSubscription: null,
+          userErrors: [{ field: ["webhookSubscription", "uri"], message: "Address is invalid" }],
+        },
+      },
+    };
   if (uri !== undefined) hook.address = String(uri);
   hook.updatedAt = new Date();
   return { data: { webhookSubscriptionUpdate: { webhookSubscription: subscriptionJson(hook), userErrors: [] } } };
@@ -99,21 +165,49 @@ function webhookSubscriptionUpdate(store: SimStore, variables: Record<string, un
 function webhookSubscriptionDelete(store: SimStore, variables: Record<string, unknown>) {
   if (store.controls.denyWebhookApi) return accessDenied("webhookSubscriptionDelete");
   const id = numericId(variables.id);
-  if (!hooksOf(store).delete(id)) return { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: null, userErrors: [{ field: ["id"], message: "Webhook subscription does not exist" }] } } };
-  return { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: gid("WebhookSubscription", id), userErrors: [] } } };
+  if (!hooksOf(store).delete(id))
+    return {
+      data: {
+        webhookSubscriptionDelete: {
+          deletedWebhookSubscriptionId: null,
+          userErrors: [{ field: ["id"], message: "Webhook subscription does not exist" }],
+        },
+      },
+    };
+  return {
+    data: {
+      webhookSubscriptionDelete: { deletedWebhookSubscriptionId: gid("WebhookSubscription", id), userErrors: [] },
+    },
+  };
 }
 
-const availableAt = (item: SimItem, locationId: unknown) => (numericId(locationId) === SHOPIFY_LOCATION_ID ? { quantities: [{ name: "available", quantity: item.quantity }] } : null);
+const availableAt = (item: SimItem, locationId: unknown) =>
+  numericId(locationId) === SHOPIFY_LOCATION_ID
+    ? { quantities: [{ name: "available", quantity: item.quantity }] }
+    : null;
 
 /** `nodes(ids:)` for inventory items, each with its level at `$locationId`. */
 function nodes(store: SimStore, variables: Record<string, unknown>) {
   const ids = Array.isArray(variables.ids) ? variables.ids : [];
-  if (ids.length > MAX_FIRST) return { errors: [{ message: `The input array size of ${ids.length} is greater than the maximum allowed of ${MAX_FIRST}.`, extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } }] };
+  if (ids.length > MAX_FIRST)
+    return {
+      errors: [
+        {
+          message: `The input array size of ${ids.length} is greater than the maximum allowed of ${MAX_FIRST}.`,
+          extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" },
+        },
+      ],
+    };
   return {
     data: {
       nodes: ids.map((id) => {
         const item = String(id).startsWith("gid://shopify/InventoryItem/") ? store.itemById(numericId(id)) : undefined;
-        return item ? { id: gid("InventoryItem", store.externalId(item.index)), inventoryLevel: availableAt(item, variables.locationId) } : null;
+        return item
+          ? {
+              id: gid("InventoryItem", store.externalId(item.index)),
+              inventoryLevel: availableAt(item, variables.locationId),
+            }
+          : null;
       }),
     },
   };
@@ -121,9 +215,11 @@ function nodes(store: SimStore, variables: Record<string, unknown>) {
 
 function productVariants(store: SimStore, variables: Record<string, unknown>) {
   const first = Number(variables.first ?? 50);
-  if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) return { errors: [{ message: `first must be between 1 and ${MAX_FIRST}`, extensions: { code: "BAD_REQUEST" } }] };
+  if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST)
+    return { errors: [{ message: `first must be between 1 and ${MAX_FIRST}`, extensions: { code: "BAD_REQUEST" } }] };
   const after = indexOf(variables.after ?? undefined);
-  if (Number.isNaN(after)) return { errors: [{ message: "Invalid cursor for current pagination", extensions: { code: "BAD_REQUEST" } }] };
+  if (Number.isNaN(after))
+    return { errors: [{ message: "Invalid cursor for current pagination", extensions: { code: "BAD_REQUEST" } }] };
   const since = /updated_at:>'?([^'\s]+)'?/.exec(String(variables.query ?? ""))?.[1];
   const sinceMs = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
   const nodes: ShopifyVariant[] = [];
@@ -138,39 +234,102 @@ function productVariants(store: SimStore, variables: Record<string, unknown>) {
     nodes.push(variant(store, item));
     last = item.index;
   }
-  return { data: { productVariants: { nodes, pageInfo: { hasNextPage, hasPreviousPage: after >= 0, endCursor: nodes.length ? cursorOf(last) : null } } } };
+  return {
+    data: {
+      productVariants: {
+        nodes,
+        pageInfo: { hasNextPage, hasPreviousPage: after >= 0, endCursor: nodes.length ? cursorOf(last) : null },
+      },
+    },
+  };
 }
 
 function inventorySetQuantities(store: SimStore, variables: Record<string, unknown>, context: CallContext) {
-  const input = (variables.input ?? {}) as { name?: unknown; reason?: unknown; quantities?: unknown; ignoreCompareQuantity?: unknown };
+  const input = (variables.input ?? {}) as {
+    name?: unknown;
+    reason?: unknown;
+    quantities?: unknown;
+    ignoreCompareQuantity?: unknown;
+  };
   const compareAndSet = context.version === "unstable" || context.version >= COMPARE_AND_SET_FROM;
   const quantities = Array.isArray(input.quantities) ? (input.quantities as Record<string, unknown>[]) : [];
   if (quantities.length > MAX_QUANTITIES) {
-    return { errors: [{ message: `The input array size of ${quantities.length} is greater than the maximum allowed of ${MAX_QUANTITIES}.`, extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } }] };
+    return {
+      errors: [
+        {
+          message: `The input array size of ${quantities.length} is greater than the maximum allowed of ${MAX_QUANTITIES}.`,
+          extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" },
+        },
+      ],
+    };
   }
   const userErrors: { field: string[]; message: string; code: string }[] = [];
-  if (input.name !== "available" && input.name !== "on_hand") userErrors.push({ field: ["input", "name"], message: "The quantity name must be either 'available' or 'on_hand'.", code: "INVALID_NAME" });
-  if (typeof input.reason !== "string" || input.reason === "") userErrors.push({ field: ["input", "reason"], message: "The reason is invalid.", code: "INVALID_REASON" });
+  if (input.name !== "available" && input.name !== "on_hand")
+    userErrors.push({
+      field: ["input", "name"],
+      message: "The quantity name must be either 'available' or 'on_hand'.",
+      code: "INVALID_NAME",
+    });
+  if (typeof input.reason !== "string" || input.reason === "")
+    userErrors.push({ field: ["input", "reason"], message: "The reason is invalid.", code: "INVALID_REASON" });
   if (compareAndSet && input.ignoreCompareQuantity !== undefined) {
-    return { errors: [{ message: "InventorySetQuantitiesInput does not accept ignoreCompareQuantity from 2026-04; quote changeFromQuantity.", extensions: { code: "argumentNotAccepted" } }] };
+    return {
+      errors: [
+        {
+          message:
+            "InventorySetQuantitiesInput does not accept ignoreCompareQuantity from 2026-04; quote changeFromQuantity.",
+          extensions: { code: "argumentNotAccepted" },
+        },
+      ],
+    };
   }
   const changes: { item: SimItem; quantity: number }[] = [];
   quantities.forEach((entry, position) => {
     const item = store.itemById(numericId(entry.inventoryItemId));
     const field = (name: string) => ["input", "quantities", String(position), name];
-    if (!item) userErrors.push({ field: field("inventoryItemId"), message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
-    else if (numericId(entry.locationId) !== SHOPIFY_LOCATION_ID) userErrors.push({ field: field("locationId"), message: "The specified location could not be found.", code: "INVALID_LOCATION" });
-    else if (!Number.isInteger(entry.quantity) || (entry.quantity as number) < 0) userErrors.push({ field: field("quantity"), message: "The quantity is invalid.", code: "INVALID_QUANTITY" });
-    else if (compareAndSet && !Number.isInteger(entry.changeFromQuantity)) userErrors.push({ field: field("changeFromQuantity"), message: "changeFromQuantity is required.", code: "INVALID" });
+    if (!item)
+      userErrors.push({
+        field: field("inventoryItemId"),
+        message: "The specified inventory item could not be found.",
+        code: "INVALID_INVENTORY_ITEM",
+      });
+    else if (numericId(entry.locationId) !== SHOPIFY_LOCATION_ID)
+      userErrors.push({
+        field: field("locationId"),
+        message: "The specified location could not be found.",
+        code: "INVALID_LOCATION",
+      });
+    else if (!Number.isInteger(entry.quantity) || (entry.quantity as number) < 0)
+      userErrors.push({ field: field("quantity"), message: "The quantity is invalid.", code: "INVALID_QUANTITY" });
+    else if (compareAndSet && !Number.isInteger(entry.changeFromQuantity))
+      userErrors.push({
+        field: field("changeFromQuantity"),
+        message: "changeFromQuantity is required.",
+        code: "INVALID",
+      });
     else if (compareAndSet && entry.changeFromQuantity !== item.quantity) {
-      userErrors.push({ field: field("changeFromQuantity"), message: "The specified compare quantity does not match the current quantity.", code: "CHANGE_FROM_QUANTITY_STALE" });
-    }
-    else changes.push({ item, quantity: entry.quantity as number });
+      userErrors.push({
+        field: field("changeFromQuantity"),
+        message: "The specified compare quantity does not match the current quantity.",
+        code: "CHANGE_FROM_QUANTITY_STALE",
+      });
+    } else changes.push({ item, quantity: entry.quantity as number });
   });
-  if (userErrors.length > 0) return { data: { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors } } };
-  const deltas = changes.map(({ item, quantity }) => ({ name: input.name, delta: quantity - item.quantity, quantityAfterChange: null, item: { id: gid("InventoryItem", store.externalId(item.index)) } }));
+  if (userErrors.length > 0)
+    return { data: { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors } } };
+  const deltas = changes.map(({ item, quantity }) => ({
+    name: input.name,
+    delta: quantity - item.quantity,
+    quantityAfterChange: null,
+    item: { id: gid("InventoryItem", store.externalId(item.index)) },
+  }));
   for (const { item, quantity } of changes) store.catalogue.setQuantity(item.index, quantity);
-  return { data: { inventorySetQuantities: { inventoryAdjustmentGroup: { reason: input.reason, changes: deltas }, userErrors: [] } }, writes: changes.length };
+  return {
+    data: {
+      inventorySetQuantities: { inventoryAdjustmentGroup: { reason: input.reason, changes: deltas }, userErrors: [] },
+    },
+    writes: changes.length,
+  };
 }
 
 const OPERATIONS: Operation[] = [
@@ -185,13 +344,37 @@ const OPERATIONS: Operation[] = [
     cost: 3,
     run: (store, variables) => {
       const item = store.itemById(numericId(variables.id));
-      return { data: { inventoryItem: item ? { id: gid("InventoryItem", store.externalId(item.index)), variant: variant(store, item), inventoryLevel: availableAt(item, variables.locationId) } : null } };
+      return {
+        data: {
+          inventoryItem: item
+            ? {
+                id: gid("InventoryItem", store.externalId(item.index)),
+                variant: variant(store, item),
+                inventoryLevel: availableAt(item, variables.locationId),
+              }
+            : null,
+        },
+      };
     },
   },
-  { field: "locations", cost: 2, run: () => ({ data: { locations: { nodes: [{ id: gid("Location", SHOPIFY_LOCATION_ID), name: "Main warehouse", isActive: true }] } } }) },
+  {
+    field: "locations",
+    cost: 2,
+    run: () => ({
+      data: {
+        locations: { nodes: [{ id: gid("Location", SHOPIFY_LOCATION_ID), name: "Main warehouse", isActive: true }] },
+      },
+    }),
+  },
   // Last: other queries select `nodes { … }` inside their root field.
   { field: "nodes", cost: 5, run: nodes },
-  { field: "shop", cost: 1, run: (store) => ({ data: { shop: { name: `Simulated ${store.id}`, myshopifyDomain: `${store.id}.myshopify.com` } } }) },
+  {
+    field: "shop",
+    cost: 1,
+    run: (store) => ({
+      data: { shop: { name: `Simulated ${store.id}`, myshopifyDomain: `${store.id}.myshopify.com` } },
+    }),
+  },
 ];
 
 /** Connections cost roughly one point per node requested, plus the connection itself. */
@@ -203,25 +386,47 @@ function graphql(store: SimStore, body: string, context: CallContext): Handled {
   const request = parseJson(body) as { query?: unknown; variables?: Record<string, unknown> } | undefined;
   const query = typeof request?.query === "string" ? request.query.replace(/fragment[\s\S]*$/, "") : "";
   const operation = OPERATIONS.find((candidate) => new RegExp(`\\b${candidate.field}\\b\\s*[({]`).test(query));
-  if (!operation) return { kind: "shopify:graphql.invalid", response: json(200, { errors: [{ message: "Unsupported query in simulator", extensions: { code: "BAD_REQUEST" } }] }) };
+  if (!operation)
+    return {
+      kind: "shopify:graphql.invalid",
+      response: json(200, {
+        errors: [{ message: "Unsupported query in simulator", extensions: { code: "BAD_REQUEST" } }],
+      }),
+    };
   const variables = request?.variables ?? {};
   const requestedQueryCost = costOf(operation, variables);
   const { allowed, status } = store.takeCost(requestedQueryCost);
-  const cost = (actualQueryCost: number | null) => ({ cost: { requestedQueryCost, actualQueryCost, throttleStatus: status } });
+  const cost = (actualQueryCost: number | null) => ({
+    cost: { requestedQueryCost, actualQueryCost, throttleStatus: status },
+  });
   if (!allowed) {
-    const response: SimResponse = json(200, { errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }], extensions: cost(null) });
+    const response: SimResponse = json(200, {
+      errors: [
+        {
+          message: "Throttled",
+          extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+        },
+      ],
+      extensions: cost(null),
+    });
     return { kind: "shopify:throttled", response };
   }
   const { writes, ...result } = operation.run(store, variables, context);
-  return { kind: `shopify:${operation.field}`, response: json(200, { ...result, extensions: cost(requestedQueryCost) }), writes };
+  return {
+    kind: `shopify:${operation.field}`,
+    response: json(200, { ...result, extensions: cost(requestedQueryCost) }),
+    writes,
+  };
 }
 
 export const shopifySim: ProviderSim = {
   provider: "shopify",
   windowed: false,
-  route: ([storeId, ...rest]) => (storeId ? { storeId, path: `/${rest.join("/")}`, prefix: `/shopify/${storeId}` } : undefined),
+  route: ([storeId, ...rest]) =>
+    storeId ? { storeId, path: `/${rest.join("/")}`, prefix: `/shopify/${storeId}` } : undefined,
   authorize: (store, request) => header(request, "x-shopify-access-token") === store.credentials.token,
-  unauthorized: () => json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }),
+  unauthorized: () =>
+    json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }),
   unknownStore: () => json(404, { errors: "Not Found" }),
 
   handle(store, request) {

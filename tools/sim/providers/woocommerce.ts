@@ -1,6 +1,17 @@
 import { type WooProductJson } from "@/server/connectors/woocommerce/schemas";
 import { type SimItem } from "../catalogue";
-import { basicAuth, type Handled, hmacSha256, intParam, json, pageOf, parseJson, type ProviderSim, type SimRequest, type SimResponse } from "../http";
+import {
+  basicAuth,
+  type Handled,
+  hmacSha256,
+  intParam,
+  json,
+  pageOf,
+  parseJson,
+  type ProviderSim,
+  type SimRequest,
+  type SimResponse,
+} from "../http";
 import { type SimStore } from "../store";
 import { addHook, hooksOf, setHookActive, type SimHook } from "../subscriptions";
 import { parentOf, variableProductAt, variantsOf } from "../variants";
@@ -18,8 +29,18 @@ export function wooProduct(store: SimStore, item: SimItem): WooProductJson & Rec
   if (variable) {
     // Stock lives on the variations; the parent only says whether any is in stock.
     const variations = variantsOf(store, variable);
-    const latest = variations.reduce((max, variation) => (variation.updatedAt > max ? variation.updatedAt : max), item.updatedAt);
-    return { ...wooSimpleProduct(store, { ...item, updatedAt: latest }, id), type: "variable", manage_stock: false, stock_quantity: null, stock_status: variations.some((v) => v.quantity > 0) ? "instock" : "outofstock", variations: variations.map((v) => store.externalId(v.index)) };
+    const latest = variations.reduce(
+      (max, variation) => (variation.updatedAt > max ? variation.updatedAt : max),
+      item.updatedAt,
+    );
+    return {
+      ...wooSimpleProduct(store, { ...item, updatedAt: latest }, id),
+      type: "variable",
+      manage_stock: false,
+      stock_quantity: null,
+      stock_status: variations.some((v) => v.quantity > 0) ? "instock" : "outofstock",
+      variations: variations.map((v) => store.externalId(v.index)),
+    };
   }
   const parent = parentOf(store, item);
   if (parent) return wooVariation(store, item, parent.parentIndex);
@@ -27,7 +48,11 @@ export function wooProduct(store: SimStore, item: SimItem): WooProductJson & Rec
 }
 
 /** A variation as `/products/<id>/variations` and a variation's webhook show it. */
-export function wooVariation(store: SimStore, item: SimItem, parentIndex: number): WooProductJson & Record<string, unknown> {
+export function wooVariation(
+  store: SimStore,
+  item: SimItem,
+  parentIndex: number,
+): WooProductJson & Record<string, unknown> {
   const parent = variableProductAt(store, parentIndex);
   return {
     ...wooSimpleProduct(store, item, store.externalId(item.index)),
@@ -62,7 +87,8 @@ function wooSimpleProduct(store: SimStore, item: SimItem, id: number): WooProduc
   };
 }
 
-const error = (status: number, code: string, message: string): SimResponse => json(status, { code, message, data: { status } });
+const error = (status: number, code: string, message: string): SimResponse =>
+  json(status, { code, message, data: { status } });
 
 function listProducts(store: SimStore, request: SimRequest): SimResponse {
   const perPage = intParam(request.query, "per_page", 10, { max: MAX_PER_PAGE });
@@ -90,10 +116,22 @@ function listProducts(store: SimStore, request: SimRequest): SimResponse {
   if (order === "desc") indices.reverse();
   // `offset` overrides `page`, as in WordPress.
   const offset = intParam(request.query, "offset", -1, { min: 0 });
-  const { rows, total, totalPages } = offset !== undefined && offset >= 0 ? { rows: indices.slice(offset, offset + perPage), total: indices.length, totalPages: Math.ceil(indices.length / perPage) } : pageOf(indices, page, perPage);
-  const pageRows = rows.map((index) => store.catalogue.item(index)).filter((item): item is SimItem => item !== undefined);
-  const link = (p: number, rel: string) => `<${request.origin}${request.prefix}/wp-json/wc/v3/products?page=${p}&per_page=${perPage}>; rel="${rel}"`;
-  const links = [page > 1 ? link(page - 1, "prev") : "", page < totalPages ? link(page + 1, "next") : ""].filter(Boolean).join(", ");
+  const { rows, total, totalPages } =
+    offset !== undefined && offset >= 0
+      ? {
+          rows: indices.slice(offset, offset + perPage),
+          total: indices.length,
+          totalPages: Math.ceil(indices.length / perPage),
+        }
+      : pageOf(indices, page, perPage);
+  const pageRows = rows
+    .map((index) => store.catalogue.item(index))
+    .filter((item): item is SimItem => item !== undefined);
+  const link = (p: number, rel: string) =>
+    `<${request.origin}${request.prefix}/wp-json/wc/v3/products?page=${p}&per_page=${perPage}>; rel="${rel}"`;
+  const links = [page > 1 ? link(page - 1, "prev") : "", page < totalPages ? link(page + 1, "next") : ""]
+    .filter(Boolean)
+    .join(", ");
   return json(
     200,
     pageRows.map((item) => wooProduct(store, item)),
@@ -123,15 +161,35 @@ function updateOne(store: SimStore, id: string, body: string): { response: SimRe
 }
 
 function batch(store: SimStore, body: string): { response: SimResponse; writes: number } {
-  const request = (parseJson(body) ?? {}) as { create?: unknown[]; update?: (StockPatch & { id?: unknown })[]; delete?: unknown[] };
+  const request = (parseJson(body) ?? {}) as {
+    create?: unknown[];
+    update?: (StockPatch & { id?: unknown })[];
+    delete?: unknown[];
+  };
   const size = (request.create?.length ?? 0) + (request.update?.length ?? 0) + (request.delete?.length ?? 0);
-  if (size > MAX_BATCH) return { response: error(413, "woocommerce_rest_request_entity_too_large", `Unable to accept more than ${MAX_BATCH} items for this request.`), writes: 0 };
+  if (size > MAX_BATCH)
+    return {
+      response: error(
+        413,
+        "woocommerce_rest_request_entity_too_large",
+        `Unable to accept more than ${MAX_BATCH} items for this request.`,
+      ),
+      writes: 0,
+    };
   let writes = 0;
   const update = (request.update ?? []).map((patch) => {
     const item = store.itemById(Number(patch.id));
-    if (!item) return { id: Number(patch.id) || 0, error: { code: "woocommerce_rest_product_invalid_id", message: "Invalid ID.", data: { status: 400 } } };
+    if (!item)
+      return {
+        id: Number(patch.id) || 0,
+        error: { code: "woocommerce_rest_product_invalid_id", message: "Invalid ID.", data: { status: 400 } },
+      };
     const result = applyStock(store, item, patch);
-    if (typeof result === "string") return { id: store.externalId(item.index), error: { code: "rest_invalid_param", message: result, data: { status: 400 } } };
+    if (typeof result === "string")
+      return {
+        id: store.externalId(item.index),
+        error: { code: "rest_invalid_param", message: result, data: { status: 400 } },
+      };
     writes += 1;
     return wooProduct(store, result);
   });
@@ -139,7 +197,16 @@ function batch(store: SimStore, body: string): { response: SimResponse; writes: 
 }
 
 /** Topics WooCommerce accepts for a webhook (the product and order ones Stockhook could use). */
-const WEBHOOK_TOPICS = new Set(["product.created", "product.updated", "product.deleted", "product.restored", "order.created", "order.updated", "order.deleted", "action.woocommerce_product_set_stock"]);
+const WEBHOOK_TOPICS = new Set([
+  "product.created",
+  "product.updated",
+  "product.deleted",
+  "product.restored",
+  "order.created",
+  "order.updated",
+  "order.deleted",
+  "action.woocommerce_product_set_stock",
+]);
 
 function webhookJson(hook: SimHook) {
   const [resource, event] = hook.topic.split(".");
@@ -163,7 +230,13 @@ function webhookJson(hook: SimHook) {
  */
 async function ping(hook: SimHook): Promise<string | undefined> {
   try {
-    const response = await fetch(hook.address, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `webhook_id=${hook.id}`, redirect: "manual", signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(hook.address, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `webhook_id=${hook.id}`,
+      redirect: "manual",
+      signal: AbortSignal.timeout(10_000),
+    });
     await response.arrayBuffer();
     return response.status === 200 ? undefined : `Error: Delivery URL returned response code: ${response.status}`;
   } catch {
@@ -180,7 +253,8 @@ interface WebhookBody {
 }
 
 function validWebhookFields(body: WebhookBody, creating: boolean): string | undefined {
-  if ((creating || body.topic !== undefined) && (typeof body.topic !== "string" || !WEBHOOK_TOPICS.has(body.topic))) return "Invalid parameter(s): topic";
+  if ((creating || body.topic !== undefined) && (typeof body.topic !== "string" || !WEBHOOK_TOPICS.has(body.topic)))
+    return "Invalid parameter(s): topic";
   if (creating || body.delivery_url !== undefined) {
     try {
       if (!/^https?:$/.test(new URL(String(body.delivery_url)).protocol)) return "Invalid parameter(s): delivery_url";
@@ -188,19 +262,26 @@ function validWebhookFields(body: WebhookBody, creating: boolean): string | unde
       return "Invalid parameter(s): delivery_url";
     }
   }
-  if (body.status !== undefined && !["active", "paused", "disabled"].includes(String(body.status))) return "Invalid parameter(s): status";
+  if (body.status !== undefined && !["active", "paused", "disabled"].includes(String(body.status)))
+    return "Invalid parameter(s): status";
   if (body.secret !== undefined && typeof body.secret !== "string") return "Invalid parameter(s): secret";
   return undefined;
 }
 
 async function webhooksRoute(store: SimStore, request: SimRequest, id: string | undefined): Promise<SimResponse> {
-  if (store.controls.denyWebhookApi) return error(401, request.method === "GET" ? "woocommerce_rest_cannot_view" : "woocommerce_rest_cannot_create", "Sorry, you are not allowed to manage webhooks.");
+  if (store.controls.denyWebhookApi)
+    return error(
+      401,
+      request.method === "GET" ? "woocommerce_rest_cannot_view" : "woocommerce_rest_cannot_create",
+      "Sorry, you are not allowed to manage webhooks.",
+    );
   const hooks = hooksOf(store);
   const body = (parseJson(request.body) ?? {}) as WebhookBody;
   if (!id && request.method === "GET") {
     const perPage = intParam(request.query, "per_page", 10, { max: MAX_PER_PAGE });
     const page = intParam(request.query, "page", 1);
-    if (perPage === undefined || page === undefined) return error(400, "rest_invalid_param", "Invalid parameter(s): per_page, page");
+    if (perPage === undefined || page === undefined)
+      return error(400, "rest_invalid_param", "Invalid parameter(s): per_page, page");
     const wanted = request.query.get("status");
     const all = [...hooks.values()].filter((hook) => !wanted || wanted === "all" || hook.status === wanted);
     const { rows, total, totalPages } = pageOf(all, page, perPage);
@@ -210,7 +291,13 @@ async function webhooksRoute(store: SimStore, request: SimRequest, id: string | 
     const invalid = validWebhookFields(body, true);
     if (invalid) return error(400, "rest_invalid_param", invalid);
     const active = body.status === undefined || body.status === "active";
-    const hook = addHook(store, { topic: String(body.topic), address: String(body.delivery_url), secret: typeof body.secret === "string" ? body.secret : "", headers: {}, active: false });
+    const hook = addHook(store, {
+      topic: String(body.topic),
+      address: String(body.delivery_url),
+      secret: typeof body.secret === "string" ? body.secret : "",
+      headers: {},
+      active: false,
+    });
     if (active) {
       const failed = await ping(hook);
       if (failed) {
@@ -225,11 +312,13 @@ async function webhooksRoute(store: SimStore, request: SimRequest, id: string | 
   if (!hook) return error(404, "woocommerce_rest_webhook_invalid_id", "Invalid ID.");
   if (request.method === "GET") return json(200, webhookJson(hook));
   if (request.method === "DELETE") {
-    if (request.query.get("force") !== "true") return error(501, "woocommerce_rest_trash_not_supported", "Webhooks do not support trashing.");
+    if (request.query.get("force") !== "true")
+      return error(501, "woocommerce_rest_trash_not_supported", "Webhooks do not support trashing.");
     hooks.delete(hook.id);
     return json(200, webhookJson(hook));
   }
-  if (request.method !== "PUT" && request.method !== "POST" && request.method !== "PATCH") return error(404, "rest_no_route", "No route was found matching the URL and request method.");
+  if (request.method !== "PUT" && request.method !== "POST" && request.method !== "PATCH")
+    return error(404, "rest_no_route", "No route was found matching the URL and request method.");
   const invalid = validWebhookFields(body, false);
   if (invalid) return error(400, "rest_invalid_param", invalid);
   if (typeof body.topic === "string") hook.topic = body.topic;
@@ -249,46 +338,98 @@ async function webhooksRoute(store: SimStore, request: SimRequest, id: string | 
 /** `/products/<id>/variations[/<id>|/batch]`: a simple product has none; a variable one keeps stock on them. */
 function variationsRoute(store: SimStore, request: SimRequest, parentId: string, child: string | undefined): Handled {
   const parentItem = store.itemById(parentId);
-  if (!parentItem) return { kind: "woocommerce:variations", response: error(404, "woocommerce_rest_product_invalid_id", "Invalid ID.") };
+  if (!parentItem)
+    return {
+      kind: "woocommerce:variations",
+      response: error(404, "woocommerce_rest_product_invalid_id", "Invalid ID."),
+    };
   const product = variableProductAt(store, parentItem.index);
   const children = product ? variantsOf(store, product) : [];
   const ownChild = (id: unknown) => children.find((variation) => store.externalId(variation.index) === Number(id));
   if (!child && request.method === "GET") {
     const perPage = intParam(request.query, "per_page", 10, { max: MAX_PER_PAGE });
     const page = intParam(request.query, "page", 1);
-    if (perPage === undefined || page === undefined) return { kind: "woocommerce:variations.list", response: error(400, "rest_invalid_param", "Invalid parameter(s): per_page, page") };
+    if (perPage === undefined || page === undefined)
+      return {
+        kind: "woocommerce:variations.list",
+        response: error(400, "rest_invalid_param", "Invalid parameter(s): per_page, page"),
+      };
     const { rows, total, totalPages } = pageOf(children, page, perPage);
-    return { kind: "woocommerce:variations.list", response: json(200, rows.map((variation) => wooVariation(store, variation, parentItem.index)), { "x-wp-total": String(total), "x-wp-totalpages": String(children.length ? totalPages : 0) }) };
+    return {
+      kind: "woocommerce:variations.list",
+      response: json(
+        200,
+        rows.map((variation) => wooVariation(store, variation, parentItem.index)),
+        { "x-wp-total": String(total), "x-wp-totalpages": String(children.length ? totalPages : 0) },
+      ),
+    };
   }
   if (child === "batch" && request.method === "POST") {
     const body = (parseJson(request.body) ?? {}) as { update?: (StockPatch & { id?: unknown })[] };
-    if ((body.update?.length ?? 0) > MAX_BATCH) return { kind: "woocommerce:variations.batch", response: error(413, "woocommerce_rest_request_entity_too_large", `Unable to accept more than ${MAX_BATCH} items for this request.`) };
+    if ((body.update?.length ?? 0) > MAX_BATCH)
+      return {
+        kind: "woocommerce:variations.batch",
+        response: error(
+          413,
+          "woocommerce_rest_request_entity_too_large",
+          `Unable to accept more than ${MAX_BATCH} items for this request.`,
+        ),
+      };
     let writes = 0;
     const update = (body.update ?? []).map((patch) => {
       const variation = ownChild(patch.id);
-      if (!variation) return { id: Number(patch.id) || 0, error: { code: "woocommerce_rest_product_variation_invalid_id", message: "Invalid ID.", data: { status: 400 } } };
+      if (!variation)
+        return {
+          id: Number(patch.id) || 0,
+          error: {
+            code: "woocommerce_rest_product_variation_invalid_id",
+            message: "Invalid ID.",
+            data: { status: 400 },
+          },
+        };
       const result = applyStock(store, variation, patch);
-      if (typeof result === "string") return { id: store.externalId(variation.index), error: { code: "rest_invalid_param", message: result, data: { status: 400 } } };
+      if (typeof result === "string")
+        return {
+          id: store.externalId(variation.index),
+          error: { code: "rest_invalid_param", message: result, data: { status: 400 } },
+        };
       writes += 1;
       return wooVariation(store, result, parentItem.index);
     });
     return { kind: "woocommerce:variations.batch", response: json(200, { update }), writes };
   }
   const variation = child ? ownChild(child) : undefined;
-  if (!variation) return { kind: "woocommerce:variations", response: error(404, "woocommerce_rest_product_variation_invalid_id", "Invalid ID.") };
-  if (request.method === "GET") return { kind: "woocommerce:variations.get", response: json(200, wooVariation(store, variation, parentItem.index)) };
+  if (!variation)
+    return {
+      kind: "woocommerce:variations",
+      response: error(404, "woocommerce_rest_product_variation_invalid_id", "Invalid ID."),
+    };
+  if (request.method === "GET")
+    return {
+      kind: "woocommerce:variations.get",
+      response: json(200, wooVariation(store, variation, parentItem.index)),
+    };
   if (request.method === "PUT" || request.method === "POST" || request.method === "PATCH") {
     const result = applyStock(store, variation, (parseJson(request.body) ?? {}) as StockPatch);
-    if (typeof result === "string") return { kind: "woocommerce:variations.update", response: error(400, "rest_invalid_param", result) };
-    return { kind: "woocommerce:variations.update", response: json(200, wooVariation(store, result, parentItem.index)), writes: 1 };
+    if (typeof result === "string")
+      return { kind: "woocommerce:variations.update", response: error(400, "rest_invalid_param", result) };
+    return {
+      kind: "woocommerce:variations.update",
+      response: json(200, wooVariation(store, result, parentItem.index)),
+      writes: 1,
+    };
   }
-  return { kind: "woocommerce:unknown", response: error(404, "rest_no_route", "No route was found matching the URL and request method.") };
+  return {
+    kind: "woocommerce:unknown",
+    response: error(404, "rest_no_route", "No route was found matching the URL and request method."),
+  };
 }
 
 export const wooCommerceSim: ProviderSim = {
   provider: "woocommerce",
   windowed: true,
-  route: ([storeId, ...rest]) => (storeId ? { storeId, path: `/${rest.join("/")}`, prefix: `/woocommerce/${storeId}` } : undefined),
+  route: ([storeId, ...rest]) =>
+    storeId ? { storeId, path: `/${rest.join("/")}`, prefix: `/woocommerce/${storeId}` } : undefined,
   isPublic: (request) => request.path === "/wp-json/wc/v3" || request.path === "/wp-json",
   authorize(store, request) {
     const basic = basicAuth(request);
@@ -301,20 +442,36 @@ export const wooCommerceSim: ProviderSim = {
 
   async handle(store, request) {
     const { method, path } = request;
-    if (path === "/wp-json/wc/v3" || path === "/wp-json") return { kind: "woocommerce:index", response: json(200, { namespace: "wc/v3", routes: {} }) };
-    if (method === "GET" && path === "/wp-json/wc/v3/products") return { kind: "woocommerce:products.list", response: listProducts(store, request) };
+    if (path === "/wp-json/wc/v3" || path === "/wp-json")
+      return { kind: "woocommerce:index", response: json(200, { namespace: "wc/v3", routes: {} }) };
+    if (method === "GET" && path === "/wp-json/wc/v3/products")
+      return { kind: "woocommerce:products.list", response: listProducts(store, request) };
     const webhook = /^\/wp-json\/wc\/v3\/webhooks(?:\/(\d+))?$/.exec(path);
-    if (webhook) return { kind: `woocommerce:webhooks.${method.toLowerCase()}`, response: await webhooksRoute(store, request, webhook[1]) };
-    if (method === "POST" && path === "/wp-json/wc/v3/products/batch") return { kind: "woocommerce:products.batch", ...batch(store, request.body) };
+    if (webhook)
+      return {
+        kind: `woocommerce:webhooks.${method.toLowerCase()}`,
+        response: await webhooksRoute(store, request, webhook[1]),
+      };
+    if (method === "POST" && path === "/wp-json/wc/v3/products/batch")
+      return { kind: "woocommerce:products.batch", ...batch(store, request.body) };
     const variations = /^\/wp-json\/wc\/v3\/products\/(\d+)\/variations(?:\/(\d+|batch))?$/.exec(path);
     if (variations) return variationsRoute(store, request, variations[1] ?? "", variations[2]);
     const one = /^\/wp-json\/wc\/v3\/products\/(\d+)$/.exec(path);
     if (one && method === "GET") {
       const found = store.itemById(one[1] ?? "");
-      return { kind: "woocommerce:products.get", response: found ? json(200, wooProduct(store, found)) : error(404, "woocommerce_rest_product_invalid_id", "Invalid ID.") };
+      return {
+        kind: "woocommerce:products.get",
+        response: found
+          ? json(200, wooProduct(store, found))
+          : error(404, "woocommerce_rest_product_invalid_id", "Invalid ID."),
+      };
     }
-    if (one && (method === "PUT" || method === "POST" || method === "PATCH")) return { kind: "woocommerce:products.update", ...updateOne(store, one[1] ?? "", request.body) };
-    return { kind: "woocommerce:unknown", response: error(404, "rest_no_route", "No route was found matching the URL and request method.") };
+    if (one && (method === "PUT" || method === "POST" || method === "PATCH"))
+      return { kind: "woocommerce:products.update", ...updateOne(store, one[1] ?? "", request.body) };
+    return {
+      kind: "woocommerce:unknown",
+      response: error(404, "rest_no_route", "No route was found matching the URL and request method."),
+    };
   },
 
   webhook(store, item, { secret, origin, hook }) {

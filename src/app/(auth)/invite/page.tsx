@@ -9,7 +9,11 @@ export const metadata: Metadata = { title: "Invitation" };
 
 const linkClass = "font-medium text-brand-600 hover:underline";
 
-export default async function InvitationPage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
+export default async function InvitationPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ token?: string | string[] }>;
+}) {
   const { token: rawToken } = await searchParams;
   const token = typeof rawToken === "string" ? rawToken : "";
   const session = await auth();
@@ -18,7 +22,10 @@ export default async function InvitationPage({ searchParams }: { searchParams: P
     return (
       <>
         <h1 className="text-xl font-semibold text-slate-900">Invitation not found</h1>
-        <p className="mt-2 text-sm text-slate-600">This link is not valid: the invitation was accepted, revoked or sent again with a newer link. Ask the workspace&apos;s owner or an admin for a new one.</p>
+        <p className="mt-2 text-sm text-slate-600">
+          This link is not valid: the invitation was accepted, revoked or sent again with a newer link. Ask the
+          workspace&apos;s owner or an admin for a new one.
+        </p>
       </>
     );
   }
@@ -27,22 +34,34 @@ export default async function InvitationPage({ searchParams }: { searchParams: P
     <>
       <h1 className="text-xl font-semibold text-slate-900">Join {invitation.tenantName}</h1>
       <p className="mt-2 text-sm text-slate-600">
-        You are invited as <strong>{invitation.role.toLowerCase()}</strong>. The invitation is for <strong>{invitation.invitedEmail}</strong>.
+        You are invited as <strong>{invitation.role.toLowerCase()}</strong>. The invitation is for{" "}
+        <strong>{invitation.invitedEmail}</strong>.
       </p>
       {invitation.refusal === null ? (
         <AcceptInvitationButton token={token} />
       ) : (
         <div className="mt-6 space-y-3 text-sm">
-          <p role={invitation.refusal === "sign_in" ? "status" : "alert"} className="rounded-lg bg-slate-50 px-3 py-2 text-slate-800 ring-1 ring-slate-200">{invitation.message}</p>
+          <p
+            role={invitation.refusal === "sign_in" ? "status" : "alert"}
+            className="rounded-lg bg-slate-50 px-3 py-2 text-slate-800 ring-1 ring-slate-200"
+          >
+            {invitation.message}
+          </p>
           {invitation.refusal === "sign_in" ? (
             <p>
-              <Link className={linkClass} href={`/signin?callbackUrl=${encodeURIComponent(here)}`}>Sign in</Link>
+              <Link className={linkClass} href={`/signin?callbackUrl=${encodeURIComponent(here)}`}>
+                Sign in
+              </Link>
               {" or "}
-              <Link className={linkClass} href={`/signup?callbackUrl=${encodeURIComponent(here)}`}>create an account</Link>
+              <Link className={linkClass} href={`/signup?callbackUrl=${encodeURIComponent(here)}`}>
+                create an account
+              </Link>
               {" with that address."}
             </p>
           ) : null}
-          {invitation.refusal === "wrong_account" ? <p>Sign out, then open the link again and sign in with the invited address.</p> : null}
+          {invitation.refusal === "wrong_account" ? (
+            <p>Sign out, then open the link again and sign in with the invited address.</p>
+          ) : null}
         </div>
       )}
     </>

@@ -9,7 +9,9 @@ export default function SignUpPage() {
   return (
     <>
       <h1 className="text-xl font-semibold text-slate-900">Create your account</h1>
-      <p className="mt-1 text-sm text-slate-600">One workspace for your gallery, store or ERP site. You can add more later.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        One workspace for your gallery, store or ERP site. You can add more later.
+      </p>
       <Suspense>
         <SignUpForm />
       </Suspense>

@@ -11,7 +11,10 @@ export async function GET(request: NextRequest) {
   if (result.ok) {
     target.searchParams.set("verified", "1");
     target.searchParams.set("callbackUrl", result.next);
-    logger.info({ area: "accounts", tenantSlug: result.tenantSlug }, `email verified${result.tenantSlug ? `; workspace ${result.tenantSlug} created` : ""}`);
+    logger.info(
+      { area: "accounts", tenantSlug: result.tenantSlug },
+      `email verified${result.tenantSlug ? `; workspace ${result.tenantSlug} created` : ""}`,
+    );
   } else {
     target.searchParams.set("verification", result.reason);
   }

@@ -11,13 +11,23 @@ import { PROVIDER_GUIDES, SCHEDULE_LABELS, type GuidedProvider } from "@/shared/
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/types";
 
-type EditableConnection = Pick<RouterOutputs["connection"]["byId"], "id" | "provider" | "name" | "baseUrl" | "syncSchedule" | "webhooksEnabled" | "status">;
+type EditableConnection = Pick<
+  RouterOutputs["connection"]["byId"],
+  "id" | "provider" | "name" | "baseUrl" | "syncSchedule" | "webhooksEnabled" | "status"
+>;
 
 export function ConnectionSettingsForm({ connection, canEdit }: { connection: EditableConnection; canEdit: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [saved, setSaved] = useState(false);
-  const update = useMutation(trpc.connection.update.mutationOptions({ onSuccess: () => { setSaved(true); router.refresh(); } }));
+  const update = useMutation(
+    trpc.connection.update.mutationOptions({
+      onSuccess: () => {
+        setSaved(true);
+        router.refresh();
+      },
+    }),
+  );
   const fieldErrors = update.error?.data?.zodError?.fieldErrors ?? {};
   const guide = PROVIDER_GUIDES[connection.provider];
 
@@ -41,9 +51,20 @@ export function ConnectionSettingsForm({ connection, canEdit }: { connection: Ed
         <Field label="Name" name="name" defaultValue={connection.name} error={fieldErrors.name?.[0]} />
         {guide.hasApi ? (
           <div>
-            <label htmlFor="syncSchedule" className="block text-sm font-medium text-slate-700">Reconcile schedule</label>
-            <select id="syncSchedule" name="syncSchedule" defaultValue={connection.syncSchedule} className={`mt-1 ${inputClass}`}>
-              {Object.entries(SCHEDULE_LABELS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            <label htmlFor="syncSchedule" className="block text-sm font-medium text-slate-700">
+              Reconcile schedule
+            </label>
+            <select
+              id="syncSchedule"
+              name="syncSchedule"
+              defaultValue={connection.syncSchedule}
+              className={`mt-1 ${inputClass}`}
+            >
+              {Object.entries(SCHEDULE_LABELS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
             </select>
           </div>
         ) : null}
@@ -56,8 +77,14 @@ export function ConnectionSettingsForm({ connection, canEdit }: { connection: Ed
           Paused (no scheduled reconciles)
         </label>
         <div className="flex items-center gap-3">
-          <button type="submit" className={buttonClass}>{update.isPending ? "Saving…" : "Save changes"}</button>
-          {saved ? <span role="status" className="text-sm text-emerald-700">Saved</span> : null}
+          <button type="submit" className={buttonClass}>
+            {update.isPending ? "Saving…" : "Save changes"}
+          </button>
+          {saved ? (
+            <span role="status" className="text-sm text-emerald-700">
+              Saved
+            </span>
+          ) : null}
         </div>
       </fieldset>
     </form>
@@ -68,7 +95,13 @@ export function ConnectionSettingsForm({ connection, canEdit }: { connection: Ed
  * Where the connection points: owners and admins only. The stored API credentials are revoked
  * with the change (a token given for one address must not reach another), so the form says so.
  */
-export function ChangeAddressForm({ connection, canManage }: { connection: Pick<EditableConnection, "id" | "provider" | "baseUrl">; canManage: boolean }) {
+export function ChangeAddressForm({
+  connection,
+  canManage,
+}: {
+  connection: Pick<EditableConnection, "id" | "provider" | "baseUrl">;
+  canManage: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const change = useMutation(trpc.connection.changeAddress.mutationOptions({ onSuccess: () => router.refresh() }));
@@ -86,51 +119,106 @@ export function ChangeAddressForm({ connection, canManage }: { connection: Pick<
       <FormError message={change.error && !change.error.data?.zodError ? change.error.message : null} />
       {change.data?.changed ? (
         <p role="status" className="text-sm text-emerald-700">
-          Address changed.{change.data.credentialsRevoked ? " The stored API credentials were revoked: enter them again under API credentials." : ""}
+          Address changed.
+          {change.data.credentialsRevoked
+            ? " The stored API credentials were revoked: enter them again under API credentials."
+            : ""}
         </p>
       ) : null}
       <fieldset disabled={!canManage || change.isPending} className="space-y-3">
-        <Field label={guide.baseUrlLabel} name="baseUrl" type="url" defaultValue={connection.baseUrl} error={fieldErrors.baseUrl?.[0]} hint={guide.hasApi ? "Changing it revokes the stored API credentials; you enter them again for the new address." : undefined} />
-        <button type="submit" className={secondaryButtonClass}>{change.isPending ? "Saving…" : "Change address"}</button>
+        <Field
+          label={guide.baseUrlLabel}
+          name="baseUrl"
+          type="url"
+          defaultValue={connection.baseUrl}
+          error={fieldErrors.baseUrl?.[0]}
+          hint={
+            guide.hasApi
+              ? "Changing it revokes the stored API credentials; you enter them again for the new address."
+              : undefined
+          }
+        />
+        <button type="submit" className={secondaryButtonClass}>
+          {change.isPending ? "Saving…" : "Change address"}
+        </button>
       </fieldset>
     </form>
   );
 }
 
 /** New API credentials replace the stored ones; the old ones are revoked in the same step. */
-export function ReplaceCredentialsForm({ connectionId, provider, canManage }: { connectionId: string; provider: GuidedProvider; canManage: boolean }) {
+export function ReplaceCredentialsForm({
+  connectionId,
+  provider,
+  canManage,
+}: {
+  connectionId: string;
+  provider: GuidedProvider;
+  canManage: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const replace = useMutation(trpc.secret.replaceCredentials.mutationOptions({ onSuccess: () => router.refresh() }));
   const fieldErrors = (replace.error?.data?.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
   const guide = PROVIDER_GUIDES[provider];
-  if (!guide.credentials.length) return <p className="text-sm text-slate-600">This platform only sends webhooks; it has no API credentials.</p>;
+  if (!guide.credentials.length)
+    return <p className="text-sm text-slate-600">This platform only sends webhooks; it has no API credentials.</p>;
   return (
     <form
       className="space-y-3"
       onSubmit={(event) => {
         event.preventDefault();
         const form = new FormData(event.currentTarget);
-        replace.mutate({ connectionId, credentials: Object.fromEntries(guide.credentials.map((f) => [f.name, String(form.get(`credential-${f.name}`) ?? "").trim()])) });
+        replace.mutate({
+          connectionId,
+          credentials: Object.fromEntries(
+            guide.credentials.map((f) => [f.name, String(form.get(`credential-${f.name}`) ?? "").trim()]),
+          ),
+        });
       }}
     >
       <FormError message={replace.error?.message} />
-      {replace.isSuccess ? <p role="status" className="text-sm text-emerald-700">Credentials replaced; the previous ones are revoked.</p> : null}
+      {replace.isSuccess ? (
+        <p role="status" className="text-sm text-emerald-700">
+          Credentials replaced; the previous ones are revoked.
+        </p>
+      ) : null}
       <fieldset disabled={!canManage || replace.isPending} className="space-y-3">
         {guide.credentials.map((field) => (
-          <Field key={field.name} label={`${field.label}${field.optional ? " (optional)" : ""}`} name={`credential-${field.name}`} type={field.secret ? "password" : field.numeric ? "number" : "text"} autoComplete="off" placeholder={field.placeholder} hint={field.help} error={fieldErrors[field.name]?.[0]} />
+          <Field
+            key={field.name}
+            label={`${field.label}${field.optional ? " (optional)" : ""}`}
+            name={`credential-${field.name}`}
+            type={field.secret ? "password" : field.numeric ? "number" : "text"}
+            autoComplete="off"
+            placeholder={field.placeholder}
+            hint={field.help}
+            error={fieldErrors[field.name]?.[0]}
+          />
         ))}
-        <button type="submit" className={secondaryButtonClass}>{replace.isPending ? "Saving…" : "Replace API credentials"}</button>
+        <button type="submit" className={secondaryButtonClass}>
+          {replace.isPending ? "Saving…" : "Replace API credentials"}
+        </button>
       </fieldset>
     </form>
   );
 }
 
-export function DeleteConnection({ connection, slug, canDelete }: { connection: { id: string; name: string }; slug: string; canDelete: boolean }) {
+export function DeleteConnection({
+  connection,
+  slug,
+  canDelete,
+}: {
+  connection: { id: string; name: string };
+  slug: string;
+  canDelete: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [typed, setTyped] = useState("");
-  const remove = useMutation(trpc.connection.remove.mutationOptions({ onSuccess: () => router.push(`/t/${slug}/connections`) }));
+  const remove = useMutation(
+    trpc.connection.remove.mutationOptions({ onSuccess: () => router.push(`/t/${slug}/connections`) }),
+  );
   return (
     <form
       className="space-y-3"
@@ -139,14 +227,26 @@ export function DeleteConnection({ connection, slug, canDelete }: { connection: 
         remove.mutate({ id: connection.id, confirmName: typed });
       }}
     >
-      <p className="text-sm text-slate-700">Deleting removes its secrets, item links, webhook log and sync history. Items stay. This cannot be undone.</p>
+      <p className="text-sm text-slate-700">
+        Deleting removes its secrets, item links, webhook log and sync history. Items stay. This cannot be undone.
+      </p>
       <FormError message={remove.error?.message} />
       <fieldset disabled={!canDelete || remove.isPending} className="flex flex-wrap items-end gap-3">
         <div className="min-w-64 flex-1">
-          <label htmlFor="confirm-delete" className="block text-sm font-medium text-slate-700">Type “{connection.name}” to confirm</label>
-          <input id="confirm-delete" value={typed} onChange={(e) => setTyped(e.target.value)} className={`mt-1 ${inputClass}`} autoComplete="off" />
+          <label htmlFor="confirm-delete" className="block text-sm font-medium text-slate-700">
+            Type “{connection.name}” to confirm
+          </label>
+          <input
+            id="confirm-delete"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            className={`mt-1 ${inputClass}`}
+            autoComplete="off"
+          />
         </div>
-        <button type="submit" className={dangerButtonClass} disabled={typed !== connection.name}>Delete connection</button>
+        <button type="submit" className={dangerButtonClass} disabled={typed !== connection.name}>
+          Delete connection
+        </button>
       </fieldset>
     </form>
   );

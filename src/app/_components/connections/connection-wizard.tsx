@@ -39,7 +39,11 @@ export function ConnectionWizard({ slug }: { slug: string }) {
     <div className="space-y-6">
       <ol className="flex flex-wrap gap-2 text-sm" aria-label="Steps">
         {["Platform", "Details", "Register the webhook"].map((label, index) => (
-          <li key={label} aria-current={step === index + 1 ? "step" : undefined} className={`rounded-full px-3 py-1 ${step === index + 1 ? "bg-brand-600 text-white" : step > index + 1 ? "bg-brand-50 text-brand-700" : "bg-slate-100 text-slate-600"}`}>
+          <li
+            key={label}
+            aria-current={step === index + 1 ? "step" : undefined}
+            className={`rounded-full px-3 py-1 ${step === index + 1 ? "bg-brand-600 text-white" : step > index + 1 ? "bg-brand-50 text-brand-700" : "bg-slate-100 text-slate-600"}`}
+          >
             {index + 1}. {label}
           </li>
         ))}
@@ -59,7 +63,9 @@ export function ConnectionWizard({ slug }: { slug: string }) {
           }}
         />
       ) : null}
-      {step === 3 && guide && create.data ? <RegisterWebhookStep slug={slug} guide={guide} created={create.data} /> : null}
+      {step === 3 && guide && create.data ? (
+        <RegisterWebhookStep slug={slug} guide={guide} created={create.data} />
+      ) : null}
     </div>
   );
 }

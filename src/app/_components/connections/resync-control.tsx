@@ -11,13 +11,26 @@ import { useTRPC } from "@/trpc/react";
  * every second while a run is under way (every 15 s otherwise) — no reload. Disabled while a run
  * is queued or running, here and on the server.
  */
-export function ResyncControl({ connectionId, canResync, isChannel }: { connectionId: string; canResync: boolean; isChannel: boolean }) {
+export function ResyncControl({
+  connectionId,
+  canResync,
+  isChannel,
+}: {
+  connectionId: string;
+  canResync: boolean;
+  isChannel: boolean;
+}) {
   const trpc = useTRPC();
   const [requestedAt, setRequestedAt] = useState<Date | null>(null);
   const progress = useQuery(
     trpc.connection.syncProgress.queryOptions(
       { id: connectionId },
-      { refetchInterval: (query) => (query.state.data?.running || waitingForStart(requestedAt, query.state.data?.latest?.startedAt) ? 1000 : 15_000) },
+      {
+        refetchInterval: (query) =>
+          query.state.data?.running || waitingForStart(requestedAt, query.state.data?.latest?.startedAt)
+            ? 1000
+            : 15_000,
+      },
     ),
   );
   const resync = useMutation(
@@ -32,15 +45,31 @@ export function ResyncControl({ connectionId, canResync, isChannel }: { connecti
   const starting = waitingForStart(requestedAt, latest?.startedAt);
   const running = Boolean(progress.data?.running) || starting;
   const expected = progress.data?.expectedItems ?? 0;
-  const percent = latest && running && expected > 0 ? Math.min(99, Math.round((latest.itemsScanned / expected) * 100)) : null;
+  const percent =
+    latest && running && expected > 0 ? Math.min(99, Math.round((latest.itemsScanned / expected) * 100)) : null;
   const elapsed = latest ? (latest.finishedAt ?? new Date()).getTime() - latest.startedAt.getTime() : null;
 
   return (
     <div className="space-y-2">
-      <button type="button" className={buttonClass} disabled={!canResync || running || resync.isPending} onClick={() => resync.mutate({ id: connectionId })}>
-        {running ? (starting ? "Starting…" : "Resync running…") : isChannel ? "Resync (check storefront)" : "Resync now"}
+      <button
+        type="button"
+        className={buttonClass}
+        disabled={!canResync || running || resync.isPending}
+        onClick={() => resync.mutate({ id: connectionId })}
+      >
+        {running
+          ? starting
+            ? "Starting…"
+            : "Resync running…"
+          : isChannel
+            ? "Resync (check storefront)"
+            : "Resync now"}
       </button>
-      {resync.error ? <p role="alert" className="text-sm text-rose-800">{resync.error.message}</p> : null}
+      {resync.error ? (
+        <p role="alert" className="text-sm text-rose-800">
+          {resync.error.message}
+        </p>
+      ) : null}
       <div role="status" aria-live="polite" className="text-sm text-slate-700" data-testid="sync-progress">
         {starting ? <p>Waiting for the reconcile to start…</p> : null}
         {latest && !starting ? (
@@ -49,12 +78,20 @@ export function ResyncControl({ connectionId, canResync, isChannel }: { connecti
               <span>{running ? "Current run" : "Last run"}:</span>
               <StatusBadge status={latest.status} />
               <span>
-                {latest.pages} page{latest.pages === 1 ? "" : "s"} · {latest.itemsScanned} scanned · {latest.itemsChanged} changed · {latest.itemsCreated} new
+                {latest.pages} page{latest.pages === 1 ? "" : "s"} · {latest.itemsScanned} scanned ·{" "}
+                {latest.itemsChanged} changed · {latest.itemsCreated} new
                 {latest.itemsVanished ? ` · ${latest.itemsVanished} vanished` : ""} · {formatDuration(elapsed)}
               </span>
             </p>
             {percent !== null ? (
-              <div className="h-2 w-full max-w-xs overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-label="Items scanned" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+              <div
+                className="h-2 w-full max-w-xs overflow-hidden rounded-full bg-slate-200"
+                role="progressbar"
+                aria-label="Items scanned"
+                aria-valuenow={percent}
+                aria-valuemin={0}
+                aria-valuemax={100}
+              >
                 <div className="h-full bg-brand-600 transition-all" style={{ width: `${percent}%` }} />
               </div>
             ) : null}

@@ -24,7 +24,19 @@ function secretState(secret: SecretRow, now: number): { status: string; tone: To
  * Metadata only: created, last used, key id and the last four characters. A new plaintext is shown
  * once, right after the rotation that created it; after that nobody can read it back.
  */
-export function SecretsPanel({ connectionId, secrets, canManage, platformOwned, signingLabel }: { connectionId: string; secrets: SecretRow[]; canManage: boolean; platformOwned: boolean; signingLabel: string }) {
+export function SecretsPanel({
+  connectionId,
+  secrets,
+  canManage,
+  platformOwned,
+  signingLabel,
+}: {
+  connectionId: string;
+  secrets: SecretRow[];
+  canManage: boolean;
+  platformOwned: boolean;
+  signingLabel: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -53,7 +65,9 @@ export function SecretsPanel({ connectionId, secrets, canManage, platformOwned, 
               <td className="px-4 py-3">{formatRelative(secret.lastUsedAt)}</td>
               <td className="px-4 py-3">
                 <StatusBadge status={state.status} tone={state.tone} />
-                {state.until ? <span className="mt-1 block text-xs text-slate-600">verifies until {state.until}</span> : null}
+                {state.until ? (
+                  <span className="mt-1 block text-xs text-slate-600">verifies until {state.until}</span>
+                ) : null}
               </td>
               <td className="px-4 py-3 text-right">
                 {usable && canManage ? (
@@ -62,7 +76,12 @@ export function SecretsPanel({ connectionId, secrets, canManage, platformOwned, 
                     className="text-sm font-medium text-rose-700 hover:text-rose-900 disabled:opacity-50"
                     disabled={revoke.isPending}
                     onClick={() => {
-                      if (window.confirm(`Revoke the secret ending …${secret.last4}? Deliveries signed with it will be rejected.`)) revoke.mutate({ id: secret.id });
+                      if (
+                        window.confirm(
+                          `Revoke the secret ending …${secret.last4}? Deliveries signed with it will be rejected.`,
+                        )
+                      )
+                        revoke.mutate({ id: secret.id });
                     }}
                   >
                     Revoke<span className="sr-only"> secret ending {secret.last4}</span>
@@ -84,11 +103,26 @@ export function SecretsPanel({ connectionId, secrets, canManage, platformOwned, 
         >
           {platformOwned ? (
             <div className="min-w-64 flex-1">
-              <label htmlFor="new-secret" className="block text-sm font-medium text-slate-700">New {signingLabel.toLowerCase()}</label>
-              <input id="new-secret" type="password" autoComplete="off" value={pasted} onChange={(e) => setPasted(e.target.value)} className={`mt-1 ${inputClass}`} />
+              <label htmlFor="new-secret" className="block text-sm font-medium text-slate-700">
+                New {signingLabel.toLowerCase()}
+              </label>
+              <input
+                id="new-secret"
+                type="password"
+                autoComplete="off"
+                value={pasted}
+                onChange={(e) => setPasted(e.target.value)}
+                className={`mt-1 ${inputClass}`}
+              />
             </div>
           ) : null}
-          <GracePeriodSelect id="grace" label="Old secret keeps working for" noneLabel="No grace (revoke now)" value={graceHours} onChange={setGraceHours} />
+          <GracePeriodSelect
+            id="grace"
+            label="Old secret keeps working for"
+            noneLabel="No grace (revoke now)"
+            value={graceHours}
+            onChange={setGraceHours}
+          />
           <button type="submit" className={secondaryButtonClass} disabled={rotate.isPending}>
             {rotate.isPending ? "Rotating…" : `Rotate ${signingLabel.toLowerCase()}`}
           </button>
@@ -98,7 +132,8 @@ export function SecretsPanel({ connectionId, secrets, canManage, platformOwned, 
         <div className="space-y-2" data-testid="new-secret">
           <CopyField label={`New ${signingLabel}`} value={rotate.data.plaintext} />
           <p role="note" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
-            Copy it now and paste it into the platform: it will not be shown again. The previous secret keeps verifying until {formatDateTime(rotate.data.previousValidUntil)}.
+            Copy it now and paste it into the platform: it will not be shown again. The previous secret keeps verifying
+            until {formatDateTime(rotate.data.previousValidUntil)}.
           </p>
         </div>
       ) : null}

@@ -22,11 +22,20 @@ export function TestConnectionButton({ connectionId, disabled }: { connectionId:
   const result = test.data;
   return (
     <div className="space-y-2">
-      <button type="button" className={secondaryButtonClass} disabled={disabled || test.isPending} onClick={() => test.mutate({ id: connectionId })}>
+      <button
+        type="button"
+        className={secondaryButtonClass}
+        disabled={disabled || test.isPending}
+        onClick={() => test.mutate({ id: connectionId })}
+      >
         {test.isPending ? "Testing…" : "Test connection"}
       </button>
       <div role="status" aria-live="polite" className="text-sm">
-        {result?.ok ? <p className="text-emerald-800">✓ {result.detail} ({result.latencyMs} ms)</p> : null}
+        {result?.ok ? (
+          <p className="text-emerald-800">
+            ✓ {result.detail} ({result.latencyMs} ms)
+          </p>
+        ) : null}
         {result && !result.ok ? (
           <p className="text-rose-800">
             ✗ {REASONS[result.reason] ?? "Failed"}: {result.message}

@@ -16,15 +16,40 @@ import { EventFacts, EventPipelineRun, EventStatusLine } from "./drawer/summary"
  * the stock change it caused, the storefront pushes, and the payload of accepted deliveries.
  * Failed and skipped deliveries can be replayed (MEMBER and up).
  */
-export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; canReplay: boolean; onClose: () => void }) {
+export function EventDrawer({
+  eventId,
+  canReplay,
+  onClose,
+}: {
+  eventId: string;
+  canReplay: boolean;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const { slug } = useParams<{ slug: string }>();
   const dialog = useRef<HTMLDialogElement>(null);
   // Live while the event is in the pipeline or any storefront push is still under way.
   const detail = useQuery(
-    trpc.event.byId.queryOptions({ id: eventId }, { refetchInterval: (query) => (["QUEUED", "PROCESSING"].includes(query.state.data?.status ?? "") || query.state.data?.pushes.some((push) => push.state === "PENDING") ? 1000 : false) }),
+    trpc.event.byId.queryOptions(
+      { id: eventId },
+      {
+        refetchInterval: (query) =>
+          ["QUEUED", "PROCESSING"].includes(query.state.data?.status ?? "") ||
+          query.state.data?.pushes.some((push) => push.state === "PENDING")
+            ? 1000
+            : false,
+      },
+    ),
   );
-  const run = useQuery(trpc.event.inngestRun.queryOptions({ id: eventId }, { enabled: detail.isSuccess, refetchInterval: (query) => (query.state.data?.found && !query.state.data.endedAt ? 2000 : false) }));
+  const run = useQuery(
+    trpc.event.inngestRun.queryOptions(
+      { id: eventId },
+      {
+        enabled: detail.isSuccess,
+        refetchInterval: (query) => (query.state.data?.found && !query.state.data.endedAt ? 2000 : false),
+      },
+    ),
+  );
 
   useEffect(() => {
     const element = dialog.current;
@@ -41,12 +66,24 @@ export function EventDrawer({ eventId, canReplay, onClose }: { eventId: string; 
       className="m-0 ml-auto h-full max-h-none w-full max-w-2xl overflow-y-auto bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <div className="sticky top-0 flex items-center justify-between border-b border-slate-200 bg-white px-5 py-4">
-        <h2 id="event-drawer-title" className="text-lg font-semibold text-slate-900">Webhook event</h2>
-        <button type="button" className={secondaryButtonClass} onClick={() => dialog.current?.close()}>Close</button>
+        <h2 id="event-drawer-title" className="text-lg font-semibold text-slate-900">
+          Webhook event
+        </h2>
+        <button type="button" className={secondaryButtonClass} onClick={() => dialog.current?.close()}>
+          Close
+        </button>
       </div>
       <div className="space-y-6 px-5 py-5 text-sm">
-        {detail.isPending ? <p role="status" className="text-slate-500">Loading the event…</p> : null}
-        {detail.isError ? <p role="alert" className="text-rose-800">Could not load the event: {detail.error.message}</p> : null}
+        {detail.isPending ? (
+          <p role="status" className="text-slate-500">
+            Loading the event…
+          </p>
+        ) : null}
+        {detail.isError ? (
+          <p role="alert" className="text-rose-800">
+            Could not load the event: {detail.error.message}
+          </p>
+        ) : null}
         {event ? (
           <>
             <EventStatusLine event={event} />

@@ -11,10 +11,24 @@ const STATUS_OPTIONS = enumOptions(WebhookStatus, undefined, ["RECEIVED"]);
 const VERDICT_OPTIONS = enumOptions(SignatureVerdict);
 
 /** The timeline's filter form; `liveStatus` says whether the list is refreshing. */
-export function EventFilters({ filters, connections, liveStatus }: { filters: Filters; connections: readonly { id: string; name: string }[]; liveStatus: string }) {
+export function EventFilters({
+  filters,
+  connections,
+  liveStatus,
+}: {
+  filters: Filters;
+  connections: readonly { id: string; name: string }[];
+  liveStatus: string;
+}) {
   const { draft, setDraftValue } = filters;
-  const select = (key: keyof EventFilterValues) => ({ value: draft[key], onChange: (value: string) => setDraftValue(key, value) });
-  const input = (key: keyof EventFilterValues) => ({ value: draft[key], onChange: (e: { target: { value: string } }) => setDraftValue(key, e.target.value) });
+  const select = (key: keyof EventFilterValues) => ({
+    value: draft[key],
+    onChange: (value: string) => setDraftValue(key, value),
+  });
+  const input = (key: keyof EventFilterValues) => ({
+    value: draft[key],
+    onChange: (e: { target: { value: string } }) => setDraftValue(key, e.target.value),
+  });
   return (
     <form
       role="search"
@@ -27,7 +41,11 @@ export function EventFilters({ filters, connections, liveStatus }: { filters: Fi
     >
       <label className="text-sm font-medium text-slate-700 sm:col-span-2">
         Search
-        <input className={`mt-1 ${inputClass}`} placeholder="SKU, external id, delivery id or event id" {...input("search")} />
+        <input
+          className={`mt-1 ${inputClass}`}
+          placeholder="SKU, external id, delivery id or event id"
+          {...input("search")}
+        />
       </label>
       <ConnectionFilter connections={connections} {...select("connectionId")} />
       <FilterSelect label="Status" anyLabel="Any status" options={STATUS_OPTIONS} {...select("status")} />

@@ -5,7 +5,15 @@ import Link from "next/link";
 import { useState } from "react";
 import { formatDateTime, formatDuration } from "@/app/_components/format";
 import { PROVIDER_LABELS } from "@/app/_components/labels";
-import { buttonClass, Card, DataTable, EmptyState, secondaryButtonClass, Stat, StatusBadge } from "@/app/_components/ui";
+import {
+  buttonClass,
+  Card,
+  DataTable,
+  EmptyState,
+  secondaryButtonClass,
+  Stat,
+  StatusBadge,
+} from "@/app/_components/ui";
 import { pushProgress } from "@/shared/push-progress";
 import { useTRPC } from "@/trpc/react";
 
@@ -22,11 +30,28 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
   const stats = useQuery(trpc.event.queue.queryOptions(undefined, { refetchInterval: REFRESH_MS }));
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.event.pathKey() });
-  const replay = useMutation(trpc.event.replay.mutationOptions({ onSuccess: () => { setSelected(new Set()); refresh(); } }));
+  const replay = useMutation(
+    trpc.event.replay.mutationOptions({
+      onSuccess: () => {
+        setSelected(new Set());
+        refresh();
+      },
+    }),
+  );
   const replayAll = useMutation(trpc.event.replayFailed.mutationOptions({ onSuccess: refresh }));
 
-  if (stats.isPending) return <p role="status" className="text-sm text-slate-500">Loading the queue…</p>;
-  if (stats.isError) return <p role="alert" className="text-sm text-rose-800">Could not load the queue: {stats.error.message}</p>;
+  if (stats.isPending)
+    return (
+      <p role="status" className="text-sm text-slate-500">
+        Loading the queue…
+      </p>
+    );
+  if (stats.isError)
+    return (
+      <p role="alert" className="text-sm text-rose-800">
+        Could not load the queue: {stats.error.message}
+      </p>
+    );
   const data = stats.data;
   const busiest = Math.max(0, ...data.throughput.perMinute.map((minute) => minute.completed));
   const peak = Math.max(1, busiest);
@@ -41,20 +66,61 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
   return (
     <div className="space-y-6">
       <dl className="grid grid-cols-2 gap-3 lg:grid-cols-5" data-testid="queue-totals">
-        <Stat label="Pending" value={data.overall.pending} hint={data.oldestPendingAgeMs === null ? "nothing waiting" : `oldest waiting ${formatDuration(data.oldestPendingAgeMs)}`} />
-        <Stat label="Processing" value={data.overall.processing} hint={`${data.retriesInFlight.events} event retries, ${data.retriesInFlight.pushes} storefront retries in flight`} />
-        <Stat label="Completed (24 h)" value={data.overall.completed} hint={`${data.throughput.lastFiveMinutesPerMinute} per minute over the last 5 min`} />
-        <Stat label="Failed" value={data.overall.failed} hint={data.overall.failed ? "replay them below once fixed" : "none"} />
-        <Stat label="Refused (24 h)" value={data.rejected24h} hint="bad signature, too large, too slow or wrong type: counted, not queued" />
+        <Stat
+          label="Pending"
+          value={data.overall.pending}
+          hint={
+            data.oldestPendingAgeMs === null
+              ? "nothing waiting"
+              : `oldest waiting ${formatDuration(data.oldestPendingAgeMs)}`
+          }
+        />
+        <Stat
+          label="Processing"
+          value={data.overall.processing}
+          hint={`${data.retriesInFlight.events} event retries, ${data.retriesInFlight.pushes} storefront retries in flight`}
+        />
+        <Stat
+          label="Completed (24 h)"
+          value={data.overall.completed}
+          hint={`${data.throughput.lastFiveMinutesPerMinute} per minute over the last 5 min`}
+        />
+        <Stat
+          label="Failed"
+          value={data.overall.failed}
+          hint={data.overall.failed ? "replay them below once fixed" : "none"}
+        />
+        <Stat
+          label="Refused (24 h)"
+          value={data.rejected24h}
+          hint="bad signature, too large, too slow or wrong type: counted, not queued"
+        />
       </dl>
 
       <Card title="Per connection">
-        <DataTable columns={["Connection", { label: "Pending", align: "right" }, { label: "Processing", align: "right" }, { label: "Completed 24 h", align: "right" }, { label: "Failed", align: "right" }, { label: "Refused 24 h", align: "right" }]}>
+        <DataTable
+          columns={[
+            "Connection",
+            { label: "Pending", align: "right" },
+            { label: "Processing", align: "right" },
+            { label: "Completed 24 h", align: "right" },
+            { label: "Failed", align: "right" },
+            { label: "Refused 24 h", align: "right" },
+          ]}
+        >
           {data.connections.map((connection) => (
             <tr key={connection.id}>
               <td className="px-4 py-3">
-                <Link className="text-brand-700 underline-offset-2 hover:underline" href={`/t/${slug}/events?connection=${connection.id}`}>{connection.name}</Link>{" "}
-                <span className="text-xs text-slate-500">({PROVIDER_LABELS[connection.provider]}, {connection.direction === "SOURCE" ? "source" : "storefront"})</span>
+                <Link
+                  className="text-brand-700 underline-offset-2 hover:underline"
+                  href={`/t/${slug}/events?connection=${connection.id}`}
+                >
+                  {connection.name}
+                </Link>{" "}
+                <span className="text-xs text-slate-500">
+                  ({PROVIDER_LABELS[connection.provider]}, {connection.direction === "SOURCE" ? "source" : "storefront"}
+                  )
+                </span>
               </td>
               <td className="px-4 py-3 text-right tabular-nums">{connection.counts.pending}</td>
               <td className="px-4 py-3 text-right tabular-nums">{connection.counts.processing}</td>
@@ -72,10 +138,18 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
             {data.pushRetries.map((push) => (
               <tr key={push.id} data-testid="push-retry-row">
                 <td className="px-4 py-3 font-mono text-xs">
-                  {push.webhookEventId ? <Link className="text-brand-700 underline" href={`/t/${slug}/events?event=${push.webhookEventId}`}>{push.sku ?? push.itemId}</Link> : (push.sku ?? push.itemId)}
+                  {push.webhookEventId ? (
+                    <Link className="text-brand-700 underline" href={`/t/${slug}/events?event=${push.webhookEventId}`}>
+                      {push.sku ?? push.itemId}
+                    </Link>
+                  ) : (
+                    (push.sku ?? push.itemId)
+                  )}
                 </td>
                 <td className="px-4 py-3">{push.connection.name}</td>
-                <td className="px-4 py-3"><StatusBadge status={pushProgress(push, data.maxPushAttempts).label} tone="amber" /></td>
+                <td className="px-4 py-3">
+                  <StatusBadge status={pushProgress(push, data.maxPushAttempts).label} tone="amber" />
+                </td>
                 <td className="px-4 py-3 text-rose-800">{push.error}</td>
               </tr>
             ))}
@@ -88,11 +162,17 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
       <Card title="Throughput, last 30 minutes">
         <div className="flex h-24 items-end gap-1" aria-hidden="true">
           {data.throughput.perMinute.map((minute) => (
-            <div key={minute.minute.toISOString()} className="flex-1 rounded-t bg-brand-500" style={{ height: `${(minute.completed / peak) * 100}%`, minHeight: minute.completed ? 2 : 0 }} title={`${minute.completed} at ${formatDateTime(minute.minute)}`} />
+            <div
+              key={minute.minute.toISOString()}
+              className="flex-1 rounded-t bg-brand-500"
+              style={{ height: `${(minute.completed / peak) * 100}%`, minHeight: minute.completed ? 2 : 0 }}
+              title={`${minute.completed} at ${formatDateTime(minute.minute)}`}
+            />
           ))}
         </div>
         <p className="mt-2 text-sm text-slate-600">
-          {data.throughput.perMinute.reduce((sum, minute) => sum + minute.completed, 0)} events completed in the last 30 minutes; busiest minute {busiest}.
+          {data.throughput.perMinute.reduce((sum, minute) => sum + minute.completed, 0)} events completed in the last 30
+          minutes; busiest minute {busiest}.
         </p>
       </Card>
 
@@ -102,8 +182,13 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
             {data.runs.map((run) => (
               <li key={run.id} className="flex flex-wrap items-center gap-2">
                 <StatusBadge status={run.status} />
-                <Link className="text-brand-700 underline" href={`/t/${slug}/sync-runs/${run.id}`}>{run.connection.name}</Link>
-                <span className="text-slate-600">{run.mode.toLowerCase()}, {run.trigger.toLowerCase()}: {run.pages} pages, {run.itemsScanned} scanned, {run.itemsChanged} changed, running {formatDuration(stats.dataUpdatedAt - run.startedAt.getTime())}</span>
+                <Link className="text-brand-700 underline" href={`/t/${slug}/sync-runs/${run.id}`}>
+                  {run.connection.name}
+                </Link>
+                <span className="text-slate-600">
+                  {run.mode.toLowerCase()}, {run.trigger.toLowerCase()}: {run.pages} pages, {run.itemsScanned} scanned,{" "}
+                  {run.itemsChanged} changed, running {formatDuration(stats.dataUpdatedAt - run.startedAt.getTime())}
+                </span>
               </li>
             ))}
           </ul>
@@ -114,38 +199,72 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
 
       <Card title={`Failed deliveries (${data.failedTotal})`}>
         {data.deadLettered.length === 0 ? (
-          <EmptyState title="Nothing failed">Deliveries that fail after every retry land here, with the reason, ready to replay.</EmptyState>
+          <EmptyState title="Nothing failed">
+            Deliveries that fail after every retry land here, with the reason, ready to replay.
+          </EmptyState>
         ) : (
           <div className="space-y-3">
             <div className="flex flex-wrap gap-2">
-              <button type="button" className={buttonClass} disabled={!canReplay || selected.size === 0 || replay.isPending} onClick={() => replay.mutate({ ids: [...selected] })}>
+              <button
+                type="button"
+                className={buttonClass}
+                disabled={!canReplay || selected.size === 0 || replay.isPending}
+                onClick={() => replay.mutate({ ids: [...selected] })}
+              >
                 Replay selected ({selected.size})
               </button>
-              <button type="button" className={secondaryButtonClass} disabled={!canReplay || replayAll.isPending} onClick={() => replayAll.mutate({})}>
+              <button
+                type="button"
+                className={secondaryButtonClass}
+                disabled={!canReplay || replayAll.isPending}
+                onClick={() => replayAll.mutate({})}
+              >
                 Replay all failed
               </button>
               {!canReplay ? <p className="self-center text-xs text-slate-600">Viewers cannot replay events.</p> : null}
             </div>
             {result ? (
               <p role="status" className="text-sm text-emerald-800">
-                {result.replayed.length} replayed{result.deferred.length ? `, ${result.deferred.length} queued until the pipeline is reachable` : ""}{result.refused.length ? `, ${result.refused.length} refused` : ""}.
+                {result.replayed.length} replayed
+                {result.deferred.length ? `, ${result.deferred.length} queued until the pipeline is reachable` : ""}
+                {result.refused.length ? `, ${result.refused.length} refused` : ""}.
               </p>
             ) : null}
-            {replay.error || replayAll.error ? <p role="alert" className="text-sm text-rose-800">{(replay.error ?? replayAll.error)?.message}</p> : null}
-            <DataTable columns={["", "Received", "Connection", "External ids", { label: "Attempts", align: "right" }, "Error"]}>
+            {replay.error || replayAll.error ? (
+              <p role="alert" className="text-sm text-rose-800">
+                {(replay.error ?? replayAll.error)?.message}
+              </p>
+            ) : null}
+            <DataTable
+              columns={["", "Received", "Connection", "External ids", { label: "Attempts", align: "right" }, "Error"]}
+            >
               {data.deadLettered.map((event) => (
                 <tr key={event.id} data-testid="dead-letter-row">
                   <td className="px-4 py-3">
-                    <input type="checkbox" aria-label={`Select the event received ${formatDateTime(event.receivedAt)}`} checked={selected.has(event.id)} disabled={!canReplay} onChange={() => toggle(event.id)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select the event received ${formatDateTime(event.receivedAt)}`}
+                      checked={selected.has(event.id)}
+                      disabled={!canReplay}
+                      onChange={() => toggle(event.id)}
+                    />
                   </td>
                   <td className="px-4 py-3 whitespace-nowrap">
-                    <Link className="text-brand-700 underline" href={`/t/${slug}/events?event=${event.id}`}>{formatDateTime(event.receivedAt)}</Link>
+                    <Link className="text-brand-700 underline" href={`/t/${slug}/events?event=${event.id}`}>
+                      {formatDateTime(event.receivedAt)}
+                    </Link>
                   </td>
                   <td className="px-4 py-3">
-                    {event.failedPushes.length ? `${event.failedPushes.map((push) => push.connection.name).join(", ")} (storefront; from ${event.connection.name})` : event.connection.name}
+                    {event.failedPushes.length
+                      ? `${event.failedPushes.map((push) => push.connection.name).join(", ")} (storefront; from ${event.connection.name})`
+                      : event.connection.name}
                   </td>
                   <td className="px-4 py-3 font-mono text-xs">{event.externalIds.join(", ") || "—"}</td>
-                  <td className="px-4 py-3 text-right tabular-nums">{event.failedPushes.length ? Math.max(...event.failedPushes.map((push) => push.attempts)) : event.attempts}</td>
+                  <td className="px-4 py-3 text-right tabular-nums">
+                    {event.failedPushes.length
+                      ? Math.max(...event.failedPushes.map((push) => push.attempts))
+                      : event.attempts}
+                  </td>
                   <td className="px-4 py-3 text-rose-800">{event.error ?? "—"}</td>
                 </tr>
               ))}

@@ -71,7 +71,16 @@ export function useEventFilters() {
     router.replace(`${pathname}${query.size ? `?${query}` : ""}`, { scroll: false });
   };
   const apply = (filters: EventFilterValues) =>
-    setParams({ connection: filters.connectionId, status: filters.status, topic: filters.topic.trim(), verdict: filters.verdict, from: filters.from, to: filters.to, q: filters.search.trim(), channel: filters.undeliveredTo });
+    setParams({
+      connection: filters.connectionId,
+      status: filters.status,
+      topic: filters.topic.trim(),
+      verdict: filters.verdict,
+      from: filters.from,
+      to: filters.to,
+      q: filters.search.trim(),
+      channel: filters.undeliveredTo,
+    });
   const clear = () => {
     const cleared = filtersFrom(new URLSearchParams());
     setDraft(cleared);
@@ -86,7 +95,10 @@ export function useEventFilters() {
     clear,
     filter: timelineFilter(applied),
     filtered: Object.values(applied).some(Boolean),
-    rangeError: applied.from && applied.to && new Date(applied.from) > new Date(applied.to) ? "The start of the time range must be before its end." : null,
+    rangeError:
+      applied.from && applied.to && new Date(applied.from) > new Date(applied.to)
+        ? "The start of the time range must be before its end."
+        : null,
     openEventId: params.get("event"),
     openEvent: (eventId: string) => setParams({ event: eventId }),
     closeEvent: () => setParams({ event: "" }),

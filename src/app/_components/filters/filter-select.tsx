@@ -35,6 +35,22 @@ export function FilterSelect({
 }
 
 /** The connection filter both the event timeline and the sync-run history show. */
-export function ConnectionFilter({ connections, value, onChange }: { connections: readonly { id: string; name: string }[]; value: string; onChange: (value: string) => void }) {
-  return <FilterSelect label="Connection" anyLabel="All connections" options={connections.map((c) => ({ value: c.id, label: c.name }))} value={value} onChange={onChange} />;
+export function ConnectionFilter({
+  connections,
+  value,
+  onChange,
+}: {
+  connections: readonly { id: string; name: string }[];
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <FilterSelect
+      label="Connection"
+      anyLabel="All connections"
+      options={connections.map((c) => ({ value: c.id, label: c.name }))}
+      value={value}
+      onChange={onChange}
+    />
+  );
 }

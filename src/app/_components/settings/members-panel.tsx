@@ -26,13 +26,30 @@ function invitationState(expiresAt: Date | null): string {
   return `invitation pending — link valid until ${formatDateTime(expires)}`;
 }
 
-export function MembersPanel({ members, canManage, isOwner, currentUserId }: { members: Member[]; canManage: boolean; isOwner: boolean; currentUserId: string }) {
+export function MembersPanel({
+  members,
+  canManage,
+  isOwner,
+  currentUserId,
+}: {
+  members: Member[];
+  canManage: boolean;
+  isOwner: boolean;
+  currentUserId: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("MEMBER");
   const onSuccess = () => router.refresh();
-  const invite = useMutation(trpc.member.invite.mutationOptions({ onSuccess: () => { setEmail(""); onSuccess(); } }));
+  const invite = useMutation(
+    trpc.member.invite.mutationOptions({
+      onSuccess: () => {
+        setEmail("");
+        onSuccess();
+      },
+    }),
+  );
   const updateRole = useMutation(trpc.member.updateRole.mutationOptions({ onSuccess }));
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSuccess }));
   const resend = useMutation(trpc.member.resendInvitation.mutationOptions({ onSuccess }));
@@ -49,12 +66,17 @@ export function MembersPanel({ members, canManage, isOwner, currentUserId }: { m
           return (
             <li key={member.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
               <div>
-                <p className="font-medium text-slate-900">{who}{member.userId === currentUserId ? " (you)" : ""}</p>
+                <p className="font-medium text-slate-900">
+                  {who}
+                  {member.userId === currentUserId ? " (you)" : ""}
+                </p>
                 <p className="text-slate-500">{member.user?.email ?? invitationState(member.inviteExpiresAt)}</p>
               </div>
               <div className="flex items-center gap-2">
                 {member.status === "PENDING" ? <StatusBadge status="PENDING" /> : null}
-                <label className="sr-only" htmlFor={`role-${member.id}`}>Role of {who}</label>
+                <label className="sr-only" htmlFor={`role-${member.id}`}>
+                  Role of {who}
+                </label>
                 <select
                   id={`role-${member.id}`}
                   value={member.role}
@@ -62,10 +84,19 @@ export function MembersPanel({ members, canManage, isOwner, currentUserId }: { m
                   onChange={(e) => updateRole.mutate({ id: member.id, role: e.target.value as Role })}
                   className="rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm disabled:bg-slate-100"
                 >
-                  {(locked ? ROLES : assignable).map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+                  {(locked ? ROLES : assignable).map((r) => (
+                    <option key={r.value} value={r.value}>
+                      {r.label}
+                    </option>
+                  ))}
                 </select>
                 {!locked && member.status === "PENDING" ? (
-                  <button type="button" className="text-sm font-medium text-brand-600 hover:text-brand-700" disabled={resend.isPending} onClick={() => resend.mutate({ id: member.id })}>
+                  <button
+                    type="button"
+                    className="text-sm font-medium text-brand-600 hover:text-brand-700"
+                    disabled={resend.isPending}
+                    onClick={() => resend.mutate({ id: member.id })}
+                  >
                     Resend<span className="sr-only"> invitation to {who}</span>
                   </button>
                 ) : null}
@@ -75,10 +106,22 @@ export function MembersPanel({ members, canManage, isOwner, currentUserId }: { m
                     className="text-sm font-medium text-rose-700 hover:text-rose-900"
                     disabled={remove.isPending}
                     onClick={() => {
-                      if (window.confirm(member.status === "PENDING" ? `Revoke the invitation to ${who}? Its link stops working.` : `Remove ${who} from this workspace?`)) remove.mutate({ id: member.id });
+                      if (
+                        window.confirm(
+                          member.status === "PENDING"
+                            ? `Revoke the invitation to ${who}? Its link stops working.`
+                            : `Remove ${who} from this workspace?`,
+                        )
+                      )
+                        remove.mutate({ id: member.id });
                     }}
                   >
-                    {member.status === "PENDING" ? "Revoke" : "Remove"}<span className="sr-only"> {member.status === "PENDING" ? "invitation to " : ""}{who}</span>
+                    {member.status === "PENDING" ? "Revoke" : "Remove"}
+                    <span className="sr-only">
+                      {" "}
+                      {member.status === "PENDING" ? "invitation to " : ""}
+                      {who}
+                    </span>
                   </button>
                 ) : null}
               </div>
@@ -95,17 +138,44 @@ export function MembersPanel({ members, canManage, isOwner, currentUserId }: { m
           }}
         >
           <div className="min-w-56 flex-1">
-            <label htmlFor="invite-email" className="block text-sm font-medium text-slate-700">Invite by email</label>
-            <input id="invite-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} className={`mt-1 ${inputClass}`} placeholder="colleague@gallery.com" />
+            <label htmlFor="invite-email" className="block text-sm font-medium text-slate-700">
+              Invite by email
+            </label>
+            <input
+              id="invite-email"
+              type="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              className={`mt-1 ${inputClass}`}
+              placeholder="colleague@gallery.com"
+            />
           </div>
           <div>
-            <label htmlFor="invite-role" className="block text-sm font-medium text-slate-700">Role</label>
-            <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)} className={`mt-1 ${inputClass}`}>
-              {assignable.map((r) => <option key={r.value} value={r.value}>{r.label} — {r.help}</option>)}
+            <label htmlFor="invite-role" className="block text-sm font-medium text-slate-700">
+              Role
+            </label>
+            <select
+              id="invite-role"
+              value={role}
+              onChange={(e) => setRole(e.target.value as Role)}
+              className={`mt-1 ${inputClass}`}
+            >
+              {assignable.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label} — {r.help}
+                </option>
+              ))}
             </select>
           </div>
-          <button type="submit" className={buttonClass} disabled={invite.isPending}>{invite.isPending ? "Inviting…" : "Invite"}</button>
-          {invite.isSuccess || resend.isSuccess ? <p role="status" className="w-full text-sm text-emerald-700">Invitation mailed. They join by opening its link and signing in with that address, within 7 days.</p> : null}
+          <button type="submit" className={buttonClass} disabled={invite.isPending}>
+            {invite.isPending ? "Inviting…" : "Invite"}
+          </button>
+          {invite.isSuccess || resend.isSuccess ? (
+            <p role="status" className="w-full text-sm text-emerald-700">
+              Invitation mailed. They join by opening its link and signing in with that address, within 7 days.
+            </p>
+          ) : null}
         </form>
       ) : null}
     </div>

@@ -12,7 +12,17 @@ import type { RouterOutputs } from "@/trpc/types";
 type Session = RouterOutputs["support"]["activeSessions"][number];
 
 /** Running support sessions: one's own (continue or end), and for an ADMIN everyone else's (grant write access). */
-export function ActiveSessions({ sessions, currentSessionId, isAdmin, viewerId }: { sessions: Session[]; currentSessionId: string | null; isAdmin: boolean; viewerId: string }) {
+export function ActiveSessions({
+  sessions,
+  currentSessionId,
+  isAdmin,
+  viewerId,
+}: {
+  sessions: Session[];
+  currentSessionId: string | null;
+  isAdmin: boolean;
+  viewerId: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const end = useMutation(trpc.support.endImpersonation.mutationOptions({ onSuccess: () => router.refresh() }));
@@ -30,12 +40,24 @@ export function ActiveSessions({ sessions, currentSessionId, isAdmin, viewerId }
                 <p className="font-medium text-slate-900">
                   {session.tenant.name} <span className="font-normal text-slate-500">by {session.staffUser.email}</span>
                 </p>
-                <p className="text-slate-600">“{session.reason}” · until {formatDateTime(session.expiresAt)} · {session.writeAccessGrantedAt ? "write access granted" : "read-only"}</p>
+                <p className="text-slate-600">
+                  “{session.reason}” · until {formatDateTime(session.expiresAt)} ·{" "}
+                  {session.writeAccessGrantedAt ? "write access granted" : "read-only"}
+                </p>
               </div>
               {mine ? (
                 <>
-                  <Link className={secondaryButtonClass} href={`/t/${session.tenant.slug}`}>Continue</Link>
-                  <button type="button" className={secondaryButtonClass} onClick={() => end.mutate()} disabled={end.isPending}>End</button>
+                  <Link className={secondaryButtonClass} href={`/t/${session.tenant.slug}`}>
+                    Continue
+                  </Link>
+                  <button
+                    type="button"
+                    className={secondaryButtonClass}
+                    onClick={() => end.mutate()}
+                    disabled={end.isPending}
+                  >
+                    End
+                  </button>
                 </>
               ) : null}
               {isAdmin && !session.writeAccessGrantedAt && session.staffUser.id !== viewerId ? (
@@ -45,7 +67,12 @@ export function ActiveSessions({ sessions, currentSessionId, isAdmin, viewerId }
                   disabled={grant.isPending || currentSessionId !== null}
                   title={currentSessionId ? "End your own support session first" : undefined}
                   onClick={() => {
-                    if (window.confirm(`Let ${session.staffUser.email} change ${session.tenant.name}'s settings and connections for the rest of this session?`)) grant.mutate({ sessionId: session.id });
+                    if (
+                      window.confirm(
+                        `Let ${session.staffUser.email} change ${session.tenant.name}'s settings and connections for the rest of this session?`,
+                      )
+                    )
+                      grant.mutate({ sessionId: session.id });
                   }}
                 >
                   Grant write access

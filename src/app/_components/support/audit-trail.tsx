@@ -35,8 +35,14 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
   const [actorId, setActorId] = useState("");
   const filter = { action: action || undefined, actorId: actorId || undefined };
   const options = { getNextPageParam: (page: { nextCursor: string | null }) => page.nextCursor };
-  const tenantPages = useInfiniteQuery({ ...trpc.audit.list.infiniteQueryOptions(filter, options), enabled: scope === "tenant" });
-  const platformPages = useInfiniteQuery({ ...trpc.support.auditLog.infiniteQueryOptions(filter, options), enabled: scope === "platform" });
+  const tenantPages = useInfiniteQuery({
+    ...trpc.audit.list.infiniteQueryOptions(filter, options),
+    enabled: scope === "tenant",
+  });
+  const platformPages = useInfiniteQuery({
+    ...trpc.support.auditLog.infiniteQueryOptions(filter, options),
+    enabled: scope === "platform",
+  });
   const tenantFacets = useQuery({ ...trpc.audit.facets.queryOptions(), enabled: scope === "tenant" });
   const platformFacets = useQuery({ ...trpc.support.auditFacets.queryOptions(), enabled: scope === "platform" });
   const pages = scope === "tenant" ? tenantPages : platformPages;
@@ -51,39 +57,64 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
           Action
           <select className={`mt-1 ${inputClass}`} value={action} onChange={(e) => setAction(e.target.value)}>
             <option value="">Any action</option>
-            {facets?.actions.map((name) => <option key={name} value={name}>{name}</option>)}
+            {facets?.actions.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
           </select>
         </label>
         <label className="text-sm font-medium text-slate-700">
           Actor
           <select className={`mt-1 ${inputClass}`} value={actorId} onChange={(e) => setActorId(e.target.value)}>
             <option value="">Anyone</option>
-            {facets?.actors.map((actor) => <option key={actor.id} value={actor.id}>{actor.name} ({actor.email})</option>)}
+            {facets?.actors.map((actor) => (
+              <option key={actor.id} value={actor.id}>
+                {actor.name} ({actor.email})
+              </option>
+            ))}
           </select>
         </label>
       </div>
-      {pages.isPending ? <p role="status" className="text-sm text-slate-500">Loading the audit trail…</p> : null}
-      {pages.isError ? <p role="alert" className="text-sm text-rose-800">Could not load the audit trail: {pages.error.message}</p> : null}
-      {pages.isSuccess && rows.length === 0 ? <p className="text-sm text-slate-500">Nothing recorded{action || actorId ? " for this filter" : " yet"}.</p> : null}
+      {pages.isPending ? (
+        <p role="status" className="text-sm text-slate-500">
+          Loading the audit trail…
+        </p>
+      ) : null}
+      {pages.isError ? (
+        <p role="alert" className="text-sm text-rose-800">
+          Could not load the audit trail: {pages.error.message}
+        </p>
+      ) : null}
+      {pages.isSuccess && rows.length === 0 ? (
+        <p className="text-sm text-slate-500">Nothing recorded{action || actorId ? " for this filter" : " yet"}.</p>
+      ) : null}
       {rows.length > 0 ? (
-        <DataTable
-          columns={columns}
-          footer={<LoadMoreFooter query={pages} label="Load older entries" />}
-        >
+        <DataTable columns={columns} footer={<LoadMoreFooter query={pages} label="Load older entries" />}>
           {rows.map((row) => (
             <tr key={row.id} className="align-top">
               <td className="px-4 py-2 whitespace-nowrap text-slate-600">{formatDateTime(row.createdAt)}</td>
-              {scope === "platform" ? <td className="px-4 py-2 text-slate-700">{row.tenant?.name ?? "platform"}</td> : null}
+              {scope === "platform" ? (
+                <td className="px-4 py-2 text-slate-700">{row.tenant?.name ?? "platform"}</td>
+              ) : null}
               <td className="px-4 py-2 text-slate-800">
                 {row.actor ? row.actor.email : "command line"}
-                {row.impersonatorId ? <span className="ml-1 rounded bg-amber-100 px-1 text-xs whitespace-nowrap text-amber-900">support session</span> : null}
+                {row.impersonatorId ? (
+                  <span className="ml-1 rounded bg-amber-100 px-1 text-xs whitespace-nowrap text-amber-900">
+                    support session
+                  </span>
+                ) : null}
               </td>
               <td className="w-full px-4 py-2 break-all">
                 <code className="text-xs font-semibold">{row.action}</code>
                 {row.target ? <span className="ml-2 text-xs text-slate-500">{row.target}</span> : null}
-                {row.summary ? <p className="mt-0.5 font-mono text-xs break-all text-slate-600">{summaryText(row.summary)}</p> : null}
+                {row.summary ? (
+                  <p className="mt-0.5 font-mono text-xs break-all text-slate-600">{summaryText(row.summary)}</p>
+                ) : null}
               </td>
-              <td className="px-4 py-2 text-xs text-slate-500" title={row.userAgent ?? undefined}>{row.ip ?? "—"}</td>
+              <td className="px-4 py-2 text-xs text-slate-500" title={row.userAgent ?? undefined}>
+                {row.ip ?? "—"}
+              </td>
             </tr>
           ))}
         </DataTable>

@@ -14,7 +14,17 @@ function minutesLeft(expiresAt: Date, now: number): number {
  * countdown is only a courtesy — the server refuses the session on the first request after it
  * expires or ends, whatever this banner shows.
  */
-export function ImpersonationBanner({ tenantName, reason, expiresAt, writeAccess }: { tenantName: string; reason: string; expiresAt: Date; writeAccess: boolean }) {
+export function ImpersonationBanner({
+  tenantName,
+  reason,
+  expiresAt,
+  writeAccess,
+}: {
+  tenantName: string;
+  reason: string;
+  expiresAt: Date;
+  writeAccess: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [now, setNow] = useState(() => Date.now());
@@ -30,7 +40,11 @@ export function ImpersonationBanner({ tenantName, reason, expiresAt, writeAccess
   }, [left, router]);
 
   return (
-    <div role="region" aria-label="Support session" className="sticky top-0 z-50 flex flex-wrap items-center gap-x-3 gap-y-1 bg-amber-400 px-4 py-2 text-sm text-amber-950 shadow">
+    <div
+      role="region"
+      aria-label="Support session"
+      className="sticky top-0 z-50 flex flex-wrap items-center gap-x-3 gap-y-1 bg-amber-400 px-4 py-2 text-sm text-amber-950 shadow"
+    >
       <p className="min-w-0 flex-1" data-testid="impersonation-banner">
         <strong>Viewing {tenantName} as support</strong> — <span className="italic">{reason}</span> — {left} min left
         {writeAccess ? " — write access granted" : " — read-only"}

@@ -42,7 +42,9 @@ const STATUS_TONES: Record<string, Tone> = {
 export function StatusBadge({ status, tone }: { status: string; tone?: Tone }) {
   const label = statusLabel(status);
   return (
-    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone ?? STATUS_TONES[status] ?? "gray"]}`}>
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone ?? STATUS_TONES[status] ?? "gray"]}`}
+    >
       {label}
     </span>
   );

@@ -18,7 +18,16 @@ export interface EndpointValues {
 type EventType = "inventory.updated" | "item.sold" | "product.synced" | "sync.failed" | "sync.completed";
 
 /** URL, description, the events to send and the on/off switch: the same form creates and edits. */
-export function EndpointForm({ initial, eventTypes, disabled, pending, error, fieldErrors, submitLabel, onSubmit }: {
+export function EndpointForm({
+  initial,
+  eventTypes,
+  disabled,
+  pending,
+  error,
+  fieldErrors,
+  submitLabel,
+  onSubmit,
+}: {
   initial?: EndpointValues;
   eventTypes: EventTypeOption[];
   disabled: boolean;
@@ -42,14 +51,35 @@ export function EndpointForm({ initial, eventTypes, disabled, pending, error, fi
     <form onSubmit={submit} className="space-y-4">
       <FormError message={error} />
       <fieldset disabled={disabled || pending} className="space-y-4">
-        <Field label="Endpoint URL" name="url" type="url" placeholder="https://example.com/stockhook" defaultValue={initial?.url} error={fieldErrors.url?.[0]} hint="https:// and a public address; Stockhook refuses private and internal addresses." required />
-        <Field label="Description" name="description" defaultValue={initial?.description} error={fieldErrors.description?.[0]} placeholder="What receives these events" />
+        <Field
+          label="Endpoint URL"
+          name="url"
+          type="url"
+          placeholder="https://example.com/stockhook"
+          defaultValue={initial?.url}
+          error={fieldErrors.url?.[0]}
+          hint="https:// and a public address; Stockhook refuses private and internal addresses."
+          required
+        />
+        <Field
+          label="Description"
+          name="description"
+          defaultValue={initial?.description}
+          error={fieldErrors.description?.[0]}
+          placeholder="What receives these events"
+        />
         <fieldset>
           <legend className="text-sm font-medium text-slate-700">Events to send</legend>
           <div className="mt-2 space-y-2">
             {eventTypes.map((option) => (
               <label key={option.type} className="flex items-start gap-2 text-sm text-slate-700">
-                <input type="checkbox" name="eventTypes" value={option.type} defaultChecked={initial ? initial.eventTypes.includes(option.type) : true} className="mt-1" />
+                <input
+                  type="checkbox"
+                  name="eventTypes"
+                  value={option.type}
+                  defaultChecked={initial ? initial.eventTypes.includes(option.type) : true}
+                  className="mt-1"
+                />
                 <span>
                   <code className="font-mono text-xs text-slate-900">{option.type}</code>
                   <span className="block text-xs text-slate-500">{option.description}</span>
@@ -57,13 +87,17 @@ export function EndpointForm({ initial, eventTypes, disabled, pending, error, fi
               </label>
             ))}
           </div>
-          {fieldErrors.eventTypes?.[0] ? <p className="mt-1 text-sm text-rose-700">{fieldErrors.eventTypes[0]}</p> : null}
+          {fieldErrors.eventTypes?.[0] ? (
+            <p className="mt-1 text-sm text-rose-700">{fieldErrors.eventTypes[0]}</p>
+          ) : null}
         </fieldset>
         <label className="flex items-center gap-2 text-sm text-slate-700">
           <input type="checkbox" name="enabled" defaultChecked={initial?.enabled ?? true} />
           Enabled (when off, no events are sent to it)
         </label>
-        <button type="submit" className={buttonClass}>{pending ? "Saving…" : submitLabel}</button>
+        <button type="submit" className={buttonClass}>
+          {pending ? "Saving…" : submitLabel}
+        </button>
       </fieldset>
     </form>
   );

@@ -6,7 +6,15 @@ import { CopyField } from "@/app/_components/copy-button";
 import { FormError } from "@/app/_components/field";
 import { formatDateTime, formatRelative } from "@/app/_components/format";
 import { GracePeriodSelect } from "@/app/_components/grace-period-select";
-import { Card, DataTable, EmptyState, buttonClass, dangerButtonClass, secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
+import {
+  Card,
+  DataTable,
+  EmptyState,
+  buttonClass,
+  dangerButtonClass,
+  secondaryButtonClass,
+  StatusBadge,
+} from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/types";
 import { DeliveryLog } from "./delivery-log";
@@ -31,7 +39,10 @@ export function WebhookEndpoints({ canManage, eventTypes }: { canManage: boolean
       onSuccess: (created) => {
         setCreating(false);
         setSelectedId(created.endpoint.id);
-        setRevealed({ plaintext: created.plaintext, note: "Copy it now and give it to your receiver to verify signatures: it will not be shown again." });
+        setRevealed({
+          plaintext: created.plaintext,
+          note: "Copy it now and give it to your receiver to verify signatures: it will not be shown again.",
+        });
         void refresh();
       },
     }),
@@ -46,25 +57,47 @@ export function WebhookEndpoints({ canManage, eventTypes }: { canManage: boolean
     <div className="space-y-6">
       <Card title="Endpoints">
         {list.length === 0 ? (
-          <EmptyState title="No endpoints yet">Add the URL of a tool that should hear about sales, stock changes and sync problems.</EmptyState>
+          <EmptyState title="No endpoints yet">
+            Add the URL of a tool that should hear about sales, stock changes and sync problems.
+          </EmptyState>
         ) : (
           <DataTable columns={["Endpoint", "Events", "State", "Deliveries, 24 h", ""]}>
             {list.map((endpoint) => (
-              <tr key={endpoint.id} data-testid="endpoint-row" className={endpoint.id === selected?.id ? "bg-brand-50/40" : undefined}>
+              <tr
+                key={endpoint.id}
+                data-testid="endpoint-row"
+                className={endpoint.id === selected?.id ? "bg-brand-50/40" : undefined}
+              >
                 <td className="px-4 py-3">
                   <span className="block font-mono text-xs break-all text-slate-900">{endpoint.url}</span>
                   {endpoint.description ? <span className="text-xs text-slate-500">{endpoint.description}</span> : null}
                 </td>
                 <td className="px-4 py-3 text-xs text-slate-600">{endpoint.eventTypes.join(", ")}</td>
                 <td className="px-4 py-3">
-                  <StatusBadge status={endpoint.enabled ? "Enabled" : "Disabled"} tone={endpoint.enabled ? (endpoint.failingSince ? "amber" : "green") : "gray"} />
-                  {endpoint.enabled && endpoint.failingSince ? <span className="mt-1 block text-xs text-amber-800">failing since {formatRelative(endpoint.failingSince)}</span> : null}
+                  <StatusBadge
+                    status={endpoint.enabled ? "Enabled" : "Disabled"}
+                    tone={endpoint.enabled ? (endpoint.failingSince ? "amber" : "green") : "gray"}
+                  />
+                  {endpoint.enabled && endpoint.failingSince ? (
+                    <span className="mt-1 block text-xs text-amber-800">
+                      failing since {formatRelative(endpoint.failingSince)}
+                    </span>
+                  ) : null}
                 </td>
                 <td className="px-4 py-3 text-xs text-slate-600">
-                  {endpoint.deliveries24h.succeeded} delivered · {endpoint.deliveries24h.failed} failed · {endpoint.deliveries24h.pending} pending
+                  {endpoint.deliveries24h.succeeded} delivered · {endpoint.deliveries24h.failed} failed ·{" "}
+                  {endpoint.deliveries24h.pending} pending
                 </td>
                 <td className="px-4 py-3 text-right">
-                  <button type="button" className="text-sm font-medium text-brand-700 hover:text-brand-900" onClick={() => { setSelectedId(endpoint.id); setCreating(false); setRevealed(null); }}>
+                  <button
+                    type="button"
+                    className="hover:text-brand-900 text-sm font-medium text-brand-700"
+                    onClick={() => {
+                      setSelectedId(endpoint.id);
+                      setCreating(false);
+                      setRevealed(null);
+                    }}
+                  >
                     Manage<span className="sr-only"> {endpoint.url}</span>
                   </button>
                 </td>
@@ -73,14 +106,26 @@ export function WebhookEndpoints({ canManage, eventTypes }: { canManage: boolean
           </DataTable>
         )}
         {canManage && !creating ? (
-          <button type="button" className={`${buttonClass} mt-4`} onClick={() => { setCreating(true); setRevealed(null); create.reset(); }}>Add endpoint</button>
+          <button
+            type="button"
+            className={`${buttonClass} mt-4`}
+            onClick={() => {
+              setCreating(true);
+              setRevealed(null);
+              create.reset();
+            }}
+          >
+            Add endpoint
+          </button>
         ) : null}
       </Card>
 
       {revealed ? (
         <div className="space-y-2" data-testid="endpoint-secret">
           <CopyField label="Signing secret" value={revealed.plaintext} />
-          <p role="note" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">{revealed.note}</p>
+          <p role="note" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+            {revealed.note}
+          </p>
         </div>
       ) : null}
 
@@ -97,7 +142,17 @@ export function WebhookEndpoints({ canManage, eventTypes }: { canManage: boolean
           />
         </Card>
       ) : selected ? (
-        <EndpointDetail key={selected.id} endpoint={selected} canManage={canManage} eventTypes={eventTypes} onSecret={setRevealed} onDeleted={() => { setSelectedId(null); setRevealed(null); }} />
+        <EndpointDetail
+          key={selected.id}
+          endpoint={selected}
+          canManage={canManage}
+          eventTypes={eventTypes}
+          onSecret={setRevealed}
+          onDeleted={() => {
+            setSelectedId(null);
+            setRevealed(null);
+          }}
+        />
       ) : null}
     </div>
   );
@@ -105,25 +160,59 @@ export function WebhookEndpoints({ canManage, eventTypes }: { canManage: boolean
 
 type Endpoint = RouterOutputs["webhookEndpoint"]["list"][number];
 
-function EndpointDetail({ endpoint, canManage, eventTypes, onSecret, onDeleted }: { endpoint: Endpoint; canManage: boolean; eventTypes: EventTypeOption[]; onSecret: (secret: RevealedSecret) => void; onDeleted: () => void }) {
+function EndpointDetail({
+  endpoint,
+  canManage,
+  eventTypes,
+  onSecret,
+  onDeleted,
+}: {
+  endpoint: Endpoint;
+  canManage: boolean;
+  eventTypes: EventTypeOption[];
+  onSecret: (secret: RevealedSecret) => void;
+  onDeleted: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
   const [graceHours, setGraceHours] = useState(24);
   const [now] = useState(() => Date.now());
-  const refresh = () => Promise.all([
-    queryClient.invalidateQueries({ queryKey: trpc.webhookEndpoint.list.queryKey() }),
-    queryClient.invalidateQueries({ queryKey: trpc.webhookEndpoint.deliveries.queryKey({ endpointId: endpoint.id }) }),
-  ]);
-  const update = useMutation(trpc.webhookEndpoint.update.mutationOptions({ onSuccess: () => { setEditing(false); void refresh(); } }));
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.webhookEndpoint.list.queryKey() }),
+      queryClient.invalidateQueries({
+        queryKey: trpc.webhookEndpoint.deliveries.queryKey({ endpointId: endpoint.id }),
+      }),
+    ]);
+  const update = useMutation(
+    trpc.webhookEndpoint.update.mutationOptions({
+      onSuccess: () => {
+        setEditing(false);
+        void refresh();
+      },
+    }),
+  );
   const sendTest = useMutation(trpc.webhookEndpoint.sendTest.mutationOptions({ onSuccess: () => void refresh() }));
-  const rotate = useMutation(trpc.webhookEndpoint.rotateSecret.mutationOptions({
-    onSuccess: (rotated) => {
-      onSecret({ plaintext: rotated.plaintext, note: `Copy it now: it will not be shown again. Until ${formatDateTime(rotated.previousValidUntil)} every delivery is signed with both the old and the new secret, so your receiver can switch at any time in between.` });
-      void refresh();
-    },
-  }));
-  const remove = useMutation(trpc.webhookEndpoint.remove.mutationOptions({ onSuccess: () => { onDeleted(); void refresh(); } }));
+  const rotate = useMutation(
+    trpc.webhookEndpoint.rotateSecret.mutationOptions({
+      onSuccess: (rotated) => {
+        onSecret({
+          plaintext: rotated.plaintext,
+          note: `Copy it now: it will not be shown again. Until ${formatDateTime(rotated.previousValidUntil)} every delivery is signed with both the old and the new secret, so your receiver can switch at any time in between.`,
+        });
+        void refresh();
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.webhookEndpoint.remove.mutationOptions({
+      onSuccess: () => {
+        onDeleted();
+        void refresh();
+      },
+    }),
+  );
   const error = [update, sendTest, rotate, remove].find((m) => m.error)?.error;
 
   return (
@@ -132,37 +221,63 @@ function EndpointDetail({ endpoint, canManage, eventTypes, onSecret, onDeleted }
         <div className="space-y-4">
           <div className="flex flex-wrap items-start justify-between gap-3">
             <div className="min-w-0">
-              <p className="font-mono text-sm break-all text-slate-900" data-testid="selected-endpoint-url">{endpoint.url}</p>
-              <p className="text-sm text-slate-600">{endpoint.description || "No description"} · {endpoint.eventTypes.join(", ")}</p>
+              <p className="font-mono text-sm break-all text-slate-900" data-testid="selected-endpoint-url">
+                {endpoint.url}
+              </p>
+              <p className="text-sm text-slate-600">
+                {endpoint.description || "No description"} · {endpoint.eventTypes.join(", ")}
+              </p>
             </div>
-            <StatusBadge status={endpoint.enabled ? "Enabled" : "Disabled"} tone={endpoint.enabled ? "green" : "gray"} />
+            <StatusBadge
+              status={endpoint.enabled ? "Enabled" : "Disabled"}
+              tone={endpoint.enabled ? "green" : "gray"}
+            />
           </div>
           {!endpoint.enabled && endpoint.disabledReason ? (
-            <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-900 ring-1 ring-rose-200">Stockhook switched this endpoint off: {endpoint.disabledReason}. Fix the receiver, then enable it again.</p>
+            <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-900 ring-1 ring-rose-200">
+              Stockhook switched this endpoint off: {endpoint.disabledReason}. Fix the receiver, then enable it again.
+            </p>
           ) : null}
           <FormError message={error && !error.data?.zodError ? error.message : null} />
           {canManage ? (
             <div className="flex flex-wrap gap-2">
-              <button type="button" className={buttonClass} disabled={sendTest.isPending} onClick={() => sendTest.mutate({ id: endpoint.id })}>
+              <button
+                type="button"
+                className={buttonClass}
+                disabled={sendTest.isPending}
+                onClick={() => sendTest.mutate({ id: endpoint.id })}
+              >
                 {sendTest.isPending ? "Sending…" : "Send test event"}
               </button>
-              <button type="button" className={secondaryButtonClass} disabled={update.isPending} onClick={() => update.mutate({ id: endpoint.id, enabled: !endpoint.enabled })}>
+              <button
+                type="button"
+                className={secondaryButtonClass}
+                disabled={update.isPending}
+                onClick={() => update.mutate({ id: endpoint.id, enabled: !endpoint.enabled })}
+              >
                 {endpoint.enabled ? "Disable" : "Enable"}
               </button>
-              <button type="button" className={secondaryButtonClass} onClick={() => setEditing((value) => !value)}>{editing ? "Cancel editing" : "Edit"}</button>
+              <button type="button" className={secondaryButtonClass} onClick={() => setEditing((value) => !value)}>
+                {editing ? "Cancel editing" : "Edit"}
+              </button>
               <button
                 type="button"
                 className={dangerButtonClass}
                 disabled={remove.isPending}
                 onClick={() => {
-                  if (window.confirm(`Delete the endpoint ${endpoint.url}? Its delivery log is deleted with it.`)) remove.mutate({ id: endpoint.id });
+                  if (window.confirm(`Delete the endpoint ${endpoint.url}? Its delivery log is deleted with it.`))
+                    remove.mutate({ id: endpoint.id });
                 }}
               >
                 Delete
               </button>
             </div>
           ) : null}
-          {sendTest.isSuccess ? <p role="status" className="text-sm text-emerald-700">Test event queued: it appears in the delivery log below.</p> : null}
+          {sendTest.isSuccess ? (
+            <p role="status" className="text-sm text-emerald-700">
+              Test event queued: it appears in the delivery log below.
+            </p>
+          ) : null}
           {editing ? (
             <EndpointForm
               initial={endpoint}
@@ -184,16 +299,35 @@ function EndpointDetail({ endpoint, canManage, eventTypes, onSecret, onDeleted }
                   <li key={secret.id} className="flex flex-wrap items-center gap-2">
                     <span className="font-mono">whsec_…{secret.last4}</span>
                     <span className="text-xs text-slate-500">created {formatDateTime(secret.createdAt)}</span>
-                    <StatusBadge status={expired ? "Expired" : secret.expiresAt ? "Grace period" : "Active"} tone={expired ? "gray" : secret.expiresAt ? "amber" : "green"} />
-                    {secret.expiresAt && !expired ? <span className="text-xs text-slate-500">signs until {formatDateTime(secret.expiresAt)}</span> : null}
+                    <StatusBadge
+                      status={expired ? "Expired" : secret.expiresAt ? "Grace period" : "Active"}
+                      tone={expired ? "gray" : secret.expiresAt ? "amber" : "green"}
+                    />
+                    {secret.expiresAt && !expired ? (
+                      <span className="text-xs text-slate-500">signs until {formatDateTime(secret.expiresAt)}</span>
+                    ) : null}
                   </li>
                 );
               })}
             </ul>
             {canManage ? (
-              <form className="mt-3 flex flex-wrap items-end gap-3" onSubmit={(event) => { event.preventDefault(); rotate.mutate({ id: endpoint.id, graceHours }); }}>
-                <GracePeriodSelect id="endpoint-grace" label="Old secret keeps signing for" noneLabel="No overlap (stop now)" value={graceHours} onChange={setGraceHours} />
-                <button type="submit" className={secondaryButtonClass} disabled={rotate.isPending}>{rotate.isPending ? "Rotating…" : "Rotate signing secret"}</button>
+              <form
+                className="mt-3 flex flex-wrap items-end gap-3"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  rotate.mutate({ id: endpoint.id, graceHours });
+                }}
+              >
+                <GracePeriodSelect
+                  id="endpoint-grace"
+                  label="Old secret keeps signing for"
+                  noneLabel="No overlap (stop now)"
+                  value={graceHours}
+                  onChange={setGraceHours}
+                />
+                <button type="submit" className={secondaryButtonClass} disabled={rotate.isPending}>
+                  {rotate.isPending ? "Rotating…" : "Rotate signing secret"}
+                </button>
               </form>
             ) : null}
           </div>

@@ -9,7 +9,10 @@ export default async function PlatformAuditPage() {
   await requireStaff(true);
   return (
     <>
-      <PageHeader title="Audit trail" description="Every change on the platform: each tenant's, support sessions', and platform role changes. Append-only." />
+      <PageHeader
+        title="Audit trail"
+        description="Every change on the platform: each tenant's, support sessions', and platform role changes. Append-only."
+      />
       <AuditTrail scope="platform" />
     </>
   );

@@ -11,7 +11,9 @@ export default function DashboardError({ error, reset }: { error: Error & { dige
         {error.message && !error.digest ? error.message : "The server ran into a problem. It has been logged."}
         {error.digest ? <span className="ml-1 font-mono text-xs">(reference {error.digest})</span> : null}
       </p>
-      <button type="button" onClick={reset} className={`${buttonClass} mt-4`}>Try again</button>
+      <button type="button" onClick={reset} className={`${buttonClass} mt-4`}>
+        Try again
+      </button>
     </div>
   );
 }

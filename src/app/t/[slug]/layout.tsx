@@ -5,11 +5,23 @@ import { TenantSwitcher } from "@/app/_components/tenant-switcher";
 import { signOut } from "@/server/auth";
 import { requireTenant } from "@/trpc/server";
 
-export default async function TenantLayout({ children, params }: { children: React.ReactNode; params: Promise<{ slug: string }> }) {
+export default async function TenantLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ slug: string }>;
+}) {
   const { slug } = await params;
   const { caller, tenant, user } = await requireTenant(slug);
   const { impersonation } = tenant;
-  const [mine, isStaff] = await Promise.all([caller.tenant.mine(), caller.support.current().then(() => true, () => false)]);
+  const [mine, isStaff] = await Promise.all([
+    caller.tenant.mine(),
+    caller.support.current().then(
+      () => true,
+      () => false,
+    ),
+  ]);
   const tenants = impersonation ? [{ slug: tenant.slug, name: tenant.name, role: tenant.role }, ...mine] : mine;
 
   async function signOutAction() {
@@ -19,7 +31,14 @@ export default async function TenantLayout({ children, params }: { children: Rea
 
   return (
     <>
-      {impersonation ? <ImpersonationBanner tenantName={tenant.name} reason={impersonation.reason} expiresAt={impersonation.expiresAt} writeAccess={impersonation.writeAccess} /> : null}
+      {impersonation ? (
+        <ImpersonationBanner
+          tenantName={tenant.name}
+          reason={impersonation.reason}
+          expiresAt={impersonation.expiresAt}
+          writeAccess={impersonation.writeAccess}
+        />
+      ) : null}
       <div className="min-h-screen lg:grid lg:grid-cols-[16rem_1fr]">
         <aside className="border-b border-slate-200 bg-white lg:min-h-screen lg:border-r lg:border-b-0">
           <div className="flex items-center justify-between gap-3 px-4 py-4 lg:block">
@@ -34,7 +53,11 @@ export default async function TenantLayout({ children, params }: { children: Rea
           <div className="hidden border-t border-slate-200 px-4 py-4 text-sm lg:block">
             <p className="truncate font-medium text-slate-800">{user.name}</p>
             <p className="truncate text-slate-500">{user.email}</p>
-            <p className="mt-1 text-xs text-slate-500">{impersonation ? `Support session (${impersonation.writeAccess ? "write access" : "read-only"})` : `Role: ${tenant.role.toLowerCase()}`}</p>
+            <p className="mt-1 text-xs text-slate-500">
+              {impersonation
+                ? `Support session (${impersonation.writeAccess ? "write access" : "read-only"})`
+                : `Role: ${tenant.role.toLowerCase()}`}
+            </p>
           </div>
           {isStaff ? (
             <Link href="/support" className="block px-4 pb-2 text-sm font-medium text-slate-600 hover:text-slate-900">

@@ -43,5 +43,7 @@ export const authRouter = createTRPCRouter({
     return { status: "check-email" as const };
   }),
 
-  resetPassword: publicProcedure.input(z.object({ token: z.string().max(200), password })).mutation(({ ctx, input }) => resetPassword(ctx.prisma, input.token, input.password)),
+  resetPassword: publicProcedure
+    .input(z.object({ token: z.string().max(200), password }))
+    .mutation(({ ctx, input }) => resetPassword(ctx.prisma, input.token, input.password)),
 });

@@ -17,7 +17,8 @@ let attacker: Receiver;
 const API_KEY = "sam-key-stolen-12345";
 
 /** The field the form shows the error next to. */
-const fieldOf = (error: TRPCError | undefined) => (error?.cause as { validation?: { issues: { path: PropertyKey[] }[] } } | undefined)?.validation?.issues[0]?.path;
+const fieldOf = (error: TRPCError | undefined) =>
+  (error?.cause as { validation?: { issues: { path: PropertyKey[] }[] } } | undefined)?.validation?.issues[0]?.path;
 
 const asOwner = () => callerFor(database.prisma, owner.user.id, owner.tenant.slug);
 const asMember = () => callerFor(database.prisma, memberId, owner.tenant.slug);
@@ -39,11 +40,23 @@ afterAll(async () => {
 });
 
 async function samConnection(baseUrl = "https://sam.example.com") {
-  return asOwner().connection.create({ provider: "SAM", direction: "SOURCE", name: `SAM ${Math.random().toString(36).slice(2, 8)}`, baseUrl, credentials: { apiKey: API_KEY } });
+  return asOwner().connection.create({
+    provider: "SAM",
+    direction: "SOURCE",
+    name: `SAM ${Math.random().toString(36).slice(2, 8)}`,
+    baseUrl,
+    credentials: { apiKey: API_KEY },
+  });
 }
 
 describe("connection addresses obey the outbound address rules when saved", () => {
-  it.each(["http://127.0.0.1:9/sam", "https://169.254.169.254/latest", "https://[::127.0.0.1]/", "https://10.0.0.8/", "http://sam.example.com"])("create refuses %s with an error on the baseUrl field", async (baseUrl) => {
+  it.each([
+    "http://127.0.0.1:9/sam",
+    "https://169.254.169.254/latest",
+    "https://[::127.0.0.1]/",
+    "https://10.0.0.8/",
+    "http://sam.example.com",
+  ])("create refuses %s with an error on the baseUrl field", async (baseUrl) => {
     const error = await errorOf(samConnection(baseUrl));
     expect(error?.code).toBe("BAD_REQUEST");
     expect(fieldOf(error)).toEqual(["baseUrl"]);
@@ -57,7 +70,13 @@ describe("connection addresses obey the outbound address rules when saved", () =
         direction: "SOURCE",
         name: "BC",
         baseUrl: "https://api.businesscentral.dynamics.com",
-        credentials: { tenantId: "t", companyId: "c", clientId: "id", clientSecret: "client-secret-1", tokenUrl: "http://169.254.169.254/token" },
+        credentials: {
+          tenantId: "t",
+          companyId: "c",
+          clientId: "id",
+          clientSecret: "client-secret-1",
+          tokenUrl: "http://169.254.169.254/token",
+        },
       }),
     );
     expect(error?.code).toBe("BAD_REQUEST");
@@ -73,17 +92,26 @@ describe("connection addresses obey the outbound address rules when saved", () =
       baseUrl: "https://api.businesscentral.dynamics.com",
       credentials: { ...bc, tokenUrl: "https://login.microsoftonline.com/t/oauth2/v2.0/token" },
     });
-    const error = await errorOf(asOwner().secret.replaceCredentials({ connectionId: id, credentials: { ...bc, tokenUrl: "http://[::ffff:169.254.169.254]/token" } }));
+    const error = await errorOf(
+      asOwner().secret.replaceCredentials({
+        connectionId: id,
+        credentials: { ...bc, tokenUrl: "http://[::ffff:169.254.169.254]/token" },
+      }),
+    );
     expect(error?.code).toBe("BAD_REQUEST");
     expect(fieldOf(error)).toEqual(["tokenUrl"]);
-    expect(await database.prisma.secret.count({ where: { connectionId: id, purpose: "API_CREDENTIAL", revokedAt: null } })).toBe(1);
+    expect(
+      await database.prisma.secret.count({ where: { connectionId: id, purpose: "API_CREDENTIAL", revokedAt: null } }),
+    ).toBe(1);
   });
 
   it("changeAddress refuses an internal address too", async () => {
     const { id } = await samConnection();
     const error = await errorOf(asOwner().connection.changeAddress({ id, baseUrl: "http://127.0.0.1:6379/" }));
     expect(error?.code).toBe("BAD_REQUEST");
-    expect((await database.prisma.connection.findUniqueOrThrow({ where: { id } })).baseUrl).toBe("https://sam.example.com");
+    expect((await database.prisma.connection.findUniqueOrThrow({ where: { id } })).baseUrl).toBe(
+      "https://sam.example.com",
+    );
   });
 });
 
@@ -96,7 +124,9 @@ describe("a MEMBER cannot send the stored credentials to their own server", () =
     expect(error?.code).toBe("BAD_REQUEST");
     await asMember().connection.test({ id });
     expect(attacker.received).toHaveLength(0);
-    expect((await database.prisma.connection.findUniqueOrThrow({ where: { id } })).baseUrl).toBe("https://sam.example.com");
+    expect((await database.prisma.connection.findUniqueOrThrow({ where: { id } })).baseUrl).toBe(
+      "https://sam.example.com",
+    );
   });
 
   it("changeAddress is for owners and admins only", async () => {
@@ -109,10 +139,21 @@ describe("a MEMBER cannot send the stored credentials to their own server", () =
   it("an owner's change revokes the stored credentials, is audited, and Test sends nothing to the new address", async () => {
     process.env.OUTBOUND_ALLOW_LIST = `127.0.0.1:${attacker.port}`;
     const { id } = await samConnection();
-    await expect(asOwner().connection.changeAddress({ id, baseUrl: attacker.url })).resolves.toMatchObject({ changed: true, credentialsRevoked: 1 });
-    expect(await database.prisma.secret.count({ where: { connectionId: id, purpose: "API_CREDENTIAL", revokedAt: null } })).toBe(0);
-    const audit = await database.prisma.auditLog.findFirstOrThrow({ where: { action: "connection.address_changed", target: `connection:${id}` } });
-    expect(audit.summary).toMatchObject({ before: "https://sam.example.com", after: attacker.url, credentialsRevoked: 1 });
+    await expect(asOwner().connection.changeAddress({ id, baseUrl: attacker.url })).resolves.toMatchObject({
+      changed: true,
+      credentialsRevoked: 1,
+    });
+    expect(
+      await database.prisma.secret.count({ where: { connectionId: id, purpose: "API_CREDENTIAL", revokedAt: null } }),
+    ).toBe(0);
+    const audit = await database.prisma.auditLog.findFirstOrThrow({
+      where: { action: "connection.address_changed", target: `connection:${id}` },
+    });
+    expect(audit.summary).toMatchObject({
+      before: "https://sam.example.com",
+      after: attacker.url,
+      credentialsRevoked: 1,
+    });
     expect(await asOwner().connection.test({ id })).toMatchObject({ ok: false, reason: "bad_credentials" });
     expect(attacker.received).toHaveLength(0);
   });

@@ -18,14 +18,25 @@ const it = test
   .extend("ownerApi", ({ prisma, tenantA }) => callerFor(prisma, tenantA.user.id, tenantA.tenant.slug))
   .extend("create", ({ ownerApi }) => (store: string) => {
     const config = connectorConfigFor(sim.stores.require(store), sim.url);
-    return ownerApi.connection.create({ provider: "WOOCOMMERCE", direction: "SOURCE", name: store, baseUrl: config.baseUrl, credentials: config.credentials as Record<string, string> });
+    return ownerApi.connection.create({
+      provider: "WOOCOMMERCE",
+      direction: "SOURCE",
+      name: store,
+      baseUrl: config.baseUrl,
+      credentials: config.credentials as Record<string, string>,
+    });
   });
 
 it.beforeAll(async () => {
   receiver = await startReceiver();
   // The app's public address, read once by env(): this file's receiver.
   process.env.APP_URL = receiver.url;
-  sim = await createSimulator({ stores: [{ provider: "woocommerce", id: "wizard", size: 2 }, { provider: "woocommerce", id: "readonly", size: 2, controls: { denyWebhookApi: true } }] });
+  sim = await createSimulator({
+    stores: [
+      { provider: "woocommerce", id: "wizard", size: 2 },
+      { provider: "woocommerce", id: "readonly", size: 2, controls: { denyWebhookApi: true } },
+    ],
+  });
   // The simulator stands in for a public host: the address rules allow it by name.
   process.env.OUTBOUND_ALLOW_LIST = new URL(sim.url).host;
 }, 120_000);
@@ -35,12 +46,19 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-it("creating a WooCommerce source subscribes it, lists the subscriptions, and deleting it removes them at the store", async ({ ownerApi, create }) => {
+it("creating a WooCommerce source subscribes it, lists the subscriptions, and deleting it removes them at the store", async ({
+  ownerApi,
+  create,
+}) => {
   const created = await create("woocommerce:wizard");
   expect(created.subscription).toMatchObject({ state: "subscribed" });
   const store = sim.stores.require("woocommerce:wizard");
   expect([...hooksOf(store).values()].map((hook) => [hook.topic, hook.status, hook.address])).toEqual(
-    ["product.created", "product.updated", "product.deleted", "product.restored"].map((topic) => [topic, "active", created.webhookUrl]),
+    ["product.created", "product.updated", "product.deleted", "product.restored"].map((topic) => [
+      topic,
+      "active",
+      created.webhookUrl,
+    ]),
   );
   const listed = await ownerApi.connection.subscriptions({ id: created.id });
   expect(listed.managed).toBe(true);
@@ -51,11 +69,25 @@ it("creating a WooCommerce source subscribes it, lists the subscriptions, and de
   expect(hooksOf(store).size).toBe(0);
 });
 
-it("without the scope, the wizard is told which permission is missing and the failure is audited", async ({ prisma, tenantA: fx, ownerApi, create }) => {
+it("without the scope, the wizard is told which permission is missing and the failure is audited", async ({
+  prisma,
+  tenantA: fx,
+  ownerApi,
+  create,
+}) => {
   const created = await create("woocommerce:readonly");
   expect(created.subscription.state).toBe("failed");
   expect(created.subscription.state === "failed" && created.subscription.reason).toContain("Read/Write permission");
-  expect(await prisma.auditLog.count({ where: { tenantId: fx.tenant.id, action: "platform_subscription.failed" } })).toBe(4);
+  expect(
+    await prisma.auditLog.count({ where: { tenantId: fx.tenant.id, action: "platform_subscription.failed" } }),
+  ).toBe(4);
   const summary = await ownerApi.overview.summary();
-  expect(summary.alerts.some((alert) => alert.connectionId === created.id && alert.severity === "critical" && alert.action.includes("Read/Write permission"))).toBe(true);
+  expect(
+    summary.alerts.some(
+      (alert) =>
+        alert.connectionId === created.id &&
+        alert.severity === "critical" &&
+        alert.action.includes("Read/Write permission"),
+    ),
+  ).toBe(true);
 });

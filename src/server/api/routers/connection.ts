@@ -11,7 +11,11 @@ import { testConnection } from "@/server/connections/connection-test";
 import { requestManualResync } from "@/server/connections/manual-resync";
 import { secretMetadata } from "@/server/crypto/secret-store";
 import { forgetWebhookConnection } from "@/server/inbound/route-handler";
-import { subscribeAfterSetup, subscribesThroughApi, unsubscribeBeforeDelete } from "@/server/connections/subscribe-on-setup";
+import {
+  subscribeAfterSetup,
+  subscribesThroughApi,
+  unsubscribeBeforeDelete,
+} from "@/server/connections/subscribe-on-setup";
 import { DomainError, findOrThrow } from "@/server/errors";
 import { ConnectionDirection, Provider, SyncSchedule } from "@/generated/prisma/enums";
 
@@ -46,14 +50,27 @@ export const connectionRouter = createTRPCRouter({
       select: { ...connectionFields, _count: { select: { itemLinks: true } } },
       orderBy: [{ direction: "desc" }, { createdAt: "asc" }],
     });
-    const health = await connectionHealth(ctx.db, connections.map((c) => c.id));
+    const health = await connectionHealth(
+      ctx.db,
+      connections.map((c) => c.id),
+    );
     return connections.map((connection) => ({ ...connection, health: health.get(connection.id)! }));
   }),
 
   byId: tenantProcedure.input(id).query(async ({ ctx, input }) => {
-    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { ...connectionFields, _count: { select: { itemLinks: true } } } }), NOT_FOUND);
+    const connection = await findOrThrow(
+      ctx.db.connection.findFirst({
+        where: { id: input.id },
+        select: { ...connectionFields, _count: { select: { itemLinks: true } } },
+      }),
+      NOT_FOUND,
+    );
     const [secrets, health] = await Promise.all([
-      ctx.db.secret.findMany({ where: { connectionId: connection.id }, select: secretMetadata, orderBy: { createdAt: "desc" } }),
+      ctx.db.secret.findMany({
+        where: { connectionId: connection.id },
+        select: secretMetadata,
+        orderBy: { createdAt: "desc" },
+      }),
       connectionHealth(ctx.db, [connection.id]),
     ]);
     return {
@@ -80,12 +97,21 @@ export const connectionRouter = createTRPCRouter({
     )
     .mutation(async ({ ctx, input }) => {
       const { connection, signingSecret } = await createConnection(ctx.db, input);
-      await ctx.audit({ action: "connection.created", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider, direction: connection.direction } });
-      // Subscribe now rather than at the next hourly pass (which still catches it if this fails).
-      const subscription = await subscribeAfterSetup(ctx.prisma, { tenantId: ctx.tenant.id, connectionId: connection.id }, connection, {
-        appUrl: env().APP_URL,
-        sendEnsure: (data) => ctx.sendEvent({ name: "connection/subscription.ensure", data: { ...data } }),
+      await ctx.audit({
+        action: "connection.created",
+        target: `connection:${connection.id}`,
+        summary: { name: connection.name, provider: connection.provider, direction: connection.direction },
       });
+      // Subscribe now rather than at the next hourly pass (which still catches it if this fails).
+      const subscription = await subscribeAfterSetup(
+        ctx.prisma,
+        { tenantId: ctx.tenant.id, connectionId: connection.id },
+        connection,
+        {
+          appUrl: env().APP_URL,
+          sendEnsure: (data) => ctx.sendEvent({ name: "connection/subscription.ensure", data: { ...data } }),
+        },
+      );
       const guide = PROVIDER_GUIDES[input.provider];
       return {
         id: connection.id,
@@ -123,54 +149,110 @@ export const connectionRouter = createTRPCRouter({
    * not in WRITABLE_WITH_GRANT). The stored API credentials are revoked in the same step, so a
    * token given for one address is never sent to another; they are entered again afterwards.
    */
-  changeAddress: tenantAdminProcedure.input(z.object({ id: z.string().min(1), baseUrl })).mutation(async ({ ctx, input }) => {
-    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, baseUrl: true } }), NOT_FOUND);
-    const result = await changeConnectionAddress(ctx.db, connection, input.baseUrl);
-    if (!result.changed) return result;
-    forgetWebhookConnection(connection.id);
-    await ctx.audit({
-      action: "connection.address_changed",
-      target: `connection:${connection.id}`,
-      summary: { before: connection.baseUrl, after: result.baseUrl, credentialsRevoked: result.credentialsRevoked },
-    });
-    return result;
-  }),
+  changeAddress: tenantAdminProcedure
+    .input(z.object({ id: z.string().min(1), baseUrl }))
+    .mutation(async ({ ctx, input }) => {
+      const connection = await findOrThrow(
+        ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, baseUrl: true } }),
+        NOT_FOUND,
+      );
+      const result = await changeConnectionAddress(ctx.db, connection, input.baseUrl);
+      if (!result.changed) return result;
+      forgetWebhookConnection(connection.id);
+      await ctx.audit({
+        action: "connection.address_changed",
+        target: `connection:${connection.id}`,
+        summary: { before: connection.baseUrl, after: result.baseUrl, credentialsRevoked: result.credentialsRevoked },
+      });
+      return result;
+    }),
 
   /** Deleting needs the connection's name typed back, so a slip of the mouse deletes nothing. */
-  remove: tenantAdminProcedure.input(z.object({ id: z.string().min(1), confirmName: z.string() })).mutation(async ({ ctx, input }) => {
-    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } }), NOT_FOUND);
-    if (input.confirmName.trim() !== connection.name) throw new DomainError("INVALID", `Type “${connection.name}” to confirm`);
-    // The store stops sending first; a platform that cannot be reached does not block the delete.
-    const unsubscribed = await unsubscribeBeforeDelete(ctx.prisma, { tenantId: ctx.tenant.id, connectionId: connection.id }, { provider: connection.provider, direction: connection.direction }, { appUrl: env().APP_URL });
-    await ctx.db.connection.deleteMany({ where: { id: connection.id } });
-    forgetWebhookConnection(connection.id);
-    await ctx.audit({ action: "connection.deleted", target: `connection:${connection.id}`, summary: { name: connection.name, provider: connection.provider, webhooksRemoved: unsubscribed.removed, webhookRemovalErrors: unsubscribed.errors.length } });
-    return { deleted: true, webhooksRemoved: unsubscribed.removed, webhooksLeft: unsubscribed.errors.length };
-  }),
+  remove: tenantAdminProcedure
+    .input(z.object({ id: z.string().min(1), confirmName: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const connection = await findOrThrow(
+        ctx.db.connection.findFirst({
+          where: { id: input.id },
+          select: { id: true, name: true, provider: true, direction: true },
+        }),
+        NOT_FOUND,
+      );
+      if (input.confirmName.trim() !== connection.name)
+        throw new DomainError("INVALID", `Type “${connection.name}” to confirm`);
+      // The store stops sending first; a platform that cannot be reached does not block the delete.
+      const unsubscribed = await unsubscribeBeforeDelete(
+        ctx.prisma,
+        { tenantId: ctx.tenant.id, connectionId: connection.id },
+        { provider: connection.provider, direction: connection.direction },
+        { appUrl: env().APP_URL },
+      );
+      await ctx.db.connection.deleteMany({ where: { id: connection.id } });
+      forgetWebhookConnection(connection.id);
+      await ctx.audit({
+        action: "connection.deleted",
+        target: `connection:${connection.id}`,
+        summary: {
+          name: connection.name,
+          provider: connection.provider,
+          webhooksRemoved: unsubscribed.removed,
+          webhookRemovalErrors: unsubscribed.errors.length,
+        },
+      });
+      return { deleted: true, webhooksRemoved: unsubscribed.removed, webhooksLeft: unsubscribed.errors.length };
+    }),
 
   /** Calls the platform's cheapest authenticated endpoint with the stored credentials. */
   test: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
-    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true } }), NOT_FOUND);
+    const connection = await findOrThrow(
+      ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true } }),
+      NOT_FOUND,
+    );
     const result = await testConnection(ctx.db, connection);
     // A platform without an API has nothing to test, so nothing to audit.
-    if (result.ok || result.reason !== "no_api") await ctx.audit({ action: "connection.tested", target: `connection:${connection.id}`, summary: { ok: result.ok, latencyMs: result.latencyMs } });
+    if (result.ok || result.reason !== "no_api")
+      await ctx.audit({
+        action: "connection.tested",
+        target: `connection:${connection.id}`,
+        summary: { ok: result.ok, latencyMs: result.latencyMs },
+      });
     return result;
   }),
 
   /** Starts a full reconcile (a drift check, for a channel) now; refused while one is running. */
   resync: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
-    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true } }), NOT_FOUND);
+    const connection = await findOrThrow(
+      ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true } }),
+      NOT_FOUND,
+    );
     const requested = await requestManualResync(ctx.db, ctx.tenant.id, connection, ctx.sendEvent);
-    await ctx.audit({ action: "connection.resync", target: `connection:${connection.id}`, summary: { name: connection.name } });
+    await ctx.audit({
+      action: "connection.resync",
+      target: `connection:${connection.id}`,
+      summary: { name: connection.name },
+    });
     return requested;
   }),
 
   /** The platform's webhook subscriptions Stockhook holds for this connection, as last checked. */
   subscriptions: tenantProcedure.input(id).query(async ({ ctx, input }) => {
-    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true, direction: true } }), NOT_FOUND);
+    const connection = await findOrThrow(
+      ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, provider: true, direction: true } }),
+      NOT_FOUND,
+    );
     const rows = await ctx.db.platformSubscription.findMany({
       where: { connectionId: connection.id },
-      select: { id: true, topic: true, externalId: true, state: true, expiresAt: true, renewedAt: true, lastCheckedAt: true, lastError: true, lastErrorAt: true },
+      select: {
+        id: true,
+        topic: true,
+        externalId: true,
+        state: true,
+        expiresAt: true,
+        renewedAt: true,
+        lastCheckedAt: true,
+        lastError: true,
+        lastErrorAt: true,
+      },
       orderBy: { topic: "asc" },
     });
     return { managed: subscribesThroughApi(connection), subscriptions: rows };
@@ -178,26 +260,52 @@ export const connectionRouter = createTRPCRouter({
 
   /** "Check webhooks now": the same check and repair the hourly pass runs, for this connection. */
   checkSubscriptions: tenantAdminProcedure.input(id).mutation(async ({ ctx, input }) => {
-    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, name: true, provider: true, direction: true } }), NOT_FOUND);
-    if (!subscribesThroughApi(connection)) throw new DomainError("INVALID", "Stockhook does not manage this connection's webhooks");
-    await ctx.sendEvent({ name: "connection/subscription.ensure", data: { tenantId: ctx.tenant.id, connectionId: connection.id } });
-    await ctx.audit({ action: "connection.webhooks_checked", target: `connection:${connection.id}`, summary: { name: connection.name } });
+    const connection = await findOrThrow(
+      ctx.db.connection.findFirst({
+        where: { id: input.id },
+        select: { id: true, name: true, provider: true, direction: true },
+      }),
+      NOT_FOUND,
+    );
+    if (!subscribesThroughApi(connection))
+      throw new DomainError("INVALID", "Stockhook does not manage this connection's webhooks");
+    await ctx.sendEvent({
+      name: "connection/subscription.ensure",
+      data: { tenantId: ctx.tenant.id, connectionId: connection.id },
+    });
+    await ctx.audit({
+      action: "connection.webhooks_checked",
+      target: `connection:${connection.id}`,
+      summary: { name: connection.name },
+    });
     return { requested: true, requestedAt: new Date() };
   }),
 
   /** The latest run and how far it got, for the live progress next to the Resync button. */
   syncProgress: tenantProcedure.input(id).query(async ({ ctx, input }) => {
-    const connection = await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.id }, select: { id: true, _count: { select: { itemLinks: true } } } }), NOT_FOUND);
+    const connection = await findOrThrow(
+      ctx.db.connection.findFirst({
+        where: { id: input.id },
+        select: { id: true, _count: { select: { itemLinks: true } } },
+      }),
+      NOT_FOUND,
+    );
     const latest = await ctx.db.syncRun.findFirst({
       where: { connectionId: connection.id },
       orderBy: { startedAt: "desc" },
       select: syncRunSummarySelect,
     });
-    return { latest, running: latest?.status === "QUEUED" || latest?.status === "RUNNING", expectedItems: connection._count.itemLinks };
+    return {
+      latest,
+      running: latest?.status === "QUEUED" || latest?.status === "RUNNING",
+      expectedItems: connection._count.itemLinks,
+    };
   }),
 
   syncRuns: tenantProcedure
-    .input(z.object({ connectionId: z.string().min(1).optional(), limit: z.number().int().min(1).max(100).default(20) }))
+    .input(
+      z.object({ connectionId: z.string().min(1).optional(), limit: z.number().int().min(1).max(100).default(20) }),
+    )
     .query(({ ctx, input }) =>
       ctx.db.syncRun.findMany({
         where: { connectionId: input.connectionId },

@@ -17,43 +17,85 @@ export const eventRouter = createTRPCRouter({
     .input(z.object({ cursor: z.string().min(1).max(64).nullish(), filter: timelineFilterSchema.optional() }))
     .query(({ ctx, input }) => listTimeline(ctx.db, input.filter ?? {}, input.cursor)),
 
-  byId: tenantProcedure.input(z.object({ id })).query(({ ctx, input }) => findOrThrow(eventDetail(ctx.db, input.id), "Event not found")),
+  byId: tenantProcedure
+    .input(z.object({ id }))
+    .query(({ ctx, input }) => findOrThrow(eventDetail(ctx.db, input.id), "Event not found")),
 
   /** The Inngest run that processed the event, as the Inngest server reports it. */
   inngestRun: tenantProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
-    const event = await findOrThrow(ctx.db.webhookEvent.findFirst({ where: { id: input.id }, select: { inngestRunId: true } }), "Event not found");
+    const event = await findOrThrow(
+      ctx.db.webhookEvent.findFirst({ where: { id: input.id }, select: { inngestRunId: true } }),
+      "Event not found",
+    );
     const { INNGEST_BASE_URL, INNGEST_SIGNING_KEY, INNGEST_RUN_URL, INNGEST_DEV } = env();
-    return lookupInngestRun(event.inngestRunId, { baseUrl: INNGEST_BASE_URL, signingKey: INNGEST_SIGNING_KEY, runUrlTemplate: INNGEST_RUN_URL, dev: Boolean(INNGEST_DEV) });
+    return lookupInngestRun(event.inngestRunId, {
+      baseUrl: INNGEST_BASE_URL,
+      signingKey: INNGEST_SIGNING_KEY,
+      runUrlTemplate: INNGEST_RUN_URL,
+      dev: Boolean(INNGEST_DEV),
+    });
   }),
 
-  itemTimeline: tenantProcedure.input(z.object({ itemId: id })).query(({ ctx, input }) => findOrThrow(itemTimeline(ctx.db, input.itemId), "Item not found")),
+  itemTimeline: tenantProcedure
+    .input(z.object({ itemId: id }))
+    .query(({ ctx, input }) => findOrThrow(itemTimeline(ctx.db, input.itemId), "Item not found")),
 
   queue: tenantProcedure.query(({ ctx }) => queueStats(ctx.db, ctx.prisma)),
 
   /** Requests refused in the last 24 h (counted; the timeline keeps only the latest as rows). */
   rejected: tenantProcedure.input(z.object({ connectionId: id.optional() })).query(async ({ ctx, input }) => {
-    const counts = await rejectedPerConnection(ctx.db, new Date(Date.now() - 86_400_000), input.connectionId ? [input.connectionId] : undefined);
-    return { last24h: [...counts.values()].reduce((sum, count) => sum + count, 0), keptPerConnection: REJECTION_SAMPLES_KEPT };
+    const counts = await rejectedPerConnection(
+      ctx.db,
+      new Date(Date.now() - 86_400_000),
+      input.connectionId ? [input.connectionId] : undefined,
+    );
+    return {
+      last24h: [...counts.values()].reduce((sum, count) => sum + count, 0),
+      keptPerConnection: REJECTION_SAMPLES_KEPT,
+    };
   }),
 
   /** Replays failed or skipped deliveries (MEMBER and up; viewers are refused in the middleware). */
-  replay: tenantProcedure.input(z.object({ ids: z.array(id).min(1).max(MAX_REPLAY) })).mutation(async ({ ctx, input }) => {
-    const result = await replayEvents(ctx.db, input.ids, ctx.sendEvent);
-    if (!result.replayed.length && !result.deferred.length) {
-      const reason = result.refused[0]?.reason ?? "Nothing to replay";
-      throw new DomainError(reason === "Event not found" ? "NOT_FOUND" : "CONFLICT", reason);
-    }
-    await ctx.audit({ action: "event.replay", target: input.ids.length === 1 ? input.ids[0] : `${input.ids.length} events`, summary: { replayed: result.replayed, deferred: result.deferred, refused: result.refused.length } });
-    return result;
-  }),
+  replay: tenantProcedure
+    .input(z.object({ ids: z.array(id).min(1).max(MAX_REPLAY) }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await replayEvents(ctx.db, input.ids, ctx.sendEvent);
+      if (!result.replayed.length && !result.deferred.length) {
+        const reason = result.refused[0]?.reason ?? "Nothing to replay";
+        throw new DomainError(reason === "Event not found" ? "NOT_FOUND" : "CONFLICT", reason);
+      }
+      await ctx.audit({
+        action: "event.replay",
+        target: input.ids.length === 1 ? input.ids[0] : `${input.ids.length} events`,
+        summary: { replayed: result.replayed, deferred: result.deferred, refused: result.refused.length },
+      });
+      return result;
+    }),
 
   /** Every FAILED delivery of the tenant (or of one connection), up to the replay limit. */
   replayFailed: tenantProcedure.input(z.object({ connectionId: id.optional() })).mutation(async ({ ctx, input }) => {
-    if (input.connectionId) await findOrThrow(ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true } }), "Connection not found");
-    const failed = await ctx.db.webhookEvent.findMany({ where: { status: "FAILED", connectionId: input.connectionId }, orderBy: { receivedAt: "asc" }, take: MAX_REPLAY, select: { id: true } });
+    if (input.connectionId)
+      await findOrThrow(
+        ctx.db.connection.findFirst({ where: { id: input.connectionId }, select: { id: true } }),
+        "Connection not found",
+      );
+    const failed = await ctx.db.webhookEvent.findMany({
+      where: { status: "FAILED", connectionId: input.connectionId },
+      orderBy: { receivedAt: "asc" },
+      take: MAX_REPLAY,
+      select: { id: true },
+    });
     if (!failed.length) throw new DomainError("CONFLICT", "There are no failed events to replay");
-    const result = await replayEvents(ctx.db, failed.map((event) => event.id), ctx.sendEvent);
-    await ctx.audit({ action: "event.replayFailed", target: input.connectionId ?? "all connections", summary: { replayed: result.replayed.length, deferred: result.deferred.length, refused: result.refused.length } });
+    const result = await replayEvents(
+      ctx.db,
+      failed.map((event) => event.id),
+      ctx.sendEvent,
+    );
+    await ctx.audit({
+      action: "event.replayFailed",
+      target: input.connectionId ?? "all connections",
+      summary: { replayed: result.replayed.length, deferred: result.deferred.length, refused: result.refused.length },
+    });
     return result;
   }),
 });

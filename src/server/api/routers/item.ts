@@ -19,13 +19,27 @@ export const itemRouter = createTRPCRouter({
         where: {
           status: input.status,
           ...(input.search
-            ? { OR: [{ sku: { contains: input.search, mode: "insensitive" } }, { title: { contains: input.search, mode: "insensitive" } }] }
+            ? {
+                OR: [
+                  { sku: { contains: input.search, mode: "insensitive" } },
+                  { title: { contains: input.search, mode: "insensitive" } },
+                ],
+              }
             : {}),
         },
         orderBy: [{ sku: "asc" }, { id: "asc" }],
         take: PAGE_SIZE + 1,
         ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
-        select: { id: true, sku: true, title: true, quantity: true, status: true, oneOfAKind: true, version: true, updatedAt: true },
+        select: {
+          id: true,
+          sku: true,
+          title: true,
+          quantity: true,
+          status: true,
+          oneOfAKind: true,
+          version: true,
+          updatedAt: true,
+        },
       });
       const hasMore = rows.length > PAGE_SIZE;
       const items = hasMore ? rows.slice(0, PAGE_SIZE) : rows;
@@ -33,13 +47,16 @@ export const itemRouter = createTRPCRouter({
     }),
 
   byId: tenantProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const item = await findOrThrow(ctx.db.item.findFirst({
-      where: { id: input.id },
-      include: {
-        links: { select: { externalId: true, connection: { select: { id: true, name: true, provider: true } } } },
-        stockChanges: { orderBy: { createdAt: "desc" }, take: 50 },
-      },
-    }), "Item not found");
+    const item = await findOrThrow(
+      ctx.db.item.findFirst({
+        where: { id: input.id },
+        include: {
+          links: { select: { externalId: true, connection: { select: { id: true, name: true, provider: true } } } },
+          stockChanges: { orderBy: { createdAt: "desc" }, take: 50 },
+        },
+      }),
+      "Item not found",
+    );
     return item;
   }),
 });

@@ -1,6 +1,11 @@
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { connectionHealth } from "@/server/connections/connection-health";
-import { alertsFor, failedSubscriptionAlerts, mostUrgentFirst, switchedOffEndpointAlerts } from "@/server/insights/alerts";
+import {
+  alertsFor,
+  failedSubscriptionAlerts,
+  mostUrgentFirst,
+  switchedOffEndpointAlerts,
+} from "@/server/insights/alerts";
 import { eventsPerHour, undeliveredItems, webhookToStorefrontLatency } from "@/server/insights/tenant-insights";
 import { rejectedPerConnection } from "@/server/inbound/rejection-counts";
 
@@ -14,24 +19,53 @@ export const overviewRouter = createTRPCRouter({
     startOfDay.setUTCHours(0, 0, 0, 0);
     const [connections, itemsByStatus, eventsByStatus, soldToday, latency, hourly, rejected] = await Promise.all([
       ctx.db.connection.findMany({
-        select: { id: true, name: true, provider: true, direction: true, status: true, syncSchedule: true, lastWebhookAt: true, lastSyncAt: true },
+        select: {
+          id: true,
+          name: true,
+          provider: true,
+          direction: true,
+          status: true,
+          syncSchedule: true,
+          lastWebhookAt: true,
+          lastSyncAt: true,
+        },
         orderBy: [{ direction: "desc" }, { createdAt: "asc" }],
       }),
       ctx.db.item.groupBy({ by: ["status"], _count: { _all: true } }),
       // REJECTED rows are a sample; refused requests are counted separately (below).
-      ctx.db.webhookEvent.groupBy({ by: ["status"], where: { receivedAt: { gte: since }, status: { not: "REJECTED" } }, _count: { _all: true } }),
-      ctx.db.stockChange.count({ where: { statusAfter: "SOLD", statusBefore: { not: "SOLD" }, createdAt: { gte: startOfDay } } }),
+      ctx.db.webhookEvent.groupBy({
+        by: ["status"],
+        where: { receivedAt: { gte: since }, status: { not: "REJECTED" } },
+        _count: { _all: true },
+      }),
+      ctx.db.stockChange.count({
+        where: { statusAfter: "SOLD", statusBefore: { not: "SOLD" }, createdAt: { gte: startOfDay } },
+      }),
       webhookToStorefrontLatency(ctx.prisma, ctx.tenant.id, since),
       eventsPerHour(ctx.prisma, ctx.tenant.id, 24, now),
       rejectedPerConnection(ctx.db, since),
     ]);
     const rejected24h = [...rejected.values()].reduce((sum, count) => sum + count, 0);
     const channelIds = connections.filter((c) => c.direction === "CHANNEL").map((c) => c.id);
-    const [health, undelivered] = await Promise.all([connectionHealth(ctx.db, connections.map((c) => c.id), now), undeliveredItems(ctx.prisma, ctx.tenant.id, channelIds)]);
+    const [health, undelivered] = await Promise.all([
+      connectionHealth(
+        ctx.db,
+        connections.map((c) => c.id),
+        now,
+      ),
+      undeliveredItems(ctx.prisma, ctx.tenant.id, channelIds),
+    ]);
     const undeliveredOf = new Map(undelivered.map((entry) => [entry.connectionId, entry]));
     const withHealth = connections.map((connection) => ({ ...connection, health: health.get(connection.id)! }));
-    const switchedOff = await ctx.db.webhookEndpoint.findMany({ where: { enabled: false, disabledReason: { not: null } }, select: { id: true, url: true, disabledReason: true } });
-    const failedSubscriptions = await ctx.db.platformSubscription.findMany({ where: { state: "FAILED" }, select: { connectionId: true, topic: true, lastError: true }, orderBy: { topic: "asc" } });
+    const switchedOff = await ctx.db.webhookEndpoint.findMany({
+      where: { enabled: false, disabledReason: { not: null } },
+      select: { id: true, url: true, disabledReason: true },
+    });
+    const failedSubscriptions = await ctx.db.platformSubscription.findMany({
+      where: { state: "FAILED" },
+      select: { connectionId: true, topic: true, lastError: true },
+      orderBy: { topic: "asc" },
+    });
     const alerts = mostUrgentFirst([
       ...withHealth.flatMap((connection) => alertsFor(connection, connection.health, undeliveredOf.get(connection.id))),
       ...switchedOffEndpointAlerts(switchedOff),
@@ -39,8 +73,13 @@ export const overviewRouter = createTRPCRouter({
     ]);
     return {
       connections: withHealth,
-      items: Object.fromEntries(itemsByStatus.map((row) => [row.status, row._count._all])) as Partial<Record<string, number>>,
-      events24h: { ...Object.fromEntries(eventsByStatus.map((row) => [row.status, row._count._all])), ...(rejected24h ? { REJECTED: rejected24h } : {}) } as Partial<Record<string, number>>,
+      items: Object.fromEntries(itemsByStatus.map((row) => [row.status, row._count._all])) as Partial<
+        Record<string, number>
+      >,
+      events24h: {
+        ...Object.fromEntries(eventsByStatus.map((row) => [row.status, row._count._all])),
+        ...(rejected24h ? { REJECTED: rejected24h } : {}),
+      } as Partial<Record<string, number>>,
       soldToday,
       latency,
       hourly,

@@ -25,7 +25,10 @@ export const syncRunSummarySelect = {
   finishedAt: true,
 } as const;
 
-const runFields = { ...syncRunSummarySelect, connection: { select: { id: true, name: true, provider: true, direction: true } } } as const;
+const runFields = {
+  ...syncRunSummarySelect,
+  connection: { select: { id: true, name: true, provider: true, direction: true } },
+} as const;
 
 /** Reconcile history: every run with its trigger, duration, counts and errors, and what it changed. */
 export const syncRunRouter = createTRPCRouter({
@@ -52,22 +55,49 @@ export const syncRunRouter = createTRPCRouter({
     }),
 
   byId: tenantProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const run = await findOrThrow(ctx.db.syncRun.findFirst({ where: { id: input.id }, select: runFields }), "Sync run not found");
+    const run = await findOrThrow(
+      ctx.db.syncRun.findFirst({ where: { id: input.id }, select: runFields }),
+      "Sync run not found",
+    );
     const [changes, pushes, pushStates] = await Promise.all([
       ctx.db.stockChange.findMany({
         where: { syncRunId: run.id },
         orderBy: { createdAt: "asc" },
         take: 200,
-        select: { id: true, quantityBefore: true, quantityAfter: true, statusBefore: true, statusAfter: true, createdAt: true, item: { select: { id: true, sku: true, title: true } } },
+        select: {
+          id: true,
+          quantityBefore: true,
+          quantityAfter: true,
+          statusBefore: true,
+          statusAfter: true,
+          createdAt: true,
+          item: { select: { id: true, sku: true, title: true } },
+        },
       }),
       ctx.db.channelPush.findMany({
         where: { syncRunId: run.id },
         orderBy: { createdAt: "asc" },
         take: 200,
-        select: { id: true, quantity: true, status: true, state: true, attempts: true, error: true, createdAt: true, pushedAt: true, itemId: true, connection: { select: { name: true } } },
+        select: {
+          id: true,
+          quantity: true,
+          status: true,
+          state: true,
+          attempts: true,
+          error: true,
+          createdAt: true,
+          pushedAt: true,
+          itemId: true,
+          connection: { select: { name: true } },
+        },
       }),
       ctx.db.channelPush.groupBy({ by: ["state"], where: { syncRunId: run.id }, _count: { _all: true } }),
     ]);
-    return { run, changes, pushes, pushStates: Object.fromEntries(pushStates.map((row) => [row.state, row._count._all])) };
+    return {
+      run,
+      changes,
+      pushes,
+      pushStates: Object.fromEntries(pushStates.map((row) => [row.state, row._count._all])),
+    };
   }),
 });

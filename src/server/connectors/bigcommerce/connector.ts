@@ -55,7 +55,13 @@ const toWebhook = (hook: { id: number; scope: string; destination: string; is_ac
   active: hook.is_active,
 });
 
-function item(product: BigCommerceProduct, externalId: string, sku: string, title: string, level: number): SourceStockItem {
+function item(
+  product: BigCommerceProduct,
+  externalId: string,
+  sku: string,
+  title: string,
+  level: number,
+): SourceStockItem {
   // Untracked inventory is always purchasable; there is no count to report.
   const quantity = product.inventory_tracking === "none" ? 0 : Math.max(0, level);
   return {
@@ -69,28 +75,47 @@ function item(product: BigCommerceProduct, externalId: string, sku: string, titl
 }
 
 function productToItems(product: BigCommerceProduct): SourceStockItem[] {
-  if (product.inventory_tracking !== "variant") return [item(product, compositeId(product.id), product.sku, product.name, product.inventory_level)];
+  if (product.inventory_tracking !== "variant")
+    return [item(product, compositeId(product.id), product.sku, product.name, product.inventory_level)];
   return product.variants.map((variant) =>
-    item(product, compositeId(product.id, variant.id), variant.sku, `${product.name} — ${variant.option_values.map((v) => v.label).join(", ")}`, variant.inventory_level),
+    item(
+      product,
+      compositeId(product.id, variant.id),
+      variant.sku,
+      `${product.name} — ${variant.option_values.map((v) => v.label).join(", ")}`,
+      variant.inventory_level,
+    ),
   );
 }
 
 export type BigCommerceConnector = SourceConnector & ChannelConnector & { webhooks: WebhookSubscriptionApi };
 
-export function createBigCommerceConnector(baseUrl: string, credentials: BigCommerceCredentials, http: ConnectorHttpOptions = {}): BigCommerceConnector {
+export function createBigCommerceConnector(
+  baseUrl: string,
+  credentials: BigCommerceCredentials,
+  http: ConnectorHttpOptions = {},
+): BigCommerceConnector {
   const sleep = http.deps?.sleep ?? realSleep;
   const client = new HttpClient({
     ...http,
     baseUrl: `${baseUrl.replace(/\/+$/, "")}/stores/${credentials.storeHash}/v3`,
     auth: { headers: () => ({ "x-auth-token": credentials.accessToken }) },
-    hooks: windowGate({ left: "x-rate-limit-requests-left", resetMs: "x-rate-limit-time-reset-ms" }, sleep, http.deps?.now),
+    hooks: windowGate(
+      { left: "x-rate-limit-requests-left", resetMs: "x-rate-limit-time-reset-ms" },
+      sleep,
+      http.deps?.now,
+    ),
   });
 
   async function adjust(updates: readonly StockUpdate[]) {
     const items = updates.map((update) => {
       const { parentId, childId } = parseCompositeId(update.externalId, "BigCommerce");
       const target = childId === undefined ? { product_id: parentId } : { variant_id: childId };
-      return { location_id: update.locationId ? Number(update.locationId) : credentials.locationId, ...target, quantity: channelQuantity(update) };
+      return {
+        location_id: update.locationId ? Number(update.locationId) : credentials.locationId,
+        ...target,
+        quantity: channelQuantity(update),
+      };
     });
     // Absolute levels: repeating the request sets the same quantities.
     await client.request({
@@ -104,11 +129,17 @@ export function createBigCommerceConnector(baseUrl: string, credentials: BigComm
 
   const webhooks: WebhookSubscriptionApi = {
     topics: BIGCOMMERCE_SUBSCRIPTION_SCOPES,
-    requiredScopes: "an API account with the Products scope (read-only or modify) and Information & Settings (read-only) for webhooks",
+    requiredScopes:
+      "an API account with the Products scope (read-only or modify) and Information & Settings (read-only) for webhooks",
     async list() {
       const found: PlatformWebhook[] = [];
       for (let page = 1; ; page++) {
-        const { data } = await client.request({ method: "GET", path: "/hooks", query: { page, limit: BIGCOMMERCE_HOOK_PAGE_SIZE }, schema: bigCommerceHookListSchema });
+        const { data } = await client.request({
+          method: "GET",
+          path: "/hooks",
+          query: { page, limit: BIGCOMMERCE_HOOK_PAGE_SIZE },
+          schema: bigCommerceHookListSchema,
+        });
         found.push(...data.data.map(toWebhook));
         const totalPages = data.meta?.pagination?.total_pages ?? 1;
         if (page >= totalPages || data.data.length === 0) return found;
@@ -118,7 +149,13 @@ export function createBigCommerceConnector(baseUrl: string, credentials: BigComm
       const { data } = await client.request({
         method: "POST",
         path: "/hooks",
-        body: { scope: topic, destination: address, is_active: true, events_history_enabled: true, headers: { [BIGCOMMERCE_SECRET_HEADER]: secret } },
+        body: {
+          scope: topic,
+          destination: address,
+          is_active: true,
+          events_history_enabled: true,
+          headers: { [BIGCOMMERCE_SECRET_HEADER]: secret },
+        },
         schema: bigCommerceHookResponseSchema,
       });
       return toWebhook(data.data);
@@ -134,7 +171,12 @@ export function createBigCommerceConnector(baseUrl: string, credentials: BigComm
       return toWebhook(data.data);
     },
     async remove(id) {
-      await client.request({ method: "DELETE", path: `/hooks/${encodeURIComponent(id)}`, schema: z.unknown(), idempotent: true });
+      await client.request({
+        method: "DELETE",
+        path: `/hooks/${encodeURIComponent(id)}`,
+        schema: z.unknown(),
+        idempotent: true,
+      });
     },
   };
 
@@ -148,32 +190,54 @@ export function createBigCommerceConnector(baseUrl: string, credentials: BigComm
       const { data } = await client.request({
         method: "GET",
         path: "/catalog/products",
-        query: { include: "variants", limit: BIGCOMMERCE_PAGE_SIZE, page: 1, sort: "id", direction: "asc", "id:greater": after, "date_modified:min": updatedSince?.toISOString() },
+        query: {
+          include: "variants",
+          limit: BIGCOMMERCE_PAGE_SIZE,
+          page: 1,
+          sort: "id",
+          direction: "asc",
+          "id:greater": after,
+          "date_modified:min": updatedSince?.toISOString(),
+        },
         schema: productPageSchema,
       });
       const last = data.data.at(-1);
-      return { items: data.data.flatMap(productToItems), nextCursor: last && data.meta.pagination.total_pages > 1 ? encodeKeyset(last.id) : null };
+      return {
+        items: data.data.flatMap(productToItems),
+        nextCursor: last && data.meta.pagination.total_pages > 1 ? encodeKeyset(last.id) : null,
+      };
     },
 
     async getItem(externalId) {
       const { parentId, childId } = parseCompositeId(externalId, "BigCommerce");
-      const { data } = await client.request({ method: "GET", path: `/catalog/products/${parentId}`, query: { include: "variants" }, schema: productResponseSchema });
+      const { data } = await client.request({
+        method: "GET",
+        path: `/catalog/products/${parentId}`,
+        query: { include: "variants" },
+        schema: productResponseSchema,
+      });
       const items = productToItems(data.data);
-      const found = items.find((candidate) => candidate.externalId === externalId) ?? (childId === undefined ? items[0] : undefined);
+      const found =
+        items.find((candidate) => candidate.externalId === externalId) ??
+        (childId === undefined ? items[0] : undefined);
       if (!found) throw new ValidationError(`BigCommerce product ${parentId} has no variant ${childId}`, []);
       return found;
     },
 
     async normalizeWebhook(topic: string, payload: unknown, meta: WebhookMeta = {}) {
       const parsed = inventoryWebhookSchema.safeParse(payload);
-      if (!parsed.success) throw new ValidationError(`BigCommerce webhook "${topic}" has an unexpected shape`, parsed.error.issues);
+      if (!parsed.success)
+        throw new ValidationError(`BigCommerce webhook "${topic}" has an unexpected shape`, parsed.error.issues);
       const { data, hash, created_at } = parsed.data;
       // Relative changes carry a delta, not a level; the reconcile fetches the level instead.
       if (data.inventory.method !== "absolute") return [];
       const quantity = Math.max(0, data.inventory.value);
       return [
         {
-          externalId: compositeId(data.inventory.product_id, data.type === "sku" ? data.inventory.variant_id : undefined),
+          externalId: compositeId(
+            data.inventory.product_id,
+            data.type === "sku" ? data.inventory.variant_id : undefined,
+          ),
           quantity,
           status: statusForQuantity(quantity, false),
           reason: "adjustment" as const,
@@ -193,7 +257,12 @@ export function createBigCommerceConnector(baseUrl: string, credentials: BigComm
 
     testConnection: () =>
       probeConnection(async () => {
-        const { data } = await client.request({ method: "GET", path: "/catalog/summary", schema: catalogSummarySchema, policy: PROBE_POLICY });
+        const { data } = await client.request({
+          method: "GET",
+          path: "/catalog/summary",
+          schema: catalogSummarySchema,
+          policy: PROBE_POLICY,
+        });
         return `Connected to BigCommerce store ${credentials.storeHash}: ${data.data.variant_count} variants.`;
       }),
   };

@@ -28,7 +28,9 @@ export const paginationSchema = z.object({
   per_page: z.number().int(),
   current_page: z.number().int(),
   total_pages: z.number().int(),
-  links: z.object({ previous: z.string().optional(), current: z.string().optional(), next: z.string().optional() }).loose(),
+  links: z
+    .object({ previous: z.string().optional(), current: z.string().optional(), next: z.string().optional() })
+    .loose(),
 });
 
 export const productPageSchema = z.object({
@@ -45,7 +47,12 @@ export const catalogSummarySchema = z.object({
 export const absoluteAdjustmentResponseSchema = z.object({ transaction_id: z.string() }).loose();
 
 export const inventoryWebhookSchema = z.object({
-  scope: z.enum(["store/product/inventory/updated", "store/sku/inventory/updated", "store/product/inventory/order/updated", "store/sku/inventory/order/updated"]),
+  scope: z.enum([
+    "store/product/inventory/updated",
+    "store/sku/inventory/updated",
+    "store/product/inventory/order/updated",
+    "store/sku/inventory/order/updated",
+  ]),
   store_id: z.string(),
   data: z.object({
     type: z.enum(["product", "sku"]),

@@ -13,7 +13,9 @@ afterEach(async () => {
 
 /** A notification endpoint that passes Business Central's validation handshake. */
 async function echoingReceiver(): Promise<string> {
-  receiver = createServer((req, res) => res.end(new URL(req.url ?? "/", "http://x").searchParams.get("validationToken") ?? ""));
+  receiver = createServer((req, res) =>
+    res.end(new URL(req.url ?? "/", "http://x").searchParams.get("validationToken") ?? ""),
+  );
   await new Promise<void>((resolve) => receiver!.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
 }
@@ -30,16 +32,28 @@ it("fetches one OAuth token and reuses it", async () => {
 
 it("accepts a ready-made access token", async () => {
   fixture = await simFixture<"BUSINESS_CENTRAL">("bc", { size: 3 });
-  const { tenantId, environment, companyId } = fixture.sim.connectorConfig(fixture.store).credentials as { tenantId: string; environment: string; companyId: string };
+  const { tenantId, environment, companyId } = fixture.sim.connectorConfig(fixture.store).credentials as {
+    tenantId: string;
+    environment: string;
+    companyId: string;
+  };
   const { createConnector } = await import("../index");
-  const connector = createConnector({ provider: "BUSINESS_CENTRAL", baseUrl: `${fixture.sim.url}/bc`, credentials: { tenantId, environment, companyId, accessToken: fixture.store.credentials.token }, http: fixture.sim.connectorConfig(fixture.store).http });
+  const connector = createConnector({
+    provider: "BUSINESS_CENTRAL",
+    baseUrl: `${fixture.sim.url}/bc`,
+    credentials: { tenantId, environment, companyId, accessToken: fixture.store.credentials.token },
+    http: fixture.sim.connectorConfig(fixture.store).http,
+  });
   await expect(connector.testConnection()).resolves.toMatchObject({ ok: true });
 });
 
 it("subscribes through the validation handshake, renews with the etag, and unsubscribes", async () => {
   fixture = await simFixture<"BUSINESS_CENTRAL">("bc", { size: 3 });
   const { connector } = fixture;
-  const subscription = await connector.subscribe({ notificationUrl: await echoingReceiver(), clientState: "s3cret-state" });
+  const subscription = await connector.subscribe({
+    notificationUrl: await echoingReceiver(),
+    clientState: "s3cret-state",
+  });
   expect(Date.parse(subscription.expirationDateTime)).toBeGreaterThan(Date.now() + 2 * 24 * 3600_000);
   const renewed = await connector.renewSubscription(subscription);
   expect(renewed["@odata.etag"]).not.toBe(subscription["@odata.etag"]);
@@ -50,5 +64,7 @@ it("subscribes through the validation handshake, renews with the etag, and unsub
 
 it("refuses a subscription whose endpoint does not echo the validation token", async () => {
   fixture = await simFixture<"BUSINESS_CENTRAL">("bc", { size: 3 });
-  await expect(fixture.connector.subscribe({ notificationUrl: "http://127.0.0.1:9/nothing", clientState: "x" })).rejects.toMatchObject({ status: 400 });
+  await expect(
+    fixture.connector.subscribe({ notificationUrl: "http://127.0.0.1:9/nothing", clientState: "x" }),
+  ).rejects.toMatchObject({ status: 400 });
 });

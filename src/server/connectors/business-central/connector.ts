@@ -4,8 +4,24 @@ import { type ConnectorHttpOptions, HttpClient } from "../http";
 import { type BusinessCentralCredentials } from "../credentials";
 import { ValidationError } from "../errors";
 import { probeConnection, PROBE_POLICY } from "../test-connection";
-import { type ListStockOptions, type SourceConnector, type SourceStockItem, statusForQuantity, type StockEvent, type WebhookMeta } from "../types";
-import { type BcItem, bcCompanySchema, bcItemListSchema, bcItemSchema, bcNotificationSchema, type BcSubscription, bcSubscriptionSchema, itemIdFromResource } from "./schemas";
+import {
+  type ListStockOptions,
+  type SourceConnector,
+  type SourceStockItem,
+  statusForQuantity,
+  type StockEvent,
+  type WebhookMeta,
+} from "../types";
+import {
+  type BcItem,
+  bcCompanySchema,
+  bcItemListSchema,
+  bcItemSchema,
+  bcNotificationSchema,
+  type BcSubscription,
+  bcSubscriptionSchema,
+  itemIdFromResource,
+} from "./schemas";
 import { businessCentralAuth } from "./token";
 
 export const BC_PAGE_SIZE = 200;
@@ -30,15 +46,28 @@ function toItem(item: BcItem): SourceStockItem {
   };
 }
 
-export function createBusinessCentralConnector(baseUrl: string, credentials: BusinessCentralCredentials, http: ConnectorHttpOptions = {}): BusinessCentralConnector {
+export function createBusinessCentralConnector(
+  baseUrl: string,
+  credentials: BusinessCentralCredentials,
+  http: ConnectorHttpOptions = {},
+): BusinessCentralConnector {
   const apiRoot = `${baseUrl.replace(/\/+$/, "")}/v2.0/${credentials.tenantId}/${credentials.environment}/api/v2.0`;
-  const client = new HttpClient({ ...http, baseUrl: apiRoot, auth: businessCentralAuth(credentials, new HttpClient({ ...http, baseUrl })) });
+  const client = new HttpClient({
+    ...http,
+    baseUrl: apiRoot,
+    auth: businessCentralAuth(credentials, new HttpClient({ ...http, baseUrl })),
+  });
   const company = `/companies(${credentials.companyId})`;
   const itemsResource = `/api/v2.0${company}/items`;
   const subscriptionPath = (id: string) => `/subscriptions('${id}')`;
 
   async function getItem(externalId: string) {
-    const { data } = await client.request({ method: "GET", path: `${company}/items(${externalId})`, query: { $select: ITEM_FIELDS }, schema: bcItemSchema });
+    const { data } = await client.request({
+      method: "GET",
+      path: `${company}/items(${externalId})`,
+      query: { $select: ITEM_FIELDS },
+      schema: bcItemSchema,
+    });
     return toItem(data);
   }
 
@@ -48,11 +77,17 @@ export function createBusinessCentralConnector(baseUrl: string, credentials: Bus
 
     async listStock({ cursor, updatedSince }: ListStockOptions = {}) {
       // The cursor is the server's nextLink; only ever follow one that points back at this API.
-      if (cursor && !cursor.startsWith(apiRoot)) throw new ValidationError("Cursor does not belong to this Business Central company", []);
+      if (cursor && !cursor.startsWith(apiRoot))
+        throw new ValidationError("Cursor does not belong to this Business Central company", []);
       const { data } = await client.request({
         method: "GET",
         path: cursor ?? `${company}/items`,
-        query: cursor ? {} : { $select: ITEM_FIELDS, $filter: updatedSince ? `lastModifiedDateTime gt ${updatedSince.toISOString()}` : undefined },
+        query: cursor
+          ? {}
+          : {
+              $select: ITEM_FIELDS,
+              $filter: updatedSince ? `lastModifiedDateTime gt ${updatedSince.toISOString()}` : undefined,
+            },
         // OData's $top caps the whole result; page size is negotiated with maxpagesize.
         headers: { prefer: `odata.maxpagesize=${BC_PAGE_SIZE}` },
         schema: bcItemListSchema,
@@ -63,7 +98,11 @@ export function createBusinessCentralConnector(baseUrl: string, credentials: Bus
     /** Notifications name what changed, not the new stock, so each changed item is fetched. */
     async normalizeWebhook(topic: string, payload: unknown, _meta?: WebhookMeta) {
       const parsed = bcNotificationSchema.safeParse(payload);
-      if (!parsed.success) throw new ValidationError(`Business Central notification "${topic}" has an unexpected shape`, parsed.error.issues);
+      if (!parsed.success)
+        throw new ValidationError(
+          `Business Central notification "${topic}" has an unexpected shape`,
+          parsed.error.issues,
+        );
       const events: StockEvent[] = [];
       for (const notification of parsed.data.value) {
         const itemId = itemIdFromResource(notification.resource);
@@ -75,13 +114,25 @@ export function createBusinessCentralConnector(baseUrl: string, credentials: Bus
           continue;
         }
         const item = await getItem(itemId);
-        events.push({ externalId: item.externalId, sku: item.sku, quantity: item.quantity, status: item.status, reason: "adjustment", sourceAt });
+        events.push({
+          externalId: item.externalId,
+          sku: item.sku,
+          quantity: item.quantity,
+          status: item.status,
+          reason: "adjustment",
+          sourceAt,
+        });
       }
       return events;
     },
 
     async subscribe({ notificationUrl, clientState }) {
-      const { data } = await client.request({ method: "POST", path: "/subscriptions", body: { notificationUrl, resource: itemsResource, clientState }, schema: bcSubscriptionSchema });
+      const { data } = await client.request({
+        method: "POST",
+        path: "/subscriptions",
+        body: { notificationUrl, resource: itemsResource, clientState },
+        schema: bcSubscriptionSchema,
+      });
       return data;
     },
 
@@ -109,7 +160,12 @@ export function createBusinessCentralConnector(baseUrl: string, credentials: Bus
 
     testConnection: () =>
       probeConnection(async () => {
-        const { data } = await client.request({ method: "GET", path: company, schema: bcCompanySchema, policy: PROBE_POLICY });
+        const { data } = await client.request({
+          method: "GET",
+          path: company,
+          schema: bcCompanySchema,
+          policy: PROBE_POLICY,
+        });
         return `Connected to Business Central company "${data.displayName ?? data.name}" (${credentials.environment}).`;
       }),
   };

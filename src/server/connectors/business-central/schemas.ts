@@ -18,7 +18,9 @@ export const bcItemListSchema = z.object({
   "@odata.nextLink": z.string().optional(),
 });
 
-export const bcCompanySchema = z.object({ id: z.string(), name: z.string(), displayName: z.string().optional() }).loose();
+export const bcCompanySchema = z
+  .object({ id: z.string(), name: z.string(), displayName: z.string().optional() })
+  .loose();
 
 export const bcSubscriptionSchema = z.object({
   subscriptionId: z.string(),

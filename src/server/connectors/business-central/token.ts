@@ -36,7 +36,10 @@ export function businessCentralAuth(credentials: BusinessCentralCredentials, tok
     } catch (error) {
       // The identity platform answers a wrong secret with 400/401 invalid_client.
       if (error instanceof RequestRejectedError || (error instanceof ConnectorError && error.status === 401)) {
-        throw new AuthError(`Business Central token request was refused: ${error.message}`, { status: error.status, cause: error });
+        throw new AuthError(`Business Central token request was refused: ${error.message}`, {
+          status: error.status,
+          cause: error,
+        });
       }
       throw error;
     }

@@ -53,7 +53,9 @@ function toStatus(status: SamStatus, stock: number, unique: boolean): { status: 
     case "sold":
       return { status: unique ? "SOLD" : "OUT_OF_STOCK", quantity: 0 };
     case "available":
-      return stock > 0 ? { status: "AVAILABLE", quantity: stock } : { status: unique ? "SOLD" : "OUT_OF_STOCK", quantity: 0 };
+      return stock > 0
+        ? { status: "AVAILABLE", quantity: stock }
+        : { status: unique ? "SOLD" : "OUT_OF_STOCK", quantity: 0 };
   }
 }
 

@@ -23,12 +23,34 @@ it("targets the newest stable Admin API version, where the simulator enforces co
   expect(SHOPIFY_API_VERSION).toBe("2026-10");
   const { externalId } = await setup();
   const call = async (quantity: Record<string, unknown>) => {
-    const response = await fetch(`${fixture.sim.url}/shopify/${fixture.store.id}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`, {
-      method: "POST",
-      headers: { "x-shopify-access-token": fixture.store.credentials.token, "content-type": "application/json" },
-      body: JSON.stringify({ query: "mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) { userErrors { code message } } }", variables: { input: { name: "available", reason: "correction", quantities: [{ inventoryItemId: `gid://shopify/InventoryItem/${externalId}`, locationId: "gid://shopify/Location/70000001", quantity: 4, ...quantity }] } } }),
-    });
-    return ((await response.json()) as { data: { inventorySetQuantities: { userErrors: { code: string }[] } } }).data.inventorySetQuantities.userErrors.map((e) => e.code);
+    const response = await fetch(
+      `${fixture.sim.url}/shopify/${fixture.store.id}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`,
+      {
+        method: "POST",
+        headers: { "x-shopify-access-token": fixture.store.credentials.token, "content-type": "application/json" },
+        body: JSON.stringify({
+          query:
+            "mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) { userErrors { code message } } }",
+          variables: {
+            input: {
+              name: "available",
+              reason: "correction",
+              quantities: [
+                {
+                  inventoryItemId: `gid://shopify/InventoryItem/${externalId}`,
+                  locationId: "gid://shopify/Location/70000001",
+                  quantity: 4,
+                  ...quantity,
+                },
+              ],
+            },
+          },
+        }),
+      },
+    );
+    return (
+      (await response.json()) as { data: { inventorySetQuantities: { userErrors: { code: string }[] } } }
+    ).data.inventorySetQuantities.userErrors.map((e) => e.code);
   };
   expect(await call({})).toEqual(["INVALID"]);
   expect(await call({ changeFromQuantity: 9 })).toEqual(["CHANGE_FROM_QUANTITY_STALE"]);
@@ -37,13 +59,17 @@ it("targets the newest stable Admin API version, where the simulator enforces co
 
 it("quotes the quantity it last saw and sets the target when nothing raced it", async () => {
   const { externalId, index } = await setup();
-  await expect(fixture.connector.setStock({ externalId, quantity: 7, status: "AVAILABLE", lastSeenQuantity: 10 })).resolves.toEqual({ quantity: 7 });
+  await expect(
+    fixture.connector.setStock({ externalId, quantity: 7, status: "AVAILABLE", lastSeenQuantity: 10 }),
+  ).resolves.toEqual({ quantity: 7 });
   expect(quantityAt(index)).toBe(7);
 });
 
 it("never seen on Shopify: reads the current quantity first and sets the target", async () => {
   const { externalId, index } = await setup();
-  await expect(fixture.connector.setStock({ externalId, quantity: 3, status: "AVAILABLE" })).resolves.toEqual({ quantity: 3 });
+  await expect(fixture.connector.setStock({ externalId, quantity: 3, status: "AVAILABLE" })).resolves.toEqual({
+    quantity: 3,
+  });
   expect(quantityAt(index)).toBe(3);
 });
 
@@ -51,7 +77,9 @@ it("a channel sale that raced the push is kept: the sold units stay off the new 
   const { externalId, index } = await setup();
   // Stockhook last saw 10; two units sold at Shopify before its push of 8 arrived.
   fixture.store.catalogue.setQuantity(index, 8);
-  await expect(fixture.connector.setStock({ externalId, quantity: 8, status: "AVAILABLE", lastSeenQuantity: 10 })).resolves.toEqual({ quantity: 6 });
+  await expect(
+    fixture.connector.setStock({ externalId, quantity: 8, status: "AVAILABLE", lastSeenQuantity: 10 }),
+  ).resolves.toEqual({ quantity: 6 });
   expect(quantityAt(index)).toBe(6);
   expect(fixture.store.stats.byKind["shopify:inventorySetQuantities"]).toBe(2);
 });
@@ -59,7 +87,9 @@ it("a channel sale that raced the push is kept: the sold units stay off the new 
 it("units that appeared only at the channel do not outvote the canonical level", async () => {
   const { externalId, index } = await setup();
   fixture.store.catalogue.setQuantity(index, 25);
-  await expect(fixture.connector.setStock({ externalId, quantity: 8, status: "AVAILABLE", lastSeenQuantity: 10 })).resolves.toEqual({ quantity: 8 });
+  await expect(
+    fixture.connector.setStock({ externalId, quantity: 8, status: "AVAILABLE", lastSeenQuantity: 10 }),
+  ).resolves.toEqual({ quantity: 8 });
   expect(quantityAt(index)).toBe(8);
 });
 
@@ -68,7 +98,9 @@ it("batches resolve each stale row on its own", async () => {
   const ids = [0, 1, 2].map((i) => String(fixture.store.externalId(i)));
   [10, 10, 10].forEach((quantity, i) => fixture.store.catalogue.setQuantity(i, quantity));
   fixture.store.catalogue.setQuantity(1, 9);
-  await fixture.connector.setStockBatch(ids.map((externalId) => ({ externalId, quantity: 5, status: "AVAILABLE" as const, lastSeenQuantity: 10 })));
+  await fixture.connector.setStockBatch(
+    ids.map((externalId) => ({ externalId, quantity: 5, status: "AVAILABLE" as const, lastSeenQuantity: 10 })),
+  );
   expect([0, 1, 2].map(quantityAt)).toEqual([5, 4, 5]);
 });
 

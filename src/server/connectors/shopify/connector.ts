@@ -102,7 +102,12 @@ export function resolveStaleQuantity(input: { target: number; lastSeen: number; 
   return Math.max(0, input.target - lostAtChannel);
 }
 
-const toWebhook = (subscription: ShopifyWebhookSubscription): PlatformWebhook => ({ id: subscription.id, topic: subscription.topic, address: subscription.uri, active: true });
+const toWebhook = (subscription: ShopifyWebhookSubscription): PlatformWebhook => ({
+  id: subscription.id,
+  topic: subscription.topic,
+  address: subscription.uri,
+  active: true,
+});
 
 const LOCATIONS_QUERY = `query StockhookLocations { locations(first: 1, query: "active:true") { nodes { id name isActive } } }`;
 const SHOP_QUERY = `query StockhookShop { shop { name myshopifyDomain } }`;
@@ -122,14 +127,20 @@ function variantToItem(variant: ShopifyVariant): SourceStockItem {
 
 export type ShopifyConnector = SourceConnector & ChannelConnector & { webhooks: WebhookSubscriptionApi };
 
-export function createShopifyConnector(baseUrl: string, credentials: ShopifyCredentials, http: ConnectorHttpOptions = {}): ShopifyConnector {
+export function createShopifyConnector(
+  baseUrl: string,
+  credentials: ShopifyCredentials,
+  http: ConnectorHttpOptions = {},
+): ShopifyConnector {
   const client = new HttpClient({
     ...http,
     baseUrl: `${baseUrl.replace(/\/+$/, "")}/admin/api/${SHOPIFY_API_VERSION}`,
     auth: { headers: () => ({ "x-shopify-access-token": credentials.accessToken }) },
   });
   const graphql = new ShopifyGraphql(client);
-  let primaryLocation: Promise<string> | undefined = credentials.locationId ? Promise.resolve(toGid("Location", credentials.locationId)) : undefined;
+  let primaryLocation: Promise<string> | undefined = credentials.locationId
+    ? Promise.resolve(toGid("Location", credentials.locationId))
+    : undefined;
 
   function defaultLocation(): Promise<string> {
     primaryLocation ??= graphql.run("locations", LOCATIONS_QUERY, {}, locationsSchema).then(({ locations }) => {
@@ -158,7 +169,12 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
     for (const row of rows) byLocation.set(row.locationId, [...(byLocation.get(row.locationId) ?? []), row]);
     const levels = new Map<string, number>();
     for (const [locationId, group] of byLocation) {
-      const { nodes } = await graphql.run("nodes", LEVELS_QUERY, { ids: group.map((row) => row.inventoryItemId), locationId }, inventoryLevelsSchema);
+      const { nodes } = await graphql.run(
+        "nodes",
+        LEVELS_QUERY,
+        { ids: group.map((row) => row.inventoryItemId), locationId },
+        inventoryLevelsSchema,
+      );
       for (const node of nodes) {
         if (!node) continue;
         const available = node.inventoryLevel?.quantities.find((q) => q.name === "available")?.quantity ?? 0;
@@ -173,32 +189,58 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
     const rows: PlannedQuantity[] = updates.map((update) => {
       const target = channelQuantity(update);
       const lastSeen = update.lastSeenQuantity ?? Number.NaN;
-      return { inventoryItemId: toGid("InventoryItem", update.externalId), locationId: update.locationId ? toGid("Location", update.locationId) : fallback!, target, lastSeen, changeFrom: lastSeen, quantity: target };
+      return {
+        inventoryItemId: toGid("InventoryItem", update.externalId),
+        locationId: update.locationId ? toGid("Location", update.locationId) : fallback!,
+        target,
+        lastSeen,
+        changeFrom: lastSeen,
+        quantity: target,
+      };
     });
     // Never seen on Shopify yet: what it shows now is what Stockhook has seen.
     const unseen = rows.filter((row) => Number.isNaN(row.lastSeen));
     if (unseen.length) {
       const levels = await readAvailable(unseen);
-      for (const row of unseen) row.lastSeen = row.changeFrom = levels.get(`${row.inventoryItemId}|${row.locationId}`) ?? 0;
+      for (const row of unseen)
+        row.lastSeen = row.changeFrom = levels.get(`${row.inventoryItemId}|${row.locationId}`) ?? 0;
     }
     for (let round = 0; ; round++) {
       const input = {
         name: "available",
         reason: "correction",
         referenceDocumentUri: "stockhook://stock-sync",
-        quantities: rows.map((row) => ({ inventoryItemId: row.inventoryItemId, locationId: row.locationId, quantity: row.quantity, changeFromQuantity: row.changeFrom })),
+        quantities: rows.map((row) => ({
+          inventoryItemId: row.inventoryItemId,
+          locationId: row.locationId,
+          quantity: row.quantity,
+          changeFromQuantity: row.changeFrom,
+        })),
       };
       // Never repeated blindly: a repeat of a write that did apply would come back stale and read as
       // a channel sale. A lost answer fails the push instead; its retry starts from a fresh read.
-      const result = await graphql.run("inventorySetQuantities", SET_QUANTITIES_MUTATION, { input }, setQuantitiesSchema, { idempotent: false });
+      const result = await graphql.run(
+        "inventorySetQuantities",
+        SET_QUANTITIES_MUTATION,
+        { input },
+        setQuantitiesSchema,
+        { idempotent: false },
+      );
       const userErrors = result.inventorySetQuantities.userErrors;
       if (userErrors.length === 0) return rows.map((row) => row.quantity);
       const stale = userErrors.filter((error) => error.code === "CHANGE_FROM_QUANTITY_STALE");
       if (stale.length < userErrors.length || round >= SHOPIFY_MAX_STALE_ROUNDS) {
-        throw new RequestRejectedError(`Shopify inventorySetQuantities refused the update: ${describeUserErrors(userErrors)}`);
+        throw new RequestRejectedError(
+          `Shopify inventorySetQuantities refused the update: ${describeUserErrors(userErrors)}`,
+        );
       }
-      const staleRows = stale.map((error) => rows[Number(error.field?.[2])]).filter((row): row is PlannedQuantity => row !== undefined);
-      if (staleRows.length < stale.length) throw new RequestRejectedError(`Shopify inventorySetQuantities: stale quantities without a position (${describeUserErrors(stale)})`);
+      const staleRows = stale
+        .map((error) => rows[Number(error.field?.[2])])
+        .filter((row): row is PlannedQuantity => row !== undefined);
+      if (staleRows.length < stale.length)
+        throw new RequestRejectedError(
+          `Shopify inventorySetQuantities: stale quantities without a position (${describeUserErrors(stale)})`,
+        );
       const levels = await readAvailable(staleRows);
       for (const row of staleRows) {
         const current = levels.get(`${row.inventoryItemId}|${row.locationId}`) ?? 0;
@@ -216,7 +258,11 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
     const { productVariants } = await graphql.run(
       "productVariants",
       VARIANTS_QUERY,
-      { first: SHOPIFY_PAGE_SIZE, after: cursor ?? null, query: updatedSince ? `updated_at:>'${updatedSince.toISOString()}'` : null },
+      {
+        first: SHOPIFY_PAGE_SIZE,
+        after: cursor ?? null,
+        query: updatedSince ? `updated_at:>'${updatedSince.toISOString()}'` : null,
+      },
       variantsPageSchema,
     );
     return {
@@ -226,36 +272,69 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
   }
 
   function rejectUserErrors(operation: string, userErrors: readonly ShopifyUserError[]) {
-    if (userErrors.length > 0) throw new RequestRejectedError(`Shopify ${operation} refused it: ${describeUserErrors(userErrors)}`);
+    if (userErrors.length > 0)
+      throw new RequestRejectedError(`Shopify ${operation} refused it: ${describeUserErrors(userErrors)}`);
   }
 
   const webhooks: WebhookSubscriptionApi = {
     topics: SHOPIFY_SUBSCRIPTION_TOPICS,
-    requiredScopes: "the read_inventory and read_products access scopes (a webhook topic needs read access to its resource)",
+    requiredScopes:
+      "the read_inventory and read_products access scopes (a webhook topic needs read access to its resource)",
     async list() {
       const found: PlatformWebhook[] = [];
       let after: string | null = null;
       for (;;) {
-        const { webhookSubscriptions }: { webhookSubscriptions: { nodes: ShopifyWebhookSubscription[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await graphql.run("webhookSubscriptions", WEBHOOKS_QUERY, { first: SHOPIFY_PAGE_SIZE, after }, webhookSubscriptionsSchema);
+        const {
+          webhookSubscriptions,
+        }: {
+          webhookSubscriptions: {
+            nodes: ShopifyWebhookSubscription[];
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          };
+        } = await graphql.run(
+          "webhookSubscriptions",
+          WEBHOOKS_QUERY,
+          { first: SHOPIFY_PAGE_SIZE, after },
+          webhookSubscriptionsSchema,
+        );
         found.push(...webhookSubscriptions.nodes.map(toWebhook));
         if (!webhookSubscriptions.pageInfo.hasNextPage) return found;
         after = webhookSubscriptions.pageInfo.endCursor;
       }
     },
     async create({ topic, address }) {
-      const { webhookSubscriptionCreate: result } = await graphql.run("webhookSubscriptionCreate", WEBHOOK_CREATE, { topic, webhookSubscription: { uri: address, format: "JSON" } }, webhookSubscriptionCreateSchema);
+      const { webhookSubscriptionCreate: result } = await graphql.run(
+        "webhookSubscriptionCreate",
+        WEBHOOK_CREATE,
+        { topic, webhookSubscription: { uri: address, format: "JSON" } },
+        webhookSubscriptionCreateSchema,
+      );
       rejectUserErrors("webhookSubscriptionCreate", result.userErrors);
-      if (!result.webhookSubscription) throw new RequestRejectedError("Shopify webhookSubscriptionCreate returned no subscription");
+      if (!result.webhookSubscription)
+        throw new RequestRejectedError("Shopify webhookSubscriptionCreate returned no subscription");
       return toWebhook(result.webhookSubscription);
     },
     async update(id, { address }) {
-      const { webhookSubscriptionUpdate: result } = await graphql.run("webhookSubscriptionUpdate", WEBHOOK_UPDATE, { id, webhookSubscription: { uri: address, format: "JSON" } }, webhookSubscriptionUpdateSchema, { idempotent: true });
+      const { webhookSubscriptionUpdate: result } = await graphql.run(
+        "webhookSubscriptionUpdate",
+        WEBHOOK_UPDATE,
+        { id, webhookSubscription: { uri: address, format: "JSON" } },
+        webhookSubscriptionUpdateSchema,
+        { idempotent: true },
+      );
       rejectUserErrors("webhookSubscriptionUpdate", result.userErrors);
-      if (!result.webhookSubscription) throw new NotFoundError(`Shopify: no webhook subscription ${id}`, { status: 404 });
+      if (!result.webhookSubscription)
+        throw new NotFoundError(`Shopify: no webhook subscription ${id}`, { status: 404 });
       return toWebhook(result.webhookSubscription);
     },
     async remove(id) {
-      const { webhookSubscriptionDelete: result } = await graphql.run("webhookSubscriptionDelete", WEBHOOK_DELETE, { id }, webhookSubscriptionDeleteSchema, { idempotent: true });
+      const { webhookSubscriptionDelete: result } = await graphql.run(
+        "webhookSubscriptionDelete",
+        WEBHOOK_DELETE,
+        { id },
+        webhookSubscriptionDeleteSchema,
+        { idempotent: true },
+      );
       rejectUserErrors("webhookSubscriptionDelete", result.userErrors);
     },
   };
@@ -266,7 +345,12 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
     listStock,
 
     async getItem(externalId) {
-      const { inventoryItem } = await graphql.run("inventoryItem", INVENTORY_ITEM_QUERY, { id: toGid("InventoryItem", externalId) }, inventoryItemSchema);
+      const { inventoryItem } = await graphql.run(
+        "inventoryItem",
+        INVENTORY_ITEM_QUERY,
+        { id: toGid("InventoryItem", externalId) },
+        inventoryItemSchema,
+      );
       if (!inventoryItem) throw new NotFoundError(`Shopify: no inventory item ${externalId}`);
       return variantToItem(inventoryItem.variant);
     },
@@ -274,7 +358,8 @@ export function createShopifyConnector(baseUrl: string, credentials: ShopifyCred
     async normalizeWebhook(topic: string, payload: unknown, meta: WebhookMeta = {}) {
       if (topic !== SHOPIFY_INVENTORY_TOPIC) return [];
       const parsed = inventoryLevelWebhookSchema.safeParse(payload);
-      if (!parsed.success) throw new ValidationError(`Shopify webhook "${topic}" has an unexpected shape`, parsed.error.issues);
+      if (!parsed.success)
+        throw new ValidationError(`Shopify webhook "${topic}" has an unexpected shape`, parsed.error.issues);
       const level = parsed.data;
       // A null level means the item stopped being stocked at that location.
       const quantity = Math.max(0, level.available ?? 0);
@@ -320,5 +405,9 @@ interface ShopifyUserError {
  * is not passed on to tenants (see docs/security.md, "no echoed answers").
  */
 export function describeUserErrors(userErrors: readonly ShopifyUserError[]): string {
-  return userErrors.map((error) => [error.code ?? "USER_ERROR", error.field?.length ? `at ${error.field.join(".")}` : ""].filter(Boolean).join(" ")).join("; ");
+  return userErrors
+    .map((error) =>
+      [error.code ?? "USER_ERROR", error.field?.length ? `at ${error.field.join(".")}` : ""].filter(Boolean).join(" "),
+    )
+    .join("; ");
 }

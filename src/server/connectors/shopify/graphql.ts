@@ -23,7 +23,13 @@ export class ShopifyGraphql {
 
   constructor(private readonly client: HttpClient) {}
 
-  async run<T>(operation: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>, options: { idempotent?: boolean; policy?: object } = {}): Promise<T> {
+  async run<T>(
+    operation: string,
+    query: string,
+    variables: Record<string, unknown>,
+    schema: z.ZodType<T>,
+    options: { idempotent?: boolean; policy?: object } = {},
+  ): Promise<T> {
     for (let throttled = 0; ; throttled++) {
       await this.waitForCapacity(this.costs.get(operation) ?? 0);
       const { data: envelope } = await this.client.request({
@@ -41,17 +47,23 @@ export class ShopifyGraphql {
       const errors = envelope.errors ?? [];
       if (errors.some((error) => error.extensions?.code === "THROTTLED")) {
         // The throttled call was not executed; the next loop waits for the refill it needs.
-        if (throttled >= MAX_THROTTLED_RETRIES) throw new RateLimitedError(`Shopify ${operation}: still throttled`, this.refillMs(cost?.requestedQueryCost ?? 0));
+        if (throttled >= MAX_THROTTLED_RETRIES)
+          throw new RateLimitedError(
+            `Shopify ${operation}: still throttled`,
+            this.refillMs(cost?.requestedQueryCost ?? 0),
+          );
         if (!cost) await this.client.sleep(1_000);
         continue;
       }
       if (errors.length > 0) {
         const message = `Shopify ${operation}: ${errors.map((error) => error.message).join("; ")}`;
-        if (errors.some((error) => error.extensions?.code === "ACCESS_DENIED")) throw new AuthError(message, { status: 403 });
+        if (errors.some((error) => error.extensions?.code === "ACCESS_DENIED"))
+          throw new AuthError(message, { status: 403 });
         throw new RequestRejectedError(message);
       }
       const parsed = schema.safeParse(envelope.data);
-      if (!parsed.success) throw new ValidationError(`Shopify ${operation}: unexpected response shape`, parsed.error.issues);
+      if (!parsed.success)
+        throw new ValidationError(`Shopify ${operation}: unexpected response shape`, parsed.error.issues);
       return parsed.data;
     }
   }
@@ -59,7 +71,12 @@ export class ShopifyGraphql {
   private observe(operation: string, cost: ShopifyCost) {
     this.costs.set(operation, cost.requestedQueryCost);
     const { maximumAvailable, currentlyAvailable, restoreRate } = cost.throttleStatus;
-    this.bucket = { available: currentlyAvailable, maximum: maximumAvailable, restoreRate, observedAt: this.client.now() };
+    this.bucket = {
+      available: currentlyAvailable,
+      maximum: maximumAvailable,
+      restoreRate,
+      observedAt: this.client.now(),
+    };
   }
 
   private refillMs(cost: number): number {

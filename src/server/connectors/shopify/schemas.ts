@@ -19,7 +19,11 @@ export type ShopifyCost = z.infer<typeof costSchema>;
 export const graphqlEnvelopeSchema = z.object({
   data: z.unknown().optional(),
   errors: z
-    .array(z.object({ message: z.string(), extensions: z.object({ code: z.string().optional() }).loose().optional() }).loose())
+    .array(
+      z
+        .object({ message: z.string(), extensions: z.object({ code: z.string().optional() }).loose().optional() })
+        .loose(),
+    )
     .optional(),
   extensions: z.object({ cost: costSchema.optional() }).loose().optional(),
 });
@@ -52,7 +56,13 @@ export const inventoryItemSchema = z.object({
 export const setQuantitiesSchema = z.object({
   inventorySetQuantities: z.object({
     inventoryAdjustmentGroup: z.object({ reason: z.string() }).loose().nullable(),
-    userErrors: z.array(z.object({ field: z.array(z.string()).nullable().optional(), message: z.string(), code: z.string().nullable().optional() })),
+    userErrors: z.array(
+      z.object({
+        field: z.array(z.string()).nullable().optional(),
+        message: z.string(),
+        code: z.string().nullable().optional(),
+      }),
+    ),
   }),
 });
 
@@ -80,13 +90,25 @@ export function fromGid(gidValue: string): string {
   return gidValue.slice(gidValue.lastIndexOf("/") + 1).split("?")[0] ?? gidValue;
 }
 
-export function inventoryItemIdOf(level: Pick<ShopifyInventoryLevelWebhook, "inventory_item_id" | "admin_graphql_api_id">): string {
+export function inventoryItemIdOf(
+  level: Pick<ShopifyInventoryLevelWebhook, "inventory_item_id" | "admin_graphql_api_id">,
+): string {
   return /[?&]inventory_item_id=(\d+)/.exec(level.admin_graphql_api_id)?.[1] ?? String(level.inventory_item_id);
 }
 
-const userErrorsSchema = z.array(z.object({ field: z.array(z.string()).nullable().optional(), message: z.string(), code: z.string().nullable().optional() }).loose());
+const userErrorsSchema = z.array(
+  z
+    .object({
+      field: z.array(z.string()).nullable().optional(),
+      message: z.string(),
+      code: z.string().nullable().optional(),
+    })
+    .loose(),
+);
 
-const availableSchema = z.object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) }).nullable();
+const availableSchema = z
+  .object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) })
+  .nullable();
 
 /** `nodes(ids:)` over inventory items: the available quantity at one location each. */
 export const inventoryLevelsSchema = z.object({
@@ -104,11 +126,20 @@ export const webhookSubscriptionsSchema = z.object({
 });
 
 export const webhookSubscriptionCreateSchema = z.object({
-  webhookSubscriptionCreate: z.object({ webhookSubscription: webhookSubscriptionSchema.nullable(), userErrors: userErrorsSchema }),
+  webhookSubscriptionCreate: z.object({
+    webhookSubscription: webhookSubscriptionSchema.nullable(),
+    userErrors: userErrorsSchema,
+  }),
 });
 export const webhookSubscriptionUpdateSchema = z.object({
-  webhookSubscriptionUpdate: z.object({ webhookSubscription: webhookSubscriptionSchema.nullable(), userErrors: userErrorsSchema }),
+  webhookSubscriptionUpdate: z.object({
+    webhookSubscription: webhookSubscriptionSchema.nullable(),
+    userErrors: userErrorsSchema,
+  }),
 });
 export const webhookSubscriptionDeleteSchema = z.object({
-  webhookSubscriptionDelete: z.object({ deletedWebhookSubscriptionId: z.string().nullable(), userErrors: userErrorsSchema }),
+  webhookSubscriptionDelete: z.object({
+    deletedWebhookSubscriptionId: z.string().nullable(),
+    userErrors: userErrorsSchema,
+  }),
 });

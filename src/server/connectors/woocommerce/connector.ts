@@ -36,13 +36,19 @@ export const WOO_PAGE_SIZE = 100;
 export const WOO_MAX_BATCH = 100;
 export const WOO_PRODUCT_TOPICS = new Set(["product.updated", "product.created", "product.restored"]);
 /** What Stockhook subscribes to: stock changes, new products, and products leaving or coming back. */
-export const WOO_SUBSCRIPTION_TOPICS = ["product.created", "product.updated", "product.deleted", "product.restored"] as const;
+export const WOO_SUBSCRIPTION_TOPICS = [
+  "product.created",
+  "product.updated",
+  "product.deleted",
+  "product.restored",
+] as const;
 const WOO_WEBHOOK_NAME = "Stockhook stock sync";
 
 /** Unmanaged stock has no count; only its in/out flag is meaningful. */
 function toItem(row: WooProduct | WooVariation, externalId: string, title: string): SourceStockItem {
   const quantity = row.manage_stock === true ? Math.max(0, row.stock_quantity ?? 0) : 0;
-  let status: StockStatus = row.stock_status === "outofstock" || (row.manage_stock === true && quantity === 0) ? "OUT_OF_STOCK" : "AVAILABLE";
+  let status: StockStatus =
+    row.stock_status === "outofstock" || (row.manage_stock === true && quantity === 0) ? "OUT_OF_STOCK" : "AVAILABLE";
   if (row.status === "trash") status = "ARCHIVED";
   return { externalId, sku: row.sku, title, quantity, status, updatedAt: row.date_modified_gmt ?? new Date(0) };
 }
@@ -52,7 +58,12 @@ function target(externalId: string) {
   const { parentId, childId } = parseCompositeId(externalId, "WooCommerce");
   return childId === undefined
     ? { path: `/products/${parentId}`, batchPath: "/products/batch", id: parentId, isVariation: false }
-    : { path: `/products/${parentId}/variations/${childId}`, batchPath: `/products/${parentId}/variations/batch`, id: childId, isVariation: true };
+    : {
+        path: `/products/${parentId}/variations/${childId}`,
+        batchPath: `/products/${parentId}/variations/batch`,
+        id: childId,
+        isVariation: true,
+      };
 }
 
 function stockFields(update: StockUpdate) {
@@ -69,13 +80,23 @@ const toWebhook = (row: { id: number; topic: string; delivery_url: string; statu
   active: row.status === "active",
 });
 
-export function createWooCommerceConnector(baseUrl: string, credentials: WooCommerceCredentials, http: ConnectorHttpOptions = {}): WooCommerceConnector {
+export function createWooCommerceConnector(
+  baseUrl: string,
+  credentials: WooCommerceCredentials,
+  http: ConnectorHttpOptions = {},
+): WooCommerceConnector {
   const basic = Buffer.from(`${credentials.consumerKey}:${credentials.consumerSecret}`).toString("base64");
-  const keyQuery = credentials.authMode === "query" ? { consumer_key: credentials.consumerKey, consumer_secret: credentials.consumerSecret } : {};
+  const keyQuery =
+    credentials.authMode === "query"
+      ? { consumer_key: credentials.consumerKey, consumer_secret: credentials.consumerSecret }
+      : {};
   const client = new HttpClient({
     ...http,
     baseUrl: baseUrl.replace(/\/+$/, "") + WOO_API_PREFIX,
-    auth: { headers: (): Record<string, string> => (credentials.authMode === "basic" ? { authorization: `Basic ${basic}` } : {}) },
+    auth: {
+      headers: (): Record<string, string> =>
+        credentials.authMode === "basic" ? { authorization: `Basic ${basic}` } : {},
+    },
   });
   const get = <T>(path: string, schema: z.ZodType<T>, query: Record<string, string | number | undefined> = {}) =>
     client.request({ method: "GET", path, query: { ...query, ...keyQuery }, schema });
@@ -86,8 +107,19 @@ export function createWooCommerceConnector(baseUrl: string, credentials: WooComm
   async function variationsOf(product: WooProduct): Promise<SourceStockItem[]> {
     const items: SourceStockItem[] = [];
     for (let page = 1; ; page++) {
-      const { data, headers } = await get(`/products/${product.id}/variations`, wooVariationListSchema, { per_page: WOO_PAGE_SIZE, page });
-      items.push(...data.map((variation) => toItem(variation, compositeId(product.id, variation.id), `${product.name} — ${variation.attributes.map((a) => a.option).join(", ")}`)));
+      const { data, headers } = await get(`/products/${product.id}/variations`, wooVariationListSchema, {
+        per_page: WOO_PAGE_SIZE,
+        page,
+      });
+      items.push(
+        ...data.map((variation) =>
+          toItem(
+            variation,
+            compositeId(product.id, variation.id),
+            `${product.name} — ${variation.attributes.map((a) => a.option).join(", ")}`,
+          ),
+        ),
+      );
       if (page >= Number(headers.get("x-wp-totalpages") ?? 1) || data.length === 0) return items;
     }
   }
@@ -108,26 +140,42 @@ export function createWooCommerceConnector(baseUrl: string, credentials: WooComm
           return { rows: data, total: Number(headers.get("x-wp-total") ?? offset + data.length) };
         },
         idOf: (product) => product.id,
-        toItems: (product) => (product.type === "variable" ? variationsOf(product) : [toItem(product, compositeId(product.id), product.name)]),
+        toItems: (product) =>
+          product.type === "variable"
+            ? variationsOf(product)
+            : [toItem(product, compositeId(product.id), product.name)],
       },
       cursor,
     );
   }
 
-  async function batch(path: string, updates: readonly StockUpdate[], idOf: (update: StockUpdate) => number): Promise<number> {
+  async function batch(
+    path: string,
+    updates: readonly StockUpdate[],
+    idOf: (update: StockUpdate) => number,
+  ): Promise<number> {
     const chunks = chunk(updates, WOO_MAX_BATCH);
     const failures: string[] = [];
     for (const part of chunks) {
-      const { data } = await write("POST", path, { update: part.map((update) => ({ id: idOf(update), ...stockFields(update) })) }, wooBatchResponseSchema);
+      const { data } = await write(
+        "POST",
+        path,
+        { update: part.map((update) => ({ id: idOf(update), ...stockFields(update) })) },
+        wooBatchResponseSchema,
+      );
       failures.push(...data.update.filter((row) => row.error).map((row) => `${row.id}: ${row.error?.message}`));
     }
-    if (failures.length > 0) throw new RequestRejectedError(`WooCommerce batch rejected ${failures.length} update(s): ${failures.slice(0, 5).join("; ")}`);
+    if (failures.length > 0)
+      throw new RequestRejectedError(
+        `WooCommerce batch rejected ${failures.length} update(s): ${failures.slice(0, 5).join("; ")}`,
+      );
     return chunks.length;
   }
 
   const webhooks: WebhookSubscriptionApi = {
     topics: WOO_SUBSCRIPTION_TOPICS,
-    requiredScopes: "a REST API key with Read/Write permission, made by a user who can manage WooCommerce (Administrator or Shop manager)",
+    requiredScopes:
+      "a REST API key with Read/Write permission, made by a user who can manage WooCommerce (Administrator or Shop manager)",
     async list() {
       const found: PlatformWebhook[] = [];
       for (let page = 1; ; page++) {
@@ -138,16 +186,33 @@ export function createWooCommerceConnector(baseUrl: string, credentials: WooComm
     },
     async create({ topic, address, secret }) {
       // Not idempotent: a repeated POST would make a second webhook.
-      const { data } = await client.request({ method: "POST", path: "/webhooks", query: keyQuery, body: { name: WOO_WEBHOOK_NAME, topic, delivery_url: address, secret, status: "active" }, schema: wooWebhookSchema });
+      const { data } = await client.request({
+        method: "POST",
+        path: "/webhooks",
+        query: keyQuery,
+        body: { name: WOO_WEBHOOK_NAME, topic, delivery_url: address, secret, status: "active" },
+        schema: wooWebhookSchema,
+      });
       return toWebhook(data);
     },
     async update(id, { topic, address, secret }) {
       // Setting status back to active also clears WooCommerce's failure count for the hook.
-      const { data } = await write("PUT", `/webhooks/${encodeURIComponent(id)}`, { topic, delivery_url: address, secret, status: "active" }, wooWebhookSchema);
+      const { data } = await write(
+        "PUT",
+        `/webhooks/${encodeURIComponent(id)}`,
+        { topic, delivery_url: address, secret, status: "active" },
+        wooWebhookSchema,
+      );
       return toWebhook(data);
     },
     async remove(id) {
-      await client.request({ method: "DELETE", path: `/webhooks/${encodeURIComponent(id)}`, query: { ...keyQuery, force: "true" }, schema: z.unknown(), idempotent: true });
+      await client.request({
+        method: "DELETE",
+        path: `/webhooks/${encodeURIComponent(id)}`,
+        query: { ...keyQuery, force: "true" },
+        schema: z.unknown(),
+        idempotent: true,
+      });
     },
   };
 
@@ -169,12 +234,26 @@ export function createWooCommerceConnector(baseUrl: string, credentials: WooComm
     async normalizeWebhook(topic: string, payload: unknown, meta: WebhookMeta = {}) {
       if (!WOO_PRODUCT_TOPICS.has(topic)) return [];
       const parsed = wooProductSchema.safeParse(payload);
-      if (!parsed.success) throw new ValidationError(`WooCommerce webhook "${topic}" has an unexpected shape`, parsed.error.issues);
+      if (!parsed.success)
+        throw new ValidationError(`WooCommerce webhook "${topic}" has an unexpected shape`, parsed.error.issues);
       const product = parsed.data;
       if (product.type === "variable") return [];
-      const externalId = product.type === "variation" && product.parent_id ? compositeId(product.parent_id, product.id) : compositeId(product.id);
+      const externalId =
+        product.type === "variation" && product.parent_id
+          ? compositeId(product.parent_id, product.id)
+          : compositeId(product.id);
       const item = toItem(product, externalId, product.name);
-      return [{ externalId, sku: item.sku, quantity: item.quantity, status: item.status, reason: "adjustment" as const, sourceAt: item.updatedAt, eventId: meta.eventId }];
+      return [
+        {
+          externalId,
+          sku: item.sku,
+          quantity: item.quantity,
+          status: item.status,
+          reason: "adjustment" as const,
+          sourceAt: item.updatedAt,
+          eventId: meta.eventId,
+        },
+      ];
     },
 
     async setStock(update) {

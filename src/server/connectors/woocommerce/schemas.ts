@@ -38,7 +38,9 @@ export const wooVariationListSchema = z.array(wooVariationSchema);
 
 export const wooBatchResponseSchema = z.object({
   update: z
-    .array(z.object({ id: z.number().int(), error: z.object({ code: z.string(), message: z.string() }).optional() }).loose())
+    .array(
+      z.object({ id: z.number().int(), error: z.object({ code: z.string(), message: z.string() }).optional() }).loose(),
+    )
     .default([]),
 });
 

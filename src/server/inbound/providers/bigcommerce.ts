@@ -12,7 +12,10 @@ export const BIGCOMMERCE_TOKEN_HEADER = "x-stockhook-token";
 const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
 
 const payload = z.object({
-  scope: z.string().regex(/^store\/[a-z_/]+$/).max(100),
+  scope: z
+    .string()
+    .regex(/^store\/[a-z_/]+$/)
+    .max(100),
   store_id: z.union([z.string(), z.number()]).transform(String),
   data: z.object({
     type: z.string().max(40),
@@ -31,7 +34,14 @@ const payload = z.object({
   producer: z.string().max(100),
 });
 
-const SCOPES = ["store/product/inventory/updated", "store/sku/inventory/updated", "store/product/inventory/order/updated", "store/sku/inventory/order/updated", "store/product/updated", "store/product/deleted"];
+const SCOPES = [
+  "store/product/inventory/updated",
+  "store/sku/inventory/updated",
+  "store/product/inventory/order/updated",
+  "store/sku/inventory/order/updated",
+  "store/product/updated",
+  "store/product/deleted",
+];
 
 export const bigcommerceProvider: WebhookProvider = {
   loggedHeaders: ["content-type", "user-agent"],
@@ -41,7 +51,8 @@ export const bigcommerceProvider: WebhookProvider = {
     if (!provided) return { verdict: "MISSING" };
     const token = Buffer.from(provided, "utf8");
     for (const secret of secrets) {
-      if (constantTimeEqual(Buffer.from(secret.value, "utf8"), token)) return { verdict: "VALID", matchedSecretId: secret.id };
+      if (constantTimeEqual(Buffer.from(secret.value, "utf8"), token))
+        return { verdict: "VALID", matchedSecretId: secret.id };
     }
     return { verdict: "INVALID" };
   },
@@ -53,7 +64,10 @@ export const bigcommerceProvider: WebhookProvider = {
     const sourceAt = new Date(p.created_at * 1000);
     // A variant's stock is linked as "product:variant", the way the connector lists it.
     const { product_id: productId, variant_id: variantId } = p.data.inventory ?? {};
-    const externalId = productId && variantId && p.scope.startsWith("store/sku/") ? `${productId}:${variantId}` : (variantId ?? productId ?? p.data.id);
+    const externalId =
+      productId && variantId && p.scope.startsWith("store/sku/")
+        ? `${productId}:${variantId}`
+        : (variantId ?? productId ?? p.data.id);
     const absolute = p.data.inventory?.method === "absolute";
     return {
       ok: true,

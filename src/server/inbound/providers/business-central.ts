@@ -32,17 +32,27 @@ export const businessCentralProvider: WebhookProvider = {
   async preflight(delivery, { connection, prisma, now }) {
     const token = delivery.query.get("validationToken");
     if (token === null) return { kind: "continue" };
-    const pending = await prisma.connection.count({ where: { id: connection.id, provider: "BUSINESS_CENTRAL", subscriptionHandshakeUntil: { gt: now } } });
+    const pending = await prisma.connection.count({
+      where: { id: connection.id, provider: "BUSINESS_CENTRAL", subscriptionHandshakeUntil: { gt: now } },
+    });
     if (!pending) {
       return {
         kind: "respond",
         status: 400,
-        body: JSON.stringify({ error: "No Business Central subscription is being made or renewed for this connection" }),
+        body: JSON.stringify({
+          error: "No Business Central subscription is being made or renewed for this connection",
+        }),
         contentType: "application/json",
         note: "Business Central handshake refused: no subscription is being made or renewed",
       };
     }
-    return { kind: "respond", status: 200, body: token.slice(0, 1000), contentType: "text/plain", note: "Business Central subscription handshake" };
+    return {
+      kind: "respond",
+      status: 200,
+      body: token.slice(0, 1000),
+      contentType: "text/plain",
+      note: "Business Central subscription handshake",
+    };
   },
   verify(delivery, secrets) {
     const parsed = parseJson(delivery, payload);
@@ -51,7 +61,8 @@ export const businessCentralProvider: WebhookProvider = {
     if (states.some((state) => !state)) return { verdict: "MISSING" };
     for (const secret of secrets) {
       const expected = Buffer.from(secret.value, "utf8");
-      if (states.every((state) => constantTimeEqual(expected, Buffer.from(state!, "utf8")))) return { verdict: "VALID", matchedSecretId: secret.id };
+      if (states.every((state) => constantTimeEqual(expected, Buffer.from(state!, "utf8"))))
+        return { verdict: "VALID", matchedSecretId: secret.id };
     }
     return { verdict: "INVALID" };
   },
@@ -63,11 +74,26 @@ export const businessCentralProvider: WebhookProvider = {
     if (notifications.length === 0 && collection.length > 0) {
       // More than 1,000 changes in 30 s arrive as one notification without item ids: the apply step
       // starts an incremental reconcile of the connection instead (see collection-reconcile.ts).
-      const latest = collection.reduce((max, n) => (n.lastModifiedDateTime > max ? n.lastModifiedDateTime : max), collection[0]!.lastModifiedDateTime);
-      return { ok: true, delivery: { topic: "items/collection", externalIds: [], sourceAt: new Date(latest), changes: [], payload: { value: parsed.value.value.map(({ clientState: _secret, ...rest }) => rest) } } };
+      const latest = collection.reduce(
+        (max, n) => (n.lastModifiedDateTime > max ? n.lastModifiedDateTime : max),
+        collection[0]!.lastModifiedDateTime,
+      );
+      return {
+        ok: true,
+        delivery: {
+          topic: "items/collection",
+          externalIds: [],
+          sourceAt: new Date(latest),
+          changes: [],
+          payload: { value: parsed.value.value.map(({ clientState: _secret, ...rest }) => rest) },
+        },
+      };
     }
     if (notifications.length === 0) return { ok: false, reason: "no item notifications in the payload" };
-    const latest = notifications.reduce((max, n) => (n.lastModifiedDateTime > max ? n.lastModifiedDateTime : max), notifications[0]!.lastModifiedDateTime);
+    const latest = notifications.reduce(
+      (max, n) => (n.lastModifiedDateTime > max ? n.lastModifiedDateTime : max),
+      notifications[0]!.lastModifiedDateTime,
+    );
     return {
       ok: true,
       delivery: {

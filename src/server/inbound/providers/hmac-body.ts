@@ -16,7 +16,8 @@ export function verifyBodyHmac(
   const signature = decode(provided);
   if (!signature) return { verdict: "INVALID" };
   for (const secret of secrets) {
-    if (constantTimeEqual(hmacSha256(secret.value, delivery.body), signature)) return { verdict: "VALID", matchedSecretId: secret.id };
+    if (constantTimeEqual(hmacSha256(secret.value, delivery.body), signature))
+      return { verdict: "VALID", matchedSecretId: secret.id };
   }
   return { verdict: "INVALID" };
 }

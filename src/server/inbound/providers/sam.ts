@@ -23,7 +23,9 @@ export const samProvider: WebhookProvider = {
   loggedHeaders: ["content-type", "user-agent", "x-sam-event"],
   contentTypes: ["application/json"],
   verify: (delivery, secrets) =>
-    verifyBodyHmac(delivery, secrets, "x-sam-signature", (value) => decodeHex(value.replace(/^sha256=/i, "").toLowerCase())),
+    verifyBodyHmac(delivery, secrets, "x-sam-signature", (value) =>
+      decodeHex(value.replace(/^sha256=/i, "").toLowerCase()),
+    ),
   parse(delivery) {
     const parsed = parseJson(delivery, samPayload);
     if (!parsed.ok) return parsed;
@@ -36,7 +38,9 @@ export const samProvider: WebhookProvider = {
         deliveryId: event_id,
         externalIds: [data.sam_id],
         sourceAt,
-        changes: [{ externalId: data.sam_id, quantity: data.stock, status: STATUS[data.status], reason: data.reason, sourceAt }],
+        changes: [
+          { externalId: data.sam_id, quantity: data.stock, status: STATUS[data.status], reason: data.reason, sourceAt },
+        ],
         payload: parsed.value,
       },
     };

@@ -19,13 +19,24 @@ const product = z.object({
   updated_at: timestamp,
   status: z.enum(["active", "archived", "draft"]).optional(),
   variants: z
-    .array(z.object({ id, inventory_item_id: id, inventory_quantity: z.number().int().optional(), sku: z.string().nullable().optional() }))
+    .array(
+      z.object({
+        id,
+        inventory_item_id: id,
+        inventory_quantity: z.number().int().optional(),
+        sku: z.string().nullable().optional(),
+      }),
+    )
     .max(2000),
 });
 
 const TOPICS = ["inventory_levels/update", "inventory_levels/connect", "products/update"] as const;
 
-function parseShopify(topic: string, delivery: Parameters<WebhookProvider["parse"]>[0], deliveryId?: string): ParseResult {
+function parseShopify(
+  topic: string,
+  delivery: Parameters<WebhookProvider["parse"]>[0],
+  deliveryId?: string,
+): ParseResult {
   if (topic === "products/update") {
     const parsed = parseJson(delivery, product);
     if (!parsed.ok) return parsed;
@@ -75,14 +86,24 @@ function parseShopify(topic: string, delivery: Parameters<WebhookProvider["parse
 }
 
 export const shopifyProvider: WebhookProvider = {
-  loggedHeaders: ["content-type", "x-shopify-topic", "x-shopify-webhook-id", "x-shopify-event-id", "x-shopify-shop-domain", "x-shopify-triggered-at", "x-shopify-api-version"],
+  loggedHeaders: [
+    "content-type",
+    "x-shopify-topic",
+    "x-shopify-webhook-id",
+    "x-shopify-event-id",
+    "x-shopify-shop-domain",
+    "x-shopify-triggered-at",
+    "x-shopify-api-version",
+  ],
   contentTypes: ["application/json"],
   verify: (delivery, secrets) => verifyBodyHmac(delivery, secrets, "x-shopify-hmac-sha256", decodeBase64),
   parse(delivery) {
     const topic = delivery.headers.get("x-shopify-topic") ?? "";
-    if (!(TOPICS as readonly string[]).includes(topic)) return { ok: false, reason: `unsupported Shopify topic "${topic.slice(0, 60)}"` };
+    if (!(TOPICS as readonly string[]).includes(topic))
+      return { ok: false, reason: `unsupported Shopify topic "${topic.slice(0, 60)}"` };
     // The event id is the same for every retry of one event; the webhook id names one delivery.
-    const deliveryId = delivery.headers.get("x-shopify-event-id") ?? delivery.headers.get("x-shopify-webhook-id") ?? undefined;
+    const deliveryId =
+      delivery.headers.get("x-shopify-event-id") ?? delivery.headers.get("x-shopify-webhook-id") ?? undefined;
     return parseShopify(topic, delivery, deliveryId?.slice(0, 200));
   },
 };

@@ -35,7 +35,10 @@ export const standardWebhooksProvider: WebhookProvider = {
     const header = delivery.headers.get("webhook-signature");
     if (!id || !timestamp || !header) return { verdict: "MISSING" };
     const seconds = Number(timestamp);
-    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(delivery.receivedAt.getTime() / 1000 - seconds) > TIMESTAMP_TOLERANCE_SECONDS) {
+    if (
+      !/^\d{1,12}$/.test(timestamp) ||
+      Math.abs(delivery.receivedAt.getTime() / 1000 - seconds) > TIMESTAMP_TOLERANCE_SECONDS
+    ) {
       return { verdict: "EXPIRED_TIMESTAMP" };
     }
     const signatures = header
@@ -47,7 +50,8 @@ export const standardWebhooksProvider: WebhookProvider = {
     const content = Buffer.concat([Buffer.from(`${id}.${timestamp}.`, "utf8"), delivery.body]);
     for (const secret of secrets) {
       const expected = hmacSha256(signingKey(secret.value), content);
-      if (signatures.some((sig) => constantTimeEqual(expected, sig))) return { verdict: "VALID", matchedSecretId: secret.id };
+      if (signatures.some((sig) => constantTimeEqual(expected, sig)))
+        return { verdict: "VALID", matchedSecretId: secret.id };
     }
     return { verdict: "INVALID" };
   },
@@ -56,7 +60,12 @@ export const standardWebhooksProvider: WebhookProvider = {
     if (!parsed.ok) return parsed;
     const { type, data } = parsed.value;
     const sourceAt = new Date(data.occurred_at ?? parsed.value.timestamp ?? delivery.receivedAt);
-    const STATUS = { available: "AVAILABLE", sold: "SOLD", out_of_stock: "OUT_OF_STOCK", archived: "ARCHIVED" } as const;
+    const STATUS = {
+      available: "AVAILABLE",
+      sold: "SOLD",
+      out_of_stock: "OUT_OF_STOCK",
+      archived: "ARCHIVED",
+    } as const;
     return {
       ok: true,
       delivery: {
@@ -64,7 +73,15 @@ export const standardWebhooksProvider: WebhookProvider = {
         deliveryId: delivery.headers.get("webhook-id")?.slice(0, 200),
         externalIds: [data.external_id],
         sourceAt,
-        changes: [{ externalId: data.external_id, quantity: data.quantity, status: data.status ? STATUS[data.status] : undefined, reason: data.reason, sourceAt }],
+        changes: [
+          {
+            externalId: data.external_id,
+            quantity: data.quantity,
+            status: data.status ? STATUS[data.status] : undefined,
+            reason: data.reason,
+            sourceAt,
+          },
+        ],
         payload: parsed.value,
       },
     };

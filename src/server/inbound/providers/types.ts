@@ -42,7 +42,8 @@ export interface ParsedDelivery {
 export type ParseResult = { ok: true; delivery: ParsedDelivery } | { ok: false; reason: string };
 
 /** Messages answered before (and instead of) signature checks: handshakes and pings. */
-export type Preflight = { kind: "respond"; status: number; body: string; contentType: string; note: string } | { kind: "continue" };
+export type Preflight =
+  { kind: "respond"; status: number; body: string; contentType: string; note: string } | { kind: "continue" };
 
 /** What a preflight may consult: the connection the URL names, and the database (e.g. a handshake window). */
 export interface PreflightContext {
@@ -61,18 +62,29 @@ export interface WebhookProvider {
   parse: (delivery: RawDelivery) => ParseResult;
 }
 
-export function parseJson<T>(delivery: RawDelivery, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; reason: string } {
+export function parseJson<T>(
+  delivery: RawDelivery,
+  schema: z.ZodType<T>,
+): { ok: true; value: T } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(delivery.body.toString("utf8"));
   } catch {
     return { ok: false, reason: "body is not valid JSON" };
   }
-  if (!storable(json)) return { ok: false, reason: "payload contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored" };
+  if (!storable(json))
+    return {
+      ok: false,
+      reason: "payload contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored",
+    };
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0];
-  return { ok: false, reason: `payload does not match the expected shape: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim() };
+  return {
+    ok: false,
+    reason:
+      `payload does not match the expected shape: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim(),
+  };
 }
 
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

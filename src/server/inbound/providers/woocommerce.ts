@@ -15,7 +15,10 @@ const product = z.object({
   stock_quantity: z.number().int().nullable().optional(),
   stock_status: z.enum(["instock", "outofstock", "onbackorder"]).optional(),
   status: z.string().max(40).optional(),
-  date_modified_gmt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/).optional(),
+  date_modified_gmt: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/)
+    .optional(),
 });
 
 const STOCK_STATUS = { instock: "AVAILABLE", outofstock: "OUT_OF_STOCK", onbackorder: "AVAILABLE" } as const;
@@ -26,14 +29,30 @@ function gmt(value: string | undefined, fallback: Date): Date {
 }
 
 export const woocommerceProvider: WebhookProvider = {
-  loggedHeaders: ["content-type", "x-wc-webhook-topic", "x-wc-webhook-resource", "x-wc-webhook-event", "x-wc-webhook-delivery-id", "x-wc-webhook-id", "x-wc-webhook-source"],
+  loggedHeaders: [
+    "content-type",
+    "x-wc-webhook-topic",
+    "x-wc-webhook-resource",
+    "x-wc-webhook-event",
+    "x-wc-webhook-delivery-id",
+    "x-wc-webhook-id",
+    "x-wc-webhook-source",
+  ],
   contentTypes: ["application/json"],
   preflight(delivery) {
     // On creation WooCommerce pings the URL with a form body `webhook_id=N` and no signature.
     const type = delivery.headers.get("content-type") ?? "";
-    const isPing = type.startsWith("application/x-www-form-urlencoded") && /^webhook_id=\d+$/.test(delivery.body.toString("utf8").trim());
+    const isPing =
+      type.startsWith("application/x-www-form-urlencoded") &&
+      /^webhook_id=\d+$/.test(delivery.body.toString("utf8").trim());
     return isPing && !delivery.headers.has("x-wc-webhook-signature")
-      ? { kind: "respond", status: 200, body: "ok", contentType: "text/plain", note: "WooCommerce webhook creation ping" }
+      ? {
+          kind: "respond",
+          status: 200,
+          body: "ok",
+          contentType: "text/plain",
+          note: "WooCommerce webhook creation ping",
+        }
       : { kind: "continue" };
   },
   verify: (delivery, secrets) => verifyBodyHmac(delivery, secrets, "x-wc-webhook-signature", decodeBase64),

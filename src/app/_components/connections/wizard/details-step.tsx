@@ -22,7 +22,13 @@ export function DetailsStep({
     <form method="post" onSubmit={onSubmit} className="max-w-2xl space-y-4" noValidate>
       <h2 className="text-base font-semibold text-slate-900">{guide.label}</h2>
       <FormError message={error} />
-      <Field label="Name" name="name" required placeholder={`e.g. ${guide.label.split(" ")[0]} main`} error={fieldErrors.name?.[0]} />
+      <Field
+        label="Name"
+        name="name"
+        required
+        placeholder={`e.g. ${guide.label.split(" ")[0]} main`}
+        error={fieldErrors.name?.[0]}
+      />
       {guide.directions.length > 1 ? (
         <fieldset>
           <legend className="block text-sm font-medium text-slate-700">Role</legend>
@@ -30,7 +36,9 @@ export function DetailsStep({
             {guide.directions.map((direction, index) => (
               <label key={direction} className="flex items-center gap-2">
                 <input type="radio" name="direction" value={direction} defaultChecked={index === 0} />
-                {direction === "CHANNEL" ? "Channel — a storefront Stockhook keeps up to date" : "Source — where stock really changes"}
+                {direction === "CHANNEL"
+                  ? "Channel — a storefront Stockhook keeps up to date"
+                  : "Source — where stock really changes"}
               </label>
             ))}
           </div>
@@ -38,7 +46,14 @@ export function DetailsStep({
       ) : (
         <input type="hidden" name="direction" value={guide.directions[0]} />
       )}
-      <Field label={guide.baseUrlLabel} name="baseUrl" type="url" required placeholder={guide.baseUrlPlaceholder} error={fieldErrors.baseUrl?.[0]} />
+      <Field
+        label={guide.baseUrlLabel}
+        name="baseUrl"
+        type="url"
+        required
+        placeholder={guide.baseUrlPlaceholder}
+        error={fieldErrors.baseUrl?.[0]}
+      />
       {guide.credentials.map((field) => (
         <Field
           key={field.name}
@@ -52,21 +67,37 @@ export function DetailsStep({
         />
       ))}
       {guide.signing === "platform" ? (
-        <Field label={guide.signingSecretLabel} name="signingSecret" type="password" autoComplete="off" required hint="Stockhook verifies every webhook with it" error={fieldErrors.signingSecret?.[0]} />
+        <Field
+          label={guide.signingSecretLabel}
+          name="signingSecret"
+          type="password"
+          autoComplete="off"
+          required
+          hint="Stockhook verifies every webhook with it"
+          error={fieldErrors.signingSecret?.[0]}
+        />
       ) : null}
       {guide.hasApi ? (
         <div>
-          <label htmlFor="syncSchedule" className="block text-sm font-medium text-slate-700">Reconcile (the safety net for missed webhooks)</label>
+          <label htmlFor="syncSchedule" className="block text-sm font-medium text-slate-700">
+            Reconcile (the safety net for missed webhooks)
+          </label>
           <select id="syncSchedule" name="syncSchedule" defaultValue="H24" className={`mt-1 ${inputClass}`}>
             {Object.entries(SCHEDULE_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>{label}</option>
+              <option key={value} value={value}>
+                {label}
+              </option>
             ))}
           </select>
         </div>
       ) : null}
       <div className="flex gap-3">
-        <button type="submit" className={buttonClass} disabled={isPending}>{isPending ? "Creating…" : "Create connection"}</button>
-        <button type="button" className={secondaryButtonClass} onClick={onBack}>Back</button>
+        <button type="submit" className={buttonClass} disabled={isPending}>
+          {isPending ? "Creating…" : "Create connection"}
+        </button>
+        <button type="button" className={secondaryButtonClass} onClick={onBack}>
+          Back
+        </button>
       </div>
     </form>
   );

@@ -12,11 +12,23 @@ function fillIn(step: string, values: { url: string; secret: string }) {
 }
 
 /** Step 3: the webhook URL and secret (shown once), and what is left to register by hand. */
-export function RegisterWebhookStep({ slug, guide, created }: { slug: string; guide: ProviderGuide; created: CreatedConnection }) {
+export function RegisterWebhookStep({
+  slug,
+  guide,
+  created,
+}: {
+  slug: string;
+  guide: ProviderGuide;
+  created: CreatedConnection;
+}) {
   return (
     <section aria-labelledby="register-heading" className="max-w-3xl space-y-4">
       <h2 id="register-heading" className="text-base font-semibold text-slate-900">
-        {created.subscription.state === "subscribed" ? "Connection created — Stockhook registered its webhooks" : created.subscription.state === "pending" ? "Connection created — Stockhook is registering its webhooks" : "Connection created — now register its webhook"}
+        {created.subscription.state === "subscribed"
+          ? "Connection created — Stockhook registered its webhooks"
+          : created.subscription.state === "pending"
+            ? "Connection created — Stockhook is registering its webhooks"
+            : "Connection created — now register its webhook"}
       </h2>
       <SetupSubscriptionNote subscription={created.subscription} />
       <CopyField label="Webhook URL" value={created.webhookUrl} />
@@ -30,12 +42,21 @@ export function RegisterWebhookStep({ slug, guide, created }: { slug: string; gu
       ) : null}
       <ol className="list-decimal space-y-1 pl-5 text-sm text-slate-700">
         {guide.webhookSteps.map((line) => (
-          <li key={line}>{fillIn(line, { url: created.webhookUrl, secret: created.signingSecret ? `the ${guide.signingSecretLabel.toLowerCase()} above` : `your ${guide.signingSecretLabel.toLowerCase()}` })}</li>
+          <li key={line}>
+            {fillIn(line, {
+              url: created.webhookUrl,
+              secret: created.signingSecret
+                ? `the ${guide.signingSecretLabel.toLowerCase()} above`
+                : `your ${guide.signingSecretLabel.toLowerCase()}`,
+            })}
+          </li>
         ))}
       </ol>
       <div className="flex flex-wrap items-start gap-3">
         {guide.hasApi ? <TestConnectionButton connectionId={created.id} /> : null}
-        <Link href={`/t/${slug}/connections/${created.id}`} className={buttonClass}>Go to the connection</Link>
+        <Link href={`/t/${slug}/connections/${created.id}`} className={buttonClass}>
+          Go to the connection
+        </Link>
       </div>
     </section>
   );
@@ -44,17 +65,31 @@ export function RegisterWebhookStep({ slug, guide, created }: { slug: string; gu
 /** What happened when Stockhook subscribed through the platform's API, and what (if anything) is left to the tenant. */
 function SetupSubscriptionNote({ subscription }: { subscription: CreatedConnection["subscription"] }) {
   if (subscription.state === "not_applicable") return null;
-  if (subscription.state === "pending") return <p role="status" className="text-sm text-slate-700">The platform is slow to answer; Stockhook keeps trying and shows the result on the connection page. Nothing to do by hand unless it reports a missing scope.</p>;
+  if (subscription.state === "pending")
+    return (
+      <p role="status" className="text-sm text-slate-700">
+        The platform is slow to answer; Stockhook keeps trying and shows the result on the connection page. Nothing to
+        do by hand unless it reports a missing scope.
+      </p>
+    );
   if (subscription.state === "subscribed") {
     return (
-      <div role="status" className="space-y-1 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200">
-        <p>✓ Subscribed to {subscription.topics.map((t) => t.topic).join(", ")}. Stock changes at the store now reach Stockhook with no further step; Stockhook checks the subscriptions every hour and repairs them if the platform drops one.</p>
+      <div
+        role="status"
+        className="space-y-1 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200"
+      >
+        <p>
+          ✓ Subscribed to {subscription.topics.map((t) => t.topic).join(", ")}. Stock changes at the store now reach
+          Stockhook with no further step; Stockhook checks the subscriptions every hour and repairs them if the platform
+          drops one.
+        </p>
       </div>
     );
   }
   return (
     <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
-      Stockhook could not register the webhooks: {subscription.reason} Register it by hand with the steps below, or grant the scope and press “Check now” on the connection page.
+      Stockhook could not register the webhooks: {subscription.reason} Register it by hand with the steps below, or
+      grant the scope and press “Check now” on the connection page.
     </p>
   );
 }

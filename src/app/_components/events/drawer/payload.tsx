@@ -23,9 +23,13 @@ export function EventPayload({ event }: { event: EventDetail }) {
       <section>
         <h3 className="mb-2 font-semibold text-slate-900">Payload</h3>
         {event.payload !== null ? (
-          <pre className="max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">{JSON.stringify(event.payload, null, 2)}</pre>
+          <pre className="max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">
+            {JSON.stringify(event.payload, null, 2)}
+          </pre>
         ) : (
-          <p className="text-slate-500">Not stored: only deliveries that pass their signature check keep their payload.</p>
+          <p className="text-slate-500">
+            Not stored: only deliveries that pass their signature check keep their payload.
+          </p>
         )}
       </section>
     </>

@@ -13,7 +13,13 @@ export function EventPushes({ event }: { event: EventDetail }) {
         <div data-testid="event-pushes">
           <PushLines deliveries={event.pushes} maxAttempts={event.maxPushAttempts} />
           <p className="mt-1 text-xs text-slate-500">
-            {event.pushes.filter((push) => push.pushedAt).map((push) => `${push.connection.name} qty ${push.quantity}, ${statusWords(push.status)}, +${between(event.receivedAt, push.pushedAt)}`).join(" · ")}
+            {event.pushes
+              .filter((push) => push.pushedAt)
+              .map(
+                (push) =>
+                  `${push.connection.name} qty ${push.quantity}, ${statusWords(push.status)}, +${between(event.receivedAt, push.pushedAt)}`,
+              )
+              .join(" · ")}
           </p>
         </div>
       ) : (
@@ -32,7 +38,8 @@ export function EventChanges({ event }: { event: EventDetail }) {
         <ul className="space-y-1" data-testid="event-changes">
           {event.changes.map((change) => (
             <li key={change.id}>
-              <span className="font-mono text-xs">{change.item.sku}</span>: {change.quantityBefore} → {change.quantityAfter}, {statusWords(change.statusBefore)} → {statusWords(change.statusAfter)}
+              <span className="font-mono text-xs">{change.item.sku}</span>: {change.quantityBefore} →{" "}
+              {change.quantityAfter}, {statusWords(change.statusBefore)} → {statusWords(change.statusAfter)}
             </li>
           ))}
         </ul>
@@ -53,13 +60,23 @@ export function EventAttempts({ event }: { event: EventDetail }) {
           {event.history.map((attempt) => {
             const channel = event.pushes.find((push) => push.id === attempt.channelPushId)?.connection.name;
             return (
-              <li key={attempt.id} data-testid="attempt" data-outcome={attempt.outcome} className="flex flex-wrap gap-x-2">
+              <li
+                key={attempt.id}
+                data-testid="attempt"
+                data-outcome={attempt.outcome}
+                className="flex flex-wrap gap-x-2"
+              >
                 <span className="text-slate-500">{formatDateTime(attempt.startedAt)}</span>
-                <span className="font-medium">{attempt.kind === "PUSH" ? `Push to ${channel ?? "storefront"}` : "Processing"} #{attempt.number}{attempt.replay ? " (replay)" : ""}</span>
+                <span className="font-medium">
+                  {attempt.kind === "PUSH" ? `Push to ${channel ?? "storefront"}` : "Processing"} #{attempt.number}
+                  {attempt.replay ? " (replay)" : ""}
+                </span>
                 <StatusBadge status={attempt.outcome} />
                 {attempt.detail ? <span className="text-slate-600">{attempt.detail}</span> : null}
                 {attempt.error ? <span className="w-full text-rose-800">{attempt.error}</span> : null}
-                {attempt.inngestRunId ? <span className="w-full font-mono text-[11px] text-slate-400">run {attempt.inngestRunId}</span> : null}
+                {attempt.inngestRunId ? (
+                  <span className="w-full font-mono text-[11px] text-slate-400">run {attempt.inngestRunId}</span>
+                ) : null}
               </li>
             );
           })}

@@ -22,24 +22,60 @@ export function EventReplay({ event, canReplay }: { event: EventDetail; canRepla
               ? "This delivery failed after every retry. Fix the cause (for example a storefront that was down), then replay it: the stock change is applied once, and only storefronts not yet updated are pushed again."
               : "This delivery changed nothing (no matching product). If you have since linked the product, replay it."}
           </p>
-          <button type="button" className={buttonClass} disabled={!canReplay || replay.isPending} onClick={() => replay.mutate({ ids: [event.id] })}>
+          <button
+            type="button"
+            className={buttonClass}
+            disabled={!canReplay || replay.isPending}
+            onClick={() => replay.mutate({ ids: [event.id] })}
+          >
             {replay.isPending ? "Replaying…" : "Replay event"}
           </button>
           {!canReplay ? <p className="text-xs text-slate-600">Viewers cannot replay events.</p> : null}
         </section>
       ) : null}
       {replay.isSuccess ? <ReplayStatus deferred={replay.data.deferred.length > 0} event={event} /> : null}
-      {replay.error ? <p role="alert" className="text-rose-800">{replay.error.message}</p> : null}
+      {replay.error ? (
+        <p role="alert" className="text-rose-800">
+          {replay.error.message}
+        </p>
+      ) : null}
     </>
   );
 }
 
 /** What the replay the viewer started is doing now: under way, done, or failed again. */
 function ReplayStatus({ deferred, event }: { deferred: boolean; event: EventDetail }) {
-  if (deferred) return <p role="status" className="text-emerald-800">Queued: it is sent as soon as the pipeline is reachable.</p>;
+  if (deferred)
+    return (
+      <p role="status" className="text-emerald-800">
+        Queued: it is sent as soon as the pipeline is reachable.
+      </p>
+    );
   const phases = event.pushes.map((push) => pushProgress(push, event.maxPushAttempts).phase);
-  if (["QUEUED", "PROCESSING"].includes(event.status) || phases.some((phase) => phase === "queued" || phase === "sending")) return <p role="status" className="text-slate-700">Replay started…</p>;
-  if (event.status === "FAILED") return <p role="status" className="text-rose-800">The replay failed too; see the attempts below.</p>;
-  if (phases.some((phase) => phase === "retrying" || phase === "parked")) return <p role="status" className="text-amber-800">Replayed; a storefront is still being retried.</p>;
-  return <p role="status" className="text-emerald-800">Replay finished.</p>;
+  if (
+    ["QUEUED", "PROCESSING"].includes(event.status) ||
+    phases.some((phase) => phase === "queued" || phase === "sending")
+  )
+    return (
+      <p role="status" className="text-slate-700">
+        Replay started…
+      </p>
+    );
+  if (event.status === "FAILED")
+    return (
+      <p role="status" className="text-rose-800">
+        The replay failed too; see the attempts below.
+      </p>
+    );
+  if (phases.some((phase) => phase === "retrying" || phase === "parked"))
+    return (
+      <p role="status" className="text-amber-800">
+        Replayed; a storefront is still being retried.
+      </p>
+    );
+  return (
+    <p role="status" className="text-emerald-800">
+      Replay finished.
+    </p>
+  );
 }

@@ -21,7 +21,9 @@ export function EventFacts({ event, slug }: { event: EventDetail; slug: string }
     <>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-2">
         <dt className="text-slate-500">Connection</dt>
-        <dd>{event.connection.name} ({PROVIDER_LABELS[event.connection.provider]})</dd>
+        <dd>
+          {event.connection.name} ({PROVIDER_LABELS[event.connection.provider]})
+        </dd>
         <dt className="text-slate-500">Topic</dt>
         <dd className="font-mono text-xs">{event.topic ?? "—"}</dd>
         <dt className="text-slate-500">Event id</dt>
@@ -33,7 +35,12 @@ export function EventFacts({ event, slug }: { event: EventDetail; slug: string }
         <dt className="text-slate-500">Signature</dt>
         <dd className="flex flex-wrap items-center gap-2">
           <StatusBadge status={event.signatureVerdict} />
-          {event.matchedSecret ? <span>matched “{event.matchedSecret.label}” ending …{event.matchedSecret.last4} (key {event.matchedSecret.keyId})</span> : null}
+          {event.matchedSecret ? (
+            <span>
+              matched “{event.matchedSecret.label}” ending …{event.matchedSecret.last4} (key {event.matchedSecret.keyId}
+              )
+            </span>
+          ) : null}
         </dd>
         <dt className="text-slate-500">Answered</dt>
         <dd>HTTP {event.responseStatus}</dd>
@@ -45,7 +52,10 @@ export function EventFacts({ event, slug }: { event: EventDetail; slug: string }
           <>
             <dt className="text-slate-500">Item</dt>
             <dd>
-              <Link className="text-brand-700 underline" href={`/t/${slug}/items/${event.item.id}`}>{event.item.sku}</Link> — {event.item.title}, now <StatusBadge status={event.item.status} /> ({event.item.quantity})
+              <Link className="text-brand-700 underline" href={`/t/${slug}/items/${event.item.id}`}>
+                {event.item.sku}
+              </Link>{" "}
+              — {event.item.title}, now <StatusBadge status={event.item.status} /> ({event.item.quantity})
             </dd>
           </>
         ) : null}
@@ -78,7 +88,9 @@ export function EventPipelineRun({ run, isPending }: { run: EventRun | undefined
         <p className="flex flex-wrap items-center gap-2">
           <StatusBadge status={run.status.toUpperCase()} />
           <span className="font-mono text-xs">{run.runId}</span>
-          {run.startedAt && run.endedAt ? <span className="text-slate-500">took {between(new Date(run.startedAt), new Date(run.endedAt))}</span> : null}
+          {run.startedAt && run.endedAt ? (
+            <span className="text-slate-500">took {between(new Date(run.startedAt), new Date(run.endedAt))}</span>
+          ) : null}
         </p>
       ) : null}
       {run && !run.found ? (
@@ -87,7 +99,11 @@ export function EventPipelineRun({ run, isPending }: { run: EventRun | undefined
           {run.reason}
         </p>
       ) : null}
-      {run?.url ? <a className="text-brand-700 underline" href={run.url} target="_blank" rel="noreferrer">Open the run in Inngest</a> : null}
+      {run?.url ? (
+        <a className="text-brand-700 underline" href={run.url} target="_blank" rel="noreferrer">
+          Open the run in Inngest
+        </a>
+      ) : null}
     </section>
   );
 }

@@ -22,7 +22,8 @@ const handler = async (req: Request) => {
         secureCookies: new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https",
       }),
     onError({ path, error }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ area: "trpc", path: path ?? "?", err: error }, `${path ?? "?"} failed`);
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        logger.error({ area: "trpc", path: path ?? "?", err: error }, `${path ?? "?"} failed`);
     },
   });
 };

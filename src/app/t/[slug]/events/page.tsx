@@ -12,10 +12,22 @@ export default async function EventsPage({ params }: { params: Promise<{ slug: s
   const connections = await caller.connection.list();
   return (
     <>
-      <PageHeader title="Events" description="Every webhook delivery, accepted or rejected, newest first: what it said, whether its signature held, what it changed and which storefronts it reached." />
+      <PageHeader
+        title="Events"
+        description="Every webhook delivery, accepted or rejected, newest first: what it said, whether its signature held, what it changed and which storefronts it reached."
+      />
       {/* The timeline reads its filters from the URL, which needs a Suspense boundary. */}
-      <Suspense fallback={<p role="status" className="text-sm text-slate-500">Loading events…</p>}>
-        <EventTimeline connections={connections.map(({ id, name }) => ({ id, name }))} canReplay={tenant.role !== "VIEWER"} />
+      <Suspense
+        fallback={
+          <p role="status" className="text-sm text-slate-500">
+            Loading events…
+          </p>
+        }
+      >
+        <EventTimeline
+          connections={connections.map(({ id, name }) => ({ id, name }))}
+          canReplay={tenant.role !== "VIEWER"}
+        />
       </Suspense>
     </>
   );

@@ -10,7 +10,10 @@ export default async function QueuePage({ params }: { params: Promise<{ slug: st
   const { tenant } = await requireTenant(slug);
   return (
     <>
-      <PageHeader title="Queue" description="Where every accepted webhook is in the pipeline, live: waiting, processing, done or failed, per connection." />
+      <PageHeader
+        title="Queue"
+        description="Where every accepted webhook is in the pipeline, live: waiting, processing, done or failed, per connection."
+      />
       <QueueDashboard slug={slug} canReplay={tenant.role !== "VIEWER"} />
     </>
   );

@@ -25,13 +25,20 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
           <TenantSettingsForm tenant={tenant} canEdit={canEdit} />
         </Card>
         <Card title="Members">
-          <MembersPanel members={members} canManage={canEdit} isOwner={tenant.role === "OWNER"} currentUserId={user.id} />
+          <MembersPanel
+            members={members}
+            canManage={canEdit}
+            isOwner={tenant.role === "OWNER"}
+            currentUserId={user.id}
+          />
         </Card>
       </div>
       {canAudit ? (
         <>
           <Card title="Access log" className="mt-6">
-            <p className="mb-2 text-sm text-slate-600">Every time Stockhook support opened this workspace: who, when, why, for how long, and what they did.</p>
+            <p className="mb-2 text-sm text-slate-600">
+              Every time Stockhook support opened this workspace: who, when, why, for how long, and what they did.
+            </p>
             <AccessLog sessions={accessLog} />
           </Card>
           <Card title="Audit trail" className="mt-6">

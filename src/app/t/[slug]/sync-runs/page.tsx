@@ -10,7 +10,10 @@ export default async function SyncRunsPage({ params }: { params: Promise<{ slug:
   const connections = await (await requireTenant(slug)).caller.connection.list();
   return (
     <>
-      <PageHeader title="Sync runs" description="Every reconcile and storefront check: what started it, how long it took, what it found and changed." />
+      <PageHeader
+        title="Sync runs"
+        description="Every reconcile and storefront check: what started it, how long it took, what it found and changed."
+      />
       <SyncRunHistory slug={slug} connections={connections.map(({ id, name }) => ({ id, name }))} />
     </>
   );

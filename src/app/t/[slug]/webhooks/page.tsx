@@ -16,8 +16,15 @@ export default async function WebhooksPage({ params }: { params: Promise<{ slug:
         title="Webhooks"
         description="Send Stockhook's events to your own tools: a Slack alert when a sync fails, a row for every sale, an ERP update. Each delivery is signed per Standard Webhooks and retried for about a day."
       />
-      {!canManage ? <div className="mb-4"><ReadOnlyNotice>Only owners and admins can add, change, test or delete endpoints.</ReadOnlyNotice></div> : null}
-      <WebhookEndpoints canManage={canManage} eventTypes={OUTBOUND_EVENT_TYPES.map((type) => ({ type, description: EVENT_TYPE_DESCRIPTIONS[type] }))} />
+      {!canManage ? (
+        <div className="mb-4">
+          <ReadOnlyNotice>Only owners and admins can add, change, test or delete endpoints.</ReadOnlyNotice>
+        </div>
+      ) : null}
+      <WebhookEndpoints
+        canManage={canManage}
+        eventTypes={OUTBOUND_EVENT_TYPES.map((type) => ({ type, description: EVENT_TYPE_DESCRIPTIONS[type] }))}
+      />
     </>
   );
 }

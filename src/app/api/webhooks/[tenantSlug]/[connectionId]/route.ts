@@ -5,7 +5,10 @@ import { sourceAddressOf } from "@/server/network/source-address";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request, { params }: { params: Promise<{ tenantSlug: string; connectionId: string }> }) {
+export async function POST(
+  request: Request,
+  { params }: { params: Promise<{ tenantSlug: string; connectionId: string }> },
+) {
   const { tenantSlug, connectionId } = await params;
   const length = request.headers.get("content-length");
   const answer = await handleWebhook({
@@ -17,5 +20,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ ten
     sourceAddress: sourceAddressOf(request.headers, trustedProxyHops()),
     readBody: (limit, timeoutMs) => readBodyCapped(request.body, limit, timeoutMs),
   });
-  return new Response(answer.body, { status: answer.status, headers: { "content-type": answer.contentType, ...answer.headers } });
+  return new Response(answer.body, {
+    status: answer.status,
+    headers: { "content-type": answer.contentType, ...answer.headers },
+  });
 }

@@ -2,7 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
-import { ChangeAddressForm, ConnectionSettingsForm, DeleteConnection, ReplaceCredentialsForm } from "@/app/_components/connections/connection-settings";
+import {
+  ChangeAddressForm,
+  ConnectionSettingsForm,
+  DeleteConnection,
+  ReplaceCredentialsForm,
+} from "@/app/_components/connections/connection-settings";
 import { ResyncControl } from "@/app/_components/connections/resync-control";
 import { SecretsPanel } from "@/app/_components/connections/secrets-panel";
 import { SubscriptionsPanel } from "@/app/_components/connections/subscriptions-panel";
@@ -32,20 +37,40 @@ export default async function ConnectionPage({ params }: { params: Promise<{ slu
       <PageHeader
         title={connection.name}
         description={`${PROVIDER_LABELS[connection.provider]} · ${connection.direction === "SOURCE" ? "source" : "channel"} · ${connection._count.itemLinks} linked items`}
-        actions={<Link href={`/t/${slug}/connections`} className="text-sm font-medium text-slate-600 hover:text-slate-900">All connections</Link>}
+        actions={
+          <Link href={`/t/${slug}/connections`} className="text-sm font-medium text-slate-600 hover:text-slate-900">
+            All connections
+          </Link>
+        }
       />
-      {!canEdit ? <div className="mb-4"><ReadOnlyNotice>You have view-only access: nothing here can be changed from your account.</ReadOnlyNotice></div> : null}
+      {!canEdit ? (
+        <div className="mb-4">
+          <ReadOnlyNotice>You have view-only access: nothing here can be changed from your account.</ReadOnlyNotice>
+        </div>
+      ) : null}
       <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <Stat label="Status" value={<StatusBadge status={connection.status} />} hint={connection.webhooksEnabled ? "webhooks on" : "webhooks off"} />
+        <Stat
+          label="Status"
+          value={<StatusBadge status={connection.status} />}
+          hint={connection.webhooksEnabled ? "webhooks on" : "webhooks off"}
+        />
         <Stat label="Last webhook" value={formatRelative(connection.lastWebhookAt)} />
         <Stat label="Last good sync" value={formatRelative(connection.health.lastSuccessfulSyncAt)} />
-        <Stat label="Failures, 24 h" value={connection.health.failedEvents24h + connection.health.failedPushes24h} hint={`${connection.health.rejectedEvents24h} rejected webhooks · circuit ${connection.health.circuit}`} />
+        <Stat
+          label="Failures, 24 h"
+          value={connection.health.failedEvents24h + connection.health.failedPushes24h}
+          hint={`${connection.health.rejectedEvents24h} rejected webhooks · circuit ${connection.health.circuit}`}
+        />
       </dl>
       <div className="mt-6 grid gap-6 xl:grid-cols-2">
         {connection.hasApi ? (
           <Card title="Reconcile">
             <div className="flex flex-wrap items-start justify-between gap-6">
-              <ResyncControl connectionId={connection.id} canResync={canEdit} isChannel={connection.direction === "CHANNEL"} />
+              <ResyncControl
+                connectionId={connection.id}
+                canResync={canEdit}
+                isChannel={connection.direction === "CHANNEL"}
+              />
               <TestConnectionButton connectionId={connection.id} disabled={!canEdit} />
             </div>
           </Card>
@@ -55,7 +80,11 @@ export default async function ConnectionPage({ params }: { params: Promise<{ slu
             <CopyField label="Webhook URL" value={connection.webhookUrl} />
             <ol className="list-decimal space-y-1 pl-5 text-sm text-slate-700">
               {guide.webhookSteps.map((line) => (
-                <li key={line}>{line.replaceAll("{url}", "the URL above").replaceAll("{secret}", `the ${guide.signingSecretLabel.toLowerCase()}`)}</li>
+                <li key={line}>
+                  {line
+                    .replaceAll("{url}", "the URL above")
+                    .replaceAll("{secret}", `the ${guide.signingSecretLabel.toLowerCase()}`)}
+                </li>
               ))}
             </ol>
             {connection.hasApi && connection.direction === "SOURCE" ? (
@@ -68,15 +97,29 @@ export default async function ConnectionPage({ params }: { params: Promise<{ slu
         </Card>
       </div>
       <Card title="Secrets" className="mt-6">
-        {!isAdmin ? <div className="mb-3"><ReadOnlyNotice>Only owners and admins can rotate or revoke secrets.</ReadOnlyNotice></div> : null}
-        <SecretsPanel connectionId={connection.id} secrets={connection.secrets} canManage={isAdmin} platformOwned={guide.signing === "platform"} signingLabel={guide.signingSecretLabel} />
+        {!isAdmin ? (
+          <div className="mb-3">
+            <ReadOnlyNotice>Only owners and admins can rotate or revoke secrets.</ReadOnlyNotice>
+          </div>
+        ) : null}
+        <SecretsPanel
+          connectionId={connection.id}
+          secrets={connection.secrets}
+          canManage={isAdmin}
+          platformOwned={guide.signing === "platform"}
+          signingLabel={guide.signingSecretLabel}
+        />
       </Card>
       <div className="mt-6 grid gap-6 xl:grid-cols-2">
         <Card title="Settings">
           <ConnectionSettingsForm connection={connection} canEdit={canEdit} />
         </Card>
         <Card title="Address">
-          {!isAdmin ? <div className="mb-3"><ReadOnlyNotice>Only owners and admins can change where a connection points.</ReadOnlyNotice></div> : null}
+          {!isAdmin ? (
+            <div className="mb-3">
+              <ReadOnlyNotice>Only owners and admins can change where a connection points.</ReadOnlyNotice>
+            </div>
+          ) : null}
           <ChangeAddressForm connection={connection} canManage={isAdmin} />
         </Card>
         <Card title="API credentials">

@@ -12,8 +12,20 @@ export default async function NewConnectionPage({ params }: { params: Promise<{ 
   const canCreate = tenant.role === "OWNER" || tenant.role === "ADMIN";
   return (
     <>
-      <PageHeader title="Add a connection" description="Connect a system where stock changes (a source) or a storefront to keep in step (a channel)." actions={<Link href={`/t/${slug}/connections`} className="text-sm font-medium text-slate-600 hover:text-slate-900">Cancel</Link>} />
-      {canCreate ? <ConnectionWizard slug={slug} /> : <ReadOnlyNotice>Only owners and admins can add connections, because each one holds secrets.</ReadOnlyNotice>}
+      <PageHeader
+        title="Add a connection"
+        description="Connect a system where stock changes (a source) or a storefront to keep in step (a channel)."
+        actions={
+          <Link href={`/t/${slug}/connections`} className="text-sm font-medium text-slate-600 hover:text-slate-900">
+            Cancel
+          </Link>
+        }
+      />
+      {canCreate ? (
+        <ConnectionWizard slug={slug} />
+      ) : (
+        <ReadOnlyNotice>Only owners and admins can add connections, because each one holds secrets.</ReadOnlyNotice>
+      )}
     </>
   );
 }

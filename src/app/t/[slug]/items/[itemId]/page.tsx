@@ -19,12 +19,29 @@ export default async function ItemPage({ params }: { params: Promise<{ slug: str
   const { item } = timeline;
   return (
     <>
-      <PageHeader title={item.sku} description={item.title} actions={<Link className="text-sm text-brand-700 underline" href={`/t/${slug}/events?q=${encodeURIComponent(item.sku)}`}>Its webhook events</Link>} />
+      <PageHeader
+        title={item.sku}
+        description={item.title}
+        actions={
+          <Link
+            className="text-sm text-brand-700 underline"
+            href={`/t/${slug}/events?q=${encodeURIComponent(item.sku)}`}
+          >
+            Its webhook events
+          </Link>
+        }
+      />
       <ItemTimelineView itemId={item.id} initial={timeline}>
         <div className="mb-6 grid gap-4 lg:grid-cols-2">
           <Card title="Stock by location">
             {item.levels.length ? (
-              <ul className="text-sm">{item.levels.map((level) => <li key={level.locationId}><span className="font-mono text-xs">{level.locationId}</span>: {level.quantity}</li>)}</ul>
+              <ul className="text-sm">
+                {item.levels.map((level) => (
+                  <li key={level.locationId}>
+                    <span className="font-mono text-xs">{level.locationId}</span>: {level.quantity}
+                  </li>
+                ))}
+              </ul>
             ) : (
               <p className="text-sm text-slate-500">No per-location stock reported yet.</p>
             )}
@@ -33,8 +50,12 @@ export default async function ItemPage({ params }: { params: Promise<{ slug: str
             <ul className="text-sm">
               {item.links.map((link) => (
                 <li key={link.connection.id}>
-                  <Link className="text-brand-700 underline" href={`/t/${slug}/connections/${link.connection.id}`}>{link.connection.name}</Link>{" "}
-                  <span className="text-xs text-slate-500">({PROVIDER_LABELS[link.connection.provider]} id {link.externalId})</span>
+                  <Link className="text-brand-700 underline" href={`/t/${slug}/connections/${link.connection.id}`}>
+                    {link.connection.name}
+                  </Link>{" "}
+                  <span className="text-xs text-slate-500">
+                    ({PROVIDER_LABELS[link.connection.provider]} id {link.externalId})
+                  </span>
                 </li>
               ))}
             </ul>

@@ -15,20 +15,37 @@ export default async function SyncRunPage({ params }: { params: Promise<{ slug: 
     if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
-  const duration = run.finishedAt ? formatDuration(run.finishedAt.getTime() - run.startedAt.getTime()) : "still running";
+  const duration = run.finishedAt
+    ? formatDuration(run.finishedAt.getTime() - run.startedAt.getTime())
+    : "still running";
   return (
     <>
       <PageHeader
         title={`${run.connection.name}: ${run.mode === "FULL" ? "full" : "incremental"} ${run.connection.direction === "CHANNEL" ? "storefront check" : "reconcile"}`}
         description={`Started ${formatDateTime(run.startedAt)} by ${run.trigger === "MANUAL" ? "the Resync button" : run.trigger.toLowerCase()} · ${duration}`}
-        actions={<Link href={`/t/${slug}/sync-runs`} className="text-sm font-medium text-slate-600 hover:text-slate-900">All sync runs</Link>}
+        actions={
+          <Link href={`/t/${slug}/sync-runs`} className="text-sm font-medium text-slate-600 hover:text-slate-900">
+            All sync runs
+          </Link>
+        }
       />
       <dl className="grid grid-cols-2 gap-3 lg:grid-cols-5">
         <Stat label="Status" value={<StatusBadge status={run.status} />} />
         <Stat label="Pages" value={run.pages} />
         <Stat label="Items scanned" value={run.itemsScanned} />
-        <Stat label="Changed / new / vanished" value={`${run.itemsChanged} / ${run.itemsCreated} / ${run.itemsVanished}`} />
-        <Stat label="Storefront updates" value={pushes.length} hint={Object.entries(pushStates).map(([state, count]) => `${count} ${state.toLowerCase()}`).join(" · ") || "none"} />
+        <Stat
+          label="Changed / new / vanished"
+          value={`${run.itemsChanged} / ${run.itemsCreated} / ${run.itemsVanished}`}
+        />
+        <Stat
+          label="Storefront updates"
+          value={pushes.length}
+          hint={
+            Object.entries(pushStates)
+              .map(([state, count]) => `${count} ${state.toLowerCase()}`)
+              .join(" · ") || "none"
+          }
+        />
       </dl>
       {run.lastError ? (
         <p role="alert" className="mt-4 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-rose-200">
@@ -42,9 +59,18 @@ export default async function SyncRunPage({ params }: { params: Promise<{ slug: 
           <DataTable columns={["Item", "Quantity", "Status", "When"]}>
             {changes.map((change) => (
               <tr key={change.id}>
-                <td className="px-4 py-3"><Link href={`/t/${slug}/items/${change.item.id}`} className="text-brand-700 hover:underline">{change.item.sku}</Link> <span className="text-slate-500">{change.item.title}</span></td>
-                <td className="px-4 py-3 tabular-nums">{change.quantityBefore} → {change.quantityAfter}</td>
-                <td className="px-4 py-3"><StatusBadge status={change.statusBefore} /> → <StatusBadge status={change.statusAfter} /></td>
+                <td className="px-4 py-3">
+                  <Link href={`/t/${slug}/items/${change.item.id}`} className="text-brand-700 hover:underline">
+                    {change.item.sku}
+                  </Link>{" "}
+                  <span className="text-slate-500">{change.item.title}</span>
+                </td>
+                <td className="px-4 py-3 tabular-nums">
+                  {change.quantityBefore} → {change.quantityAfter}
+                </td>
+                <td className="px-4 py-3">
+                  <StatusBadge status={change.statusBefore} /> → <StatusBadge status={change.statusAfter} />
+                </td>
                 <td className="px-4 py-3">{formatDateTime(change.createdAt)}</td>
               </tr>
             ))}
@@ -59,8 +85,13 @@ export default async function SyncRunPage({ params }: { params: Promise<{ slug: 
             {pushes.map((push) => (
               <tr key={push.id}>
                 <td className="px-4 py-3">{push.connection.name}</td>
-                <td className="px-4 py-3 tabular-nums">{push.quantity} <StatusBadge status={push.status} /></td>
-                <td className="px-4 py-3"><StatusBadge status={push.state} />{push.error ? <span className="ml-2 text-xs text-rose-700">{push.error}</span> : null}</td>
+                <td className="px-4 py-3 tabular-nums">
+                  {push.quantity} <StatusBadge status={push.status} />
+                </td>
+                <td className="px-4 py-3">
+                  <StatusBadge status={push.state} />
+                  {push.error ? <span className="ml-2 text-xs text-rose-700">{push.error}</span> : null}
+                </td>
                 <td className="px-4 py-3 tabular-nums">{push.attempts}</td>
                 <td className="px-4 py-3">{formatDateTime(push.pushedAt)}</td>
               </tr>
