@@ -120,6 +120,10 @@ export async function fillSignUp(
     await page.getByLabel("What do you run?").selectOption(input.tenantKind ?? "GALLERY");
   }
   await page.getByRole("button", { name: "Create account" }).click();
+  // The form is busy until the server has hashed the password (scrypt, deliberately slow) and
+  // answered; on a loaded machine that outlasts the default expect timeout, so wait for the
+  // answer itself, bounded by the test's own timeout.
+  await expect(page.getByRole("button", { name: "Creating your account…" })).toHaveCount(0, { timeout: 80_000 });
 }
 
 /**
