@@ -23,13 +23,13 @@ interface BreakerRow {
   failing: number;
 }
 
-/** Both gauges of one query share its result within a scrape (prom-client collects them concurrently). */
-function sharedPerScrape<T>(load: () => Promise<T>, forMs = 1_000): () => Promise<T> {
-  let cached: { at: number; value: Promise<T> } | undefined;
-  return () => {
-    if (!cached || Date.now() - cached.at > forMs) cached = { at: Date.now(), value: load() };
-    return cached.value;
-  };
+/**
+ * The gauges of one query share it within a scrape: prom-client starts every metric's collect()
+ * in the same tick, so they all find the query in flight. The next scrape queries afresh.
+ */
+function sharedPerScrape<T>(load: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () => (inFlight ??= load().finally(() => (inFlight = undefined)));
 }
 
 const log = logFor({ area: "metrics" });

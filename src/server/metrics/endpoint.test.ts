@@ -9,8 +9,10 @@ import { createMetrics, type Metrics } from "./registry";
  */
 const TOKEN = "metrics-token-0123456789";
 const oldest = new Date(Date.now() - 90_000);
+let queries = 0;
 const fakeDatabase = {
   $queryRaw: (strings: TemplateStringsArray) =>
+    ++queries &&
     Promise.resolve(
       strings.join("?").includes('FROM "WebhookEvent"')
         ? [{ tenant_id: "tenant-a", status: "QUEUED", waiting: 3, oldest }]
@@ -58,8 +60,11 @@ describe("/api/metrics", () => {
 
   it("gives the Prometheus text format (version 0.0.4) to the right token", async () => {
     process.env.METRICS_TOKEN = TOKEN;
+    const queriesBefore = queries;
     const response = await scrape(`Bearer ${TOKEN}`);
     expect(response.status).toBe(200);
+    // Five gauges, two queries: the gauges of one query share it within the scrape.
+    expect(queries - queriesBefore).toBe(2);
     expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     expect(response.headers.get("cache-control")).toBe("no-store");
     const text = await response.text();
