@@ -169,6 +169,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     // Tests read /api/health's details with it, as an operator's monitoring would.
     HEALTH_TOKEN: randomBytes(24).toString("base64url"),
+    // …and scrape /api/metrics with it, as Prometheus would.
+    METRICS_TOKEN: randomBytes(24).toString("base64url"),
     STOCKHOOK_ENCRYPTION_KEYS: generateKeyringEntry("it"),
     APP_URL: appUrl,
     INNGEST_DEV: "1",

@@ -83,6 +83,8 @@ const settings = z.object({
   ),
   /** Bearer token that unlocks /api/health's details (errors, latencies, Inngest URL); unset, only up/down is answered. */
   HEALTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /** Bearer token that Prometheus sends to GET /api/metrics; unset, the endpoint answers 404. */
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   /** Where mail goes out: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. Required in production. */
   SMTP_URL: z.preprocess(
     emptyAsUndefined,

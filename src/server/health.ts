@@ -57,7 +57,8 @@ export interface HealthAnswer {
   body: HealthReport | { status: "up" | "down" };
 }
 
-function bearerMatches(authorization: string | null, token: string | undefined): boolean {
+/** Does the Authorization header carry exactly this bearer token? Constant-time; false when no token is set. */
+export function bearerMatches(authorization: string | null, token: string | undefined): boolean {
   if (!token || !authorization?.startsWith("Bearer ")) return false;
   const given = Buffer.from(authorization.slice("Bearer ".length).trim(), "utf8");
   const expected = Buffer.from(token, "utf8");

@@ -9,6 +9,7 @@ import type { BodyReadResult } from "./read-body";
 import type { SigningSecretCache } from "./signing-secrets";
 import { itemConcurrencyKey } from "@/server/pipeline/item-key";
 import { logger } from "@/server/logger";
+import type { DeliverySeen } from "@/server/metrics/observe";
 
 /**
  * The front door: one delivery in, one answer out. Accepted deliveries get a row in the event
@@ -125,7 +126,11 @@ function phaseTimer() {
   };
 }
 
-export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery): Promise<IngestAnswer> {
+export async function ingestWebhook(
+  deps: IngestDeps,
+  incoming: IncomingDelivery,
+  seen: DeliverySeen = {},
+): Promise<IngestAnswer> {
   const timer = phaseTimer();
   const now = deps.now?.() ?? new Date();
   const log =
@@ -153,6 +158,7 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
     return json(404, { error: "Not found" });
   }
   timer.mark("lookup");
+  seen.provider = connection.provider;
   const provider = webhookProviders[connection.provider];
   const headersToLog = loggedHeaders(incoming.headers, provider.loggedHeaders);
   const rejectionKey = `${source} ${connection.id}`;
@@ -193,6 +199,7 @@ export async function ingestWebhook(deps: IngestDeps, incoming: IncomingDelivery
     kind: "continue" as const,
   };
   if (preflight.kind === "respond") {
+    seen.handshake = true;
     if (!preflightLoggedRecently(connection.id, now))
       await logPreflight(deps.prisma, connection, now, headersToLog, payloadHash, preflight);
     return { status: preflight.status, body: preflight.body, contentType: preflight.contentType };

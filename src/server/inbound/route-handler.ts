@@ -6,6 +6,7 @@ import { webhookReceived } from "@/inngest/event-schemas";
 import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db } from "@/server/db";
 import { logFor } from "@/server/logger";
+import { observeWebhookAnswer, type DeliverySeen } from "@/server/metrics/observe";
 import { ConnectionDirectory } from "./connection-directory";
 import { ingestWebhook, type IncomingDelivery, type IngestDeps, type WebhookEventMessage } from "./ingest";
 import { KnownSourceAddresses } from "./known-sources";
@@ -70,6 +71,8 @@ export function trustedProxyHops(): number {
 }
 
 export async function handleWebhook(incoming: IncomingDelivery) {
+  const startedAt = performance.now();
+  const seen: DeliverySeen = {};
   const log = logFor({
     area: "webhooks",
     requestId: incoming.headers.get("x-request-id")?.slice(0, 100) ?? randomUUID(),
@@ -77,16 +80,21 @@ export async function handleWebhook(incoming: IncomingDelivery) {
     connectionId: incoming.connectionId.slice(0, 60),
   });
   try {
-    return await ingestWebhook({ ...ingestDeps(), log: (line, ids) => log.info({ ...ids }, line) }, incoming);
+    const answer = await ingestWebhook(
+      { ...ingestDeps(), log: (line, ids) => log.info({ ...ids }, line) },
+      incoming,
+      seen,
+    );
+    return observeWebhookAnswer(seen, startedAt, answer);
   } catch (error) {
     // Nothing was acknowledged: the platform retries later, and nothing half-written remains
     // because every write above is a single statement or one transaction.
     log.error({ error: error instanceof Error ? error.message : String(error) }, "could not take the delivery");
-    return {
+    return observeWebhookAnswer(seen, startedAt, {
       status: 503,
       body: JSON.stringify({ error: "Temporarily unavailable, retry later" }),
       contentType: "application/json",
       headers: { "retry-after": "30" },
-    };
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { ItemStatus, PrismaClient, Provider } from "@/generated/prisma/client";
+import { countStockChanges } from "@/server/metrics/observe";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { describeChange, sellableQuantity, statusFor } from "./stock-rules";
 
@@ -69,13 +70,15 @@ export async function applyStockChange(
       where: { id: change.connectionId },
       select: { provider: true },
     });
-    return {
-      kind: "skipped",
+    const skipped = {
+      kind: "skipped" as const,
       action: `no local product for ${EXTERNAL_ID_LABELS[connection?.provider ?? "STANDARD_WEBHOOKS"]} ${change.externalId}`,
     };
+    countStockChanges([change], [skipped]);
+    return skipped;
   }
 
-  return prisma.$transaction(async (tx) => {
+  const decided = await prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM "Item" WHERE "id" = ${link.itemId} AND "tenantId" = ${tenantId} FOR UPDATE`;
     const outcome = await applyLocked(tx, tenantId, link.itemId, change);
     // Shopify reported its own level: that is now what Stockhook last saw on the same store as a
@@ -98,6 +101,8 @@ export async function applyStockChange(
     }
     return outcome;
   });
+  countStockChanges([change], [decided]);
+  return decided;
 }
 
 function isReplayedWebhookChange(change: StockChangeInput, lastSourceAt: Date, now = Date.now()): boolean {
@@ -221,18 +226,18 @@ export async function applyStockChangesInBatches(
     const batch = changes.slice(start, start + batchSize);
     const itemIds = [...new Set(batch.map((change) => change.itemId))].sort();
     options.onBatch?.(batch.length);
-    outcomes.push(
-      ...(await prisma.$transaction(
-        async (tx) => {
-          await tx.$executeRaw`SELECT 1 FROM "Item" WHERE "id" = ANY(${itemIds}::text[]) AND "tenantId" = ${tenantId} ORDER BY "id" FOR UPDATE`;
-          const applied: ApplyOutcome[] = [];
-          for (const change of batch) applied.push(await applyLocked(tx, tenantId, change.itemId, change));
-          return applied;
-        },
-        // A batch is hundreds of statements: more than the 5 s default an interactive transaction gets.
-        { timeout: 120_000, maxWait: 30_000 },
-      )),
+    const decided = await prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT 1 FROM "Item" WHERE "id" = ANY(${itemIds}::text[]) AND "tenantId" = ${tenantId} ORDER BY "id" FOR UPDATE`;
+        const applied: ApplyOutcome[] = [];
+        for (const change of batch) applied.push(await applyLocked(tx, tenantId, change.itemId, change));
+        return applied;
+      },
+      // A batch is hundreds of statements: more than the 5 s default an interactive transaction gets.
+      { timeout: 120_000, maxWait: 30_000 },
     );
+    countStockChanges(batch, decided);
+    outcomes.push(...decided);
   }
   return outcomes;
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient, SyncMode, SyncTrigger } from "@/generated/prisma/client";
 import { channelQuantity, type SourceStockItem, type StockPage } from "@/server/connectors";
+import { observeReconcileEnd } from "@/server/metrics/observe";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { applyStockChangesInBatches, DEFAULT_LOCATION, type ApplyOutcome, type StockChangeInput } from "./apply-change";
 
@@ -207,14 +208,17 @@ export async function finishSyncRun(
       archived.push(outcome);
     }
   }
-  await db.syncRun.update({
+  const { startedAt } = await db.syncRun.update({
     where: { id: run.id },
     data: { status: "SUCCEEDED", finishedAt: now, itemsVanished: vanishedItemIds.length, cursor: null },
+    select: { startedAt: true },
   });
-  await db.connection.update({
+  const { provider } = await db.connection.update({
     where: { id: run.connectionId },
     data: { lastSyncAt: now, ...(run.mode === "FULL" ? { lastFullSyncAt: now } : {}) },
+    select: { provider: true },
   });
+  observeReconcileEnd({ provider, mode: run.mode, startedAt }, "succeeded", now);
   return { vanishedItemIds, archived };
 }
 
@@ -254,8 +258,16 @@ export async function channelDriftPage(
 }
 
 export async function failSyncRun(prisma: PrismaClient, tenantId: string, syncRunId: string, error: string) {
-  await scopeToTenant(prisma, tenantId).syncRun.updateMany({
+  const finishedAt = new Date();
+  const failed = await scopeToTenant(prisma, tenantId).syncRun.updateManyAndReturn({
     where: { id: syncRunId, status: { in: ["QUEUED", "RUNNING"] } },
-    data: { status: "FAILED", finishedAt: new Date(), lastError: error.slice(0, 1000), errorCount: { increment: 1 } },
+    data: { status: "FAILED", finishedAt, lastError: error.slice(0, 1000), errorCount: { increment: 1 } },
+    select: { mode: true, startedAt: true, connection: { select: { provider: true } } },
   });
+  for (const run of failed)
+    observeReconcileEnd(
+      { provider: run.connection.provider, mode: run.mode, startedAt: run.startedAt },
+      "failed",
+      finishedAt,
+    );
 }

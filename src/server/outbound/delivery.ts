@@ -1,6 +1,7 @@
 import { env } from "@/env";
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import { appendAudit } from "@/server/audit/audit-log";
+import { countOutboundGivenUp, observeOutboundAttempt } from "@/server/metrics/observe";
 import { scopeToTenant, type TenantDb } from "@/server/tenancy/tenant-db";
 import { liveSecrets } from "./endpoints";
 import { TEST_EVENT_TYPE, type OutboundEnvelope, type OutboundPayload } from "./event-types";
@@ -178,6 +179,7 @@ export async function attemptDelivery(
     resolve: options.resolve,
     timeoutMs: options.timeoutMs,
   });
+  observeOutboundAttempt(result);
   const succeeded = result.status !== null && result.status >= 200 && result.status < 300 && !result.error;
   const error = succeeded ? null : failureText(result);
   const finishedAt = new Date(now.getTime() + result.latencyMs);
@@ -245,8 +247,9 @@ export async function attemptDelivery(
 
 /** After the last attempt (or when the function itself fails): the delivery is FAILED, with its last error. */
 export async function giveUpDelivery(prisma: PrismaClient, ref: DeliveryRef, reason?: string) {
-  await scopeToTenant(prisma, ref.tenantId).outboundDelivery.updateMany({
+  const failed = await scopeToTenant(prisma, ref.tenantId).outboundDelivery.updateMany({
     where: { id: ref.deliveryId, state: "PENDING" },
     data: { state: "FAILED", ...(reason ? { error: reason.slice(0, 500) } : {}) },
   });
+  countOutboundGivenUp(failed.count);
 }

@@ -13,6 +13,7 @@ import {
 } from "@/server/connectors";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { PAUSED_PHRASE } from "@/server/event-log/push-progress";
+import { observePush } from "@/server/metrics/observe";
 import { recordAttempt } from "./attempts";
 
 /**
@@ -318,12 +319,14 @@ export async function attemptPush(
   try {
     const connector = await connectorFor(request.tenantId, request.connectionId);
     if (!isChannelConnector(connector)) throw new Error(`${connection.name} is not a storefront`);
-    const shown = await connector.setStock({
-      externalId: request.externalId,
-      quantity: item.quantity,
-      status: item.status,
-      lastSeenQuantity: link?.channelQuantity ?? undefined,
-    });
+    const shown = await observePush(connection.provider, () =>
+      connector.setStock({
+        externalId: request.externalId,
+        quantity: item.quantity,
+        status: item.status,
+        lastSeenQuantity: link?.channelQuantity ?? undefined,
+      }),
+    );
     if (link)
       await db.itemLink.update({
         where: { id: link.id },
