@@ -199,4 +199,35 @@ describe("alert notifications, end to end", () => {
     expect((await listMail(mailpit.apiUrl, fx.user.email)).length).toBe(mailBefore);
     expect(slackPosts()).toHaveLength(postsBefore);
   });
+
+  it("a failing Slack receiver neither blocks the mail nor another tenant, and is not retried every minute", async () => {
+    const other = await createTenantFixture(database.prisma, "other");
+    await callerFor(database.prisma, other.user.id, other.tenant.slug).notifications.setSlackUrl({
+      url: `${receiver.url}/services/broken/hook`,
+    });
+    await database.prisma.platformSubscription.create({
+      data: {
+        tenantId: other.tenant.id,
+        connectionId: other.connection.id,
+        externalId: "sub-1",
+        notificationUrl: "https://stockhook.test/api/webhooks/x",
+        secretId: other.secret.id,
+        state: "FAILED",
+        lastError: "The platform refused (HTTP 403).",
+      },
+    });
+    receiver.respondWith((request, response) => {
+      response.statusCode = request.path.includes("/broken/") ? 500 : 200;
+      response.end();
+    });
+    const outcomes = await evaluateAndNotify(database.prisma, deps, new Date(Date.now() + 2 * 60 * 60_000));
+    const mine = outcomes.filter((o) => o.tenantId === other.tenant.id);
+    expect(mine.map((o) => [o.channel, o.delivered, o.error ?? null])).toEqual([
+      ["email", true, null],
+      ["slack", false, "the incoming webhook answered HTTP 500"],
+    ]);
+    await waitForMail(mailpit.apiUrl, other.user.email, { subject: /may not be sending webhooks/ });
+    const again = await evaluateAndNotify(database.prisma, deps, new Date(Date.now() + 2 * 60 * 60_000 + 60_000));
+    expect(again.filter((o) => o.tenantId === other.tenant.id)).toEqual([]);
+  });
 });
