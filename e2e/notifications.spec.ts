@@ -16,7 +16,8 @@ test("an owner saves a Slack URL, sends a test notification that arrives by Slac
   page,
 }) => {
   await signIn(page, DEMO.email, DEMO.password);
-  await expect(page).toHaveURL(/\/t\/demo/);
+  // Signing in hashes the password at full cost: slow on a busy machine.
+  await expect(page).toHaveURL(/\/t\/demo/, { timeout: 60_000 });
   await page.goto(`/t/${DEMO.slug}/settings`);
   const section = page.getByRole("form", { name: "Slack incoming webhook" });
   await expect(section.getByText("No Slack incoming webhook is set.")).toBeVisible();
