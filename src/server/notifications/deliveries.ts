@@ -172,6 +172,7 @@ export async function sendDelivery(
         ? alertOpenedMail(input)
         : alertResolvedMail({ ...input, resolvedAt: incident.resolvedAt ?? new Date() }),
     );
+    logSent(delivery);
     return { ...outcome, delivered: true };
   }
   const slackUrl = await revealSlackUrl(db);
@@ -188,7 +189,13 @@ export async function sendDelivery(
       linkLabel: "Open it in Stockhook",
     }),
   );
+  logSent(delivery);
   return { ...outcome, delivered: true };
+}
+
+function logSent(delivery: PlannedDelivery) {
+  const { tenantId, incidentId, channel, transition } = delivery;
+  logger.info({ area: "notifications", tenantId, incidentId, channel, transition }, "alert notification sent");
 }
 
 /** Records the outcomes of a run, tenant by tenant. */
