@@ -1,6 +1,7 @@
 import { applyWebhook } from "./apply-webhook";
 import { deliverOutbound } from "./outbound-deliver";
 import { fanOutOutbound } from "./outbound-fan-out";
+import { notifyAlerts } from "./notify-alerts";
 import { pipelineProbe } from "./pipeline-probe";
 import { ensurePlatformSubscription } from "./ensure-platform-subscription";
 import { scheduleSubscriptionRenewals } from "./schedule-subscription-renewals";
@@ -23,4 +24,5 @@ export const functions = [
   ensurePlatformSubscription,
   fanOutOutbound,
   deliverOutbound,
+  notifyAlerts,
 ];

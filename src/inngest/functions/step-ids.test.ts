@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { applyWebhook } from "./apply-webhook";
 import { ensurePlatformSubscription } from "./ensure-platform-subscription";
 import { functions } from "./index";
+import { notifyAlerts } from "./notify-alerts";
 import { deliverOutbound } from "./outbound-deliver";
 import { fanOutOutbound } from "./outbound-fan-out";
 import { pushItem } from "./push-item";
@@ -51,6 +52,7 @@ describe("Inngest step ids", () => {
     expect(functions.map((fn) => fn.id()).sort()).toEqual([
       "apply-webhook",
       "ensure-platform-subscription",
+      "notify-alerts",
       "outbound-deliver",
       "outbound-fan-out",
       "pipeline-probe",
@@ -226,5 +228,34 @@ describe("Inngest step ids", () => {
       "delete-expired-outbound": { deleted: 0 },
     });
     expect(used).toEqual(["run:delete-expired", "run:delete-expired-outbound"]);
+  });
+
+  it("notify-alerts: evaluate, one send step per message and channel (in parallel), record", async () => {
+    const opened = { tenantId: "t1", incidentId: "i1", transition: "opened" };
+    const resolved = { tenantId: "t1", incidentId: "i2", transition: "resolved" };
+    const outcome = { delivered: true };
+    const { used } = await stepIdsOf(notifyAlerts, null, {
+      evaluate: [
+        { ...opened, channel: "email", userId: "u1" },
+        { ...opened, channel: "slack" },
+        { ...resolved, channel: "slack" },
+      ],
+      "send-i1-opened-email-u1": outcome,
+      "send-i1-opened-slack": outcome,
+      "send-i2-resolved-slack": outcome,
+      record: null,
+    });
+    expect(used).toEqual([
+      "run:evaluate",
+      "run:send-i1-opened-email-u1",
+      "run:send-i1-opened-slack",
+      "run:send-i2-resolved-slack",
+      "run:record",
+    ]);
+  });
+
+  it("notify-alerts: a quiet minute is one step", async () => {
+    const { used } = await stepIdsOf(notifyAlerts, null, { evaluate: [] });
+    expect(used).toEqual(["run:evaluate"]);
   });
 });

@@ -4,6 +4,7 @@ import { connectionRouter } from "@/server/api/routers/connection";
 import { eventRouter } from "@/server/api/routers/event";
 import { itemRouter } from "@/server/api/routers/item";
 import { memberRouter } from "@/server/api/routers/member";
+import { notificationsRouter } from "@/server/api/routers/notifications";
 import { overviewRouter } from "@/server/api/routers/overview";
 import { secretRouter } from "@/server/api/routers/secret";
 import { supportRouter } from "@/server/api/routers/support";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   support: supportRouter,
   webhookEndpoint: webhookEndpointRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ import type { ConnectionHealth } from "@/server/connections/connection-health";
 import {
   alertsFor,
   failedSubscriptionAlerts,
+  failingReconcileAlerts,
   MISMATCH_ALERT_STREAK,
   mostUrgentFirst,
   switchedOffEndpointAlerts,
@@ -73,6 +74,7 @@ describe("tenant-wide alerts", () => {
       switchedOffEndpointAlerts([{ id: "e1", url: "https://example.com/hook", disabledReason: "Failed for 5 days" }]),
     ).toEqual([
       {
+        kind: "endpoint-switched-off",
         severity: "critical",
         connectionId: "e1",
         title: "Webhook endpoint https://example.com/hook was switched off",
@@ -103,6 +105,7 @@ describe("tenant-wide alerts", () => {
 
   it("puts critical alerts first and keeps the order within a severity", () => {
     const alert = (severity: "critical" | "warning", connectionId: string) => ({
+      kind: "channel-failing" as const,
       severity,
       connectionId,
       title: "",
@@ -116,5 +119,54 @@ describe("tenant-wide alerts", () => {
         alert("critical", "c2"),
       ]).map((a) => a.connectionId),
     ).toEqual(["c1", "c2", "w1", "w2"]);
+  });
+
+  it("says events failed at a source, with a link to them, unless the storefront alert already says so", () => {
+    const [alert] = alertsFor(shop, { ...healthy, failedEvents24h: 2 });
+    expect(alert).toMatchObject({
+      kind: "events-failed",
+      severity: "warning",
+      title: "Shop: 2 webhook events failed in 24 h",
+      link: { path: "/events?connection=c1&status=FAILED" },
+    });
+    expect(alertsFor(shop, { ...healthy, failedEvents24h: 2, failedPushes24h: 1 }).map((a) => a.title)).toEqual([
+      "Shop: 1 storefront update(s) failed in 24 h",
+    ]);
+  });
+
+  it("raises reconcile-failing for connections whose latest finished reconcile failed", () => {
+    const alerts = failingReconcileAlerts(
+      [
+        { connectionId: "c1", status: "FAILED" },
+        { connectionId: "c2", status: "SUCCEEDED" },
+      ],
+      [
+        { id: "c1", name: "Gallery SAM" },
+        { id: "c2", name: "Shop" },
+      ],
+    );
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        kind: "reconcile-failing",
+        connectionId: "c1",
+        title: "Gallery SAM: the last reconcile failed",
+        link: { path: "/sync-runs", label: "Open sync runs" },
+      }),
+    ]);
+  });
+
+  it("gives every alert a kind, so notifications can key incidents by kind and subject", () => {
+    const kinds = [
+      ...alertsFor({ ...shop, lastSyncAt: null }, { ...healthy, signatureMismatchStreak: 5, circuit: "open" }),
+      ...switchedOffEndpointAlerts([{ id: "e1", url: "https://x.test", disabledReason: "HTTP 500" }]),
+      ...failedSubscriptionAlerts([{ connectionId: "c1", topic: "t", lastError: null }], [shop]),
+    ].map((a) => a.kind);
+    expect(kinds).toEqual([
+      "signature-mismatch",
+      "channel-failing",
+      "never-synced",
+      "endpoint-switched-off",
+      "subscription-lost",
+    ]);
   });
 });

@@ -93,3 +93,53 @@ export function passwordResetMail(input: { name: string; url: string; validMinut
     footer: "If you did not ask for this, ignore this message: your password stays as it is.",
   });
 }
+
+/** What an alert message says; `url` is the dashboard page it is about (APP_URL + /t/<slug> + path). */
+export interface AlertMailInput {
+  tenantName: string;
+  severity: "critical" | "warning";
+  title: string;
+  action: string;
+  url: string;
+  settingsUrl: string;
+  openedAt: Date;
+}
+
+const NOTIFICATION_FOOTER = (settingsUrl: string) =>
+  `You receive this because you are an owner or admin of this workspace. Choose which alerts are sent on the Settings page: ${settingsUrl}`;
+
+export function alertOpenedMail(input: AlertMailInput): MailContent {
+  const label = input.severity === "critical" ? "Critical" : "Warning";
+  return render(`[${input.tenantName}] ${label}: ${input.title}`, {
+    paragraphs: [
+      `${label} in ${input.tenantName} since ${input.openedAt.toISOString().replace("T", " ").slice(0, 16)} UTC:`,
+      input.title,
+      `What to do: ${input.action}`,
+      "Stockhook sends one message when this opens and one when it is resolved, not a message every minute.",
+    ],
+    action: { label: "Open it in Stockhook", url: input.url },
+    footer: NOTIFICATION_FOOTER(input.settingsUrl),
+  });
+}
+
+export function alertResolvedMail(input: AlertMailInput & { resolvedAt: Date }): MailContent {
+  return render(`[${input.tenantName}] Resolved: ${input.title}`, {
+    paragraphs: [
+      `Resolved in ${input.tenantName} at ${input.resolvedAt.toISOString().replace("T", " ").slice(0, 16)} UTC:`,
+      input.title,
+      "Nothing more is needed unless it comes back; if it does, you will get a new message.",
+    ],
+    action: { label: "Open it in Stockhook", url: input.url },
+    footer: NOTIFICATION_FOOTER(input.settingsUrl),
+  });
+}
+
+export function testNotificationMail(input: { tenantName: string; settingsUrl: string }): MailContent {
+  return render(`[${input.tenantName}] Test notification from Stockhook`, {
+    paragraphs: [
+      `This is a test of ${input.tenantName}'s alert notifications. Alerts and their "resolved" messages arrive like this one.`,
+    ],
+    action: { label: "Open notification settings", url: input.settingsUrl },
+    footer: NOTIFICATION_FOOTER(input.settingsUrl),
+  });
+}

@@ -131,6 +131,19 @@ const cases: Record<string, Case> = {
   "webhookEndpoint.remove": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },
   "webhookEndpoint.sendTest": { kind: "tenant", input: () => ({ id: victimOutbound.endpointId }) },
   "webhookEndpoint.resend": { kind: "tenant", input: () => ({ deliveryId: victimOutbound.deliveryId }) },
+  "notifications.settings": { kind: "tenant", input: () => undefined },
+  "notifications.update": {
+    kind: "tenant",
+    input: () => ({ emailEnabled: false, enabledKinds: [] }),
+    namesNoOtherTenantRow: true,
+  },
+  "notifications.setSlackUrl": {
+    kind: "tenant",
+    input: () => ({ url: "https://93.184.216.34/services/stolen" }),
+    namesNoOtherTenantRow: true,
+  },
+  "notifications.removeSlackUrl": { kind: "tenant", input: () => undefined, namesNoOtherTenantRow: true },
+  "notifications.sendTest": { kind: "tenant", input: () => undefined, namesNoOtherTenantRow: true },
 };
 
 /** The victim's outbound webhook endpoint and one of its deliveries (made in beforeAll below). */
@@ -191,10 +204,14 @@ async function snapshotOf(prisma: PrismaClient, tenantId: string) {
     endpoints: await prisma.webhookEndpoint.findMany({ where, ...byId }),
     endpointSecrets: await prisma.webhookEndpointSecret.findMany({ where: { endpoint: { tenantId } }, ...byId }),
     deliveries: await prisma.outboundDelivery.findMany({ where, ...byId }),
+    notificationSettings: await prisma.notificationSetting.findMany({ where, ...byId }),
   };
 }
 
 it.beforeAll(async ({ prisma, tenantB: victim }) => {
+  await prisma.notificationSetting.create({
+    data: { tenantId: victim.tenant.id, mutedKinds: ["events-failed"], slackHint: "hooks.example … 0001" },
+  });
   const endpoint = await prisma.webhookEndpoint.create({
     data: { tenantId: victim.tenant.id, url: "https://93.184.216.34/victim", eventTypes: ["item.sold"] },
   });

@@ -27,6 +27,8 @@ export const TENANT_OWNED_MODELS = [
   "WebhookRejection",
   "WebhookSourceAddress",
   "PipelineAttempt",
+  "NotificationSetting",
+  "AlertIncident",
 ] as const;
 
 const tenantOwned = new Set<string>(TENANT_OWNED_MODELS);
@@ -140,6 +142,8 @@ export function scopeToTenant(client: PrismaClient, tenantId: string) {
     webhookRejection: scoped.webhookRejection,
     webhookSourceAddress: scoped.webhookSourceAddress,
     pipelineAttempt: scoped.pipelineAttempt,
+    notificationSetting: scoped.notificationSetting,
+    alertIncident: scoped.alertIncident,
     $transaction: scoped.$transaction.bind(scoped),
   };
 }

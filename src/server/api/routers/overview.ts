@@ -1,12 +1,7 @@
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { connectionHealth } from "@/server/connections/connection-health";
-import {
-  alertsFor,
-  failedSubscriptionAlerts,
-  mostUrgentFirst,
-  switchedOffEndpointAlerts,
-} from "@/server/insights/alerts";
-import { eventsPerHour, undeliveredItems, webhookToStorefrontLatency } from "@/server/insights/tenant-insights";
+import { alertsOf } from "@/server/insights/current-alerts";
+import { eventsPerHour, webhookToStorefrontLatency } from "@/server/insights/tenant-insights";
 import { rejectedPerConnection } from "@/server/inbound/rejection-counts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -46,31 +41,13 @@ export const overviewRouter = createTRPCRouter({
       rejectedPerConnection(ctx.db, since),
     ]);
     const rejected24h = [...rejected.values()].reduce((sum, count) => sum + count, 0);
-    const channelIds = connections.filter((c) => c.direction === "CHANNEL").map((c) => c.id);
-    const [health, undelivered] = await Promise.all([
-      connectionHealth(
-        ctx.db,
-        connections.map((c) => c.id),
-        now,
-      ),
-      undeliveredItems(ctx.prisma, ctx.tenant.id, channelIds),
-    ]);
-    const undeliveredOf = new Map(undelivered.map((entry) => [entry.connectionId, entry]));
+    const health = await connectionHealth(
+      ctx.db,
+      connections.map((c) => c.id),
+      now,
+    );
     const withHealth = connections.map((connection) => ({ ...connection, health: health.get(connection.id)! }));
-    const switchedOff = await ctx.db.webhookEndpoint.findMany({
-      where: { enabled: false, disabledReason: { not: null } },
-      select: { id: true, url: true, disabledReason: true },
-    });
-    const failedSubscriptions = await ctx.db.platformSubscription.findMany({
-      where: { state: "FAILED" },
-      select: { connectionId: true, topic: true, lastError: true },
-      orderBy: { topic: "asc" },
-    });
-    const alerts = mostUrgentFirst([
-      ...withHealth.flatMap((connection) => alertsFor(connection, connection.health, undeliveredOf.get(connection.id))),
-      ...switchedOffEndpointAlerts(switchedOff),
-      ...failedSubscriptionAlerts(failedSubscriptions, connections),
-    ]);
+    const alerts = await alertsOf(ctx.db, ctx.prisma, connections, health);
     return {
       connections: withHealth,
       items: Object.fromEntries(itemsByStatus.map((row) => [row.status, row._count._all])) as Partial<

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { DeleteWorkspace } from "@/app/_components/settings/delete-workspace";
 import { MembersPanel } from "@/app/_components/settings/members-panel";
+import { NotificationsPanel } from "@/app/_components/settings/notifications-panel";
 import { AccessLog } from "@/app/_components/support/access-log";
 import { AuditTrail } from "@/app/_components/support/audit-trail";
 import { TenantSettingsForm } from "@/app/_components/tenant-settings-form";
@@ -16,7 +17,10 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
   const canEdit = tenant.role === "OWNER" || tenant.role === "ADMIN";
   // Owners and admins read the trail; so does a support session, which reads as an owner.
   const canAudit = canEdit || tenant.impersonation !== null;
-  const accessLog = canAudit ? await caller.audit.accessLog() : [];
+  const [accessLog, notifications] = await Promise.all([
+    canAudit ? caller.audit.accessLog() : [],
+    canEdit ? caller.notifications.settings() : null,
+  ]);
   return (
     <>
       <PageHeader title="Settings" description="Your workspace, its stock rules and who can see it." />
@@ -33,6 +37,15 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
           />
         </Card>
       </div>
+      <Card title="Notifications" className="mt-6">
+        {notifications ? (
+          <NotificationsPanel initial={notifications} />
+        ) : (
+          <p className="text-sm text-slate-600">
+            Owners and admins choose which alerts are sent by email and to Slack.
+          </p>
+        )}
+      </Card>
       {canAudit ? (
         <>
           <Card title="Access log" className="mt-6">
