@@ -1,5 +1,6 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 import { envSetting } from "@/env";
 
@@ -76,6 +77,11 @@ const logContext = new AsyncLocalStorage<LogBindings>();
 export function withLogContext<T>(bindings: LogBindings, work: () => T): T {
   const known = Object.fromEntries(Object.entries(bindings).filter(([, value]) => value !== undefined));
   return logContext.run({ ...logContext.getStore(), ...known }, work);
+}
+
+/** The request's id: the one a proxy in front set (X-Request-Id), or a new one. */
+export function requestIdOf(headers: Headers): string {
+  return headers.get("x-request-id")?.slice(0, 100) || randomUUID();
 }
 
 /** A logger writing to `destination` (tests), or the app's: stdout, pretty when LOG_PRETTY=1. */

@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { after } from "next/server";
 import { env } from "@/env";
 import { inngest } from "@/inngest/client";
 import { webhookReceived } from "@/inngest/event-schemas";
 import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db } from "@/server/db";
-import { logFor } from "@/server/logger";
+import { logFor, requestIdOf, withLogContext } from "@/server/logger";
 import { ConnectionDirectory } from "./connection-directory";
 import { ingestWebhook, type IncomingDelivery, type IngestDeps, type WebhookEventMessage } from "./ingest";
 import { KnownSourceAddresses } from "./known-sources";
@@ -70,14 +69,18 @@ export function trustedProxyHops(): number {
 }
 
 export async function handleWebhook(incoming: IncomingDelivery) {
-  const log = logFor({
+  const bindings = {
     area: "webhooks",
-    requestId: incoming.headers.get("x-request-id")?.slice(0, 100) ?? randomUUID(),
+    requestId: requestIdOf(incoming.headers),
     tenantSlug: incoming.tenantSlug.slice(0, 60),
     connectionId: incoming.connectionId.slice(0, 60),
-  });
+  };
+  const log = logFor(bindings);
   try {
-    return await ingestWebhook({ ...ingestDeps(), log: (line, ids) => log.info({ ...ids }, line) }, incoming);
+    // The context reaches the lines of modules the delivery passes through (connectors, mail).
+    return await withLogContext(bindings, () =>
+      ingestWebhook({ ...ingestDeps(), log: (line, ids) => log.info({ ...ids }, line) }, incoming),
+    );
   } catch (error) {
     // Nothing was acknowledged: the platform retries later, and nothing half-written remains
     // because every write above is a single statement or one transaction.
