@@ -113,9 +113,8 @@ function startProcess(
   logFile?: string,
 ): ChildProcess {
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const keep = (chunk: Buffer) => {
-    const lines = chunk
-      .toString("utf8")
+  const keep = (text: string) => {
+    const lines = text
       .split("\n")
       .filter(Boolean)
       .map((line) => `[${name}] ${line}`);
@@ -123,8 +122,19 @@ function startProcess(
     output.push(...lines);
     if (output.length > 400) output.splice(0, output.length - 400);
   };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
+  // Whole lines only: a JSON log line split across two chunks would otherwise be cut in two in
+  // the log file, and the secrets scan (reliability/common.ts) could miss a secret at the cut.
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let partial = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      const text = partial + chunk;
+      const end = text.lastIndexOf("\n");
+      partial = text.slice(end + 1);
+      if (end >= 0) keep(text.slice(0, end));
+    });
+    stream.on("end", () => keep(partial));
+  }
   return child;
 }
 

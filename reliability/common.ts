@@ -45,7 +45,8 @@ export async function stockChangesPerEvent(stack: Stack, ids: string[]) {
 }
 
 /**
- * Looks for any plaintext secret in the app's log, in every response body the test kept, and in
+ * Looks for any plaintext secret in the app's log (its JSON lines and the Inngest server's output,
+ * whole lines as the harness keeps them), in every response body the test kept, and in
  * every row of every table of the database (each row as JSON text).
  */
 export async function findPlaintextSecrets(
@@ -56,6 +57,9 @@ export async function findPlaintextSecrets(
   const wanted = secrets.filter((secret) => secret.length >= 8);
   const found: string[] = [];
   const log = readFileSync(options.logFile, "utf8");
+  // The app writes JSON lines (src/server/logger.ts), the Inngest functions' lines among them:
+  // none at all would mean the scan below looked at the wrong output.
+  if (!/^\[app\] \{"level":/m.test(log)) found.push("the app log has none of the app's JSON log lines");
   for (const secret of wanted) {
     if (log.includes(secret)) found.push(`app log contains ${secret.slice(0, 4)}…`);
     if (options.responses.some((body) => body.includes(secret)))

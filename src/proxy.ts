@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/env";
 import { contentSecurityPolicy, newNonce } from "@/server/security/headers";
-import { logger } from "@/server/logger";
+import { logger, requestIdOf } from "@/server/logger";
 
 /**
  * Two jobs, on two sets of paths (see `config`):
@@ -22,7 +22,10 @@ function malformedWebhookPath(request: NextRequest) {
   try {
     for (const segment of request.nextUrl.pathname.split("/")) decodeURIComponent(segment);
   } catch {
-    logger.info({ area: "webhooks" }, `404 for a malformed URL escape: ${request.nextUrl.pathname.slice(0, 120)}`);
+    logger.info(
+      { area: "webhooks", requestId: requestIdOf(request.headers) },
+      `404 for a malformed URL escape: ${request.nextUrl.pathname.slice(0, 120)}`,
+    );
     return NextResponse.json({ error: "Not found" }, { status: 404 });
   }
   return NextResponse.next();

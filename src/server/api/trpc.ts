@@ -9,6 +9,7 @@ import { ZodError } from "zod";
 import type { MembershipRole, PrismaClient } from "@/generated/prisma/client";
 import { appendAudit, requestOrigin, type AuditEntry } from "@/server/audit/audit-log";
 import { DomainError, type DomainErrorKind } from "@/server/errors";
+import { logFor, requestIdOf } from "@/server/logger";
 import { mailer as appMailer, type Mailer } from "@/server/mail/mailer";
 import {
   findActiveImpersonation,
@@ -39,6 +40,8 @@ export interface CreateContextOptions {
   secureCookies?: boolean;
   /** Where account and invitation mail goes; the app's SMTP mailer unless a test names its own receiver. */
   mailer?: Mailer;
+  /** The request's id for log lines; read from X-Request-Id (or made up) when not given. */
+  requestId?: string;
 }
 
 export function createTRPCContext(options: CreateContextOptions) {
@@ -50,6 +53,12 @@ export function createTRPCContext(options: CreateContextOptions) {
     // Resolved at send time, so a request that sends no mail never needs the mail settings.
     mailer: { send: (to, content) => (options.mailer ?? appMailer()).send(to, content) } satisfies Mailer,
     origin: requestOrigin(options.headers),
+    /** Lines about this request: its id and the tenant it names (docs/logging.md). */
+    log: logFor({
+      area: "trpc",
+      requestId: options.requestId ?? requestIdOf(options.headers),
+      tenantSlug: options.headers.get(TENANT_HEADER)?.slice(0, 60) || undefined,
+    }),
     /** The support session the request claims; only an id, re-validated by every procedure that uses it. */
     impersonationId: impersonationIdFromHeaders(options.headers),
   };
@@ -185,7 +194,8 @@ export const tenantProcedure = protectedProcedure.use(async ({ ctx, type, next }
     ...ctx.origin,
   };
   const audit = (entry: AuditEntry) => appendAudit(db, actor, entry);
-  return next({ ctx: { ...ctx, tenant: membership.tenant, role: membership.role, impersonation, db, audit } });
+  const log = ctx.log.child({ tenantId: membership.tenant.id });
+  return next({ ctx: { ...ctx, tenant: membership.tenant, role: membership.role, impersonation, db, audit, log } });
 });
 
 /** Tenant settings, members and secrets: OWNER or ADMIN of the tenant. */

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { Env } from "@/env";
+import { inngestTarget } from "@/server/health";
 
 /**
  * What the Inngest server says about one function run: its status and times, read from its REST
@@ -32,6 +34,18 @@ export interface InngestApiConfig {
 }
 
 const CLOUD_API = "https://api.inngest.com";
+
+/**
+ * Where the event drawer links a run: INNGEST_RUN_URL when set; with the dev server (INNGEST_DEV),
+ * its own run inspector (`npm run inngest:install` builds the server with its web UI); otherwise none.
+ */
+export function runUrlTemplate(
+  env: Pick<Env, "INNGEST_RUN_URL" | "INNGEST_DEV" | "INNGEST_BASE_URL">,
+): string | undefined {
+  if (env.INNGEST_RUN_URL) return env.INNGEST_RUN_URL;
+  const target = inngestTarget(env);
+  return target.mode === "dev" ? `${target.url.replace(/\/+$/, "")}/run?runID={runId}` : undefined;
+}
 
 export async function lookupInngestRun(runId: string | null, config: InngestApiConfig): Promise<InngestRunLookup> {
   const url =

@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { after } from "next/server";
 import { env } from "@/env";
 import { inngest } from "@/inngest/client";
 import { webhookReceived } from "@/inngest/event-schemas";
 import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db } from "@/server/db";
-import { logFor } from "@/server/logger";
+import { logFor, requestIdOf, withLogContext } from "@/server/logger";
 import { observeWebhookAnswer, type DeliverySeen } from "@/server/metrics/observe";
 import { ConnectionDirectory } from "./connection-directory";
 import { ingestWebhook, type IncomingDelivery, type IngestDeps, type WebhookEventMessage } from "./ingest";
@@ -73,17 +72,17 @@ export function trustedProxyHops(): number {
 export async function handleWebhook(incoming: IncomingDelivery) {
   const startedAt = performance.now();
   const seen: DeliverySeen = {};
-  const log = logFor({
+  const bindings = {
     area: "webhooks",
-    requestId: incoming.headers.get("x-request-id")?.slice(0, 100) ?? randomUUID(),
+    requestId: requestIdOf(incoming.headers),
     tenantSlug: incoming.tenantSlug.slice(0, 60),
     connectionId: incoming.connectionId.slice(0, 60),
-  });
+  };
+  const log = logFor(bindings);
   try {
-    const answer = await ingestWebhook(
-      { ...ingestDeps(), log: (line, ids) => log.info({ ...ids }, line) },
-      incoming,
-      seen,
+    // The context reaches the lines of modules the delivery passes through (connectors, mail).
+    const answer = await withLogContext(bindings, () =>
+      ingestWebhook({ ...ingestDeps(), log: (line, ids) => log.info({ ...ids }, line) }, incoming, seen),
     );
     return observeWebhookAnswer(seen, startedAt, answer);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { env } from "@/env";
-import { lookupInngestRun } from "@/server/event-log/inngest-run";
+import { lookupInngestRun, runUrlTemplate } from "@/server/event-log/inngest-run";
 import { itemTimeline } from "@/server/event-log/item-timeline";
 import { queueStats } from "@/server/event-log/queue-stats";
 import { MAX_REPLAY, replayEvents } from "@/server/event-log/replay";
@@ -27,11 +27,12 @@ export const eventRouter = createTRPCRouter({
       ctx.db.webhookEvent.findFirst({ where: { id: input.id }, select: { inngestRunId: true } }),
       "Event not found",
     );
-    const { INNGEST_BASE_URL, INNGEST_SIGNING_KEY, INNGEST_RUN_URL, INNGEST_DEV } = env();
+    const settings = env();
+    const { INNGEST_BASE_URL, INNGEST_SIGNING_KEY, INNGEST_DEV } = settings;
     return lookupInngestRun(event.inngestRunId, {
       baseUrl: INNGEST_BASE_URL,
       signingKey: INNGEST_SIGNING_KEY,
-      runUrlTemplate: INNGEST_RUN_URL,
+      runUrlTemplate: runUrlTemplate(settings),
       dev: Boolean(INNGEST_DEV),
     });
   }),
