@@ -33,8 +33,11 @@ export interface Stack {
   /** Every app instance (one without `instances`), and each one's own address, bypassing the balancer. */
   instances: StackProcess[];
   instanceUrls: string[];
-  /** HAProxy, when there are several instances. */
+  /** HAProxy, when there are several instances, and the haproxy.cfg it runs with. */
   balancer?: StackProcess;
+  balancerConfigFile?: string;
+  /** Where `inngest start` keeps its queue and run state (self-hosted only). */
+  inngestRedisUrl?: string;
   /** The last lines both processes printed, prefixed with their names. */
   output: string[];
   sendEvent: (event: { name: string; data: Record<string, unknown>; id?: string }) => Promise<void>;
@@ -308,6 +311,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     app: instances[0]!,
     instances,
     instanceUrls,
+    balancerConfigFile: balancerConfig,
+    inngestRedisUrl: selfHosted?.redisUrl,
     balancer:
       haproxyBinary && balancerConfig
         ? {
@@ -376,6 +381,7 @@ async function selfHostedInngest(serverUrl: string, env: NodeJS.ProcessEnv) {
       history.url,
       "--no-ui",
     ],
+    redisUrl,
     sync: async (appUrl: string) => ((await fetch(`${appUrl}/api/inngest`, { method: "PUT" })).ok ? true : undefined),
     drop: async () => {
       await history.drop();
