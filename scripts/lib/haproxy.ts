@@ -41,7 +41,11 @@ export function haproxyConfig(config: BalancerConfig): string {
     "  balance roundrobin",
     "  option httpchk GET /api/health",
     "  http-check expect rstatus ^(200|503)$",
-    "  default-server inter 1s fall 2 rise 1",
+    // /api/health asks the database and the Inngest server, so under load it can take seconds:
+    // a slow answer is not a dead instance. A dead one refuses connections, which `retries` and
+    // `redispatch` route around at once, before three failed checks take it out.
+    "  timeout check 10s",
+    "  default-server inter 2s fall 3 rise 1",
     // Which instance answered, so tests and people can see the requests spread.
     "  http-response set-header x-stockhook-instance %s",
     ...config.backends.map((port, index) => `  server app${index} 127.0.0.1:${port} check`),
