@@ -295,7 +295,9 @@ async function firstRefusalAfter(changedAt: number, delivery: () => Delivery, re
     const sentAt = Date.now();
     const answer = await post(delivery());
     if (answer.status === refused) return sentAt - changedAt;
-    expect(answer.status, "before the window ends, B still takes the delivery").toBe(200);
+    // Until then B takes the delivery, or (a connection already deleted, its row gone) answers
+    // 503 so the platform retries: either way nothing acknowledged is lost.
+    expect([200, 503], "before the window ends").toContain(answer.status);
     if (Date.now() > deadline) throw new Error(`instance B never refused (HTTP ${answer.status})`);
     await sleep(POLL_MS);
   }
