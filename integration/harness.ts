@@ -403,23 +403,46 @@ async function claimRedisDatabase(serverUrl: string): Promise<{ url: string; rel
       ["SELECT", "0"],
       ["SET", key, owner, "NX", "EX", "7200"],
     ]);
-    if (claimed === "+OK")
-      return {
-        url: `${serverUrl}/${database}`,
-        release: async () => {
-          const [, current] = await redisCommands(serverUrl, [
+    const [, holder] =
+      claimed === "+OK"
+        ? []
+        : await redisCommands(serverUrl, [
             ["SELECT", "0"],
             ["GET", key],
           ]);
-          if (current === owner)
-            await redisCommands(serverUrl, [
-              ["SELECT", "0"],
-              ["DEL", key],
-            ]);
-        },
-      };
+    // A claim left by a run that died without releasing it (its process is gone) is taken over.
+    if (claimed !== "+OK" && holder && !processAlive(Number(holder.split("-")[0])))
+      await redisCommands(serverUrl, [
+        ["SELECT", "0"],
+        ["SET", key, owner, "EX", "7200"],
+      ]);
+    else if (claimed !== "+OK") continue;
+    return {
+      url: `${serverUrl}/${database}`,
+      release: async () => {
+        const [, current] = await redisCommands(serverUrl, [
+          ["SELECT", "0"],
+          ["GET", key],
+        ]);
+        if (current === owner)
+          await redisCommands(serverUrl, [
+            ["SELECT", "0"],
+            ["DEL", key],
+          ]);
+      },
+    };
   }
   throw new Error("Redis databases 9 to 15 are all claimed by other test runs (keys stockhook:harness:redis-db:*)");
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** FLUSHDB on the URL's database number. */
