@@ -7,25 +7,37 @@ import { generateKeyringEntry } from "@/server/crypto/secret-box";
 import { postgresAdapterFactory } from "@/server/database-adapter";
 import { createThrowawayPostgres } from "@test-support/test-database";
 import { applyPendingMigrations } from "@/server/migrations/schema-engine";
+import { ensureHaproxy } from "../scripts/haproxy-install";
 import { resolveInngestBinary } from "../scripts/inngest-install";
+import { haproxyArgs, writeHaproxyConfig } from "../scripts/lib/haproxy";
 import { startMailpit } from "../scripts/lib/mailpit";
 import { stopProcessGroup } from "../scripts/lib/supervisor";
 
 /**
  * The real stack for integration tests: a throwaway PostgreSQL database, the production build
  * of the app (`next start`), and the open-source Inngest dev server pointed at it. Tests then
- * act through HTTP and watch effects in the database.
+ * act through HTTP and watch effects in the database. With `instances: N` (N ≥ 2) it is the
+ * production layout instead: N `next start` processes behind HAProxy, and `appUrl` is HAProxy's.
  */
 export interface Stack {
   prisma: PrismaClient;
+  /** Where clients reach the app: the single instance, or the load balancer in front of several. */
   appUrl: string;
   inngestUrl: string;
   env: NodeJS.ProcessEnv;
   /** The throwaway database's name, for faults done from outside (e.g. refusing connections). */
   databaseName: string;
-  /** The app (`next start`) and the Inngest server, to be killed and started again on purpose. */
+  /** The app (`next start`; the first instance when there are several) and the Inngest server, to be killed and started again on purpose. */
   app: StackProcess;
   inngest: StackProcess;
+  /** Every app instance (one without `instances`), and each one's own address, bypassing the balancer. */
+  instances: StackProcess[];
+  instanceUrls: string[];
+  /** HAProxy, when there are several instances, and the haproxy.cfg it runs with. */
+  balancer?: StackProcess;
+  balancerConfigFile?: string;
+  /** Where `inngest start` keeps its queue and run state (self-hosted only). */
+  inngestRedisUrl?: string;
   /** The last lines both processes printed, prefixed with their names. */
   output: string[];
   sendEvent: (event: { name: string; data: Record<string, unknown>; id?: string }) => Promise<void>;
@@ -62,6 +74,12 @@ export interface StackOptions {
    * (their ports are picked at run time) and names them here; nothing else private is reachable.
    */
   allow?: string[];
+  /**
+   * How many `next start` processes (default 1). From 2 they run on their own ports behind
+   * HAProxy (Debian's package, installed when missing: scripts/haproxy-install.ts) with round
+   * robin and a health check; the app's APP_URL and the URL Inngest calls are HAProxy's.
+   */
+  instances?: number;
 }
 
 export function integrationPrerequisites(): string | null {
@@ -162,10 +180,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // The real migration path (as `npm run db:migrate` runs it), unlike the unit tests' shortcut.
   await applyPendingMigrations(postgresAdapterFactory(databaseUrl));
 
-  const [appPort, inngestPort, gatewayPort, gatewayGrpcPort, executorGrpcPort, debugPort] = await Promise.all(
+  const instanceCount = Math.max(1, options.instances ?? 1);
+  const [inngestPort, gatewayPort, gatewayGrpcPort, executorGrpcPort, debugPort, balancerPort] = await Promise.all(
     Array.from({ length: 6 }, freePort),
   );
-  const appUrl = `http://127.0.0.1:${appPort}`;
+  const instancePorts = await Promise.all(Array.from({ length: instanceCount }, freePort));
+  const instanceUrls = instancePorts.map((port) => `http://127.0.0.1:${port}`);
+  const balanced = instanceCount > 1;
+  const haproxyBinary = balanced ? await ensureHaproxy() : undefined;
+  const appUrl = balanced ? `http://127.0.0.1:${balancerPort}` : instanceUrls[0]!;
   const inngestUrl = `http://127.0.0.1:${inngestPort}`;
   // Production needs SMTP_URL; account mail goes to a local Mailpit.
   const mail = await startMailpit();
@@ -198,7 +221,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const output: string[] = [];
-  const appArgs = ["node_modules/next/dist/bin/next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"];
+  const appArgs = (port: number) => [
+    "node_modules/next/dist/bin/next",
+    "start",
+    "--port",
+    String(port),
+    "--hostname",
+    "127.0.0.1",
+  ];
+  const instanceName = (index: number) => (balanced ? `app${index}` : "app");
   const inngestBinary = resolveInngestBinary({ quiet: true });
   const selfHosted = options.inngest === "self-hosted" ? await selfHostedInngest(serverUrl, env) : undefined;
   const inngestArgs = [
@@ -219,19 +250,31 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     "--tick",
     "50",
   ];
-  let app = startProcess("app", process.execPath, appArgs, env, output, options.logFile);
+  const apps = instancePorts.map((port, index) =>
+    startProcess(instanceName(index), process.execPath, appArgs(port), env, output, options.logFile),
+  );
+  const balancerConfig = balanced ? writeHaproxyConfig({ port: balancerPort!, backends: instancePorts }) : undefined;
+  let balancer =
+    haproxyBinary && balancerConfig
+      ? startProcess("haproxy", haproxyBinary, haproxyArgs(balancerConfig), env, output, options.logFile)
+      : undefined;
   let inngest = startProcess("inngest", inngestBinary, inngestArgs, env, output, options.logFile);
   const prisma = new PrismaClient({ adapter: postgresAdapterFactory(databaseUrl) });
   const stop = async () => {
-    await Promise.all([stopProcessGroup(app), stopProcessGroup(inngest), mail.stop()]);
+    await Promise.all([
+      ...apps.map((app) => stopProcessGroup(app)),
+      ...(balancer ? [stopProcessGroup(balancer)] : []),
+      stopProcessGroup(inngest),
+      mail.stop(),
+    ]);
     await prisma.$disconnect();
     await database.drop();
     await selfHosted?.drop();
   };
   // The app's health check also reports Inngest, so "app up" means answering at all here.
-  const appReady = () =>
+  const answers = (url: string) =>
     waitFor("the app to answer", async () => {
-      const response = await fetch(`${appUrl}/api/health`);
+      const response = await fetch(`${url}/api/health`);
       return response.status === 200 || response.status === 503 ? true : undefined;
     });
   const inngestReady = () =>
@@ -246,10 +289,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           },
     );
   try {
-    await waitFor("the app's health check", async () => {
-      const response = await fetch(`${appUrl}/api/health`);
-      return response.ok ? true : undefined;
-    });
+    for (const url of instanceUrls)
+      await waitFor("the app's health check", async () => {
+        const response = await fetch(`${url}/api/health`);
+        return response.ok ? true : undefined;
+      });
+    // Through the balancer as well: its first health checks have marked the instances up.
+    if (balanced) await answers(appUrl);
     await inngestReady();
   } catch (error) {
     await stop();
@@ -257,6 +303,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       `${error instanceof Error ? error.message : String(error)}\n--- last output ---\n${output.slice(-60).join("\n")}`,
     );
   }
+  const instances: StackProcess[] = instancePorts.map((port, index) => ({
+    pid: () => apps[index]!.pid,
+    kill: (signal) => killGroup(apps[index]!, signal),
+    start: async () => {
+      apps[index] = startProcess(instanceName(index), process.execPath, appArgs(port), env, output, options.logFile);
+      await answers(instanceUrls[index]!);
+    },
+    freeze: () => signalGroup(apps[index]!, "SIGSTOP"),
+    thaw: () => signalGroup(apps[index]!, "SIGCONT"),
+  }));
   return {
     prisma,
     appUrl,
@@ -264,16 +320,31 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     env,
     databaseName: database.name,
     output,
-    app: {
-      pid: () => app.pid,
-      kill: (signal) => killGroup(app, signal),
-      start: async () => {
-        app = startProcess("app", process.execPath, appArgs, env, output, options.logFile);
-        await appReady();
-      },
-      freeze: () => signalGroup(app, "SIGSTOP"),
-      thaw: () => signalGroup(app, "SIGCONT"),
-    },
+    app: instances[0]!,
+    instances,
+    instanceUrls,
+    balancerConfigFile: balancerConfig,
+    inngestRedisUrl: selfHosted?.redisUrl,
+    balancer:
+      haproxyBinary && balancerConfig
+        ? {
+            pid: () => balancer?.pid,
+            kill: (signal) => (balancer ? killGroup(balancer, signal) : Promise.resolve()),
+            start: async () => {
+              balancer = startProcess(
+                "haproxy",
+                haproxyBinary,
+                haproxyArgs(balancerConfig),
+                env,
+                output,
+                options.logFile,
+              );
+              await answers(appUrl);
+            },
+            freeze: () => balancer && signalGroup(balancer, "SIGSTOP"),
+            thaw: () => balancer && signalGroup(balancer, "SIGCONT"),
+          }
+        : undefined,
     inngest: {
       pid: () => inngest.pid,
       kill: (signal) => killGroup(inngest, signal),
@@ -303,7 +374,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  */
 async function selfHostedInngest(serverUrl: string, env: NodeJS.ProcessEnv) {
   const history = await createThrowawayPostgres(serverUrl, "stockhook_inngest");
-  const redisUrl = process.env.INNGEST_REDIS_URL ?? "redis://127.0.0.1:6379/9";
+  const claim = process.env.INNGEST_REDIS_URL ? undefined : await claimRedisDatabase("redis://127.0.0.1:6379");
+  const redisUrl = process.env.INNGEST_REDIS_URL ?? claim!.url;
   await flushRedisDatabase(redisUrl);
   const eventKey = randomBytes(16).toString("hex");
   const signingKey = randomBytes(32).toString("hex");
@@ -321,29 +393,104 @@ async function selfHostedInngest(serverUrl: string, env: NodeJS.ProcessEnv) {
       history.url,
       "--no-ui",
     ],
+    redisUrl,
     sync: async (appUrl: string) => ((await fetch(`${appUrl}/api/inngest`, { method: "PUT" })).ok ? true : undefined),
-    drop: () => history.drop(),
+    drop: async () => {
+      await history.drop();
+      await claim?.release();
+    },
   };
 }
 
-/** FLUSHDB on the URL's database number, over a plain socket (RESP), so no Redis client is needed. */
+/**
+ * A Redis database number of its own for this run's Inngest server (9 to 15, the first free),
+ * so runs in several checkouts at once do not share a queue: claimed by a key in database 0
+ * that expires after two hours in case a run dies without releasing it.
+ */
+async function claimRedisDatabase(serverUrl: string): Promise<{ url: string; release: () => Promise<void> }> {
+  const owner = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  for (let database = 9; database <= 15; database++) {
+    const key = `stockhook:harness:redis-db:${database}`;
+    const [, claimed] = await redisCommands(serverUrl, [
+      ["SELECT", "0"],
+      ["SET", key, owner, "NX", "EX", "7200"],
+    ]);
+    const [, holder] =
+      claimed === "+OK"
+        ? []
+        : await redisCommands(serverUrl, [
+            ["SELECT", "0"],
+            ["GET", key],
+          ]);
+    // A claim left by a run that died without releasing it (its process is gone) is taken over.
+    if (claimed !== "+OK" && holder && !processAlive(Number(holder.split("-")[0])))
+      await redisCommands(serverUrl, [
+        ["SELECT", "0"],
+        ["SET", key, owner, "EX", "7200"],
+      ]);
+    else if (claimed !== "+OK") continue;
+    return {
+      url: `${serverUrl}/${database}`,
+      release: async () => {
+        const [, current] = await redisCommands(serverUrl, [
+          ["SELECT", "0"],
+          ["GET", key],
+        ]);
+        if (current === owner)
+          await redisCommands(serverUrl, [
+            ["SELECT", "0"],
+            ["DEL", key],
+          ]);
+      },
+    };
+  }
+  throw new Error("Redis databases 9 to 15 are all claimed by other test runs (keys stockhook:harness:redis-db:*)");
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** FLUSHDB on the URL's database number. */
 async function flushRedisDatabase(redisUrl: string): Promise<void> {
   const url = new URL(redisUrl);
-  const database = url.pathname.slice(1) || "0";
-  const command = (...parts: string[]) =>
+  await redisCommands(`redis://${url.host}`, [["SELECT", url.pathname.slice(1) || "0"], ["FLUSHDB"]]);
+}
+
+/**
+ * Sends commands over a plain socket (RESP), so no Redis client is needed; returns each reply's
+ * first line with its value in place of a bulk string's length ("+OK", ":1", the value, or "$-1").
+ * Only for commands with one-line answers (SELECT, SET, GET of short values, DEL, FLUSHDB).
+ */
+async function redisCommands(serverUrl: string, commands: string[][]): Promise<string[]> {
+  const url = new URL(serverUrl);
+  const encode = (parts: string[]) =>
     `*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join("")}`;
-  await new Promise<void>((resolve, reject) => {
-    const socket = connect(Number(url.port || 6379), url.hostname, () =>
-      socket.write(command("SELECT", database) + command("FLUSHDB")),
-    );
+  return new Promise<string[]>((resolve, reject) => {
+    const socket = connect(Number(url.port || 6379), url.hostname, () => socket.write(commands.map(encode).join("")));
     let answer = "";
     socket.on("data", (chunk) => {
       answer += chunk.toString();
-      if (answer.split("\r\n").filter(Boolean).length >= 2) {
-        socket.end();
-        if (answer.startsWith("-") || answer.includes("\r\n-")) reject(new Error(`Redis refused: ${answer.trim()}`));
-        else resolve();
+      const lines = answer.split("\r\n");
+      const replies: string[] = [];
+      for (let i = 0; i < lines.length - 1; i++) {
+        const line = lines[i]!;
+        if (line.startsWith("$") && line !== "$-1") {
+          if (i + 1 >= lines.length - 1) return;
+          replies.push(lines[++i]!);
+        } else replies.push(line);
       }
+      if (replies.length < commands.length) return;
+      socket.end();
+      const refused = replies.find((reply) => reply.startsWith("-"));
+      if (refused) reject(new Error(`Redis refused: ${refused}`));
+      else resolve(replies);
     });
     socket.on("error", reject);
   });

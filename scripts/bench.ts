@@ -27,8 +27,11 @@ if (missing) {
 }
 
 const log = (line: string) => console.log(`[bench] ${line}`);
+// BENCH_INSTANCES=2 runs the app as that many `next start` processes behind HAProxy (docs/operations.md).
+const instances = Number(process.env.BENCH_INSTANCES ?? 1);
 const stackOptions = (inngest: "dev" | "self-hosted", simUrl: string) => ({
   inngest,
+  instances,
   allow: [simUrl],
   env: {
     STOCKHOOK_CIRCUIT_OPEN_MS: "60000",
@@ -57,6 +60,7 @@ try {
     log(
       `Inngest server: ${inngest === "dev" ? "inngest dev (in-memory queue)" : "inngest start (queue in Redis, history in PostgreSQL)"}`,
     );
+    if (instances > 1) log(`${instances} app instances behind HAProxy`);
     stack = await startStack(stackOptions(inngest, sim.url));
   }
   for (const [index, scenario] of chosen.entries()) {

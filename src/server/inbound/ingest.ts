@@ -4,7 +4,7 @@ import type { ConnectionDirectory, WebhookConnection } from "./connection-direct
 import type { KnownSourceAddresses } from "./known-sources";
 import { webhookProviders } from "./providers";
 import type { ParsedDelivery, RawDelivery, SigningSecret } from "./providers/types";
-import type { RateLimiter } from "./rate-limiter";
+import type { RateLimit, RateLimiter } from "./rate-limiter";
 import type { BodyReadResult } from "./read-body";
 import type { SigningSecretCache } from "./signing-secrets";
 import { itemConcurrencyKey } from "@/server/pipeline/item-key";
@@ -44,8 +44,8 @@ export interface IngestDeps {
   prisma: PrismaClient;
   connections: ConnectionDirectory;
   secrets: SigningSecretCache;
-  /** Per connection: what one platform account may send. */
-  rateLimiter: RateLimiter;
+  /** Per connection: what one platform account may send (shared by every instance: SharedRateLimiter). */
+  rateLimiter: RateLimit;
   /** Per source address, every request, checked before anything touches the database. */
   sourceLimiter: RateLimiter;
   /** Per source address and connection, spent by each refused request. */
@@ -173,7 +173,7 @@ export async function ingestWebhook(
   // costs anything more; 429s write nothing.
   const refusals = deps.rejectionLimiter.check(rejectionKey);
   if (!refusals.allowed) return tooMany("too many refused requests from this address", refusals.retryAfterSeconds);
-  const limit = deps.rateLimiter.take(connection.id);
+  const limit = await deps.rateLimiter.take(connection.id);
   if (!limit.allowed) return tooMany("rate limit exceeded for this connection", limit.retryAfterSeconds);
 
   const emptyHash = sha256(Buffer.alloc(0));

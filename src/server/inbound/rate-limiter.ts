@@ -1,14 +1,22 @@
+import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+import type { PrismaClient } from "@/generated/prisma/client";
+
 /**
  * Token buckets per key, in memory: a key may burst up to `burst` requests and is then held to
- * `perSecond`. These limits are per process on purpose: their job is to shed a flood before it
- * costs a database round trip, and a shared store (PostgreSQL) would cost exactly that round
- * trip per request. With N instances a key can get N times the limit; docs/security-webhooks.md
- * says why that is acceptable. The keys are attacker-chosen (source addresses), so idle buckets
- * are dropped once there are more than `maxKeys`: an idle bucket is full, the same as no bucket.
+ * `perSecond`. On their own they are per process: their job is to shed a flood before it costs
+ * a database round trip. The per-connection limit, which must hold across instances, puts a
+ * SharedRateLimiter behind one of these. The keys are attacker-chosen (source addresses), so idle
+ * buckets are dropped once there are more than `maxKeys`: an idle bucket is full, the same as no
+ * bucket.
  */
 export interface RateLimitDecision {
   allowed: boolean;
   retryAfterSeconds: number;
+}
+
+/** What ingestion asks of a limit: one token per request, answered at once or after a round trip. */
+export interface RateLimit {
+  take(key: string): RateLimitDecision | Promise<RateLimitDecision>;
 }
 
 export class RateLimiter {
@@ -71,5 +79,46 @@ export class RateLimiter {
 
   get size(): number {
     return this.buckets.size;
+  }
+}
+
+/**
+ * A limit every instance counts together: this process's token bucket first (a flood past the
+ * limit is shed without a round trip), then a fixed window of `burst` points per `burst /
+ * perSecond` seconds in PostgreSQL (rate-limiter-flexible's Prisma store, the table the account
+ * limits use) — the same average rate and the same burst as the bucket. Once a key has used up
+ * its window, this process refuses it from memory until the window ends (`inMemoryBlockOnConsumed`),
+ * so a flood costs the database nothing more either. If the store cannot be reached the local
+ * bucket's answer stands: the delivery's own write then fails the same way (503, retried).
+ */
+export class SharedRateLimiter implements RateLimit {
+  private readonly store: RateLimiterPrisma;
+
+  constructor(
+    private readonly local: RateLimiter,
+    prisma: PrismaClient,
+    options: { perSecond: number; burst: number; keyPrefix: string },
+  ) {
+    this.store = new RateLimiterPrisma({
+      storeClient: prisma,
+      tableName: "rateLimiterFlexible",
+      keyPrefix: options.keyPrefix,
+      points: options.burst,
+      duration: Math.max(1, Math.round(options.burst / options.perSecond)),
+      inMemoryBlockOnConsumed: options.burst,
+    });
+  }
+
+  async take(key: string): Promise<RateLimitDecision> {
+    const local = this.local.take(key);
+    if (!local.allowed) return local;
+    try {
+      await this.store.consume(key);
+      return local;
+    } catch (error) {
+      if (error instanceof RateLimiterRes)
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+      return local;
+    }
   }
 }

@@ -9,7 +9,7 @@ import { observeWebhookAnswer, type DeliverySeen } from "@/server/metrics/observ
 import { ConnectionDirectory } from "./connection-directory";
 import { ingestWebhook, type IncomingDelivery, type IngestDeps, type WebhookEventMessage } from "./ingest";
 import { KnownSourceAddresses } from "./known-sources";
-import { RateLimiter } from "./rate-limiter";
+import { RateLimiter, SharedRateLimiter } from "./rate-limiter";
 import { SendBatcher } from "./send-batcher";
 import { SigningSecretCache } from "./signing-secrets";
 
@@ -46,8 +46,16 @@ function ingestDeps(): IngestDeps {
     prisma: db,
     connections: new ConnectionDirectory(db),
     secrets: new SigningSecretCache(db, configuredKeyring),
-    // Bursts of 5 seconds' worth: a bulk edit on the platform sends its webhooks in a rush.
-    rateLimiter: new RateLimiter(perSecond, perSecond * 5),
+    // Bursts of 5 seconds' worth: a bulk edit on the platform sends its webhooks in a rush. Counted
+    // in PostgreSQL so every instance shares it; the embedded PGlite runs in one process only,
+    // where the bucket alone is exact.
+    rateLimiter: settings.DATABASE_URL
+      ? new SharedRateLimiter(new RateLimiter(perSecond, perSecond * 5), db, {
+          perSecond,
+          burst: perSecond * 5,
+          keyPrefix: "webhook_connection",
+        })
+      : new RateLimiter(perSecond, perSecond * 5),
     sourceLimiter: new RateLimiter(perSource, perSource * 2),
     rejectionLimiter: new RateLimiter(refusalsPerMinute / 60, refusalsPerMinute),
     knownSources: new KnownSourceAddresses(db),
