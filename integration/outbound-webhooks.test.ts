@@ -470,7 +470,9 @@ describe("outbound webhooks through the real Inngest server", () => {
     // The throttle lets the first limit + burst start at once, then one every 1/limit s. The k-th
     // arrival cannot come before the k-th start, and no run starts before it was requested, so the
     // last arrival is at least (COUNT − limit − burst) / limit s after the request: a floor that a
-    // slow machine can only exceed. A small allowance covers the scheduler's rounding.
+    // slow machine can only exceed. A small allowance covers the scheduler's rounding. Where the
+    // stack itself delivers fewer than 10 a second (a loaded CI box) the floor holds anyway and
+    // only the settings test (src/inngest/functions/outbound-deliver.test.ts) catches a lost throttle.
     const floorMs = ((COUNT - PER_SECOND - BURST) / PER_SECOND) * 1000;
     const lastAfterMs = Math.max(...arrivals) - requestedAt;
     const perSecond = new Map<number, number>();
