@@ -162,8 +162,8 @@ test("an invited VIEWER sees every page, no enabled mutation controls, and forge
   await expect(page.getByRole("button", { name: /^Replay/, disabled: false })).toHaveCount(0);
 
   // A replayable event the viewer is sure to see: a signed SAM delivery for a product Stockhook
-  // does not know is stored SKIPPED (changed nothing), which is replayable. Its drawer, once it
-  // shows that verdict, offers Replay: the viewer must see that control disabled, with the reason.
+  // does not know is stored SKIPPED (changed nothing), which is replayable: its drawer offers
+  // Replay, and the viewer must see that control disabled, with the reason.
   const sam = readSimulatorTarget(DEMO.slug, "sam", simulatorTargetsFile(process.env.DATA_DIR))!;
   const unknownProduct = JSON.stringify({
     event_id: `viewer-${randomUUID()}`,
@@ -183,7 +183,9 @@ test("an invited VIEWER sees every page, no enabled mutation controls, and forge
   const { id: skippedId } = (await delivered.json()) as { id: string };
   await page.goto(`/t/${DEMO.slug}/events?event=${skippedId}`);
   const drawer = page.getByRole("dialog", { name: "Webhook event" });
-  await expect(drawer.getByText(/This delivery changed nothing/)).toBeVisible({ timeout: 30_000 });
+  // The status line is in every loaded drawer; once it says Skipped the event is replayable.
+  await expect(drawer.getByTestId("event-status")).toContainText(/skipped/i, { timeout: 30_000 });
+  await expect(drawer.getByText(/This delivery changed nothing/)).toBeVisible();
   await expect(drawer.getByText("Viewers cannot replay events.")).toBeVisible();
   // toBeDisabled waits for the button to exist: this cannot pass on a drawer that shows no Replay.
   await expect(drawer.getByRole("button", { name: "Replay event" })).toBeDisabled();
