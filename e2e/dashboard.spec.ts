@@ -14,7 +14,9 @@ async function openConnection(page: Page, name: string) {
 test.describe("dashboard as the demo owner", () => {
   test.beforeEach(async ({ page }) => {
     await signIn(page, DEMO.email, DEMO.password);
-    await expect(page).toHaveURL(/\/t\/demo/);
+    // The first sign-in on a fresh server (scrypt, first render) can take well over the default
+    // 15 s on a shared 2-core box: wait for the redirect itself, with room for that.
+    await expect(page).toHaveURL(/\/t\/demo/, { timeout: 60_000 });
   });
 
   test("the overview shows health, the hourly chart and what needs attention", async ({ page }) => {
