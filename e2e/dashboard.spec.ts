@@ -1,4 +1,6 @@
+import { createHmac, randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
+import { readSimulatorTarget, simulatorTargetsFile } from "../src/server/demo/simulator-targets";
 import { acceptInvitationAsNewUser, DEMO, saveScreenshot, signIn } from "./helpers";
 
 const simulatorUrl = () => process.env.SIM_URL ?? "http://127.0.0.1:4010";
@@ -12,7 +14,9 @@ async function openConnection(page: Page, name: string) {
 test.describe("dashboard as the demo owner", () => {
   test.beforeEach(async ({ page }) => {
     await signIn(page, DEMO.email, DEMO.password);
-    await expect(page).toHaveURL(/\/t\/demo/);
+    // The first sign-in on a fresh server (scrypt, first render) can take well over the default
+    // 15 s on a shared 2-core box: wait for the redirect itself, with room for that.
+    await expect(page).toHaveURL(/\/t\/demo/, { timeout: 60_000 });
   });
 
   test("the overview shows health, the hourly chart and what needs attention", async ({ page }) => {
@@ -158,6 +162,37 @@ test("an invited VIEWER sees every page, no enabled mutation controls, and forge
   await expect(page.getByText(/^Failed deliveries \(\d+\)/)).toBeVisible();
   await expect(page.getByText("Viewers cannot replay events.").or(page.getByText("Nothing failed"))).toBeVisible();
   await expect(page.getByRole("button", { name: /^Replay/, disabled: false })).toHaveCount(0);
+
+  // A replayable event the viewer is sure to see: a signed SAM delivery for a product Stockhook
+  // does not know is stored SKIPPED (changed nothing), which is replayable: its drawer offers
+  // Replay, and the viewer must see that control disabled, with the reason.
+  const sam = readSimulatorTarget(DEMO.slug, "sam", simulatorTargetsFile(process.env.DATA_DIR))!;
+  const unknownProduct = JSON.stringify({
+    event_id: `viewer-${randomUUID()}`,
+    type: "stock.changed",
+    occurred_at: new Date().toISOString(),
+    data: { sam_id: 987_654_321, sku: "NOT-IN-STOCKHOOK", stock: 0, status: "sold", reason: "sale" },
+  });
+  const delivered = await fetch(sam.url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-sam-signature": createHmac("sha256", sam.secret).update(unknownProduct).digest("hex"),
+    },
+    body: unknownProduct,
+  });
+  expect(delivered.status).toBe(200);
+  const { id: skippedId } = (await delivered.json()) as { id: string };
+  await page.goto(`/t/${DEMO.slug}/events?event=${skippedId}`);
+  const drawer = page.getByRole("dialog", { name: "Webhook event" });
+  // The status line is in every loaded drawer; once it says Skipped the event is replayable.
+  await expect(drawer.getByTestId("event-status")).toContainText(/skipped/i, { timeout: 30_000 });
+  await expect(drawer.getByText(/This delivery changed nothing/)).toBeVisible();
+  await expect(drawer.getByText("Viewers cannot replay events.")).toBeVisible();
+  // toBeDisabled waits for the button to exist: this cannot pass on a drawer that shows no Replay.
+  await expect(drawer.getByRole("button", { name: "Replay event" })).toBeDisabled();
+  await expect(drawer.getByRole("button", { name: /^Replay/, disabled: false })).toHaveCount(0);
+  await saveScreenshot(page, "viewer-event-drawer");
 
   // The server refuses what the browser would not offer.
   const connectionId = page.url().length

@@ -9,7 +9,8 @@ test("a support user impersonates the demo gallery read-only, ends the session, 
   context,
 }) => {
   await signIn(page, E2E_SUPPORT_USER.email, E2E_SUPPORT_USER.password);
-  await expect(page).toHaveURL(/\/support$/);
+  // The spec's first sign-in meets a cold server (scrypt, first render): well over 15 s under load.
+  await expect(page).toHaveURL(/\/support$/, { timeout: 60_000 });
   await expect(page.getByRole("heading", { name: "Support console" })).toBeVisible();
 
   await page.getByLabel("Search tenants").fill("harbour");

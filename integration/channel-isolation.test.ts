@@ -315,4 +315,58 @@ describe("a storefront outage does not delay the other storefront", () => {
       sim.controls.reset(WOO);
     }
   });
+
+  it("a replay after a newer change pushes the item's state now, never the old sale's: stock does not regress", async () => {
+    // A sale whose WooCommerce push fails for the whole retry budget…
+    sim.controls.set(WOO, { outage: "error", outageStatus: 503 });
+    let saleId: string;
+    try {
+      saleId = await sell(2, "evt-iso-regress-sale");
+      await shopifyShowsSale("ART-3", saleId, Date.now());
+      await eventually(
+        "the sale to fail after WooCommerce's last attempt",
+        async () =>
+          (await stack.prisma.webhookEvent.findUniqueOrThrow({ where: { id: saleId } })).status === "FAILED"
+            ? true
+            : undefined,
+        180_000,
+      );
+    } finally {
+      sim.controls.reset(WOO);
+    }
+    // …then the piece comes back at the source (a newer delivery), which every storefront takes.
+    const samId = Number(externalIdOf(sim.stores.require("sam:iso"), 2));
+    const back = await postDelivery(
+      `${stack.appUrl}/api/webhooks/${tenantSlug}/${samConnectionId}`,
+      signedSamDelivery(SIGNING_SECRET, { eventId: "evt-iso-regress-return", samId, stock: 1 }),
+    );
+    expect(back.status).toBe(200);
+    for (const store of [WOO, SHOPIFY])
+      await eventually(
+        `${store} to show ART-3 back`,
+        async () => (sim.controls.item(store, "ART-3")?.quantity === 1 ? true : undefined),
+        60_000,
+      );
+    const shopifySalePush = (await pushOf(saleId, shopifyConnectionId))!;
+
+    // Replaying the old sale pushes WooCommerce again — with the item's state now, not the sale's 0.
+    const replay = await replayEvents(scopeToTenant(stack.prisma, tenantId), [saleId], stack.sendEvent);
+    expect(replay.replayed).toEqual([saleId]);
+    const replayedPush = await eventually(
+      "the sale's WooCommerce push to succeed on replay",
+      async () => {
+        const row = await pushOf(saleId, wooConnectionId);
+        return row?.state === "SUCCEEDED" ? row : undefined;
+      },
+      90_000,
+    );
+    expect(replayedPush.quantity).toBe(1);
+    expect(sim.controls.item(WOO, "ART-3")?.quantity).toBe(1);
+    expect(sim.controls.item(SHOPIFY, "ART-3")?.quantity).toBe(1);
+    const item = await stack.prisma.item.findFirstOrThrow({ where: { tenantId, sku: "ART-3" } });
+    expect(item).toMatchObject({ quantity: 1, status: "AVAILABLE" });
+    // The sale was applied once, and Shopify (already updated for it) was not pushed for it again.
+    expect(await stack.prisma.stockChange.count({ where: { webhookEventId: saleId } })).toBe(1);
+    expect(await attemptsOf(shopifySalePush.id)).toHaveLength(1);
+  });
 });

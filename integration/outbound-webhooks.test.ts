@@ -1,8 +1,10 @@
 import { createHmac, randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyring } from "@/server/crypto/secret-box";
 import { storeSecret } from "@/server/crypto/secret-store";
+import { createTestDelivery, type DeliveryRef } from "@/server/outbound/delivery";
 import { createEndpoint } from "@/server/outbound/endpoints";
 import { startReceiver, type Receiver } from "@test-support/webhook-receiver";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
@@ -84,6 +86,63 @@ async function galleryWithSoldPainting() {
     });
   };
   return { tenant, db, keyring, item, sell };
+}
+
+/** A tenant with one enabled endpoint per receiver path. */
+async function tenantWithEndpoints(paths: string[]) {
+  const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
+  const tenant = await stack.prisma.tenant.create({
+    data: { slug: `flow-${randomUUID().slice(0, 8)}`, name: "Flow Gallery", kind: "GALLERY" },
+  });
+  const db = scopeToTenant(stack.prisma, tenant.id);
+  const endpoints = [];
+  for (const path of paths) {
+    const { endpoint } = await createEndpoint(
+      db,
+      { url: `${receiver.url}${path}`, description: path, eventTypes: ["inventory.updated"], enabled: true },
+      keyring,
+    );
+    endpoints.push(endpoint);
+  }
+  return { tenant, db, endpoints };
+}
+
+/** Stored test deliveries to one endpoint, as **Send test event** makes them (not yet requested). */
+async function testDeliveries(
+  db: ReturnType<typeof scopeToTenant>,
+  tenantSlug: string,
+  endpointId: string,
+  count: number,
+): Promise<DeliveryRef[]> {
+  const deliveries: DeliveryRef[] = [];
+  for (let index = 0; index < count; index += 1)
+    deliveries.push(
+      await createTestDelivery(db, endpointId, tenantSlug, `evt_test_${randomUUID().replaceAll("-", "")}`),
+    );
+  return deliveries;
+}
+
+/** The events **Send test event** sends to Inngest, all at once. */
+async function requestDeliveries(deliveries: DeliveryRef[]) {
+  await Promise.all(
+    deliveries.map((delivery) =>
+      stack.sendEvent({
+        name: "outbound/delivery.requested",
+        data: { ...delivery, manual: true },
+        id: delivery.deliveryId,
+      }),
+    ),
+  );
+}
+
+async function allSucceeded(db: ReturnType<typeof scopeToTenant>, endpointId: string, count: number) {
+  return eventually(`${count} deliveries to succeed`, async () => {
+    const rows = await db.outboundDelivery.findMany({
+      where: { endpointId },
+      select: { state: true, attempts: true },
+    });
+    return rows.length === count && rows.every((row) => row.state === "SUCCEEDED") ? rows : undefined;
+  });
 }
 
 describe("outbound webhooks through the real Inngest server", () => {
@@ -339,5 +398,91 @@ describe("outbound webhooks through the real Inngest server", () => {
     } finally {
       sim.controls.reset("sam:out");
     }
+  });
+
+  it("an endpoint gets at most 5 deliveries at once: the sixth reaches it only after one is answered", async () => {
+    const LIMIT = 5;
+    const COUNT = 2 * LIMIT;
+    const {
+      tenant,
+      db,
+      endpoints: [held, control],
+    } = await tenantWithEndpoints(["/held", "/control"]);
+    // The receiver holds every request to /held until the test answers it, and counts how many
+    // are open at once; /control answers at once.
+    const open: ServerResponse[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    receiver.respondWith((request, response) => {
+      if (request.path !== "/held") return void response.end("ok");
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      response.on("close", () => (inFlight -= 1));
+      open.push(response);
+    });
+    const arrivedAt = (path: string) => receiver.received.filter((r) => r.path === path).length;
+    const answerAllOpen = () => open.splice(0).forEach((response) => response.end("ok"));
+
+    await requestDeliveries([
+      ...(await testDeliveries(db, tenant.slug, held!.id, COUNT)),
+      ...(await testDeliveries(db, tenant.slug, control!.id, COUNT)),
+    ]);
+    // The control endpoint's runs were requested in the same burst and are not held: once all of
+    // them have arrived, the held endpoint's runs have had every chance to start too. Only the
+    // concurrency limit keeps the rest away from /held.
+    await eventually("every control delivery", async () => (arrivedAt("/control") >= COUNT ? true : undefined));
+    await eventually(`${LIMIT} deliveries open at /held`, async () => (inFlight >= LIMIT ? true : undefined));
+    expect(arrivedAt("/held")).toBe(LIMIT);
+    expect(maxInFlight).toBe(LIMIT);
+
+    // Answering the open ones lets the next ones in, again no more than the limit at once.
+    answerAllOpen();
+    await eventually("the rest at /held", async () => (arrivedAt("/held") >= COUNT ? true : undefined));
+    await eventually(`${LIMIT} deliveries open again`, async () => (inFlight >= LIMIT ? true : undefined));
+    answerAllOpen();
+    const rows = await allSucceeded(db, held!.id, COUNT);
+    // One attempt each: no request was held past the 10 s deadline (which would free a slot early).
+    expect(rows.map((row) => row.attempts)).toEqual(Array(COUNT).fill(1));
+    expect(arrivedAt("/held")).toBe(COUNT);
+    expect(maxInFlight).toBe(LIMIT);
+  });
+
+  it("an endpoint gets at most 10 deliveries a second beyond a burst of 10 (Inngest throttle)", async () => {
+    const PER_SECOND = 10;
+    const BURST = 10;
+    const COUNT = 50;
+    const {
+      tenant,
+      db,
+      endpoints: [paced],
+    } = await tenantWithEndpoints(["/paced"]);
+    const arrivals: number[] = [];
+    receiver.respondWith((request, response) => {
+      if (request.path === "/paced") arrivals.push(performance.now());
+      response.end("ok");
+    });
+    const deliveries = await testDeliveries(db, tenant.slug, paced!.id, COUNT);
+    const requestedAt = performance.now();
+    await requestDeliveries(deliveries);
+    await allSucceeded(db, paced!.id, COUNT);
+    expect(arrivals).toHaveLength(COUNT);
+
+    // The throttle lets the first limit + burst start at once, then one every 1/limit s. The k-th
+    // arrival cannot come before the k-th start, and no run starts before it was requested, so the
+    // last arrival is at least (COUNT − limit − burst) / limit s after the request: a floor that a
+    // slow machine can only exceed. A small allowance covers the scheduler's rounding. Where the
+    // stack itself delivers fewer than 10 a second (a loaded CI box) the floor holds anyway and
+    // only the settings test (src/inngest/functions/outbound-deliver.test.ts) catches a lost throttle.
+    const floorMs = ((COUNT - PER_SECOND - BURST) / PER_SECOND) * 1000;
+    const lastAfterMs = Math.max(...arrivals) - requestedAt;
+    const perSecond = new Map<number, number>();
+    for (const at of arrivals) {
+      const second = Math.floor((at - requestedAt) / 1000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    }
+    console.log(
+      `[outbound] ${COUNT} deliveries to one endpoint: last arrived ${Math.round(lastAfterMs)} ms after the request (floor ${floorMs} ms); per second: ${[...perSecond.entries()].map(([second, count]) => `${second}s:${count}`).join(" ")}`,
+    );
+    expect(lastAfterMs).toBeGreaterThanOrEqual(floorMs * 0.9);
   });
 });
