@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatDateTime } from "@/app/_components/format";
+import { RelativeTime } from "@/app/_components/relative-time";
 import { DataTable, inputClass, LoadMoreFooter } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
@@ -93,7 +93,9 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
         <DataTable columns={columns} footer={<LoadMoreFooter query={pages} label="Load older entries" />}>
           {rows.map((row) => (
             <tr key={row.id} className="align-top">
-              <td className="px-4 py-2 whitespace-nowrap text-slate-600">{formatDateTime(row.createdAt)}</td>
+              <td className="px-4 py-2 whitespace-nowrap text-slate-600">
+                <RelativeTime value={row.createdAt} />
+              </td>
               {scope === "platform" ? (
                 <td className="px-4 py-2 text-slate-700">{row.tenant?.name ?? "platform"}</td>
               ) : null}
