@@ -1,6 +1,6 @@
 import pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
-import { listTimeline } from "@/server/event-log/timeline";
+import { eventDetail, listTimeline } from "@/server/event-log/timeline";
 import { postgresAdapterFactory } from "@/server/database-adapter";
 import { applyPendingMigrations } from "@/server/migrations/schema-engine";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
@@ -123,6 +123,8 @@ export const dashboard: Scenario = {
         },
         { name: "search: an external id", run: () => listTimeline(db, { search: "123456" }) },
         { name: "search: a delivery id", run: () => listTimeline(db, { search: "d4242" }) },
+        // The drawer's one server call (tRPC event.byId), warm: everything it shows about one event.
+        { name: "drawer: event detail (warm)", run: () => eventDetail(db, firstPage.events[7]!.id) },
         { name: "search: nothing matches", run: () => listTimeline(db, { search: "no-such-id" }) },
         { name: "search: a SKU in lower case", run: () => listTimeline(db, { search: "art-01234" }) },
         { name: "search: part of a SKU", run: () => listTimeline(db, { search: "T-0123" }) },

@@ -310,6 +310,8 @@ export async function eventDetail(db: TenantDb, id: string) {
     headers: (event.headers ?? {}) as Record<string, string>,
     // Rejected deliveries were never parsed; even if a payload were there it is not shown.
     payload: passedSignature(event.signatureVerdict) ? event.payload : null,
+    /** The body the platform sent (the stored payload wraps it with the changes Stockhook read from it). */
+    body: passedSignature(event.signatureVerdict) ? platformBody(event.payload) : null,
     matchedSecret: secret,
     item,
     changes,
@@ -318,6 +320,12 @@ export async function eventDetail(db: TenantDb, id: string) {
     maxPushAttempts: pushMaxAttempts(pushRetryDelaysMs()),
     replayable: isReplayable(event),
   };
+}
+
+function platformBody(payload: Prisma.JsonValue | null): Prisma.JsonValue | null {
+  if (payload && typeof payload === "object" && !Array.isArray(payload) && "body" in payload)
+    return payload.body ?? null;
+  return payload;
 }
 
 /** Deliveries that passed (or needed no) signature check: the only ones whose payload was kept. */

@@ -43,6 +43,7 @@ export function EventTimeline({
     ),
   );
   const rows = events.data?.pages.flatMap((page) => page.events) ?? [];
+  const openIndex = rows.findIndex((row) => row.id === filters.openEventId);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const toggle = (id: string, on: boolean) =>
     setSelected((current) => {
@@ -179,7 +180,14 @@ export function EventTimeline({
         </DataTable>
       ) : null}
       {filters.openEventId ? (
-        <EventDrawer eventId={filters.openEventId} canReplay={canReplay} onClose={filters.closeEvent} />
+        <EventDrawer
+          eventId={filters.openEventId}
+          canReplay={canReplay}
+          onClose={filters.closeEvent}
+          newerId={rows[openIndex - 1]?.id}
+          olderId={openIndex >= 0 ? rows[openIndex + 1]?.id : undefined}
+          onNavigate={filters.openEvent}
+        />
       ) : null}
     </div>
   );
