@@ -62,6 +62,30 @@ test.describe("the event timeline and the queue", () => {
     await expect(page.getByText("No events match these filters")).toBeVisible();
   });
 
+  test("search ignores case and finds part of a SKU; rows open from the keyboard; times say how long ago", async ({
+    page,
+  }) => {
+    await page.goto(`/t/${DEMO.slug}/events`);
+    await page.getByLabel("Search").fill("art-002");
+    // Applied as typed (after a pause), no Apply button.
+    await expect(page).toHaveURL(/q=art-002/);
+    const rows = page.getByTestId("event-row");
+    await expect(rows.first()).toBeVisible();
+    for (const item of await page.getByTestId("event-item").all()) await expect(item).toContainText(/ART-002\d/);
+    const received = rows.first().locator("time");
+    await expect(received).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT/);
+    await expect(received).toHaveAttribute("title", /\d\d:\d\d:\d\d/);
+    await expect(received).toHaveText(/ago|just now/);
+
+    await rows.first().focus();
+    await page.keyboard.press("Enter");
+    const drawer = page.getByRole("dialog", { name: "Webhook event" });
+    await expect(drawer).toBeVisible();
+    await expect(page).toHaveURL(/event=/);
+    await expect(drawer.getByRole("button", { name: "Copy event id" })).toBeVisible();
+    await saveScreenshot(page, "event-drawer-keyboard");
+  });
+
   test("a delivery that failed while a storefront was down is replayed from the queue after it recovers", async ({
     page,
   }) => {
