@@ -109,6 +109,8 @@ describe("timeline", () => {
     expect(await ids("data.qty = 3")).toEqual([sku7.id]);
     expect(await ids("lines[].sku = ART-0009")).toEqual([inLines.id]);
     expect(await ids("data.sku = ART-00")).toEqual([]);
+    // The drawer shows the body as the platform sent it, not the wrapper Stockhook stores it in.
+    expect((await eventDetail(db, sku7.id))!.body).toEqual({ data: { sku: "ART-0007", qty: 3 } });
   });
 
   it("details an event with its stock change and storefront pushes; a rejected payload is never shown", async ({
