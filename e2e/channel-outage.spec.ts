@@ -53,7 +53,7 @@ test.describe("a storefront outage", () => {
       await saveScreenshot(page, "outage-events");
 
       // The drawer: a line per storefront, the failing one with its plain-words error, every attempt listed.
-      await row.getByRole("button").click();
+      await row.click();
       const drawer = page.getByRole("dialog", { name: "Webhook event" });
       const lines = drawer.getByTestId("event-pushes").getByTestId("push-line");
       await expect(lines).toHaveCount(2);

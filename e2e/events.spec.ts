@@ -23,7 +23,7 @@ test.describe("the event timeline and the queue", () => {
     await simulate("sale", "ART-0022");
     await expect(firstRow).toContainText("ART-0022", { timeout: 20_000 });
     await expect(firstRow).toContainText("marked Sold");
-    await firstRow.getByRole("button").click();
+    await firstRow.click();
     const drawer = page.getByRole("dialog", { name: "Webhook event" });
     await expect(drawer.getByTestId("event-changes")).toContainText("1 → 0");
     await expect(drawer.getByTestId("event-pushes")).toContainText("Delivered");
@@ -45,7 +45,6 @@ test.describe("the event timeline and the queue", () => {
 
     await page.goto(`/t/${DEMO.slug}/events`);
     await page.getByLabel("Signature").selectOption("INVALID");
-    await page.getByRole("button", { name: "Apply filters" }).click();
     await expect(page).toHaveURL(/verdict=INVALID/);
     await expect(page.getByTestId("event-row").first()).toContainText("Rejected");
     for (const row of await page.getByTestId("event-row").all())
@@ -56,13 +55,37 @@ test.describe("the event timeline and the queue", () => {
 
     await page.getByRole("button", { name: "Clear" }).click();
     await page.getByLabel("Search").fill("ART-0021");
-    await page.getByRole("button", { name: "Apply filters" }).click();
-    await expect(page.getByTestId("event-row")).toHaveCount(1);
-    await expect(page.getByTestId("event-row")).toContainText("ART-0021");
+    // Every delivery about the product: the sale, and the storefronts' own webhooks naming it.
+    await expect(page).toHaveURL(/q=ART-0021/);
+    await expect(page.getByTestId("event-row").first()).toContainText("ART-0021");
+    for (const item of await page.getByTestId("event-item").all()) await expect(item).toHaveText("ART-0021");
 
     await page.getByLabel("Search").fill("no-such-sku");
-    await page.getByRole("button", { name: "Apply filters" }).click();
     await expect(page.getByText("No events match these filters")).toBeVisible();
+  });
+
+  test("search ignores case and finds part of a SKU; rows open from the keyboard; times say how long ago", async ({
+    page,
+  }) => {
+    await page.goto(`/t/${DEMO.slug}/events`);
+    await page.getByLabel("Search").fill("art-002");
+    // Applied as typed (after a pause), no Apply button.
+    await expect(page).toHaveURL(/q=art-002/);
+    const rows = page.getByTestId("event-row");
+    await expect(rows.first()).toBeVisible();
+    for (const item of await page.getByTestId("event-item").all()) await expect(item).toContainText(/ART-002\d/);
+    const received = rows.first().locator("time");
+    await expect(received).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT/);
+    await expect(received).toHaveAttribute("title", /\d\d:\d\d:\d\d/);
+    await expect(received).toHaveText(/ago|just now/);
+
+    await rows.first().focus();
+    await page.keyboard.press("Enter");
+    const drawer = page.getByRole("dialog", { name: "Webhook event" });
+    await expect(drawer).toBeVisible();
+    await expect(page).toHaveURL(/event=/);
+    await expect(drawer.getByRole("button", { name: "Copy event id" })).toBeVisible();
+    await saveScreenshot(page, "event-drawer-keyboard");
   });
 
   test("a delivery that failed while a storefront was down is replayed from the queue after it recovers", async ({

@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
-import { postgresAdapterFactory, type AdapterFactory } from "@/server/database-adapter";
+import {
+  openPGlite,
+  PGliteAdapterFactory,
+  postgresAdapterFactory,
+  type AdapterFactory,
+} from "@/server/database-adapter";
 import { PrismaClient } from "@/generated/prisma/client";
 import { MIGRATIONS_DIR } from "@/server/migrations/schema-engine";
 
@@ -39,8 +42,8 @@ async function migrate(factory: AdapterFactory): Promise<void> {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const pglite = new PGlite();
-    const factory = new PrismaPGlite(pglite);
+    const pglite = openPGlite();
+    const factory = new PGliteAdapterFactory(pglite);
     await migrate(factory);
     const prisma = new PrismaClient({ adapter: factory });
     return {

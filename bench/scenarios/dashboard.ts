@@ -1,6 +1,6 @@
 import pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
-import { listTimeline } from "@/server/event-log/timeline";
+import { eventDetail, listTimeline } from "@/server/event-log/timeline";
 import { postgresAdapterFactory } from "@/server/database-adapter";
 import { applyPendingMigrations } from "@/server/migrations/schema-engine";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
@@ -20,12 +20,28 @@ async function seed(client: pg.Client, tenantId: string, connectionIds: string[]
   // Newest first every 3 s back from now; connections 1 and 2 share them, the third has 0.1%; 1% FAILED, 10% SKIPPED, 2% DUPLICATE, the rest APPLIED;
   // external ids cycle over 50,000 products, so each id is in about count/50,000 events.
   await client.query(
-    `INSERT INTO "WebhookEvent" ("id", "tenantId", "connectionId", "provider", "topic", "deliveryId", "externalIds", "payloadHash", "signatureVerdict", "responseStatus", "status", "attempts", "action", "receivedAt", "completedAt")
+    `INSERT INTO "WebhookEvent" ("id", "tenantId", "connectionId", "provider", "topic", "deliveryId", "externalIds", "payloadHash", "signatureVerdict", "responseStatus", "status", "attempts", "action", "receivedAt", "completedAt", "itemId", "payload")
      SELECT $1 || g, $2, CASE WHEN g % 1000 = 0 THEN ($3::text[])[3] ELSE ($3::text[])[1 + g % 2] END, 'SAM', 'stock.changed', 'd' || g, ARRAY[(100000 + g % 50000)::text], md5(g::text), 'VALID', 200,
             (CASE WHEN g % 100 = 0 THEN 'FAILED' WHEN g % 10 = 1 THEN 'SKIPPED' WHEN g % 50 = 2 THEN 'DUPLICATE' ELSE 'APPLIED' END)::"WebhookStatus",
-            1, 'qty 2 → 1', now() - g * interval '3 seconds', now() - g * interval '3 seconds' + interval '200 milliseconds'
+            1, 'qty 2 → 1', now() - g * interval '3 seconds', now() - g * interval '3 seconds' + interval '200 milliseconds',
+            $2 || '_item' || (g % 50000),
+            jsonb_build_object('changes', '[]'::jsonb, 'body', jsonb_build_object('event', 'stock.changed', 'data', jsonb_build_object('sku', 'ART-' || lpad((g % 50000)::text, 5, '0'), 'id', (100000 + g % 50000)::text, 'qty', g % 7)))
      FROM generate_series(1, $4::int) AS g`,
     [prefix, tenantId, connectionIds, count],
+  );
+}
+
+/** 50,000 items per tenant (SKU ART-00000…ART-49999), each linked to its external id on the first connection. */
+async function seedItems(client: pg.Client, tenantId: string, connectionId: string) {
+  await client.query(
+    `INSERT INTO "Item" ("id", "tenantId", "sku", "title", "updatedAt")
+     SELECT $1 || '_item' || g, $1, 'ART-' || lpad(g::text, 5, '0'), 'Artwork ' || g, now() FROM generate_series(0, 49999) AS g`,
+    [tenantId],
+  );
+  await client.query(
+    `INSERT INTO "ItemLink" ("id", "tenantId", "itemId", "connectionId", "externalId")
+     SELECT $1 || '_link' || g, $1, $1 || '_item' || g, $2, (100000 + g)::text FROM generate_series(0, 49999) AS g`,
+    [tenantId, connectionId],
   );
 }
 
@@ -63,6 +79,7 @@ export const dashboard: Scenario = {
       }
       const seeded = performance.now();
       log(`dashboard: inserting ${events} events for the measured tenant and ${events / 10} for four others…`);
+      for (const { tenant, connections } of tenants) await seedItems(client, tenant.id, connections[0]!.id);
       await seed(
         client,
         tenants[0]!.tenant.id,
@@ -78,7 +95,7 @@ export const dashboard: Scenario = {
           events / 40,
           `ev${t}_`,
         );
-      await client.query(`ANALYZE "WebhookEvent"`);
+      await client.query(`ANALYZE "WebhookEvent"; ANALYZE "Item"; ANALYZE "ItemLink"`);
       const seedSeconds = round((performance.now() - seeded) / 1000);
       log(`dashboard: seeded and analysed in ${seedSeconds} s`);
 
@@ -106,7 +123,16 @@ export const dashboard: Scenario = {
         },
         { name: "search: an external id", run: () => listTimeline(db, { search: "123456" }) },
         { name: "search: a delivery id", run: () => listTimeline(db, { search: "d4242" }) },
+        // The drawer's one server call (tRPC event.byId), warm: everything it shows about one event.
+        { name: "drawer: event detail (warm)", run: () => eventDetail(db, firstPage.events[7]!.id) },
         { name: "search: nothing matches", run: () => listTimeline(db, { search: "no-such-id" }) },
+        { name: "search: a SKU in lower case", run: () => listTimeline(db, { search: "art-01234" }) },
+        { name: "search: part of a SKU", run: () => listTimeline(db, { search: "T-0123" }) },
+        { name: "search: part of a delivery id", run: () => listTimeline(db, { search: "4242" }) },
+        {
+          name: "payload search: data.sku = ART-01234",
+          run: () => listTimeline(db, { search: "data.sku = ART-01234" }, null, undefined, prisma),
+        },
       ];
       const figures = [];
       const plans: Record<string, string> = {};
@@ -121,7 +147,10 @@ export const dashboard: Scenario = {
         captured.length = 0;
         await shape.run();
         // The statement that reads WebhookEvent (Prisma sends the connection join separately).
-        const statement = captured.find((entry) => entry.query.includes(`"WebhookEvent"`)) ?? captured[0]!;
+        const statement =
+          captured.find((entry) => entry.query.includes("@>") && entry.query.includes("payload")) ??
+          captured.find((entry) => entry.query.includes(`"WebhookEvent"`)) ??
+          captured[0]!;
         const params = JSON.parse(statement.params) as unknown[];
         const explained = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.query}`, params);
         plans[shape.name] = [

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import type { Pool, PoolConfig } from "pg";
@@ -78,6 +79,23 @@ export function pgliteDirectory(dataDir: string): string {
   return resolve(join(dataDir, "pglite"));
 }
 
+/**
+ * An embedded database (in memory without a directory) with the extensions the migrations
+ * create: pg_trgm backs the event search's partial, case-insensitive matches.
+ */
+export function openPGlite(directory?: string): PGlite {
+  const options = { extensions: { pg_trgm } };
+  // PGlite reads a leading undefined as "no options": the in-memory form takes the options alone.
+  return directory ? new PGlite(directory, options) : new PGlite(options);
+}
+
+/** The embedded database's adapter; its shadow database (for migration diffs) has the same extensions. */
+export class PGliteAdapterFactory extends PrismaPGlite {
+  override connectToShadowDb() {
+    return new PrismaPGlite(openPGlite()).connect();
+  }
+}
+
 export function openAdapter(target: DatabaseTarget): OpenedAdapter {
   if (target.databaseUrl) {
     const url = new URL(target.databaseUrl);
@@ -89,9 +107,9 @@ export function openAdapter(target: DatabaseTarget): OpenedAdapter {
   }
   const directory = pgliteDirectory(target.dataDir);
   mkdirSync(directory, { recursive: true });
-  const pglite = new PGlite(directory);
+  const pglite = openPGlite(directory);
   return {
-    factory: new PrismaPGlite(pglite),
+    factory: new PGliteAdapterFactory(pglite),
     description: `embedded PGlite at ${directory}`,
     close: () => pglite.close(),
   };

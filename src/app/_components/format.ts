@@ -34,3 +34,8 @@ export function statusLabel(status: string): string {
   const words = statusWords(status);
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** The exact instant, to the second, in the viewer's time zone: the hover text of a relative time. */
+export function formatExact(value: Date): string {
+  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium" }).format(value);
+}

@@ -69,6 +69,50 @@ describe("timeline", () => {
     expect((await listTimeline(db, { search: other.item.sku })).events).toHaveLength(0);
   });
 
+  it("searches case-insensitively and by part of a SKU, an external id, a delivery id or an event id", async ({
+    prisma,
+    db,
+    event,
+    tenantA: fx,
+  }) => {
+    const item = await prisma.item.create({ data: { tenantId: fx.tenant.id, sku: "ART-0011", title: "Search me" } });
+    await prisma.itemLink.create({
+      data: { tenantId: fx.tenant.id, itemId: item.id, connectionId: fx.connection.id, externalId: "SAM-90011" },
+    });
+    const matched = await event({ itemId: item.id, externalIds: ["SAM-90011"], deliveryId: "DLV-Search-42" });
+    // No item matched this delivery, but it names the linked product.
+    const unmatched = await event({ externalIds: ["SAM-90011"] });
+    const both = [unmatched.id, matched.id].sort();
+    for (const search of ["ART-0011", "art-0011", "0011", "t-001", "sam-9001"]) {
+      const { events } = await listTimeline(db, { search });
+      expect(events.map((e) => e.id).sort(), search).toEqual(both);
+    }
+    for (const search of ["dlv-search", "SEARCH-42", matched.id.slice(0, 12).toUpperCase()])
+      expect(
+        (await listTimeline(db, { search })).events.map((e) => e.id),
+        search,
+      ).toEqual([matched.id]);
+    // The Item column names the SKU even when the event was matched by external id only.
+    const rows = (await listTimeline(db, { search: "art-0011" })).events;
+    expect(rows.map((row) => row.sku)).toEqual(["ART-0011", "ART-0011"]);
+  });
+
+  it("finds events by a JSON path in the payload the platform sent", async ({ prisma, db, event }) => {
+    const payload = (body: object) => ({ changes: [], body });
+    const sku7 = await event({ payload: payload({ data: { sku: "ART-0007", qty: 3 } }) });
+    const inLines = await event({ payload: payload({ lines: [{ sku: "ART-0008" }, { sku: "ART-0009" }] }) });
+    await event({ payload: payload({ data: { sku: "ART-0070" } }) });
+    const ids = async (search: string) =>
+      (await listTimeline(db, { search }, null, undefined, prisma)).events.map((e) => e.id);
+    expect(await ids("data.sku = ART-0007")).toEqual([sku7.id]);
+    expect(await ids('data.sku="ART-0007"')).toEqual([sku7.id]);
+    expect(await ids("data.qty = 3")).toEqual([sku7.id]);
+    expect(await ids("lines[].sku = ART-0009")).toEqual([inLines.id]);
+    expect(await ids("data.sku = ART-00")).toEqual([]);
+    // The drawer shows the body as the platform sent it, not the wrapper Stockhook stores it in.
+    expect((await eventDetail(db, sku7.id))!.body).toEqual({ data: { sku: "ART-0007", qty: 3 } });
+  });
+
   it("details an event with its stock change and storefront pushes; a rejected payload is never shown", async ({
     prisma,
     db,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/generated/prisma/client";
 import { pushMaxAttempts, pushRetryDelaysMs } from "@/server/pipeline/channel-push";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 
@@ -50,7 +50,11 @@ export const timelineFilterSchema = z
 export type TimelineFilter = z.infer<typeof timelineFilterSchema>;
 
 /** The Prisma filter for a timeline query; a search names items by SKU first, so it reads the items it can match. */
-export async function timelineWhere(db: TenantDb, filter: TimelineFilter): Promise<Prisma.WebhookEventWhereInput> {
+export async function timelineWhere(
+  db: TenantDb,
+  filter: TimelineFilter,
+  prisma?: PrismaClient,
+): Promise<Prisma.WebhookEventWhereInput> {
   const where: Prisma.WebhookEventWhereInput = {
     connectionId: filter.connectionId,
     status: filter.status?.length ? { in: filter.status } : undefined,
@@ -60,21 +64,86 @@ export async function timelineWhere(db: TenantDb, filter: TimelineFilter): Promi
     ...(filter.undeliveredTo ? { id: { in: await undeliveredEventIds(db, filter.undeliveredTo) } } : {}),
   };
   if (!filter.search) return where;
-  const term = filter.search;
-  const items = await db.item.findMany({
-    where: { sku: { equals: term, mode: "insensitive" } },
-    select: { id: true },
-    take: 20,
+  const payloadMatch = parsePayloadSearch(filter.search);
+  if (payloadMatch) {
+    if (!prisma) throw new Error("A payload search needs the database client");
+    return { ...where, AND: [{ id: { in: await payloadMatches(prisma, db.tenantId, payloadMatch) } }] };
+  }
+  return { ...where, OR: await textSearch(db, filter.search) };
+}
+
+/** Trigram indexes need three characters; a shorter term only finds exact (case-insensitive) values. */
+const PARTIAL_MATCH_MIN_LENGTH = 3;
+const SEARCH_ITEM_LIMIT = 50;
+
+/**
+ * A search term as the events it names: a part of a SKU, of an external id, of the event id or of
+ * the platform's delivery id, in any case. Every arm is index-backed (pg_trgm GIN indexes on the SKU,
+ * the linked external ids, the event and delivery ids; the GIN array index on the event's external ids).
+ */
+async function textSearch(db: TenantDb, term: string): Promise<Prisma.WebhookEventWhereInput[]> {
+  const match: Prisma.StringFilter =
+    term.length >= PARTIAL_MATCH_MIN_LENGTH
+      ? { contains: term, mode: "insensitive" }
+      : { equals: term, mode: "insensitive" };
+  const items = await db.item.findMany({ where: { sku: match }, select: { id: true }, take: SEARCH_ITEM_LIMIT });
+  // The platform ids of the matched items too: a delivery names its product before (or without) an item match.
+  const links = await db.itemLink.findMany({
+    where: { OR: [{ externalId: match }, ...(items.length ? [{ itemId: { in: items.map((item) => item.id) } }] : [])] },
+    select: { itemId: true, externalId: true },
+    take: SEARCH_ITEM_LIMIT * 4,
   });
-  return {
-    ...where,
-    OR: [
-      { id: term },
-      { deliveryId: term },
-      { externalIds: { has: term } },
-      ...(items.length ? [{ itemId: { in: items.map((item) => item.id) } }] : []),
-    ],
-  };
+  const itemIds = [...new Set([...items.map((item) => item.id), ...links.map((link) => link.itemId)])];
+  // An event carries the platform's ids even when no item matched it (an unknown product).
+  const externalIds = [
+    ...new Set([term, term.toLowerCase(), term.toUpperCase(), ...links.map((link) => link.externalId)]),
+  ];
+  return [
+    { id: match },
+    { deliveryId: match },
+    { externalIds: { hasSome: externalIds } },
+    ...(itemIds.length ? [{ itemId: { in: itemIds } }] : []),
+  ];
+}
+
+const PAYLOAD_PATH = /^([A-Za-z_$][\w$-]*(?:\[\])?(?:\.[A-Za-z_$][\w$-]*(?:\[\])?)*)\s*=\s*(.+)$/;
+
+const PAYLOAD_MATCH_LIMIT = 1_000;
+
+/**
+ * Events whose stored payload contains one of the documents, newest first. Raw SQL because
+ * Prisma's JSON filters have no root containment (`@>`), the operator the jsonb_path_ops index serves.
+ */
+async function payloadMatches(prisma: PrismaClient, tenantId: string, documents: Prisma.InputJsonObject[]) {
+  const contains = documents.map((document) => Prisma.sql`"payload" @> ${JSON.stringify(document)}::jsonb`);
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "WebhookEvent"
+    WHERE "tenantId" = ${tenantId} AND (${Prisma.join(contains, " OR ")})
+    ORDER BY "receivedAt" DESC LIMIT ${PAYLOAD_MATCH_LIMIT}`;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * `data.sku = ART-0007` as the JSON documents that contain it, rooted at the body the platform
+ * sent (`payload.body`): `payload @> '{"body":{"data":{"sku":"ART-0007"}}}'`, which the
+ * jsonb_path_ops GIN index answers. `lines[].sku = X` looks inside an array. A value that reads
+ * as a number or boolean matches that too (`qty = 3` finds 3 and "3"). Null when it is not a path search.
+ */
+export function parsePayloadSearch(search: string): Prisma.InputJsonObject[] | null {
+  const parsed = PAYLOAD_PATH.exec(search.trim());
+  if (!parsed) return null;
+  const [, path, rawValue] = parsed;
+  const text = rawValue!.trim().replace(/^(["'])(.*)\1$/, "$2");
+  const values: Prisma.InputJsonValue[] = [text];
+  if (/^-?\d+(\.\d+)?$/.test(text)) values.push(Number(text));
+  if (text === "true" || text === "false") values.push(text === "true");
+  const keys = path!.split(".");
+  return values.map((value) => ({
+    body: keys.reduceRight<Prisma.InputJsonValue>(
+      (inner, key) => (key.endsWith("[]") ? { [key.slice(0, -2)]: [inner] } : { [key]: inner }),
+      value,
+    ),
+  }));
 }
 
 const UNDELIVERED_LIMIT = 1_000;
@@ -131,9 +200,10 @@ export async function listTimeline(
   filter: TimelineFilter,
   cursor?: string | null,
   pageSize = TIMELINE_PAGE_SIZE,
+  prisma?: PrismaClient,
 ) {
   const rows = await db.webhookEvent.findMany({
-    where: await timelineWhere(db, filter),
+    where: await timelineWhere(db, filter, prisma),
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
     take: pageSize + 1,
     ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
@@ -141,10 +211,14 @@ export async function listTimeline(
   });
   const hasMore = rows.length > pageSize;
   const events = hasMore ? rows.slice(0, pageSize) : rows;
-  const [skus, deliveries] = await Promise.all([
+  const [skus, linkedSkus, deliveries] = await Promise.all([
     skusOf(
       db,
       events.flatMap((event) => (event.itemId ? [event.itemId] : [])),
+    ),
+    linkedSkusOf(
+      db,
+      events.filter((event) => !event.itemId),
     ),
     events.length
       ? db.channelPush.findMany({
@@ -157,7 +231,11 @@ export async function listTimeline(
   return {
     events: events.map((event) => ({
       ...event,
-      sku: event.itemId ? (skus.get(event.itemId) ?? null) : null,
+      sku: event.itemId
+        ? (skus.get(event.itemId) ?? null)
+        : (event.externalIds
+            .map((externalId) => linkedSkus.get(linkKey(event.connection.id, externalId)))
+            .find(Boolean) ?? null),
       deliveries: deliveries.filter((push) => push.webhookEventId === event.id),
     })),
     nextCursor: hasMore ? events.at(-1)!.id : null,
@@ -172,6 +250,25 @@ async function skusOf(db: TenantDb, itemIds: string[]): Promise<Map<string, stri
     select: { id: true, sku: true },
   });
   return new Map(items.map((item) => [item.id, item.sku]));
+}
+
+const linkKey = (connectionId: string, externalId: string) => `${connectionId}\u0000${externalId}`;
+
+/** The SKUs of the products unmatched events name (a skipped or failed delivery has no item yet). */
+async function linkedSkusOf(
+  db: TenantDb,
+  events: { connection: { id: string }; externalIds: string[] }[],
+): Promise<Map<string, string>> {
+  const externalIds = [...new Set(events.flatMap((event) => event.externalIds))];
+  if (!externalIds.length) return new Map();
+  const links = await db.itemLink.findMany({
+    where: {
+      connectionId: { in: [...new Set(events.map((event) => event.connection.id))] },
+      externalId: { in: externalIds },
+    },
+    select: { connectionId: true, externalId: true, item: { select: { sku: true } } },
+  });
+  return new Map(links.map((link) => [linkKey(link.connectionId, link.externalId), link.item.sku]));
 }
 
 /** Everything the detail drawer shows about one event: the delivery, what it changed, where it went. */
@@ -213,6 +310,8 @@ export async function eventDetail(db: TenantDb, id: string) {
     headers: (event.headers ?? {}) as Record<string, string>,
     // Rejected deliveries were never parsed; even if a payload were there it is not shown.
     payload: passedSignature(event.signatureVerdict) ? event.payload : null,
+    /** The body the platform sent (the stored payload wraps it with the changes Stockhook read from it). */
+    body: passedSignature(event.signatureVerdict) ? platformBody(event.payload) : null,
     matchedSecret: secret,
     item,
     changes,
@@ -221,6 +320,12 @@ export async function eventDetail(db: TenantDb, id: string) {
     maxPushAttempts: pushMaxAttempts(pushRetryDelaysMs()),
     replayable: isReplayable(event),
   };
+}
+
+function platformBody(payload: Prisma.JsonValue | null): Prisma.JsonValue | null {
+  if (payload && typeof payload === "object" && !Array.isArray(payload) && "body" in payload)
+    return payload.body ?? null;
+  return payload;
 }
 
 /** Deliveries that passed (or needed no) signature check: the only ones whose payload was kept. */

@@ -1,6 +1,5 @@
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { describe, expect, it } from "vitest";
+import { openPGlite, PGliteAdapterFactory } from "@/server/database-adapter";
 import { applyPendingMigrations, diffHistoryToSchema, loadMigrationList } from "./schema-engine";
 
 describe("migration history", () => {
@@ -9,9 +8,9 @@ describe("migration history", () => {
   });
 
   it("applies every migration once and records it like `prisma migrate deploy`", async () => {
-    const pglite = new PGlite();
+    const pglite = openPGlite();
     try {
-      const factory = new PrismaPGlite(pglite);
+      const factory = new PGliteAdapterFactory(pglite);
       const all = (await loadMigrationList()).migrationDirectories.map((m) => m.path);
       expect(await applyPendingMigrations(factory)).toEqual(all);
       expect(await applyPendingMigrations(factory)).toEqual([]);

@@ -1,14 +1,13 @@
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
 import type * as EngineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import { openPGlite, PGliteAdapterFactory } from "@/server/database-adapter";
 
 /**
  * Prisma's own schema engine, compiled to WASM, driven through a driver adapter. It does what
@@ -101,8 +100,8 @@ export async function applyPendingMigrations(
  */
 export async function diffHistoryToSchema(log?: EngineLog): Promise<string> {
   const schema = await readFile(SCHEMA_PATH, "utf8");
-  const shadow = new PGlite();
-  const engine = await startSchemaEngine(new PrismaPGlite(shadow), schema, log);
+  const shadow = openPGlite();
+  const engine = await startSchemaEngine(new PGliteAdapterFactory(shadow), schema, log);
   try {
     const result = await engine.diff({
       from: { tag: "migrations", ...(await loadMigrationList()) },

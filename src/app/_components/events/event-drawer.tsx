@@ -20,10 +20,17 @@ export function EventDrawer({
   eventId,
   canReplay,
   onClose,
+  newerId,
+  olderId,
+  onNavigate,
 }: {
   eventId: string;
   canReplay: boolean;
   onClose: () => void;
+  /** The neighbours in the list the drawer was opened from (newest first). */
+  newerId?: string;
+  olderId?: string;
+  onNavigate?: (eventId: string) => void;
 }) {
   const trpc = useTRPC();
   const { slug } = useParams<{ slug: string }>();
@@ -69,9 +76,31 @@ export function EventDrawer({
         <h2 id="event-drawer-title" className="text-lg font-semibold text-slate-900">
           Webhook event
         </h2>
-        <button type="button" className={secondaryButtonClass} onClick={() => dialog.current?.close()}>
-          Close
-        </button>
+        <div className="flex gap-2">
+          {onNavigate ? (
+            <>
+              <button
+                type="button"
+                className={secondaryButtonClass}
+                disabled={!newerId}
+                onClick={() => newerId && onNavigate(newerId)}
+              >
+                Newer
+              </button>
+              <button
+                type="button"
+                className={secondaryButtonClass}
+                disabled={!olderId}
+                onClick={() => olderId && onNavigate(olderId)}
+              >
+                Older
+              </button>
+            </>
+          ) : null}
+          <button type="button" className={secondaryButtonClass} onClick={() => dialog.current?.close()}>
+            Close
+          </button>
+        </div>
       </div>
       <div className="space-y-6 px-5 py-5 text-sm">
         {detail.isPending ? (

@@ -20,14 +20,14 @@ export function EventFilters({
   connections: readonly { id: string; name: string }[];
   liveStatus: string;
 }) {
-  const { draft, setDraftValue } = filters;
+  const { draft, setValue } = filters;
   const select = (key: keyof EventFilterValues) => ({
     value: draft[key],
-    onChange: (value: string) => setDraftValue(key, value),
+    onChange: (value: string) => setValue(key, value),
   });
-  const input = (key: keyof EventFilterValues) => ({
+  const input = (key: keyof EventFilterValues, typed = true) => ({
     value: draft[key],
-    onChange: (e: { target: { value: string } }) => setDraftValue(key, e.target.value),
+    onChange: (e: { target: { value: string } }) => setValue(key, e.target.value, typed),
   });
   return (
     <form
@@ -43,10 +43,15 @@ export function EventFilters({
         Search
         <input
           className={`mt-1 ${inputClass}`}
-          placeholder="SKU, external id, delivery id or event id"
+          placeholder="SKU, id, or a payload path: data.sku = ART-0007"
+          aria-describedby="event-search-help"
           {...input("search")}
         />
       </label>
+      <p id="event-search-help" className="self-end text-xs text-slate-500 sm:col-span-2">
+        Any part of a SKU, external id, delivery id or event id, in any case; or <code>path = value</code> to find
+        events whose payload holds that value (<code>data.sku = ART-0007</code>, <code>lines[].sku = ART-0007</code>).
+      </p>
       <ConnectionFilter connections={connections} {...select("connectionId")} />
       <FilterSelect label="Status" anyLabel="Any status" options={STATUS_OPTIONS} {...select("status")} />
       <label className="text-sm font-medium text-slate-700">
@@ -56,16 +61,13 @@ export function EventFilters({
       <FilterSelect label="Signature" anyLabel="Any verdict" options={VERDICT_OPTIONS} {...select("verdict")} />
       <label className="text-sm font-medium text-slate-700">
         From
-        <input type="datetime-local" className={`mt-1 ${inputClass}`} {...input("from")} />
+        <input type="datetime-local" className={`mt-1 ${inputClass}`} {...input("from", false)} />
       </label>
       <label className="text-sm font-medium text-slate-700">
         To
-        <input type="datetime-local" className={`mt-1 ${inputClass}`} {...input("to")} />
+        <input type="datetime-local" className={`mt-1 ${inputClass}`} {...input("to", false)} />
       </label>
       <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
-        <button type="submit" className={secondaryButtonClass}>
-          Apply filters
-        </button>
         {filters.filtered ? (
           <button type="button" className={secondaryButtonClass} onClick={filters.clear}>
             Clear

@@ -1,10 +1,13 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { formatDateTime } from "@/app/_components/format";
+import { useState } from "react";
+import { formatExact } from "@/app/_components/format";
 import { PROVIDER_LABELS } from "@/app/_components/labels";
 import { DataTable, EmptyState, LoadMoreFooter, StatusBadge } from "@/app/_components/ui";
+import { RelativeTime } from "@/app/_components/relative-time";
 import { useTRPC } from "@/trpc/react";
+import { BulkReplayBar, replayable } from "./bulk-replay";
 import { EventDrawer } from "./event-drawer";
 import { EventFilters } from "./event-filters";
 import { PushLines } from "./push-lines";
@@ -12,9 +15,16 @@ import { useEventFilters } from "./use-event-filters";
 
 const LIVE_REFRESH_MS = 3000;
 
+/** "Gallery (SAM)"; a name that already says its platform is not told twice. */
+export function connectionLabel(name: string, provider: keyof typeof PROVIDER_LABELS): string {
+  const platform = PROVIDER_LABELS[provider];
+  return name.toLowerCase().includes(platform.toLowerCase()) ? name : `${name} (${platform})`;
+}
+
 /**
  * The webhook event log: newest first, filtered and searched, refreshed live every 3 s, more
- * loaded on demand. A row opens the detail drawer (its id goes in the URL as ?event=).
+ * loaded on demand. A row (click, or Enter when focused) opens the detail drawer (its id goes in the
+ * URL as ?event=); ticked failed or skipped rows are replayed together.
  */
 export function EventTimeline({
   connections,
@@ -33,6 +43,15 @@ export function EventTimeline({
     ),
   );
   const rows = events.data?.pages.flatMap((page) => page.events) ?? [];
+  const openIndex = rows.findIndex((row) => row.id === filters.openEventId);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (id: string, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
   const refused = useQuery(
     trpc.event.rejected.queryOptions(
       { connectionId: applied.connectionId || undefined },
@@ -91,41 +110,69 @@ export function EventTimeline({
             : "Register each connection's webhook URL with its platform; deliveries show up here the moment they arrive, with what they changed."}
         </EmptyState>
       ) : null}
+      <BulkReplayBar
+        selected={[...selected]}
+        canReplay={canReplay}
+        onDone={() => setSelected(new Set())}
+        onClear={() => setSelected(new Set())}
+      />
       {events.isSuccess && rows.length > 0 ? (
         <DataTable
-          columns={["Received", "Connection", "Topic", "Status", "Signature", "Item", "What happened"]}
+          columns={["", "Received", "Connection", "Topic", "Status", "Signature", "Item", "Stores", "What happened"]}
           footer={<LoadMoreFooter query={events} label="Load older events" />}
         >
           {rows.map((event) => (
-            <tr key={event.id} data-testid="event-row" data-status={event.status} className="hover:bg-slate-50">
-              <td className="px-4 py-3 whitespace-nowrap">
-                <button
-                  type="button"
-                  className="text-left font-medium text-brand-700 underline-offset-2 hover:underline focus:underline"
-                  onClick={() => filters.openEvent(event.id)}
-                  aria-label={`Open event received ${formatDateTime(event.receivedAt)}`}
-                >
-                  {formatDateTime(event.receivedAt)}
-                </button>
-              </td>
+            <tr
+              key={event.id}
+              data-testid="event-row"
+              data-status={event.status}
+              tabIndex={0}
+              aria-label={`Event received ${formatExact(event.receivedAt)}: ${event.status.toLowerCase()}`}
+              aria-current={filters.openEventId === event.id ? "true" : undefined}
+              className="cursor-pointer hover:bg-slate-50 focus:bg-brand-50 aria-[current]:bg-brand-50"
+              // The whole row opens the drawer; the checkbox and links inside keep their own clicks.
+              onClick={(e) => {
+                if ((e.target as HTMLElement).closest("input, a, button")) return;
+                filters.openEvent(event.id);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === "Enter" && e.target === e.currentTarget) filters.openEvent(event.id);
+              }}
+            >
               <td className="px-4 py-3">
-                {event.connection.name}{" "}
-                <span className="text-xs text-slate-500">({PROVIDER_LABELS[event.provider]})</span>
+                {replayable(event) ? (
+                  <input
+                    type="checkbox"
+                    aria-label="Select for replay"
+                    checked={selected.has(event.id)}
+                    onChange={(e) => toggle(event.id, e.target.checked)}
+                  />
+                ) : null}
               </td>
+              <td className="px-4 py-3 font-medium whitespace-nowrap text-brand-700">
+                <RelativeTime value={event.receivedAt} />
+              </td>
+              <td className="px-4 py-3">{connectionLabel(event.connection.name, event.provider)}</td>
               <td className="px-4 py-3 font-mono text-xs">{event.topic ?? "—"}</td>
               <td className="px-4 py-3">
                 <StatusBadge status={event.status} />
-                <PushLines
-                  deliveries={event.deliveries}
-                  maxAttempts={events.data?.pages[0]?.maxPushAttempts ?? 7}
-                  compact
-                />
               </td>
               <td className="px-4 py-3">
                 <StatusBadge status={event.signatureVerdict} />
               </td>
-              <td className="px-4 py-3 font-mono text-xs whitespace-nowrap">
+              <td className="px-4 py-3 font-mono text-xs whitespace-nowrap" data-testid="event-item">
                 {event.sku ?? (event.externalIds.join(", ") || "—")}
+              </td>
+              <td className="px-4 py-3" data-testid="event-stores">
+                {event.deliveries.length ? (
+                  <PushLines
+                    deliveries={event.deliveries}
+                    maxAttempts={events.data?.pages[0]?.maxPushAttempts ?? 7}
+                    compact
+                  />
+                ) : (
+                  <span className="text-slate-500">—</span>
+                )}
               </td>
               <td className="px-4 py-3 text-slate-600">{event.error ?? event.action ?? "—"}</td>
             </tr>
@@ -133,7 +180,14 @@ export function EventTimeline({
         </DataTable>
       ) : null}
       {filters.openEventId ? (
-        <EventDrawer eventId={filters.openEventId} canReplay={canReplay} onClose={filters.closeEvent} />
+        <EventDrawer
+          eventId={filters.openEventId}
+          canReplay={canReplay}
+          onClose={filters.closeEvent}
+          newerId={rows[openIndex - 1]?.id}
+          olderId={openIndex >= 0 ? rows[openIndex + 1]?.id : undefined}
+          onNavigate={filters.openEvent}
+        />
       ) : null}
     </div>
   );

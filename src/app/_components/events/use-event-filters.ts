@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { enumValue } from "@/app/_components/enum-options";
 import { SignatureVerdict, WebhookStatus } from "@/generated/prisma/enums";
 import type { RouterInputs } from "@/trpc/types";
@@ -17,6 +17,8 @@ export interface EventFilterValues {
   /** A storefront id: only deliveries it has not received (the Overview's outage banner links here). */
   undeliveredTo: string;
 }
+
+const TYPING_PAUSE_MS = 400;
 
 type TimelineFilter = NonNullable<RouterInputs["event"]["list"]["filter"]>;
 
@@ -53,7 +55,8 @@ function timelineFilter(applied: EventFilterValues): TimelineFilter {
 
 /**
  * The event timeline's filters, kept in the URL: what is applied (and the query filter it makes),
- * the draft the form edits until "Apply filters", and the open event (?event=).
+ * the form's values (applied as they change: at once for a choice, after a pause in typing for
+ * text), and the open event (?event=).
  */
 export function useEventFilters() {
   const router = useRouter();
@@ -61,6 +64,8 @@ export function useEventFilters() {
   const params = useSearchParams();
   const applied = filtersFrom(params);
   const [draft, setDraft] = useState<EventFilterValues>(applied);
+  const typing = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(typing.current), []);
 
   const setParams = (next: Record<string, string>) => {
     const query = new URLSearchParams(params);
@@ -83,15 +88,27 @@ export function useEventFilters() {
     });
   const clear = () => {
     const cleared = filtersFrom(new URLSearchParams());
+    window.clearTimeout(typing.current);
     setDraft(cleared);
     apply(cleared);
+  };
+  /** A choice applies at once; typed text once the typing pauses (each keystroke would be a query). */
+  const setValue = (key: keyof EventFilterValues, value: string, typed = false) => {
+    const next = { ...draft, [key]: value };
+    setDraft(next);
+    window.clearTimeout(typing.current);
+    if (typed) typing.current = window.setTimeout(() => apply(next), TYPING_PAUSE_MS);
+    else apply(next);
   };
 
   return {
     applied,
     draft,
-    setDraftValue: (key: keyof EventFilterValues, value: string) => setDraft({ ...draft, [key]: value }),
-    applyDraft: () => apply(draft),
+    setValue,
+    applyDraft: () => {
+      window.clearTimeout(typing.current);
+      apply(draft);
+    },
     clear,
     filter: timelineFilter(applied),
     filtered: Object.values(applied).some(Boolean),

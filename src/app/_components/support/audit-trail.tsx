@@ -2,9 +2,10 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatDateTime } from "@/app/_components/format";
+import { RelativeTime } from "@/app/_components/relative-time";
 import { DataTable, inputClass, LoadMoreFooter } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
+import { auditActionWords, auditSummaryWords, isInternalId } from "./audit-words";
 
 interface AuditRow {
   id: string;
@@ -19,10 +20,12 @@ interface AuditRow {
   tenant?: { slug: string; name: string } | null;
 }
 
+// New entries show up while the page is open.
+const LIVE_REFRESH_MS = 5000;
+
 function summaryText(summary: unknown): string {
-  if (summary === null || summary === undefined) return "";
-  const text = JSON.stringify(summary);
-  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+  const text = auditSummaryWords(summary);
+  return text.length > 200 ? `${text.slice(0, 197)}…` : text;
 }
 
 /**
@@ -34,7 +37,10 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
   const [action, setAction] = useState("");
   const [actorId, setActorId] = useState("");
   const filter = { action: action || undefined, actorId: actorId || undefined };
-  const options = { getNextPageParam: (page: { nextCursor: string | null }) => page.nextCursor };
+  const options = {
+    getNextPageParam: (page: { nextCursor: string | null }) => page.nextCursor,
+    refetchInterval: LIVE_REFRESH_MS,
+  };
   const tenantPages = useInfiniteQuery({
     ...trpc.audit.list.infiniteQueryOptions(filter, options),
     enabled: scope === "tenant",
@@ -93,7 +99,9 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
         <DataTable columns={columns} footer={<LoadMoreFooter query={pages} label="Load older entries" />}>
           {rows.map((row) => (
             <tr key={row.id} className="align-top">
-              <td className="px-4 py-2 whitespace-nowrap text-slate-600">{formatDateTime(row.createdAt)}</td>
+              <td className="px-4 py-2 whitespace-nowrap text-slate-600">
+                <RelativeTime value={row.createdAt} />
+              </td>
               {scope === "platform" ? (
                 <td className="px-4 py-2 text-slate-700">{row.tenant?.name ?? "platform"}</td>
               ) : null}
@@ -106,10 +114,13 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
                 ) : null}
               </td>
               <td className="w-full px-4 py-2 break-all">
-                <code className="text-xs font-semibold">{row.action}</code>
-                {row.target ? <span className="ml-2 text-xs text-slate-500">{row.target}</span> : null}
-                {row.summary ? (
-                  <p className="mt-0.5 font-mono text-xs break-all text-slate-600">{summaryText(row.summary)}</p>
+                <span className="font-medium text-slate-900">{auditActionWords(row.action)}</span>
+                <code className="ml-2 text-xs text-slate-400">{row.action}</code>
+                {row.target && !isInternalId(row.target) ? (
+                  <span className="ml-2 text-xs text-slate-500">{row.target}</span>
+                ) : null}
+                {summaryText(row.summary) ? (
+                  <p className="mt-0.5 text-xs text-slate-600">{summaryText(row.summary)}</p>
                 ) : null}
               </td>
               <td className="px-4 py-2 text-xs text-slate-500" title={row.userAgent ?? undefined}>

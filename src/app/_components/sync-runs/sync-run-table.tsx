@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { formatDateTime, formatDuration } from "@/app/_components/format";
+import { formatDuration } from "@/app/_components/format";
+import { RelativeTime } from "@/app/_components/relative-time";
 import { SYNC_TRIGGER_LABELS } from "@/app/_components/labels";
 import { DataTable, EmptyState, StatusBadge } from "@/app/_components/ui";
 import type { RouterOutputs } from "@/trpc/types";
@@ -41,7 +42,7 @@ export function SyncRunTable({
         <tr key={run.id}>
           <td className="px-4 py-3 whitespace-nowrap">
             <Link href={`/t/${slug}/sync-runs/${run.id}`} className="text-brand-700 hover:underline">
-              {formatDateTime(run.startedAt)}
+              <RelativeTime value={run.startedAt} />
             </Link>
           </td>
           {showConnection ? <td className="px-4 py-3">{run.connection.name}</td> : null}

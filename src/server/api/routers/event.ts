@@ -15,7 +15,7 @@ const id = z.string().min(1).max(64);
 export const eventRouter = createTRPCRouter({
   list: tenantProcedure
     .input(z.object({ cursor: z.string().min(1).max(64).nullish(), filter: timelineFilterSchema.optional() }))
-    .query(({ ctx, input }) => listTimeline(ctx.db, input.filter ?? {}, input.cursor)),
+    .query(({ ctx, input }) => listTimeline(ctx.db, input.filter ?? {}, input.cursor, undefined, ctx.prisma)),
 
   byId: tenantProcedure
     .input(z.object({ id }))

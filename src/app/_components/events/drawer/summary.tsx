@@ -1,3 +1,4 @@
+import { CopyButton } from "@/app/_components/copy-button";
 import Link from "next/link";
 import { formatDateTime } from "@/app/_components/format";
 import { PROVIDER_LABELS } from "@/app/_components/labels";
@@ -27,9 +28,14 @@ export function EventFacts({ event, slug }: { event: EventDetail; slug: string }
         <dt className="text-slate-500">Topic</dt>
         <dd className="font-mono text-xs">{event.topic ?? "—"}</dd>
         <dt className="text-slate-500">Event id</dt>
-        <dd className="font-mono text-xs break-all">{event.id}</dd>
+        <dd className="flex items-start gap-2 font-mono text-xs break-all">
+          {event.id} <CopyButton value={event.id} label="event id" />
+        </dd>
         <dt className="text-slate-500">Delivery id</dt>
-        <dd className="font-mono text-xs break-all">{event.deliveryId ?? "—"}</dd>
+        <dd className="flex items-start gap-2 font-mono text-xs break-all">
+          {event.deliveryId ?? "—"}
+          {event.deliveryId ? <CopyButton value={event.deliveryId} label="delivery id" /> : null}
+        </dd>
         <dt className="text-slate-500">External ids</dt>
         <dd className="font-mono text-xs">{event.externalIds.join(", ") || "—"}</dd>
         <dt className="text-slate-500">Signature</dt>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { formatRelative } from "@/app/_components/format";
+import { RelativeTime } from "@/app/_components/relative-time";
 import { DataTable, EmptyState, PageHeader, StatusBadge } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
 
@@ -75,7 +75,9 @@ export default async function ItemsPage({
               <td className="px-4 py-3">
                 <StatusBadge status={item.status} />
               </td>
-              <td className="px-4 py-3 text-slate-500">{formatRelative(item.updatedAt)}</td>
+              <td className="px-4 py-3 text-slate-500">
+                <RelativeTime value={item.updatedAt} />
+              </td>
             </tr>
           ))}
         </DataTable>

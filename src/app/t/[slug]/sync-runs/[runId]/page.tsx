@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { formatDateTime, formatDuration } from "@/app/_components/format";
+import { RelativeTime } from "@/app/_components/relative-time";
 import { Card, DataTable, EmptyState, PageHeader, Stat, StatusBadge } from "@/app/_components/ui";
 import { requireTenant } from "@/trpc/server";
 
@@ -71,7 +72,9 @@ export default async function SyncRunPage({ params }: { params: Promise<{ slug: 
                 <td className="px-4 py-3">
                   <StatusBadge status={change.statusBefore} /> → <StatusBadge status={change.statusAfter} />
                 </td>
-                <td className="px-4 py-3">{formatDateTime(change.createdAt)}</td>
+                <td className="px-4 py-3">
+                  <RelativeTime value={change.createdAt} />
+                </td>
               </tr>
             ))}
           </DataTable>
@@ -93,7 +96,9 @@ export default async function SyncRunPage({ params }: { params: Promise<{ slug: 
                   {push.error ? <span className="ml-2 text-xs text-rose-700">{push.error}</span> : null}
                 </td>
                 <td className="px-4 py-3 tabular-nums">{push.attempts}</td>
-                <td className="px-4 py-3">{formatDateTime(push.pushedAt)}</td>
+                <td className="px-4 py-3">
+                  <RelativeTime value={push.pushedAt} />
+                </td>
               </tr>
             ))}
           </DataTable>
