@@ -57,7 +57,7 @@ function shuffled<T>(list: T[], seed: number): T[] {
   for (let i = copy.length - 1; i > 0; i -= 1) {
     state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
     const j = state % (i + 1);
-    [copy[i], copy[j]] = [copy[j], copy[i]];
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
   }
   return copy;
 }

@@ -108,7 +108,7 @@ describe("applying deliveries set-wise", () => {
           for (const d of order) {
             const outcome = await applyStockChange(prisma, fx.tenant.id, {
               connectionId: fx.connection.id,
-              externalId: single[d.item].externalId,
+              externalId: single[d.item]!.externalId,
               quantity: d.quantity,
               locationId: d.otherLocation ? "x" : undefined,
               sourceAt: at(d.second),
@@ -125,7 +125,7 @@ describe("applying deliveries set-wise", () => {
                 fx,
                 [
                   {
-                    externalId: batched[d.item].externalId,
+                    externalId: batched[d.item]!.externalId,
                     quantity: d.quantity,
                     locationId: d.otherLocation ? "x" : undefined,
                     sourceAt: at(d.second),
@@ -136,8 +136,8 @@ describe("applying deliveries set-wise", () => {
             );
           const result = await applyEvents(prisma, request(fx, events.map((e) => e.id).reverse(), { lane: "batch" }));
           for (const index of [0, 1])
-            expect(await snapshot(prisma, batched[index].item.id)).toEqual(
-              await snapshot(prisma, single[index].item.id),
+            expect(await snapshot(prisma, batched[index]!.item.id)).toEqual(
+              await snapshot(prisma, single[index]!.item.id),
             );
           const expected = singleKinds.map((kind) =>
             kind === "applied" || kind === "unchanged" ? "APPLIED" : kind.toUpperCase(),
@@ -170,7 +170,7 @@ describe("applying deliveries set-wise", () => {
     const ids = events.map((e) => e.id);
     const [first, second] = await Promise.all([
       applyEvents(prisma, request(fx, ids)),
-      applyEvents(prisma, request(fx, [ids[2], ids[0]])),
+      applyEvents(prisma, request(fx, [ids[2]!, ids[0]!])),
     ]);
     const again = await applyEvents(prisma, request(fx, ids));
     expect(again.claimed).toEqual([]);
@@ -247,7 +247,7 @@ describe("applying deliveries set-wise", () => {
     const rows = await prisma.channelPush.findMany({ where: { id: { in: handed.map((p) => p.id) } } });
     // Every row carries the item's final state: pushes send absolute state.
     expect(rows.map((r) => r.quantity)).toEqual([1, 1]);
-    expect(result.verdicts[events[2].id]).toMatchObject({
+    expect(result.verdicts[events[2]!.id]).toMatchObject({
       status: "SKIPPED",
       action: "no local product for sam_id nobody",
     });
@@ -264,7 +264,7 @@ describe("applying deliveries set-wise", () => {
       where: { id: { in: events.map((e) => e.id) } },
       data: { status: "PROCESSING", inngestRunId: "run-failed" },
     });
-    expect(await failEvents(prisma, { ids: [events[0].id], runId: "run-failed" }, "boom")).toBe(2);
+    expect(await failEvents(prisma, { ids: [events[0]!.id], runId: "run-failed" }, "boom")).toBe(2);
     const stored = await prisma.webhookEvent.findMany({ where: { id: { in: events.map((e) => e.id) } } });
     expect(stored.map((e) => [e.status, e.error])).toEqual([
       ["FAILED", "boom"],

@@ -49,6 +49,11 @@ export interface ApplyRequest {
    * never leaves a push unsent, and a failed commit leaves only events naming absent rows.
    */
   sendPushes: (pushes: PushRow[]) => Promise<void>;
+  /**
+   * Called before the transaction with the events that listed no change (a Business Central
+   * "collection" notification asks for a reconcile instead); it runs again if the apply is retried.
+   */
+  handOverEmpty?: (eventIds: string[]) => Promise<void>;
   now?: Date;
 }
 
@@ -60,6 +65,10 @@ export interface ApplyResult {
   verdicts: Record<string, Verdict>;
   /** Every applied change, in fold order per item: the outbound events' input. */
   applied: Extract<ApplyOutcome, { kind: "applied" }>[];
+  /** Each claimed event's source connection. */
+  connectionOf: Record<string, string>;
+  /** The same, per event: outbound events name the delivery that caused each change. */
+  appliedByEvent: Record<string, Extract<ApplyOutcome, { kind: "applied" }>[]>;
   pushes: PushRow[];
   /** Replays of events already applied (their verdict kept): the caller pushes their items again. */
   keptVerdict: {
@@ -116,8 +125,10 @@ export async function applyEvents(prisma: PrismaClient, req: ApplyRequest): Prom
   const claimed = await claim(prisma, req, now);
   const result: ApplyResult = {
     claimed: claimed.map((e) => e.id),
+    connectionOf: Object.fromEntries(claimed.map((e) => [e.id, e.connectionId])),
     verdicts: {},
     applied: [],
+    appliedByEvent: {},
     pushes: [],
     keptVerdict: [],
     empty: [],
@@ -131,6 +142,9 @@ export async function applyEvents(prisma: PrismaClient, req: ApplyRequest): Prom
     .filter((e) => e.verdict === "APPLIED")
     .map((e) => ({ id: e.id, connectionId: e.connectionId, status: e.verdict!, action: e.action, itemId: e.itemId }));
   result.empty = fresh.filter((e) => !(e.changes ?? []).length).map((e) => e.id);
+
+  // Before the verdicts commit, so a failed hand-over is retried with the event still open.
+  if (result.empty.length && req.handOverEmpty) await req.handOverEmpty(result.empty);
 
   const { resolved, unresolved } = await resolveAll(fresh, req);
   result.unresolved = unresolved;
@@ -190,9 +204,11 @@ export async function applyEvents(prisma: PrismaClient, req: ApplyRequest): Prom
               );
             const verdict = verdictOf(outcomes);
             result.verdicts[event.id] = verdict;
-            result.applied.push(
-              ...outcomes.filter((o): o is Extract<ApplyOutcome, { kind: "applied" }> => o.kind === "applied"),
+            const applied = outcomes.filter(
+              (o): o is Extract<ApplyOutcome, { kind: "applied" }> => o.kind === "applied",
             );
+            result.applied.push(...applied);
+            if (applied.length) result.appliedByEvent[event.id] = applied;
             return {
               id: event.id,
               connectionId: event.connectionId,
