@@ -13,7 +13,7 @@ import { sendOutboundEvents } from "./outbound-sender";
 
 /**
  * One apply run's work, shared by the fast path (apply-webhook, one delivery) and the batched path
- * (apply-webhook-batch, up to WEBHOOK_BATCH_MAX_SIZE deliveries of one tenant): the set-wise apply
+ * (apply-webhook-batch, up to 100 deliveries of one tenant): the set-wise apply
  * (server/pipeline/apply-batch.ts), each changed item handed to every linked storefront as its own
  * `push-item` run, Business Central collections reconciled, replays of applied events pushed again,
  * and the outbound events.

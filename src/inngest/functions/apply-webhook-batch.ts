@@ -1,4 +1,3 @@
-import { env } from "@/env";
 import { db } from "@/server/db";
 import { failEvents } from "@/server/pipeline/apply-batch";
 import { isReplayEventId } from "@/server/pipeline/attempts";
@@ -24,8 +23,10 @@ export const applyWebhookBatch = inngest.createFunction(
     id: "apply-webhook-batch",
     triggers: [webhookBatched],
     retries: 6,
-    // timeout 1s is the server's minimum: a busy tenant's delivery waits at most that for its batch.
-    batchEvents: { maxSize: env().WEBHOOK_BATCH_MAX_SIZE, timeout: "1s", key: "event.data.tenantId" },
+    // maxSize 100: one WooCommerce bulk call per storefront; timeout 1s, the server's minimum: a busy
+    // tenant's delivery waits at most that for its batch (docs/pipeline.md). Constants, not settings:
+    // the function's configuration is read when the module loads, at build time too.
+    batchEvents: { maxSize: 100, timeout: "1s", key: "event.data.tenantId" },
     // One batch per tenant at a time (its batches never contend for item locks), four in all, so a
     // burst cannot take the queue's workers or the database from the fast path.
     concurrency: [{ key: "event.data.tenantId", limit: 1 }, { limit: 4 }],
