@@ -137,6 +137,8 @@ export const burst: Scenario = {
       const ms = entries.map((entry) => entry.ms);
       return { tenantId, events: ms.length, p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)) };
     });
+    const batches = await batchSizes(context, ids);
+    const rate = drained ? round(ids.length / (drainMs / 1000)) : 0;
     const range = (key: "p50" | "p95") => {
       const values = perTenant.map((tenant) => tenant[key]).sort((a, b) => a - b);
       return `${round((values[0] ?? 0) / 1000)} s – ${round((values.at(-1) ?? 0) / 1000)} s`;
@@ -169,6 +171,22 @@ export const burst: Scenario = {
         },
         {
           scenario: "burst",
+          name: "drain rate: acknowledged events / (first send → last push's success)",
+          value: drained ? `${rate}/s` : "—",
+          unit: "",
+          target: "≥ 200/s",
+          met: rate >= 200,
+        },
+        {
+          scenario: "burst",
+          name: "apply runs by events per run (1 = fast path; batch sizes from the run id)",
+          value: Object.entries(batches)
+            .map(([bucket, runs]) => `${bucket}: ${runs}`)
+            .join(", "),
+          unit: "",
+        },
+        {
+          scenario: "burst",
           name: "per-tenant latency, receipt → last push: p50 (fastest – slowest tenant)",
           value: range("p50"),
           unit: "",
@@ -191,11 +209,28 @@ export const burst: Scenario = {
         byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count])),
         perTenant,
         drainMs: drained ? drainMs : null,
+        batchSizes: batches,
         appNodeOptions: process.env.BENCH_APP_NODE_OPTIONS ?? null,
       },
     };
   },
 };
+
+/** How many apply runs took 1, 2–9, 10–49, 50–99 and 100+ of these events (grouped by run id). */
+async function batchSizes(context: Pick<BenchContext, "stack">, ids: string[]): Promise<Record<string, number>> {
+  const runs = await context.stack.prisma.webhookEvent.groupBy({
+    by: ["inngestRunId"],
+    where: { id: { in: ids }, inngestRunId: { not: null } },
+    _count: true,
+  });
+  const buckets: Record<string, number> = { "1": 0, "2–9": 0, "10–49": 0, "50–99": 0, "100+": 0 };
+  for (const run of runs) {
+    const n = run._count;
+    const bucket = n === 1 ? "1" : n < 10 ? "2–9" : n < 50 ? "10–49" : n < 100 ? "50–99" : "100+";
+    buckets[bucket] = (buckets[bucket] ?? 0) + 1;
+  }
+  return buckets;
+}
 
 /** Stock changes these events made that have no push in a final state yet (a push still to come). */
 async function changesWithoutFinishedPush({ stack }: Pick<BenchContext, "stack">, ids: string[]): Promise<number> {

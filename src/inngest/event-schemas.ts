@@ -6,15 +6,22 @@ import { outboundEnvelopeSchema } from "@/server/outbound/event-types";
  * Every event the pipeline sends or listens to, with its payload schema. The SDK validates
  * payloads against these at run time, so a malformed event fails loudly where it is sent.
  */
-export const webhookReceived = eventType("stock/webhook.received", {
-  schema: z.object({
-    tenantId: z.string().min(1),
-    webhookEventId: z.string().min(1),
-    connectionId: z.string().min(1),
-    /** The apply function's per-item concurrency key (src/server/pipeline/item-key.ts); older events lack it. */
-    itemKey: z.string().min(1).optional(),
-  }),
+const delivery = z.object({
+  tenantId: z.string().min(1),
+  webhookEventId: z.string().min(1),
+  connectionId: z.string().min(1),
+  /** The apply function's per-item concurrency key (src/server/pipeline/item-key.ts); older events lack it. */
+  itemKey: z.string().min(1).optional(),
 });
+
+/** A stored delivery to apply on its own (the fast path: a quiet tenant's sale). */
+export const webhookReceived = eventType("stock/webhook.received", { schema: delivery });
+
+/**
+ * The same delivery, applied in a batch with the tenant's others: sent for a tenant delivering
+ * faster than WEBHOOK_BATCH_THRESHOLD_PER_SECOND, for the sweeper's re-sends and for bulk replays.
+ */
+export const webhookBatched = eventType("stock/webhook.batched", { schema: delivery });
 
 export const reconcileRequested = eventType("stock/reconcile.requested", {
   schema: z.object({

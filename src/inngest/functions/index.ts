@@ -1,4 +1,5 @@
 import { applyWebhook } from "./apply-webhook";
+import { applyWebhookBatch } from "./apply-webhook-batch";
 import { deliverOutbound } from "./outbound-deliver";
 import { fanOutOutbound } from "./outbound-fan-out";
 import { notifyAlerts } from "./notify-alerts";
@@ -14,6 +15,7 @@ import { sweepWebhooks } from "./sweep-webhooks";
 /** Every function the app serves at /api/inngest; each lives in the file named by its id. */
 export const functions = [
   applyWebhook,
+  applyWebhookBatch,
   reconcileConnection,
   pushItem,
   scheduleReconciles,

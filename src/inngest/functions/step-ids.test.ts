@@ -2,6 +2,7 @@ import { InngestTestEngine } from "@inngest/test";
 import type { InngestFunction } from "inngest";
 import { describe, expect, it } from "vitest";
 import { applyWebhook } from "./apply-webhook";
+import { applyWebhookBatch } from "./apply-webhook-batch";
 import { ensurePlatformSubscription } from "./ensure-platform-subscription";
 import { functions } from "./index";
 import { notifyAlerts } from "./notify-alerts";
@@ -51,6 +52,7 @@ describe("Inngest step ids", () => {
   it("every served function lives in the file named by its id", () => {
     expect(functions.map((fn) => fn.id()).sort()).toEqual([
       "apply-webhook",
+      "apply-webhook-batch",
       "ensure-platform-subscription",
       "notify-alerts",
       "outbound-deliver",
@@ -65,40 +67,29 @@ describe("Inngest step ids", () => {
     ]);
   });
 
-  it("apply-webhook: claim, one apply step per change, record", async () => {
-    const claimed = {
-      id: "e1",
-      connectionId: "c1",
-      alreadyFinal: false,
-      keptVerdict: null,
-      changes: [{}, {}],
-      unpushedItemIds: [],
-    };
-    const outcome = { kind: "unchanged", itemId: "i1" };
-    const { used } = await stepIdsOf(
+  it("apply-webhook: one apply step (claim, apply, verdict and push hand-over together)", async () => {
+    const summary = { claimed: 1, pushes: 2, statuses: { APPLIED: 1 }, handedOn: 0 };
+    const { used, result } = await stepIdsOf(
       applyWebhook,
       { name: "stock/webhook.received", data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" } },
-      { claim: claimed, "apply-0": outcome, "apply-1": outcome, record: 0 },
+      { apply: summary },
     );
-    expect(used).toEqual(["run:claim", "run:apply-0", "run:apply-1", "run:record"]);
+    expect(used).toEqual(["run:apply"]);
+    expect(result).toEqual(summary);
   });
 
-  it("apply-webhook: a notification without changes reconciles its collection", async () => {
-    const claimed = {
-      id: "e1",
-      connectionId: "c1",
-      alreadyFinal: false,
-      keptVerdict: null,
-      changes: [],
-      unpushedItemIds: [],
-    };
-    const collection = { tenantId: "t1", connectionId: "c1", mode: "incremental", trigger: "WEBHOOK" };
-    const { used } = await stepIdsOf(
-      applyWebhook,
-      { name: "stock/webhook.received", data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" } },
-      { claim: claimed, collection, "reconcile-collection": SENT, record: 0 },
-    );
-    expect(used).toEqual(["run:claim", "run:collection", "sendEvent:reconcile-collection", "run:record"]);
+  it("apply-webhook-batch: one apply step for the whole batch", async () => {
+    const summary = { claimed: 2, pushes: 3, statuses: { APPLIED: 2 }, handedOn: 0 };
+    const engine = new InngestTestEngine({
+      function: applyWebhookBatch,
+      events: [
+        { name: "stock/webhook.batched", data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" } },
+        { name: "stock/webhook.batched", data: { tenantId: "t1", webhookEventId: "e2", connectionId: "c1" } },
+      ],
+    });
+    const { result, ctx } = await engine.execute({ steps: [{ id: "apply", handler: () => summary }] });
+    expect((ctx.step.run.mock.calls as unknown[][]).map((call) => call[0])).toEqual(["apply"]);
+    expect(result).toEqual({ events: 2, ...summary });
   });
 
   it("reconcile-connection: start, one step per page, finish, then the pushes", async () => {

@@ -3,10 +3,10 @@ import { db } from "@/server/db";
 import { lookupInngestRun } from "@/server/event-log/inngest-run";
 import { findEventsToResend, findOrphanedEvents, markOrphansResent, markSent } from "@/server/pipeline/sweeper";
 import { inngest } from "../client";
-import { webhookReceived } from "../event-schemas";
+import { webhookBatched } from "../event-schemas";
 
 /**
- * Every minute: hand over acknowledged events that never reached the pipeline, whose run died
+ * Every minute: hand over (to the batched apply path) acknowledged events that never reached the pipeline, whose run died
  * under them (asked of the Inngest server's API), or that got stuck.
  */
 export const sweepWebhooks = inngest.createFunction(
@@ -23,7 +23,8 @@ export const sweepWebhooks = inngest.createFunction(
     await step.sendEvent(
       "resend",
       resend.map((c) =>
-        webhookReceived.create(
+        // Batched: a sweep re-sends many at once, and the claim makes a re-send of a live event harmless.
+        webhookBatched.create(
           { tenantId: c.tenantId, connectionId: c.connectionId, webhookEventId: c.id, itemKey: c.itemKey },
           { id: c.eventId },
         ),

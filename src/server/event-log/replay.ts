@@ -58,7 +58,8 @@ export async function replayEvents(
   for (const event of claimed) {
     try {
       await send({
-        name: "stock/webhook.received",
+        // Several at once go to the batched path, so a bulk replay never queues in front of single sales.
+        name: claimed.length > 1 ? "stock/webhook.batched" : "stock/webhook.received",
         id: `${event.id}:replay:${now.getTime()}`,
         data: {
           tenantId: event.tenantId,

@@ -1,7 +1,7 @@
 import { after } from "next/server";
 import { env } from "@/env";
 import { inngest } from "@/inngest/client";
-import { webhookReceived } from "@/inngest/event-schemas";
+import { webhookBatched, webhookReceived } from "@/inngest/event-schemas";
 import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db } from "@/server/db";
 import { logFor, requestIdOf, withLogContext } from "@/server/logger";
@@ -12,6 +12,7 @@ import { KnownSourceAddresses } from "./known-sources";
 import { RateLimiter, SharedRateLimiter } from "./rate-limiter";
 import { SendBatcher } from "./send-batcher";
 import { SigningSecretCache } from "./signing-secrets";
+import { TenantLanes, type Lane } from "./tenant-lanes";
 
 let deps: IngestDeps | undefined;
 
@@ -22,13 +23,16 @@ function ingestDeps(): IngestDeps {
   const perSecond = settings.WEBHOOK_RATE_LIMIT_PER_SECOND;
   const perSource = settings.WEBHOOK_RATE_LIMIT_PER_SOURCE_PER_SECOND;
   const refusalsPerMinute = settings.WEBHOOK_REFUSALS_PER_SOURCE_PER_MINUTE;
+  // A tenant delivering faster than the threshold is applied in batches; everyone else's
+  // deliveries take the fast path, a separate function, so they never queue behind a burst.
+  const lanes = new TenantLanes({ thresholdPerSecond: settings.WEBHOOK_BATCH_THRESHOLD_PER_SECOND, holdMs: 5_000 });
   // Deliveries arriving together go to Inngest in one request; the event id is the WebhookEvent
   // id, so a re-send by the sweeper is deduplicated by Inngest.
-  const toInngest = new SendBatcher<WebhookEventMessage>(
+  const toInngest = new SendBatcher<WebhookEventMessage & { lane: Lane }>(
     async (messages) => {
       await inngest.send(
         messages.map((message) =>
-          webhookReceived.create(
+          (message.lane === "batch" ? webhookBatched : webhookReceived).create(
             {
               tenantId: message.tenantId,
               connectionId: message.connectionId,
@@ -60,7 +64,7 @@ function ingestDeps(): IngestDeps {
     rejectionLimiter: new RateLimiter(refusalsPerMinute / 60, refusalsPerMinute),
     knownSources: new KnownSourceAddresses(db),
     bodyTimeoutMs: settings.WEBHOOK_BODY_TIMEOUT_MS,
-    sendEvent: (message) => toInngest.add(message),
+    sendEvent: (message) => toInngest.add({ ...message, lane: lanes.lane(message.tenantId) }),
     defer: after,
   };
   return deps;

@@ -1,0 +1,180 @@
+import { db } from "@/server/db";
+import type { SourceConnector } from "@/server/connectors";
+import { connectorForConnection } from "@/server/connectors/tenant-connector";
+import { reconcileForCollection } from "@/server/connections/collection-reconcile";
+import { appliedChanges, emitStockChanges } from "@/server/outbound/emit";
+import { applyEvents, type ApplyResult, type PushRow } from "@/server/pipeline/apply-batch";
+import { recordAttempt } from "@/server/pipeline/attempts";
+import { preparePushes, type PushJob } from "@/server/pipeline/channel-push";
+import { restoreVerdict } from "@/server/pipeline/webhook-processing";
+import { inngest } from "./client";
+import { channelPush, reconcileRequested, webhookReceived } from "./event-schemas";
+import { sendOutboundEvents } from "./outbound-sender";
+
+/**
+ * One apply run's work, shared by the fast path (apply-webhook, one delivery) and the batched path
+ * (apply-webhook-batch, up to 100 deliveries of one tenant): the set-wise apply
+ * (server/pipeline/apply-batch.ts), each changed item handed to every linked storefront as its own
+ * `push-item` run, Business Central collections reconciled, replays of applied events pushed again,
+ * and the outbound events.
+ */
+export interface ApplyRun {
+  tenantId: string;
+  eventIds: string[];
+  runId: string;
+  attempt: number;
+  replay: boolean;
+  /** "batch of N" on the batched path; the fast path adds nothing to the attempt's detail. */
+  lane?: string;
+}
+
+export interface ApplyRunSummary {
+  claimed: number;
+  pushes: number;
+  statuses: Record<string, number>;
+  /** Batch only: deliveries whose source read failed, handed to the fast path to retry on their own. */
+  handedOn: number;
+}
+
+const pushEvent = (
+  tenantId: string,
+  runId: string,
+  replay: boolean,
+  push: { pushId: string; itemId: string; connectionId: string; externalId: string; webhookEventId: string },
+) => channelPush.create({ tenantId, ...push, ...(replay ? { replay } : {}) }, { id: `push:${runId}:${push.pushId}` });
+
+export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
+  const { tenantId, runId, replay } = run;
+  const startedAt = new Date();
+  // One source connector per connection for the run: a batch reads many items from the same source.
+  const sources = new Map<string, Promise<SourceConnector>>();
+  const sourceFor = (tenant: string, connectionId: string) => {
+    let source = sources.get(connectionId);
+    if (!source) {
+      source = connectorForConnection(db, tenant, connectionId) as Promise<SourceConnector>;
+      sources.set(connectionId, source);
+    }
+    return source;
+  };
+  let result: ApplyResult;
+  try {
+    result = await applyEvents(db, {
+      ...run,
+      sourceFor,
+      sendPushes: async (pushes: PushRow[]) => {
+        await inngest.send(
+          pushes.map((p) =>
+            pushEvent(tenantId, runId, replay, {
+              pushId: p.id,
+              itemId: p.itemId,
+              connectionId: p.connectionId,
+              externalId: p.externalId,
+              webhookEventId: p.webhookEventId,
+            }),
+          ),
+        );
+      },
+      handOverEmpty: async (eventIds) => {
+        const reconciles = [];
+        for (const id of eventIds) {
+          const collection = await reconcileForCollection(db, tenantId, id);
+          if (collection) reconciles.push(reconcileRequested.create(collection));
+        }
+        if (reconciles.length) await inngest.send(reconciles);
+      },
+    });
+  } catch (error) {
+    // Each failed attempt is on record with its error, not only the last one.
+    const message = error instanceof Error ? error.message : String(error);
+    await recordFailedAttempts(run, startedAt, message).catch(() => undefined);
+    throw error;
+  }
+
+  await pushKeptVerdicts(run, result, startedAt);
+  if (result.unresolved.length)
+    await inngest.send(
+      result.unresolved.map((u) =>
+        webhookReceived.create(
+          { tenantId, connectionId: u.connectionId, webhookEventId: u.id },
+          { id: `${u.id}:unresolved:${runId}` },
+        ),
+      ),
+    );
+  // Best effort and bounded (see emit.ts): tenants' webhooks never fail or delay the stock pipeline.
+  for (const [webhookEventId, applied] of Object.entries(result.appliedByEvent))
+    await emitStockChanges(
+      db,
+      tenantId,
+      appliedChanges(applied),
+      {
+        kind: "webhook",
+        connectionId: result.connectionOf[webhookEventId] ?? "",
+        webhookEventId,
+      },
+      sendOutboundEvents,
+    );
+
+  const statuses: Record<string, number> = {};
+  for (const verdict of Object.values(result.verdicts)) statuses[verdict.status] = (statuses[verdict.status] ?? 0) + 1;
+  for (const kept of result.keptVerdict) statuses[kept.status] = (statuses[kept.status] ?? 0) + 1;
+  return { claimed: result.claimed.length, pushes: result.pushes.length, statuses, handedOn: result.unresolved.length };
+}
+
+/**
+ * Replays of deliveries already applied, whose storefront push failed: nothing is applied again,
+ * only the storefronts not yet updated are pushed, and the event returns to its verdict.
+ */
+async function pushKeptVerdicts(run: ApplyRun, result: ApplyResult, startedAt: Date): Promise<void> {
+  const { tenantId, runId, replay } = run;
+  for (const event of result.keptVerdict) {
+    const unfinished = await db.channelPush.findMany({
+      where: { tenantId, webhookEventId: event.id, state: { not: "SUCCEEDED" } },
+      distinct: ["itemId"],
+      select: { itemId: true },
+    });
+    const jobs: PushJob[] = await preparePushes(
+      db,
+      tenantId,
+      { webhookEventId: event.id },
+      unfinished.map((p) => p.itemId),
+    );
+    if (jobs.length)
+      await inngest.send(jobs.map((job) => pushEvent(tenantId, runId, replay, { ...job, webhookEventId: event.id })));
+    await restoreVerdict(db, event.id, event.status);
+    await recordAttempt(db, {
+      tenantId,
+      kind: "PROCESSING",
+      webhookEventId: event.id,
+      connectionId: event.connectionId,
+      number: run.attempt + 1,
+      outcome: event.status,
+      replay,
+      inngestRunId: runId,
+      startedAt,
+      detail: `Already applied (${event.action ?? "no action recorded"}); only storefronts not yet updated are pushed again`,
+      itemId: event.itemId ?? undefined,
+    });
+  }
+}
+
+async function recordFailedAttempts(run: ApplyRun, startedAt: Date, error: string): Promise<void> {
+  const events = await db.webhookEvent.findMany({
+    where: { tenantId: run.tenantId, id: { in: run.eventIds } },
+    select: { id: true, connectionId: true },
+  });
+  await db.pipelineAttempt.createMany({
+    data: events.map((event) => ({
+      tenantId: run.tenantId,
+      kind: "PROCESSING" as const,
+      webhookEventId: event.id,
+      connectionId: event.connectionId,
+      number: run.attempt + 1,
+      outcome: "FAILED",
+      error: error.slice(0, 1000),
+      replay: run.replay,
+      inngestRunId: run.runId,
+      startedAt,
+      finishedAt: new Date(),
+    })),
+  });
+}
