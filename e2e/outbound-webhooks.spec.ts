@@ -18,7 +18,7 @@ test("an owner adds an endpoint, sends a test event, sees the signed delivery in
 }) => {
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/);
-  await page.getByRole("navigation", { name: "Tenant" }).getByRole("link", { name: "Webhooks" }).click();
+  await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Webhooks" }).click();
   await expect(page.getByRole("heading", { name: "Webhooks", level: 1 })).toBeVisible();
   await expect(page.getByText("No endpoints yet")).toBeVisible();
 

@@ -12,7 +12,7 @@ test("a support user impersonates the demo gallery read-only, ends the session, 
   await expect(page).toHaveURL(/\/support$/);
   await expect(page.getByRole("heading", { name: "Support console" })).toBeVisible();
 
-  await page.getByLabel("Search tenants").fill("harbour");
+  await page.getByLabel("Search workspaces").fill("harbour");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/q=harbour/);
   // Other specs may have made tenants too: every row found matches, and the demo gallery is one of them.

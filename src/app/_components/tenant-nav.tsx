@@ -18,7 +18,7 @@ export function TenantNav({ slug }: { slug: string }) {
   const pathname = usePathname();
   const base = `/t/${slug}`;
   return (
-    <nav aria-label="Tenant" className="overflow-x-auto px-2 pb-2 lg:px-3">
+    <nav aria-label="Workspace" className="overflow-x-auto px-2 pb-2 lg:px-3">
       <ul className="flex gap-1 lg:flex-col">
         {SECTIONS.map((section) => {
           const href = `${base}${section.href}`;

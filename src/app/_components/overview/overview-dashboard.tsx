@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { inferRouterOutputs } from "@trpc/server";
 import { formatDuration, formatRelative } from "@/app/_components/format";
+import { connectionHealthLabel } from "@/app/_components/connections/health-label";
 import { PROVIDER_LABELS } from "@/app/_components/labels";
 import { Card, EmptyState, Stat, StatusBadge } from "@/app/_components/ui";
 import type { AppRouter } from "@/server/api/root";
@@ -11,12 +12,6 @@ import { useTRPC } from "@/trpc/react";
 import { EventsChart } from "./events-chart";
 
 type Summary = inferRouterOutputs<AppRouter>["overview"]["summary"];
-
-const CIRCUIT = {
-  closed: { status: "Healthy", tone: "green" },
-  recovering: { status: "Recovering", tone: "amber" },
-  open: { status: "Failing", tone: "red" },
-} as const;
 
 /** The overview, refreshed every 10 seconds from the server-rendered first answer. */
 export function OverviewDashboard({ slug, initial }: { slug: string; initial: Summary }) {
@@ -98,7 +93,7 @@ export function OverviewDashboard({ slug, initial }: { slug: string; initial: Su
         ) : (
           <ul className="divide-y divide-slate-100">
             {summary.connections.map((connection) => {
-              const circuit = CIRCUIT[connection.health.circuit];
+              const circuit = connectionHealthLabel(connection);
               // A storefront's failures are its failed push attempts, each retry counted.
               const failures =
                 connection.health.failedEvents24h +

@@ -7,7 +7,7 @@ import { connectionHealth } from "@/server/connections/connection-health";
 import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guides";
 import { hasApiConnector } from "@/server/connectors/tenant-connector";
 import { CONNECTION_NOT_FOUND, updateConnectionSettings } from "@/server/connections/connection-settings";
-import { testConnection } from "@/server/connections/connection-test";
+import { testConnection, testUnsavedCredentials } from "@/server/connections/connection-test";
 import { requestManualResync } from "@/server/connections/manual-resync";
 import { secretMetadata } from "@/server/crypto/secret-store";
 import { forgetWebhookConnection } from "@/server/inbound/route-handler";
@@ -115,6 +115,8 @@ export const connectionRouter = createTRPCRouter({
       const guide = PROVIDER_GUIDES[input.provider];
       return {
         id: connection.id,
+        direction: connection.direction,
+        hasApi: guide.hasApi,
         webhookUrl: webhookUrl(env().APP_URL, ctx.tenant.slug, connection.id),
         // A secret the tenant pasted is theirs already; one we generated is shown once.
         signingSecret: guide.signing === "generated" ? signingSecret : null,
@@ -218,6 +220,20 @@ export const connectionRouter = createTRPCRouter({
       });
     return result;
   }),
+
+  /**
+   * The wizard's inline check: the platform's cheapest authenticated call with credentials that are
+   * not saved yet, behind the same address rules as a saved connection. Nothing is stored.
+   */
+  testCredentials: tenantAdminProcedure
+    .input(
+      z.object({
+        provider,
+        baseUrl,
+        credentials: z.record(z.string(), z.union([z.string().max(2000), z.number()])).default({}),
+      }),
+    )
+    .mutation(({ input }) => testUnsavedCredentials(input)),
 
   /** Starts a full reconcile (a drift check, for a channel) now; refused while one is running. */
   resync: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
