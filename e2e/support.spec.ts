@@ -99,8 +99,8 @@ test("a platform admin grants a running session write access: allowed changes go
   const admin = await adminContext.newPage();
   await signIn(admin, E2E_ADMIN_USER.email, E2E_ADMIN_USER.password);
   await expect(admin).toHaveURL(/\/support$/);
-  admin.on("dialog", (dialog) => void dialog.accept());
   await admin.getByRole("button", { name: "Grant write access" }).click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Grant write access" }).click();
   await expect(admin.getByText("write access granted")).toBeVisible();
   await saveScreenshot(admin, "support-admin-console");
 

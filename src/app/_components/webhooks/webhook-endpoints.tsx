@@ -8,6 +8,7 @@ import { formatDateTime, formatRelative } from "@/app/_components/format";
 import { GracePeriodSelect } from "@/app/_components/grace-period-select";
 import {
   Card,
+  ConfirmButton,
   DataTable,
   EmptyState,
   buttonClass,
@@ -260,17 +261,21 @@ function EndpointDetail({
               <button type="button" className={secondaryButtonClass} onClick={() => setEditing((value) => !value)}>
                 {editing ? "Cancel editing" : "Edit"}
               </button>
-              <button
-                type="button"
+              <ConfirmButton
                 className={dangerButtonClass}
                 disabled={remove.isPending}
-                onClick={() => {
-                  if (window.confirm(`Delete the endpoint ${endpoint.url}? Its delivery log is deleted with it.`))
-                    remove.mutate({ id: endpoint.id });
-                }}
+                title="Delete this endpoint?"
+                consequences={
+                  <p>
+                    <span className="font-mono break-all">{endpoint.url}</span> stops receiving events, and its delivery
+                    log and signing secret are deleted with it. This cannot be undone.
+                  </p>
+                }
+                confirmLabel="Delete endpoint"
+                onConfirm={() => remove.mutate({ id: endpoint.id })}
               >
                 Delete
-              </button>
+              </ConfirmButton>
             </div>
           ) : null}
           {sendTest.isSuccess ? (
