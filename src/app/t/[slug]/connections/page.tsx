@@ -33,6 +33,7 @@ export default async function ConnectionsPage({ params }: { params: Promise<{ sl
         </EmptyState>
       ) : (
         <DataTable
+          cards={{ first: 7 }}
           columns={[
             "Name",
             "Platform",
