@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO, saveScreenshot, signIn } from "./helpers";
+import { DEMO, saveScreenshot, signIn, simulate } from "./helpers";
 
 /**
  * Issue 20, "Mobile and keyboard" and "Charts": at 390 px the navigation is a menu, the Queue's
@@ -7,6 +7,12 @@ import { DEMO, saveScreenshot, signIn } from "./helpers";
  * link comes first, "/" focuses the search box and j/k move through the events. The Overview's
  * chart has axes, tooltips, a range switch and links into the Events page.
  */
+/** A sale and its return at the gallery: two events for the timeline and the chart, stock unchanged. */
+test.beforeAll(async () => {
+  await simulate("sale", "ART-0020");
+  await simulate("return", "ART-0020");
+});
+
 const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
 test.describe("at 390 px", () => {

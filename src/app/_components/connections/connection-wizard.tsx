@@ -45,9 +45,7 @@ export function ConnectionWizard({ slug }: { slug: string }) {
     create.reset();
     check.reset();
     if (guide.hasApi) {
-      const checked = await check
-        .mutateAsync({ provider, baseUrl: input.baseUrl, credentials: input.credentials })
-        .catch(() => null);
+      const checked = await check.mutateAsync(input).catch(() => null);
       if (!checked?.ok) return;
     }
     create.mutate(input);

@@ -44,14 +44,21 @@ export function DataTable({
 }) {
   return (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-      <table aria-label={label} className={`min-w-full divide-y divide-slate-200 text-sm${cards ? "table-cards" : ""}`}>
+      <table
+        aria-label={label}
+        className={["min-w-full divide-y divide-slate-200 text-sm", cards ? "table-cards" : ""].join(" ")}
+      >
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
           <tr>
             {columns.map((column) => {
               const { label: heading, align } =
                 typeof column === "string" ? { label: column, align: undefined } : column;
               return (
-                <th key={heading} scope="col" className={`px-4 py-3${align === "right" ? "text-right" : ""}`}>
+                <th
+                  key={heading}
+                  scope="col"
+                  className={["px-4 py-3", align === "right" ? "text-right" : ""].join(" ")}
+                >
                   {heading}
                 </th>
               );

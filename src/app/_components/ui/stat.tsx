@@ -17,7 +17,10 @@ export function Stat({
 }) {
   return (
     <div
-      className={`relative rounded-xl border border-slate-200 bg-white p-4 shadow-sm${href ? "hover:border-brand-500" : ""}`}
+      className={[
+        "relative rounded-xl border border-slate-200 bg-white p-4 shadow-sm",
+        href ? "hover:border-brand-500" : "",
+      ].join(" ")}
     >
       <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</dt>
       <dd className="mt-1 text-2xl font-semibold text-slate-900">

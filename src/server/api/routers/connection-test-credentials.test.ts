@@ -40,7 +40,13 @@ afterAll(async () => {
 });
 
 const check = (apiKey: string, baseUrl = sam.url) =>
-  asOwner().connection.testCredentials({ provider: "SAM", baseUrl, credentials: { apiKey } });
+  asOwner().connection.testCredentials({
+    provider: "SAM",
+    direction: "SOURCE",
+    name: "SAM check",
+    baseUrl,
+    credentials: { apiKey },
+  });
 
 describe("connection.testCredentials", () => {
   it("refuses a wrong key in words, and writes nothing", async () => {
@@ -73,6 +79,8 @@ describe("connection.testCredentials", () => {
     const error = await errorOf(
       callerFor(database.prisma, memberId, owner.tenant.slug).connection.testCredentials({
         provider: "SAM",
+        direction: "SOURCE",
+        name: "SAM check",
         baseUrl: sam.url,
         credentials: { apiKey: GOOD_KEY },
       }),
