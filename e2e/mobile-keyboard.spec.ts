@@ -147,7 +147,7 @@ test.describe("the Overview chart", () => {
     });
     expect(strip).toBeLessThan(40);
 
-    await page.getByRole("link", { name: /Failed or rejected/ }).click();
+    await page.getByRole("link", { name: /failed or rejected/i }).click();
     await expect(page).toHaveURL(/\/events\?.*status=FAILED/);
     await page.goBack();
     await bars.last().click();

@@ -59,7 +59,7 @@ export function SecretsPanel({
 
   return (
     <div className="space-y-4">
-      <DataTable columns={["Secret", "Ends in", "Key id", "Created", "Last used", "State", ""]}>
+      <DataTable cards={{ first: 5 }} columns={["Secret", "Ends in", "Key id", "Created", "Last used", "State", ""]}>
         {secrets.map((secret) => {
           const state = secretState(secret, now);
           const usable = state.status === "Active" || state.status === "Grace period";

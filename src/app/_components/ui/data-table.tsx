@@ -43,7 +43,7 @@ export function DataTable({
   label?: string;
 }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+    <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
       <table
         aria-label={label}
         className={["min-w-full divide-y divide-slate-200 text-sm", cards ? "table-cards" : ""].join(" ")}
