@@ -102,7 +102,7 @@ test("invitation end to end: mailed link, a stranger holding it is refused, the 
   await saveScreenshot(page, "invitation-accept");
   await page.getByRole("button", { name: "Accept invitation" }).click();
   await expect(page).toHaveURL(/\/t\/demo/);
-  await expect(page.getByLabel("Switch tenant")).toHaveValue("demo");
+  await expect(page.getByLabel("Switch workspace")).toHaveValue("demo");
 
   // Spent: opening the link again finds nothing.
   await followMailedLink(page, invited, /invited you to/, "Open the invitation", { count: 2 });

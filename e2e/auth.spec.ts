@@ -18,7 +18,7 @@ test("a new user signs up, confirms their address by mail, lands in their own te
   await expect(page).toHaveURL(/\/t\/quinn-fine-art/);
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "No connections yet" })).toBeVisible();
-  await expect(page.getByLabel("Switch tenant")).toHaveValue(/quinn-fine-art/);
+  await expect(page.getByLabel("Switch workspace")).toHaveValue(/quinn-fine-art/);
   await saveScreenshot(page, "signup-overview");
 
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -51,7 +51,7 @@ test("a wrong password is refused with a clear message", async ({ page }) => {
 test("the seeded demo tenant shows its connections and items", async ({ page }) => {
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/);
-  await expect(page.getByLabel("Switch tenant")).toHaveValue("demo");
+  await expect(page.getByLabel("Switch workspace")).toHaveValue("demo");
   await expect(page.getByRole("link", { name: "Gallery collection (SAM)", exact: true })).toBeVisible();
   await saveScreenshot(page, "demo-overview");
 

@@ -18,7 +18,7 @@ test("an owner adds an endpoint, sends a test event, sees the signed delivery in
 }) => {
   await signIn(page, DEMO.email, DEMO.password);
   await expect(page).toHaveURL(/\/t\/demo/);
-  await page.getByRole("navigation", { name: "Tenant" }).getByRole("link", { name: "Webhooks" }).click();
+  await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Webhooks" }).click();
   await expect(page.getByRole("heading", { name: "Webhooks", level: 1 })).toBeVisible();
   await expect(page.getByText("No endpoints yet")).toBeVisible();
 
@@ -87,8 +87,12 @@ test("an owner adds an endpoint, sends a test event, sees the signed delivery in
   await expect(page.getByTestId("endpoint-row")).toContainText("Disabled");
   await page.getByRole("button", { name: "Enable", exact: true }).click();
   await expect(page.getByRole("button", { name: "Disable", exact: true })).toBeVisible();
-  page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Delete", exact: true }).click();
+  // A real dialog names what goes with it; Cancel has the focus, so Enter destroys nothing.
+  const confirm = page.getByRole("dialog", { name: "Delete this endpoint?" });
+  await expect(confirm).toContainText("delivery log");
+  await expect(confirm.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await confirm.getByRole("button", { name: "Delete endpoint" }).click();
   await expect(page.getByText("No endpoints yet")).toBeVisible();
 });
 

@@ -13,7 +13,7 @@ test("a support user impersonates the demo gallery read-only, ends the session, 
   await expect(page).toHaveURL(/\/support$/, { timeout: 60_000 });
   await expect(page.getByRole("heading", { name: "Support console" })).toBeVisible();
 
-  await page.getByLabel("Search tenants").fill("harbour");
+  await page.getByLabel("Search workspaces").fill("harbour");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/q=harbour/);
   // Other specs may have made tenants too: every row found matches, and the demo gallery is one of them.
@@ -100,8 +100,8 @@ test("a platform admin grants a running session write access: allowed changes go
   const admin = await adminContext.newPage();
   await signIn(admin, E2E_ADMIN_USER.email, E2E_ADMIN_USER.password);
   await expect(admin).toHaveURL(/\/support$/);
-  admin.on("dialog", (dialog) => void dialog.accept());
   await admin.getByRole("button", { name: "Grant write access" }).click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Grant write access" }).click();
   await expect(admin.getByText("write access granted")).toBeVisible();
   await saveScreenshot(admin, "support-admin-console");
 

@@ -19,8 +19,19 @@ const mailSmtpPort = Number(process.env.MAILPIT_SMTP_PORT ?? 1025);
 const mailHttpPort = Number(process.env.MAILPIT_PORT ?? 8025);
 
 process.env.APP_URL ??= `http://localhost:${port}`;
-// The platform simulators run on loopback, which connectors may call only when named here.
-process.env.OUTBOUND_ALLOW_LIST ??= [`127.0.0.1:${simPort}`, `localhost:${simPort}`].join(",");
+// The platform simulators run on loopback, and the app's own built-in test inbox (/api/dev/inbox,
+// development only) receives outbound webhooks there: connectors and deliveries may call these
+// only because they are named here. A tenant's own local receiver is added the same way
+// (OUTBOUND_ALLOW_LIST=127.0.0.1:9000 npm run dev); production never honours the list.
+process.env.OUTBOUND_ALLOW_LIST = [
+  process.env.OUTBOUND_ALLOW_LIST,
+  `127.0.0.1:${simPort}`,
+  `localhost:${simPort}`,
+  `127.0.0.1:${port}`,
+  `localhost:${port}`,
+]
+  .filter(Boolean)
+  .join(",");
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 // Self-hosted or cloud Inngest when INNGEST_BASE_URL / INNGEST_EVENT_KEY are set; else the local dev server.
 const localInngest = !process.env.INNGEST_EVENT_KEY;

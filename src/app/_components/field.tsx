@@ -7,7 +7,9 @@ export function Field({
   hint,
   ...input
 }: { label: string; name: string; error?: string; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
-  const describedBy = error ? `${name}-error` : hint ? `${name}-hint` : undefined;
+  // The hint stays visible while typing (a placeholder does not), and beside any error.
+  const describedBy =
+    [error ? `${name}-error` : null, hint ? `${name}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div>
       <label htmlFor={name} className="block text-sm font-medium text-slate-700">
@@ -21,13 +23,14 @@ export function Field({
         aria-describedby={describedBy}
         {...input}
       />
+      {hint ? (
+        <p id={`${name}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
       {error ? (
         <p id={`${name}-error`} className="mt-1 text-sm text-rose-700">
           {error}
-        </p>
-      ) : hint ? (
-        <p id={`${name}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
         </p>
       ) : null}
     </div>
@@ -41,4 +44,27 @@ export function FormError({ message }: { message?: string | null }) {
       {message}
     </p>
   );
+}
+
+/**
+ * The banner above a form: plain words only. When the server named the fields at fault, those
+ * messages sit beside the fields and the banner says where to look; a raw validation dump (a
+ * JSON issue list) never reaches the page.
+ */
+export function formErrorMessage(
+  error: {
+    message: string;
+    data?: { zodError?: { formErrors?: string[]; fieldErrors?: object } | null } | null;
+  } | null,
+): string | null {
+  if (!error) return null;
+  const zodError = error.data?.zodError;
+  if (zodError) {
+    if (zodError.formErrors && zodError.formErrors.length > 0) return zodError.formErrors.join(" ");
+    if (zodError.fieldErrors && Object.keys(zodError.fieldErrors).length > 0)
+      return "Some fields need attention: see the messages beside them.";
+  }
+  const message = error.message.trim();
+  if (message.startsWith("[") || message.startsWith("{")) return "Something in the form is not valid.";
+  return message;
 }

@@ -13,9 +13,9 @@ export function TenantSwitcher({
   const router = useRouter();
   return (
     <label className="block">
-      <span className="sr-only">Switch tenant</span>
+      <span className="sr-only">Switch workspace</span>
       <select
-        aria-label="Switch tenant"
+        aria-label="Switch workspace"
         className={`${inputClass} max-w-56`}
         value={current}
         onChange={(event) => {
@@ -28,7 +28,7 @@ export function TenantSwitcher({
             {tenant.name}
           </option>
         ))}
-        <option value="__new">+ New tenant…</option>
+        <option value="__new">+ New workspace…</option>
       </select>
     </label>
   );

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { NewTenantForm } from "@/app/_components/new-tenant-form";
 import { auth } from "@/server/auth";
 
-export const metadata: Metadata = { title: "New tenant" };
+export const metadata: Metadata = { title: "New workspace" };
 
 export default async function NewTenantPage() {
   const session = await auth();

@@ -23,7 +23,7 @@ export default async function SupportLayout({ children }: { children: React.Reac
           </Link>
           <nav aria-label="Support" className="flex gap-1 text-sm font-medium">
             <Link href="/support" className="rounded-lg px-3 py-1.5 text-slate-600 hover:bg-slate-100">
-              Tenants
+              Workspaces
             </Link>
             {user.platformRole === "ADMIN" ? (
               <Link href="/support/audit" className="rounded-lg px-3 py-1.5 text-slate-600 hover:bg-slate-100">

@@ -14,7 +14,7 @@ import {
 } from "@/app/_components/ui";
 import { requireStaff } from "@/trpc/server";
 
-export const metadata: Metadata = { title: "Tenants" };
+export const metadata: Metadata = { title: "Workspaces" };
 
 export default async function SupportConsolePage({
   searchParams,
@@ -36,7 +36,7 @@ export default async function SupportConsolePage({
     <>
       <PageHeader
         title="Support console"
-        description="Find a tenant, check its health, and open its dashboard read-only with a written reason. Every session is shown to the tenant in its access log."
+        description="Find a workspace, check its health, and open its dashboard read-only with a written reason. Every session is shown to the workspace in its access log."
       />
       {ended && !impersonation ? (
         <p role="status" className="mb-4 rounded-lg bg-slate-100 px-3 py-2 text-sm text-slate-700">
@@ -62,7 +62,7 @@ export default async function SupportConsolePage({
       </Card>
       <form role="search" className="mb-4 flex max-w-xl gap-2">
         <label htmlFor="tenant-search" className="sr-only">
-          Search tenants
+          Search workspaces
         </label>
         <input
           id="tenant-search"
@@ -76,11 +76,11 @@ export default async function SupportConsolePage({
         </button>
       </form>
       {tenants.length === 0 ? (
-        <EmptyState title="No tenant matches">
+        <EmptyState title="No workspace matches">
           Try part of the name, the slug or a member&apos;s email address.
         </EmptyState>
       ) : (
-        <DataTable columns={["Tenant", "Owners", "Connections", "Items", "Health (24 h)", ""]}>
+        <DataTable columns={["Workspace", "Owners", "Connections", "Items", "Health (24 h)", ""]}>
           {tenants.map((tenant) => (
             <tr key={tenant.id} className="align-top" data-testid="tenant-row">
               <td className="px-4 py-3">

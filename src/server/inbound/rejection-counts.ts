@@ -79,16 +79,17 @@ export async function knownSourceSignatureFailures(
   return new Map(entries);
 }
 
-/** Refused requests per hour for a tenant, keyed by the hour's start (ms). */
-export async function rejectedPerHour(
+/** Refused requests per bucket of `bucketSeconds` (aligned to the epoch) for a tenant, keyed by the bucket's start (ms). */
+export async function rejectedPerBucket(
   prisma: PrismaClient,
   tenantId: string,
   start: Date,
+  bucketSeconds: number,
 ): Promise<Map<number, number>> {
-  const rows = await prisma.$queryRaw<{ hour: Date; rejected: bigint }[]>`
-    SELECT date_trunc('hour', "minute") AS hour, SUM("count") AS rejected
+  const rows = await prisma.$queryRaw<{ bucket: bigint; rejected: bigint }[]>`
+    SELECT FLOOR(EXTRACT(EPOCH FROM "minute") / ${bucketSeconds}::int)::bigint AS bucket, SUM("count") AS rejected
     FROM "WebhookRejection"
     WHERE "tenantId" = ${tenantId} AND "minute" >= ${start}
     GROUP BY 1`;
-  return new Map(rows.map((row) => [new Date(row.hour).getTime(), Number(row.rejected)]));
+  return new Map(rows.map((row) => [Number(row.bucket) * bucketSeconds * 1000, Number(row.rejected)]));
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import { rejectedPerHour } from "@/server/inbound/rejection-counts";
+import { rejectedPerBucket } from "@/server/inbound/rejection-counts";
+import { ACTIVITY_RANGES, type ActivityRange } from "@/shared/activity-ranges";
 
 /**
  * Aggregates for the overview that Prisma's query builder cannot express (percentiles, hourly
@@ -35,42 +36,48 @@ export async function webhookToStorefrontLatency(
   return { samples: Number(row?.samples ?? 0), p50Ms: round(row?.p50), p95Ms: round(row?.p95) };
 }
 
-export interface HourBucket {
-  hour: Date;
+export interface ActivityBucket {
+  /** The bucket's first instant; it lasts the range's bucket length. */
+  start: Date;
   accepted: number;
   rejected: number;
   failed: number;
 }
 
-/** Webhooks per hour for the last `hours` hours, oldest first, with empty hours filled in. */
-export async function eventsPerHour(
+/**
+ * Webhooks per bucket over a range (1 h in 5-minute buckets, 24 h in hours, 7 d in 6-hour
+ * buckets), oldest first, with empty buckets filled in; the last bucket holds now.
+ */
+export async function eventsPerBucket(
   prisma: PrismaClient,
   tenantId: string,
-  hours: number,
+  range: ActivityRange,
   now = new Date(),
-): Promise<HourBucket[]> {
-  const end = new Date(now);
-  end.setUTCMinutes(0, 0, 0);
-  const start = new Date(end.getTime() - (hours - 1) * 3_600_000);
+): Promise<ActivityBucket[]> {
+  const { bucketMinutes, buckets } = ACTIVITY_RANGES[range];
+  const bucketMs = bucketMinutes * 60_000;
+  const bucketSeconds = bucketMinutes * 60;
+  const last = Math.floor(now.getTime() / bucketMs) * bucketMs;
+  const start = new Date(last - (buckets - 1) * bucketMs);
   // Refused requests come from their counters: the REJECTED rows are only a sample of them.
   const [rows, rejected] = await Promise.all([
-    prisma.$queryRaw<{ hour: Date; accepted: bigint; failed: bigint }[]>`
-      SELECT date_trunc('hour', "receivedAt") AS hour,
+    prisma.$queryRaw<{ bucket: bigint; accepted: bigint; failed: bigint }[]>`
+      SELECT FLOOR(EXTRACT(EPOCH FROM "receivedAt") / ${bucketSeconds}::int)::bigint AS bucket,
              COUNT(*) FILTER (WHERE status NOT IN ('REJECTED', 'FAILED')) AS accepted,
              COUNT(*) FILTER (WHERE status = 'FAILED') AS failed
       FROM "WebhookEvent"
       WHERE "tenantId" = ${tenantId} AND "receivedAt" >= ${start}
       GROUP BY 1`,
-    rejectedPerHour(prisma, tenantId, start),
+    rejectedPerBucket(prisma, tenantId, start, bucketSeconds),
   ]);
-  const byHour = new Map(rows.map((row) => [new Date(row.hour).getTime(), row]));
-  return Array.from({ length: hours }, (_, index) => {
-    const hour = new Date(start.getTime() + index * 3_600_000);
-    const row = byHour.get(hour.getTime());
+  const byStart = new Map(rows.map((row) => [Number(row.bucket) * bucketMs, row]));
+  return Array.from({ length: buckets }, (_, index) => {
+    const bucketStart = start.getTime() + index * bucketMs;
+    const row = byStart.get(bucketStart);
     return {
-      hour,
+      start: new Date(bucketStart),
       accepted: Number(row?.accepted ?? 0),
-      rejected: rejected.get(hour.getTime()) ?? 0,
+      rejected: rejected.get(bucketStart) ?? 0,
       failed: Number(row?.failed ?? 0),
     };
   });

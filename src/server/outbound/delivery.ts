@@ -7,6 +7,7 @@ import { liveSecrets } from "./endpoints";
 import { TEST_EVENT_TYPE, type OutboundEnvelope, type OutboundPayload } from "./event-types";
 import { postSigned, type HttpOutcome } from "./http-delivery";
 import { signedHeaders } from "./signing";
+import { clipText } from "@/shared/clip-text";
 import type { Resolver, UrlPolicy } from "@/server/network/url-safety";
 
 /**
@@ -237,7 +238,7 @@ export async function attemptDelivery(
     await disableEndpoint(
       db,
       delivery.endpoint.id,
-      `Every delivery failed for 3 days (since ${failingSince.toISOString()}); last error: ${error}`.slice(0, 500),
+      clipText(`Every delivery failed for 3 days (since ${failingSince.toISOString()}); last error: ${error}`, 500),
       "webhook_endpoint.disabled_failing",
     );
     return { final: true, outcome: "endpoint-failing-3-days", status: result.status, attempt, error: error! };
@@ -249,7 +250,7 @@ export async function attemptDelivery(
 export async function giveUpDelivery(prisma: PrismaClient, ref: DeliveryRef, reason?: string) {
   const failed = await scopeToTenant(prisma, ref.tenantId).outboundDelivery.updateMany({
     where: { id: ref.deliveryId, state: "PENDING" },
-    data: { state: "FAILED", ...(reason ? { error: reason.slice(0, 500) } : {}) },
+    data: { state: "FAILED", ...(reason ? { error: clipText(reason, 500) } : {}) },
   });
   countOutboundGivenUp(failed.count);
 }

@@ -14,6 +14,7 @@ import {
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { PAUSED_PHRASE } from "@/server/event-log/push-progress";
 import { observePush } from "@/server/metrics/observe";
+import { clipText } from "@/shared/clip-text";
 import { recordAttempt } from "./attempts";
 
 /**
@@ -201,7 +202,7 @@ export function plainPushError(channelName: string, error: unknown): string {
   else if (error instanceof NotFoundError) summary = `${channelName} no longer has this product`;
   else if (error instanceof RequestRejectedError) summary = `${channelName} rejected the update`;
   else summary = `The update to ${channelName} failed`;
-  return `${summary}: ${detail}`.slice(0, 500);
+  return clipText(`${summary}: ${detail}`, 500);
 }
 
 /** Finds the push row for a request that came without one (reconcile pushes). */
@@ -396,7 +397,7 @@ export async function giveUpPush(
     select: { state: true, error: true, webhookEventId: true, attempts: true, connection: { select: { name: true } } },
   });
   if (!push || push.state === "SUCCEEDED") return false;
-  const reason = (push.error ?? error).slice(0, 500);
+  const reason = clipText(push.error ?? error, 500);
   await db.channelPush.update({ where: { id: pushId }, data: { state: "FAILED", error: reason, nextAttemptAt: null } });
   if (push.webhookEventId) {
     await db.webhookEvent.updateMany({

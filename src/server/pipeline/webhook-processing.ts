@@ -1,6 +1,7 @@
 import type { ItemStatus, PrismaClient, WebhookStatus } from "@/generated/prisma/client";
 import type { SourceConnector } from "@/server/connectors";
 import { applyStockChange, type ApplyOutcome } from "@/server/inventory/apply-change";
+import { clipText } from "@/shared/clip-text";
 import type { InboundStockChange } from "@/server/inbound/providers/types";
 
 /**
@@ -176,6 +177,6 @@ export async function recordFailure(prisma: PrismaClient, eventId: string, error
   // updateMany: an event deleted meanwhile has nothing to record, which is not a second failure.
   await prisma.webhookEvent.updateMany({
     where: { id: eventId },
-    data: { status: "FAILED", error: error.slice(0, 1000), completedAt: new Date() },
+    data: { status: "FAILED", error: clipText(error, 1000), completedAt: new Date() },
   });
 }

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { enumValue } from "@/app/_components/enum-options";
+import { formErrorMessage } from "@/app/_components/field";
 import { ConnectionDirection, SyncSchedule } from "@/generated/prisma/enums";
 import { PROVIDER_GUIDES, type GuidedProvider } from "@/shared/provider-guides";
 import { useTRPC } from "@/trpc/react";
@@ -10,21 +11,29 @@ import { DetailsStep } from "./wizard/details-step";
 import { PickPlatformStep } from "./wizard/pick-platform-step";
 import { RegisterWebhookStep } from "./wizard/register-webhook-step";
 
-/** Three steps: pick the platform, fill in its details, then register the webhook it was given. */
+type FieldErrors = Record<string, string[] | undefined>;
+
+/**
+ * Three steps: pick the platform, fill in its details, then register the webhook it was given.
+ * A platform with an API has its credentials checked (its cheapest authenticated call) before
+ * anything is created, so a wrong key is caught in the details step, not at the first sync.
+ */
 export function ConnectionWizard({ slug }: { slug: string }) {
   const trpc = useTRPC();
   const [provider, setProvider] = useState<GuidedProvider | null>(null);
+  const check = useMutation(trpc.connection.testCredentials.mutationOptions());
   const create = useMutation(trpc.connection.create.mutationOptions());
   const guide = provider ? PROVIDER_GUIDES[provider] : null;
-  const fieldErrors = (create.error?.data?.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+  const failedError = create.error ?? check.error;
+  const fieldErrors = (failedError?.data?.zodError?.fieldErrors ?? {}) as FieldErrors;
   const step = create.data ? 3 : provider ? 2 : 1;
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!provider || !guide) return;
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? "").trim();
-    create.mutate({
+    const input = {
       provider,
       direction: enumValue(ConnectionDirection, text("direction")) ?? guide.directions[0],
       name: text("name"),
@@ -32,7 +41,14 @@ export function ConnectionWizard({ slug }: { slug: string }) {
       syncSchedule: enumValue(SyncSchedule, text("syncSchedule")) ?? "H24",
       credentials: Object.fromEntries(guide.credentials.map((field) => [field.name, text(`credential-${field.name}`)])),
       signingSecret: guide.signing === "platform" ? text("signingSecret") : undefined,
-    });
+    };
+    create.reset();
+    check.reset();
+    if (guide.hasApi) {
+      const checked = await check.mutateAsync(input).catch(() => null);
+      if (!checked?.ok) return;
+    }
+    create.mutate(input);
   }
 
   return (
@@ -53,13 +69,16 @@ export function ConnectionWizard({ slug }: { slug: string }) {
       {step === 2 && guide ? (
         <DetailsStep
           guide={guide}
-          error={create.error ? create.error.message : null}
+          error={formErrorMessage(failedError)}
           fieldErrors={fieldErrors}
-          isPending={create.isPending}
-          onSubmit={onSubmit}
+          credentialCheck={check.data ?? null}
+          isPending={check.isPending || create.isPending}
+          pendingLabel={check.isPending ? "Checking the credentials…" : "Creating…"}
+          onSubmit={(event) => void onSubmit(event)}
           onBack={() => {
             setProvider(null);
             create.reset();
+            check.reset();
           }}
         />
       ) : null}

@@ -7,7 +7,14 @@ import { CopyField } from "@/app/_components/copy-button";
 import { FormError } from "@/app/_components/field";
 import { formatDateTime, formatRelative } from "@/app/_components/format";
 import { GracePeriodSelect } from "@/app/_components/grace-period-select";
-import { DataTable, inputClass, secondaryButtonClass, StatusBadge, type Tone } from "@/app/_components/ui";
+import {
+  ConfirmButton,
+  DataTable,
+  inputClass,
+  secondaryButtonClass,
+  StatusBadge,
+  type Tone,
+} from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/types";
 
@@ -52,7 +59,7 @@ export function SecretsPanel({
 
   return (
     <div className="space-y-4">
-      <DataTable columns={["Secret", "Ends in", "Key id", "Created", "Last used", "State", ""]}>
+      <DataTable cards={{ first: 5 }} columns={["Secret", "Ends in", "Key id", "Created", "Last used", "State", ""]}>
         {secrets.map((secret) => {
           const state = secretState(secret, now);
           const usable = state.status === "Active" || state.status === "Grace period";
@@ -71,21 +78,21 @@ export function SecretsPanel({
               </td>
               <td className="px-4 py-3 text-right">
                 {usable && canManage ? (
-                  <button
-                    type="button"
+                  <ConfirmButton
                     className="text-sm font-medium text-rose-700 hover:text-rose-900 disabled:opacity-50"
                     disabled={revoke.isPending}
-                    onClick={() => {
-                      if (
-                        window.confirm(
-                          `Revoke the secret ending …${secret.last4}? Deliveries signed with it will be rejected.`,
-                        )
-                      )
-                        revoke.mutate({ id: secret.id });
-                    }}
+                    title={`Revoke the secret ending …${secret.last4}?`}
+                    consequences={
+                      <p>
+                        It stops working at once: every delivery signed with it is rejected from now on, and a revoked
+                        secret cannot be restored. Make sure the platform already uses the newer secret.
+                      </p>
+                    }
+                    confirmLabel="Revoke secret"
+                    onConfirm={() => revoke.mutate({ id: secret.id })}
                   >
                     Revoke<span className="sr-only"> secret ending {secret.last4}</span>
-                  </button>
+                  </ConfirmButton>
                 ) : null}
               </td>
             </tr>

@@ -46,37 +46,39 @@ export function SubscriptionsPanel({ connectionId, canCheck }: { connectionId: s
         </p>
       ) : null}
       {rows.length > 0 ? (
-        <table className="w-full text-left text-sm" aria-label="Platform webhook subscriptions">
-          <thead className="text-xs tracking-wide text-slate-500 uppercase">
-            <tr>
-              <th className="py-1 pr-3">Topic</th>
-              <th className="py-1 pr-3">Platform id</th>
-              <th className="py-1 pr-3">State</th>
-              <th className="py-1">Last checked</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id} className="border-t border-slate-100 align-top">
-                <td className="py-1 pr-3 font-mono text-xs">{row.topic}</td>
-                <td className="py-1 pr-3 font-mono text-xs break-all">{row.externalId || "—"}</td>
-                <td className="py-1 pr-3">
-                  <StatusBadge
-                    status={row.state === "ACTIVE" ? "Active" : "Failed"}
-                    tone={row.state === "ACTIVE" ? "green" : "red"}
-                  />
-                  {row.lastError ? <p className="mt-1 text-xs text-rose-800">{row.lastError}</p> : null}
-                  {row.expiresAt ? (
-                    <p className="mt-1 text-xs text-slate-500">
-                      renews before {new Date(row.expiresAt).toLocaleString()}
-                    </p>
-                  ) : null}
-                </td>
-                <td className="py-1">{formatRelative(row.lastCheckedAt)}</td>
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm" aria-label="Platform webhook subscriptions">
+            <thead className="text-xs tracking-wide text-slate-500 uppercase">
+              <tr>
+                <th className="py-1 pr-3">Topic</th>
+                <th className="py-1 pr-3">Platform id</th>
+                <th className="py-1 pr-3">State</th>
+                <th className="py-1">Last checked</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.id} className="border-t border-slate-100 align-top">
+                  <td className="py-1 pr-3 font-mono text-xs">{row.topic}</td>
+                  <td className="py-1 pr-3 font-mono text-xs break-all">{row.externalId || "—"}</td>
+                  <td className="py-1 pr-3">
+                    <StatusBadge
+                      status={row.state === "ACTIVE" ? "Active" : "Failed"}
+                      tone={row.state === "ACTIVE" ? "green" : "red"}
+                    />
+                    {row.lastError ? <p className="mt-1 text-xs text-rose-800">{row.lastError}</p> : null}
+                    {row.expiresAt ? (
+                      <p className="mt-1 text-xs text-slate-500">
+                        renews before {new Date(row.expiresAt).toLocaleString()}
+                      </p>
+                    ) : null}
+                  </td>
+                  <td className="py-1">{formatRelative(row.lastCheckedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       <div className="flex items-center gap-3">
         <button

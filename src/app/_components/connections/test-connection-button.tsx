@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { secondaryButtonClass } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
-const REASONS: Record<string, string> = {
+export const TEST_FAILURE_REASONS: Record<string, string> = {
   bad_credentials: "The platform refused the credentials",
   wrong_store_url: "Nothing answers at that address",
   rate_limited: "The platform is rate-limiting us; try again in a minute",
@@ -38,7 +38,7 @@ export function TestConnectionButton({ connectionId, disabled }: { connectionId:
         ) : null}
         {result && !result.ok ? (
           <p className="text-rose-800">
-            ✗ {REASONS[result.reason] ?? "Failed"}: {result.message}
+            ✗ {TEST_FAILURE_REASONS[result.reason] ?? "Failed"}: {result.message}
           </p>
         ) : null}
         {test.error ? <p className="text-rose-800">✗ {test.error.message}</p> : null}

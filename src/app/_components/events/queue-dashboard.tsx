@@ -99,6 +99,7 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
 
       <Card title="Per connection">
         <DataTable
+          cards={{ first: 0 }}
           columns={[
             "Connection",
             { label: "Pending", align: "right" },
@@ -134,7 +135,7 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
 
       <Card title={`Storefront retries in flight (${data.retriesInFlight.pushes})`}>
         {data.pushRetries.length ? (
-          <DataTable columns={["Item", "Storefront", "Where it stands", "Last error"]}>
+          <DataTable cards={{ first: 2 }} columns={["Item", "Storefront", "Where it stands", "Last error"]}>
             {data.pushRetries.map((push) => (
               <tr key={push.id} data-testid="push-retry-row">
                 <td className="px-4 py-3 font-mono text-xs">
@@ -236,6 +237,7 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
               </p>
             ) : null}
             <DataTable
+              cards={{ first: 5 }}
               columns={["", "Received", "Connection", "External ids", { label: "Attempts", align: "right" }, "Error"]}
             >
               {data.deadLettered.map((event) => (

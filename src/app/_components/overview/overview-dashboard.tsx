@@ -1,35 +1,49 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
 import type { inferRouterOutputs } from "@trpc/server";
 import { formatDuration, formatRelative } from "@/app/_components/format";
+import { connectionHealthLabel } from "@/app/_components/connections/health-label";
 import { PROVIDER_LABELS } from "@/app/_components/labels";
 import { Card, EmptyState, Stat, StatusBadge } from "@/app/_components/ui";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "@/trpc/react";
+import { ACTIVITY_RANGE_KEYS, ACTIVITY_RANGES, type ActivityRange } from "@/shared/activity-ranges";
 import { EventsChart } from "./events-chart";
+import { toLocalInput, useHydrated } from "./local-time";
 
 type Summary = inferRouterOutputs<AppRouter>["overview"]["summary"];
-
-const CIRCUIT = {
-  closed: { status: "Healthy", tone: "green" },
-  recovering: { status: "Recovering", tone: "amber" },
-  open: { status: "Failing", tone: "red" },
-} as const;
 
 /** The overview, refreshed every 10 seconds from the server-rendered first answer. */
 export function OverviewDashboard({ slug, initial }: { slug: string; initial: Summary }) {
   const trpc = useTRPC();
+  const [range, setRange] = useState<ActivityRange>("24h");
+  const local = useHydrated();
   const { data } = useQuery(
-    trpc.overview.summary.queryOptions(undefined, { initialData: initial, refetchInterval: 10_000 }),
+    trpc.overview.summary.queryOptions(
+      { range },
+      {
+        initialData: range === "24h" ? initial : undefined,
+        placeholderData: keepPreviousData,
+        refetchInterval: 10_000,
+      },
+    ),
   );
   const summary = data ?? initial;
   const count = (record: Partial<Record<string, number>>) =>
     Object.values(record).reduce<number>((sum, n) => sum + (n ?? 0), 0);
   const totalItems = count(summary.items);
-  const events24h = count(summary.events24h);
-  const failed24h = (summary.events24h.FAILED ?? 0) + (summary.events24h.REJECTED ?? 0);
+  const eventsInRange = count(summary.events);
+  const failedInRange = (summary.events.FAILED ?? 0) + (summary.events.REJECTED ?? 0);
+  const rangeLabel = ACTIVITY_RANGES[summary.range].label;
+  // The Events page's From field is in the viewer's zone, known once hydrated.
+  const eventsLink = (params: Record<string, string>) =>
+    `/t/${slug}/events?${new URLSearchParams({ ...params, ...(local ? { from: toLocalInput(summary.rangeFrom) } : {}) }).toString()}`;
+  const chartTitle = { "1h": "Webhooks per 5 minutes", "24h": "Webhooks per hour", "7d": "Webhooks per 6 hours" }[
+    summary.range
+  ];
   return (
     <div className="space-y-6">
       {summary.alerts.length > 0 ? (
@@ -68,11 +82,17 @@ export function OverviewDashboard({ slug, initial }: { slug: string; initial: Su
         <Stat
           label="Items"
           value={totalItems}
+          href={`/t/${slug}/items`}
           hint={`${summary.items.AVAILABLE ?? 0} available · ${summary.items.SOLD ?? 0} sold`}
         />
         <Stat label="Sold today" value={summary.soldToday} hint="since 00:00 UTC" />
-        <Stat label="Webhooks, 24 h" value={events24h} />
-        <Stat label="Failed or rejected, 24 h" value={failed24h} />
+        <Stat label={`Webhooks, ${rangeLabel}`} value={eventsInRange} href={eventsLink({})} />
+        <Stat
+          label={`Failed or rejected, ${rangeLabel}`}
+          value={failedInRange}
+          href={eventsLink({ status: "FAILED" })}
+          hint={summary.events.REJECTED ? `${summary.events.REJECTED} rejected at the door` : undefined}
+        />
         <Stat
           label="Webhook → storefront, 24 h"
           value={summary.latency.p50Ms === null ? "—" : `${formatDuration(summary.latency.p50Ms)}`}
@@ -83,8 +103,25 @@ export function OverviewDashboard({ slug, initial }: { slug: string; initial: Su
           }
         />
       </dl>
-      <Card title="Webhooks per hour">
-        <EventsChart hours={summary.hourly} />
+      <Card
+        title={chartTitle}
+        actions={
+          <div role="group" aria-label="Time range" className="inline-flex rounded-lg ring-1 ring-slate-300">
+            {ACTIVITY_RANGE_KEYS.map((key) => (
+              <button
+                key={key}
+                type="button"
+                aria-pressed={range === key}
+                onClick={() => setRange(key)}
+                className={`px-3 py-1 text-xs font-medium first:rounded-l-lg last:rounded-r-lg ${range === key ? "bg-brand-600 text-white" : "text-slate-700 hover:bg-slate-50"}`}
+              >
+                {ACTIVITY_RANGES[key].label}
+              </button>
+            ))}
+          </div>
+        }
+      >
+        <EventsChart slug={slug} range={summary.range} buckets={summary.activity} />
       </Card>
       <Card title="Connections">
         {summary.connections.length === 0 ? (
@@ -98,7 +135,7 @@ export function OverviewDashboard({ slug, initial }: { slug: string; initial: Su
         ) : (
           <ul className="divide-y divide-slate-100">
             {summary.connections.map((connection) => {
-              const circuit = CIRCUIT[connection.health.circuit];
+              const circuit = connectionHealthLabel(connection);
               // A storefront's failures are its failed push attempts, each retry counted.
               const failures =
                 connection.health.failedEvents24h +

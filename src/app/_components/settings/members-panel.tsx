@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormError } from "@/app/_components/field";
 import { formatDateTime } from "@/app/_components/format";
-import { buttonClass, inputClass, StatusBadge } from "@/app/_components/ui";
+import { buttonClass, ConfirmButton, inputClass, StatusBadge } from "@/app/_components/ui";
 import type { MembershipRole as Role } from "@/generated/prisma/enums";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/types";
@@ -54,15 +54,23 @@ export function MembersPanel({
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSuccess }));
   const resend = useMutation(trpc.member.resendInvitation.mutationOptions({ onSuccess }));
   const assignable = ROLES.filter((r) => isOwner || r.value !== "OWNER");
+  const activeOwners = members.filter((m) => m.role === "OWNER" && m.status === "ACTIVE").length;
   const error = invite.error ?? updateRole.error ?? remove.error ?? resend.error;
 
   return (
     <div className="space-y-4">
       <FormError message={error?.data?.zodError?.fieldErrors.email?.[0] ?? error?.message} />
+      {canManage && activeOwners === 1 ? (
+        <p className="text-xs text-slate-500">
+          A workspace needs an owner: the only owner can be removed or change role once someone else is owner.
+        </p>
+      ) : null}
       <ul className="divide-y divide-slate-100">
         {members.map((member) => {
           const who = member.user?.name ?? member.invitedEmail ?? "unknown";
           const locked = !canManage || (member.role === "OWNER" && !isOwner);
+          // The server refuses to leave a workspace without an owner; the page does not offer it.
+          const onlyOwner = member.role === "OWNER" && member.status === "ACTIVE" && activeOwners === 1;
           return (
             <li key={member.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
               <div>
@@ -80,7 +88,8 @@ export function MembersPanel({
                 <select
                   id={`role-${member.id}`}
                   value={member.role}
-                  disabled={locked || updateRole.isPending}
+                  disabled={locked || onlyOwner || updateRole.isPending}
+                  title={onlyOwner ? "The only owner: make someone else owner first" : undefined}
                   onChange={(e) => updateRole.mutate({ id: member.id, role: e.target.value as Role })}
                   className="rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm disabled:bg-slate-100"
                 >
@@ -100,21 +109,28 @@ export function MembersPanel({
                     Resend<span className="sr-only"> invitation to {who}</span>
                   </button>
                 ) : null}
-                {!locked ? (
-                  <button
-                    type="button"
+                {!locked && !onlyOwner ? (
+                  <ConfirmButton
                     className="text-sm font-medium text-rose-700 hover:text-rose-900"
                     disabled={remove.isPending}
-                    onClick={() => {
-                      if (
-                        window.confirm(
-                          member.status === "PENDING"
-                            ? `Revoke the invitation to ${who}? Its link stops working.`
-                            : `Remove ${who} from this workspace?`,
-                        )
+                    title={
+                      member.status === "PENDING"
+                        ? `Revoke the invitation to ${who}?`
+                        : `Remove ${who}${member.userId === currentUserId ? " (you)" : ""} from this workspace?`
+                    }
+                    consequences={
+                      member.status === "PENDING" ? (
+                        <p>The link in the invitation stops working. You can invite the address again later.</p>
+                      ) : (
+                        <p>
+                          {member.userId === currentUserId ? "You lose" : "They lose"} access to this workspace at once:
+                          its connections, events, items and settings. Their account stays; invite them again to give
+                          access back.
+                        </p>
                       )
-                        remove.mutate({ id: member.id });
-                    }}
+                    }
+                    confirmLabel={member.status === "PENDING" ? "Revoke invitation" : `Remove ${who}`}
+                    onConfirm={() => remove.mutate({ id: member.id })}
                   >
                     {member.status === "PENDING" ? "Revoke" : "Remove"}
                     <span className="sr-only">
@@ -122,7 +138,7 @@ export function MembersPanel({
                       {member.status === "PENDING" ? "invitation to " : ""}
                       {who}
                     </span>
-                  </button>
+                  </ConfirmButton>
                 ) : null}
               </div>
             </li>

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { FormError } from "@/app/_components/field";
 import { formatDateTime } from "@/app/_components/format";
-import { secondaryButtonClass } from "@/app/_components/ui";
+import { ConfirmButton, secondaryButtonClass } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/types";
 
@@ -61,22 +61,21 @@ export function ActiveSessions({
                 </>
               ) : null}
               {isAdmin && !session.writeAccessGrantedAt && session.staffUser.id !== viewerId ? (
-                <button
-                  type="button"
+                <ConfirmButton
                   className={secondaryButtonClass}
                   disabled={grant.isPending || currentSessionId !== null}
-                  title={currentSessionId ? "End your own support session first" : undefined}
-                  onClick={() => {
-                    if (
-                      window.confirm(
-                        `Let ${session.staffUser.email} change ${session.tenant.name}'s settings and connections for the rest of this session?`,
-                      )
-                    )
-                      grant.mutate({ sessionId: session.id });
-                  }}
+                  title={`Give ${session.staffUser.email} write access to ${session.tenant.name}?`}
+                  consequences={
+                    <p>
+                      For the rest of this session they can change the workspace&apos;s settings and connections. The
+                      workspace sees the grant in its access log; it cannot be taken back before the session ends.
+                    </p>
+                  }
+                  confirmLabel="Grant write access"
+                  onConfirm={() => grant.mutate({ sessionId: session.id })}
                 >
                   Grant write access
-                </button>
+                </ConfirmButton>
               ) : null}
             </li>
           );

@@ -54,7 +54,7 @@ export function AuditTrail({ scope }: { scope: "tenant" | "platform" }) {
   const pages = scope === "tenant" ? tenantPages : platformPages;
   const facets = scope === "tenant" ? tenantFacets.data : platformFacets.data;
   const rows: AuditRow[] = pages.data?.pages.flatMap((page) => page.rows) ?? [];
-  const columns = ["When", ...(scope === "platform" ? ["Tenant"] : []), "Who", "What", "From (IP)"];
+  const columns = ["When", ...(scope === "platform" ? ["Workspace"] : []), "Who", "What", "From (IP)"];
 
   return (
     <div className="space-y-3" data-testid={`audit-trail-${scope}`}>

@@ -8,3 +8,4 @@ export { PageHeader } from "./page-header";
 export { ReadOnlyNotice } from "./read-only-notice";
 export { Stat } from "./stat";
 export { StatusBadge, type Tone } from "./status-badge";
+export { ConfirmButton } from "./confirm-button";

@@ -72,8 +72,7 @@ export function DeliveryLog({ endpointId, canManage }: { endpointId: string; can
                 {delivery.responseBody ? (
                   <details>
                     <summary className="cursor-pointer">
-                      {delivery.responseBody.slice(0, 24)}
-                      {delivery.responseBody.length > 24 ? "…" : ""}
+                      Their answer ({delivery.responseBody.length} characters)
                     </summary>
                     <pre className="mt-1 max-h-48 overflow-auto rounded bg-slate-50 p-2 break-all whitespace-pre-wrap">
                       {delivery.responseBody}

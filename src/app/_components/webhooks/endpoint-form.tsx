@@ -6,6 +6,8 @@ import { buttonClass } from "@/app/_components/ui";
 export interface EventTypeOption {
   type: string;
   description: string;
+  /** An example of the JSON a receiver gets, pretty-printed. */
+  sample?: string;
 }
 
 export interface EndpointValues {
@@ -72,19 +74,31 @@ export function EndpointForm({
           <legend className="text-sm font-medium text-slate-700">Events to send</legend>
           <div className="mt-2 space-y-2">
             {eventTypes.map((option) => (
-              <label key={option.type} className="flex items-start gap-2 text-sm text-slate-700">
-                <input
-                  type="checkbox"
-                  name="eventTypes"
-                  value={option.type}
-                  defaultChecked={initial ? initial.eventTypes.includes(option.type) : true}
-                  className="mt-1"
-                />
-                <span>
-                  <code className="font-mono text-xs text-slate-900">{option.type}</code>
-                  <span className="block text-xs text-slate-500">{option.description}</span>
-                </span>
-              </label>
+              <div key={option.type}>
+                <label className="flex items-start gap-2 text-sm text-slate-700">
+                  <input
+                    type="checkbox"
+                    name="eventTypes"
+                    value={option.type}
+                    defaultChecked={initial ? initial.eventTypes.includes(option.type) : true}
+                    className="mt-1"
+                  />
+                  <span>
+                    <code className="font-mono text-xs text-slate-900">{option.type}</code>
+                    <span className="block text-xs text-slate-500">{option.description}</span>
+                  </span>
+                </label>
+                {option.sample ? (
+                  <details className="mt-1 ml-6 text-xs" data-testid={`sample-${option.type}`}>
+                    <summary className="cursor-pointer text-brand-700">
+                      Sample payload<span className="sr-only"> of {option.type}</span>
+                    </summary>
+                    <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-50 p-2 font-mono break-all whitespace-pre-wrap text-slate-800">
+                      {option.sample}
+                    </pre>
+                  </details>
+                ) : null}
+              </div>
             ))}
           </div>
           {fieldErrors.eventTypes?.[0] ? (

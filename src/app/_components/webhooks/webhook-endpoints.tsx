@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import { CopyField } from "@/app/_components/copy-button";
 import { FormError } from "@/app/_components/field";
@@ -8,6 +9,7 @@ import { formatDateTime, formatRelative } from "@/app/_components/format";
 import { GracePeriodSelect } from "@/app/_components/grace-period-select";
 import {
   Card,
+  ConfirmButton,
   DataTable,
   EmptyState,
   buttonClass,
@@ -26,7 +28,16 @@ interface RevealedSecret {
 }
 
 /** Endpoints list, the selected endpoint's controls and its delivery log. */
-export function WebhookEndpoints({ canManage, eventTypes }: { canManage: boolean; eventTypes: EventTypeOption[] }) {
+export function WebhookEndpoints({
+  canManage,
+  eventTypes,
+  testInbox,
+}: {
+  canManage: boolean;
+  eventTypes: EventTypeOption[];
+  /** Development only: the built-in test inbox (its endpoint URL and page). */
+  testInbox?: { url: string; pagePath: string } | null;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const endpoints = useQuery({ ...trpc.webhookEndpoint.list.queryOptions(), refetchInterval: 5_000 });
@@ -129,14 +140,31 @@ export function WebhookEndpoints({ canManage, eventTypes }: { canManage: boolean
         </div>
       ) : null}
 
+      {testInbox ? (
+        <section
+          aria-label="Test inbox"
+          className="space-y-2 rounded-xl bg-sky-50 px-4 py-3 text-sm text-sky-900 ring-1 ring-sky-200"
+        >
+          <p>
+            Development: no receiver of your own yet? Add an endpoint with the test inbox&apos;s URL, send a test event,
+            and{" "}
+            <Link href={testInbox.pagePath} className="font-medium underline">
+              open the test inbox
+            </Link>{" "}
+            to see exactly what was sent.
+          </p>
+          <CopyField label="Test inbox URL" value={testInbox.url} />
+        </section>
+      ) : null}
+
       {creating ? (
         <Card title="New endpoint">
           <EndpointForm
             eventTypes={eventTypes}
             disabled={!canManage}
             pending={create.isPending}
-            error={create.error && !create.error.data?.zodError ? create.error.message : null}
-            fieldErrors={create.error?.data?.zodError?.fieldErrors ?? {}}
+            error={create.error && !Object.keys(endpointFieldErrors(create.error)).length ? create.error.message : null}
+            fieldErrors={endpointFieldErrors(create.error)}
             submitLabel="Create endpoint"
             onSubmit={(values) => create.mutate(values)}
           />
@@ -260,17 +288,21 @@ function EndpointDetail({
               <button type="button" className={secondaryButtonClass} onClick={() => setEditing((value) => !value)}>
                 {editing ? "Cancel editing" : "Edit"}
               </button>
-              <button
-                type="button"
+              <ConfirmButton
                 className={dangerButtonClass}
                 disabled={remove.isPending}
-                onClick={() => {
-                  if (window.confirm(`Delete the endpoint ${endpoint.url}? Its delivery log is deleted with it.`))
-                    remove.mutate({ id: endpoint.id });
-                }}
+                title="Delete this endpoint?"
+                consequences={
+                  <p>
+                    <span className="font-mono break-all">{endpoint.url}</span> stops receiving events, and its delivery
+                    log and signing secret are deleted with it. This cannot be undone.
+                  </p>
+                }
+                confirmLabel="Delete endpoint"
+                onConfirm={() => remove.mutate({ id: endpoint.id })}
               >
                 Delete
-              </button>
+              </ConfirmButton>
             </div>
           ) : null}
           {sendTest.isSuccess ? (
@@ -285,7 +317,7 @@ function EndpointDetail({
               disabled={!canManage}
               pending={update.isPending}
               error={null}
-              fieldErrors={update.error?.data?.zodError?.fieldErrors ?? {}}
+              fieldErrors={endpointFieldErrors(update.error)}
               submitLabel="Save changes"
               onSubmit={(values) => update.mutate({ id: endpoint.id, ...values })}
             />
@@ -338,4 +370,19 @@ function EndpointDetail({
       </Card>
     </>
   );
+}
+
+/**
+ * Field errors from the server, with a refused address (the outbound address rules) shown beside
+ * the URL field rather than in a banner.
+ */
+function endpointFieldErrors(
+  error: {
+    message: string;
+    data?: { code?: string; zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } | null;
+  } | null,
+): Record<string, string[] | undefined> {
+  if (!error) return {};
+  if (error.data?.zodError?.fieldErrors) return error.data.zodError.fieldErrors;
+  return error.data?.code === "BAD_REQUEST" ? { url: [error.message] } : {};
 }

@@ -11,7 +11,7 @@ export default async function PlatformAuditPage() {
     <>
       <PageHeader
         title="Audit trail"
-        description="Every change on the platform: each tenant's, support sessions', and platform role changes. Append-only."
+        description="Every change on the platform: each workspace's, support sessions', and platform role changes. Append-only."
       />
       <AuditTrail scope="platform" />
     </>

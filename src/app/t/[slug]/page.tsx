@@ -7,10 +7,10 @@ export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const summary = await (await requireTenant(slug)).caller.overview.summary();
+  const summary = await (await requireTenant(slug)).caller.overview.summary({ range: "24h" });
   return (
     <>
-      <PageHeader title="Overview" description="Health of every connection and what moved in the last 24 hours." />
+      <PageHeader title="Overview" description="Health of every connection and what moved recently." />
       <OverviewDashboard slug={slug} initial={summary} />
     </>
   );

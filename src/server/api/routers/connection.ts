@@ -7,7 +7,7 @@ import { connectionHealth } from "@/server/connections/connection-health";
 import { PROVIDER_GUIDES, webhookUrl } from "@/server/connections/provider-guides";
 import { hasApiConnector } from "@/server/connectors/tenant-connector";
 import { CONNECTION_NOT_FOUND, updateConnectionSettings } from "@/server/connections/connection-settings";
-import { testConnection } from "@/server/connections/connection-test";
+import { testConnection, testUnsavedCredentials } from "@/server/connections/connection-test";
 import { requestManualResync } from "@/server/connections/manual-resync";
 import { secretMetadata } from "@/server/crypto/secret-store";
 import { forgetWebhookConnection } from "@/server/inbound/route-handler";
@@ -43,6 +43,17 @@ const name = z.string().trim().min(2, "Give it a name of at least 2 characters")
 const baseUrl = z.url({ protocol: /^https?$/, error: "Enter the full address, starting with https://" }).max(500);
 
 const NOT_FOUND = CONNECTION_NOT_FOUND;
+
+/** What the wizard sends: checked whole by testCredentials (so one submit shows every field error) and by create. */
+const newConnection = z.object({
+  provider,
+  direction: z.enum(ConnectionDirection),
+  name,
+  baseUrl,
+  syncSchedule: schedule.default("H24"),
+  credentials: z.record(z.string(), z.union([z.string().max(2000), z.number()])).default({}),
+  signingSecret: z.string().trim().min(8, "That secret looks too short").max(500).optional(),
+});
 
 export const connectionRouter = createTRPCRouter({
   list: tenantProcedure.query(async ({ ctx }) => {
@@ -83,44 +94,34 @@ export const connectionRouter = createTRPCRouter({
   }),
 
   /** The wizard's last step: returns the signing secret in plaintext this once, never again. */
-  create: tenantAdminProcedure
-    .input(
-      z.object({
-        provider,
-        direction: z.enum(ConnectionDirection),
-        name,
-        baseUrl,
-        syncSchedule: schedule.default("H24"),
-        credentials: z.record(z.string(), z.union([z.string().max(2000), z.number()])).default({}),
-        signingSecret: z.string().trim().min(8, "That secret looks too short").max(500).optional(),
-      }),
-    )
-    .mutation(async ({ ctx, input }) => {
-      const { connection, signingSecret } = await createConnection(ctx.db, input);
-      await ctx.audit({
-        action: "connection.created",
-        target: `connection:${connection.id}`,
-        summary: { name: connection.name, provider: connection.provider, direction: connection.direction },
-      });
-      // Subscribe now rather than at the next hourly pass (which still catches it if this fails).
-      const subscription = await subscribeAfterSetup(
-        ctx.prisma,
-        { tenantId: ctx.tenant.id, connectionId: connection.id },
-        connection,
-        {
-          appUrl: env().APP_URL,
-          sendEnsure: (data) => ctx.sendEvent({ name: "connection/subscription.ensure", data: { ...data } }),
-        },
-      );
-      const guide = PROVIDER_GUIDES[input.provider];
-      return {
-        id: connection.id,
-        webhookUrl: webhookUrl(env().APP_URL, ctx.tenant.slug, connection.id),
-        // A secret the tenant pasted is theirs already; one we generated is shown once.
-        signingSecret: guide.signing === "generated" ? signingSecret : null,
-        subscription,
-      };
-    }),
+  create: tenantAdminProcedure.input(newConnection).mutation(async ({ ctx, input }) => {
+    const { connection, signingSecret } = await createConnection(ctx.db, input);
+    await ctx.audit({
+      action: "connection.created",
+      target: `connection:${connection.id}`,
+      summary: { name: connection.name, provider: connection.provider, direction: connection.direction },
+    });
+    // Subscribe now rather than at the next hourly pass (which still catches it if this fails).
+    const subscription = await subscribeAfterSetup(
+      ctx.prisma,
+      { tenantId: ctx.tenant.id, connectionId: connection.id },
+      connection,
+      {
+        appUrl: env().APP_URL,
+        sendEnsure: (data) => ctx.sendEvent({ name: "connection/subscription.ensure", data: { ...data } }),
+      },
+    );
+    const guide = PROVIDER_GUIDES[input.provider];
+    return {
+      id: connection.id,
+      direction: connection.direction,
+      hasApi: guide.hasApi,
+      webhookUrl: webhookUrl(env().APP_URL, ctx.tenant.slug, connection.id),
+      // A secret the tenant pasted is theirs already; one we generated is shown once.
+      signingSecret: guide.signing === "generated" ? signingSecret : null,
+      subscription,
+    };
+  }),
 
   /**
    * Name, schedule, webhooks on/off, paused: MEMBER and up. Where the connection points is not
@@ -218,6 +219,12 @@ export const connectionRouter = createTRPCRouter({
       });
     return result;
   }),
+
+  /**
+   * The wizard's inline check: the platform's cheapest authenticated call with credentials that are
+   * not saved yet, behind the same address rules as a saved connection. Nothing is stored.
+   */
+  testCredentials: tenantAdminProcedure.input(newConnection).mutation(({ input }) => testUnsavedCredentials(input)),
 
   /** Starts a full reconcile (a drift check, for a channel) now; refused while one is running. */
   resync: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {

@@ -262,11 +262,17 @@ describe("overview", () => {
     }
     const summary = await callerFor(prisma, tenant.user.id, tenant.tenant.slug).overview.summary();
     expect(summary.latency).toEqual({ samples: 3, p50Ms: 800, p95Ms: 1160 });
-    expect(summary.hourly).toHaveLength(24);
+    expect(summary.activity).toHaveLength(24);
     const hourOfReceipt = Math.floor(received.getTime() / 3_600_000) * 3_600_000;
-    expect(summary.hourly.find((bucket) => new Date(bucket.hour).getTime() === hourOfReceipt)).toMatchObject({
+    expect(summary.activity.find((bucket) => new Date(bucket.start).getTime() === hourOfReceipt)).toMatchObject({
       rejected: 3,
     });
+    // The other ranges bucket the same data: 5 minutes over the last hour, 6 hours over 7 days.
+    const api = callerFor(prisma, tenant.user.id, tenant.tenant.slug);
+    const week = await api.overview.summary({ range: "7d" });
+    expect(week.activity).toHaveLength(28);
+    expect(week.activity.reduce((sum, bucket) => sum + bucket.rejected, 0)).toBe(3);
+    expect((await api.overview.summary({ range: "1h" })).activity).toHaveLength(12);
     expect(summary.alerts.map((a) => a.title)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/last 3 webhooks from the platform failed their signature check/),

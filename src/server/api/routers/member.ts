@@ -4,18 +4,44 @@ import { createTRPCRouter, protectedProcedure, tenantAdminProcedure, tenantProce
 import { acceptInvitation, mailInvitation, newInvitationToken } from "@/server/tenancy/invitations";
 import { DomainError, findOrThrow } from "@/server/errors";
 import { MembershipRole } from "@/generated/prisma/enums";
+import type { TenantDb } from "@/server/tenancy/tenant-db";
+
+type TransactionClient = Parameters<Parameters<TenantDb["$transaction"]>[0]>[0];
 
 const role = z.enum(MembershipRole);
 const NOT_FOUND = "Member not found";
 
-/** A tenant always keeps at least one active owner. */
-async function assertOwnerRemains(
-  db: { membership: { count: (args: { where: object }) => Promise<number> } },
-  excludingId: string,
+const LAST_OWNER = "A workspace needs at least one owner; make someone else owner first";
+
+/**
+ * A workspace always keeps at least one active owner. The check and the change run in one
+ * serializable transaction, so two owners removing or demoting each other at the same moment
+ * cannot both succeed; the loser is told to try again.
+ */
+async function changeUnlessLastOwner(
+  db: TenantDb,
+  tenantId: string,
+  member: { id: string; role: string },
+  change: (tx: TransactionClient) => Promise<unknown>,
 ) {
-  const owners = await db.membership.count({ where: { role: "OWNER", status: "ACTIVE", id: { not: excludingId } } });
-  if (owners === 0)
-    throw new DomainError("INVALID", "A workspace needs at least one owner; make someone else owner first");
+  try {
+    await db.$transaction(
+      async (tx) => {
+        if (member.role === "OWNER") {
+          const otherOwners = await tx.membership.count({
+            where: { tenantId, role: "OWNER", status: "ACTIVE", id: { not: member.id } },
+          });
+          if (otherOwners === 0) throw new DomainError("CONFLICT", LAST_OWNER);
+        }
+        await change(tx);
+      },
+      { isolationLevel: "Serializable" },
+    );
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2034")
+      throw new DomainError("CONFLICT", "Someone changed the members at the same time; try again");
+    throw error;
+  }
 }
 
 export const memberRouter = createTRPCRouter({
@@ -129,8 +155,10 @@ export const memberRouter = createTRPCRouter({
     );
     if ((input.role === "OWNER" || member.role === "OWNER") && ctx.role !== "OWNER")
       throw new DomainError("FORBIDDEN", "Only owners can change an owner's role or make owners");
-    if (member.role === "OWNER" && input.role !== "OWNER") await assertOwnerRemains(ctx.db, member.id);
-    await ctx.db.membership.updateMany({ where: { id: member.id }, data: { role: input.role } });
+    const demoting = member.role === "OWNER" && input.role !== "OWNER";
+    await changeUnlessLastOwner(ctx.db, ctx.tenant.id, demoting ? member : { ...member, role: "-" }, (tx) =>
+      tx.membership.updateMany({ where: { id: member.id, tenantId: ctx.tenant.id }, data: { role: input.role } }),
+    );
     await ctx.audit({
       action: "member.role_changed",
       target: `membership:${member.id}`,
@@ -149,8 +177,9 @@ export const memberRouter = createTRPCRouter({
     );
     if (member.role === "OWNER" && ctx.role !== "OWNER")
       throw new DomainError("FORBIDDEN", "Only owners can remove an owner");
-    if (member.role === "OWNER") await assertOwnerRemains(ctx.db, member.id);
-    await ctx.db.membership.deleteMany({ where: { id: member.id } });
+    await changeUnlessLastOwner(ctx.db, ctx.tenant.id, member, (tx) =>
+      tx.membership.deleteMany({ where: { id: member.id, tenantId: ctx.tenant.id } }),
+    );
     await ctx.audit({
       action: member.status === "PENDING" ? "member.invitation_revoked" : "member.removed",
       target: `membership:${member.id}`,

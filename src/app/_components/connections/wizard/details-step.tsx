@@ -1,20 +1,28 @@
 import { Field, FormError } from "@/app/_components/field";
 import { buttonClass, inputClass, secondaryButtonClass } from "@/app/_components/ui";
 import { SCHEDULE_LABELS, type ProviderGuide } from "@/shared/provider-guides";
+import { TEST_FAILURE_REASONS } from "../test-connection-button";
+
+type CredentialCheck = { ok: true; detail: string; latencyMs: number } | { ok: false; reason: string; message: string };
 
 /** Step 2: the connection's name, role, address, API credentials and reconcile schedule. */
 export function DetailsStep({
   guide,
   error,
   fieldErrors,
+  credentialCheck,
   isPending,
+  pendingLabel,
   onSubmit,
   onBack,
 }: {
   guide: ProviderGuide;
   error: string | null;
   fieldErrors: Record<string, string[] | undefined>;
+  /** The answer of the platform's check of the credentials, once asked. */
+  credentialCheck: CredentialCheck | null;
   isPending: boolean;
+  pendingLabel: string;
   onSubmit: (event: React.FormEvent<HTMLFormElement>) => void;
   onBack: () => void;
 }) {
@@ -27,6 +35,7 @@ export function DetailsStep({
         name="name"
         required
         placeholder={`e.g. ${guide.label.split(" ")[0]} main`}
+        hint="How this connection appears on the Events and Overview pages"
         error={fieldErrors.name?.[0]}
       />
       {guide.directions.length > 1 ? (
@@ -52,12 +61,14 @@ export function DetailsStep({
         type="url"
         required
         placeholder={guide.baseUrlPlaceholder}
+        hint={`The full address, e.g. ${guide.baseUrlPlaceholder}`}
         error={fieldErrors.baseUrl?.[0]}
       />
       {guide.credentials.map((field) => (
         <Field
           key={field.name}
           label={`${field.label}${field.optional ? " (optional)" : ""}`}
+          required={!field.optional}
           name={`credential-${field.name}`}
           type={field.secret ? "password" : field.numeric ? "number" : "text"}
           autoComplete="off"
@@ -77,6 +88,18 @@ export function DetailsStep({
           error={fieldErrors.signingSecret?.[0]}
         />
       ) : null}
+      {credentialCheck ? (
+        <div role="status" aria-live="polite" data-testid="credential-check" className="text-sm">
+          {credentialCheck.ok ? (
+            <p className="text-emerald-800">✓ {credentialCheck.detail}</p>
+          ) : (
+            <p className="rounded-lg bg-rose-50 px-3 py-2 text-rose-800 ring-1 ring-rose-200">
+              ✗ {TEST_FAILURE_REASONS[credentialCheck.reason] ?? "The check failed"}: {credentialCheck.message} Nothing
+              was created; correct the details above and try again.
+            </p>
+          )}
+        </div>
+      ) : null}
       {guide.hasApi ? (
         <div>
           <label htmlFor="syncSchedule" className="block text-sm font-medium text-slate-700">
@@ -93,7 +116,7 @@ export function DetailsStep({
       ) : null}
       <div className="flex gap-3">
         <button type="submit" className={buttonClass} disabled={isPending}>
-          {isPending ? "Creating…" : "Create connection"}
+          {isPending ? pendingLabel : guide.hasApi ? "Check and create connection" : "Create connection"}
         </button>
         <button type="button" className={secondaryButtonClass} onClick={onBack}>
           Back

@@ -1,7 +1,11 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { CopyField } from "@/app/_components/copy-button";
 import { buttonClass } from "@/app/_components/ui";
 import type { ProviderGuide } from "@/shared/provider-guides";
+import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/types";
 import { TestConnectionButton } from "../test-connection-button";
 
@@ -52,6 +56,7 @@ export function RegisterWebhookStep({
           </li>
         ))}
       </ol>
+      {created.direction === "CHANNEL" && created.hasApi ? <FirstSync connectionId={created.id} /> : null}
       <div className="flex flex-wrap items-start gap-3">
         {guide.hasApi ? <TestConnectionButton connectionId={created.id} /> : null}
         <Link href={`/t/${slug}/connections/${created.id}`} className={buttonClass}>
@@ -91,5 +96,34 @@ function SetupSubscriptionNote({ subscription }: { subscription: CreatedConnecti
       Stockhook could not register the webhooks: {subscription.reason} Register it by hand with the steps below, or
       grant the scope and press “Check now” on the connection page.
     </p>
+  );
+}
+
+/**
+ * A new storefront has no linked items until its first reconcile: offered here so the tenant does
+ * not meet "never been synced" on the Overview later.
+ */
+function FirstSync({ connectionId }: { connectionId: string }) {
+  const trpc = useTRPC();
+  const resync = useMutation(trpc.connection.resync.mutationOptions());
+  return (
+    <div className="space-y-2 rounded-lg bg-sky-50 px-3 py-3 text-sm text-sky-900 ring-1 ring-sky-200">
+      <p>
+        Last step: the first sync links this store&apos;s products to your items by SKU. Until it runs, the store gets
+        no stock updates.
+      </p>
+      <button
+        type="button"
+        className={buttonClass}
+        disabled={resync.isPending || resync.isSuccess}
+        onClick={() => resync.mutate({ id: connectionId })}
+      >
+        {resync.isPending ? "Starting…" : resync.isSuccess ? "First sync started" : "Run first sync"}
+      </button>
+      <div role="status" aria-live="polite">
+        {resync.isSuccess ? <p>✓ The first sync is running; its progress shows on the connection page.</p> : null}
+        {resync.error ? <p className="text-rose-800">✗ {resync.error.message}</p> : null}
+      </div>
+    </div>
   );
 }

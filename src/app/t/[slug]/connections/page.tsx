@@ -1,18 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatRelative } from "@/app/_components/format";
+import { connectionHealthLabel } from "@/app/_components/connections/health-label";
 import { PROVIDER_LABELS } from "@/app/_components/labels";
 import { buttonClass, DataTable, EmptyState, PageHeader, StatusBadge } from "@/app/_components/ui";
 import { SCHEDULE_LABELS } from "@/shared/provider-guides";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Connections" };
-
-const CIRCUIT_LABELS = {
-  closed: { status: "Healthy", tone: "green" },
-  recovering: { status: "Recovering", tone: "amber" },
-  open: { status: "Failing", tone: "red" },
-} as const;
 
 export default async function ConnectionsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
@@ -38,6 +33,7 @@ export default async function ConnectionsPage({ params }: { params: Promise<{ sl
         </EmptyState>
       ) : (
         <DataTable
+          cards={{ first: 7 }}
           columns={[
             "Name",
             "Platform",
@@ -51,7 +47,7 @@ export default async function ConnectionsPage({ params }: { params: Promise<{ sl
           ]}
         >
           {connections.map((connection) => {
-            const circuit = CIRCUIT_LABELS[connection.health.circuit];
+            const circuit = connectionHealthLabel(connection);
             return (
               <tr key={connection.id}>
                 <td className="px-4 py-3 font-medium">

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { WebhookEndpoints } from "@/app/_components/webhooks/webhook-endpoints";
 import { PageHeader, ReadOnlyNotice } from "@/app/_components/ui";
 import { EVENT_TYPE_DESCRIPTIONS, OUTBOUND_EVENT_TYPES } from "@/server/outbound/event-types";
+import { samplePayload } from "@/server/outbound/sample-payloads";
+import { devTestInbox } from "@/server/outbound/dev-test-inbox";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Webhooks" };
@@ -23,7 +25,12 @@ export default async function WebhooksPage({ params }: { params: Promise<{ slug:
       ) : null}
       <WebhookEndpoints
         canManage={canManage}
-        eventTypes={OUTBOUND_EVENT_TYPES.map((type) => ({ type, description: EVENT_TYPE_DESCRIPTIONS[type] }))}
+        eventTypes={OUTBOUND_EVENT_TYPES.map((type) => ({
+          type,
+          description: EVENT_TYPE_DESCRIPTIONS[type],
+          sample: JSON.stringify(samplePayload(type, { id: tenant.id, slug: tenant.slug }), null, 2),
+        }))}
+        testInbox={devTestInbox(slug)}
       />
     </>
   );
