@@ -3,7 +3,7 @@ import type { SourceConnector } from "@/server/connectors";
 import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { reconcileForCollection } from "@/server/connections/collection-reconcile";
 import { appliedChanges, emitStockChanges } from "@/server/outbound/emit";
-import { applyEvents, type ApplyResult, type PushRow } from "@/server/pipeline/apply-batch";
+import { applyEvents, type ApplyRequest, type ApplyResult, type PushRow } from "@/server/pipeline/apply-batch";
 import { recordAttempt } from "@/server/pipeline/attempts";
 import { preparePushes, type PushJob } from "@/server/pipeline/channel-push";
 import { restoreVerdict } from "@/server/pipeline/webhook-processing";
@@ -18,15 +18,7 @@ import { sendOutboundEvents } from "./outbound-sender";
  * `push-item` run, Business Central collections reconciled, replays of applied events pushed again,
  * and the outbound events.
  */
-export interface ApplyRun {
-  tenantId: string;
-  eventIds: string[];
-  runId: string;
-  attempt: number;
-  replay: boolean;
-  /** "batch of N" on the batched path; the fast path adds nothing to the attempt's detail. */
-  lane?: string;
-}
+export type ApplyRun = Omit<ApplyRequest, "sourceFor" | "sendPushes" | "handOverEmpty" | "now">;
 
 export interface ApplyRunSummary {
   claimed: number;

@@ -46,7 +46,8 @@ export const DEFAULT_LOCATION = "default";
 /** How long the front door remembers a delivery (ingest.ts DELIVERY_ID_MEMORY_MS): 72 hours. */
 export const REPLAY_MEMORY_MS = 72 * 60 * 60 * 1000;
 
-const EXTERNAL_ID_LABELS: Record<Provider, string> = {
+/** How each platform names the id a delivery carries, for "no local product for …" verdicts. */
+export const EXTERNAL_ID_LABELS: Record<Provider, string> = {
   SAM: "sam_id",
   SHOPIFY: "Shopify inventory item",
   WOOCOMMERCE: "WooCommerce product",

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient, type Provider, type WebhookStatus } from "@/generated/prisma/client";
-import type { ApplyOutcome } from "@/server/inventory/apply-change";
+import { EXTERNAL_ID_LABELS, type ApplyOutcome } from "@/server/inventory/apply-change";
 import { foldItem, type FoldChange, type LockedItem } from "@/server/inventory/fold";
 import { resolveChange, verdictOf, type SourceLookup, type StoredChange } from "./webhook-processing";
 
@@ -15,15 +15,6 @@ import { resolveChange, verdictOf, type SourceLookup, type StoredChange } from "
  * nothing applies twice. Events lock before items, each in id order, so two runs cannot deadlock.
  */
 const FINAL: WebhookStatus[] = ["APPLIED", "SKIPPED", "STALE", "DUPLICATE", "REJECTED"];
-
-const EXTERNAL_ID_LABELS: Record<Provider, string> = {
-  SAM: "sam_id",
-  SHOPIFY: "Shopify inventory item",
-  WOOCOMMERCE: "WooCommerce product",
-  BIGCOMMERCE: "BigCommerce product",
-  BUSINESS_CENTRAL: "Business Central item",
-  STANDARD_WEBHOOKS: "external id",
-};
 
 /** A push row written with the verdicts: one per (event, changed item, active channel). */
 export interface PushRow {
