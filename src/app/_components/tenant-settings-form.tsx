@@ -9,7 +9,7 @@ import { TenantKind } from "@/generated/prisma/enums";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/types";
 import { Field, FormError } from "./field";
-import { buttonClass, inputClass } from "./ui";
+import { inputClass, SaveRow } from "./ui";
 
 type TenantSettings = Pick<
   RouterOutputs["tenant"]["current"],
@@ -103,16 +103,7 @@ export function TenantSettingsForm({ tenant, canEdit }: { tenant: TenantSettings
           defaultValue={tenant.retentionDays}
           error={fieldErrors.retentionDays?.[0]}
         />
-        <div className="flex items-center gap-3">
-          <button type="submit" className={buttonClass}>
-            {update.isPending ? "Saving…" : "Save settings"}
-          </button>
-          {saved ? (
-            <span role="status" className="text-sm text-emerald-700">
-              Saved
-            </span>
-          ) : null}
-        </div>
+        <SaveRow label="Save settings" pending={update.isPending} saved={saved} />
       </fieldset>
     </form>
   );

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { enumValue } from "@/app/_components/enum-options";
 import { Field, FormError } from "@/app/_components/field";
-import { buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "@/app/_components/ui";
+import { dangerButtonClass, inputClass, SaveRow, secondaryButtonClass } from "@/app/_components/ui";
 import { SyncSchedule } from "@/generated/prisma/enums";
 import { PROVIDER_GUIDES, SCHEDULE_LABELS, type GuidedProvider } from "@/shared/provider-guides";
 import { useTRPC } from "@/trpc/react";
@@ -76,16 +76,7 @@ export function ConnectionSettingsForm({ connection, canEdit }: { connection: Ed
           <input type="checkbox" name="paused" defaultChecked={connection.status === "PAUSED"} />
           Paused (no scheduled reconciles)
         </label>
-        <div className="flex items-center gap-3">
-          <button type="submit" className={buttonClass}>
-            {update.isPending ? "Saving…" : "Save changes"}
-          </button>
-          {saved ? (
-            <span role="status" className="text-sm text-emerald-700">
-              Saved
-            </span>
-          ) : null}
-        </div>
+        <SaveRow label="Save changes" pending={update.isPending} saved={saved} />
       </fieldset>
     </form>
   );

@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Field, FormError } from "@/app/_components/field";
-import { buttonClass, secondaryButtonClass } from "@/app/_components/ui";
+import { buttonClass, SaveRow, secondaryButtonClass } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/types";
 
@@ -97,16 +97,7 @@ export function NotificationsPanel({ initial }: { initial: Settings }) {
             />
             By email to every owner and admin with a verified address
           </label>
-          <div className="flex items-center gap-3">
-            <button type="submit" className={buttonClass}>
-              {update.isPending ? "Saving…" : "Save notification settings"}
-            </button>
-            {saved ? (
-              <span role="status" className="text-sm text-emerald-700">
-                Saved
-              </span>
-            ) : null}
-          </div>
+          <SaveRow label="Save notification settings" pending={update.isPending} saved={saved} />
         </fieldset>
       </form>
 

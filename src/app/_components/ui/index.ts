@@ -9,3 +9,4 @@ export { ReadOnlyNotice } from "./read-only-notice";
 export { Stat } from "./stat";
 export { StatusBadge, type Tone } from "./status-badge";
 export { ConfirmButton } from "./confirm-button";
+export { SaveRow } from "./save-row";
