@@ -66,6 +66,18 @@ const cases: Record<string, Case> = {
     }),
     namesNoOtherTenantRow: true,
   },
+  // Tries credentials against an address the caller types; it names no stored row at all.
+  "connection.testCredentials": {
+    kind: "tenant",
+    input: () => ({
+      provider: "SAM",
+      direction: "SOURCE",
+      name: "Injected",
+      baseUrl: "https://sam.example.com",
+      credentials: { apiKey: "sam-key-12345" },
+    }),
+    namesNoOtherTenantRow: true,
+  },
   "connection.update": { kind: "tenant", input: (victim) => ({ id: victim.connection.id, name: "Hijacked" }) },
   "connection.changeAddress": {
     kind: "tenant",
