@@ -45,7 +45,31 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
-export function requestPinned(target: CheckedTarget, request: PinnedRequest): Promise<PinnedResponse> {
+/**
+ * A pooled socket that the server closed while it sat idle fails at once with ECONNRESET, before
+ * the request reached the server (Node's documented keep-alive race): such a request is sent once
+ * more, on a fresh socket. A reset on a socket of its own is the server's answer and is not retried.
+ */
+export async function requestPinned(target: CheckedTarget, request: PinnedRequest): Promise<PinnedResponse> {
+  try {
+    return await requestOnce(target, request);
+  } catch (error) {
+    if (!(error instanceof StaleSocketError) || request.signal.aborted) throw unwrap(error);
+    return requestOnce(target, request).catch((second: unknown) => {
+      throw unwrap(second);
+    });
+  }
+}
+
+class StaleSocketError extends Error {
+  constructor(readonly original: Error) {
+    super(original.message);
+  }
+}
+
+const unwrap = (error: unknown) => (error instanceof StaleSocketError ? error.original : error);
+
+function requestOnce(target: CheckedTarget, request: PinnedRequest): Promise<PinnedResponse> {
   const { url, address, family } = target;
   const client = url.protocol === "https:" ? https : http;
   const headers: Record<string, string> = { ...request.headers, host: url.host };
@@ -111,7 +135,9 @@ export function requestPinned(target: CheckedTarget, request: PinnedRequest): Pr
         });
       },
     );
-    outgoing.on("error", reject);
+    outgoing.on("error", (error: NodeJS.ErrnoException) =>
+      reject(outgoing.reusedSocket && error.code === "ECONNRESET" ? new StaleSocketError(error) : error),
+    );
     outgoing.end(request.body);
   });
 }
