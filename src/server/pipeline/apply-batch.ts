@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient, type Provider, type WebhookStatus } from "@/generated/prisma/client";
 import { EXTERNAL_ID_LABELS, type ApplyOutcome } from "@/server/inventory/apply-change";
 import { foldItem, type FoldChange, type LockedItem } from "@/server/inventory/fold";
+import { countStockChanges } from "@/server/metrics/observe";
 import { resolveChange, verdictOf, type SourceLookup, type StoredChange } from "./webhook-processing";
 
 /**
@@ -155,9 +156,12 @@ export async function applyEvents(prisma: PrismaClient, req: ApplyRequest): Prom
   const itemOf = new Map(links.map((l) => [`${l.connectionId}|${l.externalId}`, l.itemId]));
   const itemFor = (r: ResolvedRow) => itemOf.get(`${r.event.connectionId}|${r.externalId}`);
 
+  // Every delivery's outcomes, counted once the transaction that decided them has committed.
+  let decided: ApplyOutcome[] = [];
   await withDeadlockRetry(() =>
     prisma.$transaction(
       async (tx) => {
+        decided = [];
         // S3: the events again, locked in id order; one another run finished meanwhile is left alone.
         const live = await tx.$queryRaw<{ id: string; status: WebhookStatus }[]>`
           SELECT e.id, e.status FROM "WebhookEvent" e
@@ -193,6 +197,7 @@ export async function applyEvents(prisma: PrismaClient, req: ApplyRequest): Prom
                     action: `no local product for ${EXTERNAL_ID_LABELS[event.provider]} ${r.externalId}`,
                   },
               );
+            decided.push(...outcomes);
             const verdict = verdictOf(outcomes);
             result.verdicts[event.id] = verdict;
             const applied = outcomes.filter(
@@ -216,6 +221,10 @@ export async function applyEvents(prisma: PrismaClient, req: ApplyRequest): Prom
       // A batch of a hundred events is a few statements, but waits for item locks other runs hold.
       { timeout: 60_000, maxWait: 30_000, isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted },
     ),
+  );
+  countStockChanges(
+    decided.map(() => ({ source: "webhook" })),
+    decided,
   );
   return result;
 }
