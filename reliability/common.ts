@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { eventually, type Stack } from "../integration/harness";
-import { DELIVERED_STATUSES, FINAL_STATUSES } from "../integration/fixtures";
+import type { Simulator } from "@sim";
+import { createShopTenant, DELIVERED_STATUSES, FINAL_STATUSES } from "../integration/fixtures";
 
 /**
  * Shared by the reliability suite. RELIABILITY_SHORT=1 (CI) shortens outages and loads; the
@@ -90,4 +91,34 @@ export async function findPlaintextSecrets(
 export function stackSecrets(stack: Stack): string[] {
   const keys = (stack.env.STOCKHOOK_ENCRYPTION_KEYS ?? "").split(",").map((entry) => entry.split(":")[1] ?? "");
   return [...keys, stack.env.AUTH_SECRET ?? ""].filter(Boolean);
+}
+
+/**
+ * A SAM tenant whose catalogue drifted by +5 on every hundredth item, with a full reconcile
+ * started against a source rate-limited to 3 pages a second; resolves once it has read 3 pages.
+ */
+export async function startDriftedReconcile(stack: Stack, sim: Simulator, items: number) {
+  const tenant = await createShopTenant(stack, sim, { items, channel: false });
+  const drifted: { sku: string; quantity: number }[] = [];
+  for (let k = 0; k < items / 100; k++) {
+    const view = sim.controls.items(tenant.samStoreKey, { offset: k * 100 + 7, limit: 1 })[0]!;
+    const quantity = view.quantity + 5;
+    sim.controls.setItem(tenant.samStoreKey, view.sku, { quantity });
+    drifted.push({ sku: view.sku, quantity });
+  }
+  sim.controls.set(tenant.samStoreKey, { rateLimit: { limit: 3, windowMs: 1_000 } });
+  sim.controls.resetRequests(tenant.samStoreKey);
+  await stack.sendEvent({
+    name: "stock/reconcile.requested",
+    data: { tenantId: tenant.tenantId, connectionId: tenant.samConnectionId, mode: "full", trigger: "MANUAL" },
+  });
+  const pagesBefore = await eventually(
+    "the reconcile to get a few pages in",
+    async () => {
+      const run = await stack.prisma.syncRun.findFirst({ where: { connectionId: tenant.samConnectionId } });
+      return run && run.pages >= 3 ? run.pages : undefined;
+    },
+    120_000,
+  );
+  return { tenant, drifted, pagesBefore };
 }

@@ -9,7 +9,14 @@ import { eventually, startStack, type Stack } from "../integration/harness";
 import { replayEvents } from "@/server/event-log/replay";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { createShopTenant, postDelivery, signedSamDelivery, type ShopTenant } from "../integration/fixtures";
-import { findPlaintextSecrets, SHORT, stackSecrets, stockChangesPerEvent, waitUntilFinal } from "./common";
+import {
+  findPlaintextSecrets,
+  SHORT,
+  stackSecrets,
+  stockChangesPerEvent,
+  waitUntilFinal,
+  startDriftedReconcile,
+} from "./common";
 
 /**
  * The stack broken on purpose: the app killed with SIGKILL mid-burst and mid-reconcile, the
@@ -158,28 +165,7 @@ describe("kill -9", () => {
 
   it("resumes a reconcile killed mid-way at the page it reached", async () => {
     const items = SHORT ? 4_000 : 20_000;
-    const tenant = await createShopTenant(stack, sim, { items, channel: false });
-    const drifted: { sku: string; quantity: number }[] = [];
-    for (let k = 0; k < items / 100; k++) {
-      const view = sim.controls.items(tenant.samStoreKey, { offset: k * 100 + 7, limit: 1 })[0]!;
-      const quantity = view.quantity + 5;
-      sim.controls.setItem(tenant.samStoreKey, view.sku, { quantity });
-      drifted.push({ sku: view.sku, quantity });
-    }
-    sim.controls.set(tenant.samStoreKey, { rateLimit: { limit: 3, windowMs: 1_000 } });
-    sim.controls.resetRequests(tenant.samStoreKey);
-    await stack.sendEvent({
-      name: "stock/reconcile.requested",
-      data: { tenantId: tenant.tenantId, connectionId: tenant.samConnectionId, mode: "full", trigger: "MANUAL" },
-    });
-    const pagesBefore = await eventually(
-      "the reconcile to get a few pages in",
-      async () => {
-        const run = await stack.prisma.syncRun.findFirst({ where: { connectionId: tenant.samConnectionId } });
-        return run && run.pages >= 3 ? run.pages : undefined;
-      },
-      120_000,
-    );
+    const { tenant, drifted, pagesBefore } = await startDriftedReconcile(stack, sim, items);
     // Inngest is frozen while the app is down: a slow restart must not use up the reconcile's
     // retries (3, one second apart in this stack) on calls that can only be refused.
     await stack.app.kill("SIGKILL");

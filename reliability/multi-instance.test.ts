@@ -9,7 +9,7 @@ import { parseKeyring } from "@/server/crypto/secret-box";
 import { storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { createShopTenant, signedSamDelivery, type ShopTenant } from "../integration/fixtures";
-import { SHORT, stockChangesPerEvent, waitUntilFinal } from "./common";
+import { SHORT, stockChangesPerEvent, waitUntilFinal, startDriftedReconcile } from "./common";
 
 /**
  * The production layout: two `next start` processes behind HAProxy (round robin), on
@@ -250,28 +250,7 @@ describe("kill -9 one of two instances", () => {
 
   it("resumes a reconcile when the instance running its step is killed", async () => {
     const items = SHORT ? 4_000 : 20_000;
-    const tenant = await createShopTenant(stack, sim, { items, channel: false });
-    const drifted: { sku: string; quantity: number }[] = [];
-    for (let k = 0; k < items / 100; k++) {
-      const view = sim.controls.items(tenant.samStoreKey, { offset: k * 100 + 7, limit: 1 })[0]!;
-      const quantity = view.quantity + 5;
-      sim.controls.setItem(tenant.samStoreKey, view.sku, { quantity });
-      drifted.push({ sku: view.sku, quantity });
-    }
-    sim.controls.set(tenant.samStoreKey, { rateLimit: { limit: 3, windowMs: 1_000 } });
-    sim.controls.resetRequests(tenant.samStoreKey);
-    await stack.sendEvent({
-      name: "stock/reconcile.requested",
-      data: { tenantId: tenant.tenantId, connectionId: tenant.samConnectionId, mode: "full", trigger: "MANUAL" },
-    });
-    const pagesBefore = await eventually(
-      "the reconcile to get a few pages in",
-      async () => {
-        const run = await stack.prisma.syncRun.findFirst({ where: { connectionId: tenant.samConnectionId } });
-        return run && run.pages >= 3 ? run.pages : undefined;
-      },
-      120_000,
-    );
+    const { tenant, drifted, pagesBefore } = await startDriftedReconcile(stack, sim, items);
     // Round robin sends the steps to both instances: whichever held the step in flight, the
     // other one takes Inngest's retry while the killed one restarts.
     await stack.instances[0]!.kill("SIGKILL");
