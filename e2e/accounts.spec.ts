@@ -121,7 +121,10 @@ test("after sign-in, a callbackUrl to another site is ignored", async ({ page })
   }
 });
 
-test("forgot password: a mailed single-use link sets a new one", async ({ page }) => {
+test("forgot password: a mailed single-use link sets a new one and ends the sessions signed in before it", async ({
+  page,
+  browser,
+}) => {
   const email = `forgetful-${Date.now()}@example.test`;
   await signUpAndConfirm(page, {
     name: "Fay Forgetful",
@@ -131,6 +134,10 @@ test("forgot password: a mailed single-use link sets a new one", async ({ page }
     tenantKind: "GALLERY",
   });
   await expect(page).toHaveURL(/\/t\/forgetful-art/);
+  // Someone who learnt the old password signs in elsewhere; the reset must throw them out.
+  const intruder = await (await browser.newContext()).newPage();
+  await signIn(intruder, email, "first-password-1");
+  await expect(intruder).toHaveURL(/\/t\/forgetful-art/);
   await page.context().clearCookies();
   await page.goto("/signin");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
@@ -144,4 +151,8 @@ test("forgot password: a mailed single-use link sets a new one", async ({ page }
   await expect(page.getByText("Your password is changed")).toBeVisible();
   await signIn(page, email, "second-password-2");
   await expect(page).toHaveURL(/\/t\/forgetful-art/);
+
+  await intruder.goto("/t/forgetful-art");
+  await expect(intruder).toHaveURL(/\/signin/);
+  await intruder.context().close();
 });

@@ -19,7 +19,9 @@ export type DomainErrorKind =
   /** The caller may not do this. */
   | "FORBIDDEN"
   /** Too many attempts; try later. */
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  /** A service Stockhook depends on (the mail server) is not answering; nothing was changed, try later. */
+  | "UNAVAILABLE";
 
 /**
  * `kind`, not `code`: Node (errno), Prisma (P2002) and the address checks read an error's `code`

@@ -2,6 +2,7 @@
  * Account takeover, written as the attacks (issue 17, items 3, 4 and 8): a real PostgreSQL (or
  * PGlite) database, real mail over SMTP into a real Mailpit, links read back from the received mail.
  */
+import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMailpit, type RunningMailpit } from "../../../scripts/lib/mailpit";
 import { hashPassword, PASSWORD_COST, verifyPassword } from "@/server/auth/password";
@@ -10,7 +11,9 @@ import { callerFor, createTenantFixture, type TenantFixture } from "@test-suppor
 import { linkTo, listMail, waitForMail } from "@test-support/mailbox";
 import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 import { providerVouchesForEmail, resolveOAuthSignIn } from "./oauth";
+import { issuePasswordResetLink, resetPassword } from "./password-reset";
 import { ACCOUNT_LIMITS } from "./rate-limits";
+import { sessionStillValid } from "./sessions";
 import { signInWithPassword } from "./sign-in";
 import { hashLinkToken } from "./tokens";
 import { verifyEmail } from "./verification";
@@ -358,6 +361,51 @@ describe("brute force and enumeration (item 8)", () => {
       ).toMatchObject({ ok: true });
     },
   );
+
+  it("a password reset ends the session someone signed in with the old password", { timeout: 180_000 }, async () => {
+    const victim = await signUpAndVerify("stolen@gallery.test", "the-leaked-password");
+    const intruderSignedInAt = Date.now();
+    expect(await sessionStillValid(database.prisma, victim.id, intruderSignedInAt)).toBe(true);
+
+    const link = await issuePasswordResetLink(database.prisma, "http://app.test", victim.id);
+    await resetPassword(database.prisma, tokenOf(link), "a-password-only-the-owner-knows");
+
+    expect(await sessionStillValid(database.prisma, victim.id, intruderSignedInAt)).toBe(false);
+    // A session without a recorded sign-in time cannot prove it is newer than the reset.
+    expect(await sessionStillValid(database.prisma, victim.id, undefined)).toBe(false);
+    expect(await sessionStillValid(database.prisma, victim.id, Date.now())).toBe(true);
+    expect(await sessionStillValid(database.prisma, "no-such-user", Date.now())).toBe(false);
+  });
+
+  it("with the mail server down, sign-up says to try later and keeps no account, so the retry is a new sign-up", async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const deadMailer = createSmtpMailer(`smtp://127.0.0.1:${closedPort}`, "Stockhook <no-reply@stockhook.test>");
+    const email = "smtp-down@gallery.test";
+    const signUp = (caller: ReturnType<typeof publicCaller>) =>
+      caller.auth.signUp({
+        name: "Patient",
+        email,
+        password: "patient-password",
+        tenantName: "Patience",
+        tenantKind: "GALLERY",
+      });
+
+    const refusal = await errorOf(
+      signUp(callerFor(database.prisma, null, undefined, { mailer: deadMailer, ip: freshIp() })),
+    );
+    expect(refusal.code).toBe("SERVICE_UNAVAILABLE");
+    expect(refusal.message).toMatch(/could not send the email.*try again/i);
+    expect(await database.prisma.user.count({ where: { email } })).toBe(0);
+
+    await signUp(publicCaller());
+    const mail = await waitForMail(mailpit.apiUrl, email, { subject: /Confirm your email/ });
+    expect((await verifyEmail(database.prisma, tokenOf(linkTo(mail, "/verify-email")))).ok).toBe(true);
+  });
 
   // Each attempt is a real scrypt at N=2^17: slow on a busy 2-core machine, hence the generous timeouts.
   it(

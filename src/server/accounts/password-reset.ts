@@ -44,7 +44,8 @@ export class InvalidLinkError extends DomainError {
 /**
  * Sets a new password with a reset link. The link proves the user reads mail at the address, so
  * the address counts as verified afterwards; every other reset link of the user is spent with it,
- * and the account's failed sign-in count starts again.
+ * every session signed in before the reset ends (sessions.ts), and the account's failed sign-in
+ * count starts again.
  */
 export async function resetPassword(
   prisma: PrismaClient,
@@ -68,7 +69,8 @@ export async function resetPassword(
     });
     const user = await tx.user.update({
       where: { id: userId },
-      data: { passwordHash },
+      // Whoever knew the old password may hold a session: every session signed in before now ends.
+      data: { passwordHash, sessionsValidFrom: now },
       select: { email: true, emailVerifiedAt: true },
     });
     if (!user.emailVerifiedAt) await tx.user.update({ where: { id: userId }, data: { emailVerifiedAt: now } });

@@ -48,7 +48,12 @@ export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<{ s
       data: { email, name: input.name.trim(), passwordHash },
       select: { id: true, email: true, name: true },
     });
-    await sendVerificationLink(deps, user, payload);
+    await sendVerificationLink(deps, user, payload).catch(async (error: unknown) => {
+      // An account nobody was told how to confirm would block the address: a retry would be
+      // answered as a known address. Undo it (its token goes with it) and let the caller retry.
+      await deps.prisma.user.delete({ where: { id: user.id } });
+      throw error;
+    });
   } catch (error) {
     // Two sign-ups for one address at once: the second is the "known address" case.
     if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { env } from "@/env";
 import { providerVouchesForEmail, resolveOAuthSignIn } from "@/server/accounts/oauth";
 import { clientAddress } from "@/server/accounts/rate-limits";
+import { sessionStillValid } from "@/server/accounts/sessions";
 import { signInWithPassword } from "@/server/accounts/sign-in";
 import { db } from "@/server/db";
 import { safeCallbackPath } from "./callback-url";
@@ -15,6 +16,13 @@ import { safeCallbackPath } from "./callback-url";
 declare module "next-auth" {
   interface Session {
     user: { id: string; email: string; name: string };
+  }
+}
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    /** When this session signed in (ms since the epoch); a password reset ends older sessions. */
+    signedInAt?: number;
   }
 }
 
@@ -78,7 +86,11 @@ export function authConfig(): NextAuthConfig {
               ? { id: user.id! }
               : await db.user.findUnique({ where: { email }, select: { id: true } });
           if (record) token.sub = record.id;
+          token.signedInAt = Date.now();
+          return token;
         }
+        // Returning null signs the browser out: the account was reset (or deleted) after this sign-in.
+        if (token.sub && !(await sessionStillValid(db, token.sub, token.signedInAt))) return null;
         return token;
       },
       session({ session, token }) {

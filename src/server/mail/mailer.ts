@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import { env } from "@/env";
 import type { MailContent } from "./templates";
+import { DomainError } from "@/server/errors";
 import { logger } from "@/server/logger";
 
 /** Sends one message; resolves once the SMTP server accepted it. */
@@ -19,12 +20,34 @@ function defaultFrom(appUrl: string): string {
   return `Stockhook <no-reply@${new URL(appUrl).hostname}>`;
 }
 
+/** The mail server refused or did not answer: the caller undoes what the mail was for and says "try later". */
+export class MailUnavailableError extends DomainError {
+  constructor(cause: unknown) {
+    super(
+      "UNAVAILABLE",
+      "We could not send the email just now. Nothing was saved; please try again in a few minutes.",
+      {
+        cause,
+      },
+    );
+    this.name = "MailUnavailableError";
+  }
+}
+
 /** A mailer over SMTP (nodemailer): `smtp://` upgrades with STARTTLS when the server offers it, `smtps://` is TLS from the start. */
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   const transport: Transporter = nodemailer.createTransport(smtpUrl);
   return {
     async send(to, content) {
-      await transport.sendMail({ from, to, subject: content.subject, text: content.text, html: content.html });
+      try {
+        await transport.sendMail({ from, to, subject: content.subject, text: content.text, html: content.html });
+      } catch (error) {
+        logger.error(
+          { area: "mail", err: error, subject: content.subject },
+          "the mail server did not accept a message",
+        );
+        throw new MailUnavailableError(error);
+      }
     },
   };
 }

@@ -16,6 +16,7 @@ import { createTestDatabase, type TestDatabase } from "@test-support/test-databa
 import { startReceiver, type Receiver } from "@test-support/webhook-receiver";
 import { evaluateAndNotify, type NotificationDeps } from "./deliveries";
 import { RESOLVE_HOLD_DOWN_MS } from "./incidents";
+import { TEST_NOTIFICATION_LIMIT } from "./test-limit";
 
 const STORE = "woocommerce:notify";
 let database: TestDatabase;
@@ -176,6 +177,21 @@ describe("alert notifications, end to end", () => {
     const mail = await waitForMail(mailpit.apiUrl, fx.user.email, { subject: /Test notification/ });
     expect((await readMail(mailpit.apiUrl, mail.id)).text).toContain("Tenant notify");
     expect(slackPosts()).toHaveLength(before + 1);
+  });
+
+  it("test notifications are limited per workspace: past the hour's allowance nothing is mailed or posted", async () => {
+    const spammer = await createTenantFixture(database.prisma, "spammer");
+    const caller = callerFor(database.prisma, spammer.user.id, spammer.tenant.slug, { mailer: deps.mailer });
+    const first = await caller.notifications.sendTest();
+    expect(first.email).toEqual({ sentTo: spammer.user.email });
+    for (let sent = 1; sent < TEST_NOTIFICATION_LIMIT.points; sent += 1) await caller.notifications.sendTest();
+    const mailBefore = (await listMail(mailpit.apiUrl, spammer.user.email)).length;
+    const postsBefore = slackPosts().length;
+    await expect(caller.notifications.sendTest()).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect((await listMail(mailpit.apiUrl, spammer.user.email)).length).toBe(mailBefore);
+    expect(slackPosts()).toHaveLength(postsBefore);
+    // Another workspace's allowance is its own.
+    await callerFor(database.prisma, fx.user.id, fx.tenant.slug, { mailer: deps.mailer }).notifications.sendTest();
   });
 
   it("a muted kind or email switched off sends nothing that way", async () => {

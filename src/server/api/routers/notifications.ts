@@ -2,6 +2,7 @@ import { z } from "zod";
 import { env } from "@/env";
 import { createTRPCRouter, tenantAdminProcedure } from "@/server/api/trpc";
 import { defaultDeps, sendTestNotification } from "@/server/notifications/deliveries";
+import { consumeTestNotification } from "@/server/notifications/test-limit";
 import { NOTIFIABLE_KINDS } from "@/server/notifications/kinds";
 import { readSettings, removeSlackUrl, savePreferences, saveSlackUrl } from "@/server/notifications/settings";
 import { checkUrlForSaving, urlPolicyFromEnv } from "@/server/network/url-safety";
@@ -76,6 +77,7 @@ export const notificationsRouter = createTRPCRouter({
 
   /** Really sends: email to the person asking (if email is on) and a post to the Slack URL (if set). */
   sendTest: tenantAdminProcedure.mutation(async ({ ctx }) => {
+    await consumeTestNotification(ctx.prisma, ctx.tenant.id);
     const outcome = await sendTestNotification(ctx.prisma, ctx.tenant.id, ctx.user.id, {
       ...defaultDeps(),
       mailer: ctx.mailer,
