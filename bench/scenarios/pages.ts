@@ -109,24 +109,40 @@ export const pages: Scenario = {
       await rows.first().waitFor({ state: "visible" });
       const rowCount = await rows.count();
       const drawer = page.getByRole("dialog", { name: "Webhook event" });
+      // The Topic cell: plain text, where a click reaches the row's handler (not a link or checkbox).
       const open = (index: number) =>
         timed(async () => {
-          await rows.nth(index % rowCount).click();
+          await rows
+            .nth(index % rowCount)
+            .locator("td")
+            .nth(3)
+            .click();
           await drawer.getByTestId("event-status").waitFor({ state: "visible" });
         });
+      // Closed is when the URL has lost ?event=: the drawer unmounts then. The closed <dialog> leaves
+      // the accessibility tree at once, and a click before the unmount finds the old, closed drawer.
       const close = async () => {
         await page.keyboard.press("Escape");
+        await page.waitForURL((url) => !url.searchParams.has("event"));
         await drawer.waitFor({ state: "detached" });
       };
-      // Warm: every row opened once before the measured opens.
-      for (let i = 0; i < Math.min(rowCount, drawerOpens); i++) {
-        await open(i);
-        await close();
-      }
       const opens: number[] = [];
-      for (let i = 0; i < drawerOpens; i++) {
-        opens.push(await open(i));
-        await close();
+      try {
+        // Warm: every row opened once before the measured opens.
+        for (let i = 0; i < Math.min(rowCount, drawerOpens); i++) {
+          await open(i);
+          await close();
+        }
+        for (let i = 0; i < drawerOpens; i++) {
+          opens.push(await open(i));
+          await close();
+        }
+      } catch (error) {
+        const screenshot = join(tmpdir(), `bench-pages-drawer-${Date.now()}.png`);
+        await page.screenshot({ path: screenshot, fullPage: true }).catch(() => undefined);
+        throw new Error(`the drawer did not open or close at ${page.url()} (screenshot ${screenshot})`, {
+          cause: error,
+        });
       }
       const drawerSummary = summarise(opens);
       log(
