@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Locator, type Page } from "playwright-core";
@@ -58,6 +58,10 @@ export const pages: Scenario = {
     const repeats = size("BENCH_PAGES_REPEATS", 10, 3, context);
     const drawerOpens = size("BENCH_DRAWER_OPENS", 20, 10, context);
     const sales = size("BENCH_PAGES_SALES", 25, 12, context);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH`,
+      );
     const dataDir = mkdtempSync(join(tmpdir(), "stockhook-bench-pages-"));
     for (const spec of demoStoreSpecs()) if (!sim.stores.find(spec.provider, spec.id)) sim.stores.create(spec);
     // The demo seed and simulate() find the simulators and the webhook targets through these.
