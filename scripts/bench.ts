@@ -3,6 +3,7 @@
 // Prints a table and writes bench/results.json with the machine the figures came from. Sizes
 // can be turned down with BENCH_* variables (see README, Performance) or --quick.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { integrationPrerequisites, startStack, type Stack } from "../integration/harness";
 import { createSimulator, type Simulator } from "@sim";
 import { describeMachine } from "../bench/machine";
@@ -46,7 +47,9 @@ const machine = describeMachine();
 log(
   `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}, load ${machine.loadAverageAtStart}`,
 );
-const results: Record<string, ScenarioResult & { seconds: number }> = {};
+const results: Record<string, ScenarioResult & { seconds: number; loadAverage: { start: number; end: number } }> = {};
+// The 1-minute load average, beside each scenario's figures: on a shared machine they mean little without it.
+const load = () => Math.round(loadavg()[0]! * 100) / 100;
 let stack: Stack | undefined;
 let sim: Simulator | undefined;
 try {
@@ -74,9 +77,16 @@ try {
       );
     }
     const started = performance.now();
+    const loadAtStart = load();
     try {
       const result = await scenario.run({ stack: stack!, sim, quick, log });
-      results[scenario.name] = { ...result, seconds: Math.round((performance.now() - started) / 100) / 10 };
+      const loadAverage = { start: loadAtStart, end: load() };
+      log(`${scenario.name}: load average ${loadAverage.start} at its start, ${loadAverage.end} at its end`);
+      results[scenario.name] = {
+        ...result,
+        seconds: Math.round((performance.now() - started) / 100) / 10,
+        loadAverage,
+      };
     } catch (error) {
       console.error(`[bench] ${scenario.name} failed:`, error);
       if (stack) console.error(stack.output.slice(-40).join("\n"));

@@ -7,6 +7,7 @@ import {
   signedSamDelivery,
   type ShopTenant,
 } from "../../integration/fixtures";
+import { cpuFigure, startCpuMeter } from "../cpu";
 import { percentile, processGroupRss, round, sleep } from "../stats";
 import { size, type BenchContext, type Scenario } from "../types";
 
@@ -97,6 +98,7 @@ export const burst: Scenario = {
     let rssPeak = rssAtStart;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, processGroupRss(pid))), 2_000);
     const stopSampling = () => clearInterval(sampler);
+    const cpu = await startCpuMeter(stack);
     const started = Date.now();
     const sent = await sendBurst(tenants, total, seconds);
     log(
@@ -121,6 +123,7 @@ export const burst: Scenario = {
       await sleep(500);
     }
     stopSampling();
+    const cpuSplit = await cpu.stop();
     const byStatus = await stack.prisma.webhookEvent.groupBy({
       by: ["status"],
       where: { id: { in: ids } },
@@ -203,6 +206,7 @@ export const burst: Scenario = {
           value: `${round(rssAtStart / 2 ** 20)} MiB → ${round(rssPeak / 2 ** 20)} MiB`,
           unit: "",
         },
+        cpuFigure("burst", cpuSplit, "first send → drained"),
       ],
       details: {
         refusals: sent.refusals,
@@ -210,6 +214,7 @@ export const burst: Scenario = {
         perTenant,
         drainMs: drained ? drainMs : null,
         batchSizes: batches,
+        cpuSplit,
         appNodeOptions: process.env.BENCH_APP_NODE_OPTIONS ?? null,
       },
     };
@@ -233,7 +238,10 @@ async function batchSizes(context: Pick<BenchContext, "stack">, ids: string[]): 
 }
 
 /** Stock changes these events made that have no push in a final state yet (a push still to come). */
-async function changesWithoutFinishedPush({ stack }: Pick<BenchContext, "stack">, ids: string[]): Promise<number> {
+export async function changesWithoutFinishedPush(
+  { stack }: Pick<BenchContext, "stack">,
+  ids: string[],
+): Promise<number> {
   const rows = await stack.prisma.$queryRaw<{ n: number }[]>`
     SELECT count(DISTINCT sc."webhookEventId")::int AS n FROM "StockChange" sc
     WHERE sc."webhookEventId" = ANY(${ids}::text[])
@@ -243,7 +251,7 @@ async function changesWithoutFinishedPush({ stack }: Pick<BenchContext, "stack">
 }
 
 /** Per tenant: each event's time from its receipt to its last push's success (or its completion, when it pushed nothing). */
-async function latencyFromReceipt({ stack }: Pick<BenchContext, "stack">, ids: string[]) {
+export async function latencyFromReceipt({ stack }: Pick<BenchContext, "stack">, ids: string[]) {
   const rows = await stack.prisma.$queryRaw<
     { tenantId: string; receivedAt: Date; completedAt: Date | null; lastPushAt: Date | null }[]
   >`

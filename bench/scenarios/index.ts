@@ -5,6 +5,17 @@ import { burst } from "./burst";
 import { reconcile } from "./reconcile";
 import { dashboard } from "./dashboard";
 import { storefrontOutage } from "./storefront-outage";
+import { quietTenant } from "./quiet-tenant";
+import { pages } from "./pages";
 
 /** In the order `npm run bench` runs them. */
-export const scenarios: Scenario[] = [webhookAck, saleToStorefront, storefrontOutage, burst, reconcile, dashboard];
+export const scenarios: Scenario[] = [
+  webhookAck,
+  saleToStorefront,
+  storefrontOutage,
+  burst,
+  quietTenant,
+  reconcile,
+  dashboard,
+  pages,
+];
