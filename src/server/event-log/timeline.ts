@@ -2,6 +2,8 @@ import { z } from "zod";
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
 import { pushMaxAttempts, pushRetryDelaysMs } from "@/server/pipeline/channel-push";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
+import { maskHeaders } from "@/shared/secret-headers";
+import { shownRequest, storedRequestOf } from "./raw-request";
 
 /**
  * The webhook event timeline: newest first, cursor-paged, filtered the way support work needs
@@ -273,11 +275,14 @@ async function linkedSkusOf(
 
 /** Everything the detail drawer shows about one event: the delivery, what it changed, where it went. */
 export async function eventDetail(db: TenantDb, id: string) {
-  const event = await db.webhookEvent.findFirst({
+  const row = await db.webhookEvent.findFirst({
     where: { id },
     include: { connection: { select: { id: true, name: true, provider: true } } },
   });
-  if (!event) return null;
+  if (!row) return null;
+  // The stored request and the internal payload wrapper never leave as they are: what the drawer
+  // shows of them is derived below (secrets masked); the exact request is `replayCommand`'s.
+  const { requestHeaders, rawBody, payload, headers, ...event } = row;
   const [changes, pushes, secret, item, history] = await Promise.all([
     db.stockChange.findMany({
       where: { webhookEventId: id },
@@ -304,22 +309,36 @@ export async function eventDetail(db: TenantDb, id: string) {
       take: 500,
     }),
   ]);
+  const stored = passedSignature(event.signatureVerdict) ? storedRequestOf({ requestHeaders, rawBody }) : null;
+  const shown = stored ? shownRequest(event.provider, stored) : null;
   return {
     ...event,
-    // Only the headers each provider marks as worth logging were stored (never a secret).
-    headers: (event.headers ?? {}) as Record<string, string>,
-    // Rejected deliveries were never parsed; even if a payload were there it is not shown.
-    payload: passedSignature(event.signatureVerdict) ? event.payload : null,
-    /** The body the platform sent (the stored payload wraps it with the changes Stockhook read from it). */
-    body: passedSignature(event.signatureVerdict) ? platformBody(event.payload) : null,
+    /** Every header as sent (secret-bearing ones masked); before raw requests were kept, the few each provider logs. */
+    headers: shown?.headers ?? maskHeaders((headers ?? {}) as Record<string, string>),
+    /** The request as the platform sent it, shown masked; null for events stored before it was kept. */
+    request: shown,
+    /**
+     * The body the platform sent as Stockhook parsed it (without the changes it read from it),
+     * for events stored before the exact bytes were kept. Rejected deliveries never kept one.
+     */
+    body: !shown && passedSignature(event.signatureVerdict) ? platformBody(payload) : null,
     matchedSecret: secret,
     item,
     changes,
     pushes,
     history,
+    nextRetryAt: nextRetryOf(pushes),
     maxPushAttempts: pushMaxAttempts(pushRetryDelaysMs()),
     replayable: isReplayable(event),
   };
+}
+
+/** When the next storefront push that failed and will be tried again is due (null when none is). */
+function nextRetryOf(pushes: { state: string; error: string | null; nextAttemptAt: Date | null }[]): Date | null {
+  const due = pushes
+    .filter((push) => push.state === "PENDING" && push.error !== null && push.nextAttemptAt)
+    .map((push) => push.nextAttemptAt!.getTime());
+  return due.length ? new Date(Math.min(...due)) : null;
 }
 
 function platformBody(payload: Prisma.JsonValue | null): Prisma.JsonValue | null {
