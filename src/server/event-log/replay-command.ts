@@ -58,6 +58,10 @@ function quotable(body: Buffer): boolean {
   return !text.startsWith("@") && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text);
 }
 
+/**
+ * `--compressed`: the platform's own `accept-encoding` is among the headers, so a receiver may
+ * answer gzip; curl then shows the answer decoded rather than as binary.
+ */
 export function curlCommand(url: string, request: StoredRequest, masked: boolean): string {
   // `name;` is curl's way to send a header with an empty value (`name:` would remove it).
   const headers = Object.entries(request.headers).map(([name, value]) =>
@@ -67,12 +71,12 @@ export function curlCommand(url: string, request: StoredRequest, masked: boolean
   );
   if (quotable(request.body))
     return [
-      `curl -sS -X POST ${shellQuote(url)}`,
+      `curl -sS --compressed -X POST ${shellQuote(url)}`,
       ...headers,
       `  --data-binary ${shellQuote(request.body.toString("utf8"))}`,
     ].join(" \\\n");
   return [
-    `printf %s ${shellQuote(request.body.toString("base64"))} | base64 -d | curl -sS -X POST ${shellQuote(url)}`,
+    `printf %s ${shellQuote(request.body.toString("base64"))} | base64 -d | curl -sS --compressed -X POST ${shellQuote(url)}`,
     ...headers,
     "  --data-binary @-",
   ].join(" \\\n");
