@@ -4,6 +4,7 @@
 // 1 MiB body limit, among DRAWER_EVENTS (default 200,000) events. Needs DATABASE_URL (a server
 // where a throwaway database may be created). The Inngest run status is a separate request the
 // drawer makes after this one, so it is not part of the figure.
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
 import { createCaller } from "@/server/api/root";
@@ -14,6 +15,10 @@ import { applyPendingMigrations } from "@/server/migrations/schema-engine";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { createThrowawayPostgres } from "@test-support/test-database";
 import { summarise } from "../bench/stats";
+
+// The tRPC context reads the app's settings; this throwaway run needs only placeholders.
+process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
+process.env.STOCKHOOK_ENCRYPTION_KEYS ??= `bench:${randomBytes(32).toString("base64")}`;
 
 const EVENTS = Number(process.env.DRAWER_EVENTS ?? 200_000);
 const RUNS = Number(process.env.DRAWER_RUNS ?? 200);

@@ -16,13 +16,24 @@ export function storedRequestOf(event: { requestHeaders: unknown; rawBody: Uint8
   if (!event.rawBody || !event.requestHeaders || typeof event.requestHeaders !== "object") return null;
   return {
     headers: event.requestHeaders as Record<string, string>,
-    body: Buffer.from(event.rawBody),
+    // A view of the bytes Prisma returned, not a copy (up to 1 MiB).
+    body: Buffer.from(event.rawBody.buffer, event.rawBody.byteOffset, event.rawBody.byteLength),
   };
 }
 
-/** Whether the bytes are UTF-8 (decoding without a replacement character round-trips them). */
-export function isUtf8(body: Buffer): boolean {
-  return Buffer.from(body.toString("utf8"), "utf8").equals(body);
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The bytes as text when they are UTF-8 (one pass; a byte-order mark is kept as a character), else null. */
+export function utf8Text(body: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    return null;
+  }
+}
+
+export function isUtf8(body: Uint8Array): boolean {
+  return utf8Text(body) !== null;
 }
 
 /** Providers whose body carries the shared secret itself, and the JSON key that holds it. */
@@ -41,7 +52,7 @@ export interface ShownRequest {
 }
 
 export function shownRequest(provider: Provider, request: StoredRequest): ShownRequest {
-  const text = isUtf8(request.body) ? request.body.toString("utf8") : null;
+  const text = utf8Text(request.body);
   const secretKey = SECRET_BODY_KEYS[provider];
   const masked =
     text !== null && secretKey

@@ -275,15 +275,18 @@ async function linkedSkusOf(
 
 /** Everything the detail drawer shows about one event: the delivery, what it changed, where it went. */
 export async function eventDetail(db: TenantDb, id: string) {
+  // The parsed payload (up to 1 MiB of jsonb) is read only for events without the bytes as sent.
   const row = await db.webhookEvent.findFirst({
     where: { id },
+    omit: { payload: true },
     include: { connection: { select: { id: true, name: true, provider: true } } },
   });
   if (!row) return null;
-  // The stored request and the internal payload wrapper never leave as they are: what the drawer
-  // shows of them is derived below (secrets masked); the exact request is `replayCommand`'s.
-  const { requestHeaders, rawBody, payload, headers, ...event } = row;
-  const [changes, pushes, secret, item, history] = await Promise.all([
+  // The stored request never leaves as it is: what the drawer shows of it is derived below
+  // (secrets masked); the exact request is `replayCommand`'s.
+  const { requestHeaders, rawBody, headers, ...event } = row;
+  const accepted = passedSignature(event.signatureVerdict);
+  const [changes, pushes, secret, item, history, older] = await Promise.all([
     db.stockChange.findMany({
       where: { webhookEventId: id },
       orderBy: { createdAt: "asc" },
@@ -308,8 +311,9 @@ export async function eventDetail(db: TenantDb, id: string) {
       orderBy: [{ startedAt: "asc" }, { finishedAt: "asc" }],
       take: 500,
     }),
+    accepted && !rawBody ? db.webhookEvent.findFirst({ where: { id }, select: { payload: true } }) : null,
   ]);
-  const stored = passedSignature(event.signatureVerdict) ? storedRequestOf({ requestHeaders, rawBody }) : null;
+  const stored = accepted ? storedRequestOf({ requestHeaders, rawBody }) : null;
   const shown = stored ? shownRequest(event.provider, stored) : null;
   return {
     ...event,
@@ -321,7 +325,7 @@ export async function eventDetail(db: TenantDb, id: string) {
      * The body the platform sent as Stockhook parsed it (without the changes it read from it),
      * for events stored before the exact bytes were kept. Rejected deliveries never kept one.
      */
-    body: !shown && passedSignature(event.signatureVerdict) ? platformBody(payload) : null,
+    body: !shown && older ? platformBody(older.payload) : null,
     matchedSecret: secret,
     item,
     changes,
