@@ -207,6 +207,7 @@ test("an invited VIEWER sees every page, no enabled mutation controls, and forge
     ["tenant.update", { name: "Hijacked" }],
     ["member.invite", { email: "mallory@example.test", role: "OWNER" }],
     ["event.replayFailed", {}],
+    ["event.replayCommand", { id: "any-event", url: "https://receiver.example/hooks" }],
   ] as const) {
     const response = await page.request.post(`/api/trpc/${path}`, {
       headers: { "x-stockhook-tenant": DEMO.slug, "content-type": "application/json" },

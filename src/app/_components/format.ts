@@ -16,6 +16,15 @@ export function formatRelative(value: Date | null | undefined, now = Date.now())
   return `${Math.round(hours / 24)} days ago`;
 }
 
+/** "in 3 min" for a time still ahead; "due now" once it has passed. */
+export function formatUntil(value: Date, now = Date.now()): string {
+  const seconds = Math.round((value.getTime() - now) / 1000);
+  if (seconds <= 0) return "due now";
+  if (seconds < 60) return `in ${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `in ${minutes} min` : `in ${Math.round(minutes / 60)} h`;
+}
+
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "—";
   if (ms < 1000) return `${Math.round(ms)} ms`;

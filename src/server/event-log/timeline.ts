@@ -2,6 +2,8 @@ import { z } from "zod";
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
 import { pushMaxAttempts, pushRetryDelaysMs } from "@/server/pipeline/channel-push";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
+import { maskHeaders } from "@/shared/secret-headers";
+import { shownRequest, storedRequestOf } from "./raw-request";
 
 /**
  * The webhook event timeline: newest first, cursor-paged, filtered the way support work needs
@@ -273,12 +275,18 @@ async function linkedSkusOf(
 
 /** Everything the detail drawer shows about one event: the delivery, what it changed, where it went. */
 export async function eventDetail(db: TenantDb, id: string) {
-  const event = await db.webhookEvent.findFirst({
+  // The parsed payload (up to 1 MiB of jsonb) is read only for events without the bytes as sent.
+  const row = await db.webhookEvent.findFirst({
     where: { id },
+    omit: { payload: true },
     include: { connection: { select: { id: true, name: true, provider: true } } },
   });
-  if (!event) return null;
-  const [changes, pushes, secret, item, history] = await Promise.all([
+  if (!row) return null;
+  // The stored request never leaves as it is: what the drawer shows of it is derived below
+  // (secrets masked); the exact request is `replayCommand`'s.
+  const { requestHeaders, rawBody, headers, ...event } = row;
+  const accepted = passedSignature(event.signatureVerdict);
+  const [changes, pushes, secret, item, history, older] = await Promise.all([
     db.stockChange.findMany({
       where: { webhookEventId: id },
       orderBy: { createdAt: "asc" },
@@ -303,23 +311,38 @@ export async function eventDetail(db: TenantDb, id: string) {
       orderBy: [{ startedAt: "asc" }, { finishedAt: "asc" }],
       take: 500,
     }),
+    accepted && !rawBody ? db.webhookEvent.findFirst({ where: { id }, select: { payload: true } }) : null,
   ]);
+  const stored = accepted ? storedRequestOf({ requestHeaders, rawBody }) : null;
+  const shown = stored ? shownRequest(event.provider, stored) : null;
   return {
     ...event,
-    // Only the headers each provider marks as worth logging were stored (never a secret).
-    headers: (event.headers ?? {}) as Record<string, string>,
-    // Rejected deliveries were never parsed; even if a payload were there it is not shown.
-    payload: passedSignature(event.signatureVerdict) ? event.payload : null,
-    /** The body the platform sent (the stored payload wraps it with the changes Stockhook read from it). */
-    body: passedSignature(event.signatureVerdict) ? platformBody(event.payload) : null,
+    /** Every header as sent (secret-bearing ones masked); before raw requests were kept, the few each provider logs. */
+    headers: shown?.headers ?? maskHeaders((headers ?? {}) as Record<string, string>),
+    /** The request as the platform sent it, shown masked; null for events stored before it was kept. */
+    request: shown,
+    /**
+     * The body the platform sent as Stockhook parsed it (without the changes it read from it),
+     * for events stored before the exact bytes were kept. Rejected deliveries never kept one.
+     */
+    body: !shown && older ? platformBody(older.payload) : null,
     matchedSecret: secret,
     item,
     changes,
     pushes,
     history,
+    nextRetryAt: nextRetryOf(pushes),
     maxPushAttempts: pushMaxAttempts(pushRetryDelaysMs()),
     replayable: isReplayable(event),
   };
+}
+
+/** When the next storefront push that failed and will be tried again is due (null when none is). */
+function nextRetryOf(pushes: { state: string; error: string | null; nextAttemptAt: Date | null }[]): Date | null {
+  const due = pushes
+    .filter((push) => push.state === "PENDING" && push.error !== null && push.nextAttemptAt)
+    .map((push) => push.nextAttemptAt!.getTime());
+  return due.length ? new Date(Math.min(...due)) : null;
 }
 
 function platformBody(payload: Prisma.JsonValue | null): Prisma.JsonValue | null {

@@ -6,6 +6,7 @@ import { webhookProviders } from "./providers";
 import type { ParsedDelivery, RawDelivery, SigningSecret } from "./providers/types";
 import type { RateLimit, RateLimiter } from "./rate-limiter";
 import type { BodyReadResult } from "./read-body";
+import { storedRequestHeaders } from "./request-headers";
 import type { SigningSecretCache } from "./signing-secrets";
 import { itemConcurrencyKey } from "@/server/pipeline/item-key";
 import { logger } from "@/server/logger";
@@ -249,6 +250,7 @@ export async function ingestWebhook(
     parsed.delivery,
     payloadHash,
     verification.matchedSecretId!,
+    { headers: storedRequestHeaders(incoming.headers), body },
   );
   timer.mark("store");
   if (stored.duplicateOf)
@@ -360,7 +362,8 @@ async function recordRejection(
 }
 
 /**
- * Stores an authenticated delivery, or recognises it as a duplicate: the same provider event
+ * Stores an authenticated delivery — its parsed payload for search, and its headers and body
+ * bytes as sent for an exact replay — or recognises it as a duplicate: the same provider event
  * id within 72 hours, the same bytes within 5 seconds, or — for BODY_HASH_DEDUP_PROVIDERS — the
  * same signed bytes within 72 hours. One round trip to a database function (migration
  * `accept_webhook_body_dedup_sec_ingest`) that takes advisory locks on those keys, so the check
@@ -374,6 +377,7 @@ async function storeAccepted(
   delivery: ParsedDelivery,
   payloadHash: string,
   matchedSecretId: string,
+  asSent: { headers: Record<string, string>; body: Buffer },
 ): Promise<{ id: string; duplicateOf?: string }> {
   const payload = JSON.stringify({ changes: delivery.changes, body: delivery.payload });
   const [row] = await prisma.$queryRaw<{ id: string; duplicate_of: string | null }[]>`
@@ -382,7 +386,8 @@ async function storeAccepted(
       ${delivery.deliveryId ?? null}, ${delivery.externalIds}::text[], ${payloadHash}, ${matchedSecretId}, ${JSON.stringify(headers)}::jsonb,
       ${delivery.sourceAt ?? null}::timestamp(3), ${receivedAt}::timestamp(3), ${payload}::jsonb,
       ${`${DELIVERY_ID_MEMORY_MS} milliseconds`}::interval, ${`${DUPLICATE_PAYLOAD_WINDOW_MS} milliseconds`}::interval,
-      ${BODY_HASH_DEDUP_PROVIDERS.has(connection.provider) ? `${DELIVERY_ID_MEMORY_MS} milliseconds` : null}::interval
+      ${BODY_HASH_DEDUP_PROVIDERS.has(connection.provider) ? `${DELIVERY_ID_MEMORY_MS} milliseconds` : null}::interval,
+      ${JSON.stringify(asSent.headers)}::jsonb, ${asSent.body}::bytea
     )`;
   return row!.duplicate_of ? { id: row!.id, duplicateOf: row!.duplicate_of } : { id: row!.id };
 }

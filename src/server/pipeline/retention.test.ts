@@ -21,6 +21,9 @@ it.beforeAll(async ({ prisma, tenantA: shortLived, tenantB: longLived }) => {
           status: "APPLIED",
           receivedAt: daysAgo(age),
           payload: { age },
+          // The request as sent (signature included) lives on the row, so it expires with it.
+          requestHeaders: { "x-sam-signature": "a".repeat(64) },
+          rawBody: Buffer.from(JSON.stringify({ age })),
         },
       });
     }
@@ -45,6 +48,11 @@ it("deletes each tenant's events older than its own retention, and nothing else"
       .sort((a, b) => a - b);
   expect(await remaining(shortLived)).toEqual([1]);
   expect(await remaining(longLived)).toEqual([1, 8]);
+  const rawBodiesKept = await prisma.webhookEvent.findMany({
+    where: { tenantId: { in: [shortLived.tenant.id, longLived.tenant.id] }, rawBody: { not: null } },
+    select: { rawBody: true },
+  });
+  expect(rawBodiesKept.map((e) => JSON.parse(Buffer.from(e.rawBody!).toString()).age).sort()).toEqual([1, 1, 8]);
 });
 
 it("keeps refused-request counters as long as the tenant's events", async ({ prisma, tenantA: shortLived }) => {

@@ -2,7 +2,8 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { KNOWN_SOURCE_MEMORY_MS } from "@/server/inbound/known-sources";
 
 /**
- * Deletes each tenant's webhook events (and with them their stored payloads) older than the
+ * Deletes each tenant's webhook events (and with them their stored payloads and the requests as
+ * sent — headers with signatures, raw body bytes — which live on the same row) older than the
  * tenant's retention, 1–365 days, default 90. Batched, so a large backlog never holds one long
  * transaction.
  */

@@ -49,6 +49,11 @@ const cases: Record<string, Case> = {
   "event.replay": { kind: "tenant", input: (victim) => ({ ids: [victim.event.id] }) },
   "event.replayFailed": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "event.byId": { kind: "tenant", input: (victim) => ({ id: victim.event.id }) },
+  // The victim's event carries a stored request (beforeAll), so only tenancy stands in the way.
+  "event.replayCommand": {
+    kind: "tenant",
+    input: (victim) => ({ id: victim.event.id, url: "https://receiver.example/hooks" }),
+  },
   // Names no row: typing another tenant's slug into one's own danger zone is simply the wrong confirmation.
   "tenant.remove": {
     kind: "tenant",
@@ -168,8 +173,12 @@ function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown
   return (procedure as (input: unknown) => Promise<unknown>)(input);
 }
 
+/** The signature on the victim's stored request: what `event.replayCommand` would hand out. */
+const VICTIM_SIGNATURE = "f".repeat(64);
+
 function secretsOf(victim: TenantFixture): string[] {
   return [
+    VICTIM_SIGNATURE,
     victim.tenant.id,
     victim.tenant.slug,
     victim.tenant.name,
@@ -234,6 +243,13 @@ it.beforeAll(async ({ prisma, tenantB: victim }) => {
     data: { tenantId: victim.tenant.id, endpointId: endpoint.id, eventId: event.id, state: "FAILED" },
   });
   Object.assign(victimOutbound, { endpointId: endpoint.id, deliveryId: delivery.id });
+  await prisma.webhookEvent.update({
+    where: { id: victim.event.id },
+    data: {
+      requestHeaders: { "content-type": "application/json", "x-sam-signature": VICTIM_SIGNATURE },
+      rawBody: Buffer.from('{"event_id":"evt_victim"}'),
+    },
+  });
   victimBefore = await snapshotOf(prisma, victim.tenant.id);
 });
 

@@ -13,8 +13,8 @@ import { EventFacts, EventPipelineRun, EventStatusLine } from "./drawer/summary"
 /**
  * One event in full, in a modal side panel (native <dialog>: focus moves in, Escape closes):
  * headers, payload hash, signature verdict and the secret that matched, attempts and timings,
- * the stock change it caused, the storefront pushes, and the payload of accepted deliveries.
- * Failed and skipped deliveries can be replayed (MEMBER and up).
+ * the stock change it caused, the storefront pushes, and the request of accepted deliveries as sent
+ * (copyable as a signed curl command). Failed and skipped deliveries can be replayed; both need MEMBER and up.
  */
 export function EventDrawer({
   eventId,
@@ -122,7 +122,7 @@ export function EventDrawer({
             <EventPipelineRun run={run.data} isPending={run.isPending} />
             <EventChanges event={event} />
             <EventAttempts event={event} />
-            <EventPayload event={event} />
+            <EventPayload event={event} canCopySigned={canReplay} />
           </>
         ) : null}
       </div>

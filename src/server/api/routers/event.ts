@@ -5,6 +5,7 @@ import { lookupInngestRun, runUrlTemplate } from "@/server/event-log/inngest-run
 import { itemTimeline } from "@/server/event-log/item-timeline";
 import { queueStats } from "@/server/event-log/queue-stats";
 import { MAX_REPLAY, replayEvents } from "@/server/event-log/replay";
+import { replayCommandFor, replayTargetSchema } from "@/server/event-log/replay-command";
 import { eventDetail, listTimeline, timelineFilterSchema } from "@/server/event-log/timeline";
 import { REJECTION_SAMPLES_KEPT } from "@/server/inbound/ingest";
 import { rejectedPerConnection } from "@/server/inbound/rejection-counts";
@@ -72,6 +73,22 @@ export const eventRouter = createTRPCRouter({
       });
       return result;
     }),
+
+  /**
+   * The delivery as a curl command that replays it exactly (signature included) against `url`.
+   * A mutation, though it changes nothing: reading a signature made with the tenant's secret is
+   * audited, refused to viewers (MEMBER and up, like replay) and to support sessions, which may
+   * not read secrets (it is not in WRITABLE_WITH_GRANT).
+   */
+  replayCommand: tenantProcedure.input(z.object({ id, url: replayTargetSchema })).mutation(async ({ ctx, input }) => {
+    const result = await replayCommandFor(ctx.db, input.id, input.url);
+    await ctx.audit({
+      action: "event.replayCommand",
+      target: input.id,
+      summary: { target: new URL(input.url).origin },
+    });
+    return result;
+  }),
 
   /** Every FAILED delivery of the tenant (or of one connection), up to the replay limit. */
   replayFailed: tenantProcedure.input(z.object({ connectionId: id.optional() })).mutation(async ({ ctx, input }) => {

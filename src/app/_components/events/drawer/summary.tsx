@@ -1,6 +1,6 @@
 import { CopyButton } from "@/app/_components/copy-button";
 import Link from "next/link";
-import { formatDateTime } from "@/app/_components/format";
+import { formatDateTime, formatUntil } from "@/app/_components/format";
 import { PROVIDER_LABELS } from "@/app/_components/labels";
 import { StatusBadge } from "@/app/_components/ui";
 import { between } from "./duration";
@@ -54,6 +54,18 @@ export function EventFacts({ event, slug }: { event: EventDetail; slug: string }
         <dd className="font-mono text-xs break-all">sha256:{event.payloadHash}</dd>
         <dt className="text-slate-500">Attempts</dt>
         <dd>{event.attempts}</dd>
+        {event.nextRetryAt ? (
+          <>
+            <dt className="text-slate-500">Next retry</dt>
+            <dd data-testid="event-next-retry">
+              {formatDateTime(event.nextRetryAt)} (
+              <time dateTime={event.nextRetryAt.toISOString()} suppressHydrationWarning>
+                {formatUntil(event.nextRetryAt)}
+              </time>
+              , a storefront push that failed)
+            </dd>
+          </>
+        ) : null}
         {event.item ? (
           <>
             <dt className="text-slate-500">Item</dt>
