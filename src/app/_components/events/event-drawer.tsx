@@ -58,10 +58,12 @@ export function EventDrawer({
     ),
   );
 
+  // Per event, not once: a row clicked right after Escape (before the URL lost ?event=) keeps this
+  // component mounted with its dialog closed, and must open it again.
   useEffect(() => {
     const element = dialog.current;
     if (element && !element.open) element.showModal();
-  }, []);
+  }, [eventId]);
 
   const event = detail.data;
   return (
