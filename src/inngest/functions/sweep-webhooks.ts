@@ -52,11 +52,7 @@ export const sweepWebhooks = inngest.createFunction(
         candidates.map((c) => c.id),
         now,
       );
-      await markOrphansResent(
-        db,
-        orphans.map((c) => c.id),
-        now,
-      );
+      await markOrphansResent(db, orphans, now);
     });
     return {
       resent: resend.length,

@@ -99,13 +99,14 @@ it("re-sends an event PROCESSING over a minute whose run is gone, failed or canc
   expect(orphans.every((c) => c.reason === "orphaned" && c.eventId !== c.id)).toBe(true);
   expect(asked).not.toContain("run-lost-young");
 
-  await markOrphansResent(
-    prisma,
-    orphans.map((c) => c.id),
-    now,
-  );
-  const resent = await prisma.webhookEvent.findMany({ where: { id: { in: orphans.map((c) => c.id) } } });
+  // The re-send of `cancelled` was claimed by its new run before the sweep marked it: the new run keeps it.
+  await prisma.webhookEvent.update({ where: { id: cancelled.id }, data: { inngestRunId: "run-new" } });
+  await markOrphansResent(prisma, orphans, now);
+  const resent = await prisma.webhookEvent.findMany({ where: { id: { in: [lost.id, failed.id] } } });
   expect(resent.every((row) => row.inngestRunId === null && row.sentAt?.getTime() === now.getTime())).toBe(true);
+  const claimed = await prisma.webhookEvent.findUniqueOrThrow({ where: { id: cancelled.id } });
+  expect(claimed.inngestRunId).toBe("run-new");
+  await prisma.webhookEvent.update({ where: { id: cancelled.id }, data: { status: "APPLIED" } });
   expect(await findOrphanedEvents(prisma, now, lookup)).toEqual([]);
 });
 

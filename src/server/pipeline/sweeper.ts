@@ -31,6 +31,8 @@ export interface ResendCandidate {
   /** The Inngest event id: the event id for a first send, a fresh one for a stuck re-send. */
   eventId: string;
   reason: "unsent" | "orphaned" | "stuck";
+  /** Orphans: the run found dead, whose id the event still carries. */
+  deadRunId?: string;
 }
 
 const candidate = (e: { id: string; tenantId: string; connectionId: string; externalIds: string[] }) => ({
@@ -139,6 +141,7 @@ export async function findOrphanedEvents(
     ...candidate(row),
     eventId: `${row.id}:orphan:${now.getTime()}`,
     reason: "orphaned" as const,
+    deadRunId: row.inngestRunId!,
   }));
 }
 
@@ -222,14 +225,20 @@ export async function findOrphanedPushes(
 }
 
 /**
- * Orphans re-sent: the old run id is cleared so the next sweep does not ask about the dead run
- * again before the new one has claimed the event (a re-send that is lost too waits for the
- * 30-minute stuck pass).
+ * Orphans re-sent: the dead run's id is cleared so the next sweep does not ask about it again
+ * before the new run has claimed the event (a re-send that is lost too waits for the 30-minute
+ * stuck pass). An event the new run has claimed already (its id in place of the dead one) keeps it.
  */
-export async function markOrphansResent(prisma: PrismaClient, ids: string[], now: Date): Promise<void> {
-  if (ids.length)
+export async function markOrphansResent(
+  prisma: PrismaClient,
+  orphans: Pick<ResendCandidate, "id" | "deadRunId">[],
+  now: Date,
+): Promise<void> {
+  const byRun = new Map<string, string[]>();
+  for (const { id, deadRunId } of orphans) if (deadRunId) byRun.set(deadRunId, [...(byRun.get(deadRunId) ?? []), id]);
+  for (const [deadRunId, ids] of byRun)
     await prisma.webhookEvent.updateMany({
-      where: { id: { in: ids }, status: "PROCESSING" },
+      where: { id: { in: ids }, status: "PROCESSING", inngestRunId: deadRunId },
       data: { sentAt: now, inngestRunId: null },
     });
 }
