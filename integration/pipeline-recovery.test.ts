@@ -12,7 +12,8 @@ import { eventually, startStack, type Stack } from "./harness";
 
 /**
  * What the pipeline does on its own, through the real Inngest server's cron and queue: the
- * sweeper re-sending an event stuck for 30 minutes and one whose run the server lost, reconcile
+ * sweeper re-sending an event stuck for 30 minutes, one whose run the server lost and a storefront
+ * push whose run the server lost, reconcile
  * requests coalesced to one run per connection, and an incremental reconcile.
  */
 let stack: Stack;
@@ -122,6 +123,48 @@ describe("the sweeper", () => {
         "the storefront to show 42",
         async () => ((await storefrontQuantity(2)) === 42 ? true : undefined),
         30_000,
+      );
+    },
+    SWEEP_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "hands a storefront push whose run the Inngest server does not know back to push-item, and the storefront gets it",
+    async () => {
+      const sku = sim.controls.items(shop.samStoreKey, { offset: 3, limit: 1 })[0]!.sku;
+      const item = await stack.prisma.item.update({
+        where: { tenantId_sku: { tenantId: shop.tenantId, sku } },
+        data: { quantity: 43, status: "AVAILABLE" },
+      });
+      // As a dev server that died mid-push leaves it: taken by a run nobody will finish, its attempt long due.
+      const lostRun = "01KC0000000000000000000001";
+      const push = await stack.prisma.channelPush.create({
+        data: {
+          tenantId: shop.tenantId,
+          connectionId: shop.wooConnectionId!,
+          itemId: item.id,
+          quantity: 43,
+          status: "AVAILABLE",
+          inngestRunId: lostRun,
+          attempts: 1,
+          runAttempt: 1,
+          lastAttemptAt: new Date(Date.now() - 2 * 60_000),
+          createdAt: new Date(Date.now() - 2 * 60_000),
+        },
+      });
+      const started = performance.now();
+      const done = await eventually(
+        "the orphaned push to be delivered",
+        async () => {
+          const row = await stack.prisma.channelPush.findUniqueOrThrow({ where: { id: push.id } });
+          return row.state === "SUCCEEDED" ? row : undefined;
+        },
+        SWEEP_MS,
+      );
+      expect(done.inngestRunId).not.toBe(lostRun);
+      expect(await storefrontQuantity(3)).toBe(43);
+      console.log(
+        `[integration] orphaned push re-sent and delivered ${Math.round((performance.now() - started) / 1000)} s after it was left`,
       );
     },
     SWEEP_TEST_TIMEOUT_MS,

@@ -54,6 +54,11 @@ const settings = z.object({
   /** How long a storefront's circuit breaker stays open after repeated push failures. */
   STOCKHOOK_CIRCUIT_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /**
+   * How long an event may be PROCESSING (a push waiting past its due time) before the sweeper asks
+   * Inngest whether its run is still alive, and re-sends it if the run is gone, failed or cancelled.
+   */
+  STOCKHOOK_ORPHANED_AFTER_MS: z.coerce.number().int().min(1_000).max(1_800_000).default(60_000),
+  /**
    * `host:port[,host:port…]` that connectors and outbound webhooks may call although they are
    * not public, over http:// too: the simulators and test receivers on loopback. Refused in production.
    */

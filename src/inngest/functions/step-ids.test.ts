@@ -206,7 +206,7 @@ describe("Inngest step ids", () => {
     const candidate = { id: "e1", eventId: "ev1", tenantId: "t1", connectionId: "c1", itemKey: "k", reason: "unsent" };
     const { used } = await stepIdsOf(sweepWebhooks, null, {
       find: [candidate],
-      "find-orphans": [],
+      "find-orphans": { orphans: [], pushes: [] },
       resend: SENT,
       "mark-sent": null,
     });

@@ -1,35 +1,50 @@
 import { env } from "@/env";
 import { db } from "@/server/db";
 import { lookupInngestRun } from "@/server/event-log/inngest-run";
-import { findEventsToResend, findOrphanedEvents, markOrphansResent, markSent } from "@/server/pipeline/sweeper";
+import {
+  findEventsToResend,
+  findOrphanedEvents,
+  findOrphanedPushes,
+  markOrphansResent,
+  markSent,
+  sweepRunLookup,
+} from "@/server/pipeline/sweeper";
 import { inngest } from "../client";
-import { webhookBatched } from "../event-schemas";
+import { channelPush, webhookBatched } from "../event-schemas";
 
 /**
  * Every minute: hand over (to the batched apply path) acknowledged events that never reached the pipeline, whose run died
- * under them (asked of the Inngest server's API), or that got stuck.
+ * under them (asked of the Inngest server's API), or that got stuck; and hand storefront pushes whose run died back to
+ * push-item.
  */
 export const sweepWebhooks = inngest.createFunction(
   { id: "sweep-webhooks", triggers: [{ cron: "* * * * *" }], concurrency: [{ limit: 1 }] },
   async ({ step }) => {
     const candidates = await step.run("find", () => findEventsToResend(db, new Date()));
-    const orphans = await step.run("find-orphans", () => {
-      const { INNGEST_BASE_URL, INNGEST_SIGNING_KEY, INNGEST_DEV } = env();
+    const { orphans, pushes } = await step.run("find-orphans", async () => {
+      const { INNGEST_BASE_URL, INNGEST_SIGNING_KEY, INNGEST_DEV, STOCKHOOK_ORPHANED_AFTER_MS } = env();
       const config = { baseUrl: INNGEST_BASE_URL, signingKey: INNGEST_SIGNING_KEY, dev: Boolean(INNGEST_DEV) };
-      return findOrphanedEvents(db, new Date(), (runId) => lookupInngestRun(runId, config));
+      // Events and pushes share the lookups: a run is asked about once per sweep.
+      const lookup = sweepRunLookup((runId) => lookupInngestRun(runId, config));
+      const now = new Date();
+      return {
+        orphans: await findOrphanedEvents(db, now, lookup, STOCKHOOK_ORPHANED_AFTER_MS),
+        pushes: await findOrphanedPushes(db, now, lookup, STOCKHOOK_ORPHANED_AFTER_MS),
+      };
     });
     const resend = [...candidates, ...orphans];
-    if (resend.length === 0) return { resent: 0 };
-    await step.sendEvent(
-      "resend",
-      resend.map((c) =>
+    if (resend.length === 0 && pushes.length === 0) return { resent: 0, pushes: 0 };
+    await step.sendEvent("resend", [
+      ...resend.map((c) =>
         // Batched: a sweep re-sends many at once, and the claim makes a re-send of a live event harmless.
         webhookBatched.create(
           { tenantId: c.tenantId, connectionId: c.connectionId, webhookEventId: c.id, itemKey: c.itemKey },
           { id: c.eventId },
         ),
       ),
-    );
+      // The event push-item consumes; its per-(storefront, item) concurrency keeps one push at a time.
+      ...pushes.map(({ eventId, ...push }) => channelPush.create(push, { id: eventId })),
+    ]);
     await step.run("mark-sent", async () => {
       const now = new Date();
       await markSent(
@@ -37,17 +52,14 @@ export const sweepWebhooks = inngest.createFunction(
         candidates.map((c) => c.id),
         now,
       );
-      await markOrphansResent(
-        db,
-        orphans.map((c) => c.id),
-        now,
-      );
+      await markOrphansResent(db, orphans, now);
     });
     return {
       resent: resend.length,
       unsent: candidates.filter((c) => c.reason === "unsent").length,
       stuck: candidates.filter((c) => c.reason === "stuck").length,
       orphaned: orphans.length,
+      pushes: pushes.length,
     };
   },
 );

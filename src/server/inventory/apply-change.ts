@@ -1,7 +1,8 @@
 import type { ItemStatus, PrismaClient, Provider } from "@/generated/prisma/client";
 import { countStockChanges } from "@/server/metrics/observe";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { describeChange, sellableQuantity, statusFor } from "./stock-rules";
+import { foldItem } from "./fold";
+import type { ItemState } from "./stock-rules";
 
 /**
  * Applies one reported stock change to the canonical item in ONE transaction: the location
@@ -37,14 +38,7 @@ export type ApplyOutcome =
   | { kind: "duplicate"; itemId: string; action: string }
   | { kind: "skipped"; action: string };
 
-export interface ItemState {
-  quantity: number;
-  status: ItemStatus;
-}
-
-export const DEFAULT_LOCATION = "default";
-/** How long the front door remembers a delivery (ingest.ts DELIVERY_ID_MEMORY_MS): 72 hours. */
-export const REPLAY_MEMORY_MS = 72 * 60 * 60 * 1000;
+export { DEFAULT_LOCATION, REPLAY_MEMORY_MS, type ItemState } from "./stock-rules";
 
 /** How each platform names the id a delivery carries, for "no local product for …" verdicts. */
 export const EXTERNAL_ID_LABELS: Record<Provider, string> = {
@@ -106,17 +100,12 @@ export async function applyStockChange(
   return decided;
 }
 
-function isReplayedWebhookChange(change: StockChangeInput, lastSourceAt: Date, now = Date.now()): boolean {
-  return (
-    change.source.startsWith("webhook") &&
-    change.sourceAt.getTime() === lastSourceAt.getTime() &&
-    now - change.sourceAt.getTime() > REPLAY_MEMORY_MS
-  );
-}
-
 type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-/** The change itself, on an item whose row lock the caller's transaction already holds. */
+/**
+ * The change itself, on an item whose row lock the caller's transaction already holds: the rules
+ * are foldItem's (one change is a fold of one), and this writes what the fold decided.
+ */
 async function applyLocked(
   tx: Transaction,
   tenantId: string,
@@ -132,78 +121,25 @@ async function applyLocked(
       oneOfAKind: true,
       version: true,
       lastSourceAt: true,
+      levels: { select: { locationId: true, quantity: true } },
       tenant: { select: { safetyBuffer: true, sellingLocations: true } },
     },
   });
-  if (item.lastSourceAt && change.sourceAt < item.lastSourceAt) {
-    return {
-      kind: "stale" as const,
-      itemId: item.id,
-      action: `older than the last applied change (${item.lastSourceAt.toISOString()})`,
-    };
-  }
-  if (item.lastSourceAt && isReplayedWebhookChange(change, item.lastSourceAt)) {
-    return {
-      kind: "duplicate" as const,
-      itemId: item.id,
-      action: `same source time as the last applied change (${item.lastSourceAt.toISOString()}), older than the front door's 72 h memory: a replayed copy, not a new change`,
-    };
-  }
-  if (change.quantity !== undefined) {
-    const locationId = change.locationId ?? DEFAULT_LOCATION;
+  const key = "change";
+  const folded = foldItem(item, [{ ...change, key, order: key }], item.tenant);
+  for (const level of folded.levels)
     await tx.stockLevel.upsert({
-      where: { itemId_locationId: { itemId: item.id, locationId } },
-      create: { tenantId, itemId: item.id, locationId, quantity: change.quantity },
-      update: { quantity: change.quantity },
+      where: { itemId_locationId: { itemId: level.itemId, locationId: level.locationId } },
+      create: { tenantId, ...level },
+      update: { quantity: level.quantity },
     });
+  if (folded.item) {
+    const { id, ...data } = folded.item;
+    await tx.item.update({ where: { id }, data });
   }
-  const levels = await tx.stockLevel.findMany({
-    where: { itemId: item.id, tenantId },
-    select: { locationId: true, quantity: true },
-  });
-  const sellable = levels.length
-    ? sellableQuantity(levels, item.tenant.sellingLocations, item.tenant.safetyBuffer)
-    : item.quantity;
-  const status = statusFor({ quantity: sellable, oneOfAKind: item.oneOfAKind, reported: change.status });
-  const after: ItemState = { quantity: status === "SOLD" || status === "ARCHIVED" ? 0 : sellable, status };
-  const before: ItemState = { quantity: item.quantity, status: item.status };
-
-  if (after.quantity === before.quantity && after.status === before.status) {
-    await tx.item.update({ where: { id: item.id }, data: { lastSourceAt: change.sourceAt } });
-    return {
-      kind: "unchanged" as const,
-      itemId: item.id,
-      version: item.version,
-      after,
-      action: describeChange(before, after),
-    };
-  }
-  const updated = await tx.item.update({
-    where: { id: item.id },
-    data: { quantity: after.quantity, status: after.status, version: { increment: 1 }, lastSourceAt: change.sourceAt },
-    select: { version: true },
-  });
-  await tx.stockChange.create({
-    data: {
-      tenantId,
-      itemId: item.id,
-      quantityBefore: before.quantity,
-      quantityAfter: after.quantity,
-      statusBefore: before.status,
-      statusAfter: after.status,
-      source: change.source,
-      webhookEventId: change.webhookEventId,
-      syncRunId: change.syncRunId,
-    },
-  });
-  return {
-    kind: "applied" as const,
-    itemId: item.id,
-    version: updated.version,
-    before,
-    after,
-    action: describeChange(before, after),
-  };
+  if (folded.stockChanges.length)
+    await tx.stockChange.createMany({ data: folded.stockChanges.map((row) => ({ tenantId, ...row })) });
+  return folded.outcomes.get(key)!;
 }
 
 /** Rows per transaction when a reconcile applies many changes at once. */

@@ -1,10 +1,15 @@
-// The stock engine's per-change rules (apply-change.ts applyLocked) as a pure function over one
-// locked item and many changes, so a batch of deliveries applies set-wise (pipeline/apply-batch.ts)
-// and gives what applying its changes one by one in sourceAt order would give.
+// The stock engine's rules as a pure function over one locked item and many changes: a single
+// change (apply-change.ts applyLocked) is a fold of one, and a batch of deliveries applies set-wise
+// (pipeline/apply-batch.ts), giving what applying its changes one by one in sourceAt order would give.
 import type { ItemStatus } from "@/generated/prisma/client";
-import { describeChange, sellableQuantity, statusFor } from "./stock-rules";
-
-import { DEFAULT_LOCATION, REPLAY_MEMORY_MS, type ItemState } from "./apply-change";
+import {
+  DEFAULT_LOCATION,
+  describeChange,
+  REPLAY_MEMORY_MS,
+  sellableQuantity,
+  statusFor,
+  type ItemState,
+} from "./stock-rules";
 
 /** An item as S4 (the `FOR UPDATE` read) returns it. */
 export interface LockedItem {

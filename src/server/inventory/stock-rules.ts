@@ -1,5 +1,15 @@
 import type { ItemStatus } from "@/generated/prisma/client";
 
+export interface ItemState {
+  quantity: number;
+  status: ItemStatus;
+}
+
+/** Where a change that names no location is kept. */
+export const DEFAULT_LOCATION = "default";
+/** How long the front door remembers a delivery (ingest.ts DELIVERY_ID_MEMORY_MS): 72 hours. */
+export const REPLAY_MEMORY_MS = 72 * 60 * 60 * 1000;
+
 /**
  * What a storefront may sell: on-hand stock summed over the tenant's selling locations (all of
  * them when none are chosen), less the safety buffer, never below zero.

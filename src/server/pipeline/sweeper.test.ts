@@ -1,10 +1,37 @@
 import { expect } from "vitest";
 import { test } from "@test-support/db-fixture";
 import type { WebhookStatus } from "@/generated/prisma/client";
-import { findEventsToResend, findOrphanedEvents, markOrphansResent, markSent } from "./sweeper";
+import type { InngestRunLookup } from "@/server/event-log/inngest-run";
+import {
+  findEventsToResend,
+  findOrphanedEvents,
+  findOrphanedPushes,
+  markOrphansResent,
+  markSent,
+  sweepRunLookup,
+} from "./sweeper";
 
 const now = new Date(Date.UTC(2031, 0, 1, 12, 0, 0));
 const ago = (ms: number) => new Date(now.getTime() - ms);
+
+/**
+ * The Inngest server's run API as the sweeper sees it, by run id: `run-lost*` unknown to the
+ * server, `run-unreachable*` no answer, `run-failed*` / `run-cancelled*` ended, anything else running.
+ */
+function fakeInngest() {
+  const asked: string[] = [];
+  const lookup = async (runId: string): Promise<InngestRunLookup> => {
+    asked.push(runId);
+    const base = { runId, url: null, startedAt: null, endedAt: null };
+    if (runId.startsWith("run-lost"))
+      return { found: false, runId, reason: "unknown run", url: null, unknownToServer: true };
+    if (runId.startsWith("run-unreachable")) return { found: false, runId, reason: "did not answer", url: null };
+    if (runId.startsWith("run-failed")) return { ...base, found: true, status: "Failed" };
+    if (runId.startsWith("run-cancelled")) return { ...base, found: true, status: "CANCELLED" };
+    return { ...base, found: true, status: "Running" };
+  };
+  return { asked, lookup };
+}
 
 /** `event` records a delivery for tenant a's connection. */
 const it = test.extend(
@@ -65,29 +92,115 @@ it("re-sends an event PROCESSING over a minute whose run is gone, failed or canc
   await processing("run-unreachable", 90_000); // the server did not answer: nothing is known
   await processing("run-lost-young", 30_000); // under a minute: its run may just be starting
   await processing(null, 90_000); // re-sent already, not claimed by the new run yet
-  const asked: string[] = [];
-  const lookup = async (runId: string) => {
-    asked.push(runId);
-    const base = { runId, url: null, startedAt: null, endedAt: null };
-    if (runId === "run-lost")
-      return { found: false as const, runId, reason: "unknown run", url: null, unknownToServer: true };
-    if (runId === "run-unreachable") return { found: false as const, runId, reason: "did not answer", url: null };
-    if (runId === "run-failed") return { ...base, found: true as const, status: "Failed" };
-    if (runId === "run-cancelled") return { ...base, found: true as const, status: "CANCELLED" };
-    return { ...base, found: true as const, status: "Running" };
-  };
+  const { asked, lookup } = fakeInngest();
 
   const orphans = await findOrphanedEvents(prisma, now, lookup);
   expect(orphans.map((c) => c.id).sort()).toEqual([lost.id, failed.id, cancelled.id].sort());
   expect(orphans.every((c) => c.reason === "orphaned" && c.eventId !== c.id)).toBe(true);
   expect(asked).not.toContain("run-lost-young");
 
-  await markOrphansResent(
-    prisma,
-    orphans.map((c) => c.id),
-    now,
-  );
-  const resent = await prisma.webhookEvent.findMany({ where: { id: { in: orphans.map((c) => c.id) } } });
+  // The re-send of `cancelled` was claimed by its new run before the sweep marked it: the new run keeps it.
+  await prisma.webhookEvent.update({ where: { id: cancelled.id }, data: { inngestRunId: "run-new" } });
+  await markOrphansResent(prisma, orphans, now);
+  const resent = await prisma.webhookEvent.findMany({ where: { id: { in: [lost.id, failed.id] } } });
   expect(resent.every((row) => row.inngestRunId === null && row.sentAt?.getTime() === now.getTime())).toBe(true);
+  const claimed = await prisma.webhookEvent.findUniqueOrThrow({ where: { id: cancelled.id } });
+  expect(claimed.inngestRunId).toBe("run-new");
+  await prisma.webhookEvent.update({ where: { id: cancelled.id }, data: { status: "APPLIED" } });
   expect(await findOrphanedEvents(prisma, now, lookup)).toEqual([]);
+});
+
+it("honours a shorter orphan threshold (STOCKHOOK_ORPHANED_AFTER_MS)", async ({ prisma, event }) => {
+  const row = await event("PROCESSING", ago(20_000), ago(20_000));
+  await prisma.webhookEvent.update({ where: { id: row.id }, data: { inngestRunId: "run-lost-threshold" } });
+  const { lookup } = fakeInngest();
+  expect((await findOrphanedEvents(prisma, now, lookup)).map((c) => c.id)).not.toContain(row.id);
+  expect((await findOrphanedEvents(prisma, now, lookup, 10_000)).map((c) => c.id)).toContain(row.id);
+  await prisma.webhookEvent.update({ where: { id: row.id }, data: { status: "APPLIED" } });
+});
+
+it("asks about each run once per sweep, and nothing more once the server has not answered", async () => {
+  const { asked, lookup } = fakeInngest();
+  const sweep = sweepRunLookup(lookup);
+  await Promise.all([sweep("run-batch"), sweep("run-batch"), sweep("run-batch")]);
+  expect(asked).toEqual(["run-batch"]);
+  expect(await sweep("run-unreachable")).toMatchObject({ found: false });
+  const afterOutage = await sweep("run-lost-later");
+  expect(afterOutage).toMatchObject({ found: false, runId: "run-lost-later" });
+  expect(afterOutage.found || afterOutage.unknownToServer).toBeFalsy();
+  expect(asked).toEqual(["run-batch", "run-unreachable"]);
+});
+
+it("re-sends nothing while the Inngest API cannot be reached, and asks only one round", async ({ prisma, event }) => {
+  const rows = [];
+  for (let i = 0; i < 25; i++) {
+    const row = await event("PROCESSING", ago(90_000), ago(90_000));
+    rows.push(
+      await prisma.webhookEvent.update({ where: { id: row.id }, data: { inngestRunId: `run-unreachable-${i}` } }),
+    );
+  }
+  const { asked, lookup } = fakeInngest();
+  expect(await findOrphanedEvents(prisma, now, sweepRunLookup(lookup))).toEqual([]);
+  expect(asked.length).toBeLessThanOrEqual(10);
+  await prisma.webhookEvent.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { status: "APPLIED" } });
+});
+
+it("hands a storefront push whose run is gone, failed or cancelled back to push-item, and leaves live and not-yet-due pushes alone", async ({
+  prisma,
+  tenantA: fx,
+}) => {
+  const channel = await prisma.connection.create({
+    data: { tenantId: fx.tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name: "Woo", baseUrl: "http://w" },
+  });
+  await prisma.itemLink.create({
+    data: { tenantId: fx.tenant.id, itemId: fx.item.id, connectionId: channel.id, externalId: "woo-7" },
+  });
+  const push = (
+    inngestRunId: string | null,
+    times: { lastAttemptAt?: Date; nextAttemptAt?: Date },
+    state = "PENDING",
+  ) =>
+    prisma.channelPush.create({
+      data: {
+        tenantId: fx.tenant.id,
+        connectionId: channel.id,
+        itemId: fx.item.id,
+        webhookEventId: fx.event.id,
+        quantity: 1,
+        status: "AVAILABLE",
+        state: state as "PENDING" | "SUCCEEDED",
+        inngestRunId,
+        createdAt: ago(120_000),
+        ...times,
+      },
+    });
+  const lost = await push("run-lost-push", { lastAttemptAt: ago(90_000) });
+  const failed = await push("run-failed-push", { lastAttemptAt: ago(90_000), nextAttemptAt: ago(80_000) });
+  const cancelled = await push("run-cancelled-push", {});
+  await push("run-running-push", { lastAttemptAt: ago(90_000) }); // waiting in a queue, or a long sleep: its run's business
+  await push("run-unreachable-push", { lastAttemptAt: ago(90_000) });
+  await push("run-lost-sleeping", { lastAttemptAt: ago(90_000), nextAttemptAt: ago(-30_000) }); // its retry is not due yet
+  await push("run-lost-recent", { lastAttemptAt: ago(10_000) }); // just tried: its run may be mid-step
+  await push(null, {}); // no run has taken it yet: its own event is on the way
+  await push("run-lost-delivered", { lastAttemptAt: ago(90_000) }, "SUCCEEDED");
+
+  const { asked, lookup } = fakeInngest();
+  const pushes = await findOrphanedPushes(prisma, now, sweepRunLookup(lookup));
+  expect(pushes.map((p) => p.pushId).sort()).toEqual([lost.id, failed.id, cancelled.id].sort());
+  expect(pushes.find((p) => p.pushId === lost.id)).toEqual({
+    pushId: lost.id,
+    tenantId: fx.tenant.id,
+    itemId: fx.item.id,
+    connectionId: channel.id,
+    externalId: "woo-7",
+    webhookEventId: fx.event.id,
+    eventId: `push:orphan:${lost.id}:run-lost-push`,
+  });
+  expect(asked).not.toContain("run-lost-sleeping");
+  expect(asked).not.toContain("run-lost-recent");
+  expect(asked).not.toContain("run-lost-delivered");
+  // The next sweep, the new run still queued: the same event ids, which Inngest drops as copies.
+  const again = await findOrphanedPushes(prisma, now, sweepRunLookup(lookup));
+  expect(again.map((p) => p.eventId).sort()).toEqual(pushes.map((p) => p.eventId).sort());
+  await prisma.connection.delete({ where: { id: channel.id } });
 });

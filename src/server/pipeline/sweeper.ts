@@ -5,8 +5,9 @@ import { itemConcurrencyKey } from "./item-key";
 /**
  * Finds acknowledged webhook events that the pipeline has not picked up: still QUEUED 30 s after
  * arrival (Inngest was unreachable, or is behind), re-sent under their own id so Inngest drops
- * a copy it already has; events PROCESSING for over a minute whose Inngest run is gone, failed or
- * cancelled (an Inngest server that kept its queue in memory died mid-run); and events stuck
+ * a copy it already has; events PROCESSING for over a minute (STOCKHOOK_ORPHANED_AFTER_MS) whose
+ * Inngest run is gone, failed or cancelled (an Inngest server that kept its queue in memory died
+ * mid-run), and storefront pushes whose run died likewise; and events stuck
  * QUEUED/PROCESSING for 30 minutes, re-sent under a fresh id. Re-sending is idempotent: the apply
  * function skips events already in a final state and re-pushes only unfinished channels.
  */
@@ -14,8 +15,10 @@ export const UNSENT_GRACE_MS = 30_000;
 export const ORPHANED_AFTER_MS = 60_000;
 export const STUCK_AFTER_MS = 30 * 60_000;
 const BATCH = 500;
-/** Run lookups per sweep: each is one request to the Inngest server. */
+/** Rows checked per sweep and kind (events, pushes): each distinct run is one request to the Inngest server. */
 const ORPHAN_LOOKUPS = 200;
+/** Pushes older than this are past anything a run could still be retrying. */
+const PUSH_ORPHAN_HORIZON_MS = 24 * 60 * 60_000;
 const LOOKUPS_IN_FLIGHT = 10;
 /** Run statuses (Inngest's API, any case) after which the run will never finish the event. */
 const ENDED_WITHOUT_FINISHING = new Set(["failed", "cancelled"]);
@@ -28,6 +31,8 @@ export interface ResendCandidate {
   /** The Inngest event id: the event id for a first send, a fresh one for a stuck re-send. */
   eventId: string;
   reason: "unsent" | "orphaned" | "stuck";
+  /** Orphans: the run found dead, whose id the event still carries. */
+  deadRunId?: string;
 }
 
 const candidate = (e: { id: string; tenantId: string; connectionId: string; externalIds: string[] }) => ({
@@ -72,48 +77,168 @@ export async function markSent(prisma: PrismaClient, ids: string[], now: Date): 
 
 export type RunLookup = (runId: string) => Promise<InngestRunLookup>;
 
+/** The run will never finish its work: the server says it failed or was cancelled, or does not know it. */
+const runIsGone = (run: InngestRunLookup) =>
+  run.found ? ENDED_WITHOUT_FINISHING.has(run.status.toLowerCase()) : run.unknownToServer === true;
+
 /**
- * Events PROCESSING for over a minute (and not yet stuck) whose run the Inngest server reports as
- * failed or cancelled, or does not know at all. A run still going (waiting out a breaker or a
- * 429) is left alone, and so is every event when the server cannot be asked: nothing is known.
+ * One sweep's run lookups: each run is asked about once (a batch run holds many events), and once
+ * the server has failed to answer nothing more is asked — nothing is known, so nothing is re-sent.
+ */
+export function sweepRunLookup(lookupRun: RunLookup): RunLookup {
+  const asked = new Map<string, Promise<InngestRunLookup>>();
+  let unreachable: InngestRunLookup | undefined;
+  return (runId) => {
+    if (unreachable) return Promise.resolve({ ...unreachable, runId });
+    let answer = asked.get(runId);
+    if (!answer) {
+      answer = lookupRun(runId).then((run) => {
+        if (!run.found && !run.unknownToServer) unreachable ??= run;
+        return run;
+      });
+      asked.set(runId, answer);
+    }
+    return answer;
+  };
+}
+
+/** The rows whose run is gone, asked LOOKUPS_IN_FLIGHT at a time. */
+async function withGoneRuns<Row extends { inngestRunId: string | null }>(rows: Row[], lookupRun: RunLookup) {
+  const gone: Row[] = [];
+  for (let offset = 0; offset < rows.length; offset += LOOKUPS_IN_FLIGHT) {
+    const batch = rows.slice(offset, offset + LOOKUPS_IN_FLIGHT);
+    const lookups = await Promise.all(batch.map((row) => lookupRun(row.inngestRunId!)));
+    batch.forEach((row, index) => {
+      if (runIsGone(lookups[index]!)) gone.push(row);
+    });
+  }
+  return gone;
+}
+
+/**
+ * Events PROCESSING for over `orphanedAfterMs` (and not yet stuck) whose run the Inngest server
+ * reports as failed or cancelled, or does not know at all. A run still going (waiting out a
+ * breaker or a 429) is left alone, and so is every event when the server cannot be asked: nothing
+ * is known.
  */
 export async function findOrphanedEvents(
   prisma: PrismaClient,
   now: Date,
   lookupRun: RunLookup,
+  orphanedAfterMs = ORPHANED_AFTER_MS,
 ): Promise<ResendCandidate[]> {
   const rows = await prisma.webhookEvent.findMany({
     where: {
       status: "PROCESSING",
       inngestRunId: { not: null },
-      sentAt: { lt: new Date(now.getTime() - ORPHANED_AFTER_MS), gte: new Date(now.getTime() - STUCK_AFTER_MS) },
+      sentAt: { lt: new Date(now.getTime() - orphanedAfterMs), gte: new Date(now.getTime() - STUCK_AFTER_MS) },
     },
     orderBy: { sentAt: "asc" },
     take: ORPHAN_LOOKUPS,
     select: { id: true, tenantId: true, connectionId: true, externalIds: true, inngestRunId: true },
   });
-  const orphaned: ResendCandidate[] = [];
-  for (let offset = 0; offset < rows.length; offset += LOOKUPS_IN_FLIGHT) {
-    const batch = rows.slice(offset, offset + LOOKUPS_IN_FLIGHT);
-    const lookups = await Promise.all(batch.map((row) => lookupRun(row.inngestRunId!)));
-    batch.forEach((row, index) => {
-      const run = lookups[index]!;
-      const gone = run.found ? ENDED_WITHOUT_FINISHING.has(run.status.toLowerCase()) : run.unknownToServer === true;
-      if (gone) orphaned.push({ ...candidate(row), eventId: `${row.id}:orphan:${now.getTime()}`, reason: "orphaned" });
-    });
-  }
-  return orphaned;
+  return (await withGoneRuns(rows, lookupRun)).map((row) => ({
+    ...candidate(row),
+    eventId: `${row.id}:orphan:${now.getTime()}`,
+    reason: "orphaned" as const,
+    deadRunId: row.inngestRunId!,
+  }));
+}
+
+/** A storefront push to hand to push-item again, as the `stock/channel.push` event it consumes. */
+export interface OrphanedPush {
+  pushId: string;
+  tenantId: string;
+  itemId: string;
+  connectionId: string;
+  externalId: string;
+  webhookEventId?: string;
+  syncRunId?: string;
+  /**
+   * Named after the dead run: while the server remembers the re-send, a later sweep's copy (the
+   * new run still queued, the row still naming the dead one) is dropped as a duplicate.
+   */
+  eventId: string;
 }
 
 /**
- * Orphans re-sent: the old run id is cleared so the next sweep does not ask about the dead run
- * again before the new one has claimed the event (a re-send that is lost too waits for the
- * 30-minute stuck pass).
+ * Storefront pushes PENDING with a run that took them, due (their next attempt, or their last
+ * one) over `orphanedAfterMs` ago, whose run is gone, failed or cancelled: a dev-server restart
+ * lost it, and without a re-send the storefront would stay stale. Pushes no run has taken yet
+ * are left to the event that was sent for them.
  */
-export async function markOrphansResent(prisma: PrismaClient, ids: string[], now: Date): Promise<void> {
-  if (ids.length)
+export async function findOrphanedPushes(
+  prisma: PrismaClient,
+  now: Date,
+  lookupRun: RunLookup,
+  orphanedAfterMs = ORPHANED_AFTER_MS,
+): Promise<OrphanedPush[]> {
+  const dueBefore = new Date(now.getTime() - orphanedAfterMs);
+  const rows = await prisma.channelPush.findMany({
+    where: {
+      state: "PENDING",
+      inngestRunId: { not: null },
+      createdAt: { gte: new Date(now.getTime() - PUSH_ORPHAN_HORIZON_MS) },
+      connection: { direction: "CHANNEL", status: "ACTIVE" },
+      OR: [
+        { nextAttemptAt: { lt: dueBefore } },
+        { nextAttemptAt: null, lastAttemptAt: { lt: dueBefore } },
+        { nextAttemptAt: null, lastAttemptAt: null, createdAt: { lt: dueBefore } },
+      ],
+    },
+    orderBy: { createdAt: "asc" },
+    take: ORPHAN_LOOKUPS,
+    select: {
+      id: true,
+      tenantId: true,
+      itemId: true,
+      connectionId: true,
+      webhookEventId: true,
+      syncRunId: true,
+      inngestRunId: true,
+    },
+  });
+  const gone = await withGoneRuns(rows, lookupRun);
+  if (!gone.length) return [];
+  const links = await prisma.itemLink.findMany({
+    where: { connectionId: { in: gone.map((p) => p.connectionId) }, itemId: { in: gone.map((p) => p.itemId) } },
+    select: { connectionId: true, itemId: true, externalId: true },
+  });
+  const externalIdOf = new Map(links.map((link) => [`${link.connectionId}:${link.itemId}`, link.externalId]));
+  return gone.flatMap((push) => {
+    const externalId = externalIdOf.get(`${push.connectionId}:${push.itemId}`);
+    // Unlinked since: there is nothing on that storefront to push to any more.
+    if (!externalId) return [];
+    return [
+      {
+        pushId: push.id,
+        tenantId: push.tenantId,
+        itemId: push.itemId,
+        connectionId: push.connectionId,
+        externalId,
+        ...(push.webhookEventId ? { webhookEventId: push.webhookEventId } : {}),
+        ...(push.syncRunId ? { syncRunId: push.syncRunId } : {}),
+        eventId: `push:orphan:${push.id}:${push.inngestRunId}`,
+      },
+    ];
+  });
+}
+
+/**
+ * Orphans re-sent: the dead run's id is cleared so the next sweep does not ask about it again
+ * before the new run has claimed the event (a re-send that is lost too waits for the 30-minute
+ * stuck pass). An event the new run has claimed already (its id in place of the dead one) keeps it.
+ */
+export async function markOrphansResent(
+  prisma: PrismaClient,
+  orphans: Pick<ResendCandidate, "id" | "deadRunId">[],
+  now: Date,
+): Promise<void> {
+  const byRun = new Map<string, string[]>();
+  for (const { id, deadRunId } of orphans) if (deadRunId) byRun.set(deadRunId, [...(byRun.get(deadRunId) ?? []), id]);
+  for (const [deadRunId, ids] of byRun)
     await prisma.webhookEvent.updateMany({
-      where: { id: { in: ids }, status: "PROCESSING" },
+      where: { id: { in: ids }, status: "PROCESSING", inngestRunId: deadRunId },
       data: { sentAt: now, inngestRunId: null },
     });
 }
