@@ -195,7 +195,7 @@ describe("one item's pushes to one storefront never overlap", () => {
         { tenantId: fx.tenant.id, connectionId: channelId, itemId: itemIds[10]!, externalId: externalIds[10]! },
         context(),
       );
-      expect(single.kind).toBe("parked");
+      expect(single).toMatchObject({ kind: "parked", busy: true });
     } finally {
       await releasePushLeases(database.prisma, fx.tenant.id, channelId, other);
     }

@@ -183,7 +183,8 @@ export interface AttemptContext {
 export type PushAttemptResult =
   | { kind: "succeeded"; pushId: string; quantity: number; status: ItemStatus; pushedAt: string }
   | { kind: "failed"; pushId: string; error: string; retryAt: string | null }
-  | { kind: "parked"; pushId: string; until: string; error: string };
+  /** busy: another push of the item to this storefront holds its lease (a wait that is not counted). */
+  | { kind: "parked"; pushId: string; until: string; error: string; busy?: boolean };
 
 export type ConnectorLookup = (tenantId: string, connectionId: string) => Promise<SourceConnector | ChannelConnector>;
 
@@ -301,7 +302,13 @@ export async function attemptPush(
   if (!lease && (await db.itemLink.count({ where: { connectionId: request.connectionId, itemId: request.itemId } }))) {
     // Another push of this item to this storefront is calling it: wait for it, without using up an attempt.
     const until = new Date(now.getTime() + PUSH_LEASE_WAIT_MS);
-    return { kind: "parked", pushId, until: until.toISOString(), error: `${connection.name}: ${LEASE_BUSY_PHRASE}` };
+    return {
+      kind: "parked",
+      pushId,
+      until: until.toISOString(),
+      error: `${connection.name}: ${LEASE_BUSY_PHRASE}`,
+      busy: true,
+    };
   }
   try {
     return await callChannel(prisma, connectorFor, request, context, pushId, connection, attempt);
