@@ -45,7 +45,8 @@ function bulkPushEvents(tenantId: string, runId: string, replay: boolean, pushes
   return [...byChannel].map(([connectionId, pushIds]) =>
     channelPushBatch.create(
       { tenantId, connectionId, pushIds, ...(replay ? { replay } : {}) },
-      { id: `push-batch:${runId}:${connectionId}` },
+      // Named by its first row too: an apply whose transaction rolled back writes new rows on its retry.
+      { id: `push-batch:${runId}:${connectionId}:${pushIds[0]}` },
     ),
   );
 }
