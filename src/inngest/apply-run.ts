@@ -8,7 +8,7 @@ import { recordAttempt } from "@/server/pipeline/attempts";
 import { preparePushes, type PushJob } from "@/server/pipeline/channel-push";
 import { restoreVerdict } from "@/server/pipeline/webhook-processing";
 import { inngest } from "./client";
-import { channelPush, reconcileRequested, webhookReceived } from "./event-schemas";
+import { channelPush, channelPushBatch, reconcileRequested, webhookReceived } from "./event-schemas";
 import { sendOutboundEvents } from "./outbound-sender";
 
 /**
@@ -18,7 +18,10 @@ import { sendOutboundEvents } from "./outbound-sender";
  * `push-item` run, Business Central collections reconciled, replays of applied events pushed again,
  * and the outbound events.
  */
-export type ApplyRun = Omit<ApplyRequest, "sourceFor" | "sendPushes" | "handOverEmpty" | "now">;
+export type ApplyRun = Omit<ApplyRequest, "sourceFor" | "sendPushes" | "handOverEmpty" | "now"> & {
+  /** The batched path: one push-channel-batch run per storefront instead of one push-item run per row. */
+  bulkPushes?: boolean;
+};
 
 export interface ApplyRunSummary {
   claimed: number;
@@ -34,6 +37,19 @@ const pushEvent = (
   replay: boolean,
   push: { pushId: string; itemId: string; connectionId: string; externalId: string; webhookEventId: string },
 ) => channelPush.create({ tenantId, ...push, ...(replay ? { replay } : {}) }, { id: `push:${runId}:${push.pushId}` });
+
+/** One event per storefront listing its rows: each storefront's bulk push is a run of its own. */
+function bulkPushEvents(tenantId: string, runId: string, replay: boolean, pushes: PushRow[]) {
+  const byChannel = new Map<string, string[]>();
+  for (const push of pushes) byChannel.set(push.connectionId, [...(byChannel.get(push.connectionId) ?? []), push.id]);
+  return [...byChannel].map(([connectionId, pushIds]) =>
+    channelPushBatch.create(
+      { tenantId, connectionId, pushIds, ...(replay ? { replay } : {}) },
+      // Named by its first row too: an apply whose transaction rolled back writes new rows on its retry.
+      { id: `push-batch:${runId}:${connectionId}:${pushIds[0]}` },
+    ),
+  );
+}
 
 export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
   const { tenantId, runId, replay } = run;
@@ -54,6 +70,10 @@ export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
       ...run,
       sourceFor,
       sendPushes: async (pushes: PushRow[]) => {
+        if (run.bulkPushes) {
+          await inngest.send(bulkPushEvents(tenantId, runId, replay, pushes));
+          return;
+        }
         await inngest.send(
           pushes.map((p) =>
             pushEvent(tenantId, runId, replay, {

@@ -47,6 +47,20 @@ export const channelPush = eventType("stock/channel.push", {
   }),
 });
 
+/**
+ * Many push rows to ONE storefront (the batched apply path): sent as one bulk call per chunk of the
+ * platform's limit by push-channel-batch, each row keeping its own outcome and attempts.
+ */
+export const channelPushBatch = eventType("stock/channel.push-batch", {
+  schema: z.object({
+    tenantId: z.string().min(1),
+    connectionId: z.string().min(1),
+    pushIds: z.array(z.string().min(1)).min(1),
+    /** Sent by a replay: its attempts are marked as such. */
+    replay: z.boolean().optional(),
+  }),
+});
+
 export const pipelineProbeRequested = eventType("system/pipeline-probe.requested", {
   schema: z.object({ probeId: z.string().min(1) }),
 });

@@ -43,7 +43,15 @@ export const applyWebhookBatch = inngest.createFunction(
     const eventIds = [...new Set(events.map((e) => e.data.webhookEventId))];
     const replay = events.some((e) => isReplayEventId(e.id));
     const summary = await step.run("apply", () =>
-      applyForRun({ tenantId, eventIds, runId, attempt, replay, lane: `batch of ${eventIds.length}` }),
+      applyForRun({
+        tenantId,
+        eventIds,
+        runId,
+        attempt,
+        replay,
+        lane: `batch of ${eventIds.length}`,
+        bulkPushes: true,
+      }),
     );
     return { events: events.length, ...summary };
   },

@@ -6,6 +6,7 @@ import { notifyAlerts } from "./notify-alerts";
 import { pipelineProbe } from "./pipeline-probe";
 import { ensurePlatformSubscription } from "./ensure-platform-subscription";
 import { scheduleSubscriptionRenewals } from "./schedule-subscription-renewals";
+import { pushChannelBatch } from "./push-channel-batch";
 import { pushItem } from "./push-item";
 import { reconcileConnection } from "./reconcile-connection";
 import { scheduleReconciles } from "./schedule-reconciles";
@@ -18,6 +19,7 @@ export const functions = [
   applyWebhookBatch,
   reconcileConnection,
   pushItem,
+  pushChannelBatch,
   scheduleReconciles,
   sweepWebhooks,
   webhookRetention,

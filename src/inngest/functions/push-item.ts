@@ -70,7 +70,8 @@ export const pushItem = inngest.createFunction(
       });
       if (result.kind === "succeeded") return { pushId: result.pushId, attempts: number, parked };
       if (result.kind === "parked") {
-        parked += 1;
+        // A wait for another push of the same item ends when that push does (or its lease expires).
+        if (!result.busy) parked += 1;
         if (parked > MAX_PARKED_TURNS) {
           await step.run("give-up", () =>
             giveUpOnePush(db, event.data.tenantId, result.pushId, result.error, sendOutboundEvents),

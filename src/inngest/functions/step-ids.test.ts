@@ -8,6 +8,7 @@ import { functions } from "./index";
 import { notifyAlerts } from "./notify-alerts";
 import { deliverOutbound } from "./outbound-deliver";
 import { fanOutOutbound } from "./outbound-fan-out";
+import { pushChannelBatch } from "./push-channel-batch";
 import { pushItem } from "./push-item";
 import { reconcileConnection } from "./reconcile-connection";
 import { scheduleReconciles } from "./schedule-reconciles";
@@ -58,6 +59,7 @@ describe("Inngest step ids", () => {
       "outbound-deliver",
       "outbound-fan-out",
       "pipeline-probe",
+      "push-channel-batch",
       "push-item",
       "reconcile-connection",
       "schedule-reconciles",
@@ -153,6 +155,30 @@ describe("Inngest step ids", () => {
       },
     );
     expect(used).toEqual(["run:attempt-1", "run:give-up"]);
+  });
+
+  it("push-channel-batch: one attempt per turn, waits until the rows are due, gives up the exhausted ones", async () => {
+    const retryAt = new Date(Date.now() + 60_000).toISOString();
+    const { used, result } = await stepIdsOf(
+      pushChannelBatch,
+      { name: "stock/channel.push-batch", data: { tenantId: "t1", connectionId: "ch1", pushIds: ["p1", "p2", "p3"] } },
+      {
+        "attempt-1": {
+          succeeded: 1,
+          calls: 1,
+          failed: [
+            { pushId: "p2", error: "HTTP 503", retryAt },
+            { pushId: "p3", error: "refused", retryAt: null },
+          ],
+          waiting: null,
+        },
+        "give-up-1": null,
+        "wait-1": null,
+        "attempt-2": { succeeded: 1, calls: 1, failed: [], waiting: null },
+      },
+    );
+    expect(used).toEqual(["run:attempt-1", "run:give-up-1", "sleepUntil:wait-1", "run:attempt-2"]);
+    expect(result).toEqual({ pushes: 3, succeeded: 2, failed: 1, parked: 0 });
   });
 
   it("outbound-fan-out: record, deliver", async () => {

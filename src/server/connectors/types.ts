@@ -60,6 +60,10 @@ export interface BatchResult {
   /** One per platform call, so callers can see how the batch was split. */
   calls: number;
   updated: number;
+  /** Updates the platform refused one by one while taking the rest (WooCommerce's per-row errors). */
+  rejected?: { externalId: string; error: string }[];
+  /** What the channel shows after the call, by external id, where it can differ from the request (Shopify). */
+  shown?: Record<string, number>;
 }
 
 /** Delivery metadata that lives in headers rather than in the body. */

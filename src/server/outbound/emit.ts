@@ -142,21 +142,40 @@ export function emitProductSynced(
   push: SyncedPush,
   send: OutboundSender,
 ): Promise<number> {
+  return emitProductSyncedMany(prisma, tenantId, [push], send);
+}
+
+/** `product.synced` once per landed push row; a bulk push's rows go out in one send. */
+export function emitProductSyncedMany(
+  prisma: PrismaClient,
+  tenantId: string,
+  pushes: readonly SyncedPush[],
+  send: OutboundSender,
+): Promise<number> {
+  if (pushes.length === 0) return Promise.resolve(0);
   return emit(prisma, tenantId, ["product.synced"], send, async ({ tenant, items }) => {
-    const item = (await items([push.itemId])).get(push.itemId);
-    const channel = await scopeToTenant(prisma, tenantId).connection.findFirst({
-      where: { id: push.connectionId },
-      select: { name: true },
+    const found = await items([...new Set(pushes.map((push) => push.itemId))]);
+    const channels = new Map(
+      (
+        await scopeToTenant(prisma, tenantId).connection.findMany({
+          where: { id: { in: [...new Set(pushes.map((push) => push.connectionId))] } },
+          select: { id: true, name: true },
+        })
+      ).map((channel) => [channel.id, channel.name]),
+    );
+    return pushes.flatMap((push) => {
+      const item = found.get(push.itemId);
+      const name = channels.get(push.connectionId);
+      if (!item || name === undefined) return [];
+      const { pushId, itemId: _itemId, connectionId, externalId, ...rest } = push;
+      return [
+        envelope(tenant, "product.synced", outboundEventId("product.synced", pushId, push.pushedAt), {
+          item,
+          channel: { connectionId, name, externalId },
+          ...rest,
+        }),
+      ];
     });
-    if (!item || !channel) return [];
-    const { pushId, itemId: _itemId, connectionId, externalId, ...rest } = push;
-    return [
-      envelope(tenant, "product.synced", outboundEventId("product.synced", pushId, push.pushedAt), {
-        item,
-        channel: { connectionId, name: channel.name, externalId },
-        ...rest,
-      }),
-    ];
   });
 }
 

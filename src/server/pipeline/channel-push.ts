@@ -15,7 +15,11 @@ import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { PAUSED_PHRASE } from "@/server/event-log/push-progress";
 import { observePush } from "@/server/metrics/observe";
 import { clipText } from "@/shared/clip-text";
-import { recordAttempt } from "./attempts";
+import { recordAttempt, type AttemptRecord } from "./attempts";
+import { newLeaseHolder, PUSH_LEASE_WAIT_MS, releasePushLeases, takePushLeases } from "./push-lease";
+
+/** Why a push waits a moment without an attempt: the same item is being pushed to the same storefront. */
+export const LEASE_BUSY_PHRASE = "another update of this item is being sent; this one follows it";
 
 /**
  * Pushing an item's canonical stock to a storefront. Each (item, channel) push is its own unit of
@@ -179,7 +183,8 @@ export interface AttemptContext {
 export type PushAttemptResult =
   | { kind: "succeeded"; pushId: string; quantity: number; status: ItemStatus; pushedAt: string }
   | { kind: "failed"; pushId: string; error: string; retryAt: string | null }
-  | { kind: "parked"; pushId: string; until: string; error: string };
+  /** busy: another push of the item to this storefront holds its lease (a wait that is not counted). */
+  | { kind: "parked"; pushId: string; until: string; error: string; busy?: boolean };
 
 export type ConnectorLookup = (tenantId: string, connectionId: string) => Promise<SourceConnector | ChannelConnector>;
 
@@ -267,7 +272,7 @@ export async function attemptPush(
     where: { id: request.connectionId },
     select: { name: true, provider: true, circuitOpenUntil: true },
   });
-  const attempt = {
+  const attempt: Omit<AttemptRecord, "outcome"> = {
     tenantId: request.tenantId,
     kind: "PUSH" as const,
     channelPushId: pushId,
@@ -292,6 +297,37 @@ export async function attemptPush(
     return { kind: "parked", pushId, until: until.toISOString(), error };
   }
 
+  const holder = newLeaseHolder();
+  const [lease] = await takePushLeases(prisma, request.tenantId, request.connectionId, [request.itemId], holder, now);
+  if (!lease && (await db.itemLink.count({ where: { connectionId: request.connectionId, itemId: request.itemId } }))) {
+    // Another push of this item to this storefront is calling it: wait for it, without using up an attempt.
+    const until = new Date(now.getTime() + PUSH_LEASE_WAIT_MS);
+    return {
+      kind: "parked",
+      pushId,
+      until: until.toISOString(),
+      error: `${connection.name}: ${LEASE_BUSY_PHRASE}`,
+      busy: true,
+    };
+  }
+  try {
+    return await callChannel(prisma, connectorFor, request, context, pushId, connection, attempt);
+  } finally {
+    if (lease) await releasePushLeases(prisma, request.tenantId, request.connectionId, holder);
+  }
+}
+
+async function callChannel(
+  prisma: PrismaClient,
+  connectorFor: ConnectorLookup,
+  request: PushRequest,
+  context: AttemptContext,
+  pushId: string,
+  connection: { name: string; provider: string },
+  attempt: Omit<AttemptRecord, "outcome">,
+): Promise<PushAttemptResult> {
+  const db = scopeToTenant(prisma, request.tenantId);
+  const now = attempt.startedAt;
   const item = await db.item.findFirstOrThrow({
     where: { id: request.itemId },
     select: { quantity: true, status: true },

@@ -382,8 +382,12 @@ export function createShopifyConnector(
 
     async setStockBatch(updates) {
       const batches = chunk(updates, SHOPIFY_MAX_QUANTITIES_PER_CALL);
-      for (const batch of batches) await setQuantities(batch);
-      return { calls: batches.length, updated: updates.length };
+      const shown: Record<string, number> = {};
+      for (const batch of batches) {
+        const quantities = await setQuantities(batch);
+        batch.forEach((update, index) => (shown[update.externalId] = quantities[index] ?? channelQuantity(update)));
+      }
+      return { calls: batches.length, updated: updates.length, shown };
     },
 
     testConnection: () =>

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { type ConnectorHttpOptions, HttpClient } from "../http";
 import { type WooCommerceCredentials } from "../credentials";
-import { RequestRejectedError, ValidationError } from "../errors";
+import { ValidationError } from "../errors";
 import { compositeId, parseCompositeId } from "../external-id";
 import { scanByOffset } from "../paged-scan";
 import { probeConnection, PROBE_POLICY } from "../test-connection";
@@ -153,9 +153,9 @@ export function createWooCommerceConnector(
     path: string,
     updates: readonly StockUpdate[],
     idOf: (update: StockUpdate) => number,
-  ): Promise<number> {
+  ): Promise<{ calls: number; rejected: { externalId: string; error: string }[] }> {
     const chunks = chunk(updates, WOO_MAX_BATCH);
-    const failures: string[] = [];
+    const rejected: { externalId: string; error: string }[] = [];
     for (const part of chunks) {
       const { data } = await write(
         "POST",
@@ -163,13 +163,17 @@ export function createWooCommerceConnector(
         { update: part.map((update) => ({ id: idOf(update), ...stockFields(update) })) },
         wooBatchResponseSchema,
       );
-      failures.push(...data.update.filter((row) => row.error).map((row) => `${row.id}: ${row.error?.message}`));
+      // WooCommerce takes the rest of a batch when it refuses a row: the refusal belongs to that product only.
+      for (const row of data.update) {
+        if (!row.error) continue;
+        const update = part.find((candidate) => idOf(candidate) === row.id);
+        rejected.push({
+          externalId: update?.externalId ?? String(row.id),
+          error: `WooCommerce refused product ${row.id}: ${row.error.message}`,
+        });
+      }
     }
-    if (failures.length > 0)
-      throw new RequestRejectedError(
-        `WooCommerce batch rejected ${failures.length} update(s): ${failures.slice(0, 5).join("; ")}`,
-      );
-    return chunks.length;
+    return { calls: chunks.length, rejected };
   }
 
   const webhooks: WebhookSubscriptionApi = {
@@ -269,10 +273,13 @@ export function createWooCommerceConnector(
         byParent.set(path, group);
       }
       let calls = 0;
+      const rejected: { externalId: string; error: string }[] = [];
       for (const [path, group] of byParent) {
-        calls += await batch(path, group, (update) => target(update.externalId).id);
+        const result = await batch(path, group, (update) => target(update.externalId).id);
+        calls += result.calls;
+        rejected.push(...result.rejected);
       }
-      return { calls, updated: updates.length };
+      return { calls, updated: updates.length - rejected.length, rejected };
     },
 
     testConnection: () =>
