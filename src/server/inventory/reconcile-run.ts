@@ -16,6 +16,25 @@ export interface ReconcileRun extends SyncRunRef {
   updatedSince: string | null;
 }
 
+/**
+ * How long a failed page waits before each retry (the function allows as many retries as there
+ * are delays). The wait is chosen here, not by Inngest's backoff, so the run can say when its next
+ * attempt starts.
+ */
+export const RECONCILE_RETRY_DELAYS_MS = [10_000, 60_000, 300_000] as const;
+
+/** A page that failed; `retryAt` is when it is tried again, null after the last attempt. */
+export class ReconcilePageError extends Error {
+  constructor(
+    message: string,
+    readonly retryAt: Date | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "ReconcilePageError";
+  }
+}
+
 export interface PushTarget {
   itemId: string;
   connectionId: string;
@@ -32,9 +51,13 @@ export async function reconcileRunPage(
   run: ReconcileRun,
   cursor: string | null,
   send: OutboundSender,
+  attempt = 0,
+  now: () => Date = () => new Date(),
 ): Promise<{ nextCursor: string | null; push: PushTarget[] }> {
   const { tenantId, connectionId } = run;
   try {
+    // A page that succeeds after a retry: no attempt is scheduled any more.
+    if (attempt > 0) await prisma.syncRun.update({ where: { id: run.id }, data: { nextAttemptAt: null } });
     const connector = await connectorForConnection(prisma, tenantId, connectionId);
     if (run.direction === "CHANNEL") {
       // A channel's run is a drift check: what the storefront shows against the canonical stock.
@@ -56,14 +79,14 @@ export async function reconcileRunPage(
     );
     return { nextCursor: page.nextCursor, push: await pushTargets(prisma, tenantId, result.changedItemIds) };
   } catch (error) {
+    const message = error instanceof Error ? error.message.slice(0, 1000) : String(error);
+    const delay = RECONCILE_RETRY_DELAYS_MS[attempt];
+    const retryAt = delay === undefined ? null : new Date(now().getTime() + delay);
     await prisma.syncRun.update({
       where: { id: run.id },
-      data: {
-        errorCount: { increment: 1 },
-        lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error),
-      },
+      data: { errorCount: { increment: 1 }, lastError: message, nextAttemptAt: retryAt },
     });
-    throw error;
+    throw new ReconcilePageError(message, retryAt, { cause: error });
   }
 }
 
