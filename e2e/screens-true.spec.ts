@@ -94,7 +94,7 @@ test.describe("at 390 px", () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
   test.beforeAll(async () => {
-    await simulate("sale", "ART-0021");
+    await simulate("restock", "ART-0021");
   });
 
   test.beforeEach(async ({ page }) => {
@@ -106,6 +106,7 @@ test.describe("at 390 px", () => {
     await page.goto(`/t/${DEMO.slug}/events`);
     const row = page.getByTestId("event-row").first();
     await expect(row).toBeVisible();
+    await row.scrollIntoViewIfNeeded();
     const status = row.locator("td[data-label='Status']");
     const signature = row.locator("td[data-label='Signature']");
     await expect(status).toBeInViewport();

@@ -50,7 +50,8 @@ export function ResyncControl({
     }),
   );
   const latest = progress.data?.latest ?? null;
-  const runState = latest ? `${latest.id}:${latest.status}` : undefined;
+  // "none" (no run yet) is a state too: a first run that ends between two polls still refreshes the header.
+  const runState = progress.isSuccess ? (latest ? `${latest.id}:${latest.status}` : "none") : undefined;
   const seenRunState = useRef(runState);
   useEffect(() => {
     if (seenRunState.current !== undefined && runState !== seenRunState.current) router.refresh();
