@@ -4,7 +4,7 @@ import { finishSyncRun, startSyncRun } from "@/server/inventory/reconcile";
 import {
   failRunningSyncRun,
   pushTargets,
-  RECONCILE_RETRY_DELAYS_MS,
+  RECONCILE_RETRIES,
   ReconcilePageError,
   reconcileRunPage,
   type PushTarget,
@@ -26,7 +26,7 @@ export const reconcileConnection = inngest.createFunction(
     id: "reconcile-connection",
     triggers: [reconcileRequested],
     singleton: { key: "event.data.connectionId", mode: "skip" },
-    retries: RECONCILE_RETRY_DELAYS_MS.length,
+    retries: RECONCILE_RETRIES,
     // Cancel on the sync run page: one reconcile per connection runs at a time (singleton), so the connection names it.
     cancelOn: [{ event: reconcileCancelled, match: "data.connectionId" }],
     onFailure: async ({ event, error }) => {

@@ -1,3 +1,4 @@
+import { env } from "@/env";
 import type { ConnectionDirection, PrismaClient } from "@/generated/prisma/client";
 import type { ChannelConnector, SourceConnector } from "@/server/connectors";
 import { connectorForConnection } from "@/server/connectors/tenant-connector";
@@ -16,12 +17,21 @@ export interface ReconcileRun extends SyncRunRef {
   updatedSince: string | null;
 }
 
+/** How many times a failed page is tried again before the run fails. */
+export const RECONCILE_RETRIES = 3;
+
 /**
- * How long a failed page waits before each retry (the function allows as many retries as there
- * are delays). The wait is chosen here, not by Inngest's backoff, so the run can say when its next
- * attempt starts.
+ * How long a failed page waits before each retry: 10 s, 1 min, 5 min, or
+ * STOCKHOOK_RECONCILE_RETRY_DELAYS (seconds; tests shorten it). The wait is chosen here, not by
+ * Inngest's backoff, so the run can say when its next attempt starts.
  */
-export const RECONCILE_RETRY_DELAYS_MS = [10_000, 60_000, 300_000] as const;
+export function reconcileRetryDelaysMs(
+  source: { STOCKHOOK_RECONCILE_RETRY_DELAYS?: string } = env(),
+): readonly number[] {
+  const configured = source.STOCKHOOK_RECONCILE_RETRY_DELAYS;
+  if (!configured) return [10_000, 60_000, 300_000];
+  return configured.split(",").map((seconds) => Number(seconds) * 1000);
+}
 
 /** A page that failed; `retryAt` is when it is tried again, null after the last attempt. */
 export class ReconcilePageError extends Error {
@@ -80,7 +90,7 @@ export async function reconcileRunPage(
     return { nextCursor: page.nextCursor, push: await pushTargets(prisma, tenantId, result.changedItemIds) };
   } catch (error) {
     const message = error instanceof Error ? error.message.slice(0, 1000) : String(error);
-    const delay = RECONCILE_RETRY_DELAYS_MS[attempt];
+    const delay = attempt < RECONCILE_RETRIES ? reconcileRetryDelaysMs()[attempt] : undefined;
     const retryAt = delay === undefined ? null : new Date(now().getTime() + delay);
     await prisma.syncRun.update({
       where: { id: run.id },
