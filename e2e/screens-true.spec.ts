@@ -26,8 +26,12 @@ test.describe("on a desktop", () => {
     await expect(page).toHaveURL(/\/t\/demo/, { timeout: 60_000 });
   });
 
-  test("the connection header shows the resync's result without a reload", async ({ page }) => {
+  test("the connection header and the credentials' last use follow a resync without a reload", async ({ page }) => {
+    // A signed delivery from the gallery: its signing secret verified it.
+    await simulate("restock", "ART-0022");
     await openConnection(page, SAM);
+    const secretRow = (label: string) => page.getByTestId("secret-row").filter({ hasText: label });
+    await expect(secretRow("Webhook signing secret")).toContainText("just now");
     const lastGoodSync = page.locator("dl div").filter({ hasText: "Last good sync" }).locator("dd");
     const resync = page.getByRole("button", { name: "Resync now" });
     await expect(resync).toBeEnabled({ timeout: 60_000 });
@@ -37,6 +41,8 @@ test.describe("on a desktop", () => {
     await expect(lastGoodSync).toHaveText("just now");
     // The header counts the items the run linked.
     await expect(page.locator("main h1 + p")).toContainText(/[1-9]\d* linked items/);
+    // The reconcile called the platform with the API credentials.
+    await expect(secretRow("API credentials")).toContainText("just now");
     expect(await pageMarker(page)).toBe("kept");
   });
 
