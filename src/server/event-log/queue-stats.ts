@@ -120,6 +120,8 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
         pages: true,
         itemsScanned: true,
         itemsChanged: true,
+        errorCount: true,
+        nextAttemptAt: true,
         startedAt: true,
         connection: { select: { id: true, name: true } },
       },

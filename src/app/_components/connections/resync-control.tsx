@@ -2,11 +2,11 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { SyncRunStatus } from "@/app/_components/sync-runs/sync-run-status";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { formatDuration } from "@/app/_components/format";
-import { buttonClass, StatusBadge } from "@/app/_components/ui";
-import { syncRunPhase } from "@/shared/sync-run-phase";
+import { buttonClass } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 /**
@@ -91,10 +91,7 @@ export function ResyncControl({
           <div className="space-y-1">
             <p className="flex flex-wrap items-center gap-2">
               <span>{running ? "Current run" : "Last run"}:</span>
-              <StatusBadge
-                status={syncRunPhase(latest).retrying ? syncRunPhase(latest).label : latest.status}
-                tone={syncRunPhase(latest).retrying ? "amber" : undefined}
-              />
+              <SyncRunStatus run={latest} />
               <span>
                 {latest.pages} page{latest.pages === 1 ? "" : "s"} · {latest.itemsScanned} scanned ·{" "}
                 {latest.itemsChanged} changed · {latest.itemsCreated} new

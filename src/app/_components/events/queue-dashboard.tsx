@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { SyncRunStatus } from "@/app/_components/sync-runs/sync-run-status";
 import { useState } from "react";
 import { formatDateTime, formatDuration } from "@/app/_components/format";
 import { PROVIDER_LABELS } from "@/app/_components/labels";
@@ -183,7 +184,7 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
           <ul className="space-y-2 text-sm">
             {data.runs.map((run) => (
               <li key={run.id} className="flex flex-wrap items-center gap-2">
-                <StatusBadge status={run.status} />
+                <SyncRunStatus run={run} />
                 <Link className="text-brand-700 underline" href={`/t/${slug}/sync-runs/${run.id}`}>
                   {run.connection.name}
                 </Link>

@@ -3,10 +3,11 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { secondaryButtonClass, StatusBadge } from "@/app/_components/ui";
+import { secondaryButtonClass } from "@/app/_components/ui";
 import { ConfirmButton } from "@/app/_components/ui/confirm-button";
 import { syncRunPhase } from "@/shared/sync-run-phase";
 import { useTRPC } from "@/trpc/react";
+import { SyncRunStatus } from "./sync-run-status";
 
 const ACTIVE_REFRESH_MS = 2000;
 
@@ -43,7 +44,7 @@ export function SyncRunLive({ runId, canCancel }: { runId: string; canCancel: bo
   return (
     <div role="status" aria-live="polite" data-testid="sync-run-live" className="mt-4 space-y-2 text-sm">
       <p className="flex flex-wrap items-center gap-2">
-        <StatusBadge status={phase.retrying ? phase.label : run.status} tone={phase.retrying ? "amber" : undefined} />
+        <SyncRunStatus run={run} />
         {run.status === "CANCELLED" ? (
           <span className="text-slate-700">
             Cancelled{run.cancelledBy ? ` by ${run.cancelledBy.name}` : ""}; nothing more will be read or changed by
