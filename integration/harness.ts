@@ -213,6 +213,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     OUTBOUND_ALLOW_LIST: (options.allow ?? []).map((url) => new URL(url).host).join(","),
     // Storefront pushes retry after 1 s instead of 10 s, 30 s, … (seven attempts in about 6 s).
     STOCKHOOK_PUSH_RETRY_DELAYS: "1,1,1,1,1,1",
+    // A failed reconcile page retries after 1 s instead of 10 s, 1 min, 5 min.
+    STOCKHOOK_RECONCILE_RETRY_DELAYS: "1,1,1",
     // Outbound webhook tests retry after 1 s instead of 5 s, 5 min, ….
     OUTBOUND_WEBHOOKS_RETRY_DELAYS: "1,1,1",
     DO_NOT_TRACK: "1",

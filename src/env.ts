@@ -80,6 +80,14 @@ const settings = z.object({
       .regex(/^\d+(,\d+)*$/, "must be whole seconds, comma separated")
       .optional(),
   ),
+  /** Seconds before each of a failed reconcile page's three retries, comma separated (default 10,60,300). */
+  STOCKHOOK_RECONCILE_RETRY_DELAYS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d+,\d+,\d+$/, "must be three whole numbers of seconds, comma separated")
+      .optional(),
+  ),
   /** Seconds between outbound delivery attempts, comma separated (default 5,300,1800,7200,18000,36000,36000). */
   OUTBOUND_WEBHOOKS_RETRY_DELAYS: z.preprocess(
     emptyAsUndefined,

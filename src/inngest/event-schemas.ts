@@ -32,6 +32,15 @@ export const reconcileRequested = eventType("stock/reconcile.requested", {
   }),
 });
 
+/** Someone pressed Cancel on a running reconcile: its Inngest run stops at the next step boundary. */
+export const reconcileCancelled = eventType("stock/reconcile.cancelled", {
+  schema: z.object({
+    tenantId: z.string().min(1),
+    connectionId: z.string().min(1),
+    syncRunId: z.string().min(1),
+  }),
+});
+
 export const channelPush = eventType("stock/channel.push", {
   schema: z.object({
     tenantId: z.string().min(1),

@@ -26,7 +26,7 @@ export interface PushProgress {
 /** Part of the error a push parked behind an open circuit breaker carries. */
 export const PAUSED_PHRASE = "is paused after repeated failures";
 
-const formatTime = (date: Date) =>
+export const formatTime = (date: Date) =>
   date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 export function pushProgress(push: PushProgressInput, maxAttempts: number): PushProgress {

@@ -1,15 +1,18 @@
+import { RetryAfterError } from "inngest";
 import { db } from "@/server/db";
 import { finishSyncRun, startSyncRun } from "@/server/inventory/reconcile";
 import {
   failRunningSyncRun,
   pushTargets,
+  RECONCILE_RETRIES,
+  ReconcilePageError,
   reconcileRunPage,
   type PushTarget,
   type ReconcileRun,
 } from "@/server/inventory/reconcile-run";
 import { emitStockChanges, emitSyncRunResult } from "@/server/outbound/emit";
 import { inngest } from "../client";
-import { channelPush, reconcileRequested } from "../event-schemas";
+import { channelPush, reconcileCancelled, reconcileRequested } from "../event-schemas";
 import { sendOutboundEvents } from "../outbound-sender";
 
 /**
@@ -23,13 +26,15 @@ export const reconcileConnection = inngest.createFunction(
     id: "reconcile-connection",
     triggers: [reconcileRequested],
     singleton: { key: "event.data.connectionId", mode: "skip" },
-    retries: 3,
+    retries: RECONCILE_RETRIES,
+    // Cancel on the sync run page: one reconcile per connection runs at a time (singleton), so the connection names it.
+    cancelOn: [{ event: reconcileCancelled, match: "data.connectionId" }],
     onFailure: async ({ event, error }) => {
       const { tenantId, connectionId } = event.data.event.data;
       await failRunningSyncRun(db, tenantId, connectionId, error.message, sendOutboundEvents);
     },
   },
-  async ({ event, step }) => {
+  async ({ event, step, attempt }) => {
     const { tenantId, connectionId, mode, trigger } = event.data;
     const run: ReconcileRun = await step.run("start", async () => {
       const connection = await db.connection.findFirstOrThrow({
@@ -54,9 +59,16 @@ export const reconcileConnection = inngest.createFunction(
     const toPush = new Map<string, PushTarget>();
     do {
       const pageCursor: string | null = cursor;
-      const outcome: { nextCursor: string | null; push: PushTarget[] } = await step.run(`page-${pages}`, () =>
-        reconcileRunPage(db, run, pageCursor, sendOutboundEvents),
-      );
+      const outcome: { nextCursor: string | null; push: PushTarget[] } = await step.run(`page-${pages}`, async () => {
+        try {
+          return await reconcileRunPage(db, run, pageCursor, sendOutboundEvents, attempt);
+        } catch (error) {
+          // The run has written when its next attempt starts; Inngest waits exactly that long.
+          if (error instanceof ReconcilePageError && error.retryAt)
+            throw new RetryAfterError(error.message, error.retryAt, { cause: error });
+          throw error;
+        }
+      });
       for (const target of outcome.push) toPush.set(`${target.itemId}:${target.connectionId}`, target);
       cursor = outcome.nextCursor;
       pages += 1;

@@ -2,6 +2,7 @@ import "server-only";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { createConnector, PROVIDERS, type ConnectorHttpOptions, type ConnectorProvider } from "@/server/connectors";
 import { revealSecret } from "@/server/crypto/secret-store";
+import { recordSecretUse } from "@/server/crypto/secret-usage";
 import { scopeToTenant, type TenantDb } from "@/server/tenancy/tenant-db";
 
 /**
@@ -33,7 +34,10 @@ export async function connectorFor(db: TenantDb, connectionId: string, http?: Co
   });
   if (!secret) throw new MissingCredentialsError(connection.name);
   const credentials = JSON.parse(await revealSecret(db, secret.id)) as never;
-  return createConnector({ provider: connection.provider, baseUrl: connection.baseUrl, credentials, http });
+  const connector = createConnector({ provider: connection.provider, baseUrl: connection.baseUrl, credentials, http });
+  // A connector is built only to call the platform with these credentials: that is their use.
+  await recordSecretUse(db, secret.id);
+  return connector;
 }
 
 export function connectorForConnection(

@@ -4,7 +4,7 @@ import { test } from "@test-support/db-fixture";
 import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { itemTimeline } from "./item-timeline";
-import { queueStats } from "./queue-stats";
+import { completedSince, queueStats } from "./queue-stats";
 import { replayEvents } from "./replay";
 import { eventDetail, listTimeline } from "./timeline";
 
@@ -232,14 +232,54 @@ describe("queue", () => {
     await own({ status: "APPLIED", receivedAt: minutesAgo(2 * 24 * 60) });
     await own({ status: "APPLIED", completedAt: new Date() });
     const stats = await queueStats(scoped, prisma);
-    // The fixture's own APPLIED event is recent too.
-    expect(stats.overall).toEqual({ pending: 2, processing: 1, completed: 2, failed: 1 });
+    // The fixture's own APPLIED event never recorded a completion time: it is not counted as completed.
+    expect(stats.overall).toEqual({ pending: 2, processing: 1, completed: 1, failed: 1 });
     expect(stats.connections[0]!.counts).toEqual(stats.overall);
     expect(stats.oldestPendingAgeMs).toBeGreaterThan(3 * 24 * 3_600_000 - 60_000);
     expect(stats.retriesInFlight.events).toBe(1);
     expect(stats.deadLettered).toHaveLength(1);
     expect(stats.throughput.perMinute).toHaveLength(30);
     expect(stats.throughput.perMinute.at(-1)!.completed).toBe(1);
+  });
+});
+
+describe("queue figures agree", () => {
+  it("completed is one definition (completed status, at completedAt) in every figure and window", async ({
+    prisma,
+    event,
+  }) => {
+    const fresh = await createTenantFixture(prisma, "queue-agree");
+    await prisma.webhookEvent.deleteMany({ where: { tenantId: fresh.tenant.id } });
+    const scoped = scopeToTenant(prisma, fresh.tenant.id);
+    const own = (data: Partial<Prisma.WebhookEventUncheckedCreateInput>) => event({ tenant: fresh, ...data });
+    const done = (receivedMinutesAgo: number, completedMinutesAgo: number, status = "APPLIED" as const) =>
+      own({ status, receivedAt: minutesAgo(receivedMinutesAgo), completedAt: minutesAgo(completedMinutesAgo) });
+    await done(2, 1);
+    await done(3, 2, "APPLIED");
+    await own({ status: "SKIPPED", receivedAt: minutesAgo(12), completedAt: minutesAgo(11) });
+    await done(50, 45);
+    await done(200, 180);
+    // Received more than a day ago, completed within it (a long retry): completed in the last 24 h.
+    await done(25 * 60, 23 * 60);
+    // Completed more than a day ago: in no window.
+    await done(26 * 60, 25 * 60);
+    // Failed and refused are not completed, whatever their completedAt.
+    await own({ status: "FAILED", receivedAt: minutesAgo(4), completedAt: minutesAgo(3), error: "down" });
+    await own({ status: "REJECTED", receivedAt: minutesAgo(4), completedAt: minutesAgo(4) });
+    await own({ status: "QUEUED", receivedAt: minutesAgo(1) });
+
+    const stats = await queueStats(scoped, prisma);
+    expect(stats.overall.completed).toBe(6);
+    expect(stats.connections.reduce((sum, connection) => sum + connection.counts.completed, 0)).toBe(6);
+    expect(stats.throughput.total).toBe(3);
+    expect(stats.throughput.perMinute.reduce((sum, minute) => sum + minute.completed, 0)).toBe(3);
+    expect(stats.throughput.total).toBeLessThanOrEqual(stats.overall.completed);
+    // The chart's window counted by the 24 h total's own query gives the chart's total.
+    const chartStart = stats.throughput.perMinute[0]!.minute;
+    expect(
+      await scoped.webhookEvent.count({ where: { ...completedSince(chartStart), tenantId: fresh.tenant.id } }),
+    ).toBe(stats.throughput.total);
+    expect(stats.windows).toEqual({ totalsMs: 86_400_000, throughputMinutes: 30, rateMinutes: 5 });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { PrismaClient, WebhookStatus } from "@/generated/prisma/client";
+import { Prisma, type PrismaClient, type WebhookStatus } from "@/generated/prisma/client";
 import { pushMaxAttempts, pushRetryDelaysMs } from "@/server/pipeline/channel-push";
 import type { TenantDb } from "@/server/tenancy/tenant-db";
 import { rejectedPerConnection } from "@/server/inbound/rejection-counts";
@@ -7,8 +7,10 @@ import { rejectedPerConnection } from "@/server/inbound/rejection-counts";
  * Where a tenant's webhook events are in the pipeline, from the database of record: counts per
  * connection, the oldest delivery still waiting, throughput, retries under way, what failed for
  * good, reconciles running, and requests refused at the front door. Pending, processing and failed
- * count at any age (they need attention whenever they arrived); completed and refused counts
- * cover the last 24 hours.
+ * count at any age (they need attention whenever they arrived). Every "completed" figure — the
+ * 24 h total, per connection, the per-minute chart and the rate — is the same definition (a
+ * completed status, counted at its completedAt) over the windows in QUEUE_WINDOWS, so the figures
+ * on the page can be added up and agree. Refused counts cover the last 24 hours.
  */
 export const QUEUE_GROUPS = {
   pending: ["RECEIVED", "QUEUED"],
@@ -22,7 +24,30 @@ export type GroupCounts = Record<QueueGroup, number>;
 
 const OPEN: WebhookStatus[] = [...QUEUE_GROUPS.pending, ...QUEUE_GROUPS.processing, ...QUEUE_GROUPS.failed];
 const DAY_MS = 86_400_000;
-const THROUGHPUT_MINUTES = 30;
+
+/** The windows of the Queue page's figures, each defined once; the page's labels name them. */
+export const QUEUE_WINDOWS = {
+  /** Completed and refused totals. */
+  totalsMs: DAY_MS,
+  /** The per-minute throughput chart. */
+  throughputMinutes: 30,
+  /** The "per minute" rate: the chart's last minutes. */
+  rateMinutes: 5,
+} as const;
+const THROUGHPUT_MINUTES = QUEUE_WINDOWS.throughputMinutes;
+
+/**
+ * "Completed" everywhere on the page: a completed status whose completedAt is at or after `since`.
+ * The receivedAt bound only lets the (tenantId, receivedAt) index narrow the scan: a delivery
+ * completes within a day of arriving.
+ */
+export function completedSince(since: Date) {
+  return {
+    status: { in: [...QUEUE_GROUPS.completed] },
+    completedAt: { gte: since },
+    receivedAt: { gte: new Date(since.getTime() - DAY_MS) },
+  } satisfies Prisma.WebhookEventWhereInput;
+}
 const DEAD_LETTER_LIMIT = 100;
 const RETRY_LIST_LIMIT = 100;
 
@@ -35,10 +60,11 @@ function groupOf(status: WebhookStatus): QueueGroup | null {
 const emptyCounts = (): GroupCounts => ({ pending: 0, processing: 0, completed: 0, failed: 0 });
 
 export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new Date()) {
-  const since = new Date(now.getTime() - DAY_MS);
+  const since = new Date(now.getTime() - QUEUE_WINDOWS.totalsMs);
   const [
     connections,
     grouped,
+    completedGrouped,
     oldestPending,
     retryingEvents,
     retryingPushes,
@@ -56,9 +82,10 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
     }),
     db.webhookEvent.groupBy({
       by: ["connectionId", "status", "verdict"],
-      where: { OR: [{ status: { in: OPEN } }, { receivedAt: { gte: since } }] },
+      where: { status: { in: OPEN } },
       _count: { _all: true },
     }),
+    db.webhookEvent.groupBy({ by: ["connectionId"], where: completedSince(since), _count: { _all: true } }),
     db.webhookEvent.findFirst({
       where: { status: { in: [...QUEUE_GROUPS.pending] } },
       orderBy: { receivedAt: "asc" },
@@ -93,6 +120,8 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
         pages: true,
         itemsScanned: true,
         itemsChanged: true,
+        errorCount: true,
+        nextAttemptAt: true,
         startedAt: true,
         connection: { select: { id: true, name: true } },
       },
@@ -145,7 +174,6 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
     if (!group) continue;
     // Counted against the storefront below (its failed pushes), not against the source that delivered it.
     const failedAtStorefront = group === "failed" && row.verdict === "APPLIED";
-    // Completed counts cover 24 h; the OR above also brought older open rows, which count at any age.
     overall[group] += row._count._all;
     const counts = byConnection.get(row.connectionId);
     if (counts && !failedAtStorefront) counts[group] += row._count._all;
@@ -154,7 +182,13 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
     const counts = byConnection.get(row.connectionId);
     if (counts) counts.failed += row._count._all;
   }
-  const lastFive = perMinute.slice(-5).reduce((sum, minute) => sum + minute.completed, 0);
+  for (const row of completedGrouped) {
+    overall.completed += row._count._all;
+    const counts = byConnection.get(row.connectionId);
+    if (counts) counts.completed += row._count._all;
+  }
+  const rateMinutes = QUEUE_WINDOWS.rateMinutes;
+  const lastFew = perMinute.slice(-rateMinutes).reduce((sum, minute) => sum + minute.completed, 0);
   return {
     overall,
     connections: connections.map((connection) => ({
@@ -164,7 +198,12 @@ export async function queueStats(db: TenantDb, prisma: PrismaClient, now = new D
     })),
     rejected24h: [...rejected.values()].reduce((sum, count) => sum + count, 0),
     oldestPendingAgeMs: oldestPending ? now.getTime() - oldestPending.receivedAt.getTime() : null,
-    throughput: { perMinute, lastFiveMinutesPerMinute: Math.round((lastFive / 5) * 10) / 10 },
+    windows: QUEUE_WINDOWS,
+    throughput: {
+      perMinute,
+      total: perMinute.reduce((sum, minute) => sum + minute.completed, 0),
+      ratePerMinute: Math.round((lastFew / rateMinutes) * 10) / 10,
+    },
     retriesInFlight: { events: retryingEvents, pushes: retryingPushes },
     /** Storefront pushes that failed at least once and wait for their next attempt, by item and store. */
     pushRetries: pushRetries.map((push) => ({ ...push, sku: retrySkus.get(push.itemId) ?? null })),
@@ -197,8 +236,8 @@ export async function completedPerMinute(
     SELECT date_trunc('minute', "completedAt") AS minute, COUNT(*) AS completed
     FROM "WebhookEvent"
     WHERE "tenantId" = ${tenantId} AND "completedAt" >= ${start}
-      -- Refused requests are counted apart; their REJECTED rows are only the timeline's sample.
-      AND "status" <> 'REJECTED'
+      -- The same "completed" as completedSince: failed and refused deliveries are counted apart.
+      AND "status"::text IN (${Prisma.join([...QUEUE_GROUPS.completed])})
       -- Bounds the scan with the (tenantId, receivedAt) index; a delivery completes within a day of arriving.
       AND "receivedAt" >= ${new Date(start.getTime() - DAY_MS)}
     GROUP BY 1`;

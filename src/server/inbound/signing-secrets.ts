@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import { open, type Keyring } from "@/server/crypto/secret-box";
 import type { SigningSecret } from "./providers/types";
+import { recordSecretUse } from "@/server/crypto/secret-usage";
 
 /**
  * The signing secrets that currently verify a connection's webhooks: the active one plus any
@@ -68,13 +69,14 @@ export class SigningSecretCache {
     this.entries.delete(connectionId);
   }
 
-  /** Records that a secret verified a delivery, at most once a minute per secret. */
+  /**
+   * Records that a secret verified a delivery: at most one write a minute per secret in this
+   * process (no query at all in between), and the conditional update keeps it so across instances.
+   */
   touch(secretId: string): void {
     const now = this.now();
     if ((this.lastTouched.get(secretId) ?? 0) > now - 60_000) return;
     this.lastTouched.set(secretId, now);
-    void this.prisma.secret
-      .update({ where: { id: secretId }, data: { lastUsedAt: new Date(now) } })
-      .catch(() => undefined);
+    void recordSecretUse(this.prisma, secretId, new Date(now));
   }
 }

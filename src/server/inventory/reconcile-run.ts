@@ -1,3 +1,4 @@
+import { env } from "@/env";
 import type { ConnectionDirection, PrismaClient } from "@/generated/prisma/client";
 import type { ChannelConnector, SourceConnector } from "@/server/connectors";
 import { connectorForConnection } from "@/server/connectors/tenant-connector";
@@ -16,6 +17,34 @@ export interface ReconcileRun extends SyncRunRef {
   updatedSince: string | null;
 }
 
+/** How many times a failed page is tried again before the run fails. */
+export const RECONCILE_RETRIES = 3;
+
+/**
+ * How long a failed page waits before each retry: 10 s, 1 min, 5 min, or
+ * STOCKHOOK_RECONCILE_RETRY_DELAYS (seconds; tests shorten it). The wait is chosen here, not by
+ * Inngest's backoff, so the run can say when its next attempt starts.
+ */
+export function reconcileRetryDelaysMs(
+  source: { STOCKHOOK_RECONCILE_RETRY_DELAYS?: string } = env(),
+): readonly number[] {
+  const configured = source.STOCKHOOK_RECONCILE_RETRY_DELAYS;
+  if (!configured) return [10_000, 60_000, 300_000];
+  return configured.split(",").map((seconds) => Number(seconds) * 1000);
+}
+
+/** A page that failed; `retryAt` is when it is tried again, null after the last attempt. */
+export class ReconcilePageError extends Error {
+  constructor(
+    message: string,
+    readonly retryAt: Date | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "ReconcilePageError";
+  }
+}
+
 export interface PushTarget {
   itemId: string;
   connectionId: string;
@@ -32,9 +61,13 @@ export async function reconcileRunPage(
   run: ReconcileRun,
   cursor: string | null,
   send: OutboundSender,
+  attempt = 0,
+  now: () => Date = () => new Date(),
 ): Promise<{ nextCursor: string | null; push: PushTarget[] }> {
   const { tenantId, connectionId } = run;
   try {
+    // A page that succeeds after a retry: no attempt is scheduled any more.
+    if (attempt > 0) await prisma.syncRun.update({ where: { id: run.id }, data: { nextAttemptAt: null } });
     const connector = await connectorForConnection(prisma, tenantId, connectionId);
     if (run.direction === "CHANNEL") {
       // A channel's run is a drift check: what the storefront shows against the canonical stock.
@@ -56,14 +89,14 @@ export async function reconcileRunPage(
     );
     return { nextCursor: page.nextCursor, push: await pushTargets(prisma, tenantId, result.changedItemIds) };
   } catch (error) {
+    const message = error instanceof Error ? error.message.slice(0, 1000) : String(error);
+    const delay = attempt < RECONCILE_RETRIES ? reconcileRetryDelaysMs()[attempt] : undefined;
+    const retryAt = delay === undefined ? null : new Date(now().getTime() + delay);
     await prisma.syncRun.update({
       where: { id: run.id },
-      data: {
-        errorCount: { increment: 1 },
-        lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error),
-      },
+      data: { errorCount: { increment: 1 }, lastError: message, nextAttemptAt: retryAt },
     });
-    throw error;
+    throw new ReconcilePageError(message, retryAt, { cause: error });
   }
 }
 

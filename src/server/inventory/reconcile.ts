@@ -208,11 +208,20 @@ export async function finishSyncRun(
       archived.push(outcome);
     }
   }
-  const { startedAt } = await db.syncRun.update({
-    where: { id: run.id },
-    data: { status: "SUCCEEDED", finishedAt: now, itemsVanished: vanishedItemIds.length, cursor: null },
+  // A run cancelled meanwhile stays cancelled: only a running run becomes SUCCEEDED.
+  const [finished] = await db.syncRun.updateManyAndReturn({
+    where: { id: run.id, status: "RUNNING" },
+    data: {
+      status: "SUCCEEDED",
+      finishedAt: now,
+      itemsVanished: vanishedItemIds.length,
+      cursor: null,
+      nextAttemptAt: null,
+    },
     select: { startedAt: true },
   });
+  if (!finished) return { vanishedItemIds, archived };
+  const { startedAt } = finished;
   const { provider } = await db.connection.update({
     where: { id: run.connectionId },
     data: { lastSyncAt: now, ...(run.mode === "FULL" ? { lastFullSyncAt: now } : {}) },

@@ -105,6 +105,7 @@ const cases: Record<string, Case> = {
   },
   "syncRun.list": { kind: "tenant", input: (victim) => ({ connectionId: victim.connection.id }) },
   "syncRun.byId": { kind: "tenant", input: (victim) => ({ id: victim.syncRun.id }) },
+  "syncRun.cancel": { kind: "tenant", input: (victim) => ({ id: victim.syncRun.id }) },
   "member.list": { kind: "tenant", input: () => undefined },
   "member.invite": {
     kind: "tenant",
@@ -510,5 +511,75 @@ describe("resync", () => {
     });
     expect((await errorOf(caller.connection.resync({ id: member.connection.id })))?.code).toBe("CONFLICT");
     expect(await prisma.auditLog.count({ where: { tenantId: member.tenant.id, action: "connection.resync" } })).toBe(1);
+  });
+});
+
+describe("cancel a reconcile", () => {
+  it("a member cancels a running run once: CANCELLED with who pressed it, Inngest told, audited", async ({
+    prisma,
+  }) => {
+    const sent: unknown[] = [];
+    const member = await createTenantFixture(prisma, "cancel", "MEMBER");
+    const caller = createCaller(
+      createTRPCContext({
+        headers: new Headers({ [TENANT_HEADER]: member.tenant.slug }),
+        prisma,
+        session: { user: { id: member.user.id } },
+        sendEvent: async (event) => void sent.push(event),
+      }),
+    );
+    const run = await prisma.syncRun.create({
+      data: {
+        tenantId: member.tenant.id,
+        connectionId: member.connection.id,
+        trigger: "MANUAL",
+        status: "RUNNING",
+        errorCount: 1,
+        lastError: "platform down",
+        nextAttemptAt: new Date(Date.now() + 60_000),
+      },
+    });
+    await caller.syncRun.cancel({ id: run.id });
+    expect(await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: "CANCELLED",
+      cancelledById: member.user.id,
+      nextAttemptAt: null,
+      finishedAt: expect.any(Date),
+    });
+    expect(sent).toEqual([
+      {
+        name: "stock/reconcile.cancelled",
+        data: { tenantId: member.tenant.id, connectionId: member.connection.id, syncRunId: run.id },
+      },
+    ]);
+    await expect(caller.syncRun.byId({ id: run.id })).resolves.toMatchObject({
+      run: { status: "CANCELLED", cancelledBy: { email: member.user.email } },
+    });
+    // A second press (or a run that finished meanwhile) is refused and changes nothing.
+    expect((await errorOf(caller.syncRun.cancel({ id: run.id })))?.code).toBe("CONFLICT");
+    expect(sent).toHaveLength(1);
+    expect(await prisma.auditLog.count({ where: { tenantId: member.tenant.id, action: "sync_run.cancelled" } })).toBe(
+      1,
+    );
+  });
+
+  it("a viewer cannot cancel, and a run of another tenant is not found", async ({ prisma, tenantA: attacker }) => {
+    const victim = await createTenantFixture(prisma, "cancel-victim");
+    const viewer = await createTenantFixture(prisma, "cancel-viewer", "VIEWER");
+    const run = await prisma.syncRun.create({
+      data: { tenantId: viewer.tenant.id, connectionId: viewer.connection.id, trigger: "MANUAL", status: "RUNNING" },
+    });
+    const refused = await errorOf(callerFor(prisma, viewer.user.id, viewer.tenant.slug).syncRun.cancel({ id: run.id }));
+    expect(refused?.code).toBe("FORBIDDEN");
+    expect((await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("RUNNING");
+
+    const victimRun = await prisma.syncRun.create({
+      data: { tenantId: victim.tenant.id, connectionId: victim.connection.id, trigger: "MANUAL", status: "RUNNING" },
+    });
+    const crossTenant = await errorOf(
+      callerFor(prisma, attacker.user.id, attacker.tenant.slug).syncRun.cancel({ id: victimRun.id }),
+    );
+    expect(crossTenant?.code).toBe("NOT_FOUND");
+    expect((await prisma.syncRun.findUniqueOrThrow({ where: { id: victimRun.id } })).status).toBe("RUNNING");
   });
 });

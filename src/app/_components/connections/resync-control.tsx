@@ -1,26 +1,34 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import Link from "next/link";
+import { SyncRunStatus } from "@/app/_components/sync-runs/sync-run-status";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
 import { formatDuration } from "@/app/_components/format";
-import { buttonClass, StatusBadge } from "@/app/_components/ui";
+import { buttonClass } from "@/app/_components/ui";
 import { useTRPC } from "@/trpc/react";
 
 /**
  * The Resync button and the run it started, live: pages, items scanned and changed, refreshed
  * every second while a run is under way (every 15 s otherwise) — no reload. Disabled while a run
- * is queued or running, here and on the server.
+ * is queued or running, here and on the server. When a run ends, the page's server-rendered header
+ * (linked items, last good sync, failures) is fetched again, so it never shows the figures from
+ * before the run.
  */
 export function ResyncControl({
+  slug,
   connectionId,
   canResync,
   isChannel,
 }: {
+  slug: string;
   connectionId: string;
   canResync: boolean;
   isChannel: boolean;
 }) {
   const trpc = useTRPC();
+  const router = useRouter();
   const [requestedAt, setRequestedAt] = useState<Date | null>(null);
   const progress = useQuery(
     trpc.connection.syncProgress.queryOptions(
@@ -42,6 +50,13 @@ export function ResyncControl({
     }),
   );
   const latest = progress.data?.latest ?? null;
+  // "none" (no run yet) is a state too: a first run that ends between two polls still refreshes the header.
+  const runState = progress.isSuccess ? (latest ? `${latest.id}:${latest.status}` : "none") : undefined;
+  const seenRunState = useRef(runState);
+  useEffect(() => {
+    if (seenRunState.current !== undefined && runState !== seenRunState.current) router.refresh();
+    seenRunState.current = runState;
+  }, [runState, router]);
   const starting = waitingForStart(requestedAt, latest?.startedAt);
   const running = Boolean(progress.data?.running) || starting;
   const expected = progress.data?.expectedItems ?? 0;
@@ -76,7 +91,7 @@ export function ResyncControl({
           <div className="space-y-1">
             <p className="flex flex-wrap items-center gap-2">
               <span>{running ? "Current run" : "Last run"}:</span>
-              <StatusBadge status={latest.status} />
+              <SyncRunStatus run={latest} />
               <span>
                 {latest.pages} page{latest.pages === 1 ? "" : "s"} · {latest.itemsScanned} scanned ·{" "}
                 {latest.itemsChanged} changed · {latest.itemsCreated} new
@@ -96,6 +111,9 @@ export function ResyncControl({
               </div>
             ) : null}
             {latest.lastError ? <p className="text-rose-800">Error: {latest.lastError}</p> : null}
+            <Link className="text-brand-700 underline" href={`/t/${slug}/sync-runs/${latest.id}`}>
+              {running && canResync ? "Details and Cancel" : "Details"}
+            </Link>
           </div>
         ) : null}
         {!latest && !starting && progress.isSuccess ? <p className="text-slate-500">Never reconciled yet.</p> : null}

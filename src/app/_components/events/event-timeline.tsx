@@ -119,6 +119,8 @@ export function EventTimeline({
       {events.isSuccess && rows.length > 0 ? (
         <DataTable
           columns={["", "Received", "Connection", "Topic", "Status", "Signature", "Item", "Stores", "What happened"]}
+          // On a phone each event is a card that leads with its status; the signature verdict follows in the card.
+          cards={{ first: 4 }}
           footer={<LoadMoreFooter query={events} label="Load older events" />}
         >
           {rows.map((event) => (

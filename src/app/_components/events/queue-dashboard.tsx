@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { SyncRunStatus } from "@/app/_components/sync-runs/sync-run-status";
 import { useState } from "react";
 import { formatDateTime, formatDuration } from "@/app/_components/format";
 import { PROVIDER_LABELS } from "@/app/_components/labels";
@@ -18,6 +19,7 @@ import { pushProgress } from "@/shared/push-progress";
 import { useTRPC } from "@/trpc/react";
 
 const REFRESH_MS = 3000;
+const hoursOf = (ms: number) => Math.round(ms / 3_600_000);
 
 /**
  * The pipeline as the database sees it, refreshed every 3 s: counts per connection, the oldest
@@ -81,9 +83,9 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
           hint={`${data.retriesInFlight.events} event retries, ${data.retriesInFlight.pushes} storefront retries in flight`}
         />
         <Stat
-          label="Completed (24 h)"
+          label={`Completed, last ${hoursOf(data.windows.totalsMs)} h`}
           value={data.overall.completed}
-          hint={`${data.throughput.lastFiveMinutesPerMinute} per minute over the last 5 min`}
+          hint={`${data.throughput.total} in the last ${data.windows.throughputMinutes} min · ${data.throughput.ratePerMinute} per minute over the last ${data.windows.rateMinutes} min`}
         />
         <Stat
           label="Failed"
@@ -91,7 +93,7 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
           hint={data.overall.failed ? "replay them below once fixed" : "none"}
         />
         <Stat
-          label="Refused (24 h)"
+          label={`Refused, last ${hoursOf(data.windows.totalsMs)} h`}
           value={data.rejected24h}
           hint="bad signature, too large, too slow or wrong type: counted, not queued"
         />
@@ -104,9 +106,9 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
             "Connection",
             { label: "Pending", align: "right" },
             { label: "Processing", align: "right" },
-            { label: "Completed 24 h", align: "right" },
+            { label: `Completed, last ${hoursOf(data.windows.totalsMs)} h`, align: "right" },
             { label: "Failed", align: "right" },
-            { label: "Refused 24 h", align: "right" },
+            { label: `Refused, last ${hoursOf(data.windows.totalsMs)} h`, align: "right" },
           ]}
         >
           {data.connections.map((connection) => (
@@ -160,7 +162,7 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
         )}
       </Card>
 
-      <Card title="Throughput, last 30 minutes">
+      <Card title={`Completed per minute, last ${data.windows.throughputMinutes} min`}>
         <div className="flex h-24 items-end gap-1" aria-hidden="true">
           {data.throughput.perMinute.map((minute) => (
             <div
@@ -172,8 +174,8 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
           ))}
         </div>
         <p className="mt-2 text-sm text-slate-600">
-          {data.throughput.perMinute.reduce((sum, minute) => sum + minute.completed, 0)} events completed in the last 30
-          minutes; busiest minute {busiest}.
+          <span data-testid="throughput-total">{data.throughput.total}</span> completed in the last{" "}
+          {data.windows.throughputMinutes} min; busiest minute {busiest}.
         </p>
       </Card>
 
@@ -182,7 +184,7 @@ export function QueueDashboard({ slug, canReplay }: { slug: string; canReplay: b
           <ul className="space-y-2 text-sm">
             {data.runs.map((run) => (
               <li key={run.id} className="flex flex-wrap items-center gap-2">
-                <StatusBadge status={run.status} />
+                <SyncRunStatus run={run} />
                 <Link className="text-brand-700 underline" href={`/t/${slug}/sync-runs/${run.id}`}>
                   {run.connection.name}
                 </Link>

@@ -1,8 +1,9 @@
 import Link from "next/link";
+import { SyncRunStatus } from "@/app/_components/sync-runs/sync-run-status";
 import { formatDuration } from "@/app/_components/format";
 import { RelativeTime } from "@/app/_components/relative-time";
 import { SYNC_TRIGGER_LABELS } from "@/app/_components/labels";
-import { DataTable, EmptyState, StatusBadge } from "@/app/_components/ui";
+import { DataTable, EmptyState } from "@/app/_components/ui";
 import type { RouterOutputs } from "@/trpc/types";
 
 export type SyncRunRow = RouterOutputs["syncRun"]["list"]["runs"][number];
@@ -50,7 +51,7 @@ export function SyncRunTable({
             {SYNC_TRIGGER_LABELS[run.trigger]} · {run.mode.toLowerCase()}
           </td>
           <td className="px-4 py-3">
-            <StatusBadge status={run.status} />
+            <SyncRunStatus run={run} />
           </td>
           <td className="px-4 py-3 text-right tabular-nums">{run.pages}</td>
           <td className="px-4 py-3 text-right tabular-nums">{run.itemsScanned}</td>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { cancelSyncRun } from "@/server/connections/cancel-sync-run";
 import { findOrThrow } from "@/server/errors";
 import { SyncStatus, SyncTrigger } from "@/generated/prisma/enums";
 
@@ -23,11 +24,13 @@ export const syncRunSummarySelect = {
   lastError: true,
   startedAt: true,
   finishedAt: true,
+  nextAttemptAt: true,
 } as const;
 
 const runFields = {
   ...syncRunSummarySelect,
   connection: { select: { id: true, name: true, provider: true, direction: true } },
+  cancelledBy: { select: { name: true, email: true } },
 } as const;
 
 /** Reconcile history: every run with its trigger, duration, counts and errors, and what it changed. */
@@ -53,6 +56,20 @@ export const syncRunRouter = createTRPCRouter({
       const runs = hasMore ? rows.slice(0, PAGE_SIZE) : rows;
       return { runs, nextCursor: hasMore ? runs.at(-1)!.id : null };
     }),
+
+  /**
+   * Stops a queued or running reconcile (Member and up, like Resync: whoever may start one may stop
+   * it; viewers are refused by tenantProcedure). Audited with who pressed it.
+   */
+  cancel: tenantProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+    const cancelled = await cancelSyncRun(ctx.db, input.id, ctx.user.id, ctx.sendEvent);
+    await ctx.audit({
+      action: "sync_run.cancelled",
+      target: `connection:${cancelled.connectionId}`,
+      summary: { name: cancelled.connectionName, syncRunId: cancelled.id },
+    });
+    return cancelled;
+  }),
 
   byId: tenantProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
     const run = await findOrThrow(

@@ -67,6 +67,7 @@ export default async function ConnectionPage({ params }: { params: Promise<{ slu
           <Card title="Reconcile">
             <div className="flex flex-wrap items-start justify-between gap-6">
               <ResyncControl
+                slug={slug}
                 connectionId={connection.id}
                 canResync={canEdit}
                 isChannel={connection.direction === "CHANNEL"}

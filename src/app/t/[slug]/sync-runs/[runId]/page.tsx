@@ -4,18 +4,21 @@ import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { formatDateTime, formatDuration } from "@/app/_components/format";
 import { RelativeTime } from "@/app/_components/relative-time";
+import { SyncRunLive } from "@/app/_components/sync-runs/sync-run-live";
 import { Card, DataTable, EmptyState, PageHeader, Stat, StatusBadge } from "@/app/_components/ui";
+import { syncRunPhase } from "@/shared/sync-run-phase";
 import { requireTenant } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Sync run" };
 
 export default async function SyncRunPage({ params }: { params: Promise<{ slug: string; runId: string }> }) {
   const { slug, runId } = await params;
-  const { caller } = await requireTenant(slug);
+  const { caller, tenant } = await requireTenant(slug);
   const { run, changes, pushes, pushStates } = await caller.syncRun.byId({ id: runId }).catch((error: unknown) => {
     if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
+  const phase = syncRunPhase(run);
   const duration = run.finishedAt
     ? formatDuration(run.finishedAt.getTime() - run.startedAt.getTime())
     : "still running";
@@ -31,7 +34,15 @@ export default async function SyncRunPage({ params }: { params: Promise<{ slug: 
         }
       />
       <dl className="grid grid-cols-2 gap-3 lg:grid-cols-5">
-        <Stat label="Status" value={<StatusBadge status={run.status} />} />
+        <Stat
+          label="Status"
+          value={
+            <StatusBadge
+              status={phase.retrying ? "Retrying" : run.status}
+              tone={phase.retrying ? "amber" : undefined}
+            />
+          }
+        />
         <Stat label="Pages" value={run.pages} />
         <Stat label="Items scanned" value={run.itemsScanned} />
         <Stat
@@ -48,14 +59,21 @@ export default async function SyncRunPage({ params }: { params: Promise<{ slug: 
           }
         />
       </dl>
-      {run.lastError ? (
-        <p role="alert" className="mt-4 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-rose-200">
-          {run.errorCount} error(s); the last: {run.lastError}
-        </p>
-      ) : null}
+      <SyncRunLive runId={run.id} canCancel={tenant.role !== "VIEWER"} />
       <Card title="Stock changes this run made" className="mt-6">
         {changes.length === 0 ? (
-          <EmptyState title="Nothing to change">The canonical stock already matched the source.</EmptyState>
+          phase.active ? (
+            <EmptyState title="No changes yet">
+              The run has not finished{phase.retrying ? " — it is retrying a page that failed" : ""}; changes show here
+              as it makes them.
+            </EmptyState>
+          ) : run.status === "SUCCEEDED" ? (
+            <EmptyState title="Nothing to change">The canonical stock already matched the source.</EmptyState>
+          ) : (
+            <EmptyState title="No changes made">
+              The run {run.status === "CANCELLED" ? "was cancelled" : "failed"} before it changed any stock.
+            </EmptyState>
+          )
         ) : (
           <DataTable columns={["Item", "Quantity", "Status", "When"]}>
             {changes.map((change) => (
