@@ -2,10 +2,12 @@
 // build, the real Inngest server, a throwaway PostgreSQL database and the platform simulators.
 // Prints a table and writes bench/results.json with the machine the figures came from. Sizes
 // can be turned down with BENCH_* variables (see README, Performance) or --quick.
+import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { integrationPrerequisites, startStack, type Stack } from "../integration/harness";
 import { createSimulator, type Simulator } from "@sim";
+import { generateKeyringEntry } from "@/server/crypto/secret-box";
 import { describeMachine } from "../bench/machine";
 import { scenarios } from "../bench/scenarios";
 import type { Figure, ScenarioResult } from "../bench/types";
@@ -28,6 +30,10 @@ if (missing) {
 }
 
 const log = (line: string) => console.log(`[bench] ${line}`);
+// The dashboard scenario calls server modules in this process, and they read the validated
+// settings: throwaway keys, as the tests use, unless the shell already has some.
+process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
+process.env.STOCKHOOK_ENCRYPTION_KEYS ??= generateKeyringEntry("bench");
 // BENCH_INSTANCES=2 runs the app as that many `next start` processes behind HAProxy (docs/operations.md).
 const instances = Number(process.env.BENCH_INSTANCES ?? 1);
 const stackOptions = (inngest: "dev" | "self-hosted", simUrl: string) => ({
