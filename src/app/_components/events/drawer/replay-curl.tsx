@@ -66,7 +66,7 @@ export function ReplayCurl({ event, canCopySigned }: { event: EventDetail; canCo
           <span className="text-xs text-slate-500">
             {canCopySigned
               ? "Copies a curl command that posts the exact body with every header, the platform's signature in full, so a receiver that checks it accepts the copy. Each copy is recorded in the audit log."
-              : "Viewers cannot copy the signed request."}
+              : "Members, admins and owners of the workspace can copy the signed request; viewers and support sessions cannot."}
           </span>
         </div>
       </form>
