@@ -12,10 +12,10 @@ import {
 import { BIGCOMMERCE_MAX_ADJUSTMENTS } from "@/server/connectors/bigcommerce/connector";
 import { SHOPIFY_MAX_QUANTITIES_PER_CALL } from "@/server/connectors/shopify/connector";
 import { WOO_MAX_BATCH } from "@/server/connectors/woocommerce/connector";
-import { PAUSED_PHRASE } from "@/server/event-log/push-progress";
 import { observePush } from "@/server/metrics/observe";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import {
+  breakerParking,
   CIRCUIT_FAILURE_THRESHOLD,
   LEASE_BUSY_PHRASE,
   plainPushError,
@@ -143,8 +143,7 @@ export async function attemptChannelBatch(
   };
 
   if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
-    const error = `${connection.name} ${PAUSED_PHRASE}; its updates wait until ${connection.circuitOpenUntil.toISOString()}`;
-    const until = new Date(connection.circuitOpenUntil.getTime() + Math.floor(Math.random() * circuitOpenMs() * 0.25));
+    const { error, until } = breakerParking(connection.name, connection.circuitOpenUntil);
     const ids = pending.map((row) => row.id);
     await db.channelPush.updateMany({
       where: { id: { in: ids } },

@@ -50,6 +50,17 @@ export function pushRetryDelaysMs(source: { STOCKHOOK_PUSH_RETRY_DELAYS?: string
   return seconds.map((value) => value * 1000);
 }
 
+/**
+ * Why a storefront's pushes wait while its breaker is open, and until when: spread over a quarter
+ * of the breaker window, so its parked pushes (single or bulk) do not all wake at once.
+ */
+export function breakerParking(connectionName: string, circuitOpenUntil: Date): { error: string; until: Date } {
+  return {
+    error: `${connectionName} ${PAUSED_PHRASE}; its updates wait until ${circuitOpenUntil.toISOString()}`,
+    until: new Date(circuitOpenUntil.getTime() + Math.floor(Math.random() * circuitOpenMs() * 0.25)),
+  };
+}
+
 /** Attempts one push gets in one run: the first and one per retry delay. */
 export const pushMaxAttempts = (delaysMs: number[]) => delaysMs.length + 1;
 
@@ -286,9 +297,7 @@ export async function attemptPush(
   };
 
   if (connection.circuitOpenUntil && connection.circuitOpenUntil > now) {
-    const error = `${connection.name} ${PAUSED_PHRASE}; its updates wait until ${connection.circuitOpenUntil.toISOString()}`;
-    // Spread over a quarter of the breaker window, so a storefront's parked pushes do not all wake at once.
-    const until = new Date(connection.circuitOpenUntil.getTime() + Math.floor(Math.random() * circuitOpenMs() * 0.25));
+    const { error, until } = breakerParking(connection.name, connection.circuitOpenUntil);
     await db.channelPush.update({
       where: { id: pushId },
       data: { nextAttemptAt: until, error, inngestRunId: context.inngestRunId },
