@@ -1,11 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseKeyring } from "@/server/crypto/secret-box";
-import { storeSecret } from "@/server/crypto/secret-store";
-import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@sim";
+import { externalIdOf, type Simulator } from "@sim";
 import { postDelivery, signedSamDelivery } from "./fixtures";
-import { eventually, startStack, type Stack } from "./harness";
+import { startGalleryWithTwoShops, uniqueWorks } from "./gallery-with-two-shops";
+import { eventually, type Stack } from "./harness";
 
 /**
  * The batched path's bulk pushes keep channel isolation: every delivery of this tenant goes to
@@ -15,7 +12,6 @@ import { eventually, startStack, type Stack } from "./harness";
  */
 let stack: Stack;
 let sim: Simulator;
-let tenantId: string;
 let tenantSlug: string;
 let samConnectionId: string;
 let wooConnectionId: string;
@@ -23,129 +19,17 @@ let shopifyConnectionId: string;
 const SIGNING_SECRET = "bulk-isolation-it-secret";
 const WOO = "woocommerce:bulkiso";
 const SHOPIFY = "shopify:bulkiso";
-const ITEMS = Array.from({ length: 6 }, (_, i) => ({
-  sku: `ART-${i + 1}`,
-  title: `Artwork ${i + 1}`,
-  quantity: 1,
-  unique: true,
-}));
+const ITEMS = uniqueWorks(6);
 
 beforeAll(async () => {
-  sim = await createSimulator({
-    stores: [
-      { provider: "sam", id: "bulkiso", items: ITEMS },
-      { provider: "woocommerce", id: "bulkiso", items: ITEMS },
-      { provider: "shopify", id: "bulkiso", items: ITEMS },
-    ],
-  });
-  // The simulator stands in for the platforms' public hosts: the address rules allow it by name.
-  stack = await startStack({
-    allow: [sim.url],
+  ({ stack, sim, tenantSlug, samConnectionId, wooConnectionId, shopifyConnectionId } = await startGalleryWithTwoShops({
+    storeId: "bulkiso",
+    tenantName: "Bulk isolation IT",
+    signingSecret: SIGNING_SECRET,
+    items: ITEMS,
     // Every delivery takes the batched path; WooCommerce's retries span about a minute.
     env: { WEBHOOK_BATCH_THRESHOLD_PER_SECOND: "0.1", STOCKHOOK_PUSH_RETRY_DELAYS: "1,2,4,8,16,32" },
-  });
-  const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
-  const tenant = await stack.prisma.tenant.create({
-    data: { slug: `bulkiso-${randomUUID().slice(0, 8)}`, name: "Bulk isolation IT", kind: "GALLERY" },
-  });
-  tenantId = tenant.id;
-  tenantSlug = tenant.slug;
-  const db = scopeToTenant(stack.prisma, tenant.id);
-  const stores = {
-    sam: sim.stores.require("sam:bulkiso"),
-    woo: sim.stores.require(WOO),
-    shopify: sim.stores.require(SHOPIFY),
-  };
-  const configs = {
-    sam: connectorConfigFor(stores.sam, sim.url),
-    woo: connectorConfigFor(stores.woo, sim.url),
-    shopify: connectorConfigFor(stores.shopify, sim.url),
-  };
-  const sam = await db.connection.create({
-    data: {
-      tenantId,
-      provider: "SAM",
-      direction: "SOURCE",
-      name: "Gallery",
-      baseUrl: configs.sam.baseUrl,
-      syncSchedule: "MANUAL",
-    },
-  });
-  const woo = await db.connection.create({
-    data: {
-      tenantId,
-      provider: "WOOCOMMERCE",
-      direction: "CHANNEL",
-      name: "WooCommerce",
-      baseUrl: configs.woo.baseUrl,
-      syncSchedule: "MANUAL",
-    },
-  });
-  const shopify = await db.connection.create({
-    data: {
-      tenantId,
-      provider: "SHOPIFY",
-      direction: "CHANNEL",
-      name: "Shopify",
-      baseUrl: configs.shopify.baseUrl,
-      syncSchedule: "MANUAL",
-    },
-  });
-  samConnectionId = sam.id;
-  wooConnectionId = woo.id;
-  shopifyConnectionId = shopify.id;
-  await storeSecret(
-    db,
-    { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: SIGNING_SECRET },
-    keyring,
-  );
-  await storeSecret(
-    db,
-    {
-      connectionId: sam.id,
-      purpose: "API_CREDENTIAL",
-      label: "api",
-      plaintext: JSON.stringify(configs.sam.credentials),
-    },
-    keyring,
-  );
-  await storeSecret(
-    db,
-    {
-      connectionId: woo.id,
-      purpose: "API_CREDENTIAL",
-      label: "api",
-      plaintext: JSON.stringify(configs.woo.credentials),
-    },
-    keyring,
-  );
-  await storeSecret(
-    db,
-    {
-      connectionId: shopify.id,
-      purpose: "API_CREDENTIAL",
-      label: "api",
-      plaintext: JSON.stringify(configs.shopify.credentials),
-    },
-    keyring,
-  );
-  for (const [index, spec] of ITEMS.entries()) {
-    const item = await db.item.create({
-      data: { tenantId, sku: spec.sku, title: spec.title, quantity: 1, oneOfAKind: true },
-    });
-    await db.itemLink.createMany({
-      data: [
-        { tenantId, itemId: item.id, connectionId: sam.id, externalId: String(externalIdOf(stores.sam, index)) },
-        { tenantId, itemId: item.id, connectionId: woo.id, externalId: String(externalIdOf(stores.woo, index)) },
-        {
-          tenantId,
-          itemId: item.id,
-          connectionId: shopify.id,
-          externalId: String(externalIdOf(stores.shopify, index)),
-        },
-      ],
-    });
-  }
+  }));
 }, 240_000);
 afterAll(async () => {
   await stack?.stop();

@@ -1,12 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseKeyring } from "@/server/crypto/secret-box";
-import { storeSecret } from "@/server/crypto/secret-store";
 import { replayEvents } from "@/server/event-log/replay";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
-import { connectorConfigFor, createSimulator, externalIdOf, type Simulator } from "@sim";
+import { externalIdOf, type Simulator } from "@sim";
 import { postDelivery, signedSamDelivery } from "./fixtures";
-import { eventually, startStack, type Stack } from "./harness";
+import { startGalleryWithTwoShops, uniqueWorks } from "./gallery-with-two-shops";
+import { eventually, type Stack } from "./harness";
 
 /**
  * One storefront's outage never delays another: a gallery sells to a WooCommerce shop and a
@@ -25,126 +23,17 @@ let shopifyConnectionId: string;
 const SIGNING_SECRET = "isolation-it-secret";
 const WOO = "woocommerce:iso";
 const SHOPIFY = "shopify:iso";
-const ITEMS = Array.from({ length: 4 }, (_, i) => ({
-  sku: `ART-${i + 1}`,
-  title: `Artwork ${i + 1}`,
-  quantity: 1,
-  unique: true,
-}));
+const ITEMS = uniqueWorks(4);
 const figures: string[] = [];
 
 beforeAll(async () => {
-  sim = await createSimulator({
-    stores: [
-      { provider: "sam", id: "iso", items: ITEMS },
-      { provider: "woocommerce", id: "iso", items: ITEMS },
-      { provider: "shopify", id: "iso", items: ITEMS },
-    ],
-  });
-  // The simulator stands in for the platforms' public hosts: the address rules allow it by name.
-  stack = await startStack({ allow: [sim.url] });
-  const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
-  const tenant = await stack.prisma.tenant.create({
-    data: { slug: `iso-${randomUUID().slice(0, 8)}`, name: "Isolation IT", kind: "GALLERY" },
-  });
-  tenantId = tenant.id;
-  tenantSlug = tenant.slug;
-  const db = scopeToTenant(stack.prisma, tenant.id);
-  const stores = {
-    sam: sim.stores.require("sam:iso"),
-    woo: sim.stores.require(WOO),
-    shopify: sim.stores.require(SHOPIFY),
-  };
-  const configs = {
-    sam: connectorConfigFor(stores.sam, sim.url),
-    woo: connectorConfigFor(stores.woo, sim.url),
-    shopify: connectorConfigFor(stores.shopify, sim.url),
-  };
-  const sam = await db.connection.create({
-    data: {
-      tenantId,
-      provider: "SAM",
-      direction: "SOURCE",
-      name: "Gallery",
-      baseUrl: configs.sam.baseUrl,
-      syncSchedule: "MANUAL",
-    },
-  });
-  const woo = await db.connection.create({
-    data: {
-      tenantId,
-      provider: "WOOCOMMERCE",
-      direction: "CHANNEL",
-      name: "WooCommerce",
-      baseUrl: configs.woo.baseUrl,
-      syncSchedule: "MANUAL",
-    },
-  });
-  const shopify = await db.connection.create({
-    data: {
-      tenantId,
-      provider: "SHOPIFY",
-      direction: "CHANNEL",
-      name: "Shopify",
-      baseUrl: configs.shopify.baseUrl,
-      syncSchedule: "MANUAL",
-    },
-  });
-  samConnectionId = sam.id;
-  wooConnectionId = woo.id;
-  shopifyConnectionId = shopify.id;
-  await storeSecret(
-    db,
-    { connectionId: sam.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: SIGNING_SECRET },
-    keyring,
-  );
-  await storeSecret(
-    db,
-    {
-      connectionId: sam.id,
-      purpose: "API_CREDENTIAL",
-      label: "api",
-      plaintext: JSON.stringify(configs.sam.credentials),
-    },
-    keyring,
-  );
-  await storeSecret(
-    db,
-    {
-      connectionId: woo.id,
-      purpose: "API_CREDENTIAL",
-      label: "api",
-      plaintext: JSON.stringify(configs.woo.credentials),
-    },
-    keyring,
-  );
-  await storeSecret(
-    db,
-    {
-      connectionId: shopify.id,
-      purpose: "API_CREDENTIAL",
-      label: "api",
-      plaintext: JSON.stringify(configs.shopify.credentials),
-    },
-    keyring,
-  );
-  for (const [index, spec] of ITEMS.entries()) {
-    const item = await db.item.create({
-      data: { tenantId, sku: spec.sku, title: spec.title, quantity: 1, oneOfAKind: true },
-    });
-    await db.itemLink.createMany({
-      data: [
-        { tenantId, itemId: item.id, connectionId: sam.id, externalId: String(externalIdOf(stores.sam, index)) },
-        { tenantId, itemId: item.id, connectionId: woo.id, externalId: String(externalIdOf(stores.woo, index)) },
-        {
-          tenantId,
-          itemId: item.id,
-          connectionId: shopify.id,
-          externalId: String(externalIdOf(stores.shopify, index)),
-        },
-      ],
-    });
-  }
+  ({ stack, sim, tenantId, tenantSlug, samConnectionId, wooConnectionId, shopifyConnectionId } =
+    await startGalleryWithTwoShops({
+      storeId: "iso",
+      tenantName: "Isolation IT",
+      signingSecret: SIGNING_SECRET,
+      items: ITEMS,
+    }));
 }, 240_000);
 afterAll(async () => {
   if (figures.length) console.log(figures.join("\n"));
