@@ -8,9 +8,8 @@ import { resolveInngestBinary } from "./inngest-install";
 import { startMailpit, type RunningMailpit } from "./lib/mailpit";
 import { freePort } from "./lib/ports";
 import { run, runStep } from "./lib/run";
+import { CHROMIUM_PATH as CHROMIUM } from "../e2e/chromium";
 import { E2E_ADMIN_USER, E2E_SUPPORT_USER } from "../e2e/support-user";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 async function ensureChromium(): Promise<void> {
   if (existsSync(CHROMIUM)) return;

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Locator, type Page } from "playwright-core";
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from "../../e2e/chromium";
 import { DEMO, signIn, simulate } from "../../e2e/helpers";
 import { demoCatalogue } from "@/server/demo/demo-catalogue";
 import { demoStoreSpecs } from "@sim";
@@ -18,17 +19,6 @@ import { size, type BenchContext, type Figure, type Scenario } from "../types";
  * specs wait on), once cold and then warm (visited before) over repeats; the event drawer from
  * the click on an Events row to its content (the event's status section) being visible, warm.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// As playwright.config.ts launches it.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
 
 const PAGES: { name: string; path: string; ready: (page: Page) => Locator }[] = [
   { name: "Overview", path: "", ready: (page) => page.getByTestId("overview-connection").first() },
