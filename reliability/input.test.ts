@@ -269,24 +269,8 @@ describe("hostile senders", () => {
   });
 
   it("answers a captured Shopify delivery replayed under a fresh delivery id as DUPLICATE", async () => {
-    const keyring = parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!);
-    const db = scopeToTenant(stack.prisma, tenant.tenantId);
-    const shop = await db.connection.create({
-      data: {
-        tenantId: tenant.tenantId,
-        provider: "SHOPIFY",
-        direction: "SOURCE",
-        name: "Replay target",
-        baseUrl: "https://replay-target.myshopify.com",
-        syncSchedule: "MANUAL",
-      },
-    });
     const secret = `shpss_${randomUUID()}`;
-    await storeSecret(
-      db,
-      { connectionId: shop.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: secret },
-      keyring,
-    );
+    const shop = await connectionOfItsOwn("SHOPIFY", secret);
     const url = tenant.webhookUrl.replace(tenant.samConnectionId, shop.id);
     const body = JSON.stringify({
       inventory_item_id: 4242,
@@ -317,21 +301,23 @@ describe("hostile senders", () => {
   });
 
   it("cuts a slowloris body at the deadline with 408 and counts it", async () => {
-    // From an address of its own: the flood above used up 127.0.0.1's refusals on this connection.
+    // A connection and an address of its own: the flood above spent this tenant's SAM connection's
+    // rate limit and 127.0.0.1's refusals, and how much of either has refilled depends on the clock.
+    const sam = await connectionOfItsOwn("SAM", randomUUID());
     const sent = await slowRequest(
       stack.appUrl,
-      new URL(tenant.webhookUrl).pathname,
+      new URL(tenant.webhookUrl).pathname.replace(tenant.samConnectionId, sam.id),
       { "content-type": "application/json", "x-sam-signature": "0".repeat(64), "x-forwarded-for": "203.0.113.77" },
       10_000,
       250,
     );
-    expect(sent.status).toBe(408);
+    expect(sent.status, sent.body).toBe(408);
     expect(sent.bytesSent).toBeLessThan(10_000);
     const counted = await eventually(
       "the 408 to be counted",
       async () => {
         const row = await stack.prisma.webhookRejection.findFirst({
-          where: { connectionId: tenant.samConnectionId, responseStatus: 408 },
+          where: { connectionId: sam.id, responseStatus: 408 },
         });
         return row ?? undefined;
       },
@@ -341,6 +327,27 @@ describe("hostile senders", () => {
     expect(stack.app.pid()).toBe(appPid);
   });
 });
+
+/** A new source connection of the suite's tenant, verifying deliveries signed with `signingSecret`. */
+async function connectionOfItsOwn(provider: "SAM" | "SHOPIFY", signingSecret: string) {
+  const db = scopeToTenant(stack.prisma, tenant.tenantId);
+  const connection = await db.connection.create({
+    data: {
+      tenantId: tenant.tenantId,
+      provider,
+      direction: "SOURCE",
+      name: `${provider} of its own ${randomUUID().slice(0, 8)}`,
+      baseUrl: provider === "SHOPIFY" ? "https://replay-target.myshopify.com" : "https://sam.example",
+      syncSchedule: "MANUAL",
+    },
+  });
+  await storeSecret(
+    db,
+    { connectionId: connection.id, purpose: "WEBHOOK_SIGNING", label: "signing", plaintext: signingSecret },
+    parseKeyring(stack.env.STOCKHOOK_ENCRYPTION_KEYS!),
+  );
+  return connection;
+}
 
 /** What the dashboard's API answers an owner of the tenant, through the same tRPC routers. */
 async function dashboardAnswers(): Promise<string[]> {

@@ -82,7 +82,7 @@ export function slowRequest(
   declaredLength: number,
   intervalMs: number,
   giveUpMs = 60_000,
-): Promise<{ status: number; bytesSent: number }> {
+): Promise<{ status: number; body: string; bytesSent: number }> {
   const url = new URL(origin);
   const lines = [
     `POST ${path} HTTP/1.1`,
@@ -102,7 +102,7 @@ export function slowRequest(
       clearInterval(trickle);
       clearTimeout(giveUp);
       socket.destroy();
-      resolve({ status: parse(Buffer.concat(chunks)).status, bytesSent });
+      resolve({ ...parse(Buffer.concat(chunks)), bytesSent });
     };
     const trickle = setInterval(() => {
       if (bytesSent >= declaredLength - 1 || socket.destroyed) return;
