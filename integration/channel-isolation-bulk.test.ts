@@ -80,7 +80,8 @@ describe("bulk pushes keep a storefront outage to itself", () => {
       const rows = await stack.prisma.channelPush.findMany({
         where: { webhookEventId: { in: eventIds }, connectionId: wooConnectionId },
       });
-      return rows.length === ITEMS.length && rows.every((row) => row.attempts >= 1) ? rows : undefined;
+      // A row's attempt is counted when its call starts and its error written when the call fails.
+      return rows.length === ITEMS.length && rows.every((row) => row.attempts >= 1 && row.error) ? rows : undefined;
     });
     expect(
       wooWaiting.every((row) => row.state === "PENDING" && /WooCommerce is down or failing/.test(row.error ?? "")),

@@ -112,7 +112,14 @@ describe("a storefront outage does not delay the other storefront", () => {
     expect(platformCalls.map((attempt) => [attempt.number, attempt.outcome])).toEqual(
       [1, 2, 3, 4, 5, 6, 7].map((n) => [n, "FAILED"]),
     );
-    expect(new Set(wooAttempts.map((attempt) => attempt.inngestRunId)).size).toBe(1);
+    // The first attempt is the delivery's own run's (the fast path's push step), the retries one push-item run's.
+    const [firstAttempt, ...retries] = wooAttempts;
+    const applyAttempt = await stack.prisma.pipelineAttempt.findFirstOrThrow({
+      where: { webhookEventId: eventId, kind: "PROCESSING" },
+    });
+    expect(firstAttempt!.inngestRunId).toBe(applyAttempt.inngestRunId);
+    expect(new Set(retries.map((attempt) => attempt.inngestRunId)).size).toBe(1);
+    expect(retries[0]!.inngestRunId).not.toBe(applyAttempt.inngestRunId);
     expect(shopifyPush.pushedAt!.getTime()).toBeLessThan(platformCalls.at(-1)!.startedAt.getTime());
     const originalAction = failed.action;
     expect(originalAction).toBeTruthy();

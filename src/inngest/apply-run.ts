@@ -6,21 +6,26 @@ import { appliedChanges, emitStockChanges } from "@/server/outbound/emit";
 import { applyEvents, type ApplyRequest, type ApplyResult, type PushRow } from "@/server/pipeline/apply-batch";
 import { recordAttempt } from "@/server/pipeline/attempts";
 import { preparePushes, type PushJob } from "@/server/pipeline/channel-push";
+import { INLINE_PUSH_LIMIT } from "@/server/pipeline/inline-push";
 import { restoreVerdict } from "@/server/pipeline/webhook-processing";
 import { inngest } from "./client";
-import { channelPush, channelPushBatch, reconcileRequested, webhookReceived } from "./event-schemas";
+import { channelPushBatch, reconcileRequested, webhookReceived } from "./event-schemas";
 import { sendOutboundEvents } from "./outbound-sender";
+import { handOverEvent } from "./push-run";
 
 /**
  * One apply run's work, shared by the fast path (apply-webhook, one delivery) and the batched path
  * (apply-webhook-batch, up to 100 deliveries of one tenant): the set-wise apply
- * (server/pipeline/apply-batch.ts), each changed item handed to every linked storefront as its own
- * `push-item` run, Business Central collections reconciled, replays of applied events pushed again,
- * and the outbound events.
+ * (server/pipeline/apply-batch.ts), each changed item's pushes returned for the run's next step
+ * (fast path), handed to one `push-item` run each, or to one `push-channel-batch` run per
+ * storefront (batched path), Business Central collections reconciled, replays of applied events
+ * pushed again, and the outbound events.
  */
-export type ApplyRun = Omit<ApplyRequest, "sourceFor" | "sendPushes" | "handOverEmpty" | "now"> & {
+export type ApplyRun = Omit<ApplyRequest, "sourceFor" | "sendPushes" | "handOverEmpty" | "now" | "pushesInThisRun"> & {
   /** The batched path: one push-channel-batch run per storefront instead of one push-item run per row. */
   bulkPushes?: boolean;
+  /** The fast path: up to INLINE_PUSH_LIMIT pushes come back in `inline` for the run to attempt itself. */
+  inlinePushes?: boolean;
 };
 
 export interface ApplyRunSummary {
@@ -29,14 +34,9 @@ export interface ApplyRunSummary {
   statuses: Record<string, number>;
   /** Batch only: deliveries whose source read failed, handed to the fast path to retry on their own. */
   handedOn: number;
+  /** Fast path: the pushes this run attempts itself in its next step (none were sent to push-item). */
+  inline?: PushRow[];
 }
-
-const pushEvent = (
-  tenantId: string,
-  runId: string,
-  replay: boolean,
-  push: { pushId: string; itemId: string; connectionId: string; externalId: string; webhookEventId: string },
-) => channelPush.create({ tenantId, ...push, ...(replay ? { replay } : {}) }, { id: `push:${runId}:${push.pushId}` });
 
 /** One event per storefront listing its rows: each storefront's bulk push is a run of its own. */
 function bulkPushEvents(tenantId: string, runId: string, replay: boolean, pushes: PushRow[]) {
@@ -65,26 +65,21 @@ export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
     return source;
   };
   let result: ApplyResult;
+  // Chosen in the transaction: a deadlock retry can roll back rows chosen by the try before it.
+  let inline: PushRow[] = [];
   try {
     result = await applyEvents(db, {
       ...run,
       sourceFor,
+      pushesInThisRun: run.inlinePushes,
       sendPushes: async (pushes: PushRow[]) => {
         if (run.bulkPushes) {
           await inngest.send(bulkPushEvents(tenantId, runId, replay, pushes));
           return;
         }
-        await inngest.send(
-          pushes.map((p) =>
-            pushEvent(tenantId, runId, replay, {
-              pushId: p.id,
-              itemId: p.itemId,
-              connectionId: p.connectionId,
-              externalId: p.externalId,
-              webhookEventId: p.webhookEventId,
-            }),
-          ),
-        );
+        // A retried apply that rolled back sets them afresh.
+        inline = run.inlinePushes && pushes.length <= INLINE_PUSH_LIMIT ? pushes : [];
+        if (!inline.length) await inngest.send(pushes.map((push) => handOverEvent(tenantId, runId, replay, push)));
       },
       handOverEmpty: async (eventIds) => {
         const reconciles = [];
@@ -129,7 +124,13 @@ export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
   const statuses: Record<string, number> = {};
   for (const verdict of Object.values(result.verdicts)) statuses[verdict.status] = (statuses[verdict.status] ?? 0) + 1;
   for (const kept of result.keptVerdict) statuses[kept.status] = (statuses[kept.status] ?? 0) + 1;
-  return { claimed: result.claimed.length, pushes: result.pushes.length, statuses, handedOn: result.unresolved.length };
+  return {
+    claimed: result.claimed.length,
+    pushes: result.pushes.length,
+    statuses,
+    handedOn: result.unresolved.length,
+    ...(inline.length && inline === result.pushes ? { inline } : {}),
+  };
 }
 
 /**
@@ -151,7 +152,9 @@ async function pushKeptVerdicts(run: ApplyRun, result: ApplyResult, startedAt: D
       unfinished.map((p) => p.itemId),
     );
     if (jobs.length)
-      await inngest.send(jobs.map((job) => pushEvent(tenantId, runId, replay, { ...job, webhookEventId: event.id })));
+      await inngest.send(
+        jobs.map((job) => handOverEvent(tenantId, runId, replay, { ...job, id: job.pushId, webhookEventId: event.id })),
+      );
     await restoreVerdict(db, event.id, event.status);
     await recordAttempt(db, {
       tenantId,

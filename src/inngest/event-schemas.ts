@@ -53,6 +53,8 @@ export const channelPush = eventType("stock/channel.push", {
     pushId: z.string().min(1).optional(),
     /** Sent by a replay: its attempts are marked as such. */
     replay: z.boolean().optional(),
+    /** The fast path made the first attempt: go on from this attempt number, not before `at`. */
+    resume: z.object({ number: z.number().int().min(1), at: z.string().datetime() }).optional(),
   }),
 });
 

@@ -4,13 +4,16 @@ import { isReplayEventId } from "@/server/pipeline/attempts";
 import { applyForRun } from "../apply-run";
 import { inngest } from "../client";
 import { webhookReceived } from "../event-schemas";
+import { pushInline } from "../push-run";
 
 /**
  * stock/webhook.received, the fast path: one delivery of a tenant that is not sending a burst (a
- * quiet tenant's sale), in one step. The step claims the stored delivery, applies its changes and
- * records the verdict with the push rows in one transaction (server/pipeline/apply-batch.ts), and
- * hands each changed item to every linked storefront as its own `push-item` run before the commit,
- * so a storefront that is down never holds up this delivery, another storefront or anyone else.
+ * quiet tenant's sale), in two steps. The first claims the stored delivery, applies its changes
+ * and records the verdict with the push rows in one transaction (server/pipeline/apply-batch.ts).
+ * The second makes each push's first attempt, every storefront at once and without waiting on a
+ * failure (server/pipeline/inline-push.ts): a sale reaches its storefronts without a second run's
+ * start-up wait, and a push that does not land goes on in a `push-item` run of its own, so a
+ * storefront that is down never holds up this delivery, another storefront or anyone else.
  * Busy tenants' deliveries go to apply-webhook-batch instead, a separate function with its own
  * queue, so a burst's backlog never sits in front of a single sale (docs/pipeline.md).
  */
@@ -32,6 +35,12 @@ export const applyWebhook = inngest.createFunction(
   async ({ event, step, attempt, runId }) => {
     const { tenantId, webhookEventId } = event.data;
     const replay = isReplayEventId(event.id);
-    return step.run("apply", () => applyForRun({ tenantId, eventIds: [webhookEventId], runId, attempt, replay }));
+    const applied = await step.run("apply", () =>
+      applyForRun({ tenantId, eventIds: [webhookEventId], runId, attempt, replay, inlinePushes: true }),
+    );
+    const { inline, ...summary } = applied;
+    if (!inline?.length) return summary;
+    const pushed = await step.run("push", () => pushInline({ tenantId, runId, replay, pushes: inline }));
+    return { ...summary, pushed };
   },
 );

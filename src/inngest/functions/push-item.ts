@@ -1,17 +1,10 @@
 import { db } from "@/server/db";
 import { attemptPush, MAX_PARKED_TURNS, pushRetryDelaysMs } from "@/server/pipeline/channel-push";
 import { giveUpOnePush, giveUpPushRequest } from "@/server/pipeline/push-give-up";
-import { connectorForConnection } from "@/server/connectors/tenant-connector";
-import { emitProductSynced } from "@/server/outbound/emit";
 import { inngest } from "../client";
 import { channelPush } from "../event-schemas";
 import { sendOutboundEvents } from "../outbound-sender";
-
-// A Retry-After longer than a few seconds ends the attempt and is waited out as an Inngest sleep,
-// and a failing call is retried once in place at most: the push's own scheduled attempts do the
-// rest, so a storefront that is down holds no concurrency slot while it waits.
-const connectorLookup = (tenantId: string, connectionId: string) =>
-  connectorForConnection(db, tenantId, connectionId, { policy: { maxRetryAfterMs: 5_000, maxRetries: 1 } });
+import { emitLandedPushes, retryingConnector } from "../push-run";
 
 /**
  * stock/channel.push: one item to one storefront, in a run of its own, so a storefront that is
@@ -19,7 +12,8 @@ const connectorLookup = (tenantId: string, connectionId: string) =>
  * never the delivery that caused it. Each attempt is a step that records its outcome and says
  * when to try again: a failure waits the next retry delay, a 429 exactly its Retry-After, and an
  * open circuit breaker parks the push until the breaker closes without using up an attempt.
- * After the last attempt the push fails for good (and its event becomes replayable).
+ * After the last attempt the push fails for good (and its event becomes replayable). A push the
+ * fast path attempted first (`resume`) goes on from its next attempt, when that one is due.
  */
 export const pushItem = inngest.createFunction(
   {
@@ -38,34 +32,19 @@ export const pushItem = inngest.createFunction(
   async ({ event, step, runId }) => {
     const delaysMs = pushRetryDelaysMs();
     const replay = event.data.replay ?? false;
-    let number = 1;
+    let number = event.data.resume?.number ?? 1;
     let parked = 0;
+    if (event.data.resume) await step.sleepUntil("resume", event.data.resume.at);
     for (let turn = 1; ; turn += 1) {
       const result = await step.run(`attempt-${turn}`, async () => {
-        const outcome = await attemptPush(db, connectorLookup, event.data, {
+        const outcome = await attemptPush(db, retryingConnector, event.data, {
           number,
           delaysMs,
           inngestRunId: runId,
           replay,
         });
-        if (outcome.kind === "succeeded") {
-          await emitProductSynced(
-            db,
-            event.data.tenantId,
-            {
-              pushId: outcome.pushId,
-              quantity: outcome.quantity,
-              status: outcome.status,
-              pushedAt: outcome.pushedAt,
-              itemId: event.data.itemId,
-              connectionId: event.data.connectionId,
-              externalId: event.data.externalId,
-              webhookEventId: event.data.webhookEventId,
-              syncRunId: event.data.syncRunId,
-            },
-            sendOutboundEvents,
-          );
-        }
+        if (outcome.kind === "succeeded")
+          await emitLandedPushes(event.data.tenantId, [{ request: event.data, result: outcome }]);
         return outcome;
       });
       if (result.kind === "succeeded") return { pushId: result.pushId, attempts: number, parked };

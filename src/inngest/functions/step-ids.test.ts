@@ -69,15 +69,21 @@ describe("Inngest step ids", () => {
     ]);
   });
 
-  it("apply-webhook: one apply step (claim, apply, verdict and push hand-over together)", async () => {
+  it("apply-webhook: one apply step (claim, apply, verdict and push rows together), then one for the pushes", async () => {
     const summary = { claimed: 1, pushes: 2, statuses: { APPLIED: 1 }, handedOn: 0 };
-    const { used, result } = await stepIdsOf(
-      applyWebhook,
-      { name: "stock/webhook.received", data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" } },
-      { apply: summary },
-    );
-    expect(used).toEqual(["run:apply"]);
-    expect(result).toEqual(summary);
+    const inline = [{ id: "p1", connectionId: "ch1", itemId: "i1", externalId: "x1", webhookEventId: "e1" }];
+    const pushed = { landed: 1, handedOver: 0, failed: 0 };
+    const event = {
+      name: "stock/webhook.received",
+      data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" },
+    };
+    const { used, result } = await stepIdsOf(applyWebhook, event, { apply: { ...summary, inline }, push: pushed });
+    expect(used).toEqual(["run:apply", "run:push"]);
+    expect(result).toEqual({ ...summary, pushed });
+    // A delivery that changed nothing, or too many pushes for one step: the apply step only.
+    const applyOnly = await stepIdsOf(applyWebhook, event, { apply: summary });
+    expect(applyOnly.used).toEqual(["run:apply"]);
+    expect(applyOnly.result).toEqual(summary);
   });
 
   it("apply-webhook-batch: one apply step for the whole batch", async () => {
@@ -143,6 +149,22 @@ describe("Inngest step ids", () => {
       "sleepUntil:parked-2",
       "run:attempt-3",
     ]);
+  });
+
+  it("push-item: a push the fast path attempted first waits for its next attempt, then goes on", async () => {
+    const at = new Date(Date.now() + 10_000).toISOString();
+    const { used } = await stepIdsOf(
+      pushItem,
+      {
+        name: "stock/channel.push",
+        data: { tenantId: "t1", itemId: "i1", connectionId: "ch1", externalId: "x1", resume: { number: 2, at } },
+      },
+      {
+        resume: null,
+        "attempt-1": { kind: "succeeded", pushId: "p1", quantity: 1, status: "AVAILABLE", pushedAt: at },
+      },
+    );
+    expect(used).toEqual(["sleepUntil:resume", "run:attempt-1"]);
   });
 
   it("push-item: gives up after the last attempt", async () => {

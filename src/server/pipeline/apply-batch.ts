@@ -42,6 +42,11 @@ export interface ApplyRequest {
    */
   sendPushes: (pushes: PushRow[]) => Promise<void>;
   /**
+   * The fast path makes each push's first attempt in this run's next step: the rows name the run,
+   * so the sweeper re-sends them if the run is lost before that step (sweeper.ts).
+   */
+  pushesInThisRun?: boolean;
+  /**
    * Called before the transaction with the events that listed no change (a Business Central
    * "collection" notification asks for a reconcile instead); it runs again if the apply is retried.
    */
@@ -416,9 +421,10 @@ async function writeAll(
       WHERE l."tenantId" = ${tenantId} AND l."itemId" = r."itemId" AND c.id = l."connectionId"
         AND c.provider = 'SHOPIFY' AND c.direction = 'CHANNEL' AND c."baseUrl" IS NOT DISTINCT FROM r."baseUrl"),
     cp AS (
-      INSERT INTO "ChannelPush" (id, "tenantId", "connectionId", "itemId", "webhookEventId", quantity, status, "createdAt")
+      INSERT INTO "ChannelPush" (id, "tenantId", "connectionId", "itemId", "webhookEventId", quantity, status, "createdAt",
+                                 "inngestRunId")
       SELECT gen_random_uuid()::text, ${tenantId}, l."connectionId", l."itemId", r."webhookEventId", r.quantity,
-             r.status::"ItemStatus", ${now}::timestamp(3)
+             r.status::"ItemStatus", ${now}::timestamp(3), ${req.pushesInThisRun ? req.runId : null}
       FROM jsonb_to_recordset(${json(writes.pushes)}::jsonb) AS r("webhookEventId" text, "itemId" text, quantity int, status text)
       JOIN "ItemLink" l ON l."itemId" = r."itemId" AND l."tenantId" = ${tenantId}
       JOIN "Connection" c ON c.id = l."connectionId" AND c.direction = 'CHANNEL' AND c.status = 'ACTIVE'

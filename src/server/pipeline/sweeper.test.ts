@@ -16,7 +16,8 @@ const ago = (ms: number) => new Date(now.getTime() - ms);
 
 /**
  * The Inngest server's run API as the sweeper sees it, by run id: `run-lost*` unknown to the
- * server, `run-unreachable*` no answer, `run-failed*` / `run-cancelled*` ended, anything else running.
+ * server, `run-unreachable*` no answer, `run-failed*` / `run-cancelled*` / `run-completed*` ended,
+ * anything else running.
  */
 function fakeInngest() {
   const asked: string[] = [];
@@ -28,6 +29,7 @@ function fakeInngest() {
     if (runId.startsWith("run-unreachable")) return { found: false, runId, reason: "did not answer", url: null };
     if (runId.startsWith("run-failed")) return { ...base, found: true, status: "Failed" };
     if (runId.startsWith("run-cancelled")) return { ...base, found: true, status: "CANCELLED" };
+    if (runId.startsWith("run-completed")) return { ...base, found: true, status: "Completed" };
     return { ...base, found: true, status: "Running" };
   };
   return { asked, lookup };
@@ -145,7 +147,7 @@ it("re-sends nothing while the Inngest API cannot be reached, and asks only one 
   await prisma.webhookEvent.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { status: "APPLIED" } });
 });
 
-it("hands a storefront push whose run is gone, failed or cancelled back to push-item, and leaves live and not-yet-due pushes alone", async ({
+it("hands a storefront push whose run is gone, failed, cancelled or completed back to push-item, and leaves live and not-yet-due pushes alone", async ({
   prisma,
   tenantA: fx,
 }) => {
@@ -177,6 +179,8 @@ it("hands a storefront push whose run is gone, failed or cancelled back to push-
   const lost = await push("run-lost-push", { lastAttemptAt: ago(90_000) });
   const failed = await push("run-failed-push", { lastAttemptAt: ago(90_000), nextAttemptAt: ago(80_000) });
   const cancelled = await push("run-cancelled-push", {});
+  // The fast path's apply step re-ran after its commit, found the delivery final and ended the run.
+  const completed = await push("run-completed-apply", {});
   await push("run-running-push", { lastAttemptAt: ago(90_000) }); // waiting in a queue, or a long sleep: its run's business
   await push("run-unreachable-push", { lastAttemptAt: ago(90_000) });
   await push("run-lost-sleeping", { lastAttemptAt: ago(90_000), nextAttemptAt: ago(-30_000) }); // its retry is not due yet
@@ -186,7 +190,7 @@ it("hands a storefront push whose run is gone, failed or cancelled back to push-
 
   const { asked, lookup } = fakeInngest();
   const pushes = await findOrphanedPushes(prisma, now, sweepRunLookup(lookup));
-  expect(pushes.map((p) => p.pushId).sort()).toEqual([lost.id, failed.id, cancelled.id].sort());
+  expect(pushes.map((p) => p.pushId).sort()).toEqual([lost.id, failed.id, cancelled.id, completed.id].sort());
   expect(pushes.find((p) => p.pushId === lost.id)).toEqual({
     pushId: lost.id,
     tenantId: fx.tenant.id,

@@ -22,6 +22,13 @@ const PUSH_ORPHAN_HORIZON_MS = 24 * 60 * 60_000;
 const LOOKUPS_IN_FLIGHT = 10;
 /** Run statuses (Inngest's API, any case) after which the run will never finish the event. */
 const ENDED_WITHOUT_FINISHING = new Set(["failed", "cancelled"]);
+/**
+ * …and the push. A run that took a push ends only after the push landed, failed for good or was
+ * handed to a push-item run (whose first attempt names that run instead), so a push still PENDING
+ * under a completed run was lost: say, the fast path's apply step re-ran after its commit and
+ * found its delivery final, with nothing left to push.
+ */
+const ENDED_WITHOUT_PUSHING = new Set([...ENDED_WITHOUT_FINISHING, "completed"]);
 
 export interface ResendCandidate {
   id: string;
@@ -77,9 +84,9 @@ export async function markSent(prisma: PrismaClient, ids: string[], now: Date): 
 
 export type RunLookup = (runId: string) => Promise<InngestRunLookup>;
 
-/** The run will never finish its work: the server says it failed or was cancelled, or does not know it. */
-const runIsGone = (run: InngestRunLookup) =>
-  run.found ? ENDED_WITHOUT_FINISHING.has(run.status.toLowerCase()) : run.unknownToServer === true;
+/** The run will never finish its work: the server says it ended (`ended`), or does not know it. */
+const runIsGone = (run: InngestRunLookup, ended: Set<string>) =>
+  run.found ? ended.has(run.status.toLowerCase()) : run.unknownToServer === true;
 
 /**
  * One sweep's run lookups: each run is asked about once (a batch run holds many events), and once
@@ -103,13 +110,17 @@ export function sweepRunLookup(lookupRun: RunLookup): RunLookup {
 }
 
 /** The rows whose run is gone, asked LOOKUPS_IN_FLIGHT at a time. */
-async function withGoneRuns<Row extends { inngestRunId: string | null }>(rows: Row[], lookupRun: RunLookup) {
+async function withGoneRuns<Row extends { inngestRunId: string | null }>(
+  rows: Row[],
+  lookupRun: RunLookup,
+  ended = ENDED_WITHOUT_FINISHING,
+) {
   const gone: Row[] = [];
   for (let offset = 0; offset < rows.length; offset += LOOKUPS_IN_FLIGHT) {
     const batch = rows.slice(offset, offset + LOOKUPS_IN_FLIGHT);
     const lookups = await Promise.all(batch.map((row) => lookupRun(row.inngestRunId!)));
     batch.forEach((row, index) => {
-      if (runIsGone(lookups[index]!)) gone.push(row);
+      if (runIsGone(lookups[index]!, ended)) gone.push(row);
     });
   }
   return gone;
@@ -163,8 +174,8 @@ export interface OrphanedPush {
 
 /**
  * Storefront pushes PENDING with a run that took them, due (their next attempt, or their last
- * one) over `orphanedAfterMs` ago, whose run is gone, failed or cancelled: a dev-server restart
- * lost it, and without a re-send the storefront would stay stale. Pushes no run has taken yet
+ * one) over `orphanedAfterMs` ago, whose run is gone, failed, cancelled or completed: a dev-server
+ * restart lost it (or see ENDED_WITHOUT_PUSHING), and without a re-send the storefront would stay stale. Pushes no run has taken yet
  * are left to the event that was sent for them.
  */
 export async function findOrphanedPushes(
@@ -198,7 +209,7 @@ export async function findOrphanedPushes(
       inngestRunId: true,
     },
   });
-  const gone = await withGoneRuns(rows, lookupRun);
+  const gone = await withGoneRuns(rows, lookupRun, ENDED_WITHOUT_PUSHING);
   if (!gone.length) return [];
   const links = await prisma.itemLink.findMany({
     where: { connectionId: { in: gone.map((p) => p.connectionId) }, itemId: { in: gone.map((p) => p.itemId) } },

@@ -1,0 +1,85 @@
+import type { PrismaClient } from "@/generated/prisma/client";
+import type { RetryPolicy } from "@/server/connectors/http";
+import type { PushRow } from "./apply-batch";
+import { attemptPush, type ConnectorLookup, type PushAttemptResult } from "./channel-push";
+
+/**
+ * The fast path's own first attempt at its pushes, in the apply run's second step: a second
+ * Inngest run per push would add its start-up wait (about 250 ms on the dev server) to every sale.
+ * The attempt is one call with no waiting in it: no retry, no Retry-After slept out, a short
+ * timeout. Whatever does not land is handed to push-item, which waits and retries it on its own,
+ * so a storefront that is down costs this run at most one bounded call while its breaker closes,
+ * and none once it is open.
+ */
+export const INLINE_PUSH_POLICY: Partial<RetryPolicy> = {
+  timeoutMs: 5_000,
+  maxRetries: 0,
+  maxRateLimitWaits: 0,
+  maxRetryAfterMs: 0,
+};
+
+/**
+ * A delivery that changes more than this many item × storefront pairs (a multi-line order, an
+ * ERP document) hands them all to push-item, whose per-storefront concurrency paces the calls.
+ */
+export const INLINE_PUSH_LIMIT = 10;
+
+export interface InlineAttempt {
+  push: PushRow;
+  result: PushAttemptResult;
+}
+
+/** Where a push that did not land goes on: push-item, from this attempt number, not before `at`. */
+export interface PushHandOver {
+  push: PushRow;
+  number: number;
+  at: string;
+}
+
+export interface InlineOutcome {
+  succeeded: InlineAttempt[];
+  handedOver: PushHandOver[];
+  /** Out of attempts already (a retry budget of one): failed for good. */
+  exhausted: InlineAttempt[];
+}
+
+/**
+ * One attempt per push, every storefront at once: a slow or failing storefront's call never
+ * stands in front of another's, and each outcome is written to its row as it lands.
+ */
+export async function attemptPushesInline(
+  prisma: PrismaClient,
+  connectorFor: ConnectorLookup,
+  tenantId: string,
+  pushes: PushRow[],
+  context: { runId: string; replay: boolean; delaysMs: number[] },
+): Promise<InlineOutcome> {
+  const attempts = await Promise.all(
+    pushes.map(async (push): Promise<InlineAttempt> => {
+      const result = await attemptPush(
+        prisma,
+        connectorFor,
+        {
+          tenantId,
+          itemId: push.itemId,
+          connectionId: push.connectionId,
+          externalId: push.externalId,
+          webhookEventId: push.webhookEventId,
+          pushId: push.id,
+        },
+        { number: 1, delaysMs: context.delaysMs, inngestRunId: context.runId, replay: context.replay },
+      );
+      return { push, result };
+    }),
+  );
+  const outcome: InlineOutcome = { succeeded: [], handedOver: [], exhausted: [] };
+  for (const attempt of attempts) {
+    const { push, result } = attempt;
+    if (result.kind === "succeeded") outcome.succeeded.push(attempt);
+    // A parked push (breaker open, or another push of the item under way) has not used its attempt.
+    else if (result.kind === "parked") outcome.handedOver.push({ push, number: 1, at: result.until });
+    else if (result.retryAt) outcome.handedOver.push({ push, number: 2, at: result.retryAt });
+    else outcome.exhausted.push(attempt);
+  }
+  return outcome;
+}
