@@ -189,6 +189,12 @@ export interface AttemptContext {
   delaysMs: number[];
   inngestRunId?: string;
   replay?: boolean;
+  /**
+   * The fast path's own attempt, cut short by its timeout (INLINE_PUSH_POLICY): a storefront that
+   * did not answer in that time is retried at once with the full timeout, and the cut does not
+   * count against its breaker (a slow storefront is not a failing one).
+   */
+  inline?: boolean;
 }
 
 export type PushAttemptResult =
@@ -385,10 +391,13 @@ async function callChannel(
     const error = plainPushError(connection.name, cause);
     const failedAt = new Date();
     const left = context.number < pushMaxAttempts(context.delaysMs);
+    const cutShort = context.inline === true && cause instanceof UnavailableError && cause.kind === "timeout";
     const waitMs =
       cause instanceof RateLimitedError
         ? Math.max(1_000, cause.retryAfterMs)
-        : (context.delaysMs[context.number - 1] ?? 0);
+        : cutShort
+          ? 0
+          : (context.delaysMs[context.number - 1] ?? 0);
     const retryAt = left ? new Date(failedAt.getTime() + waitMs) : null;
     await db.channelPush.update({ where: { id: pushId }, data: { state: "PENDING", error, nextAttemptAt: retryAt } });
     await recordAttempt(prisma, {
@@ -398,6 +407,7 @@ async function callChannel(
       error,
       finishedAt: failedAt,
     });
+    if (cutShort) return { kind: "failed", pushId, error, retryAt: retryAt?.toISOString() ?? null };
     const failures = await db.connection.update({
       where: { id: request.connectionId },
       data: { consecutiveFailures: { increment: 1 } },

@@ -92,7 +92,7 @@ const attempt = (pushes: PushRow[], delaysMs = DELAYS) =>
 const rowOf = (push: PushRow) => database.prisma.channelPush.findUniqueOrThrow({ where: { id: push.id } });
 
 describe("the fast path's own push attempt", () => {
-  it("lands on the healthy shop while the other hangs, and hands the hung one to push-item for attempt 2", async () => {
+  it("lands on the healthy shop while the other hangs, and hands the hung one to push-item for attempt 2 at once", async () => {
     resetShops();
     sim.controls.set(stores.down, { outage: "hang" });
     const [up, down] = await pushRows();
@@ -110,7 +110,11 @@ describe("the fast path's own push attempt", () => {
 
     expect(outcome.handedOver).toEqual([{ push: down, number: 2, at: expect.any(String) }]);
     expect((await rowOf(down!)).nextAttemptAt?.toISOString()).toBe(outcome.handedOver[0]!.at);
+    expect(Date.parse(outcome.handedOver[0]!.at)).toBeLessThanOrEqual(Date.now());
     expect(outcome.exhausted).toEqual([]);
+    // Slow is not failing: the cut does not count towards the shop's breaker.
+    const hung = await database.prisma.connection.findUniqueOrThrow({ where: { id: channels.down.id } });
+    expect(hung).toMatchObject({ consecutiveFailures: 0, circuitOpenUntil: null });
   });
 
   it("never waits out a Retry-After: a rate-limited push goes on at the time the shop gave", async () => {
@@ -149,5 +153,8 @@ describe("the fast path's own push attempt", () => {
     expect(outcome.handedOver).toEqual([]);
     expect(outcome.exhausted.map((a) => a.push.id)).toEqual([down!.id]);
     expect(outcome.exhausted[0]!.result).toMatchObject({ kind: "failed", retryAt: null });
+    // A failure the shop answered does count towards its breaker.
+    const failing = await database.prisma.connection.findUniqueOrThrow({ where: { id: channels.down.id } });
+    expect(failing.consecutiveFailures).toBe(1);
   });
 });

@@ -6,13 +6,15 @@ import { attemptPush, type ConnectorLookup, type PushAttemptResult } from "./cha
 /**
  * The fast path's own first attempt at its pushes, in the apply run's second step: a second
  * Inngest run per push would add its start-up wait (about 250 ms on the dev server) to every sale.
- * The attempt is one call with no waiting in it: no retry, no Retry-After slept out, a short
- * timeout. Whatever does not land is handed to push-item, which waits and retries it on its own,
- * so a storefront that is down costs this run at most one bounded call while its breaker closes,
- * and none once it is open.
+ * The attempt is one call with no waiting in it: no retry, no Retry-After slept out, a timeout of
+ * 2 s (a storefront slower than that is retried at once by push-item with the full 15 s, and the
+ * cut does not count against its breaker). Whatever does not land is handed to push-item, which
+ * waits and retries it on its own. While this step runs the delivery's run holds its item's
+ * concurrency key, so a storefront that hangs delays that item's next sale by at most the 2 s, and
+ * one whose breaker is open not at all.
  */
 export const INLINE_PUSH_POLICY: Partial<RetryPolicy> = {
-  timeoutMs: 5_000,
+  timeoutMs: 2_000,
   maxRetries: 0,
   maxRateLimitWaits: 0,
   maxRetryAfterMs: 0,
@@ -67,7 +69,7 @@ export async function attemptPushesInline(
           webhookEventId: push.webhookEventId,
           pushId: push.id,
         },
-        { number: 1, delaysMs: context.delaysMs, inngestRunId: context.runId, replay: context.replay },
+        { number: 1, delaysMs: context.delaysMs, inngestRunId: context.runId, replay: context.replay, inline: true },
       );
       return { push, result };
     }),
