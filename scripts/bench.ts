@@ -47,6 +47,10 @@ const stackOptions = (inngest: "dev" | "self-hosted", simUrl: string) => ({
     // rate limits (docs/security-webhooks.md) would measure themselves instead.
     WEBHOOK_RATE_LIMIT_PER_SECOND: "100000",
     WEBHOOK_RATE_LIMIT_PER_SOURCE_PER_SECOND: "100000",
+    // BENCH_BATCH_THRESHOLD measures another batching threshold than the default (docs/pipeline.md).
+    ...(process.env.BENCH_BATCH_THRESHOLD
+      ? { WEBHOOK_BATCH_THRESHOLD_PER_SECOND: process.env.BENCH_BATCH_THRESHOLD }
+      : {}),
   },
 });
 const machine = describeMachine();

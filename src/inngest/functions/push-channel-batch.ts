@@ -1,5 +1,4 @@
 import { db } from "@/server/db";
-import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { emitProductSyncedMany } from "@/server/outbound/emit";
 import { attemptChannelBatch, type BatchAttemptResult } from "@/server/pipeline/channel-batch-push";
 import { MAX_PARKED_TURNS, pushRetryDelaysMs } from "@/server/pipeline/channel-push";
@@ -7,15 +6,12 @@ import { giveUpOnePush } from "@/server/pipeline/push-give-up";
 import { inngest } from "../client";
 import { channelPushBatch } from "../event-schemas";
 import { sendOutboundEvents } from "../outbound-sender";
-
-// As push-item: a long Retry-After ends the attempt and is waited out as an Inngest sleep.
-const connectorLookup = (tenantId: string, connectionId: string) =>
-  connectorForConnection(db, tenantId, connectionId, { policy: { maxRetryAfterMs: 5_000, maxRetries: 1 } });
+import { retryingConnector } from "../push-run";
 
 const latest = (times: string[]) => times.reduce((a, b) => (a > b ? a : b));
 
 /**
- * stock/channel.push-batch: a batch's push rows for ONE storefront, sent with the platform's bulk
+ * stock/channel.push-batch: push rows for ONE storefront (an apply batch's, or a reconcile's), sent with the platform's bulk
  * call (server/pipeline/channel-batch-push.ts). Each storefront gets its own run, so one that is
  * down or rate limiting never delays another. Rows keep their own attempt numbers: a row that
  * failed waits the next retry delay (a 429 its Retry-After), a row whose item another push is
@@ -52,7 +48,7 @@ export const pushChannelBatch = inngest.createFunction(
         for (const [number, pushIds] of byNumber) {
           const outcome = await attemptChannelBatch(
             db,
-            connectorLookup,
+            retryingConnector,
             { tenantId, connectionId, pushIds },
             { number, delaysMs, inngestRunId: runId, replay },
           );

@@ -11,15 +11,17 @@ import {
   type ReconcileRun,
 } from "@/server/inventory/reconcile-run";
 import { emitStockChanges, emitSyncRunResult } from "@/server/outbound/emit";
+import { writeReconcilePushes } from "@/server/pipeline/reconcile-pushes";
 import { inngest } from "../client";
-import { channelPush, reconcileCancelled, reconcileRequested } from "../event-schemas";
+import { channelPushBatch, reconcileCancelled, reconcileRequested } from "../event-schemas";
 import { sendOutboundEvents } from "../outbound-sender";
 
 /**
  * stock/reconcile.requested: one page per step, so a crash resumes at the page it reached. For
  * a source, its catalogue is reconciled into the canonical stock; for a channel, its listing is
  * checked for drift. One run per connection at a time: a request while one runs is skipped
- * (coalesced), not queued. Changed and drifted items are pushed by `push-item`.
+ * (coalesced), not queued. Changed and drifted items are pushed in bulk: one `push-channel-batch`
+ * run per storefront and 1,000 items, each storefront on its own.
  */
 export const reconcileConnection = inngest.createFunction(
   {
@@ -88,8 +90,17 @@ export const reconcileConnection = inngest.createFunction(
       return pushTargets(db, tenantId, vanishedItemIds);
     });
     for (const target of vanished) toPush.set(`${target.itemId}:${target.connectionId}`, target);
-    const pushes = [...toPush.values()].map((t) => channelPush.create({ tenantId, ...t, syncRunId: run.id }));
+    if (!toPush.size) return { syncRunId: run.id, pages, pushes: 0 };
+    const storefronts = await step.run("push-rows", () =>
+      writeReconcilePushes(db, tenantId, run.id, [...toPush.values()]),
+    );
+    const pushes = storefronts.map(({ connectionId, pushIds }) =>
+      channelPushBatch.create(
+        { tenantId, connectionId, pushIds },
+        { id: `push-batch:reconcile:${run.id}:${connectionId}:${pushIds[0]}` },
+      ),
+    );
     if (pushes.length) await step.sendEvent("push-changed-items", pushes);
-    return { syncRunId: run.id, pages, pushes: pushes.length };
+    return { syncRunId: run.id, pages, pushes: storefronts.reduce((sum, s) => sum + s.pushIds.length, 0) };
   },
 );

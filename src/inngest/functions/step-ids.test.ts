@@ -114,10 +114,18 @@ describe("Inngest step ids", () => {
         "page-0": { nextCursor: "next", push: [target] },
         "page-1": { nextCursor: null, push: [] },
         finish: [],
+        "push-rows": [{ connectionId: "ch1", pushIds: ["p1"] }],
         "push-changed-items": SENT,
       },
     );
-    expect(used).toEqual(["run:start", "run:page-0", "run:page-1", "run:finish", "sendEvent:push-changed-items"]);
+    expect(used).toEqual([
+      "run:start",
+      "run:page-0",
+      "run:page-1",
+      "run:finish",
+      "run:push-rows",
+      "sendEvent:push-changed-items",
+    ]);
     expect(result).toEqual({ syncRunId: "r1", pages: 2, pushes: 1 });
   });
 

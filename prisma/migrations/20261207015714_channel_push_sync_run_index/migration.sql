@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "ChannelPush_syncRunId_idx" ON "ChannelPush"("syncRunId");
