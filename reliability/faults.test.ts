@@ -230,7 +230,7 @@ describe("kill -9 mid-batch", () => {
     await locker.connect();
     await locker.query("BEGIN");
     await locker.query(`SELECT 1 FROM "Item" WHERE id = $1 FOR UPDATE`, [heldItemId]);
-    // Ten at a time, far above WEBHOOK_BATCH_THRESHOLD_PER_SECOND (5 a second): after the first few
+    // Ten at a time, far above WEBHOOK_BATCH_THRESHOLD_PER_SECOND (2 a second): after the first few
     // the tenant's deliveries go to apply-webhook-batch. Every other one is for the held item.
     const total = SHORT ? 80 : 400;
     const deliveries = Array.from({ length: total }, (_, i) => makeDelivery(tenant, i % 2 ? held + 50 * i : i));

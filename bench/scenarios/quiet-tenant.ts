@@ -3,6 +3,7 @@ import { createShopTenant, FINAL_STATUSES, type ShopTenant } from "../../integra
 import { cpuFigure, startCpuMeter, type CpuSplit } from "../cpu";
 import { waitForDrain } from "../drain";
 import { round, sleep, summarise } from "../stats";
+import { phasesFigureValue, salePhases } from "../phases";
 import { size, sizes, type BenchContext, type Figure, type Scenario } from "../types";
 import { changesWithoutFinishedPush, createBurstTenants, latencyFromReceipt, sendBurst } from "./burst";
 
@@ -180,6 +181,10 @@ export const quietTenant: Scenario = {
         await seller.settled();
         const during = describeSales(sales);
         const latencies = await latencyFromReceipt(context, ids);
+        const phases = await salePhases(stack, {
+          tenantId: quiet.tenantId,
+          receivedAt: { gte: new Date(started), lte: new Date() },
+        });
         const lastDoneAt = Math.max(...[...latencies.values()].flat().map((entry) => entry.doneAt));
         const drainS = drained ? round((lastDoneAt - started) / 1000) : null;
         log(
@@ -194,6 +199,7 @@ export const quietTenant: Scenario = {
           quiet: during,
           failures: sales.filter((sale) => sale.failure).map((sale) => `${sale.sku}: ${sale.failure}`),
           cpuSplit,
+          quietPhases: phases,
           loadAverage: { start: loadAtStart, end: loadAtEnd },
         };
         figures.push(
@@ -220,6 +226,12 @@ export const quietTenant: Scenario = {
             unit: "",
             target: "drains",
             met: drainS !== null,
+          },
+          {
+            scenario: "quiet",
+            name: `where a quiet sale's time goes during the ${label} drain, p50 (p95): stored → Inngest run created / → apply step starts / apply / → push starts / platform call`,
+            value: `${phasesFigureValue(phases, "p50")} (${phasesFigureValue(phases, "p95")})`,
+            unit: "ms",
           },
           cpuFigure("quiet", cpuSplit, `the ${label} drain`),
         );

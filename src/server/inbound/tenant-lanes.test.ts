@@ -7,11 +7,11 @@ describe("choosing a tenant's path", () => {
     for (let second = 0; second < 60; second += 1) expect(lanes.lane("quiet", second * 1_000)).toBe("fast");
   });
 
-  it("batches a tenant above the threshold by its sixth delivery in a second, and only that tenant", () => {
+  it("batches a tenant above the threshold by its third delivery in a second, and only that tenant", () => {
     const lanes = new TenantLanes();
     const seen = Array.from({ length: 20 }, (_, n) => lanes.lane("busy", 1_000 + n * 50));
-    expect(seen.slice(0, 5)).toEqual(Array(5).fill("fast"));
-    expect(seen.slice(5)).toEqual(Array(15).fill("batch"));
+    expect(seen.slice(0, 2)).toEqual(Array(2).fill("fast"));
+    expect(seen.slice(2)).toEqual(Array(18).fill("batch"));
     expect(lanes.lane("quiet", 1_900)).toBe("fast");
   });
 

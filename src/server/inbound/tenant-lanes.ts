@@ -27,7 +27,7 @@ const MAX_TENANTS = 50_000;
 export class TenantLanes {
   private readonly rates = new Map<string, TenantRate>();
 
-  constructor(private readonly options: LaneOptions = { thresholdPerSecond: 5, holdMs: 5_000 }) {}
+  constructor(private readonly options: LaneOptions = { thresholdPerSecond: 2, holdMs: 5_000 }) {}
 
   /** Counts one delivery of the tenant and says which path it takes. */
   lane(tenantId: string, now = Date.now()): Lane {
