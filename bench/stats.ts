@@ -25,6 +25,20 @@ export function round(value: number, digits = 1): number {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits until the next slot of a fixed pace (start to start), e.g. a sale a second: sales back to
+ * back would be several a second from one tenant, which the pipeline batches
+ * (WEBHOOK_BATCH_THRESHOLD_PER_SECOND), and the figure would no longer be an idle sale's.
+ */
+export function pace(intervalMs: number): () => Promise<void> {
+  let next = performance.now();
+  return async () => {
+    const wait = next - performance.now();
+    if (wait > 0) await sleep(wait);
+    next = Math.max(next, performance.now() - intervalMs) + intervalMs;
+  };
+}
+
 /** Resident memory (bytes) of every process in a process group, from /proc; 0 when unavailable. */
 export function processGroupRss(pgid: number): number {
   let total = 0;

@@ -1,18 +1,15 @@
 import { createShopTenant } from "../../integration/fixtures";
 import { waitForDrain } from "../drain";
 import { phasesFigureValue, salePhases } from "../phases";
-import { round, sleep, summarise } from "../stats";
+import { pace, round, sleep, summarise } from "../stats";
 import { size, type BenchContext, type Scenario } from "../types";
 
 /**
  * A sale at the gallery (the SAM simulator changes its stock and sends its signed webhook) until
  * the WooCommerce simulator holds the new quantity, one sale at a time on an otherwise idle
- * tenant, a second apart: sales back to back would be a burst of several a second, which the
- * pipeline batches (WEBHOOK_BATCH_THRESHOLD_PER_SECOND). The storefront is watched in process every
- * 2 ms, so the figure is the pipeline's.
+ * tenant, a second apart (see `pace`). The storefront is watched in process every 2 ms, so the
+ * figure is the pipeline's.
  */
-const SALE_INTERVAL_MS = 1_000;
-
 export const saleToStorefront: Scenario = {
   name: "storefront",
   describe: "signed sale webhook → simulated storefront showing the new quantity, p50/p95 over N sales",
@@ -24,13 +21,12 @@ export const saleToStorefront: Scenario = {
     const samStore = sim.stores.require(tenant.samStoreKey);
     const latencies: number[] = [];
     const failures: string[] = [];
-    const firstSaleAt = performance.now();
+    const nextSale = pace(1_000);
     for (let index = 0; index < sales; index++) {
       const item = sim.controls.items(tenant.samStoreKey, { offset: index, limit: 1 })[0]!;
       if (item.quantity === 0) continue;
       const sku = item.sku;
-      const due = firstSaleAt + index * SALE_INTERVAL_MS;
-      if (performance.now() < due) await sleep(due - performance.now());
+      await nextSale();
       const started = performance.now();
       const result = await sim.emitWebhook({
         store: samStore,

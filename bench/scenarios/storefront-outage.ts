@@ -3,14 +3,15 @@ import { storeSecret } from "@/server/crypto/secret-store";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { connectorConfigFor, externalIdOf } from "@sim";
 import { createShopTenant } from "../../integration/fixtures";
-import { round, sleep, summarise } from "../stats";
+import { pace, round, sleep, summarise } from "../stats";
 import { size, type BenchContext, type Scenario } from "../types";
 
 /**
  * Channel isolation under an outage: a tenant sells on a WooCommerce shop and a Shopify store,
- * WooCommerce answers 503 to everything, and sales arrive one at a time. The figure is how long
- * each sale takes to show on Shopify (the healthy storefront, watched in process every 2 ms),
- * while WooCommerce's pushes fail, retry and park behind its open circuit breaker.
+ * WooCommerce answers 503 to everything, and sales arrive one at a time, a second apart (see
+ * `pace`). The figure is how long each sale takes to show on Shopify (the healthy storefront,
+ * watched in process every 2 ms), while WooCommerce's pushes fail, retry and park behind its open
+ * circuit breaker.
  */
 export const storefrontOutage: Scenario = {
   name: "outage",
@@ -18,7 +19,7 @@ export const storefrontOutage: Scenario = {
   needsStack: true,
   async run(context: BenchContext) {
     const { stack, sim, log } = context;
-    const sales = size("BENCH_OUTAGE_SALES", 100, 20, context);
+    const sales = size("BENCH_OUTAGE_SALES", 60, 20, context);
     const tenant = await createShopTenant(stack, sim, { items: sales });
     const storeId = tenant.samStoreKey.split(":")[1]!;
     const shopifyStore = sim.stores.create({ provider: "shopify", id: storeId, size: sales });
@@ -67,8 +68,10 @@ export const storefrontOutage: Scenario = {
     const latencies: number[] = [];
     const failures: string[] = [];
     try {
+      const nextSale = pace(1_000);
       for (const view of views) {
         if (view.quantity === 0) continue;
+        await nextSale();
         const started = performance.now();
         const result = await sim.emitWebhook({
           store: samStore,
