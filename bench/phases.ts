@@ -15,9 +15,14 @@ export async function salePhases(stack: Stack, where: Prisma.WebhookEventWhereIn
     select: {
       receivedAt: true,
       inngestRunId: true,
-      pipelineAttempts: { select: { kind: true, startedAt: true, finishedAt: true }, orderBy: { startedAt: "asc" } },
+      pipelineAttempts: {
+        select: { kind: true, startedAt: true, finishedAt: true, detail: true },
+        orderBy: { startedAt: "asc" },
+      },
     },
   });
+  /** Sales the pipeline took for a burst and applied in a batch (the apply attempt says "batch of N"). */
+  let batched = 0;
   const runCreated: number[] = [];
   const waitForRun: number[] = [];
   const apply: number[] = [];
@@ -27,6 +32,7 @@ export async function salePhases(stack: Stack, where: Prisma.WebhookEventWhereIn
     const applied = event.pipelineAttempts.find((attempt) => attempt.kind === "PROCESSING");
     const pushed = event.pipelineAttempts.find((attempt) => attempt.kind === "PUSH");
     if (!applied || !pushed) continue;
+    if (/\(batch of \d+\)/.test(applied.detail ?? "")) batched += 1;
     const createdAt = event.inngestRunId ? ulidTime(event.inngestRunId) : undefined;
     if (createdAt === undefined) continue;
     runCreated.push(createdAt - event.receivedAt.getTime());
@@ -36,6 +42,7 @@ export async function salePhases(stack: Stack, where: Prisma.WebhookEventWhereIn
     call.push(pushed.finishedAt.getTime() - pushed.startedAt.getTime());
   }
   return {
+    batched,
     runCreated: summarise(runCreated),
     waitForRun: summarise(waitForRun),
     apply: summarise(apply),
