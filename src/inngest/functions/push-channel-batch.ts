@@ -11,11 +11,12 @@ import { retryingConnector } from "../push-run";
 const latest = (times: string[]) => times.reduce((a, b) => (a > b ? a : b));
 
 /**
- * stock/channel.push-batch: push rows for ONE storefront (an apply batch's, or a reconcile's), sent with the platform's bulk
- * call (server/pipeline/channel-batch-push.ts). Each storefront gets its own run, so one that is
- * down or rate limiting never delays another. Rows keep their own attempt numbers: a row that
- * failed waits the next retry delay (a 429 its Retry-After), a row whose item another push is
- * sending waits for it without using an attempt, and a row out of attempts fails for good.
+ * stock/channel.push-batch: push rows for ONE storefront (an apply batch's, or a reconcile's),
+ * sent with the platform's bulk call (server/pipeline/channel-batch-push.ts). Each storefront gets
+ * its own run, so one that is down or rate limiting never delays another. Rows keep their own
+ * attempt numbers: a row that failed waits the next retry delay (a 429 its Retry-After), a row
+ * whose item another push is sending waits for it without using an attempt, and a row out of
+ * attempts fails for good.
  */
 export const pushChannelBatch = inngest.createFunction(
   {
