@@ -9,9 +9,9 @@ import { preparePushes, type PushJob } from "@/server/pipeline/channel-push";
 import { INLINE_PUSH_LIMIT } from "@/server/pipeline/inline-push";
 import { restoreVerdict } from "@/server/pipeline/webhook-processing";
 import { inngest } from "./client";
-import { channelPushBatch, reconcileRequested, webhookReceived } from "./event-schemas";
+import { reconcileRequested, webhookReceived } from "./event-schemas";
 import { sendOutboundEvents } from "./outbound-sender";
-import { handOverEvent } from "./push-run";
+import { handOverEvent, storefrontBatchEvent } from "./push-run";
 
 /**
  * One apply run's work, shared by the fast path (apply-webhook, one delivery) and the batched path
@@ -43,11 +43,7 @@ function bulkPushEvents(tenantId: string, runId: string, replay: boolean, pushes
   const byChannel = new Map<string, string[]>();
   for (const push of pushes) byChannel.set(push.connectionId, [...(byChannel.get(push.connectionId) ?? []), push.id]);
   return [...byChannel].map(([connectionId, pushIds]) =>
-    channelPushBatch.create(
-      { tenantId, connectionId, pushIds, ...(replay ? { replay } : {}) },
-      // Named by its first row too: an apply whose transaction rolled back writes new rows on its retry.
-      { id: `push-batch:${runId}:${connectionId}:${pushIds[0]}` },
-    ),
+    storefrontBatchEvent(tenantId, runId, { connectionId, pushIds }, replay),
   );
 }
 

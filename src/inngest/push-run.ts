@@ -6,7 +6,7 @@ import { pushRetryDelaysMs, type PushAttemptResult, type PushRequest } from "@/s
 import { attemptPushesInline, INLINE_PUSH_POLICY } from "@/server/pipeline/inline-push";
 import { giveUpOnePush } from "@/server/pipeline/push-give-up";
 import { inngest } from "./client";
-import { channelPush } from "./event-schemas";
+import { channelPush, channelPushBatch } from "./event-schemas";
 import { sendOutboundEvents } from "./outbound-sender";
 
 /**
@@ -62,6 +62,22 @@ export const handOverEvent = (
       ...(resume ? { resume } : {}),
     },
     { id: `push:${runId}:${push.id}` },
+  );
+
+/**
+ * The push-channel-batch event for one storefront's rows, named by who sent it (an apply run, or
+ * `reconcile:<sync run>`) and its first row: an apply whose transaction rolled back writes new rows
+ * on its retry, and those get an event of their own.
+ */
+export const storefrontBatchEvent = (
+  tenantId: string,
+  sender: string,
+  rows: { connectionId: string; pushIds: string[] },
+  replay = false,
+) =>
+  channelPushBatch.create(
+    { tenantId, ...rows, ...(replay ? { replay } : {}) },
+    { id: `push-batch:${sender}:${rows.connectionId}:${rows.pushIds[0]}` },
   );
 
 /**

@@ -13,8 +13,9 @@ import {
 import { emitStockChanges, emitSyncRunResult } from "@/server/outbound/emit";
 import { writeReconcilePushes } from "@/server/pipeline/reconcile-pushes";
 import { inngest } from "../client";
-import { channelPushBatch, reconcileCancelled, reconcileRequested } from "../event-schemas";
+import { reconcileCancelled, reconcileRequested } from "../event-schemas";
 import { sendOutboundEvents } from "../outbound-sender";
+import { storefrontBatchEvent } from "../push-run";
 
 /**
  * stock/reconcile.requested: one page per step, so a crash resumes at the page it reached. For
@@ -94,12 +95,7 @@ export const reconcileConnection = inngest.createFunction(
     const storefronts = await step.run("push-rows", () =>
       writeReconcilePushes(db, tenantId, run.id, [...toPush.values()]),
     );
-    const pushes = storefronts.map(({ connectionId, pushIds }) =>
-      channelPushBatch.create(
-        { tenantId, connectionId, pushIds },
-        { id: `push-batch:reconcile:${run.id}:${connectionId}:${pushIds[0]}` },
-      ),
-    );
+    const pushes = storefronts.map((rows) => storefrontBatchEvent(tenantId, `reconcile:${run.id}`, rows));
     if (pushes.length) await step.sendEvent("push-changed-items", pushes);
     return { syncRunId: run.id, pages, pushes: storefronts.reduce((sum, s) => sum + s.pushIds.length, 0) };
   },
