@@ -114,6 +114,41 @@ describe("a storefront failing while another works", () => {
     expect((await listTimeline(db, { undeliveredTo: shopifyId })).events).toHaveLength(0);
   });
 
+  it("lists a push still waiting for its first attempt as not received, and drops it once it lands", async () => {
+    const later = await database.prisma.webhookEvent.create({
+      data: {
+        tenantId: fx.tenant.id,
+        connectionId: fx.connection.id,
+        provider: "SAM",
+        payloadHash: "1".repeat(64),
+        signatureVerdict: "VALID",
+        status: "APPLIED",
+        itemId: fx.item.id,
+      },
+    });
+    // Parked behind another push of the item: no attempt made, no error of its own.
+    const waiting = await db.channelPush.create({
+      data: {
+        tenantId: fx.tenant.id,
+        connectionId: wooId,
+        itemId: fx.item.id,
+        webhookEventId: later.id,
+        quantity: 0,
+        status: "SOLD",
+      },
+    });
+    try {
+      const undelivered = async () =>
+        (await listTimeline(db, { undeliveredTo: wooId })).events.map((event) => event.id).sort();
+      expect(await undelivered()).toEqual([fx.event.id, later.id].sort());
+      await db.channelPush.update({ where: { id: waiting.id }, data: { state: "SUCCEEDED", attempts: 1 } });
+      expect(await undelivered()).toEqual([fx.event.id]);
+    } finally {
+      await db.channelPush.delete({ where: { id: waiting.id } });
+      await database.prisma.webhookEvent.delete({ where: { id: later.id } });
+    }
+  });
+
   it("names the failing storefront's undelivered SKUs and reads it Failing, the healthy one not", async () => {
     expect(await undeliveredItems(database.prisma, fx.tenant.id, [wooId, shopifyId])).toEqual([
       { connectionId: wooId, skus: [fx.item.sku], count: 1 },

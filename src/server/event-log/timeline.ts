@@ -150,14 +150,15 @@ export function parsePayloadSearch(search: string): Prisma.InputJsonObject[] | n
 
 const UNDELIVERED_LIMIT = 1_000;
 
-/** Events whose push to the storefront failed at least once and has not succeeded since. */
+/**
+ * Events whose push to the storefront has not landed: failed for good, retrying, or still waiting
+ * for its first attempt. The last matters during an outage: a push parked behind another push of
+ * the same item (a reconcile's, say) has no error of its own yet, and the banner that links here
+ * names its SKU all the same.
+ */
 async function undeliveredEventIds(db: TenantDb, connectionId: string): Promise<string[]> {
   const pushes = await db.channelPush.findMany({
-    where: {
-      connectionId,
-      webhookEventId: { not: null },
-      OR: [{ state: "FAILED" }, { state: "PENDING", error: { not: null } }],
-    },
+    where: { connectionId, webhookEventId: { not: null }, state: { in: ["FAILED", "PENDING"] } },
     orderBy: { createdAt: "desc" },
     take: UNDELIVERED_LIMIT,
     select: { webhookEventId: true },
