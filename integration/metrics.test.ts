@@ -52,6 +52,22 @@ async function scrape(authorization = `Bearer ${stack.env.METRICS_TOKEN}`): Prom
   return { text, series };
 }
 
+/**
+ * Scrapes until `ready` holds for the counters moved since `before`. A counter moves a moment after
+ * the row a test waits on (a run's SUCCEEDED, a push's delivery) is written, so a single scrape
+ * could race it; the figures are then checked exactly, so a counter that moved too far still fails.
+ */
+async function scrapeWhen(
+  before: Series,
+  what: string,
+  ready: (moved: ReturnType<typeof mover>) => boolean,
+): Promise<{ text: string; series: Series }> {
+  return eventually(what, async () => {
+    const scraped = await scrape();
+    return ready(mover(before, scraped.series)) ? scraped : undefined;
+  });
+}
+
 /** How much each series moved between two scrapes (absent counts as 0). */
 function mover(before: Series, after: Series) {
   return (name: string, labels: Record<string, string> = {}) => {
@@ -108,9 +124,13 @@ describe("/api/metrics on the real stack", () => {
     // A full reconcile of the source while Stockhook already matches it: one run, nothing applied
     // (so nothing is pushed either).
     await reconcileSource();
-    const afterReconcile = await scrape();
-    const reconciled = mover(first.series, afterReconcile.series);
     const fullSam = { provider: "sam", mode: "full", outcome: "succeeded" };
+    const afterReconcile = await scrapeWhen(
+      first.series,
+      "the reconcile to be counted",
+      (moved) => moved("stockhook_reconcile_runs_total", fullSam) >= 1,
+    );
+    const reconciled = mover(first.series, afterReconcile.series);
     expect(reconciled("stockhook_reconcile_runs_total", fullSam)).toBe(1);
     expect(reconciled("stockhook_reconcile_duration_seconds_count", fullSam)).toBe(1);
     expect(reconciled("stockhook_stock_changes_total", { source: "reconcile", outcome: "applied" })).toBe(0);
@@ -161,9 +181,17 @@ describe("/api/metrics on the real stack", () => {
         : undefined,
     );
 
-    const second = await scrape();
-    const moved = mover(afterReconcile.series, second.series);
     const sam = (outcome: string) => ({ provider: "sam", outcome });
+    const woo = (outcome: string) => ({ provider: "woocommerce", outcome });
+    const second = await scrapeWhen(
+      afterReconcile.series,
+      "the sales, their pushes and the outbound deliveries to be counted",
+      (moved) =>
+        moved("stockhook_stock_changes_total", { source: "webhook", outcome: "applied" }) >= 2 &&
+        moved("stockhook_channel_push_duration_seconds_count", woo("succeeded")) >= 2 &&
+        moved("stockhook_outbound_delivery_attempts_total", { outcome: "delivered" }) >= 2,
+    );
+    const moved = mover(afterReconcile.series, second.series);
     expect(moved("stockhook_webhook_deliveries_total", sam("accepted"))).toBe(2);
     expect(moved("stockhook_webhook_deliveries_total", sam("duplicate"))).toBe(1);
     expect(moved("stockhook_webhook_deliveries_total", sam("401"))).toBe(1);
@@ -173,7 +201,6 @@ describe("/api/metrics on the real stack", () => {
 
     expect(moved("stockhook_stock_changes_total", { source: "webhook", outcome: "applied" })).toBe(2);
 
-    const woo = (outcome: string) => ({ provider: "woocommerce", outcome });
     expect(moved("stockhook_channel_push_duration_seconds_count", woo("succeeded"))).toBe(2);
     expect(moved("stockhook_channel_push_duration_seconds_count", woo("failed"))).toBe(failedCalls);
     expect(moved("stockhook_channel_push_failures_total", { provider: "woocommerce", reason: "unavailable" })).toBe(
