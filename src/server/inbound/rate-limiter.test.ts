@@ -43,9 +43,9 @@ describe("SharedRateLimiter", () => {
     const shared = new SharedRateLimiter(local, database.prisma, { perSecond: 1, burst: 2, keyPrefix: "test_local" });
     await shared.take("k");
     await shared.take("k");
-    const before = await database.prisma.rateLimiterFlexible.findMany({ where: { key: { startsWith: "test_local" } } });
+    const before = await database.prisma.webhookRateWindow.findMany({ where: { key: { startsWith: "test_local" } } });
     expect((await shared.take("k")).allowed).toBe(false);
-    const after = await database.prisma.rateLimiterFlexible.findMany({ where: { key: { startsWith: "test_local" } } });
+    const after = await database.prisma.webhookRateWindow.findMany({ where: { key: { startsWith: "test_local" } } });
     expect(after).toEqual(before);
   });
 });

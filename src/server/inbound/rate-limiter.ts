@@ -1,4 +1,4 @@
-import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import type { PrismaClient } from "@/generated/prisma/client";
 
 /**
@@ -85,23 +85,28 @@ export class RateLimiter {
 /**
  * A limit every instance counts together: this process's token bucket first (a flood past the
  * limit is shed without a round trip), then a fixed window of `burst` points per `burst /
- * perSecond` seconds in PostgreSQL (rate-limiter-flexible's Prisma store, the table the account
- * limits use) — the same average rate and the same burst as the bucket. Once a key has used up
- * its window, this process refuses it from memory until the window ends (`inMemoryBlockOnConsumed`),
- * so a flood costs the database nothing more either. If the store cannot be reached the local
- * bucket's answer stands: the delivery's own write then fails the same way (503, retried).
+ * perSecond` seconds in PostgreSQL (rate-limiter-flexible's PostgreSQL store on the
+ * `WebhookRateWindow` table: one `INSERT … ON CONFLICT … RETURNING` per delivery, where its Prisma
+ * store takes a delete and an upsert) — the same average rate and the same burst as the bucket.
+ * Once a key has used up its window, this process refuses it from memory until the window ends
+ * (`inMemoryBlockOnConsumed`), so a flood costs the database nothing more either. If the store
+ * cannot be reached the local bucket's answer stands: the delivery's own write then fails the same
+ * way (503, retried).
  */
 export class SharedRateLimiter implements RateLimit {
-  private readonly store: RateLimiterPrisma;
+  private readonly store: RateLimiterPostgres;
 
   constructor(
     private readonly local: RateLimiter,
     prisma: PrismaClient,
     options: { perSecond: number; burst: number; keyPrefix: string },
   ) {
-    this.store = new RateLimiterPrisma({
-      storeClient: prisma,
-      tableName: "rateLimiterFlexible",
+    this.store = new RateLimiterPostgres({
+      storeClient: asPgPool(prisma),
+      storeType: "pool",
+      tableName: "WebhookRateWindow",
+      // The table is the migration's, not the store's to create.
+      tableCreated: true,
       keyPrefix: options.keyPrefix,
       points: options.burst,
       duration: Math.max(1, Math.round(options.burst / options.perSecond)),
@@ -121,4 +126,23 @@ export class SharedRateLimiter implements RateLimit {
       return local;
     }
   }
+}
+
+/**
+ * The node-postgres `query` the PostgreSQL store calls, answered on Prisma's own pool (no second
+ * pool of connections). Its statements are its own, with bound parameters; `bigint` columns come
+ * back as numbers, as node-postgres would parse them for it.
+ */
+function asPgPool(prisma: PrismaClient) {
+  return {
+    async query({ text, values = [] }: { text: string; values?: unknown[] }) {
+      const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values);
+      const parsed = rows.map((row) =>
+        Object.fromEntries(
+          Object.entries(row).map(([column, value]) => [column, typeof value === "bigint" ? Number(value) : value]),
+        ),
+      );
+      return { rows: parsed, rowCount: parsed.length };
+    },
+  };
 }
