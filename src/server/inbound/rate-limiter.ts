@@ -130,8 +130,9 @@ export class SharedRateLimiter implements RateLimit {
 
 /**
  * The node-postgres `query` the PostgreSQL store calls, answered on Prisma's own pool (no second
- * pool of connections). Its statements are its own, with bound parameters; `bigint` columns come
- * back as numbers, as node-postgres would parse them for it.
+ * pool of connections). Its statements are its own, with bound parameters. Prisma reads `bigint`
+ * columns as BigInt, which the store's arithmetic on `expire` (epoch milliseconds) cannot mix with
+ * numbers: they are handed back as numbers.
  */
 function asPgPool(prisma: PrismaClient) {
   return {
