@@ -67,7 +67,7 @@ try {
   if (chosen.some((scenario) => scenario.needsStack)) {
     log("starting the stack (PostgreSQL database, next start, Inngest server)…");
     // Production defaults for the pipeline (a 60 s breaker window), unlike the integration tests.
-    // BENCH_APP_NODE_OPTIONS reaches only the app, e.g. "--require ./bench/cpu-profile.cjs" to see where its time goes.
+    // BENCH_APP_NODE_OPTIONS reaches only the app, e.g. "--import ./bench/cpu-profile.mjs" to see where its time goes.
     // BENCH_INNGEST=self-hosted runs `inngest start` on Redis and PostgreSQL instead of the dev server.
     const inngest = process.env.BENCH_INNGEST === "self-hosted" ? "self-hosted" : "dev";
     log(

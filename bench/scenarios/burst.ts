@@ -8,7 +8,8 @@ import {
   type ShopTenant,
 } from "../../integration/fixtures";
 import { cpuFigure, startCpuMeter } from "../cpu";
-import { percentile, processGroupRss, round, sleep } from "../stats";
+import { describeMemory, startMemorySampler } from "../memory";
+import { percentile, round, sleep } from "../stats";
 import { size, type BenchContext, type Scenario } from "../types";
 
 /**
@@ -93,11 +94,7 @@ export const burst: Scenario = {
     const seconds = size("BENCH_BURST_SECONDS", 10, 10, context);
     const tenants = await createBurstTenants(context, tenantCount);
     log(`burst: sending ${total} webhooks across ${tenantCount} tenants, paced for ${seconds} s`);
-    const pid = stack.app.pid()!;
-    const rssAtStart = processGroupRss(pid);
-    let rssPeak = rssAtStart;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, processGroupRss(pid))), 2_000);
-    const stopSampling = () => clearInterval(sampler);
+    const memorySampler = startMemorySampler(stack);
     const cpu = await startCpuMeter(stack);
     const started = Date.now();
     const sent = await sendBurst(tenants, total, seconds);
@@ -122,7 +119,7 @@ export const burst: Scenario = {
       }
       await sleep(500);
     }
-    stopSampling();
+    const memory = await memorySampler.stop();
     const cpuSplit = await cpu.stop();
     const byStatus = await stack.prisma.webhookEvent.groupBy({
       by: ["status"],
@@ -202,8 +199,8 @@ export const burst: Scenario = {
         },
         {
           scenario: "burst",
-          name: "the app's resident memory (process group), sampled every 2 s: start → peak",
-          value: `${round(rssAtStart / 2 ** 20)} MiB → ${round(rssPeak / 2 ** 20)} MiB`,
+          name: "the app's resident memory (process group), sampled every 2 s: start → peak, and what the peak held",
+          value: describeMemory(memory),
           unit: "",
         },
         cpuFigure("burst", cpuSplit, "first send → drained"),

@@ -1,10 +1,10 @@
-// Preloaded into the app (`BENCH_APP_NODE_OPTIONS="--require ./bench/cpu-profile.cjs"`) because
+// Preloaded into the app (`BENCH_APP_NODE_OPTIONS="--import ./bench/cpu-profile.mjs"`) because
 // Node refuses --cpu-prof in NODE_OPTIONS. Samples every 250 µs and writes one .cpuprofile per
 // process to BENCH_CPU_PROFILE_DIR (default .prof/) when the process exits; open it in Chrome
 // DevTools (Performance → Load profile) or speedscope.
-const fs = require("node:fs");
-const inspector = require("node:inspector");
-const path = require("node:path");
+import fs from "node:fs";
+import inspector from "node:inspector";
+import path from "node:path";
 
 const directory = path.resolve(process.env.BENCH_CPU_PROFILE_DIR ?? ".prof");
 const session = new inspector.Session();

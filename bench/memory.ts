@@ -1,0 +1,83 @@
+import type { Stack } from "../integration/harness";
+import { processGroupRss, round } from "./stats";
+
+/** The app's V8 heap and off-heap memory as its /api/metrics reports them (prom-client's defaults). */
+interface HeapReading {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+export interface MemoryWindow {
+  rssStart: number;
+  rssPeak: number;
+  /** The heap reading taken with the highest RSS sample, when the scrape answered. */
+  atPeak: HeapReading | null;
+}
+
+const METRICS = {
+  heapUsed: "nodejs_heap_size_used_bytes",
+  heapTotal: "nodejs_heap_size_total_bytes",
+  external: "nodejs_external_memory_bytes",
+} as const;
+
+async function readHeap(stack: Stack): Promise<HeapReading | null> {
+  try {
+    const response = await fetch(`${stack.appUrl}/api/metrics`, {
+      headers: { authorization: `Bearer ${stack.env.METRICS_TOKEN}` },
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!response.ok) return null;
+    const text = await response.text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+    const reading = {
+      heapUsed: value(METRICS.heapUsed),
+      heapTotal: value(METRICS.heapTotal),
+      external: value(METRICS.external),
+    };
+    return Object.values(reading).every(Number.isFinite) ? reading : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The app's resident memory (its process group) sampled every `everyMs`, and with each sample the
+ * V8 heap it reports, so the peak can be told apart: live objects (heap used), heap V8 keeps but
+ * holds nothing live (heap total − used), buffers off the heap (external), and the rest (code,
+ * the Prisma query compiler's WebAssembly memory, native allocations).
+ */
+export function startMemorySampler(stack: Stack, everyMs = 2_000) {
+  const pid = stack.app.pid()!;
+  const window: MemoryWindow = { rssStart: processGroupRss(pid), rssPeak: 0, atPeak: null };
+  window.rssPeak = window.rssStart;
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = sampling.then(async () => {
+      const rss = processGroupRss(pid);
+      const heap = await readHeap(stack);
+      if (rss >= window.rssPeak) {
+        window.rssPeak = rss;
+        window.atPeak = heap;
+      }
+    });
+  }, everyMs);
+  return {
+    async stop(): Promise<MemoryWindow> {
+      clearInterval(timer);
+      await sampling;
+      return window;
+    },
+  };
+}
+
+const mib = (bytes: number) => `${round(bytes / 2 ** 20)} MiB`;
+
+/** "250 MiB → 611 MiB; at the peak: heap 310 MiB (180 MiB live), external 40 MiB, other 261 MiB". */
+export function describeMemory(window: MemoryWindow): string {
+  const range = `${mib(window.rssStart)} → ${mib(window.rssPeak)}`;
+  const heap = window.atPeak;
+  if (!heap) return range;
+  const other = window.rssPeak - heap.heapTotal - heap.external;
+  return `${range}; at the peak: V8 heap ${mib(heap.heapTotal)} (${mib(heap.heapUsed)} in use), external ${mib(heap.external)}, other ${mib(other)}`;
+}
