@@ -169,6 +169,43 @@ describe("the sweeper", () => {
     },
     SWEEP_TEST_TIMEOUT_MS,
   );
+
+  it(
+    "sends a storefront push whose event no run ever took as a bulk push, and the storefront gets it",
+    async () => {
+      const sku = sim.controls.items(shop.samStoreKey, { offset: 4, limit: 1 })[0]!.sku;
+      const item = await stack.prisma.item.update({
+        where: { tenantId_sku: { tenantId: shop.tenantId, sku } },
+        data: { quantity: 44, status: "AVAILABLE" },
+      });
+      // As a dev server that restarted before any run took the push's event leaves it: written, never attempted.
+      const push = await stack.prisma.channelPush.create({
+        data: {
+          tenantId: shop.tenantId,
+          connectionId: shop.wooConnectionId!,
+          itemId: item.id,
+          quantity: 44,
+          status: "AVAILABLE",
+          createdAt: new Date(Date.now() - 11 * 60_000),
+        },
+      });
+      const started = performance.now();
+      const done = await eventually(
+        "the unstarted push to be delivered",
+        async () => {
+          const row = await stack.prisma.channelPush.findUniqueOrThrow({ where: { id: push.id } });
+          return row.state === "SUCCEEDED" ? row : undefined;
+        },
+        SWEEP_MS,
+      );
+      expect(done.inngestRunId).not.toBeNull();
+      expect(await storefrontQuantity(4)).toBe(44);
+      console.log(
+        `[integration] unstarted push re-sent and delivered ${Math.round((performance.now() - started) / 1000)} s after it was found`,
+      );
+    },
+    SWEEP_TEST_TIMEOUT_MS,
+  );
 });
 
 describe("reconciles", () => {

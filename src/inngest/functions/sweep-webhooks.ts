@@ -5,23 +5,25 @@ import {
   findEventsToResend,
   findOrphanedEvents,
   findOrphanedPushes,
+  findUnstartedPushes,
   markOrphansResent,
   markSent,
   sweepRunLookup,
 } from "@/server/pipeline/sweeper";
 import { inngest } from "../client";
 import { channelPush, webhookBatched } from "../event-schemas";
+import { storefrontBatchEvent } from "../push-run";
 
 /**
  * Every minute: hand over (to the batched apply path) acknowledged events that never reached the pipeline, whose run died
- * under them (asked of the Inngest server's API), or that got stuck; and hand storefront pushes whose run died back to
- * push-item.
+ * under them (asked of the Inngest server's API), or that got stuck; hand storefront pushes whose run died back to
+ * push-item, and those whose event no run ever took to a bulk push.
  */
 export const sweepWebhooks = inngest.createFunction(
   { id: "sweep-webhooks", triggers: [{ cron: "* * * * *" }], concurrency: [{ limit: 1 }] },
   async ({ step }) => {
     const candidates = await step.run("find", () => findEventsToResend(db, new Date()));
-    const { orphans, pushes } = await step.run("find-orphans", async () => {
+    const { orphans, pushes, unstarted } = await step.run("find-orphans", async () => {
       const { INNGEST_BASE_URL, INNGEST_SIGNING_KEY, INNGEST_DEV, STOCKHOOK_ORPHANED_AFTER_MS } = env();
       const config = { baseUrl: INNGEST_BASE_URL, signingKey: INNGEST_SIGNING_KEY, dev: Boolean(INNGEST_DEV) };
       // Events and pushes share the lookups: a run is asked about once per sweep.
@@ -30,10 +32,12 @@ export const sweepWebhooks = inngest.createFunction(
       return {
         orphans: await findOrphanedEvents(db, now, lookup, STOCKHOOK_ORPHANED_AFTER_MS),
         pushes: await findOrphanedPushes(db, now, lookup, STOCKHOOK_ORPHANED_AFTER_MS),
+        unstarted: await findUnstartedPushes(db, now),
       };
     });
     const resend = [...candidates, ...orphans];
-    if (resend.length === 0 && pushes.length === 0) return { resent: 0, pushes: 0 };
+    if (resend.length === 0 && pushes.length === 0 && unstarted.length === 0)
+      return { resent: 0, pushes: 0, unstartedPushes: 0 };
     await step.sendEvent("resend", [
       ...resend.map((c) =>
         // Batched: a sweep re-sends many at once, and the claim makes a re-send of a live event harmless.
@@ -44,6 +48,7 @@ export const sweepWebhooks = inngest.createFunction(
       ),
       // The event push-item consumes; its per-(storefront, item) concurrency keeps one push at a time.
       ...pushes.map(({ eventId, ...push }) => channelPush.create(push, { id: eventId })),
+      ...unstarted.map(({ tenantId, sender, ...rows }) => storefrontBatchEvent(tenantId, sender, rows)),
     ]);
     await step.run("mark-sent", async () => {
       const now = new Date();
@@ -60,6 +65,7 @@ export const sweepWebhooks = inngest.createFunction(
       stuck: candidates.filter((c) => c.reason === "stuck").length,
       orphaned: orphans.length,
       pushes: pushes.length,
+      unstartedPushes: unstarted.reduce((total, chunk) => total + chunk.pushIds.length, 0),
     };
   },
 );

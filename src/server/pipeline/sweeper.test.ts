@@ -6,8 +6,10 @@ import {
   findEventsToResend,
   findOrphanedEvents,
   findOrphanedPushes,
+  findUnstartedPushes,
   markOrphansResent,
   markSent,
+  STUCK_AFTER_MS,
   sweepRunLookup,
 } from "./sweeper";
 
@@ -207,4 +209,56 @@ it("hands a storefront push whose run is gone, failed, cancelled or completed ba
   const again = await findOrphanedPushes(prisma, now, sweepRunLookup(lookup));
   expect(again.map((p) => p.eventId).sort()).toEqual(pushes.map((p) => p.eventId).sort());
   await prisma.connection.delete({ where: { id: channel.id } });
+});
+
+it("re-sends pushes no run took in 10 minutes as one bulk push per storefront, and leaves newer, taken, parked and landed ones alone", async ({
+  prisma,
+  tenantA: fx,
+}) => {
+  const storefront = async (name: string) => {
+    const channel = await prisma.connection.create({
+      data: { tenantId: fx.tenant.id, provider: "WOOCOMMERCE", direction: "CHANNEL", name, baseUrl: "http://w" },
+    });
+    await prisma.itemLink.create({
+      data: { tenantId: fx.tenant.id, itemId: fx.item.id, connectionId: channel.id, externalId: `${name}-7` },
+    });
+    return channel;
+  };
+  const woo = await storefront("woo");
+  const shop = await storefront("shop");
+  const push = (connectionId: string, createdAt: Date, more: object = {}) =>
+    prisma.channelPush.create({
+      data: {
+        tenantId: fx.tenant.id,
+        connectionId,
+        itemId: fx.item.id,
+        webhookEventId: fx.event.id,
+        quantity: 1,
+        status: "AVAILABLE",
+        createdAt,
+        ...more,
+      },
+    });
+  // Lost with the event sent for them: a dev-server restart before any run started.
+  const lostA = await push(woo.id, ago(11 * 60_000));
+  const lostB = await push(woo.id, ago(12 * 60_000));
+  const lostShop = await push(shop.id, ago(15 * 60_000));
+  await push(woo.id, ago(5 * 60_000)); // its event may still be queued behind a burst
+  await push(woo.id, ago(11 * 60_000), { inngestRunId: "run-1" }); // taken: the orphan pass's business
+  await push(woo.id, ago(11 * 60_000), { nextAttemptAt: ago(-60_000) }); // waiting for its next attempt
+  await push(woo.id, ago(11 * 60_000), { state: "SUCCEEDED" });
+
+  const sweep = await findUnstartedPushes(prisma, now);
+  const byStorefront = new Map(sweep.map((chunk) => [chunk.connectionId, chunk]));
+  expect(sweep).toHaveLength(2);
+  expect(byStorefront.get(woo.id)).toMatchObject({ tenantId: fx.tenant.id, pushIds: [lostB.id, lostA.id] });
+  expect(byStorefront.get(shop.id)?.pushIds).toEqual([lostShop.id]);
+
+  // A minute later, the same window: the same senders, so Inngest drops the copies. The next window sends again.
+  const again = await findUnstartedPushes(prisma, new Date(now.getTime() + 60_000));
+  expect(again.map((chunk) => chunk.sender)).toEqual(sweep.map((chunk) => chunk.sender));
+  const nextWindow = await findUnstartedPushes(prisma, new Date(now.getTime() + STUCK_AFTER_MS));
+  expect(nextWindow[0]!.sender).not.toBe(sweep[0]!.sender);
+
+  await prisma.connection.deleteMany({ where: { id: { in: [woo.id, shop.id] } } });
 });

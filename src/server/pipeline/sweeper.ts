@@ -14,6 +14,10 @@ import { itemConcurrencyKey } from "./item-key";
 export const UNSENT_GRACE_MS = 30_000;
 export const ORPHANED_AFTER_MS = 60_000;
 export const STUCK_AFTER_MS = 30 * 60_000;
+/** A push no run has taken for this long lost the event sent for it (findUnstartedPushes). */
+export const UNSTARTED_PUSH_AFTER_MS = 10 * 60_000;
+/** Rows per re-sent bulk push: what a reconcile puts in one (RECONCILE_PUSHES_PER_RUN). */
+const UNSTARTED_PUSHES_PER_EVENT = 1_000;
 const BATCH = 500;
 /** Rows checked per sweep and kind (events, pushes): each distinct run is one request to the Inngest server. */
 const ORPHAN_LOOKUPS = 200;
@@ -176,7 +180,7 @@ export interface OrphanedPush {
  * Storefront pushes PENDING with a run that took them, due (their next attempt, or their last
  * one) over `orphanedAfterMs` ago, whose run is gone, failed, cancelled or completed: a dev-server
  * restart lost it (or see ENDED_WITHOUT_PUSHING), and without a re-send the storefront would stay stale. Pushes no run has taken yet
- * are left to the event that was sent for them.
+ * are left to the event that was sent for them (and to findUnstartedPushes once it is overdue).
  */
 export async function findOrphanedPushes(
   prisma: PrismaClient,
@@ -252,4 +256,52 @@ export async function markOrphansResent(
       where: { id: { in: ids }, status: "PROCESSING", inngestRunId: deadRunId },
       data: { sentAt: now, inngestRunId: null },
     });
+}
+
+/** One storefront's overdue pushes, re-sent as one bulk push (push-channel-batch). */
+export interface UnstartedPushes {
+  tenantId: string;
+  connectionId: string;
+  pushIds: string[];
+  /** Names the re-send: the same for every sweep within one STUCK_AFTER_MS window. */
+  sender: string;
+}
+
+/**
+ * Storefront pushes PENDING that no run has taken in UNSTARTED_PUSH_AFTER_MS: the event sent for
+ * them (a push-item, a storefront's bulk push) was lost before any run started, as when the dev
+ * server, which queues in memory, restarts. The wait is longer than the queue in front of the
+ * largest burst measured took to reach its pushes (docs/benchmarks.md). They go out again as bulk
+ * pushes, one run per storefront at a time as ever, so a large reconcile's backlog is not
+ * multiplied into single calls; a row whose own run starts after all is found delivered there, or
+ * waits for the other's lease. The sweeps of one STUCK_AFTER_MS window send the same event ids,
+ * which Inngest drops as copies; the next window sends again if the first re-send was lost too.
+ */
+export async function findUnstartedPushes(
+  prisma: PrismaClient,
+  now: Date,
+  unstartedAfterMs = UNSTARTED_PUSH_AFTER_MS,
+): Promise<UnstartedPushes[]> {
+  const overdue = new Date(now.getTime() - unstartedAfterMs);
+  const rows = await prisma.channelPush.findMany({
+    where: {
+      state: "PENDING",
+      inngestRunId: null,
+      createdAt: { lt: overdue, gte: new Date(now.getTime() - PUSH_ORPHAN_HORIZON_MS) },
+      OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lt: overdue } }],
+      connection: { direction: "CHANNEL", status: "ACTIVE" },
+    },
+    orderBy: [{ connectionId: "asc" }, { createdAt: "asc" }],
+    take: UNSTARTED_PUSHES_PER_EVENT * 5,
+    select: { id: true, tenantId: true, connectionId: true },
+  });
+  const sender = `sweep:${Math.floor(now.getTime() / STUCK_AFTER_MS)}`;
+  const chunks: UnstartedPushes[] = [];
+  for (const row of rows) {
+    const last = chunks.at(-1);
+    if (last?.connectionId === row.connectionId && last.pushIds.length < UNSTARTED_PUSHES_PER_EVENT)
+      last.pushIds.push(row.id);
+    else chunks.push({ tenantId: row.tenantId, connectionId: row.connectionId, pushIds: [row.id], sender });
+  }
+  return chunks;
 }
