@@ -260,13 +260,23 @@ describe("Inngest step ids", () => {
 
   it("sweep-webhooks: find, find-orphans, resend, mark-sent", async () => {
     const candidate = { id: "e1", eventId: "ev1", tenantId: "t1", connectionId: "c1", itemKey: "k", reason: "unsent" };
-    const { used } = await stepIdsOf(sweepWebhooks, null, {
+    const unstarted = [{ tenantId: "t1", connectionId: "ch1", pushIds: ["p1"], sender: "sweep:1" }];
+    const { used, result } = await stepIdsOf(sweepWebhooks, null, {
+      find: [candidate],
+      "find-orphans": { orphans: [], pushes: [], unstarted },
+      resend: SENT,
+      "mark-sent": null,
+    });
+    expect(used).toEqual(["run:find", "run:find-orphans", "sendEvent:resend", "run:mark-sent"]);
+    expect(result).toMatchObject({ resent: 1, unstartedPushes: 1 });
+    // A run begun before find-orphans returned `unstarted` replays its memoized result without it.
+    const begunBefore = await stepIdsOf(sweepWebhooks, null, {
       find: [candidate],
       "find-orphans": { orphans: [], pushes: [] },
       resend: SENT,
       "mark-sent": null,
     });
-    expect(used).toEqual(["run:find", "run:find-orphans", "sendEvent:resend", "run:mark-sent"]);
+    expect(begunBefore.used).toEqual(["run:find", "run:find-orphans", "sendEvent:resend", "run:mark-sent"]);
   });
 
   it("webhook-retention: delete-expired, delete-expired-outbound", async () => {

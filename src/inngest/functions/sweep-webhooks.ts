@@ -23,7 +23,12 @@ export const sweepWebhooks = inngest.createFunction(
   { id: "sweep-webhooks", triggers: [{ cron: "* * * * *" }], concurrency: [{ limit: 1 }] },
   async ({ step }) => {
     const candidates = await step.run("find", () => findEventsToResend(db, new Date()));
-    const { orphans, pushes, unstarted } = await step.run("find-orphans", async () => {
+    // `unstarted` is absent from this step's memoized result in runs begun before it was added.
+    const {
+      orphans,
+      pushes,
+      unstarted = [],
+    } = await step.run("find-orphans", async () => {
       const { INNGEST_BASE_URL, INNGEST_SIGNING_KEY, INNGEST_DEV, STOCKHOOK_ORPHANED_AFTER_MS } = env();
       const config = { baseUrl: INNGEST_BASE_URL, signingKey: INNGEST_SIGNING_KEY, dev: Boolean(INNGEST_DEV) };
       // Events and pushes share the lookups: a run is asked about once per sweep.
