@@ -42,11 +42,15 @@ export async function writeReconcilePushes(
     orderBy: [{ connectionId: "asc" }, { itemId: "asc" }],
     select: { id: true, connectionId: true },
   });
+  return perStorefront(rows, RECONCILE_PUSHES_PER_RUN);
+}
+
+/** Push rows ordered by storefront, as one storefront's chunks of at most `perChunk` ids each. */
+export function perStorefront(rows: readonly { id: string; connectionId: string }[], perChunk: number) {
   const chunks: StorefrontPushes[] = [];
   for (const row of rows) {
     const last = chunks.at(-1);
-    if (last?.connectionId === row.connectionId && last.pushIds.length < RECONCILE_PUSHES_PER_RUN)
-      last.pushIds.push(row.id);
+    if (last?.connectionId === row.connectionId && last.pushIds.length < perChunk) last.pushIds.push(row.id);
     else chunks.push({ connectionId: row.connectionId, pushIds: [row.id] });
   }
   return chunks;

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { InngestRunLookup } from "@/server/event-log/inngest-run";
 import { itemConcurrencyKey } from "./item-key";
+import { perStorefront, RECONCILE_PUSHES_PER_RUN } from "./reconcile-pushes";
 
 /**
  * Finds acknowledged webhook events that the pipeline has not picked up: still QUEUED 30 s after
@@ -16,8 +17,8 @@ export const ORPHANED_AFTER_MS = 60_000;
 export const STUCK_AFTER_MS = 30 * 60_000;
 /** A push no run has taken for this long lost the event sent for it (findUnstartedPushes). */
 export const UNSTARTED_PUSH_AFTER_MS = 10 * 60_000;
-/** Rows per re-sent bulk push: what a reconcile puts in one (RECONCILE_PUSHES_PER_RUN). */
-const UNSTARTED_PUSHES_PER_EVENT = 1_000;
+/** Rows per re-sent bulk push: what a reconcile puts in one. */
+const UNSTARTED_PUSHES_PER_EVENT = RECONCILE_PUSHES_PER_RUN;
 const BATCH = 500;
 /** Rows checked per sweep and kind (events, pushes): each distinct run is one request to the Inngest server. */
 const ORPHAN_LOOKUPS = 200;
@@ -296,12 +297,10 @@ export async function findUnstartedPushes(
     select: { id: true, tenantId: true, connectionId: true },
   });
   const sender = `sweep:${Math.floor(now.getTime() / STUCK_AFTER_MS)}`;
-  const chunks: UnstartedPushes[] = [];
-  for (const row of rows) {
-    const last = chunks.at(-1);
-    if (last?.connectionId === row.connectionId && last.pushIds.length < UNSTARTED_PUSHES_PER_EVENT)
-      last.pushIds.push(row.id);
-    else chunks.push({ tenantId: row.tenantId, connectionId: row.connectionId, pushIds: [row.id], sender });
-  }
-  return chunks;
+  const tenantOf = new Map(rows.map((row) => [row.connectionId, row.tenantId]));
+  return perStorefront(rows, UNSTARTED_PUSHES_PER_EVENT).map((chunk) => ({
+    tenantId: tenantOf.get(chunk.connectionId)!,
+    ...chunk,
+    sender,
+  }));
 }
