@@ -45,7 +45,7 @@ export async function writeReconcilePushes(
   return perStorefront(rows, RECONCILE_PUSHES_PER_RUN);
 }
 
-/** Push rows ordered by storefront, as one storefront's chunks of at most `perChunk` ids each. */
+/** Push rows ordered by storefront, cut into chunks of one storefront's ids, at most `perChunk` each. */
 export function perStorefront(rows: readonly { id: string; connectionId: string }[], perChunk: number) {
   const chunks: StorefrontPushes[] = [];
   for (const row of rows) {
