@@ -49,8 +49,8 @@ async function readHeap(stack: Stack): Promise<HeapReading | null> {
  */
 export function startMemorySampler(stack: Stack, everyMs = 2_000) {
   const pid = stack.app.pid()!;
-  const window: MemoryWindow = { rssStart: processGroupRss(pid), rssPeak: 0, atPeak: null };
-  window.rssPeak = window.rssStart;
+  const rssStart = processGroupRss(pid);
+  const window: MemoryWindow = { rssStart, rssPeak: rssStart, atPeak: null };
   let sampling = Promise.resolve();
   const timer = setInterval(() => {
     sampling = sampling.then(async () => {
