@@ -7,6 +7,10 @@ import { useTRPC } from "@/trpc/react";
 import { Field, FormError } from "./field";
 import { buttonClass } from "./ui";
 
+/** The field's value from the submitted form: what was typed, even before the page hydrated. */
+const submitted = (event: React.FormEvent<HTMLFormElement>, name: string) =>
+  String(new FormData(event.currentTarget).get(name) ?? "");
+
 export function ForgotPasswordForm() {
   const trpc = useTRPC();
   const [email, setEmail] = useState("");
@@ -26,7 +30,9 @@ export function ForgotPasswordForm() {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        request.mutate({ email });
+        const typed = submitted(event, "email");
+        setEmail(typed);
+        request.mutate({ email: typed });
       }}
     >
       <FormError message={request.error?.data?.zodError ? null : request.error?.message} />
@@ -36,8 +42,6 @@ export function ForgotPasswordForm() {
         type="email"
         autoComplete="email"
         required
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
         error={request.error?.data?.zodError?.fieldErrors.email?.[0]}
       />
       <button type="submit" className={`${buttonClass} w-full`} disabled={request.isPending}>
@@ -51,7 +55,6 @@ export function ResetPasswordForm() {
   const trpc = useTRPC();
   const router = useRouter();
   const token = useSearchParams().get("token") ?? "";
-  const [password, setPassword] = useState("");
   const reset = useMutation(
     trpc.auth.resetPassword.mutationOptions({ onSuccess: () => router.replace("/signin?reset=1") }),
   );
@@ -62,7 +65,7 @@ export function ResetPasswordForm() {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        reset.mutate({ token, password });
+        reset.mutate({ token, password: submitted(event, "password") });
       }}
     >
       <FormError message={reset.error?.data?.zodError ? null : reset.error?.message} />
@@ -73,8 +76,6 @@ export function ResetPasswordForm() {
         autoComplete="new-password"
         required
         hint="At least 10 characters."
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
         error={reset.error?.data?.zodError?.fieldErrors.password?.[0]}
       />
       <button type="submit" className={`${buttonClass} w-full`} disabled={reset.isPending}>
