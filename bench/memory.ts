@@ -43,9 +43,10 @@ async function readHeap(stack: Stack): Promise<HeapReading | null> {
 
 /**
  * The app's resident memory (its process group) sampled every `everyMs`, and with each sample the
- * V8 heap it reports, so the peak can be told apart: live objects (heap used), heap V8 keeps but
- * holds nothing live (heap total − used), buffers off the heap (external), and the rest (code,
- * the Prisma query compiler's WebAssembly memory, native allocations).
+ * V8 heap it reports, so the peak can be told apart: heap in use (objects, live or not yet
+ * collected), heap V8 keeps with nothing in it (heap total − used), buffers off the heap
+ * (external), and the rest (code, the Prisma query compiler's WebAssembly memory, native
+ * allocations).
  */
 export function startMemorySampler(stack: Stack, everyMs = 2_000) {
   const pid = stack.app.pid()!;
@@ -73,7 +74,7 @@ export function startMemorySampler(stack: Stack, everyMs = 2_000) {
 
 const mib = (bytes: number) => `${round(bytes / 2 ** 20)} MiB`;
 
-/** "250 MiB → 611 MiB; at the peak: heap 310 MiB (180 MiB live), external 40 MiB, other 261 MiB". */
+/** "250 MiB → 611 MiB; at the peak: V8 heap 310 MiB (180 MiB in use), external 40 MiB, other 261 MiB". */
 export function describeMemory(window: MemoryWindow): string {
   const range = `${mib(window.rssStart)} → ${mib(window.rssPeak)}`;
   const heap = window.atPeak;
