@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { replayEvents } from "@/server/event-log/replay";
+import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { externalIdOf, type Simulator } from "@sim";
 import { postDelivery, signedSamDelivery } from "./fixtures";
 import { startGalleryWithTwoShops, uniqueWorks } from "./gallery-with-two-shops";
@@ -12,6 +14,7 @@ import { eventually, type Stack } from "./harness";
  */
 let stack: Stack;
 let sim: Simulator;
+let tenantId: string;
 let tenantSlug: string;
 let samConnectionId: string;
 let wooConnectionId: string;
@@ -19,17 +22,26 @@ let shopifyConnectionId: string;
 const SIGNING_SECRET = "bulk-isolation-it-secret";
 const WOO = "woocommerce:bulkiso";
 const SHOPIFY = "shopify:bulkiso";
-const ITEMS = uniqueWorks(6);
+const WORKS = uniqueWorks(12);
+/** The first test sells these; the replay test the rest. */
+const ITEMS = WORKS.slice(0, 6);
+const REPLAYED = WORKS.slice(6);
 
 beforeAll(async () => {
-  ({ stack, sim, tenantSlug, samConnectionId, wooConnectionId, shopifyConnectionId } = await startGalleryWithTwoShops({
-    storeId: "bulkiso",
-    tenantName: "Bulk isolation IT",
-    signingSecret: SIGNING_SECRET,
-    items: ITEMS,
-    // Every delivery takes the batched path; WooCommerce's retries span about a minute.
-    env: { WEBHOOK_BATCH_THRESHOLD_PER_SECOND: "0.1", STOCKHOOK_PUSH_RETRY_DELAYS: "1,2,4,8,16,32" },
-  }));
+  ({ stack, sim, tenantId, tenantSlug, samConnectionId, wooConnectionId, shopifyConnectionId } =
+    await startGalleryWithTwoShops({
+      storeId: "bulkiso",
+      tenantName: "Bulk isolation IT",
+      signingSecret: SIGNING_SECRET,
+      items: WORKS,
+      // Every delivery takes the batched path; WooCommerce's retries span about a minute, and its
+      // breaker's pauses a few seconds, so the replay test's pushes run out of attempts in time.
+      env: {
+        WEBHOOK_BATCH_THRESHOLD_PER_SECOND: "0.1",
+        STOCKHOOK_PUSH_RETRY_DELAYS: "1,2,4,8,16,32",
+        STOCKHOOK_CIRCUIT_OPEN_MS: "3000",
+      },
+    }));
 }, 240_000);
 afterAll(async () => {
   await stack?.stop();
@@ -112,4 +124,57 @@ describe("bulk pushes keep a storefront outage to itself", () => {
     const events = await stack.prisma.webhookEvent.findMany({ where: { id: { in: eventIds } } });
     expect(events.every((event) => event.status === "APPLIED")).toBe(true);
   }, 360_000);
+});
+
+describe("a bulk replay after a storefront's outage", () => {
+  it("pushes the deliveries already applied to the storefront that missed them in bulk, one run for the lot", async () => {
+    sim.controls.set(WOO, { outage: "error" });
+    const offset = ITEMS.length;
+    const eventIds = await Promise.all(REPLAYED.map((_, index) => sell(offset + index, `bulk-replay-sale-${index}`)));
+    const failed = await eventually(
+      "every sale to fail on WooCommerce's retry budget",
+      async () => {
+        const rows = await stack.prisma.webhookEvent.findMany({ where: { id: { in: eventIds } } });
+        return rows.length === REPLAYED.length && rows.every((row) => row.status === "FAILED") ? rows : undefined;
+      },
+      240_000,
+    );
+    expect(failed.every((event) => event.verdict === "APPLIED")).toBe(true);
+    await eventually("Shopify to show every sale", async () =>
+      REPLAYED.every((spec) => sim.controls.item(SHOPIFY, spec.sku)?.quantity === 0) ? true : undefined,
+    );
+
+    sim.controls.reset(WOO);
+    const replay = await replayEvents(scopeToTenant(stack.prisma, tenantId), eventIds, stack.sendEvent);
+    expect([...replay.replayed].sort()).toEqual([...eventIds].sort());
+    const wooRows = await eventually(
+      "every replayed WooCommerce push to land",
+      async () => {
+        const rows = await stack.prisma.channelPush.findMany({
+          where: { webhookEventId: { in: eventIds }, connectionId: wooConnectionId },
+        });
+        return rows.every((row) => row.state === "SUCCEEDED") ? rows : undefined;
+      },
+      120_000,
+    );
+    expect(wooRows).toHaveLength(REPLAYED.length);
+    expect(REPLAYED.every((spec) => sim.controls.item(WOO, spec.sku)?.quantity === 0)).toBe(true);
+    // One push-channel-batch run took every row (a push-item run takes one row).
+    const landed = await stack.prisma.pipelineAttempt.findMany({
+      where: { channelPushId: { in: wooRows.map((row) => row.id) }, outcome: "SUCCEEDED" },
+    });
+    expect(landed).toHaveLength(REPLAYED.length);
+    expect(landed.every((attempt) => attempt.replay)).toBe(true);
+    expect(new Set(landed.map((attempt) => attempt.inngestRunId)).size).toBe(1);
+    // Applied once: the replay pushed again and kept each event's verdict.
+    const events = await stack.prisma.webhookEvent.findMany({ where: { id: { in: eventIds } } });
+    expect(events.every((event) => event.status === "APPLIED" && event.verdict === "APPLIED")).toBe(true);
+    const changes = await stack.prisma.stockChange.count({ where: { webhookEventId: { in: eventIds } } });
+    expect(changes).toBe(REPLAYED.length);
+    // Shopify, already delivered, was not pushed again.
+    const shopifyAttempts = await stack.prisma.pipelineAttempt.count({
+      where: { channelPush: { webhookEventId: { in: eventIds }, connectionId: shopifyConnectionId } },
+    });
+    expect(shopifyAttempts).toBe(REPLAYED.length);
+  }, 420_000);
 });

@@ -131,10 +131,13 @@ export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
 
 /**
  * Replays of deliveries already applied, whose storefront push failed: nothing is applied again,
- * only the storefronts not yet updated are pushed, and the event returns to its verdict.
+ * only the storefronts not yet updated are pushed, and the event returns to its verdict. On the
+ * batched path (a bulk replay after a storefront's outage) the pushes go out as one bulk push per
+ * storefront, as a batch's own pushes do, instead of a push-item run per item and storefront.
  */
 async function pushKeptVerdicts(run: ApplyRun, result: ApplyResult, startedAt: Date): Promise<void> {
   const { tenantId, runId, replay } = run;
+  const rows: PushRow[] = [];
   for (const event of result.keptVerdict) {
     const unfinished = await db.channelPush.findMany({
       where: { tenantId, webhookEventId: event.id, state: { not: "SUCCEEDED" } },
@@ -147,10 +150,15 @@ async function pushKeptVerdicts(run: ApplyRun, result: ApplyResult, startedAt: D
       { webhookEventId: event.id },
       unfinished.map((p) => p.itemId),
     );
-    if (jobs.length)
-      await inngest.send(
-        jobs.map((job) => handOverEvent(tenantId, runId, replay, { ...job, id: job.pushId, webhookEventId: event.id })),
-      );
+    rows.push(...jobs.map((job) => ({ ...job, id: job.pushId, webhookEventId: event.id })));
+  }
+  if (rows.length)
+    await inngest.send(
+      run.bulkPushes
+        ? bulkPushEvents(tenantId, runId, replay, rows)
+        : rows.map((row) => handOverEvent(tenantId, runId, replay, row)),
+    );
+  for (const event of result.keptVerdict) {
     await restoreVerdict(db, event.id, event.status);
     await recordAttempt(db, {
       tenantId,
