@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Stack } from "../integration/harness";
-import { processGroupRss, round } from "./stats";
+import { processGroup, processGroupRss, round } from "./stats";
 
 /** The app's V8 heap and off-heap memory as its /api/metrics reports them (prom-client's defaults). */
 interface HeapReading {
@@ -13,6 +15,36 @@ export interface MemoryWindow {
   rssPeak: number;
   /** The heap reading taken with the highest RSS sample, when the scrape answered. */
   atPeak: HeapReading | null;
+  /** From bench/heap-probe.mjs, when the app was started with it. */
+  live: LiveHeap | null;
+}
+
+/** The largest heap in use right after a full collection, summed over the app's processes. */
+interface LiveHeap {
+  afterFullCollectionMax: number;
+  fullCollections: number;
+}
+
+/** What bench/heap-probe.mjs wrote for the app's processes; null when none ran with it. */
+function readHeapProbes(pgid: number): LiveHeap | null {
+  const directory = path.resolve(process.env.BENCH_HEAP_PROBE_DIR ?? ".prof");
+  const probes = processGroup(pgid).flatMap(({ pid }) => {
+    try {
+      return [JSON.parse(readFileSync(path.join(directory, `heap-${pid}.json`), "utf8")) as HeapProbe];
+    } catch {
+      return [];
+    }
+  });
+  if (!probes.length) return null;
+  return {
+    afterFullCollectionMax: probes.reduce((sum, probe) => sum + probe.liveAfterMajorMax, 0),
+    fullCollections: probes.reduce((sum, probe) => sum + probe.majorCollections, 0),
+  };
+}
+
+interface HeapProbe {
+  liveAfterMajorMax: number;
+  majorCollections: number;
 }
 
 const METRICS = {
@@ -51,7 +83,7 @@ async function readHeap(stack: Stack): Promise<HeapReading | null> {
 export function startMemorySampler(stack: Stack, everyMs = 2_000) {
   const pid = stack.app.pid()!;
   const rssStart = processGroupRss(pid);
-  const window: MemoryWindow = { rssStart, rssPeak: rssStart, atPeak: null };
+  const window: MemoryWindow = { rssStart, rssPeak: rssStart, atPeak: null, live: null };
   let sampling = Promise.resolve();
   const timer = setInterval(() => {
     sampling = sampling.then(async () => {
@@ -67,6 +99,7 @@ export function startMemorySampler(stack: Stack, everyMs = 2_000) {
     async stop(): Promise<MemoryWindow> {
       clearInterval(timer);
       await sampling;
+      window.live = readHeapProbes(pid);
       return window;
     },
   };
@@ -74,11 +107,22 @@ export function startMemorySampler(stack: Stack, everyMs = 2_000) {
 
 const mib = (bytes: number) => `${round(bytes / 2 ** 20)} MiB`;
 
-/** "250 MiB → 611 MiB; at the peak: V8 heap 310 MiB (180 MiB in use), external 40 MiB, other 261 MiB". */
+/**
+ * "250 MiB → 611 MiB; at the peak: V8 heap 310 MiB (180 MiB in use), external 40 MiB, other
+ * 261 MiB; live objects at most 120 MiB (after 14 full collections)".
+ */
 export function describeMemory(window: MemoryWindow): string {
-  const range = `${mib(window.rssStart)} → ${mib(window.rssPeak)}`;
+  const parts = [`${mib(window.rssStart)} → ${mib(window.rssPeak)}`];
   const heap = window.atPeak;
-  if (!heap) return range;
-  const other = window.rssPeak - heap.heapTotal - heap.external;
-  return `${range}; at the peak: V8 heap ${mib(heap.heapTotal)} (${mib(heap.heapUsed)} in use), external ${mib(heap.external)}, other ${mib(other)}`;
+  if (heap) {
+    const other = window.rssPeak - heap.heapTotal - heap.external;
+    parts.push(
+      `at the peak: V8 heap ${mib(heap.heapTotal)} (${mib(heap.heapUsed)} in use), external ${mib(heap.external)}, other ${mib(other)}`,
+    );
+  }
+  if (window.live)
+    parts.push(
+      `live objects at most ${mib(window.live.afterFullCollectionMax)} (after ${window.live.fullCollections} full collections)`,
+    );
+  return parts.join("; ");
 }

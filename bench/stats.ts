@@ -39,9 +39,9 @@ export function pace(intervalMs: number): () => Promise<void> {
   };
 }
 
-/** Resident memory (bytes) of every process in a process group, from /proc; 0 when unavailable. */
-export function processGroupRss(pgid: number): number {
-  let total = 0;
+/** Every process of a process group (pid and resident bytes), from /proc. */
+export function processGroup(pgid: number): { pid: number; rss: number }[] {
+  const members = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -49,11 +49,15 @@ export function processGroupRss(pgid: number): number {
       // Fields after the command name (which may contain spaces) start after the last ")".
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) !== pgid) continue;
-      const rssPages = Number(fields[21]);
-      total += rssPages * 4096;
+      members.push({ pid: Number(entry), rss: Number(fields[21]) * 4096 });
     } catch {
       /* the process ended meanwhile */
     }
   }
-  return total;
+  return members;
+}
+
+/** Resident memory (bytes) of every process in a process group, from /proc; 0 when unavailable. */
+export function processGroupRss(pgid: number): number {
+  return processGroup(pgid).reduce((total, member) => total + member.rss, 0);
 }

@@ -2,6 +2,7 @@ import { loadavg } from "node:os";
 import { createShopTenant, FINAL_STATUSES, type ShopTenant } from "../../integration/fixtures";
 import { cpuFigure, startCpuMeter, type CpuSplit } from "../cpu";
 import { waitForDrain } from "../drain";
+import { startLoopDelayMeter } from "../loop-delay";
 import { round, sleep, summarise } from "../stats";
 import { phasesFigureValue, salePhases } from "../phases";
 import { size, sizes, type BenchContext, type Figure, type Scenario } from "../types";
@@ -168,6 +169,7 @@ export const quietTenant: Scenario = {
           `quiet: ${label} paced for ${seconds} s, quiet sales one a second until the noisy drain ends (load ${loadAtStart})…`,
         );
         const cpu = await startCpuMeter(stack);
+        const loopDelay = startLoopDelayMeter();
         const started = Date.now();
         let drainOver = false;
         const selling = seller.sellEverySecond(Number.MAX_SAFE_INTEGER, () => drainOver);
@@ -176,6 +178,7 @@ export const quietTenant: Scenario = {
         const drained = await waitForNoisyDrain(context, ids, Date.now() + drainTimeoutS * 1000);
         drainOver = true;
         const cpuSplit: CpuSplit = await cpu.stop();
+        const benchLoopDelay = loopDelay.stop();
         const loadAtEnd = loadAverage();
         const sales = await selling;
         await seller.settled();
@@ -200,6 +203,7 @@ export const quietTenant: Scenario = {
           failures: sales.filter((sale) => sale.failure).map((sale) => `${sale.sku}: ${sale.failure}`),
           cpuSplit,
           quietPhases: phases,
+          benchLoopDelay,
           loadAverage: { start: loadAtStart, end: loadAtEnd },
         };
         figures.push(
@@ -231,6 +235,12 @@ export const quietTenant: Scenario = {
             scenario: "quiet",
             name: `where a quiet sale's time goes during the ${label} drain, p50 (p95): stored → Inngest run created / → apply step starts / apply / → push starts / platform call`,
             value: `${phasesFigureValue(phases, "p50")} (${phasesFigureValue(phases, "p95")})`,
+            unit: "ms",
+          },
+          {
+            scenario: "quiet",
+            name: `the bench process's event-loop delay during the ${label} drain, p50 / p95 / max (its simulators answer the platform calls from that loop)`,
+            value: `${benchLoopDelay.p50} / ${benchLoopDelay.p95} / ${benchLoopDelay.max}`,
             unit: "ms",
           },
           cpuFigure("quiet", cpuSplit, `the ${label} drain`),
