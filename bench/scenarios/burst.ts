@@ -139,6 +139,8 @@ export const burst: Scenario = {
     });
     const batches = await batchSizes(context, ids);
     const rate = drained ? round(ids.length / (drainMs / 1000)) : 0;
+    const ackRate = round(ids.length / (sent.sendMs / 1000));
+    const afterLastSendMs = drainMs - sent.sendMs;
     const range = (key: "p50" | "p95") => {
       const values = perTenant.map((tenant) => tenant[key]).sort((a, b) => a - b);
       return `${round((values[0] ?? 0) / 1000)} s – ${round((values.at(-1) ?? 0) / 1000)} s`;
@@ -178,6 +180,16 @@ export const burst: Scenario = {
           met: rate >= 200,
         },
         {
+          // The issue's other reading of the same target: a drain can go no faster than the
+          // deliveries are acknowledged, so this is the pipeline's own lag behind the senders.
+          scenario: "burst",
+          name: `drain after the last send: last acknowledgement → last push's success (acknowledged at ${ackRate}/s)`,
+          value: drained ? `${round(afterLastSendMs / 1000)} s` : "—",
+          unit: "",
+          target: "≤ 60 s",
+          met: drained && afterLastSendMs <= 60_000,
+        },
+        {
           scenario: "burst",
           name: "apply runs by events per run (1 = fast path; batch sizes from the run id)",
           value: Object.entries(batches)
@@ -210,6 +222,7 @@ export const burst: Scenario = {
         byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count])),
         perTenant,
         drainMs: drained ? drainMs : null,
+        afterLastSendMs: drained ? afterLastSendMs : null,
         batchSizes: batches,
         cpuSplit,
         appNodeOptions: process.env.BENCH_APP_NODE_OPTIONS ?? null,
