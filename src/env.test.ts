@@ -37,6 +37,13 @@ describe("environment validation", () => {
     expect(problems).toContain("STOCKHOOK_ENCRYPTION_KEYS must look like keyId:base64Key[,keyId:base64Key…]");
   });
 
+  it("refuses a database pool size that is not a whole number", () => {
+    expect(problemsOf({ ...valid, DATABASE_URL: "postgresql://db/stock?connection_limit=lots" })).toEqual([
+      'DATABASE_URL connection_limit must be a whole number from 1 to 9999, not "lots"',
+    ]);
+    expect(problemsOf({ ...valid, DATABASE_URL: "postgresql://db/stock?connection_limit=30" })).toEqual([]);
+  });
+
   it("requires OAuth ids and secrets in pairs", () => {
     expect(problemsOf({ ...valid, AUTH_GITHUB_ID: "abc" })).toEqual([
       "AUTH_GITHUB_SECRET is required when AUTH_GITHUB_ID is set",

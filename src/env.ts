@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { poolSizeOf } from "@/server/database-url";
 import { allowListKey, parseAllowList } from "@/server/network/allow-list";
 
 /**
@@ -17,6 +18,13 @@ const settings = z.object({
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .superRefine((url, ctx) => {
+        try {
+          poolSizeOf(url);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      })
       .optional(),
   ),
   /** Where the embedded database and local development keys live. */

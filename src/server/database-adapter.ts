@@ -6,6 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import type { Pool, PoolConfig } from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { poolSizeOf } from "./database-url";
 
 /**
  * The one place that decides which database Stockhook talks to: PostgreSQL when a URL is
@@ -33,7 +34,9 @@ export interface OpenedAdapter {
 export function postgresConfig(databaseUrl: string): PoolConfig {
   const url = new URL(databaseUrl);
   const ssl = url.searchParams.get("sslmode");
+  const poolSize = poolSizeOf(databaseUrl);
   return {
+    ...(poolSize ? { max: poolSize } : {}),
     host: decodeURIComponent(url.hostname),
     port: Number(url.port || 5432),
     user: decodeURIComponent(url.username) || undefined,
