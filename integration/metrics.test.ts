@@ -252,4 +252,16 @@ describe("/api/metrics on the real stack", () => {
       await stack.prisma.webhookEvent.delete({ where: { id: waiting.id } }).catch(() => undefined);
     }
   });
+
+  it("reports its PostgreSQL pool: the connections the scrape's own database gauges opened, within the pool's 10", async () => {
+    await scrape();
+    const { series } = await scrape();
+    const inUse = series.get(seriesKey("stockhook_db_pool_connections", { state: "in_use" }));
+    const idle = series.get(seriesKey("stockhook_db_pool_connections", { state: "idle" }));
+    expect(inUse).toBeGreaterThanOrEqual(0);
+    expect(idle).toBeGreaterThanOrEqual(0);
+    expect(inUse! + idle!).toBeGreaterThanOrEqual(1);
+    expect(inUse! + idle!).toBeLessThanOrEqual(10);
+    expect(series.get(seriesKey("stockhook_db_pool_waiting_queries", {}))).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -61,9 +61,31 @@ class PostgresAdapterFactory extends PrismaPg {
   }
 }
 
+/** Every PostgreSQL pool this process opened, for the metrics (poolUsage). */
+const openPools = new Set<Pool>();
+
+/**
+ * Connections in use and idle, and statements waiting for one, over this process's pools: a
+ * waiting count above zero under load says the pool is the queue (connection_limit).
+ */
+export function poolUsage(): { inUse: number; idle: number; waiting: number } {
+  const usage = { inUse: 0, idle: 0, waiting: 0 };
+  for (const pool of openPools) {
+    if (pool.ended) {
+      openPools.delete(pool);
+      continue;
+    }
+    usage.inUse += pool.totalCount - pool.idleCount;
+    usage.idle += pool.idleCount;
+    usage.waiting += pool.waitingCount;
+  }
+  return usage;
+}
+
 function sendScriptsWhole<Adapter extends SqlDriverAdapter>(adapter: Adapter): Adapter {
   // The adapter's pool and error mapping are not public; both exist on every PrismaPgAdapter.
   const internals = adapter as unknown as { client: Pool; onError: (error: unknown) => never };
+  openPools.add(internals.client);
   adapter.executeScript = async (script: string) => {
     try {
       await internals.client.query(script);

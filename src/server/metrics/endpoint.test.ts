@@ -87,6 +87,8 @@ describe("/api/metrics", () => {
       ["stockhook_circuit_breakers_open", "gauge"],
       ["stockhook_channels_failing", "gauge"],
       ["stockhook_channels", "gauge"],
+      ["stockhook_db_pool_connections", "gauge"],
+      ["stockhook_db_pool_waiting_queries", "gauge"],
     ])
       expect(text).toContain(`# TYPE ${name} ${type}\n`);
     // The scrape-time gauges, from the database's rows.

@@ -1,6 +1,7 @@
 import "server-only";
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { PrismaClient } from "@/generated/prisma/client";
+import { poolUsage } from "@/server/database-adapter";
 import { db } from "@/server/db";
 import { registerDatabaseGauges } from "./database-gauges";
 
@@ -77,6 +78,25 @@ export function createMetrics(prisma: () => PrismaClient) {
       registers,
     }),
   };
+  new Gauge({
+    name: "stockhook_db_pool_connections",
+    help: "This process's PostgreSQL connections, by state (in_use, idle); none on the embedded database",
+    labelNames: ["state"] as const,
+    registers,
+    collect() {
+      const usage = poolUsage();
+      this.set({ state: "in_use" }, usage.inUse);
+      this.set({ state: "idle" }, usage.idle);
+    },
+  });
+  new Gauge({
+    name: "stockhook_db_pool_waiting_queries",
+    help: "Statements of this process waiting for a free PostgreSQL connection (raise connection_limit when it stays above 0)",
+    registers,
+    collect() {
+      this.set(poolUsage().waiting);
+    },
+  });
   registerDatabaseGauges(registry, prisma);
   return metrics;
 }
