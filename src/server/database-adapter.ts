@@ -61,8 +61,12 @@ class PostgresAdapterFactory extends PrismaPg {
   }
 }
 
-/** Every PostgreSQL pool this process opened, for the metrics (poolUsage). */
-const openPools = new Set<Pool>();
+/**
+ * Every PostgreSQL pool this process opened, for the metrics (poolUsage). On globalThis, as the
+ * client is (server/db.ts): each route bundle has its own copy of this module.
+ */
+const globalForPools = globalThis as unknown as { stockhookPools?: Set<Pool> };
+const openPools = (globalForPools.stockhookPools ??= new Set<Pool>());
 
 /**
  * Connections in use and idle, and statements waiting for one, over this process's pools: a
