@@ -60,6 +60,19 @@ const attemptsOf = (pushId: string) =>
     orderBy: [{ startedAt: "asc" }, { finishedAt: "asc" }],
   });
 
+/** The events' WooCommerce push rows, once every one of them has landed. */
+const wooPushesLanded = (what: string, eventIds: string[], timeoutMs: number) =>
+  eventually(
+    what,
+    async () => {
+      const rows = await stack.prisma.channelPush.findMany({
+        where: { webhookEventId: { in: eventIds }, connectionId: wooConnectionId },
+      });
+      return rows.every((row) => row.state === "SUCCEEDED") ? rows : undefined;
+    },
+    timeoutMs,
+  );
+
 describe("bulk pushes keep a storefront outage to itself", () => {
   it("WooCommerce is down during a batch: Shopify shows every sale, WooCommerce's rows land once it is back", async () => {
     sim.controls.set(WOO, { outage: "error" });
@@ -97,16 +110,7 @@ describe("bulk pushes keep a storefront outage to itself", () => {
     expect(ITEMS.every((spec) => sim.controls.item(WOO, spec.sku)?.quantity === 1)).toBe(true);
 
     sim.controls.reset(WOO);
-    await eventually(
-      "every WooCommerce push to land",
-      async () => {
-        const rows = await stack.prisma.channelPush.findMany({
-          where: { webhookEventId: { in: eventIds }, connectionId: wooConnectionId },
-        });
-        return rows.every((row) => row.state === "SUCCEEDED") ? rows : undefined;
-      },
-      180_000,
-    );
+    await wooPushesLanded("every WooCommerce push to land", eventIds, 180_000);
     expect(ITEMS.every((spec) => sim.controls.item(WOO, spec.sku)?.quantity === 0)).toBe(true);
     for (const row of shopifyRows) {
       const attempts = await attemptsOf(row.id);
@@ -143,16 +147,7 @@ describe("a bulk replay after a storefront's outage", () => {
     sim.controls.reset(WOO);
     const replay = await replayEvents(scopeToTenant(stack.prisma, tenantId), eventIds, stack.sendEvent);
     expect([...replay.replayed].sort()).toEqual([...eventIds].sort());
-    const wooRows = await eventually(
-      "every replayed WooCommerce push to land",
-      async () => {
-        const rows = await stack.prisma.channelPush.findMany({
-          where: { webhookEventId: { in: eventIds }, connectionId: wooConnectionId },
-        });
-        return rows.every((row) => row.state === "SUCCEEDED") ? rows : undefined;
-      },
-      120_000,
-    );
+    const wooRows = await wooPushesLanded("every replayed WooCommerce push to land", eventIds, 120_000);
     expect(wooRows).toHaveLength(REPLAYED.length);
     expect(REPLAYED.every((spec) => sim.controls.item(WOO, spec.sku)?.quantity === 0)).toBe(true);
     // One push-channel-batch run took every row (a push-item run takes one row).
