@@ -276,4 +276,60 @@ describe("push attempts", () => {
       sim.controls.reset(STORE);
     }
   });
+
+  it("calls nobody when another attempt delivered the push between this one's first read and its lease", async () => {
+    sim.controls.reset(STORE);
+    await database.prisma.connection.update({
+      where: { id: channelId },
+      data: { consecutiveFailures: 0, circuitOpenUntil: null },
+    });
+    const event = await database.prisma.webhookEvent.create({
+      data: {
+        tenantId: fx.tenant.id,
+        connectionId: fx.connection.id,
+        provider: "SAM",
+        payloadHash: "e".repeat(64),
+        signatureVerdict: "VALID",
+        status: "APPLIED",
+      },
+    });
+    const [job] = await preparePushes(database.prisma, fx.tenant.id, { webhookEventId: event.id }, [fx.item.id]);
+    const deliveredAt = new Date("2026-12-07T09:00:00Z");
+    // The other attempt lands right after this one has read the row as still pending.
+    let raced = false;
+    const racing = database.prisma.$extends({
+      query: {
+        channelPush: {
+          async findFirstOrThrow({ args, query }) {
+            const row = await query(args);
+            if (!raced) {
+              raced = true;
+              await database.prisma.channelPush.update({
+                where: { id: job!.pushId },
+                data: { state: "SUCCEEDED", pushedAt: deliveredAt },
+              });
+            }
+            return row;
+          },
+        },
+      },
+    }) as unknown as typeof database.prisma;
+    let calls = 0;
+    const counting = async () => {
+      calls += 1;
+      return connectorFor();
+    };
+    const result = await attemptPush(
+      racing,
+      counting,
+      { ...request(), webhookEventId: event.id, pushId: job!.pushId },
+      { number: 1, delaysMs: DELAYS, inngestRunId: "run-late" },
+    );
+    expect(raced).toBe(true);
+    expect(result).toMatchObject({ kind: "succeeded", pushedAt: deliveredAt.toISOString() });
+    expect(calls).toBe(0);
+    expect(await attemptsOf(job!.pushId)).toEqual([]);
+    const row = await database.prisma.channelPush.findUniqueOrThrow({ where: { id: job!.pushId } });
+    expect(row).toMatchObject({ state: "SUCCEEDED", attempts: 0, inngestRunId: null });
+  });
 });

@@ -347,8 +347,10 @@ async function callChannel(
     where: { id: request.itemId },
     select: { quantity: true, status: true },
   });
-  await db.channelPush.update({
-    where: { id: pushId },
+  // Not SUCCEEDED is checked again here, under the lease: another attempt at this push (a sweeper's
+  // re-send, a second run) may have delivered it between this attempt's first read and its lease.
+  const started = await db.channelPush.updateMany({
+    where: { id: pushId, state: { not: "SUCCEEDED" } },
     data: {
       attempts: { increment: 1 },
       runAttempt: context.number,
@@ -359,6 +361,19 @@ async function callChannel(
       inngestRunId: context.inngestRunId,
     },
   });
+  if (started.count === 0) {
+    const delivered = await db.channelPush.findFirstOrThrow({
+      where: { id: pushId },
+      select: { quantity: true, status: true, pushedAt: true },
+    });
+    return {
+      kind: "succeeded",
+      pushId,
+      quantity: delivered.quantity,
+      status: delivered.status,
+      pushedAt: (delivered.pushedAt ?? now).toISOString(),
+    };
+  }
   const detail = `qty ${item.quantity}, ${item.status}`;
   // What the channel showed when Stockhook last saw it: Shopify's compare-and-set quotes it.
   const link =
