@@ -277,14 +277,7 @@ export async function attemptPush(
     where: { id: pushId },
     select: { state: true, quantity: true, status: true, pushedAt: true },
   });
-  if (existing.state === "SUCCEEDED")
-    return {
-      kind: "succeeded",
-      pushId,
-      quantity: existing.quantity,
-      status: existing.status,
-      pushedAt: (existing.pushedAt ?? now).toISOString(),
-    };
+  if (existing.state === "SUCCEEDED") return storedDelivery(pushId, existing, now);
   const connection = await db.connection.findFirstOrThrow({
     where: { id: request.connectionId },
     select: { name: true, provider: true, circuitOpenUntil: true },
@@ -332,6 +325,24 @@ export async function attemptPush(
   }
 }
 
+/**
+ * A push another attempt already delivered, reported as it was stored: its `product.synced` id
+ * (push and time) is the one that attempt sent, so it is not sent twice.
+ */
+function storedDelivery(
+  pushId: string,
+  row: { quantity: number; status: ItemStatus; pushedAt: Date | null },
+  now: Date,
+): PushAttemptResult {
+  return {
+    kind: "succeeded",
+    pushId,
+    quantity: row.quantity,
+    status: row.status,
+    pushedAt: (row.pushedAt ?? now).toISOString(),
+  };
+}
+
 async function callChannel(
   prisma: PrismaClient,
   connectorFor: ConnectorLookup,
@@ -366,13 +377,7 @@ async function callChannel(
       where: { id: pushId },
       select: { quantity: true, status: true, pushedAt: true },
     });
-    return {
-      kind: "succeeded",
-      pushId,
-      quantity: delivered.quantity,
-      status: delivered.status,
-      pushedAt: (delivered.pushedAt ?? now).toISOString(),
-    };
+    return storedDelivery(pushId, delivered, now);
   }
   const detail = `qty ${item.quantity}, ${item.status}`;
   // What the channel showed when Stockhook last saw it: Shopify's compare-and-set quotes it.
