@@ -61,6 +61,26 @@ const pushToChannel = (prisma: typeof database.prisma, lookup: typeof connectorF
 const attemptsOf = (pushId: string) =>
   database.prisma.pipelineAttempt.findMany({ where: { channelPushId: pushId }, orderBy: { startedAt: "asc" } });
 
+/** The storefront healthy again (simulator and breaker), and a new applied delivery to push for. */
+async function healthyStorefrontAndDelivery(hashChar: string, outcome: { verdict?: "APPLIED"; action?: string } = {}) {
+  sim.controls.reset(STORE);
+  await database.prisma.connection.update({
+    where: { id: channelId },
+    data: { consecutiveFailures: 0, circuitOpenUntil: null },
+  });
+  return database.prisma.webhookEvent.create({
+    data: {
+      tenantId: fx.tenant.id,
+      connectionId: fx.connection.id,
+      provider: "SAM",
+      payloadHash: hashChar.repeat(64),
+      signatureVerdict: "VALID",
+      status: "APPLIED",
+      ...outcome,
+    },
+  });
+}
+
 describe("pushing to a storefront", () => {
   it("finds the item's channels and sends the item's current state", async () => {
     expect(await channelTargets(database.prisma, fx.tenant.id, fx.item.id)).toEqual([
@@ -112,23 +132,7 @@ describe("pushing to a storefront", () => {
 
 describe("push attempts", () => {
   it("schedules each retry, records every attempt, and gives up after the last one keeping the event's verdict", async () => {
-    sim.controls.reset(STORE);
-    await database.prisma.connection.update({
-      where: { id: channelId },
-      data: { consecutiveFailures: 0, circuitOpenUntil: null },
-    });
-    const event = await database.prisma.webhookEvent.create({
-      data: {
-        tenantId: fx.tenant.id,
-        connectionId: fx.connection.id,
-        provider: "SAM",
-        payloadHash: "e".repeat(64),
-        signatureVerdict: "VALID",
-        status: "APPLIED",
-        verdict: "APPLIED",
-        action: "1 → 0, marked Sold",
-      },
-    });
+    const event = await healthyStorefrontAndDelivery("e", { verdict: "APPLIED", action: "1 → 0, marked Sold" });
     const [job] = await preparePushes(database.prisma, fx.tenant.id, { webhookEventId: event.id }, [fx.item.id]);
     expect(await database.prisma.channelPush.findUniqueOrThrow({ where: { id: job!.pushId } })).toMatchObject({
       state: "PENDING",
@@ -198,22 +202,7 @@ describe("push attempts", () => {
   });
 
   it("a replay leaves a push to the run still retrying it, and takes over one whose run went silent", async () => {
-    sim.controls.reset(STORE);
-    await database.prisma.connection.update({
-      where: { id: channelId },
-      data: { consecutiveFailures: 0, circuitOpenUntil: null },
-    });
-    const event = await database.prisma.webhookEvent.create({
-      data: {
-        tenantId: fx.tenant.id,
-        connectionId: fx.connection.id,
-        provider: "SAM",
-        payloadHash: "c".repeat(64),
-        signatureVerdict: "VALID",
-        status: "APPLIED",
-        verdict: "APPLIED",
-      },
-    });
+    const event = await healthyStorefrontAndDelivery("c", { verdict: "APPLIED" });
     const [job] = await preparePushes(database.prisma, fx.tenant.id, { webhookEventId: event.id }, [fx.item.id]);
     sim.controls.set(STORE, { outage: "error", outageStatus: 503 });
     try {
@@ -243,24 +232,10 @@ describe("push attempts", () => {
   });
 
   it("waits a 429's Retry-After instead of the retry delay", async () => {
-    sim.controls.reset(STORE);
-    await database.prisma.connection.update({
-      where: { id: channelId },
-      data: { consecutiveFailures: 0, circuitOpenUntil: null },
-    });
+    const event = await healthyStorefrontAndDelivery("d");
     sim.controls.set(STORE, { rateLimit: { limit: 1, windowMs: 30_000 } });
     sim.stores.require(STORE).takeWindow();
     try {
-      const event = await database.prisma.webhookEvent.create({
-        data: {
-          tenantId: fx.tenant.id,
-          connectionId: fx.connection.id,
-          provider: "SAM",
-          payloadHash: "d".repeat(64),
-          signatureVerdict: "VALID",
-          status: "APPLIED",
-        },
-      });
       const [job] = await preparePushes(database.prisma, fx.tenant.id, { webhookEventId: event.id }, [fx.item.id]);
       const before = Date.now();
       const result = await attemptPush(
@@ -278,21 +253,7 @@ describe("push attempts", () => {
   });
 
   it("calls nobody when another attempt delivered the push between this one's first read and its lease", async () => {
-    sim.controls.reset(STORE);
-    await database.prisma.connection.update({
-      where: { id: channelId },
-      data: { consecutiveFailures: 0, circuitOpenUntil: null },
-    });
-    const event = await database.prisma.webhookEvent.create({
-      data: {
-        tenantId: fx.tenant.id,
-        connectionId: fx.connection.id,
-        provider: "SAM",
-        payloadHash: "e".repeat(64),
-        signatureVerdict: "VALID",
-        status: "APPLIED",
-      },
-    });
+    const event = await healthyStorefrontAndDelivery("f");
     const [job] = await preparePushes(database.prisma, fx.tenant.id, { webhookEventId: event.id }, [fx.item.id]);
     const deliveredAt = new Date("2026-12-07T09:00:00Z");
     // The other attempt lands right after this one has read the row as still pending.
