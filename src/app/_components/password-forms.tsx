@@ -2,7 +2,6 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
 import { useTRPC } from "@/trpc/react";
 import { Field, FormError } from "./field";
 import { buttonClass } from "./ui";
@@ -13,13 +12,12 @@ const submitted = (event: React.FormEvent<HTMLFormElement>, name: string) =>
 
 export function ForgotPasswordForm() {
   const trpc = useTRPC();
-  const [email, setEmail] = useState("");
   const request = useMutation(trpc.auth.requestPasswordReset.mutationOptions());
   if (request.isSuccess) {
     return (
       <p role="status" className="mt-6 text-sm text-slate-700">
-        If <strong>{email}</strong> has an account, a link to set a new password is on its way. It works once, for an
-        hour.
+        If <strong>{request.variables?.email}</strong> has an account, a link to set a new password is on its way. It
+        works once, for an hour.
       </p>
     );
   }
@@ -30,9 +28,7 @@ export function ForgotPasswordForm() {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        const typed = submitted(event, "email");
-        setEmail(typed);
-        request.mutate({ email: typed });
+        request.mutate({ email: submitted(event, "email") });
       }}
     >
       <FormError message={request.error?.data?.zodError ? null : request.error?.message} />
