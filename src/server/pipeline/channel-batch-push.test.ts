@@ -220,4 +220,50 @@ describe("one item's pushes to one storefront never overlap", () => {
     expect(late.succeeded[0]).toMatchObject({ quantity: 2 });
     expect(shownOnChannel(12)).toBe(2);
   });
+  it("calls nobody for a row another attempt delivered between this batch's first read and its leases", async () => {
+    await setQuantity(13, 41);
+    await setQuantity(14, 42);
+    const [delivered, open] = await pushRows([13, 14]);
+    const shownBefore = shownOnChannel(13);
+    expect(shownBefore).not.toBe(41);
+    const deliveredAt = new Date("2026-12-07T09:00:00Z");
+    // The other attempt lands right after this one has read both rows as pending.
+    let raced = false;
+    const racing = database.prisma.$extends({
+      query: {
+        channelPush: {
+          async findMany({ args, query }) {
+            const found = await query(args);
+            if (!raced) {
+              raced = true;
+              await database.prisma.channelPush.update({
+                where: { id: delivered },
+                data: { state: "SUCCEEDED", pushedAt: deliveredAt },
+              });
+            }
+            return found;
+          },
+        },
+      },
+    }) as unknown as typeof database.prisma;
+    const result = await attemptChannelBatch(
+      racing,
+      connectorFor,
+      { tenantId: fx.tenant.id, connectionId: channelId, pushIds: [delivered!, open!] },
+      context(),
+    );
+    expect(raced).toBe(true);
+    expect(result.failed).toEqual([]);
+    expect(result.succeeded.find((row) => row.pushId === delivered)).toMatchObject({
+      pushedAt: deliveredAt.toISOString(),
+    });
+    expect(result.succeeded.find((row) => row.pushId === open)).toMatchObject({ quantity: 42 });
+    // One call, for the open row's item only: the delivered item was not sent again.
+    expect(batchCalls()).toBe(1);
+    expect(shownOnChannel(14)).toBe(42);
+    expect(shownOnChannel(13)).toBe(shownBefore);
+    expect(await database.prisma.pipelineAttempt.count({ where: { channelPushId: delivered } })).toBe(0);
+    const row = await database.prisma.channelPush.findUniqueOrThrow({ where: { id: delivered } });
+    expect(row).toMatchObject({ state: "SUCCEEDED", attempts: 0, pushedAt: deliveredAt });
+  });
 });

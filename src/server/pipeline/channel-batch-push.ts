@@ -80,6 +80,17 @@ interface PendingRow {
   syncRunId: string | null;
 }
 
+const STORED_ROW = {
+  id: true,
+  itemId: true,
+  state: true,
+  quantity: true,
+  status: true,
+  pushedAt: true,
+  webhookEventId: true,
+  syncRunId: true,
+} as const;
+
 const circuitOpenMs = () => env().STOCKHOOK_CIRCUIT_OPEN_MS;
 
 export async function attemptChannelBatch(
@@ -92,39 +103,11 @@ export async function attemptChannelBatch(
   const db = scopeToTenant(prisma, request.tenantId);
   const rows = await db.channelPush.findMany({
     where: { id: { in: [...request.pushIds] }, connectionId: request.connectionId },
-    select: {
-      id: true,
-      itemId: true,
-      state: true,
-      quantity: true,
-      status: true,
-      pushedAt: true,
-      webhookEventId: true,
-      syncRunId: true,
-    },
+    select: STORED_ROW,
     orderBy: { id: "asc" },
   });
   const result: BatchAttemptResult = { succeeded: [], failed: [], waiting: null, calls: 0 };
-  // A row that already landed (a retried step) reports its stored outcome again, as push-item does.
-  const landed = rows.filter((r) => r.state === "SUCCEEDED");
-  const landedLinks = landed.length
-    ? await db.itemLink.findMany({
-        where: { connectionId: request.connectionId, itemId: { in: landed.map((row) => row.itemId) } },
-        select: { itemId: true, externalId: true },
-      })
-    : [];
-  const externalIdOf = new Map(landedLinks.map((link) => [link.itemId, link.externalId]));
-  for (const row of landed)
-    result.succeeded.push({
-      pushId: row.id,
-      itemId: row.itemId,
-      externalId: externalIdOf.get(row.itemId) ?? "",
-      quantity: row.quantity,
-      status: row.status,
-      pushedAt: (row.pushedAt ?? now).toISOString(),
-      webhookEventId: row.webhookEventId ?? undefined,
-      syncRunId: row.syncRunId ?? undefined,
-    });
+  await reportLanded(db, request.connectionId, rows, result, now);
   const pending: PendingRow[] = rows.filter((r) => r.state === "PENDING");
   if (pending.length === 0) return result;
 
@@ -193,13 +176,74 @@ export async function attemptChannelBatch(
       });
     if (result.waiting) result.waiting.pushIds = busy.filter((r) => !unlinked.has(r.itemId)).map((row) => row.id);
     if (result.waiting?.pushIds.length === 0) result.waiting = null;
-    const mine = pending.filter((row) => held.has(row.itemId));
+    const mine = await stillPending(
+      db,
+      request.connectionId,
+      pending.filter((row) => held.has(row.itemId)),
+      result,
+      now,
+    );
+    const toSend = new Set(mine.map((row) => row.itemId));
+    const links = leased.filter((link) => toSend.has(link.itemId));
     if (mine.length)
-      await pushLeased(prisma, connectorFor, request, context, connection, attemptBase, mine, leased, result);
+      await pushLeased(prisma, connectorFor, request, context, connection, attemptBase, mine, links, result);
   } finally {
     await releasePushLeases(prisma, request.tenantId, request.connectionId, holder);
   }
   return result;
+}
+
+type TenantDb = ReturnType<typeof scopeToTenant>;
+type StoredRow = PendingRow & { state: string; quantity: number; status: ItemStatus; pushedAt: Date | null };
+
+/** Rows that already landed report their stored outcome, so a step run again emits the same `product.synced`. */
+async function reportLanded(
+  db: TenantDb,
+  connectionId: string,
+  rows: StoredRow[],
+  result: BatchAttemptResult,
+  now: Date,
+): Promise<void> {
+  const landed = rows.filter((row) => row.state === "SUCCEEDED");
+  if (landed.length === 0) return;
+  const links = await db.itemLink.findMany({
+    where: { connectionId, itemId: { in: landed.map((row) => row.itemId) } },
+    select: { itemId: true, externalId: true },
+  });
+  const externalIdOf = new Map(links.map((link) => [link.itemId, link.externalId]));
+  for (const row of landed)
+    result.succeeded.push({
+      pushId: row.id,
+      itemId: row.itemId,
+      externalId: externalIdOf.get(row.itemId) ?? "",
+      quantity: row.quantity,
+      status: row.status,
+      pushedAt: (row.pushedAt ?? now).toISOString(),
+      webhookEventId: row.webhookEventId ?? undefined,
+      syncRunId: row.syncRunId ?? undefined,
+    });
+}
+
+/**
+ * The rows were read before the leases were taken, so another attempt (a step run again, a
+ * sweeper's re-send) may have delivered some in between. Read again under the leases, which no
+ * other push of these items can change, and send only what is still pending.
+ */
+async function stillPending(
+  db: TenantDb,
+  connectionId: string,
+  rows: PendingRow[],
+  result: BatchAttemptResult,
+  now: Date,
+): Promise<PendingRow[]> {
+  if (rows.length === 0) return rows;
+  const current = await db.channelPush.findMany({
+    where: { id: { in: rows.map((row) => row.id) }, connectionId },
+    select: STORED_ROW,
+    orderBy: { id: "asc" },
+  });
+  await reportLanded(db, connectionId, current, result, now);
+  return current.filter((row) => row.state === "PENDING");
 }
 
 type AttemptBase = {
