@@ -13,7 +13,14 @@ import {
 } from "./store";
 import { emitWebhook, type EmitWebhookResult } from "./webhooks";
 import { addVariableProduct } from "./variants";
-import { changeAndNotify, type DeliveryOutcome, hooksOf, setHookActive, type SimHook } from "./subscriptions";
+import {
+  changeAndNotify,
+  type DeliveryOutcome,
+  hooksOf,
+  passIdleTime,
+  setHookActive,
+  type SimHook,
+} from "./subscriptions";
 
 /**
  * Run-time control of the simulator, in process (`sim.controls`) and over HTTP (`/_control`):
@@ -101,6 +108,7 @@ const changeSchema = z
   })
   .strict();
 const hookPatchSchema = z.object({ active: z.boolean() }).strict();
+const idleDaysSchema = z.number().positive().max(3650);
 
 export type HookView = Omit<SimHook, "secret" | "headers"> & { headerNames: string[] };
 const hookView = ({ secret: _secret, headers, ...hook }: SimHook): HookView => ({
@@ -141,6 +149,8 @@ export interface SimControls {
   hooks(key: string): HookView[];
   /** Switches a subscription off (as the platform does after failures) or on, from outside the API. */
   setHook(key: string, id: number, patch: z.infer<typeof hookPatchSchema>): HookView;
+  /** `days` pass with nothing to send: BigCommerce then switches off the hooks idle for 90 days. */
+  passIdleDays(key: string, days: number): HookView[];
 }
 
 export function createControls(stores: StoreRegistry, origin: () => string): SimControls {
@@ -232,6 +242,11 @@ export function createControls(stores: StoreRegistry, origin: () => string): Sim
       setHookActive(hook, active, active ? "active" : "disabled");
       return hookView(hook);
     },
+    passIdleDays(key, days) {
+      const store = stores.require(key);
+      passIdleTime(store, idleDaysSchema.parse(days) * 24 * 60 * 60_000);
+      return [...hooksOf(store).values()].map(hookView);
+    },
   };
 }
 
@@ -301,6 +316,8 @@ export async function handleControlRequest(
       return json(200, result);
     }
     if (resource === "hooks" && !sku && method === "GET") return json(200, { hooks: controls.hooks(key) });
+    if (resource === "idle" && method === "POST")
+      return json(200, { hooks: controls.passIdleDays(key, (body as { days?: unknown }).days as number) });
     if (resource === "hooks" && sku && (method === "POST" || method === "PATCH"))
       return json(200, controls.setHook(key, Number(sku), body as z.infer<typeof hookPatchSchema>));
     if (resource === "webhooks" && method === "POST") {

@@ -10,7 +10,7 @@ import { type SimStore } from "./store";
  *   hook is `disabled` once failures exceed `maxDeliveryFailures` (WooCommerce's
  *   `woocommerce_max_webhook_delivery_failures`, default 5).
  * - BigCommerce retries on its schedule (60 s … 24 h, about 48 h in all) and then sets the hook
- *   `is_active: false`.
+ *   `is_active: false`; it does the same to a hook that has had nothing to send for 90 days.
  * - Shopify retries 8 times over 4 hours and then removes the subscription.
  * `deliveryRetryWindowMs` compresses BigCommerce's and Shopify's schedules so tests see the end.
  */
@@ -27,6 +27,8 @@ export interface SimHook {
   status: "active" | "paused" | "disabled";
   failureCount: number;
   deliveries: number;
+  /** When the hook last had an event to send, or was switched on: BigCommerce's idle clock. */
+  lastEventAt: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -40,6 +42,8 @@ export interface DeliveryOutcome {
 
 /** Seconds between BigCommerce's retries (its webhooks overview); about 48 h in total. */
 export const BIGCOMMERCE_RETRY_SCHEDULE_S = [60, 180, 300, 600, 900, 1_800, 3_600, 7_200, 21_600, 50_400, 86_400];
+/** BigCommerce deactivates a hook idle for this long (its webhooks overview). */
+export const BIGCOMMERCE_IDLE_DEACTIVATION_MS = 90 * 24 * 60 * 60_000;
 /** Shopify: 8 retries over 4 hours. */
 export const SHOPIFY_RETRY_SCHEDULE_S = [10, 30, 60, 300, 900, 1_800, 3_600, 7_700];
 
@@ -74,6 +78,7 @@ export function addHook(
     status: hook.active === false ? "paused" : "active",
     failureCount: 0,
     deliveries: 0,
+    lastEventAt: now,
     createdAt: now,
     updatedAt: now,
   };
@@ -93,8 +98,30 @@ export function setHookActive(
 ) {
   hook.active = active;
   hook.status = status;
-  if (active) hook.failureCount = 0;
   hook.updatedAt = new Date();
+  if (active) {
+    hook.failureCount = 0;
+    hook.lastEventAt = hook.updatedAt;
+  }
+}
+
+/** BigCommerce's idle rule: an active hook with nothing to send for 90 days is switched off. */
+export function deactivateIdleHooks(store: SimStore, now = new Date()) {
+  if (store.provider !== "bigcommerce") return;
+  for (const hook of hooksOf(store).values())
+    if (hook.active && now.getTime() - hook.lastEventAt.getTime() >= BIGCOMMERCE_IDLE_DEACTIVATION_MS) {
+      setHookActive(hook, false);
+      store.count("webhook:subscription-deactivated");
+    }
+}
+
+/**
+ * Time passing with nothing to send: every hook's idle clock moves back by `ms` and the idle rule
+ * runs, so a test sees a 90-day silence without waiting for it.
+ */
+export function passIdleTime(store: SimStore, ms: number) {
+  for (const hook of hooksOf(store).values()) hook.lastEventAt = new Date(hook.lastEventAt.getTime() - ms);
+  deactivateIdleHooks(store);
 }
 
 /** Stops pending retries (the simulator is closing or the store is reset). */
@@ -133,6 +160,7 @@ export async function notifySubscribers(
 ): Promise<DeliveryOutcome[]> {
   const sim = providerSim(store.provider);
   const outcomes: DeliveryOutcome[] = [];
+  deactivateIdleHooks(store);
   for (const hook of [...hooksOf(store).values()]) {
     if (!hook.active) continue;
     const outgoing = await sim.webhook(store, item, {
@@ -144,6 +172,7 @@ export async function notifySubscribers(
       delta,
     });
     if (outgoing.topic !== hook.topic) continue;
+    hook.lastEventAt = new Date();
     const request = {
       body: outgoing.body,
       headers: {

@@ -179,6 +179,32 @@ describe.each(["woocommerce", "bigcommerce", "shopify"] as const)("%s", (provide
     expect(deliveries.every((d) => d.ok)).toBe(true);
   });
 
+  // The 90-day idle rule is BigCommerce's own.
+  if (provider === "bigcommerce")
+    it("switches a hook back on that BigCommerce deactivated after 90 idle days", async () => {
+      // 89 days of silence leave the hooks alone; one more day and BigCommerce switches them off.
+      expect(sim.controls.passIdleDays(setup.store.key, 89).every((hook) => hook.active)).toBe(true);
+      expect(sim.controls.passIdleDays(setup.store.key, 1).some((hook) => hook.active)).toBe(false);
+      const sku = setup.store.catalogue.item(2)!.sku;
+      const { deliveries: missed } = await sim.controls.change(setup.store.key, { kind: "restock", sku, quantity: 1 });
+      expect(missed).toEqual([]);
+
+      // The hourly pass (schedule-subscription-renewals) checks every BigCommerce source.
+      expect((await connectionsNeedingSubscription(database.prisma)).map((t) => t.connectionId)).toContain(
+        setup.target.connectionId,
+      );
+
+      const result = await ensureConnectionSubscriptions(database.prisma, setup.target, {
+        connector: setup.connector,
+        appUrl,
+      });
+      expect(result.repaired).toBe(true);
+      expect(result.outcomes.map((o) => o.action)).toEqual(setup.api.topics.map(() => "reactivated"));
+      const { deliveries } = await sim.controls.change(setup.store.key, { kind: "restock", sku, quantity: 1 });
+      expect(deliveries.length).toBeGreaterThan(0);
+      expect(deliveries.every((d) => d.ok)).toBe(true);
+    });
+
   it("gives the platform the new secret after a rotation", async () => {
     await rotateSigningSecret(setup.db, setup.target.connectionId, {
       graceHours: 1,

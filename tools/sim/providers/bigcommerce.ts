@@ -12,7 +12,7 @@ import {
   type SimResponse,
 } from "../http";
 import { type SimStore } from "../store";
-import { addHook, hooksOf, lowerCased, setHookActive, type SimHook } from "../subscriptions";
+import { addHook, deactivateIdleHooks, hooksOf, lowerCased, setHookActive, type SimHook } from "../subscriptions";
 import { parentOf, variableProductAt, variantsOf } from "../variants";
 
 /**
@@ -218,6 +218,7 @@ function invalidHook(body: HookBody, creating: boolean): Record<string, string> 
 
 function hooksRoute(store: SimStore, request: SimRequest, id: string | undefined): SimResponse {
   if (store.controls.denyWebhookApi) return problem(403, "You don't have a required scope to access the endpoint");
+  deactivateIdleHooks(store);
   const hooks = hooksOf(store);
   const body = (parseJson(request.body) ?? {}) as HookBody;
   if (!id && request.method === "GET") {
