@@ -1,6 +1,7 @@
 import { loadavg } from "node:os";
 import { createShopTenant, FINAL_STATUSES, type ShopTenant } from "../../integration/fixtures";
 import { cpuFigure, startCpuMeter, type CpuSplit } from "../cpu";
+import { startCpuLoad } from "../cpu-load";
 import { waitForDrain } from "../drain";
 import { startLoopDelayMeter } from "../loop-delay";
 import { round, sleep, summarise } from "../stats";
@@ -14,7 +15,9 @@ import { changesWithoutFinishedPush, createBurstTenants, latencyFromReceipt, sen
  * webhook — and each sale is timed until the quiet tenant's storefront shows it, first with
  * nothing else running (the baseline, in the same run), then while one or two noisy tenants'
  * burst drains (burst.ts's sender and pacing). The sales go on until the noisy drain is over;
- * each one is timed on its own, so a queue behind the burst shows as it grows.
+ * each one is timed on its own, so a queue behind the burst shows as it grows. Between the two, the
+ * same sales with the cores saturated by spinning processes instead of a burst (cpu-load.ts) give
+ * the floor: what saturation alone costs a sale, with nothing of the burst in its way.
  */
 
 interface Sale {
@@ -159,6 +162,27 @@ export const quietTenant: Scenario = {
         scenario: "quiet",
         name: `quiet tenant idle (baseline): sale → storefront p50 / p95 / max over ${idle.arrived} of ${idle.sales} sales`,
         value: `${round(idle.p50, 0)} / ${round(idle.p95, 0)} / ${round(idle.max, 0)}`,
+        unit: "ms",
+      });
+
+      log(`quiet: ${idleSales} sales, one a second, with every core kept busy by spinning processes…`);
+      const load = startCpuLoad();
+      const loadedCpu = await startCpuMeter(stack);
+      const loadedSold = await seller
+        .sellEverySecond(idleSales)
+        .then(async (sold) => {
+          await seller.settled();
+          return sold;
+        })
+        .finally(() => load.stop());
+      const loadedSplit = await loadedCpu.stop();
+      const loaded = describeSales(loadedSold);
+      await waitForDrain(stack.prisma, [quiet.tenantId]);
+      details.saturatedCores = { ...loaded, spinners: load.processes, cpuSplit: loadedSplit };
+      figures.push({
+        scenario: "quiet",
+        name: `quiet tenant, every core kept busy by ${load.processes} spinning processes and no burst (the saturation floor): sale → storefront p50 / p95 / max over ${loaded.arrived} of ${loaded.sales} sales`,
+        value: `${round(loaded.p50, 0)} / ${round(loaded.p95, 0)} / ${round(loaded.max, 0)}`,
         unit: "ms",
       });
 

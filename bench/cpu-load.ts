@@ -1,0 +1,29 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
+
+/**
+ * Keeps every core busy with plain spinning processes, at the stack's own priority. With it the
+ * quiet tenant's sale meets saturated cores but none of a burst's work: no queue in front of it in
+ * the Inngest server, no other statements on the app's pool, no other requests in the app's event
+ * loop. Its latency then is what saturation alone costs — the floor beside the burst's figure.
+ */
+export function startCpuLoad(processes = availableParallelism()) {
+  const spinners: ChildProcess[] = [];
+  for (let i = 0; i < processes; i++)
+    spinners.push(spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+  return {
+    processes,
+    async stop(): Promise<void> {
+      await Promise.all(
+        spinners.map(
+          (spinner) =>
+            new Promise<void>((resolve) => {
+              if (spinner.exitCode !== null || spinner.signalCode !== null) return resolve();
+              spinner.once("exit", () => resolve());
+              spinner.kill("SIGKILL");
+            }),
+        ),
+      );
+    },
+  };
+}
