@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Stack } from "../integration/harness";
+import { metricValue, scrapeAppMetrics } from "./app-metrics";
 import { processGroup, processGroupRss, round } from "./stats";
 
 /** The app's V8 heap and off-heap memory as its /api/metrics reports them (prom-client's defaults). */
@@ -54,23 +55,14 @@ const METRICS = {
 } as const;
 
 async function readHeap(stack: Stack): Promise<HeapReading | null> {
-  try {
-    const response = await fetch(`${stack.appUrl}/api/metrics`, {
-      headers: { authorization: `Bearer ${stack.env.METRICS_TOKEN}` },
-      signal: AbortSignal.timeout(5_000),
-    });
-    if (!response.ok) return null;
-    const text = await response.text();
-    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
-    const reading = {
-      heapUsed: value(METRICS.heapUsed),
-      heapTotal: value(METRICS.heapTotal),
-      external: value(METRICS.external),
-    };
-    return Object.values(reading).every(Number.isFinite) ? reading : null;
-  } catch {
-    return null;
-  }
+  const text = await scrapeAppMetrics(stack);
+  if (!text) return null;
+  const reading = {
+    heapUsed: metricValue(text, METRICS.heapUsed),
+    heapTotal: metricValue(text, METRICS.heapTotal),
+    external: metricValue(text, METRICS.external),
+  };
+  return Object.values(reading).every(Number.isFinite) ? reading : null;
 }
 
 /**

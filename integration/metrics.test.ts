@@ -253,15 +253,15 @@ describe("/api/metrics on the real stack", () => {
     }
   });
 
-  it("reports its PostgreSQL pool: the connections the scrape's own database gauges opened, within the pool's 10", async () => {
+  it("reports its PostgreSQL pools: the connections the scrape's own database gauges opened, within the main pool's 10", async () => {
     await scrape();
     const { series } = await scrape();
-    const inUse = series.get(seriesKey("stockhook_db_pool_connections", { state: "in_use" }));
-    const idle = series.get(seriesKey("stockhook_db_pool_connections", { state: "idle" }));
+    const inUse = series.get(seriesKey("stockhook_db_pool_connections", { pool: "main", state: "in_use" }));
+    const idle = series.get(seriesKey("stockhook_db_pool_connections", { pool: "main", state: "idle" }));
     expect(inUse).toBeGreaterThanOrEqual(0);
     expect(idle).toBeGreaterThanOrEqual(0);
     expect(inUse! + idle!).toBeGreaterThanOrEqual(1);
     expect(inUse! + idle!).toBeLessThanOrEqual(10);
-    expect(series.get(seriesKey("stockhook_db_pool_waiting_queries", {}))).toBeGreaterThanOrEqual(0);
+    expect(series.get(seriesKey("stockhook_db_pool_waiting_queries", { pool: "main" }))).toBeGreaterThanOrEqual(0);
   });
 });

@@ -1,5 +1,6 @@
 import { loadavg } from "node:os";
 import { createShopTenant, FINAL_STATUSES, type ShopTenant } from "../../integration/fixtures";
+import { startAppQueueSampler } from "../app-metrics";
 import { cpuFigure, startCpuMeter, type CpuSplit } from "../cpu";
 import { startCpuLoad } from "../cpu-load";
 import { waitForDrain } from "../drain";
@@ -194,6 +195,7 @@ export const quietTenant: Scenario = {
         );
         const cpu = await startCpuMeter(stack);
         const loopDelay = startLoopDelayMeter();
+        const appQueues = startAppQueueSampler(stack);
         const started = Date.now();
         let drainOver = false;
         const selling = seller.sellEverySecond(Number.MAX_SAFE_INTEGER, () => drainOver);
@@ -203,6 +205,7 @@ export const quietTenant: Scenario = {
         drainOver = true;
         const cpuSplit: CpuSplit = await cpu.stop();
         const benchLoopDelay = loopDelay.stop();
+        const queues = await appQueues.stop();
         const loadAtEnd = loadAverage();
         const sales = await selling;
         await seller.settled();
@@ -228,6 +231,7 @@ export const quietTenant: Scenario = {
           cpuSplit,
           quietPhases: phases,
           benchLoopDelay,
+          appQueues: queues,
           loadAverage: { start: loadAtStart, end: loadAtEnd },
         };
         figures.push(
@@ -266,6 +270,12 @@ export const quietTenant: Scenario = {
             name: `the bench process's event-loop delay during the ${label} drain, p50 / p95 / max (its simulators answer the platform calls from that loop)`,
             value: `${benchLoopDelay.p50} / ${benchLoopDelay.p95} / ${benchLoopDelay.max}`,
             unit: "ms",
+          },
+          {
+            scenario: "quiet",
+            name: `the app during the ${label} drain, over one-second windows: event-loop delay p99 (median window) / max; statements waiting for a main-pool connection median / max; main-pool connections in use median / max; statements waiting for a fast-path connection median / max`,
+            value: `${queues.loopDelayMs.p99Median} / ${queues.loopDelayMs.max} ms; ${queues.poolWaiting.median} / ${queues.poolWaiting.max}; ${queues.poolInUse.median} / ${queues.poolInUse.max}; ${queues.fastPathWaiting.median} / ${queues.fastPathWaiting.max}`,
+            unit: "",
           },
           cpuFigure("quiet", cpuSplit, `the ${label} drain`),
         );

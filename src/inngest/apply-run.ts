@@ -1,4 +1,5 @@
-import { db } from "@/server/db";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { db, fastPathDb } from "@/server/db";
 import type { SourceConnector } from "@/server/connectors";
 import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { reconcileForCollection } from "@/server/connections/collection-reconcile";
@@ -50,12 +51,13 @@ function bulkPushEvents(tenantId: string, runId: string, replay: boolean, pushes
 export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
   const { tenantId, runId, replay } = run;
   const startedAt = new Date();
+  const prisma = run.inlinePushes ? fastPathDb : db;
   // One source connector per connection for the run: a batch reads many items from the same source.
   const sources = new Map<string, Promise<SourceConnector>>();
   const sourceFor = (tenant: string, connectionId: string) => {
     let source = sources.get(connectionId);
     if (!source) {
-      source = connectorForConnection(db, tenant, connectionId) as Promise<SourceConnector>;
+      source = connectorForConnection(prisma, tenant, connectionId) as Promise<SourceConnector>;
       sources.set(connectionId, source);
     }
     return source;
@@ -64,7 +66,7 @@ export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
   // Chosen in the transaction: a deadlock retry can roll back rows chosen by the try before it.
   let inline: PushRow[] = [];
   try {
-    result = await applyEvents(db, {
+    result = await applyEvents(prisma, {
       ...run,
       sourceFor,
       pushesInThisRun: run.inlinePushes,
@@ -80,7 +82,7 @@ export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
       handOverEmpty: async (eventIds) => {
         const reconciles = [];
         for (const id of eventIds) {
-          const collection = await reconcileForCollection(db, tenantId, id);
+          const collection = await reconcileForCollection(prisma, tenantId, id);
           if (collection) reconciles.push(reconcileRequested.create(collection));
         }
         if (reconciles.length) await inngest.send(reconciles);
@@ -89,11 +91,11 @@ export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
   } catch (error) {
     // Each failed attempt is on record with its error, not only the last one.
     const message = error instanceof Error ? error.message : String(error);
-    await recordFailedAttempts(run, startedAt, message).catch(() => undefined);
+    await recordFailedAttempts(prisma, run, startedAt, message).catch(() => undefined);
     throw error;
   }
 
-  await pushKeptVerdicts(run, result, startedAt);
+  await pushKeptVerdicts(prisma, run, result, startedAt);
   if (result.unresolved.length)
     await inngest.send(
       result.unresolved.map((u) =>
@@ -106,7 +108,7 @@ export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
   // Best effort and bounded (see emit.ts): tenants' webhooks never fail or delay the stock pipeline.
   for (const [webhookEventId, applied] of Object.entries(result.appliedByEvent))
     await emitStockChanges(
-      db,
+      prisma,
       tenantId,
       appliedChanges(applied),
       {
@@ -135,17 +137,22 @@ export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
  * batched path (a bulk replay after a storefront's outage) the pushes go out as one bulk push per
  * storefront, as a batch's own pushes do, instead of a push-item run per item and storefront.
  */
-async function pushKeptVerdicts(run: ApplyRun, result: ApplyResult, startedAt: Date): Promise<void> {
+async function pushKeptVerdicts(
+  prisma: PrismaClient,
+  run: ApplyRun,
+  result: ApplyResult,
+  startedAt: Date,
+): Promise<void> {
   const { tenantId, runId, replay } = run;
   const rows: PushRow[] = [];
   for (const event of result.keptVerdict) {
-    const unfinished = await db.channelPush.findMany({
+    const unfinished = await prisma.channelPush.findMany({
       where: { tenantId, webhookEventId: event.id, state: { not: "SUCCEEDED" } },
       distinct: ["itemId"],
       select: { itemId: true },
     });
     const jobs: PushJob[] = await preparePushes(
-      db,
+      prisma,
       tenantId,
       { webhookEventId: event.id },
       unfinished.map((p) => p.itemId),
@@ -159,8 +166,8 @@ async function pushKeptVerdicts(run: ApplyRun, result: ApplyResult, startedAt: D
         : rows.map((row) => handOverEvent(tenantId, runId, replay, row)),
     );
   for (const event of result.keptVerdict) {
-    await restoreVerdict(db, event.id, event.status);
-    await recordAttempt(db, {
+    await restoreVerdict(prisma, event.id, event.status);
+    await recordAttempt(prisma, {
       tenantId,
       kind: "PROCESSING",
       webhookEventId: event.id,
@@ -176,12 +183,17 @@ async function pushKeptVerdicts(run: ApplyRun, result: ApplyResult, startedAt: D
   }
 }
 
-async function recordFailedAttempts(run: ApplyRun, startedAt: Date, error: string): Promise<void> {
-  const events = await db.webhookEvent.findMany({
+async function recordFailedAttempts(
+  prisma: PrismaClient,
+  run: ApplyRun,
+  startedAt: Date,
+  error: string,
+): Promise<void> {
+  const events = await prisma.webhookEvent.findMany({
     where: { tenantId: run.tenantId, id: { in: run.eventIds } },
     select: { id: true, connectionId: true },
   });
-  await db.pipelineAttempt.createMany({
+  await prisma.pipelineAttempt.createMany({
     data: events.map((event) => ({
       tenantId: run.tenantId,
       kind: "PROCESSING" as const,

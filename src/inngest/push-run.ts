@@ -1,4 +1,5 @@
-import { db } from "@/server/db";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { db, fastPathDb } from "@/server/db";
 import { connectorForConnection } from "@/server/connectors/tenant-connector";
 import { emitProductSyncedMany } from "@/server/outbound/emit";
 import type { PushRow } from "@/server/pipeline/apply-batch";
@@ -18,14 +19,18 @@ export const retryingConnector = (tenantId: string, connectionId: string) =>
   connectorForConnection(db, tenantId, connectionId, { policy: { maxRetryAfterMs: 5_000, maxRetries: 1 } });
 
 const inlineConnector = (tenantId: string, connectionId: string) =>
-  connectorForConnection(db, tenantId, connectionId, { policy: INLINE_PUSH_POLICY });
+  connectorForConnection(fastPathDb, tenantId, connectionId, { policy: INLINE_PUSH_POLICY });
 
 type Succeeded = Extract<PushAttemptResult, { kind: "succeeded" }>;
 
 /** `product.synced` for the pushes that landed, in one send. */
-export function emitLandedPushes(tenantId: string, landed: { request: PushRequest; result: Succeeded }[]) {
+export function emitLandedPushes(
+  tenantId: string,
+  landed: { request: PushRequest; result: Succeeded }[],
+  prisma: PrismaClient = db,
+) {
   return emitProductSyncedMany(
-    db,
+    prisma,
     tenantId,
     landed.map(({ request, result }) => ({
       pushId: result.pushId,
@@ -81,13 +86,13 @@ export const storefrontBatchEvent = (
   );
 
 /**
- * The fast path's second step: each push's first attempt, made here (inline-push.ts); what did
- * not land goes to push-item to be retried from its next attempt, and a push with no attempt left
- * fails for good as push-item would fail it.
+ * The fast path's second step: each push's first attempt, made here (inline-push.ts) on the fast
+ * path's own pool; what did not land goes to push-item to be retried from its next attempt, and a
+ * push with no attempt left fails for good as push-item would fail it.
  */
 export async function pushInline(run: { tenantId: string; runId: string; replay: boolean; pushes: PushRow[] }) {
   const { tenantId, runId, replay } = run;
-  const outcome = await attemptPushesInline(db, inlineConnector, tenantId, run.pushes, {
+  const outcome = await attemptPushesInline(fastPathDb, inlineConnector, tenantId, run.pushes, {
     runId,
     replay,
     delaysMs: pushRetryDelaysMs(),
@@ -97,12 +102,14 @@ export async function pushInline(run: { tenantId: string; runId: string; replay:
       outcome.handedOver.map(({ push, number, at }) => handOverEvent(tenantId, runId, replay, push, { number, at })),
     );
   for (const { result } of outcome.exhausted)
-    if (result.kind === "failed") await giveUpOnePush(db, tenantId, result.pushId, result.error, sendOutboundEvents);
+    if (result.kind === "failed")
+      await giveUpOnePush(fastPathDb, tenantId, result.pushId, result.error, sendOutboundEvents);
   await emitLandedPushes(
     tenantId,
     outcome.succeeded.flatMap(({ push, result }) =>
       result.kind === "succeeded" ? [{ request: { tenantId, ...push, pushId: push.id }, result }] : [],
     ),
+    fastPathDb,
   );
   return { landed: outcome.succeeded.length, handedOver: outcome.handedOver.length, failed: outcome.exhausted.length };
 }

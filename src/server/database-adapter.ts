@@ -15,7 +15,13 @@ import { poolSizeOf } from "./database-url";
 export interface DatabaseTarget {
   databaseUrl?: string;
   dataDir: string;
+  /** PostgreSQL only: this pool's size, in place of the URL's `connection_limit`. */
+  poolSize?: number;
+  /** PostgreSQL only: the pool's name in the metrics (`main` unless given). */
+  poolName?: PoolName;
 }
+
+export type PoolName = "main" | "fast_path";
 
 export type AdapterFactory = PrismaPg | PrismaPGlite;
 
@@ -31,10 +37,10 @@ export interface OpenedAdapter {
  * override the others, so a copy with another `database` (as Prisma's shadow database is made)
  * would silently connect to the main database.
  */
-export function postgresConfig(databaseUrl: string): PoolConfig {
+export function postgresConfig(databaseUrl: string, poolSizeOverride?: number): PoolConfig {
   const url = new URL(databaseUrl);
   const ssl = url.searchParams.get("sslmode");
-  const poolSize = poolSizeOf(databaseUrl);
+  const poolSize = poolSizeOverride ?? poolSizeOf(databaseUrl);
   return {
     ...(poolSize ? { max: poolSize } : {}),
     host: decodeURIComponent(url.hostname),
@@ -52,12 +58,19 @@ export function postgresConfig(databaseUrl: string): PoolConfig {
  * engine sends them: the simple query protocol runs them as one implicit transaction.
  */
 class PostgresAdapterFactory extends PrismaPg {
+  constructor(
+    config: PoolConfig,
+    private readonly poolName: PoolName,
+  ) {
+    super(config);
+  }
+
   override async connect() {
-    return sendScriptsWhole(await super.connect());
+    return sendScriptsWhole(await super.connect(), this.poolName);
   }
 
   override async connectToShadowDb() {
-    return sendScriptsWhole(await super.connectToShadowDb());
+    return sendScriptsWhole(await super.connectToShadowDb(), this.poolName);
   }
 }
 
@@ -65,31 +78,39 @@ class PostgresAdapterFactory extends PrismaPg {
  * Every PostgreSQL pool this process opened, for the metrics (poolUsage). On globalThis, as the
  * client is (server/db.ts): each route bundle has its own copy of this module.
  */
-const globalForPools = globalThis as unknown as { stockhookPools?: Set<Pool> };
-const openPools = (globalForPools.stockhookPools ??= new Set<Pool>());
+const globalForPools = globalThis as unknown as { stockhookPools?: Map<Pool, PoolName> };
+const openPools = (globalForPools.stockhookPools ??= new Map<Pool, PoolName>());
+
+export interface PoolUsage {
+  inUse: number;
+  idle: number;
+  waiting: number;
+}
 
 /**
- * Connections in use and idle, and statements waiting for one, over this process's pools: a
- * waiting count above zero under load says the pool is the queue (connection_limit).
+ * Connections in use and idle, and statements waiting for one, by pool (the main pool and the fast
+ * path's, see server/db.ts): a waiting count above zero under load says the pool is the queue.
  */
-export function poolUsage(): { inUse: number; idle: number; waiting: number } {
-  const usage = { inUse: 0, idle: 0, waiting: 0 };
-  for (const pool of openPools) {
+export function poolUsage(): Map<PoolName, PoolUsage> {
+  const byName = new Map<PoolName, PoolUsage>();
+  for (const [pool, name] of openPools) {
     if (pool.ended) {
       openPools.delete(pool);
       continue;
     }
+    const usage = byName.get(name) ?? { inUse: 0, idle: 0, waiting: 0 };
     usage.inUse += pool.totalCount - pool.idleCount;
     usage.idle += pool.idleCount;
     usage.waiting += pool.waitingCount;
+    byName.set(name, usage);
   }
-  return usage;
+  return byName;
 }
 
-function sendScriptsWhole<Adapter extends SqlDriverAdapter>(adapter: Adapter): Adapter {
+function sendScriptsWhole<Adapter extends SqlDriverAdapter>(adapter: Adapter, poolName: PoolName): Adapter {
   // The adapter's pool and error mapping are not public; both exist on every PrismaPgAdapter.
   const internals = adapter as unknown as { client: Pool; onError: (error: unknown) => never };
-  openPools.add(internals.client);
+  openPools.set(internals.client, poolName);
   adapter.executeScript = async (script: string) => {
     try {
       await internals.client.query(script);
@@ -100,8 +121,8 @@ function sendScriptsWhole<Adapter extends SqlDriverAdapter>(adapter: Adapter): A
   return adapter;
 }
 
-export function postgresAdapterFactory(databaseUrl: string): PrismaPg {
-  return new PostgresAdapterFactory(postgresConfig(databaseUrl));
+export function postgresAdapterFactory(databaseUrl: string, poolSize?: number, poolName: PoolName = "main"): PrismaPg {
+  return new PostgresAdapterFactory(postgresConfig(databaseUrl, poolSize), poolName);
 }
 
 export function pgliteDirectory(dataDir: string): string {
@@ -129,7 +150,7 @@ export function openAdapter(target: DatabaseTarget): OpenedAdapter {
   if (target.databaseUrl) {
     const url = new URL(target.databaseUrl);
     return {
-      factory: postgresAdapterFactory(target.databaseUrl),
+      factory: postgresAdapterFactory(target.databaseUrl, target.poolSize, target.poolName),
       description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: async () => {},
     };

@@ -80,21 +80,25 @@ export function createMetrics(prisma: () => PrismaClient) {
   };
   new Gauge({
     name: "stockhook_db_pool_connections",
-    help: "This process's PostgreSQL connections, by state (in_use, idle); none on the embedded database",
-    labelNames: ["state"] as const,
+    help: "This process's PostgreSQL connections, by pool (main, fast_path) and state (in_use, idle); none on the embedded database",
+    labelNames: ["pool", "state"] as const,
     registers,
     collect() {
-      const usage = poolUsage();
-      this.set({ state: "in_use" }, usage.inUse);
-      this.set({ state: "idle" }, usage.idle);
+      this.reset();
+      for (const [pool, usage] of poolUsage()) {
+        this.set({ pool, state: "in_use" }, usage.inUse);
+        this.set({ pool, state: "idle" }, usage.idle);
+      }
     },
   });
   new Gauge({
     name: "stockhook_db_pool_waiting_queries",
-    help: "Statements of this process waiting for a free PostgreSQL connection (raise connection_limit when it stays above 0)",
+    help: "Statements of this process waiting for a free PostgreSQL connection, by pool (raise connection_limit when the main pool's stays above 0)",
+    labelNames: ["pool"] as const,
     registers,
     collect() {
-      this.set(poolUsage().waiting);
+      this.reset();
+      for (const [pool, usage] of poolUsage()) this.set({ pool }, usage.waiting);
     },
   });
   registerDatabaseGauges(registry, prisma);
