@@ -69,21 +69,15 @@ describe("Inngest step ids", () => {
     ]);
   });
 
-  it("apply-webhook: one apply step (claim, apply, verdict and push rows together), then one for the pushes", async () => {
+  it("apply-webhook: one step that applies the delivery and makes its pushes' first attempts", async () => {
     const summary = { claimed: 1, pushes: 2, statuses: { APPLIED: 1 }, handedOn: 0 };
-    const inline = [{ id: "p1", connectionId: "ch1", itemId: "i1", externalId: "x1", webhookEventId: "e1" }];
-    const pushed = { landed: 1, handedOver: 0, failed: 0 };
     const event = {
       name: "stock/webhook.received",
       data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" },
     };
-    const { used, result } = await stepIdsOf(applyWebhook, event, { apply: { ...summary, inline }, push: pushed });
-    expect(used).toEqual(["run:apply", "run:push"]);
-    expect(result).toEqual({ ...summary, pushed });
-    // A delivery that changed nothing, or too many pushes for one step: the apply step only.
-    const applyOnly = await stepIdsOf(applyWebhook, event, { apply: summary });
-    expect(applyOnly.used).toEqual(["run:apply"]);
-    expect(applyOnly.result).toEqual(summary);
+    const { used, result } = await stepIdsOf(applyWebhook, event, { "apply-and-push": summary });
+    expect(used).toEqual(["run:apply-and-push"]);
+    expect(result).toEqual(summary);
   });
 
   it("apply-webhook-batch: one apply step for the whole batch", async () => {

@@ -4,7 +4,7 @@ import { noRetryConnector } from "@test-support/sim-connectors";
 import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 import { createSimulator, externalIdOf, type Simulator } from "@sim";
 import type { PushRow } from "./apply-batch";
-import { attemptPushesInline, INLINE_PUSH_POLICY } from "./inline-push";
+import { attemptPushesInline, INLINE_PUSH_LIMIT, INLINE_PUSH_POLICY, unattemptedPushesOf } from "./inline-push";
 
 let database: TestDatabase;
 let sim: Simulator;
@@ -156,5 +156,59 @@ describe("the fast path's own push attempt", () => {
     // A failure the shop answered does count towards its breaker.
     const failing = await database.prisma.connection.findUniqueOrThrow({ where: { id: channels.down.id } });
     expect(failing.consecutiveFailures).toBe(1);
+  });
+});
+
+describe("the fast path's step run again after its apply committed", () => {
+  const find = (runId = "run-apply") => unattemptedPushesOf(database.prisma, fx.tenant.id, fx.event.id, runId);
+
+  it("finds the delivery's pushes nobody has taken, and pushes them", async () => {
+    resetShops();
+    const rows = await pushRows();
+    // One never attempted; one this run had started when it stopped (its id on the row).
+    await database.prisma.channelPush.update({ where: { id: rows[0]!.id }, data: { inngestRunId: null } });
+    const found = await find();
+    expect(found.map((push) => push.id).sort()).toEqual(rows.map((push) => push.id).sort());
+    expect(found.find((push) => push.id === rows[0]!.id)).toEqual({
+      id: rows[0]!.id,
+      connectionId: rows[0]!.connectionId,
+      itemId: fx.item.id,
+      externalId: rows[0]!.externalId,
+      webhookEventId: fx.event.id,
+    });
+    const outcome = await attempt(found);
+    expect(outcome.succeeded).toHaveLength(2);
+    expect(await find()).toEqual([]);
+  });
+
+  it("leaves rows another run holds, rows with an attempt scheduled, and rows already delivered", async () => {
+    resetShops();
+    const [held, scheduled] = await pushRows();
+    await database.prisma.channelPush.update({ where: { id: held!.id }, data: { inngestRunId: "run-other" } });
+    await database.prisma.channelPush.update({
+      where: { id: scheduled!.id },
+      data: { nextAttemptAt: new Date(Date.now() + 60_000) },
+    });
+    expect(await find()).toEqual([]);
+    await database.prisma.channelPush.update({
+      where: { id: scheduled!.id },
+      data: { nextAttemptAt: null, state: "SUCCEEDED", pushedAt: new Date() },
+    });
+    expect(await find()).toEqual([]);
+  });
+
+  it("leaves a delivery with more pushes than one step makes to the push-item runs it handed them to", async () => {
+    resetShops();
+    await pushRows();
+    const extra = Array.from({ length: INLINE_PUSH_LIMIT }, () => ({
+      tenantId: fx.tenant.id,
+      connectionId: channels.up.id,
+      itemId: fx.item.id,
+      webhookEventId: fx.event.id,
+      quantity: 0,
+      status: "SOLD" as const,
+    }));
+    await database.prisma.channelPush.createMany({ data: extra });
+    expect(await find()).toEqual([]);
   });
 });

@@ -4,8 +4,10 @@ import type { PushRow } from "./apply-batch";
 import { attemptPush, type ConnectorLookup, type PushAttemptResult } from "./channel-push";
 
 /**
- * The fast path's own first attempt at its pushes, in the apply run's second step: a second
- * Inngest run per push would add its start-up wait (about 250 ms on the dev server) to every sale.
+ * The fast path's own first attempt at its pushes, in the same step as the apply: a second
+ * Inngest run per push would add its start-up wait (about 250 ms on the dev server) to every sale,
+ * and a second step the wait for Inngest to schedule it (seconds at the 95th percentile while
+ * another tenant's burst drains, docs/pipeline.md#the-fast-paths-push-step).
  * The attempt is one call with no waiting in it: no retry, no Retry-After slept out, a timeout of
  * 2 s (a storefront slower than that is retried at once by push-item with the full 15 s, and the
  * cut does not count against its breaker). Whatever does not land is handed to push-item, which
@@ -84,4 +86,45 @@ export async function attemptPushesInline(
     else outcome.exhausted.push(attempt);
   }
   return outcome;
+}
+
+/**
+ * A delivery's pushes nobody has taken: its fast-path step applied it and stopped before pushing
+ * (the process died, or the step ran again), so the step's next run finds the delivery final and
+ * pushes these instead. Rows another run is attempting or has scheduled are left to it; a delivery
+ * with more pushes than INLINE_PUSH_LIMIT handed them to push-item runs, which own them.
+ */
+export async function unattemptedPushesOf(
+  prisma: PrismaClient,
+  tenantId: string,
+  webhookEventId: string,
+  runId: string,
+): Promise<PushRow[]> {
+  const rows = await prisma.channelPush.findMany({
+    where: {
+      tenantId,
+      webhookEventId,
+      state: "PENDING",
+      nextAttemptAt: null,
+      OR: [{ inngestRunId: null }, { inngestRunId: runId }],
+    },
+    select: { id: true, connectionId: true, itemId: true },
+    orderBy: { id: "asc" },
+    take: INLINE_PUSH_LIMIT + 1,
+  });
+  if (rows.length === 0 || rows.length > INLINE_PUSH_LIMIT) return [];
+  const links = await prisma.itemLink.findMany({
+    where: {
+      tenantId,
+      itemId: { in: rows.map((row) => row.itemId) },
+      connectionId: { in: rows.map((row) => row.connectionId) },
+    },
+    select: { itemId: true, connectionId: true, externalId: true },
+  });
+  const externalIdOf = new Map(links.map((link) => [`${link.connectionId}|${link.itemId}`, link.externalId]));
+  return rows.flatMap((row) => {
+    const externalId = externalIdOf.get(`${row.connectionId}|${row.itemId}`);
+    // Unlinked since: nowhere to push; the sweeper's re-send of unstarted pushes fails it as unlinked.
+    return externalId ? [{ ...row, externalId, webhookEventId }] : [];
+  });
 }

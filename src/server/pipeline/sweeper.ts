@@ -30,8 +30,8 @@ const ENDED_WITHOUT_FINISHING = new Set(["failed", "cancelled"]);
 /**
  * …and the push. A run that took a push ends only after the push landed, failed for good or was
  * handed to a push-item run (whose first attempt names that run instead), so a push still PENDING
- * under a completed run was lost: say, the fast path's apply step re-ran after its commit and
- * found its delivery final, with nothing left to push.
+ * under a completed run was lost, whatever the cause. (The fast path's step, run again, pushes
+ * what its earlier try left, unattemptedPushesOf; this is the net under that.)
  */
 const ENDED_WITHOUT_PUSHING = new Set([...ENDED_WITHOUT_FINISHING, "completed"]);
 
