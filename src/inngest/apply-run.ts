@@ -51,6 +51,7 @@ function bulkPushEvents(tenantId: string, runId: string, replay: boolean, pushes
 export async function applyForRun(run: ApplyRun): Promise<ApplyRunSummary> {
   const { tenantId, runId, replay } = run;
   const startedAt = new Date();
+  // A single delivery's statements never queue behind a burst's for a connection (server/db.ts).
   const prisma = run.inlinePushes ? fastPathDb : db;
   // One source connector per connection for the run: a batch reads many items from the same source.
   const sources = new Map<string, Promise<SourceConnector>>();

@@ -40,10 +40,10 @@ export function getDb(): PrismaClient {
 }
 
 /**
- * The fast path's client (a quiet tenant's single delivery: apply-webhook's apply and push steps),
+ * The fast path's client (a quiet tenant's single delivery: apply-webhook's apply-and-push step),
  * on a pool of its own. While another tenant's burst drains, every connection of the main pool is
  * busy and dozens of its statements wait for one; on this pool a single sale's statements wait
- * behind none of them (docs/pipeline.md#fairness). The embedded database has one connection
+ * behind none of them (docs/pipeline.md, fairness). The embedded database has one connection
  * whatever the client, so there it is the main client.
  */
 export function getFastPathDb(): PrismaClient {
