@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { deliveredAfterFirstRead } from "@test-support/push-race";
 import { noRetryConnector } from "@test-support/sim-connectors";
 import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 import { createSimulator, externalIdOf, type Simulator } from "@sim";
@@ -220,6 +221,7 @@ describe("one item's pushes to one storefront never overlap", () => {
     expect(late.succeeded[0]).toMatchObject({ quantity: 2 });
     expect(shownOnChannel(12)).toBe(2);
   });
+
   it("calls nobody for a row another attempt delivered between this batch's first read and its leases", async () => {
     await setQuantity(13, 41);
     await setQuantity(14, 42);
@@ -228,31 +230,18 @@ describe("one item's pushes to one storefront never overlap", () => {
     expect(shownBefore).not.toBe(41);
     const deliveredAt = new Date("2026-12-07T09:00:00Z");
     // The other attempt lands right after this one has read both rows as pending.
-    let raced = false;
-    const racing = database.prisma.$extends({
-      query: {
-        channelPush: {
-          async findMany({ args, query }) {
-            const found = await query(args);
-            if (!raced) {
-              raced = true;
-              await database.prisma.channelPush.update({
-                where: { id: delivered },
-                data: { state: "SUCCEEDED", pushedAt: deliveredAt },
-              });
-            }
-            return found;
-          },
-        },
-      },
-    }) as unknown as typeof database.prisma;
+    const racing = deliveredAfterFirstRead(database.prisma, {
+      id: delivered!,
+      pushedAt: deliveredAt,
+      read: "findMany",
+    });
     const result = await attemptChannelBatch(
-      racing,
+      racing.client,
       connectorFor,
       { tenantId: fx.tenant.id, connectionId: channelId, pushIds: [delivered!, open!] },
       context(),
     );
-    expect(raced).toBe(true);
+    expect(racing.raced()).toBe(true);
     expect(result.failed).toEqual([]);
     expect(result.succeeded.find((row) => row.pushId === delivered)).toMatchObject({
       pushedAt: deliveredAt.toISOString(),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenantFixture, type TenantFixture } from "@test-support/fixtures";
+import { deliveredAfterFirstRead } from "@test-support/push-race";
 import { noRetryConnector } from "@test-support/sim-connectors";
 import { createTestDatabase, type TestDatabase } from "@test-support/test-database";
 import { createSimulator, externalIdOf, type Simulator } from "@sim";
@@ -257,36 +258,23 @@ describe("push attempts", () => {
     const [job] = await preparePushes(database.prisma, fx.tenant.id, { webhookEventId: event.id }, [fx.item.id]);
     const deliveredAt = new Date("2026-12-07T09:00:00Z");
     // The other attempt lands right after this one has read the row as still pending.
-    let raced = false;
-    const racing = database.prisma.$extends({
-      query: {
-        channelPush: {
-          async findFirstOrThrow({ args, query }) {
-            const row = await query(args);
-            if (!raced) {
-              raced = true;
-              await database.prisma.channelPush.update({
-                where: { id: job!.pushId },
-                data: { state: "SUCCEEDED", pushedAt: deliveredAt },
-              });
-            }
-            return row;
-          },
-        },
-      },
-    }) as unknown as typeof database.prisma;
+    const racing = deliveredAfterFirstRead(database.prisma, {
+      id: job!.pushId,
+      pushedAt: deliveredAt,
+      read: "findFirstOrThrow",
+    });
     let calls = 0;
     const counting = async () => {
       calls += 1;
       return connectorFor();
     };
     const result = await attemptPush(
-      racing,
+      racing.client,
       counting,
       { ...request(), webhookEventId: event.id, pushId: job!.pushId },
       { number: 1, delaysMs: DELAYS, inngestRunId: "run-late" },
     );
-    expect(raced).toBe(true);
+    expect(racing.raced()).toBe(true);
     expect(result).toMatchObject({ kind: "succeeded", pushedAt: deliveredAt.toISOString() });
     expect(calls).toBe(0);
     expect(await attemptsOf(job!.pushId)).toEqual([]);
