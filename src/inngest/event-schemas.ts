@@ -1,5 +1,6 @@
 import { eventType } from "inngest";
 import { z } from "zod";
+import { MAX_DELIVERIES_PER_BATCHED_EVENT } from "@/server/inbound/hand-over";
 import { outboundEnvelopeSchema } from "@/server/outbound/event-types";
 
 /**
@@ -18,10 +19,16 @@ const delivery = z.object({
 export const webhookReceived = eventType("stock/webhook.received", { schema: delivery });
 
 /**
- * The same delivery, applied in a batch with the tenant's others: sent for a tenant delivering
- * faster than WEBHOOK_BATCH_THRESHOLD_PER_SECOND, for the sweeper's re-sends and for bulk replays.
+ * Stored deliveries of one tenant, applied in a batch with its others: sent for a tenant delivering
+ * faster than WEBHOOK_BATCH_THRESHOLD_PER_SECOND (several deliveries gathered into one event), for
+ * the sweeper's re-sends and for bulk replays (one each).
  */
-export const webhookBatched = eventType("stock/webhook.batched", { schema: delivery });
+export const webhookBatched = eventType("stock/webhook.batched", {
+  schema: z.object({
+    tenantId: z.string().min(1),
+    webhookEventIds: z.array(z.string().min(1)).min(1).max(MAX_DELIVERIES_PER_BATCHED_EVENT),
+  }),
+});
 
 export const reconcileRequested = eventType("stock/reconcile.requested", {
   schema: z.object({

@@ -85,13 +85,13 @@ describe("Inngest step ids", () => {
     const engine = new InngestTestEngine({
       function: applyWebhookBatch,
       events: [
-        { name: "stock/webhook.batched", data: { tenantId: "t1", webhookEventId: "e1", connectionId: "c1" } },
-        { name: "stock/webhook.batched", data: { tenantId: "t1", webhookEventId: "e2", connectionId: "c1" } },
+        { name: "stock/webhook.batched", data: { tenantId: "t1", webhookEventIds: ["e1", "e2"] } },
+        { name: "stock/webhook.batched", data: { tenantId: "t1", webhookEventIds: ["e3", "e2"] } },
       ],
     });
     const { result, ctx } = await engine.execute({ steps: [{ id: "apply", handler: () => summary }] });
     expect((ctx.step.run.mock.calls as unknown[][]).map((call) => call[0])).toEqual(["apply"]);
-    expect(result).toEqual({ events: 2, ...summary });
+    expect(result).toEqual({ events: 2, deliveries: 3, ...summary });
   });
 
   it("reconcile-connection: start, one step per page, finish, then the pushes", async () => {
@@ -253,7 +253,7 @@ describe("Inngest step ids", () => {
   });
 
   it("sweep-webhooks: find, find-orphans, resend, mark-sent", async () => {
-    const candidate = { id: "e1", eventId: "ev1", tenantId: "t1", connectionId: "c1", itemKey: "k", reason: "unsent" };
+    const candidate = { id: "e1", eventId: "ev1", tenantId: "t1", reason: "unsent" };
     const unstarted = [{ tenantId: "t1", connectionId: "ch1", pushIds: ["p1"], sender: "sweep:1" }];
     const { used, result } = await stepIdsOf(sweepWebhooks, null, {
       find: [candidate],

@@ -6,8 +6,10 @@ import {
   findOrphanedEvents,
   findOrphanedPushes,
   findUnstartedPushes,
+  forgetOldHandOvers,
   markOrphansResent,
   markSent,
+  resendEvents,
   sweepRunLookup,
 } from "@/server/pipeline/sweeper";
 import { inngest } from "../client";
@@ -22,7 +24,11 @@ import { storefrontBatchEvent } from "../push-run";
 export const sweepWebhooks = inngest.createFunction(
   { id: "sweep-webhooks", triggers: [{ cron: "* * * * *" }], concurrency: [{ limit: 1 }] },
   async ({ step }) => {
-    const candidates = await step.run("find", () => findEventsToResend(db, new Date()));
+    const candidates = await step.run("find", async () => {
+      const now = new Date();
+      await forgetOldHandOvers(db, now);
+      return findEventsToResend(db, now);
+    });
     // `unstarted` is absent from this step's memoized result in runs begun before it was added.
     const {
       orphans,
@@ -44,13 +50,8 @@ export const sweepWebhooks = inngest.createFunction(
     if (resend.length === 0 && pushes.length === 0 && unstarted.length === 0)
       return { resent: 0, pushes: 0, unstartedPushes: 0 };
     await step.sendEvent("resend", [
-      ...resend.map((c) =>
-        // Batched: a sweep re-sends many at once, and the claim makes a re-send of a live event harmless.
-        webhookBatched.create(
-          { tenantId: c.tenantId, connectionId: c.connectionId, webhookEventId: c.id, itemKey: c.itemKey },
-          { id: c.eventId },
-        ),
-      ),
+      // Batched: a sweep re-sends many at once, and the claim makes a re-send of a live event harmless.
+      ...resendEvents(resend).map(({ id, ...data }) => webhookBatched.create(data, { id })),
       // The event push-item consumes; its per-(storefront, item) concurrency keeps one push at a time.
       ...pushes.map(({ eventId, ...push }) => channelPush.create(push, { id: eventId })),
       ...unstarted.map(({ tenantId, sender, ...rows }) => storefrontBatchEvent(tenantId, sender, rows)),

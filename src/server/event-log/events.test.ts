@@ -172,7 +172,6 @@ describe("replay", () => {
     prisma,
     db,
     event,
-    tenantA: fx,
     tenantB: other,
   }) => {
     const failed = await event({
@@ -191,11 +190,10 @@ describe("replay", () => {
       replayEvents(db, [failed.id], send),
     ]);
     expect([...first.replayed, ...second.replayed].sort()).toEqual([failed.id, skipped.id].sort());
-    expect(sent).toHaveLength(2);
-    expect(sent.find((m) => m.data.webhookEventId === failed.id)).toMatchObject({
-      id: expect.stringMatching(new RegExp(`^${failed.id}:replay:`)),
-      data: { itemKey: `${fx.connection.id}:sam-5` },
-    });
+    // Whichever request claimed them, each is handed over once, under an id Inngest has not seen.
+    const named = sent.flatMap((m) => (m.data.webhookEventIds as string[] | undefined) ?? [m.data.webhookEventId]);
+    expect(named.sort()).toEqual([failed.id, skipped.id].sort());
+    for (const message of sent) expect(message.id).toMatch(/:replay:\d+$/);
     expect(first.refused.map((r) => r.id)).toEqual(expect.arrayContaining([applied.id, other.event.id]));
     expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({
       status: "QUEUED",
@@ -204,6 +202,46 @@ describe("replay", () => {
     expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: other.event.id } })).toMatchObject({
       status: "APPLIED",
     });
+  });
+
+  it("sends one delivery to the fast path and several to the batched path, a hundred to an event", async ({
+    db,
+    event,
+    tenantA: fx,
+  }) => {
+    const sent: { name: string; id?: string; data: Record<string, unknown> }[] = [];
+    const send = async (message: (typeof sent)[number]) => void sent.push(message);
+    const one = await event({ status: "FAILED", externalIds: ["sam-5"] });
+    await replayEvents(db, [one.id], send);
+    expect(sent).toEqual([
+      {
+        name: "stock/webhook.received",
+        id: expect.stringMatching(new RegExp(`^${one.id}:replay:`)),
+        data: {
+          tenantId: fx.tenant.id,
+          connectionId: fx.connection.id,
+          webhookEventId: one.id,
+          itemKey: `${fx.connection.id}:sam-5`,
+        },
+      },
+    ]);
+
+    sent.length = 0;
+    const many = [];
+    for (let i = 0; i < 101; i++) many.push(await event({ status: "FAILED" }));
+    const result = await replayEvents(
+      db,
+      many.map((e) => e.id),
+      send,
+    );
+    expect(result.replayed).toHaveLength(101);
+    expect(sent.map((m) => [m.name, (m.data.webhookEventIds as string[]).length])).toEqual([
+      ["stock/webhook.batched", 100],
+      ["stock/webhook.batched", 1],
+    ]);
+    expect(sent.flatMap((m) => m.data.webhookEventIds as string[]).sort()).toEqual(many.map((e) => e.id).sort());
+    for (const message of sent)
+      expect(message.id).toMatch(new RegExp(`^${(message.data.webhookEventIds as string[])[0]}:replay:\\d+$`));
   });
 
   it("leaves an event it could not hand over for the sweeper", async ({ prisma, db, event }) => {

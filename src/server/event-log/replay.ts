@@ -1,4 +1,5 @@
 import type { TenantDb } from "@/server/tenancy/tenant-db";
+import { MAX_DELIVERIES_PER_BATCHED_EVENT } from "@/server/inbound/hand-over";
 import { itemConcurrencyKey } from "@/server/pipeline/item-key";
 import { isReplayable } from "./timeline";
 
@@ -55,23 +56,31 @@ export async function replayEvents(
     select: { id: true, tenantId: true, connectionId: true, externalIds: true },
   });
   const deferred: string[] = [];
-  for (const event of claimed) {
-    try {
-      await send({
-        // Several at once go to the batched path, so a bulk replay never queues in front of single sales.
-        name: claimed.length > 1 ? "stock/webhook.batched" : "stock/webhook.received",
-        id: `${event.id}:replay:${now.getTime()}`,
-        data: {
-          tenantId: event.tenantId,
-          connectionId: event.connectionId,
-          webhookEventId: event.id,
-          itemKey: itemConcurrencyKey(event.connectionId, event.externalIds),
-        },
+  const handOver = (ids: string[], event: Parameters<SendPipelineEvent>[0]) =>
+    send(event).catch(() => void deferred.push(...ids));
+  const [only] = claimed;
+  if (claimed.length === 1 && only)
+    await handOver([only.id], {
+      name: "stock/webhook.received",
+      id: `${only.id}:replay:${now.getTime()}`,
+      data: {
+        tenantId: only.tenantId,
+        connectionId: only.connectionId,
+        webhookEventId: only.id,
+        itemKey: itemConcurrencyKey(only.connectionId, only.externalIds),
+      },
+    });
+  else
+    // Several at once go to the batched path, so a bulk replay never queues in front of single sales.
+    for (let i = 0; i < claimed.length; i += MAX_DELIVERIES_PER_BATCHED_EVENT) {
+      const chunk = claimed.slice(i, i + MAX_DELIVERIES_PER_BATCHED_EVENT);
+      const ids = chunk.map((event) => event.id);
+      await handOver(ids, {
+        name: "stock/webhook.batched",
+        id: `${ids[0]}:replay:${now.getTime()}`,
+        data: { tenantId: chunk[0]!.tenantId, webhookEventIds: ids },
       });
-    } catch {
-      deferred.push(event.id);
     }
-  }
   // Never handed over: with no send time the sweeper's stuck-event pass picks them up.
   if (deferred.length) await db.webhookEvent.updateMany({ where: { id: { in: deferred } }, data: { sentAt: null } });
   const claimedIds = new Set(claimed.map((event) => event.id));

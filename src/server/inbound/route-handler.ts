@@ -6,13 +6,14 @@ import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db } from "@/server/db";
 import { logFor, requestIdOf, withLogContext } from "@/server/logger";
 import { observeWebhookAnswer, type DeliverySeen } from "@/server/metrics/observe";
+import { recordHandOver } from "@/server/pipeline/sweeper";
 import { ConnectionDirectory } from "./connection-directory";
-import { ingestWebhook, type IncomingDelivery, type IngestDeps, type WebhookEventMessage } from "./ingest";
+import { createHandOver } from "./hand-over";
+import { ingestWebhook, type IncomingDelivery, type IngestDeps } from "./ingest";
 import { KnownSourceAddresses } from "./known-sources";
 import { RateLimiter, SharedRateLimiter } from "./rate-limiter";
-import { SendBatcher } from "./send-batcher";
 import { SigningSecretCache } from "./signing-secrets";
-import { TenantLanes, type Lane } from "./tenant-lanes";
+import { TenantLanes } from "./tenant-lanes";
 
 let deps: IngestDeps | undefined;
 
@@ -26,26 +27,41 @@ function ingestDeps(): IngestDeps {
   // A tenant delivering faster than the threshold is applied in batches; everyone else's
   // deliveries take the fast path, a separate function, so they never queue behind a burst.
   const lanes = new TenantLanes({ thresholdPerSecond: settings.WEBHOOK_BATCH_THRESHOLD_PER_SECOND, holdMs: 5_000 });
-  // Deliveries arriving together go to Inngest in one request; the event id is the WebhookEvent
-  // id, so a re-send by the sweeper is deduplicated by Inngest.
-  const toInngest = new SendBatcher<WebhookEventMessage & { lane: Lane }>(
-    async (messages) => {
+  const handOver = createHandOver({
+    laneOf: (tenantId) => lanes.lane(tenantId),
+    // The event id is a WebhookEvent id, so a re-send by the sweeper is deduplicated by Inngest.
+    send: async (events) => {
       await inngest.send(
-        messages.map((message) =>
-          (message.lane === "batch" ? webhookBatched : webhookReceived).create(
-            {
-              tenantId: message.tenantId,
-              connectionId: message.connectionId,
-              webhookEventId: message.webhookEventId,
-              itemKey: message.itemKey,
-            },
-            { id: message.id },
-          ),
+        events.map((event) =>
+          event.lane === "batch"
+            ? webhookBatched.create(
+                { tenantId: event.tenantId, webhookEventIds: event.webhookEventIds },
+                { id: event.id },
+              )
+            : webhookReceived.create(
+                {
+                  tenantId: event.message.tenantId,
+                  connectionId: event.message.connectionId,
+                  webhookEventId: event.message.webhookEventId,
+                  itemKey: event.message.itemKey,
+                },
+                { id: event.id },
+              ),
         ),
       );
     },
-    { maxItems: 100, maxWaitMs: 5 },
-  );
+    recordHandOver: (handOver) =>
+      recordHandOver(db, handOver).catch((error: unknown) =>
+        logFor({ area: "webhooks" }).warn(
+          {
+            error: error instanceof Error ? error.message : String(error),
+            handOverId: handOver.id,
+            events: handOver.webhookEventIds.length,
+          },
+          "handed over, but could not record with which event; the sweeper may send these again on their own",
+        ),
+      ),
+  });
   deps = {
     prisma: db,
     connections: new ConnectionDirectory(db),
@@ -64,7 +80,7 @@ function ingestDeps(): IngestDeps {
     rejectionLimiter: new RateLimiter(refusalsPerMinute / 60, refusalsPerMinute),
     knownSources: new KnownSourceAddresses(db),
     bodyTimeoutMs: settings.WEBHOOK_BODY_TIMEOUT_MS,
-    sendEvent: (message) => toInngest.add({ ...message, lane: lanes.lane(message.tenantId) }),
+    sendEvent: handOver,
     defer: after,
   };
   return deps;

@@ -7,8 +7,11 @@ import {
   findOrphanedEvents,
   findOrphanedPushes,
   findUnstartedPushes,
+  forgetOldHandOvers,
   markOrphansResent,
   markSent,
+  recordHandOver,
+  resendEvents,
   STUCK_AFTER_MS,
   sweepRunLookup,
 } from "./sweeper";
@@ -79,6 +82,41 @@ it("re-sends events Inngest never got and events stuck for 30 minutes, and nothi
 
   await markSent(prisma, [unsent.id], now);
   expect((await findEventsToResend(prisma, now)).map((c) => c.id)).not.toContain(unsent.id);
+});
+
+it("re-sends deliveries gathered into one Inngest event together, under that event's id", async ({ prisma, event }) => {
+  const first = await event("QUEUED", ago(60_000), null);
+  const second = await event("QUEUED", ago(60_000), null);
+  // Gathered with them 250 ms later, not yet 30 s old itself: it goes with its event all the same.
+  const youngest = await event("QUEUED", ago(29_900), null);
+  const applied = await event("APPLIED", ago(60_000), ago(59_000));
+  const gathered = [first, second, youngest, applied].map((e) => e.id);
+  await recordHandOver(prisma, { id: first.id, tenantId: first.tenantId, webhookEventIds: gathered });
+  const alone = await event("QUEUED", ago(60_000), null);
+
+  const candidates = await findEventsToResend(prisma, now);
+  expect(resendEvents(candidates)).toEqual(
+    expect.arrayContaining([
+      {
+        id: first.id,
+        tenantId: first.tenantId,
+        webhookEventIds: expect.arrayContaining([first.id, second.id, youngest.id]),
+      },
+      { id: alone.id, tenantId: alone.tenantId, webhookEventIds: [alone.id] },
+    ]),
+  );
+  expect(resendEvents(candidates).find((e) => e.id === first.id)?.webhookEventIds).toHaveLength(3);
+
+  await markSent(
+    prisma,
+    candidates.map((c) => c.id),
+    now,
+  );
+  expect(await findEventsToResend(prisma, now)).toEqual([]);
+
+  // Kept as long as the unsent pass looks, then forgotten.
+  expect(await forgetOldHandOvers(prisma, new Date())).toBe(0);
+  expect(await forgetOldHandOvers(prisma, new Date(Date.now() + STUCK_AFTER_MS + 60_000))).toBe(4);
 });
 
 it("re-sends an event PROCESSING over a minute whose run is gone, failed or cancelled, and leaves running runs alone", async ({

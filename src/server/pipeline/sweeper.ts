@@ -1,12 +1,11 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { InngestRunLookup } from "@/server/event-log/inngest-run";
-import { itemConcurrencyKey } from "./item-key";
 import { perStorefront, RECONCILE_PUSHES_PER_RUN } from "./reconcile-pushes";
 
 /**
  * Finds acknowledged webhook events that the pipeline has not picked up: still QUEUED 30 s after
- * arrival (Inngest was unreachable, or is behind), re-sent under their own id so Inngest drops
- * a copy it already has; events PROCESSING for over a minute (STOCKHOOK_ORPHANED_AFTER_MS) whose
+ * arrival (Inngest was unreachable, or is behind), re-sent under the id they were handed over in
+ * (their own, or the event that named them with others) so Inngest drops a copy it already has; events PROCESSING for over a minute (STOCKHOOK_ORPHANED_AFTER_MS) whose
  * Inngest run is gone, failed or cancelled (an Inngest server that kept its queue in memory died
  * mid-run), and storefront pushes whose run died likewise; and events stuck
  * QUEUED/PROCESSING for 30 minutes, re-sent under a fresh id. Re-sending is idempotent: the apply
@@ -38,24 +37,20 @@ const ENDED_WITHOUT_PUSHING = new Set([...ENDED_WITHOUT_FINISHING, "completed"])
 export interface ResendCandidate {
   id: string;
   tenantId: string;
-  connectionId: string;
-  itemKey: string;
-  /** The Inngest event id: the event id for a first send, a fresh one for a stuck re-send. */
+  /**
+   * The Inngest event id: for a first send the id the delivery was handed over in (candidates
+   * sharing it go in one event), a fresh one for a stuck or orphaned re-send.
+   */
   eventId: string;
   reason: "unsent" | "orphaned" | "stuck";
   /** Orphans: the run found dead, whose id the event still carries. */
   deadRunId?: string;
 }
 
-const candidate = (e: { id: string; tenantId: string; connectionId: string; externalIds: string[] }) => ({
-  id: e.id,
-  tenantId: e.tenantId,
-  connectionId: e.connectionId,
-  itemKey: itemConcurrencyKey(e.connectionId, e.externalIds),
-});
+const candidate = (e: { id: string; tenantId: string }) => ({ id: e.id, tenantId: e.tenantId });
 
 export async function findEventsToResend(prisma: PrismaClient, now: Date): Promise<ResendCandidate[]> {
-  const select = { id: true, tenantId: true, connectionId: true, attempts: true, externalIds: true } as const;
+  const select = { id: true, tenantId: true } as const;
   const unsent = await prisma.webhookEvent.findMany({
     where: {
       status: "QUEUED",
@@ -64,8 +59,21 @@ export async function findEventsToResend(prisma: PrismaClient, now: Date): Promi
     },
     orderBy: { receivedAt: "asc" },
     take: BATCH,
-    select,
+    select: { ...select, handOver: { select: { handOverId: true } } },
   });
+  // The rest of each gathered hand-over goes too: re-sent under its id later, on its own, Inngest
+  // would drop it as a copy of this re-send.
+  const handOverIds = [...new Set(unsent.flatMap((e) => e.handOver?.handOverId ?? []))];
+  const companions = handOverIds.length
+    ? await prisma.webhookHandOver.findMany({
+        where: {
+          handOverId: { in: handOverIds },
+          webhookEventId: { notIn: unsent.map((e) => e.id) },
+          webhookEvent: { status: "QUEUED", sentAt: null },
+        },
+        select: { webhookEventId: true, tenantId: true, handOverId: true },
+      })
+    : [];
   const stuckBefore = new Date(now.getTime() - STUCK_AFTER_MS);
   const stuck = await prisma.webhookEvent.findMany({
     // Measured from the last hand-over (a replayed old event is not stuck the moment it is re-sent).
@@ -78,13 +86,55 @@ export async function findEventsToResend(prisma: PrismaClient, now: Date): Promi
     select,
   });
   return [
-    ...unsent.map((e) => ({ ...candidate(e), eventId: e.id, reason: "unsent" as const })),
+    ...unsent.map((e) => ({ ...candidate(e), eventId: e.handOver?.handOverId ?? e.id, reason: "unsent" as const })),
+    ...companions.map((e) => ({
+      id: e.webhookEventId,
+      tenantId: e.tenantId,
+      eventId: e.handOverId,
+      reason: "unsent" as const,
+    })),
     ...stuck.map((e) => ({ ...candidate(e), eventId: `${e.id}:resend:${now.getTime()}`, reason: "stuck" as const })),
   ];
 }
 
 export async function markSent(prisma: PrismaClient, ids: string[], now: Date): Promise<void> {
   if (ids.length) await prisma.webhookEvent.updateMany({ where: { id: { in: ids } }, data: { sentAt: now } });
+}
+
+/** Records the Inngest event that named these deliveries of a tenant together (src/server/inbound/hand-over.ts). */
+export async function recordHandOver(
+  prisma: PrismaClient,
+  handOver: { id: string; tenantId: string; webhookEventIds: string[] },
+): Promise<void> {
+  await prisma.webhookHandOver.createMany({
+    data: handOver.webhookEventIds.map((webhookEventId) => ({
+      webhookEventId,
+      tenantId: handOver.tenantId,
+      handOverId: handOver.id,
+    })),
+    skipDuplicates: true,
+  });
+}
+
+/** Hand-overs older than the unsent pass looks: past them the stuck pass re-sends under fresh ids. */
+export async function forgetOldHandOvers(prisma: PrismaClient, now: Date): Promise<number> {
+  const { count } = await prisma.webhookHandOver.deleteMany({
+    where: { createdAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } },
+  });
+  return count;
+}
+
+/** The events a sweep sends: candidates sharing an Inngest event id go in one, as they were first handed over. */
+export function resendEvents(
+  candidates: ResendCandidate[],
+): { id: string; tenantId: string; webhookEventIds: string[] }[] {
+  const events = new Map<string, { id: string; tenantId: string; webhookEventIds: string[] }>();
+  for (const c of candidates) {
+    const event = events.get(c.eventId);
+    if (event) event.webhookEventIds.push(c.id);
+    else events.set(c.eventId, { id: c.eventId, tenantId: c.tenantId, webhookEventIds: [c.id] });
+  }
+  return [...events.values()];
 }
 
 export type RunLookup = (runId: string) => Promise<InngestRunLookup>;
@@ -151,7 +201,7 @@ export async function findOrphanedEvents(
     },
     orderBy: { sentAt: "asc" },
     take: ORPHAN_LOOKUPS,
-    select: { id: true, tenantId: true, connectionId: true, externalIds: true, inngestRunId: true },
+    select: { id: true, tenantId: true, inngestRunId: true },
   });
   return (await withGoneRuns(rows, lookupRun)).map((row) => ({
     ...candidate(row),

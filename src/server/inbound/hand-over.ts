@@ -1,0 +1,52 @@
+import type { WebhookEventMessage } from "./ingest";
+import { KeyedSendBatcher, SendBatcher, type BatchLimits } from "./send-batcher";
+import type { Lane } from "./tenant-lanes";
+
+/** One event for the Inngest server: a delivery for the fast path, or a busy tenant's deliveries for the batched path. */
+export type HandOverEvent =
+  | { lane: "fast"; id: string; message: WebhookEventMessage }
+  | { lane: "batch"; id: string; tenantId: string; webhookEventIds: string[] };
+
+export interface HandOverOptions {
+  /** Sends events to the Inngest server in one request; throws when it is unreachable. */
+  send: (events: HandOverEvent[]) => Promise<void>;
+  /** Records which event named these deliveries together; a failure here is only logged by it. */
+  recordHandOver: (handOver: { id: string; tenantId: string; webhookEventIds: string[] }) => Promise<void>;
+  laneOf: (tenantId: string) => Lane;
+  /** How long and how many of a busy tenant's deliveries are gathered into one event. */
+  gather?: BatchLimits;
+}
+
+/** The most deliveries one stock/webhook.batched event names. */
+export const MAX_DELIVERIES_PER_BATCHED_EVENT = 100;
+
+/**
+ * Up to 100 events gathered for at most 5 ms go in one request. A busy tenant's deliveries are
+ * also gathered into one event for up to 250 ms: during a burst the Inngest server spends its time
+ * per event (stored, matched, appended to a batch), and fewer, fuller events leave it free for the
+ * quiet tenants' sales on the fast path. Those wait 250 ms at most, inside the batch's own 1-s
+ * window (docs/pipeline.md).
+ */
+export const DEFAULT_GATHERING: BatchLimits = { maxItems: MAX_DELIVERIES_PER_BATCHED_EVENT, maxWaitMs: 250 };
+
+/**
+ * What the front door calls to hand a stored delivery to the pipeline. A gathered event takes its
+ * first delivery's id, and which deliveries it named is recorded after the send: the sweeper
+ * re-sends deliveries still QUEUED after 30 s under it, together, so Inngest drops the re-send if
+ * it has the event and processes it if it lost it (a dev server that restarted).
+ */
+export function createHandOver(options: HandOverOptions): (message: WebhookEventMessage) => Promise<void> {
+  const toInngest = new SendBatcher<HandOverEvent>(options.send, { maxItems: 100, maxWaitMs: 5 });
+  const batchLane = new KeyedSendBatcher<WebhookEventMessage>(async (messages, tenantId) => {
+    const webhookEventIds = messages.map((message) => message.webhookEventId);
+    const id = messages[0]!.id;
+    await toInngest.add({ lane: "batch", id, tenantId, webhookEventIds });
+    // A lone delivery's event already has its own id, which is what the sweeper re-sends under.
+    if (webhookEventIds.length > 1)
+      await options.recordHandOver({ id, tenantId, webhookEventIds }).catch(() => undefined);
+  }, options.gather ?? DEFAULT_GATHERING);
+  return (message) =>
+    options.laneOf(message.tenantId) === "batch"
+      ? batchLane.add(message.tenantId, message)
+      : toInngest.add({ lane: "fast", id: message.id, message });
+}
