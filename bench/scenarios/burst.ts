@@ -232,16 +232,17 @@ export const burst: Scenario = {
 };
 
 /** How many apply runs took 1, 2–9, 10–49, 50–99 and 100+ of these events (grouped by run id). */
-async function batchSizes(context: Pick<BenchContext, "stack">, ids: string[]): Promise<Record<string, number>> {
+/** Apply runs by how many of these deliveries each took (a run's id is stamped on each it claimed). */
+export async function batchSizes(context: Pick<BenchContext, "stack">, ids: string[]): Promise<Record<string, number>> {
   const runs = await context.stack.prisma.webhookEvent.groupBy({
     by: ["inngestRunId"],
     where: { id: { in: ids }, inngestRunId: { not: null } },
     _count: true,
   });
-  const buckets: Record<string, number> = { "1": 0, "2–9": 0, "10–49": 0, "50–99": 0, "100+": 0 };
+  const buckets: Record<string, number> = { "1": 0, "2–9": 0, "10–49": 0, "50–99": 0, "100–199": 0, "200+": 0 };
   for (const run of runs) {
     const n = run._count;
-    const bucket = n === 1 ? "1" : n < 10 ? "2–9" : n < 50 ? "10–49" : n < 100 ? "50–99" : "100+";
+    const bucket = n === 1 ? "1" : n < 10 ? "2–9" : n < 50 ? "10–49" : n < 100 ? "50–99" : n < 200 ? "100–199" : "200+";
     buckets[bucket] = (buckets[bucket] ?? 0) + 1;
   }
   return buckets;

@@ -8,7 +8,7 @@ import { startLoopDelayMeter } from "../loop-delay";
 import { round, sleep, summarise } from "../stats";
 import { phasesFigureValue, salePhases } from "../phases";
 import { size, sizes, type BenchContext, type Figure, type Scenario } from "../types";
-import { changesWithoutFinishedPush, createBurstTenants, latencyFromReceipt, sendBurst } from "./burst";
+import { batchSizes, changesWithoutFinishedPush, createBurstTenants, latencyFromReceipt, sendBurst } from "./burst";
 
 /**
  * Fairness for latency, not only throughput: a quiet tenant (its own SAM source and WooCommerce
@@ -215,6 +215,7 @@ export const quietTenant: Scenario = {
           tenantId: quiet.tenantId,
           receivedAt: { gte: new Date(started), lte: new Date() },
         });
+        const runSizes = await batchSizes(context, ids);
         const lastDoneAt = Math.max(...[...latencies.values()].flat().map((entry) => entry.doneAt));
         const drainS = drained ? round((lastDoneAt - started) / 1000) : null;
         log(
@@ -229,6 +230,7 @@ export const quietTenant: Scenario = {
           quiet: during,
           failures: sales.filter((sale) => sale.failure).map((sale) => `${sale.sku}: ${sale.failure}`),
           cpuSplit,
+          batchSizes: runSizes,
           quietPhases: phases,
           benchLoopDelay,
           appQueues: queues,
@@ -258,6 +260,14 @@ export const quietTenant: Scenario = {
             unit: "",
             target: "drains",
             met: drainS !== null,
+          },
+          {
+            scenario: "quiet",
+            name: `${label}: apply runs by deliveries per run (1 = fast path)`,
+            value: Object.entries(runSizes)
+              .map(([bucket, runs]) => `${bucket}: ${runs}`)
+              .join(", "),
+            unit: "",
           },
           {
             scenario: "quiet",
