@@ -5,9 +5,10 @@ import { perStorefront, RECONCILE_PUSHES_PER_RUN } from "./reconcile-pushes";
 /**
  * Finds acknowledged webhook events that the pipeline has not picked up: still QUEUED 30 s after
  * arrival (Inngest was unreachable, or is behind), re-sent under the id they were handed over in
- * (their own, or the event that named them with others) so Inngest drops a copy it already has; events PROCESSING for over a minute (STOCKHOOK_ORPHANED_AFTER_MS) whose
- * Inngest run is gone, failed or cancelled (an Inngest server that kept its queue in memory died
- * mid-run), and storefront pushes whose run died likewise; and events stuck
+ * (their own, or the event that named them with others) so Inngest drops a copy it already has;
+ * events PROCESSING for over a minute (STOCKHOOK_ORPHANED_AFTER_MS) whose Inngest run is gone,
+ * failed or cancelled (an Inngest server that kept its queue in memory died mid-run), and
+ * storefront pushes whose run died likewise; and events stuck
  * QUEUED/PROCESSING for 30 minutes, re-sent under a fresh id. Re-sending is idempotent: the apply
  * function skips events already in a final state and re-pushes only unfinished channels.
  */
