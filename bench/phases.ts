@@ -1,4 +1,5 @@
 import type { Prisma } from "@/generated/prisma/client";
+import { isArrivalRunId } from "@/server/pipeline/attempts";
 import type { Stack } from "../integration/harness";
 import { summarise } from "./stats";
 
@@ -8,6 +9,8 @@ import { summarise } from "./stats";
  * starts the time is the Inngest server's: its in-memory event stream (gocloud's mempubsub, in
  * `inngest dev` and `inngest start` alike) sleeps 250 ms whenever it finds no event waiting, so an
  * event sent to an idle server waits up to that long before a run exists (docs/pipeline.md).
+ * A sale applied on arrival by the app (docs/pipeline.md#applied-on-arrival) has no run to wait
+ * for: its "run created" phase is 0, and its wait runs from the delivery stored to its apply.
  */
 export async function salePhases(stack: Stack, where: Prisma.WebhookEventWhereInput) {
   const events = await stack.prisma.webhookEvent.findMany({
@@ -23,6 +26,8 @@ export async function salePhases(stack: Stack, where: Prisma.WebhookEventWhereIn
   });
   /** Sales the pipeline took for a burst and applied in a batch (the apply attempt says "batch of N"). */
   let batched = 0;
+  /** Sales the app applied on arrival, before any Inngest run. */
+  let onArrival = 0;
   const runCreated: number[] = [];
   const waitForRun: number[] = [];
   const apply: number[] = [];
@@ -33,7 +38,13 @@ export async function salePhases(stack: Stack, where: Prisma.WebhookEventWhereIn
     const pushed = event.pipelineAttempts.find((attempt) => attempt.kind === "PUSH");
     if (!applied || !pushed) continue;
     if (/\(batch of \d+\)/.test(applied.detail ?? "")) batched += 1;
-    const createdAt = event.inngestRunId ? ulidTime(event.inngestRunId) : undefined;
+    const arrived = isArrivalRunId(event.inngestRunId);
+    if (arrived) onArrival += 1;
+    const createdAt = arrived
+      ? event.receivedAt.getTime()
+      : event.inngestRunId
+        ? ulidTime(event.inngestRunId)
+        : undefined;
     if (createdAt === undefined) continue;
     runCreated.push(createdAt - event.receivedAt.getTime());
     waitForRun.push(applied.startedAt.getTime() - createdAt);
@@ -43,6 +54,7 @@ export async function salePhases(stack: Stack, where: Prisma.WebhookEventWhereIn
   }
   return {
     batched,
+    onArrival,
     runCreated: summarise(runCreated),
     waitForRun: summarise(waitForRun),
     apply: summarise(apply),

@@ -6,11 +6,15 @@ import { parseKeyring } from "@/server/crypto/secret-box";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { eventually, startStack, type Stack } from "./harness";
 
-/** The durable pipeline against the real Inngest dev server, the production app and PostgreSQL. */
+/**
+ * The durable pipeline against the real Inngest dev server, the production app and PostgreSQL.
+ * Every delivery here goes to Inngest alone (WEBHOOK_ARRIVAL_ATTEMPTS=0), so the Inngest run is
+ * what applies the sale; storefront.test.ts follows a sale applied on arrival.
+ */
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ env: { WEBHOOK_ARRIVAL_ATTEMPTS: "0" } });
 }, 180_000);
 afterAll(() => stack?.stop());
 

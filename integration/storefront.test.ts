@@ -159,8 +159,17 @@ describe("sale → storefront", () => {
       sim.controls.item("woocommerce:it", "ART-1")?.quantity === 0 ? true : undefined,
     );
     const elapsed = Date.now() - started;
-    expect(await succeededPush(eventId)).toMatchObject({ quantity: 0, status: "SOLD", attempts: 1 });
-    console.log(`[storefront] webhook → storefront: ${elapsed} ms (including 250 ms polling)`);
+    const push = await succeededPush(eventId);
+    expect(push).toMatchObject({ quantity: 0, status: "SOLD", attempts: 1 });
+    // A quiet tenant's sale is applied and pushed by the app as it arrives, before any Inngest run.
+    const [applied, ...others] = await stack.prisma.pipelineAttempt.findMany({
+      where: { webhookEventId: eventId, kind: "PROCESSING" },
+    });
+    expect(others).toEqual([]);
+    expect(applied).toMatchObject({ outcome: "APPLIED", inngestRunId: expect.stringMatching(/^arrival:/) });
+    const [pushAttempt] = await stack.prisma.pipelineAttempt.findMany({ where: { channelPushId: push.id } });
+    expect(pushAttempt).toMatchObject({ outcome: "SUCCEEDED", inngestRunId: applied!.inngestRunId });
+    console.log(`[storefront] webhook → storefront: ${elapsed} ms (applied on arrival)`);
   });
 
   it("retries a push while the storefront answers 503, then succeeds", async () => {

@@ -316,6 +316,73 @@ describe("kill -9 mid-batch", () => {
   });
 });
 
+describe("kill -9 mid-attempt on arrival", () => {
+  it("finishes a quiet tenant's sale whose attempt on arrival died with the app: applied once, on the storefront", async () => {
+    const tenant = await createShopTenant(stack, sim, { items: 50 });
+    tenants.push(tenant);
+    const index = 3;
+    const { itemId } = await stack.prisma.itemLink.findFirstOrThrow({
+      where: { connectionId: tenant.samConnectionId, externalId: String(tenant.samIdOf(index)) },
+      select: { itemId: true },
+    });
+    // A lock on the item's row holds the attempt in its apply transaction, so the kill lands mid-attempt.
+    const locker = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+    await locker.connect();
+    await locker.query("BEGIN");
+    await locker.query(`SELECT 1 FROM "Item" WHERE id = $1 FOR UPDATE`, [itemId]);
+    try {
+      const delivery = makeDelivery(tenant, index);
+      const answer = await send(delivery);
+      expect(answer, "the sale acknowledged").toBeDefined();
+      const id = answer!.id;
+      const arrivalRun = await eventually("the attempt on arrival to wait on the item's lock", async () => {
+        const row = await stack.prisma.webhookEvent.findUniqueOrThrow({
+          where: { id },
+          select: { inngestRunId: true },
+        });
+        const waiting = await locker.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+          [stack.databaseName],
+        );
+        return row.inngestRunId?.startsWith("arrival:") && (waiting.rows[0] as { n: number }).n > 0
+          ? row.inngestRunId
+          : undefined;
+      });
+      await stack.app.kill("SIGKILL");
+      stack.inngest.freeze();
+      await locker.query("COMMIT");
+      try {
+        await stack.app.start();
+      } finally {
+        stack.inngest.thaw();
+      }
+      const restarted = performance.now();
+      const { byStatus } = await expectExactlyOnce([delivery], [id]);
+      const finalAfterMs = performance.now() - restarted;
+      expect(byStatus).toMatchObject({ APPLIED: 1 });
+      const applied = await stack.prisma.pipelineAttempt.findFirstOrThrow({
+        where: { webhookEventId: id, kind: "PROCESSING", outcome: "APPLIED" },
+        select: { inngestRunId: true },
+      });
+      expect(applied.inngestRunId).not.toBe(arrivalRun);
+      const { sku, quantity, status } = await stack.prisma.item.findUniqueOrThrow({ where: { id: itemId } });
+      await eventually(
+        "the storefront to show the sale",
+        async () =>
+          sim.controls.item(tenant.wooStoreKey!, sku)?.quantity === channelQuantity({ quantity, status })
+            ? true
+            : undefined,
+        SWEEP_WAIT_MS,
+      );
+      console.log(
+        `[reliability] kill -9 mid-attempt on arrival: final ${Math.round(finalAfterMs / 100) / 10} s after the restart, by run ${applied.inngestRunId}`,
+      );
+    } finally {
+      await locker.end().catch(() => undefined);
+    }
+  });
+});
+
 describe("Inngest server outage", () => {
   it("keeps acknowledging and storing webhooks, and processes them once it is back", async () => {
     const tenant = tenants[0]!;

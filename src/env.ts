@@ -51,6 +51,11 @@ const settings = z.object({
   WEBHOOK_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Deliveries per second above which one tenant's deliveries are applied in batches (apply-webhook-batch). */
   WEBHOOK_BATCH_THRESHOLD_PER_SECOND: z.coerce.number().min(0.1).max(100_000).default(2),
+  /**
+   * A quiet tenant's deliveries this instance applies and pushes itself as they arrive, at once,
+   * before their Inngest run (docs/pipeline.md#applied-on-arrival); 0 leaves every delivery to Inngest.
+   */
+  WEBHOOK_ARRIVAL_ATTEMPTS: z.coerce.number().int().min(0).max(100).default(3),
   /** Webhook requests per second from one source address, checked before any database work (bursts of twice that). */
   WEBHOOK_RATE_LIMIT_PER_SOURCE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(500),
   /** Refused (401/408/413/415) webhook requests per minute one address may send to one connection before 429. */

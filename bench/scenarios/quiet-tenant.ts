@@ -271,7 +271,7 @@ export const quietTenant: Scenario = {
           },
           {
             scenario: "quiet",
-            name: `where a quiet sale's time goes during the ${label} drain, p50 (p95): stored → Inngest run created / → apply step starts / apply / → push starts / platform call`,
+            name: `where a quiet sale's time goes during the ${label} drain, p50 (p95): stored → Inngest run created (0 for the ${phases.onArrival} applied on arrival) / → apply starts / apply / → push starts / platform call`,
             value: `${phasesFigureValue(phases, "p50")} (${phasesFigureValue(phases, "p95")})`,
             unit: "ms",
           },

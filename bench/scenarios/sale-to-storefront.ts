@@ -64,7 +64,7 @@ export const saleToStorefront: Scenario = {
         },
         {
           scenario: "storefront",
-          name: "where a sale's time goes, p50: stored → Inngest run created / → apply step starts / apply / → push starts / platform call",
+          name: `where a sale's time goes, p50: stored → Inngest run created (0 for the ${phases.onArrival} applied on arrival) / → apply starts / apply / → push starts / platform call`,
           value: phasesFigureValue(phases, "p50"),
           unit: "ms",
         },

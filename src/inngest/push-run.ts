@@ -86,7 +86,7 @@ export const storefrontBatchEvent = (
   );
 
 /**
- * The fast path's second step: each push's first attempt, made here (inline-push.ts) on the fast
+ * The fast path's pushes: each push's first attempt, made here (inline-push.ts) on the fast
  * path's own pool; what did not land goes to push-item to be retried from its next attempt, and a
  * push with no attempt left fails for good as push-item would fail it.
  */

@@ -29,4 +29,20 @@ describe("runUrlTemplate", () => {
     const run = await lookupInngestRun("01J/ABC", { runUrlTemplate: template, dev: true });
     expect(run.url).toBe("http://127.0.0.1:8288/run?runID=01J%2FABC");
   });
+
+  it("says a delivery applied on arrival has no Inngest run, without asking the server", async () => {
+    const asked: string[] = [];
+    const run = await lookupInngestRun("arrival:3f1c", {
+      baseUrl: "http://127.0.0.1:8288",
+      runUrlTemplate: "http://127.0.0.1:8288/run?runID={runId}",
+      dev: true,
+      fetch: async (url) => {
+        asked.push(String(url));
+        return new Response("{}");
+      },
+    });
+    expect(run).toMatchObject({ found: false, runId: "arrival:3f1c", url: null });
+    expect(run.found ? "" : run.reason).toMatch(/on arrival by the app instance/);
+    expect(asked).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Env } from "@/env";
 import { inngestTarget } from "@/server/health";
+import { isArrivalRunId } from "@/server/pipeline/attempts";
 
 /**
  * What the Inngest server says about one function run: its status and times, read from its REST
@@ -51,6 +52,14 @@ export async function lookupInngestRun(runId: string | null, config: InngestApiC
   const url =
     runId && config.runUrlTemplate ? config.runUrlTemplate.replaceAll("{runId}", encodeURIComponent(runId)) : null;
   if (!runId) return { found: false, runId, reason: "No pipeline run has picked this event up yet.", url };
+  if (isArrivalRunId(runId))
+    return {
+      found: false,
+      runId,
+      reason:
+        "Processed on arrival by the app instance that received it, not by an Inngest run; its run takes over whatever that leaves.",
+      url: null,
+    };
   if (!config.baseUrl && !config.signingKey)
     return {
       found: false,

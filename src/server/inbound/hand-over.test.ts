@@ -11,11 +11,21 @@ const delivery = (id: string, tenantId: string): WebhookEventMessage => ({
   itemKey: `${tenantId}-conn:${id}`,
 });
 
-function handOverWith(lanes: Record<string, Lane>, options: { failSends?: boolean; maxItems?: number } = {}) {
+function handOverWith(
+  lanes: Record<string, Lane>,
+  options: {
+    failSends?: boolean;
+    maxItems?: number;
+    attemptOnArrival?: (message: WebhookEventMessage) => boolean;
+    runAfterArrivalMs?: number;
+  } = {},
+) {
   const requests: HandOverEvent[][] = [];
   const recorded: [string, string[]][] = [];
   const handOver = createHandOver({
     laneOf: (tenantId) => lanes[tenantId] ?? "fast",
+    attemptOnArrival: options.attemptOnArrival,
+    runAfterArrivalMs: options.runAfterArrivalMs,
     send: async (events) => {
       if (options.failSends) throw new Error("Inngest unreachable");
       requests.push(events);
@@ -55,6 +65,33 @@ describe("createHandOver", () => {
     await busy;
     expect(requests).toHaveLength(2);
     expect(recorded).toEqual([]);
+  });
+
+  it("attempts a quiet tenant's delivery on arrival and schedules its run after it; never a busy tenant's", async () => {
+    const attempted: string[] = [];
+    const { handOver, requests } = handOverWith(
+      { busy: "batch" },
+      {
+        attemptOnArrival: (message) => {
+          attempted.push(message.id);
+          // The process's limit is reached: the next delivery goes to Inngest alone, at once.
+          return attempted.length === 1;
+        },
+        runAfterArrivalMs: 5_000,
+      },
+    );
+    const before = Date.now();
+    await handOver(delivery("q1", "quiet"));
+    await handOver(delivery("q2", "quiet"));
+    await handOver(delivery("e1", "busy"));
+    expect(attempted).toEqual(["q1", "q2"]);
+    const [first, second, batched] = requests.flat();
+    expect(first).toMatchObject({ lane: "fast", id: "q1", runAt: expect.any(Number) });
+    const runAt = (first as { runAt: number }).runAt;
+    expect(runAt - before).toBeGreaterThanOrEqual(5_000);
+    expect(runAt - Date.now()).toBeLessThanOrEqual(5_000);
+    expect(second).toEqual({ lane: "fast", id: "q2", message: delivery("q2", "quiet") });
+    expect(batched).toMatchObject({ lane: "batch", id: "e1" });
   });
 
   it("starts a new event when one is full", async () => {

@@ -4,7 +4,8 @@ import type { Lane } from "./tenant-lanes";
 
 /** One event for the Inngest server: a delivery for the fast path, or a busy tenant's deliveries for the batched path. */
 export type HandOverEvent =
-  | { lane: "fast"; id: string; message: WebhookEventMessage }
+  /** `runAt`: the run is scheduled for then (epoch ms), after the delivery's attempt on arrival. */
+  | { lane: "fast"; id: string; message: WebhookEventMessage; runAt?: number }
   | { lane: "batch"; id: string; tenantId: string; webhookEventIds: string[] };
 
 export interface HandOverOptions {
@@ -13,6 +14,12 @@ export interface HandOverOptions {
   /** Records which event named these deliveries together; a failure here is only logged by it. */
   recordHandOver: (handOver: { id: string; tenantId: string; webhookEventIds: string[] }) => Promise<void>;
   laneOf: (tenantId: string) => Lane;
+  /**
+   * Starts a quiet tenant's delivery's attempt on arrival (arrival-attempts.ts), returning whether
+   * it did; the delivery's run is then scheduled `runAfterArrivalMs` later.
+   */
+  attemptOnArrival?: (message: WebhookEventMessage) => boolean;
+  runAfterArrivalMs?: number;
   /** How long and how many of a busy tenant's deliveries are gathered into one event. */
   gather?: BatchLimits;
 }
@@ -45,8 +52,9 @@ export function createHandOver(options: HandOverOptions): (message: WebhookEvent
     if (webhookEventIds.length > 1)
       await options.recordHandOver({ id, tenantId, webhookEventIds }).catch(() => undefined);
   }, options.gather ?? DEFAULT_GATHERING);
-  return (message) =>
-    options.laneOf(message.tenantId) === "batch"
-      ? batchLane.add(message.tenantId, message)
-      : toInngest.add({ lane: "fast", id: message.id, message });
+  return async (message) => {
+    if (options.laneOf(message.tenantId) === "batch") return batchLane.add(message.tenantId, message);
+    const runAt = options.attemptOnArrival?.(message) ? Date.now() + (options.runAfterArrivalMs ?? 0) : undefined;
+    return toInngest.add({ lane: "fast", id: message.id, message, ...(runAt ? { runAt } : {}) });
+  };
 }

@@ -1,5 +1,6 @@
 import { after } from "next/server";
 import { env } from "@/env";
+import { applyOnArrival } from "@/inngest/arrival-run";
 import { inngest } from "@/inngest/client";
 import { webhookBatched, webhookReceived } from "@/inngest/event-schemas";
 import { configuredKeyring } from "@/server/crypto/secret-store";
@@ -7,6 +8,7 @@ import { db } from "@/server/db";
 import { logFor, requestIdOf, withLogContext } from "@/server/logger";
 import { observeWebhookAnswer, type DeliverySeen } from "@/server/metrics/observe";
 import { recordHandOver } from "@/server/pipeline/sweeper";
+import { createArrivalAttempts } from "./arrival-attempts";
 import { ConnectionDirectory } from "./connection-directory";
 import { createHandOver } from "./hand-over";
 import { ingestWebhook, type IncomingDelivery, type IngestDeps } from "./ingest";
@@ -16,6 +18,13 @@ import { SigningSecretCache } from "./signing-secrets";
 import { TenantLanes } from "./tenant-lanes";
 
 let deps: IngestDeps | undefined;
+
+/**
+ * How long after an attempt on arrival starts its delivery's Inngest run is scheduled: an attempt is
+ * a source read at most, the apply and one storefront call cut at 2 s, so by then the run finds the
+ * delivery final, or takes over from an attempt that failed or died with its process.
+ */
+const ARRIVAL_RUN_DELAY_MS = 5_000;
 
 /** The ingestion dependencies of this process, created once. */
 function ingestDeps(): IngestDeps {
@@ -29,6 +38,20 @@ function ingestDeps(): IngestDeps {
   const lanes = new TenantLanes({ thresholdPerSecond: settings.WEBHOOK_BATCH_THRESHOLD_PER_SECOND, holdMs: 5_000 });
   const handOver = createHandOver({
     laneOf: (tenantId) => lanes.lane(tenantId),
+    ...(settings.WEBHOOK_ARRIVAL_ATTEMPTS > 0
+      ? {
+          attemptOnArrival: createArrivalAttempts({
+            attempt: applyOnArrival,
+            inFlightLimit: settings.WEBHOOK_ARRIVAL_ATTEMPTS,
+            onError: (error, message) =>
+              logFor({ area: "webhooks", tenantId: message.tenantId }).warn(
+                { error: error instanceof Error ? error.message : String(error), eventId: message.webhookEventId },
+                "could not apply on arrival; the delivery's Inngest run takes it over",
+              ),
+          }),
+          runAfterArrivalMs: ARRIVAL_RUN_DELAY_MS,
+        }
+      : {}),
     // The event id is a WebhookEvent id, so a re-send by the sweeper is deduplicated by Inngest.
     send: async (events) => {
       await inngest.send(
@@ -45,7 +68,7 @@ function ingestDeps(): IngestDeps {
                   webhookEventId: event.message.webhookEventId,
                   itemKey: event.message.itemKey,
                 },
-                { id: event.id },
+                { id: event.id, ...(event.runAt ? { ts: event.runAt } : {}) },
               ),
         ),
       );

@@ -181,6 +181,43 @@ describe("applying deliveries set-wise", () => {
     expect(await prisma.pipelineAttempt.count({ where: { webhookEventId: { in: ids } } })).toBe(3);
   });
 
+  test("takes over a delivery that an attempt on arrival claimed and could not finish", async ({
+    prisma,
+    tenantA: fx,
+  }) => {
+    const a = await linkedItem(prisma, fx, 4);
+    // The delivery names the product only, so the apply asks the source, which the attempt could not reach.
+    const event = await delivery(prisma, fx, [{ externalId: a.externalId, sourceAt: at(3) }]);
+    const unreachable: ApplyRequest["sourceFor"] = async () => {
+      throw new Error("source unreachable");
+    };
+    await expect(
+      applyEvents(prisma, request(fx, [event.id], { runId: "arrival:first", sourceFor: unreachable })),
+    ).rejects.toThrow("source unreachable");
+    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({
+      status: "PROCESSING",
+      inngestRunId: "arrival:first",
+    });
+
+    const source: ApplyRequest["sourceFor"] = async () => ({
+      getItem: async (externalId: string) => ({
+        externalId,
+        sku: a.item.sku,
+        title: a.item.title,
+        quantity: 2,
+        status: "AVAILABLE",
+        updatedAt: at(3),
+      }),
+    });
+    const run = await applyEvents(prisma, request(fx, [event.id], { runId: "run-takes-over", sourceFor: source }));
+    expect(run.claimed).toEqual([event.id]);
+    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({
+      status: "APPLIED",
+      inngestRunId: "run-takes-over",
+    });
+    expect((await snapshot(prisma, a.item.id)).item).toMatchObject({ quantity: 2, version: 1 });
+  });
+
   test("50 concurrent deliveries for one item apply each exactly once, in source-time order", async ({
     prisma,
     tenantA: fx,

@@ -33,5 +33,12 @@ export async function recordAttempt(prisma: PrismaClient, attempt: AttemptRecord
   });
 }
 
+/**
+ * The run id a delivery's attempt on arrival works under (inbound/arrival-attempts.ts): no Inngest
+ * run has it, and none ever will, so the sweeper never asks the Inngest server about it.
+ */
+export const ARRIVAL_RUN_PREFIX = "arrival:";
+export const isArrivalRunId = (runId: string | null | undefined) => Boolean(runId?.startsWith(ARRIVAL_RUN_PREFIX));
+
 /** A replay re-sends the delivery under an id ending in `:replay:<time>` (see events/replay.ts). */
 export const isReplayEventId = (eventId: string | undefined) => Boolean(eventId?.includes(":replay"));

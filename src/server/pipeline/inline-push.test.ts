@@ -181,6 +181,19 @@ describe("the fast path's step run again after its apply committed", () => {
     expect(await find()).toEqual([]);
   });
 
+  it("takes the rows an attempt on arrival left unpushed when its process died", async () => {
+    resetShops();
+    const rows = await pushRows();
+    await database.prisma.channelPush.updateMany({
+      where: { id: { in: rows.map((row) => row.id) } },
+      data: { inngestRunId: "arrival:died-after-commit" },
+    });
+    const found = await find();
+    expect(found.map((push) => push.id).sort()).toEqual(rows.map((push) => push.id).sort());
+    expect((await attempt(found)).succeeded).toHaveLength(2);
+    expect(await find()).toEqual([]);
+  });
+
   it("leaves rows another run holds, rows with an attempt scheduled, and rows already delivered", async () => {
     resetShops();
     const [held, scheduled] = await pushRows();

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { RetryPolicy } from "@/server/connectors/http";
 import type { PushRow } from "./apply-batch";
+import { ARRIVAL_RUN_PREFIX } from "./attempts";
 import { attemptPush, type ConnectorLookup, type PushAttemptResult } from "./channel-push";
 
 /**
@@ -89,10 +90,12 @@ export async function attemptPushesInline(
 }
 
 /**
- * A delivery's pushes nobody has taken: its fast-path step applied it and stopped before pushing
- * (the process died, or the step ran again), so the step's next run finds the delivery final and
- * pushes these instead. Rows another run is attempting or has scheduled are left to it; a delivery
- * with more pushes than INLINE_PUSH_LIMIT handed them to push-item runs, which own them.
+ * A delivery's pushes nobody has taken: its fast-path step, or its attempt on arrival, applied it
+ * and stopped before pushing (the process died, or the step ran again), so the delivery's run finds
+ * it final and pushes these instead. Rows another run is attempting or has scheduled are left to
+ * it; a delivery with more pushes than INLINE_PUSH_LIMIT handed them to push-item runs, which own
+ * them. An attempt on arrival's rows are taken: the run starts seconds after the attempt, which has
+ * ended by then, and should it still be calling, the item's lease keeps the calls apart.
  */
 export async function unattemptedPushesOf(
   prisma: PrismaClient,
@@ -106,7 +109,7 @@ export async function unattemptedPushesOf(
       webhookEventId,
       state: "PENDING",
       nextAttemptAt: null,
-      OR: [{ inngestRunId: null }, { inngestRunId: runId }],
+      OR: [{ inngestRunId: null }, { inngestRunId: runId }, { inngestRunId: { startsWith: ARRIVAL_RUN_PREFIX } }],
     },
     select: { id: true, connectionId: true, itemId: true },
     orderBy: { id: "asc" },

@@ -152,6 +152,31 @@ it("re-sends an event PROCESSING over a minute whose run is gone, failed or canc
   expect(await findOrphanedEvents(prisma, now, lookup)).toEqual([]);
 });
 
+it("re-sends an event an attempt on arrival left PROCESSING over a minute, without asking the Inngest server", async ({
+  prisma,
+  event,
+}) => {
+  const processing = async (runId: string, sentAgo: number) => {
+    const row = await event("PROCESSING", ago(sentAgo), ago(sentAgo));
+    return prisma.webhookEvent.update({ where: { id: row.id }, data: { inngestRunId: runId } });
+  };
+  const died = await processing("arrival:died-mid-apply", 90_000);
+  const young = await processing("arrival:still-applying", 20_000);
+  const { asked, lookup } = fakeInngest();
+
+  const orphans = await findOrphanedEvents(prisma, now, lookup);
+  expect(orphans.find((c) => c.id === died.id)).toMatchObject({
+    reason: "orphaned",
+    deadRunId: "arrival:died-mid-apply",
+  });
+  expect(orphans.map((c) => c.id)).not.toContain(young.id);
+  expect(asked.filter((runId) => runId.startsWith("arrival:"))).toEqual([]);
+  await prisma.webhookEvent.updateMany({
+    where: { inngestRunId: { startsWith: "arrival:" } },
+    data: { status: "APPLIED" },
+  });
+});
+
 it("honours a shorter orphan threshold (STOCKHOOK_ORPHANED_AFTER_MS)", async ({ prisma, event }) => {
   const row = await event("PROCESSING", ago(20_000), ago(20_000));
   await prisma.webhookEvent.update({ where: { id: row.id }, data: { inngestRunId: "run-lost-threshold" } });
@@ -221,6 +246,8 @@ it("hands a storefront push whose run is gone, failed, cancelled or completed ba
   const cancelled = await push("run-cancelled-push", {});
   // The fast path's apply step re-ran after its commit, found the delivery final and ended the run.
   const completed = await push("run-completed-apply", {});
+  // An attempt on arrival applied the sale, and its process died before the storefront call.
+  const arrival = await push("arrival:died-before-pushing", {});
   await push("run-running-push", { lastAttemptAt: ago(90_000) }); // waiting in a queue, or a long sleep: its run's business
   await push("run-unreachable-push", { lastAttemptAt: ago(90_000) });
   await push("run-lost-sleeping", { lastAttemptAt: ago(90_000), nextAttemptAt: ago(-30_000) }); // its retry is not due yet
@@ -230,7 +257,9 @@ it("hands a storefront push whose run is gone, failed, cancelled or completed ba
 
   const { asked, lookup } = fakeInngest();
   const pushes = await findOrphanedPushes(prisma, now, sweepRunLookup(lookup));
-  expect(pushes.map((p) => p.pushId).sort()).toEqual([lost.id, failed.id, cancelled.id, completed.id].sort());
+  expect(pushes.map((p) => p.pushId).sort()).toEqual(
+    [lost.id, failed.id, cancelled.id, completed.id, arrival.id].sort(),
+  );
   expect(pushes.find((p) => p.pushId === lost.id)).toEqual({
     pushId: lost.id,
     tenantId: fx.tenant.id,
@@ -243,6 +272,7 @@ it("hands a storefront push whose run is gone, failed, cancelled or completed ba
   expect(asked).not.toContain("run-lost-sleeping");
   expect(asked).not.toContain("run-lost-recent");
   expect(asked).not.toContain("run-lost-delivered");
+  expect(asked).not.toContain("arrival:died-before-pushing");
   // The next sweep, the new run still queued: the same event ids, which Inngest drops as copies.
   const again = await findOrphanedPushes(prisma, now, sweepRunLookup(lookup));
   expect(again.map((p) => p.eventId).sort()).toEqual(pushes.map((p) => p.eventId).sort());

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { InngestRunLookup } from "@/server/event-log/inngest-run";
+import { isArrivalRunId } from "./attempts";
 import { perStorefront, RECONCILE_PUSHES_PER_RUN } from "./reconcile-pushes";
 
 /**
@@ -171,9 +172,12 @@ async function withGoneRuns<Row extends { inngestRunId: string | null }>(
   lookupRun: RunLookup,
   ended = ENDED_WITHOUT_FINISHING,
 ) {
-  const gone: Row[] = [];
-  for (let offset = 0; offset < rows.length; offset += LOOKUPS_IN_FLIGHT) {
-    const batch = rows.slice(offset, offset + LOOKUPS_IN_FLIGHT);
+  // An attempt on arrival has no Inngest run to ask about, and lasts seconds: its rows left behind
+  // after a minute belong to a process that died (or a failure its delivery's run has not taken over).
+  const gone = rows.filter((row) => isArrivalRunId(row.inngestRunId));
+  const asked = rows.filter((row) => !isArrivalRunId(row.inngestRunId));
+  for (let offset = 0; offset < asked.length; offset += LOOKUPS_IN_FLIGHT) {
+    const batch = asked.slice(offset, offset + LOOKUPS_IN_FLIGHT);
     const lookups = await Promise.all(batch.map((row) => lookupRun(row.inngestRunId!)));
     batch.forEach((row, index) => {
       if (runIsGone(lookups[index]!, ended)) gone.push(row);
