@@ -400,6 +400,34 @@ describe("bad input", () => {
     expect(limited.headers?.["retry-after"]).toBe("1");
   });
 
+  it("stores a quiet tenant's verified delivery through the fast path's pool; a busy tenant's and a forgery's never", async () => {
+    const used: string[] = [];
+    const quietPool = new Proxy(database.prisma, {
+      get: (target, property, receiver) => (used.push(String(property)), Reflect.get(target, property, receiver)),
+    });
+    let quiet = true;
+    deps.quietStore = { isQuiet: () => quiet, prisma: quietPool };
+    const sam = (eventId: string) => {
+      const body = SAM_BODY.replace("evt_1001", eventId);
+      return [body, { "x-sam-signature": hmac(SECRETS.SAM, body, "hex") }] as const;
+    };
+
+    expect((await post("SAM", ...sam("evt_quiet"))).status).toBe(200);
+    expect(used).not.toEqual([]);
+    expect(await lastEvent()).toMatchObject({ deliveryId: "evt_quiet", status: "QUEUED" });
+
+    used.length = 0;
+    const [forged] = sam("evt_forged");
+    expect((await post("SAM", forged, { "x-sam-signature": "0".repeat(64) })).status).toBe(401);
+    expect(used).toEqual([]);
+
+    quiet = false;
+    clock = new Date(clock.getTime() + 10_000);
+    expect((await post("SAM", ...sam("evt_busy"))).status).toBe(200);
+    expect(used).toEqual([]);
+    expect(await lastEvent()).toMatchObject({ deliveryId: "evt_busy", status: "QUEUED" });
+  });
+
   it("answers 404 with no detail for an unknown or mismatched tenant and connection", async () => {
     const other = await createTenantFixture(database.prisma, "other");
     const mismatched = await post("SAM", SAM_BODY, { "x-sam-signature": SAM_SIGNATURE }, { slug: other.tenant.slug });

@@ -52,6 +52,12 @@ export interface IngestDeps {
   /** Per source address and connection, spent by each refused request. */
   rejectionLimiter: RateLimiter;
   knownSources: KnownSourceAddresses;
+  /**
+   * Where a verified delivery of a tenant that is not sending a burst is stored: the fast path's
+   * own pool, so a quiet tenant's sale is not acknowledged behind a burst's statements waiting for
+   * a connection. Everything before the signature is checked stays on `prisma`.
+   */
+  quietStore?: { isQuiet: (tenantId: string) => boolean; prisma: PrismaClient };
   /** Total time allowed for reading a body (408 after it). */
   bodyTimeoutMs?: number;
   /** Hands the event to the durable pipeline; may throw when Inngest is unreachable. */
@@ -243,7 +249,7 @@ export async function ingestWebhook(
   }
 
   const stored = await storeAccepted(
-    deps.prisma,
+    deps.quietStore?.isQuiet(connection.tenantId) ? deps.quietStore.prisma : deps.prisma,
     connection,
     now,
     headersToLog,

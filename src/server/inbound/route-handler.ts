@@ -4,7 +4,7 @@ import { applyOnArrival } from "@/inngest/arrival-run";
 import { inngest } from "@/inngest/client";
 import { webhookBatched, webhookReceived } from "@/inngest/event-schemas";
 import { configuredKeyring } from "@/server/crypto/secret-store";
-import { db } from "@/server/db";
+import { db, fastPathDb } from "@/server/db";
 import { logFor, requestIdOf, withLogContext } from "@/server/logger";
 import { observeWebhookAnswer, type DeliverySeen } from "@/server/metrics/observe";
 import { recordHandOver } from "@/server/pipeline/sweeper";
@@ -102,6 +102,7 @@ function ingestDeps(): IngestDeps {
     sourceLimiter: new RateLimiter(perSource, perSource * 2),
     rejectionLimiter: new RateLimiter(refusalsPerMinute / 60, refusalsPerMinute),
     knownSources: new KnownSourceAddresses(db),
+    quietStore: { isQuiet: (tenantId) => !lanes.isBatched(tenantId), prisma: fastPathDb },
     bodyTimeoutMs: settings.WEBHOOK_BODY_TIMEOUT_MS,
     sendEvent: handOver,
     defer: after,

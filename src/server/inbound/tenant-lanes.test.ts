@@ -22,6 +22,10 @@ describe("choosing a tenant's path", () => {
     expect(seen.slice(0, 10)).toEqual(Array(10).fill("fast"));
     expect(seen.slice(10)).toEqual(Array(10).fill("batch"));
     expect(lanes.lane("quiet", 1_900)).toBe("fast");
+    // Asked without counting a delivery (the front door chooses where to store one).
+    expect([lanes.isBatched("busy", 1_950), lanes.isBatched("quiet", 1_950)]).toEqual([true, false]);
+    expect(lanes.isBatched("never-seen", 1_950)).toBe(false);
+    expect(lanes.lane("quiet", 1_960)).toBe("fast");
   });
 
   it("returns to the fast path once the rate has stayed low for the hold time", () => {

@@ -64,6 +64,11 @@ export class TenantLanes {
     return now < rate.batchedUntil ? "batch" : "fast";
   }
 
+  /** Whether the tenant's deliveries are going to the batched path now, without counting one. */
+  isBatched(tenantId: string, now = Date.now()): boolean {
+    return now < (this.rates.get(tenantId)?.batchedUntil ?? 0);
+  }
+
   private forgetIdle(now: number) {
     for (const [tenantId, rate] of this.rates)
       if (now - rate.windowStart > 2 * this.windowMs && now >= rate.batchedUntil) this.rates.delete(tenantId);
