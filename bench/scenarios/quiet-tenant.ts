@@ -164,6 +164,8 @@ export const quietTenant: Scenario = {
         name: `quiet tenant idle (baseline): sale → storefront p50 / p95 / max over ${idle.arrived} of ${idle.sales} sales`,
         value: `${round(idle.p50, 0)} / ${round(idle.p95, 0)} / ${round(idle.max, 0)}`,
         unit: "ms",
+        target: "p95 ≤ 150 ms",
+        met: idle.arrived === idle.sales && idle.p95 <= 150,
       });
 
       log(`quiet: ${idleSales} sales, one a second, with every core kept busy by spinning processes…`);
