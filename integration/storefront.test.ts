@@ -169,6 +169,14 @@ describe("sale → storefront", () => {
     expect(applied).toMatchObject({ outcome: "APPLIED", inngestRunId: expect.stringMatching(/^arrival:/) });
     const [pushAttempt] = await stack.prisma.pipelineAttempt.findMany({ where: { channelPushId: push.id } });
     expect(pushAttempt).toMatchObject({ outcome: "SUCCEEDED", inngestRunId: applied!.inngestRunId });
+    await eventually("the attempt on arrival to be counted", async () => {
+      const scrape = await fetch(`${stack.appUrl}/api/metrics`, {
+        headers: { authorization: `Bearer ${stack.env.METRICS_TOKEN}` },
+      });
+      return /^stockhook_arrival_attempts_total\{outcome="applied"\} [1-9]/m.test(await scrape.text())
+        ? true
+        : undefined;
+    });
     console.log(`[storefront] webhook → storefront: ${elapsed} ms (applied on arrival)`);
   });
 

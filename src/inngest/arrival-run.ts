@@ -5,9 +5,9 @@ import { applyForRun } from "./apply-run";
 import { pushInline } from "./push-run";
 
 /**
- * What apply-webhook's one step does, done by the instance that took the delivery, before its
- * Inngest event is sent (server/inbound/arrival-attempts.ts): the claim, the apply and the pushes'
- * first attempt, on the fast path's own pool. A push that does not land is handed to push-item as
+ * What apply-webhook's one step does, done by the instance that took the delivery while the
+ * delivery's Inngest run waits its 5 s (server/inbound/arrival-attempts.ts): the claim, the apply
+ * and the pushes' first attempt, on the fast path's own pool. A push that does not land is handed to push-item as
  * the step would hand it; a failure is thrown to the caller, and the delivery's run does the rest.
  */
 export async function applyOnArrival(message: WebhookEventMessage): Promise<void> {

@@ -6,6 +6,8 @@ export interface ArrivalAttemptOptions {
   /** Attempts under way at once in this process; a delivery beyond them goes to Inngest alone. */
   inFlightLimit: number;
   onError: (error: unknown, message: WebhookEventMessage) => void;
+  /** Each delivery's outcome, for the instance's metrics. */
+  count: (outcome: "applied" | "failed" | "skipped") => void;
 }
 
 /**
@@ -22,11 +24,20 @@ export interface ArrivalAttemptOptions {
 export function createArrivalAttempts(options: ArrivalAttemptOptions): (message: WebhookEventMessage) => boolean {
   let inFlight = 0;
   return (message) => {
-    if (inFlight >= options.inFlightLimit) return false;
+    if (inFlight >= options.inFlightLimit) {
+      options.count("skipped");
+      return false;
+    }
     inFlight++;
     void options
       .attempt(message)
-      .catch((error: unknown) => options.onError(error, message))
+      .then(
+        () => options.count("applied"),
+        (error: unknown) => {
+          options.count("failed");
+          options.onError(error, message);
+        },
+      )
       .finally(() => inFlight--);
     return true;
   };

@@ -6,7 +6,7 @@ import { webhookBatched, webhookReceived } from "@/inngest/event-schemas";
 import { configuredKeyring } from "@/server/crypto/secret-store";
 import { db, fastPathDb } from "@/server/db";
 import { logFor, requestIdOf, withLogContext } from "@/server/logger";
-import { observeWebhookAnswer, type DeliverySeen } from "@/server/metrics/observe";
+import { countArrivalAttempt, observeWebhookAnswer, type DeliverySeen } from "@/server/metrics/observe";
 import { recordHandOver } from "@/server/pipeline/sweeper";
 import { createArrivalAttempts } from "./arrival-attempts";
 import { ConnectionDirectory } from "./connection-directory";
@@ -43,6 +43,7 @@ function ingestDeps(): IngestDeps {
           attemptOnArrival: createArrivalAttempts({
             attempt: applyOnArrival,
             inFlightLimit: settings.WEBHOOK_ARRIVAL_ATTEMPTS,
+            count: countArrivalAttempt,
             onError: (error, message) =>
               logFor({ area: "webhooks", tenantId: message.tenantId }).warn(
                 { error: error instanceof Error ? error.message : String(error), eventId: message.webhookEventId },

@@ -42,6 +42,11 @@ export async function observePush<T>(provider: string, push: () => Promise<T>): 
   }
 }
 
+/** Counts a quiet tenant's delivery applied on arrival, failed there, or skipped for the instance's limit. */
+export function countArrivalAttempt(outcome: "applied" | "failed" | "skipped"): void {
+  metrics().arrivalAttempts.inc({ outcome });
+}
+
 /** Counts the stock engine's verdicts once their transaction committed. */
 export function countStockChanges(changes: { source: string }[], outcomes: { kind: string }[]): void {
   const { stockChanges } = metrics();

@@ -30,6 +30,12 @@ export function createMetrics(prisma: () => PrismaClient) {
       labelNames: ["provider", "outcome"] as const,
       registers,
     }),
+    arrivalAttempts: new Counter({
+      name: "stockhook_arrival_attempts_total",
+      help: "Quiet tenants' deliveries this instance set out to apply itself on arrival, by outcome (applied; failed: left to the delivery's Inngest run; skipped: the instance's limit was reached)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
     stockChanges: new Counter({
       name: "stockhook_stock_changes_total",
       help: "Stock changes the engine decided, by source (webhook, reconcile) and outcome (applied, unchanged, stale, duplicate, skipped)",
