@@ -1,11 +1,9 @@
-import { db, fastPathDb } from "@/server/db";
+import { db } from "@/server/db";
 import { failEvents } from "@/server/pipeline/apply-batch";
 import { isReplayEventId } from "@/server/pipeline/attempts";
-import { unattemptedPushesOf } from "@/server/pipeline/inline-push";
-import { applyForRun } from "../apply-run";
+import { applyAndPush } from "../apply-and-push";
 import { inngest } from "../client";
 import { webhookReceived } from "../event-schemas";
-import { pushInline } from "../push-run";
 
 /**
  * stock/webhook.received, the fast path: one delivery of a tenant that is not sending a burst (a
@@ -17,7 +15,8 @@ import { pushInline } from "../push-run";
  * wait. A push that does not land goes on in a `push-item` run of its own, so a storefront that is
  * down never holds up this delivery, another storefront or anyone else. If the step runs again
  * after its apply committed, it finds the delivery final and pushes what is still unattempted.
- * Busy tenants' deliveries go to apply-webhook-batch instead, a separate function with its own
+ * Usually the instance that took the delivery has applied it on arrival already, and this run,
+ * scheduled 5 s later, finds it final (docs/pipeline.md#applied-on-arrival). Busy tenants' deliveries go to apply-webhook-batch instead, a separate function with its own
  * queue, so a burst's backlog never sits in front of a single sale (docs/pipeline.md).
  */
 export const applyWebhook = inngest.createFunction(
@@ -38,19 +37,6 @@ export const applyWebhook = inngest.createFunction(
   async ({ event, step, attempt, runId }) => {
     const { tenantId, webhookEventId } = event.data;
     const replay = isReplayEventId(event.id);
-    return step.run("apply-and-push", async () => {
-      const { inline, ...summary } = await applyForRun({
-        tenantId,
-        eventIds: [webhookEventId],
-        runId,
-        attempt,
-        replay,
-        inlinePushes: true,
-      });
-      const pushes =
-        inline ?? (summary.claimed === 0 ? await unattemptedPushesOf(fastPathDb, tenantId, webhookEventId, runId) : []);
-      if (!pushes.length) return summary;
-      return { ...summary, pushed: await pushInline({ tenantId, runId, replay, pushes }) };
-    });
+    return step.run("apply-and-push", () => applyAndPush({ tenantId, webhookEventId, runId, attempt, replay }));
   },
 );

@@ -1,7 +1,7 @@
 import type { WebhookEventMessage } from "./ingest";
 
 export interface ArrivalAttemptOptions {
-  /** Applies the delivery and makes its pushes' first attempt (inngest/arrival-run.ts). */
+  /** Applies the delivery and makes its pushes' first attempt (inngest/apply-and-push.ts). */
   attempt: (message: WebhookEventMessage) => Promise<void>;
   /** Attempts under way at once in this process; a delivery beyond them goes to Inngest alone. */
   inFlightLimit: number;

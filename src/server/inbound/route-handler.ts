@@ -1,6 +1,6 @@
 import { after } from "next/server";
 import { env } from "@/env";
-import { applyOnArrival } from "@/inngest/arrival-run";
+import { applyOnArrival } from "@/inngest/apply-and-push";
 import { inngest } from "@/inngest/client";
 import { webhookBatched, webhookReceived } from "@/inngest/event-schemas";
 import { configuredKeyring } from "@/server/crypto/secret-store";
