@@ -114,6 +114,32 @@ async function sendUntilAcknowledged(delivery: Delivery, timeoutMs = 60_000): Pr
   }
 }
 
+/** Statements of the stack's database waiting on a lock (the locker's row lock holding an apply). */
+async function lockWaiters(locker: pg.Client): Promise<number> {
+  const waiting = await locker.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+    [stack.databaseName],
+  );
+  return (waiting.rows[0] as { n: number }).n;
+}
+
+/**
+ * Kills the app mid-apply, releases the locker's lock and starts the app again. As the reconcile
+ * kill does, Inngest waits while the app is down, so a slow restart does not use up a run's
+ * retries on calls that can only be refused. Returns when the app is back.
+ */
+async function killAppHoldingLock(locker: pg.Client): Promise<number> {
+  await stack.app.kill("SIGKILL");
+  stack.inngest.freeze();
+  await locker.query("COMMIT");
+  try {
+    await stack.app.start();
+  } finally {
+    stack.inngest.thaw();
+  }
+  return performance.now();
+}
+
 /** Every delivery id has exactly one event that is not a DUPLICATE/REJECTED copy, and it changed stock at most once. */
 async function expectExactlyOnce(deliveries: Delivery[], acknowledgedIds: string[]) {
   // One deadline for both waits, so they cannot add up past the test's timeout.
@@ -264,25 +290,9 @@ describe("kill -9 mid-batch", () => {
           });
         }
         const batch = [...runs].find(([, run]) => run.events > 1 && run.held);
-        const waiting = await locker.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
-          [stack.databaseName],
-        );
-        return batch && (waiting.rows[0] as { n: number }).n > 0
-          ? { runId: batch[0], events: batch[1].events }
-          : undefined;
+        return batch && (await lockWaiters(locker)) > 0 ? { runId: batch[0], events: batch[1].events } : undefined;
       });
-      // As the reconcile kill does: Inngest waits while the app is down, so a slow restart does not
-      // use up the batch's retries on calls that can only be refused.
-      await stack.app.kill("SIGKILL");
-      stack.inngest.freeze();
-      await locker.query("COMMIT");
-      try {
-        await stack.app.start();
-      } finally {
-        stack.inngest.thaw();
-      }
-      const restarted = performance.now();
+      const restarted = await killAppHoldingLock(locker);
       const { byStatus } = await expectExactlyOnce(deliveries, acknowledged);
       const finalAfterMs = performance.now() - restarted;
       // The items the burst changed (each was pushed); an item it left as it was was never pushed.
@@ -340,23 +350,11 @@ describe("kill -9 mid-attempt on arrival", () => {
           where: { id },
           select: { inngestRunId: true },
         });
-        const waiting = await locker.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
-          [stack.databaseName],
-        );
-        return row.inngestRunId?.startsWith("arrival:") && (waiting.rows[0] as { n: number }).n > 0
+        return row.inngestRunId?.startsWith("arrival:") && (await lockWaiters(locker)) > 0
           ? row.inngestRunId
           : undefined;
       });
-      await stack.app.kill("SIGKILL");
-      stack.inngest.freeze();
-      await locker.query("COMMIT");
-      try {
-        await stack.app.start();
-      } finally {
-        stack.inngest.thaw();
-      }
-      const restarted = performance.now();
+      const restarted = await killAppHoldingLock(locker);
       const { byStatus } = await expectExactlyOnce([delivery], [id]);
       const finalAfterMs = performance.now() - restarted;
       expect(byStatus).toMatchObject({ APPLIED: 1 });
