@@ -403,12 +403,14 @@ async function pushLeased(
       result.failed.push({ pushId: row.id, error, retryAt: retryAt?.toISOString() ?? null });
     }
   }
+  // The attempts first: whoever sees a row delivered (the dashboard, a test waiting on its state)
+  // finds the attempt that delivered it.
+  if (attempts.length) await db.pipelineAttempt.createMany({ data: attempts });
   if (succeededIds.length)
     await db.channelPush.updateMany({
       where: { id: { in: succeededIds } },
       data: { state: "SUCCEEDED", error: null, nextAttemptAt: null, pushedAt: finishedAt },
     });
-  if (attempts.length) await db.pipelineAttempt.createMany({ data: attempts });
   await recordHealth(prisma, request, anyCallLanded, stopped, finishedAt);
 }
 

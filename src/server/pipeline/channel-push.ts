@@ -442,11 +442,12 @@ async function callChannel(
     return { kind: "failed", pushId, error, retryAt: retryAt?.toISOString() ?? null };
   }
   const pushedAt = new Date();
+  // The attempt first: whoever sees the row delivered finds the attempt that delivered it.
+  await recordAttempt(prisma, { ...attempt, outcome: "SUCCEEDED", detail, finishedAt: pushedAt });
   await db.channelPush.update({
     where: { id: pushId },
     data: { state: "SUCCEEDED", error: null, nextAttemptAt: null, pushedAt },
   });
-  await recordAttempt(prisma, { ...attempt, outcome: "SUCCEEDED", detail, finishedAt: pushedAt });
   // Written only when it changes: a healthy channel's row is not rewritten on every push.
   await db.connection.updateMany({
     where: { id: request.connectionId, OR: [{ consecutiveFailures: { gt: 0 } }, { circuitOpenUntil: { not: null } }] },
