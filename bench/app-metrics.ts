@@ -1,10 +1,10 @@
 import type { Stack } from "../integration/harness";
 import { round, summarise } from "./stats";
 
-/** The app's /api/metrics text, or null when it did not answer in time. */
-export async function scrapeAppMetrics(stack: Stack): Promise<string | null> {
+/** The app's /api/metrics text (one instance's, given its URL), or null when it did not answer in time. */
+export async function scrapeAppMetrics(stack: Stack, url = stack.appUrl): Promise<string | null> {
   try {
-    const response = await fetch(`${stack.appUrl}/api/metrics`, {
+    const response = await fetch(`${url}/api/metrics`, {
       headers: { authorization: `Bearer ${stack.env.METRICS_TOKEN}` },
       signal: AbortSignal.timeout(5_000),
     });

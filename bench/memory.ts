@@ -54,8 +54,8 @@ const METRICS = {
   external: "nodejs_external_memory_bytes",
 } as const;
 
-async function readHeap(stack: Stack): Promise<HeapReading | null> {
-  const text = await scrapeAppMetrics(stack);
+async function readHeap(stack: Stack, url: string): Promise<HeapReading | null> {
+  const text = await scrapeAppMetrics(stack, url);
   if (!text) return null;
   const reading = {
     heapUsed: metricValue(text, METRICS.heapUsed),
@@ -72,15 +72,16 @@ async function readHeap(stack: Stack): Promise<HeapReading | null> {
  * (external), and the rest (code, the Prisma query compiler's WebAssembly memory, native
  * allocations).
  */
-export function startMemorySampler(stack: Stack, everyMs = 2_000) {
-  const pid = stack.app.pid()!;
+export function startMemorySampler(stack: Stack, instance = 0, everyMs = 2_000) {
+  const pid = stack.instances[instance]!.pid()!;
+  const url = stack.instanceUrls[instance]!;
   const rssStart = processGroupRss(pid);
   const window: MemoryWindow = { rssStart, rssPeak: rssStart, atPeak: null, live: null };
   let sampling = Promise.resolve();
   const timer = setInterval(() => {
     sampling = sampling.then(async () => {
       const rss = processGroupRss(pid);
-      const heap = await readHeap(stack);
+      const heap = await readHeap(stack, url);
       if (rss >= window.rssPeak) {
         window.rssPeak = rss;
         window.atPeak = heap;

@@ -80,6 +80,12 @@ export interface StackOptions {
    * robin and a health check; the app's APP_URL and the URL Inngest calls are HAProxy's.
    */
   instances?: number;
+  /**
+   * How many of those instances take only the Inngest server's calls (/api/inngest), the last ones;
+   * the others take webhooks, the dashboard and everything else (default 0: every instance takes
+   * everything). Needs at least one instance left for the rest.
+   */
+  workers?: number;
 }
 
 export function integrationPrerequisites(): string | null {
@@ -186,6 +192,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   );
   const instancePorts = await Promise.all(Array.from({ length: instanceCount }, freePort));
   const instanceUrls = instancePorts.map((port) => `http://127.0.0.1:${port}`);
+  const workerCount = options.workers ?? 0;
+  if (!Number.isInteger(workerCount) || workerCount < 0 || workerCount >= instanceCount)
+    throw new Error(`workers: ${workerCount} of ${instanceCount} instances leaves none for webhooks`);
   const balanced = instanceCount > 1;
   const haproxyBinary = balanced ? await ensureHaproxy() : undefined;
   const appUrl = balanced ? `http://127.0.0.1:${balancerPort}` : instanceUrls[0]!;
@@ -231,7 +240,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     "--hostname",
     "127.0.0.1",
   ];
-  const instanceName = (index: number) => (balanced ? `app${index}` : "app");
+  const webCount = instanceCount - workerCount;
+  const instanceName = (index: number) =>
+    !balanced ? "app" : index < webCount ? `app${index}` : `worker${index - webCount}`;
   const inngestBinary = resolveInngestBinary({ quiet: true });
   const selfHosted = options.inngest === "self-hosted" ? await selfHostedInngest(serverUrl, env) : undefined;
   const inngestArgs = [
@@ -255,7 +266,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apps = instancePorts.map((port, index) =>
     startProcess(instanceName(index), process.execPath, appArgs(port), env, output, options.logFile),
   );
-  const balancerConfig = balanced ? writeHaproxyConfig({ port: balancerPort!, backends: instancePorts }) : undefined;
+  const balancerConfig = balanced ? writeHaproxyConfig({
+        port: balancerPort!,
+        backends: instancePorts.slice(0, webCount),
+        workers: instancePorts.slice(webCount),
+      }) : undefined;
   let balancer =
     haproxyBinary && balancerConfig
       ? startProcess("haproxy", haproxyBinary, haproxyArgs(balancerConfig), env, output, options.logFile)

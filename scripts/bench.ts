@@ -36,9 +36,12 @@ process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
 process.env.STOCKHOOK_ENCRYPTION_KEYS ??= generateKeyringEntry("bench");
 // BENCH_INSTANCES=2 runs the app as that many `next start` processes behind HAProxy (docs/operations.md).
 const instances = Number(process.env.BENCH_INSTANCES ?? 1);
+// BENCH_WORKERS=1 (with BENCH_INSTANCES ≥ 2) gives the Inngest server's calls to the last instance only.
+const workers = Number(process.env.BENCH_WORKERS ?? 0);
 const stackOptions = (inngest: "dev" | "self-hosted", simUrl: string) => ({
   inngest,
   instances,
+  workers,
   allow: [simUrl],
   env: {
     STOCKHOOK_CIRCUIT_OPEN_MS: "60000",
@@ -73,7 +76,10 @@ try {
     log(
       `Inngest server: ${inngest === "dev" ? "inngest dev (in-memory queue)" : "inngest start (queue in Redis, history in PostgreSQL)"}`,
     );
-    if (instances > 1) log(`${instances} app instances behind HAProxy`);
+    if (instances > 1)
+      log(
+        `${instances} app instances behind HAProxy${workers ? `, ${workers} of them taking only the Inngest server's calls` : ""}`,
+      );
     stack = await startStack(stackOptions(inngest, sim.url));
   }
   for (const [index, scenario] of chosen.entries()) {

@@ -1,4 +1,4 @@
-// npm run stack:multi [-- --instances N] [--measure [--seconds S] [--senders C]] — the production
+// npm run stack:multi [-- --instances N] [--workers W] [--measure [--seconds S] [--senders C]] — the production
 // layout on this machine, for trying it by hand: N `next start` processes (default 2) behind HAProxy, `inngest start` with its queue in
 // Redis and its history in PostgreSQL, a throwaway database, a local Mailpit and the platform
 // simulators with one demo tenant. Prints the addresses and runs until Ctrl-C, then removes the
@@ -20,6 +20,8 @@ const option = (name: string, fallback: number) => {
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 };
 const instances = option("--instances", 2);
+// The last W instances take only the Inngest server's calls (docs/operations.md#web-and-worker-instances).
+const workers = option("--workers", 0);
 const measure = process.argv.includes("--measure");
 if (!Number.isInteger(instances) || instances < 1) {
   console.error("--instances takes a whole number ≥ 1");
@@ -35,6 +37,7 @@ const sim = await createSimulator();
 console.log(`[stack:multi] starting ${instances} app instance(s), HAProxy and inngest start…`);
 const stack = await startStack({
   instances,
+  workers,
   inngest: "self-hosted",
   allow: [sim.url],
   // A measurement of capacity, every sender on one loopback address: the webhook rate limits would

@@ -94,7 +94,8 @@ export const burst: Scenario = {
     const seconds = size("BENCH_BURST_SECONDS", 10, 10, context);
     const tenants = await createBurstTenants(context, tenantCount);
     log(`burst: sending ${total} webhooks across ${tenantCount} tenants, paced for ${seconds} s`);
-    const memorySampler = startMemorySampler(stack);
+    // One sampler per instance: with several (BENCH_INSTANCES), each one's peak is its own.
+    const memorySamplers = stack.instances.map((_, index) => startMemorySampler(stack, index));
     const cpu = await startCpuMeter(stack);
     const started = Date.now();
     const sent = await sendBurst(tenants, total, seconds);
@@ -119,7 +120,7 @@ export const burst: Scenario = {
       }
       await sleep(500);
     }
-    const memory = await memorySampler.stop();
+    const memory = await Promise.all(memorySamplers.map((sampler) => sampler.stop()));
     const cpuSplit = await cpu.stop();
     const byStatus = await stack.prisma.webhookEvent.groupBy({
       by: ["status"],
@@ -209,12 +210,12 @@ export const burst: Scenario = {
           value: range("p95"),
           unit: "",
         },
-        {
+        ...memory.map((window, index) => ({
           scenario: "burst",
-          name: "the app's resident memory (process group), sampled every 2 s: start → peak, and what the peak held",
-          value: describeMemory(memory),
+          name: `${memory.length > 1 ? `app instance ${index}'s` : "the app's"} resident memory (process group), sampled every 2 s: start → peak, and what the peak held`,
+          value: describeMemory(window),
           unit: "",
-        },
+        })),
         cpuFigure("burst", cpuSplit, "first send → drained"),
       ],
       details: {

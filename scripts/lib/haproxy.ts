@@ -7,9 +7,24 @@ export interface BalancerConfig {
   port: number;
   /** The app instances' ports on 127.0.0.1, one `server` line each. */
   backends: number[];
+  /**
+   * Worker instances' ports: when given, requests for /api/inngest (the Inngest server calling
+   * the functions) go to these and everything else to `backends`, so a burst's batches never run
+   * on the event loop that acknowledges webhooks (docs/operations.md#web-and-worker-instances).
+   */
+  workers?: number[];
   /** HAProxy's statistics page (`/stats`), on its own port; omitted when not given. */
   statsPort?: number;
 }
+
+/**
+ * Requests one app instance works on at once (the rest wait in HAProxy's queue, in priority
+ * order): the size of an instance's main database pool, beyond which a request would only wait
+ * for a connection inside the instance, where nothing can let a quiet tenant's request go first.
+ */
+export const REQUESTS_PER_INSTANCE = 10;
+/** A tenant whose webhooks arrive faster than this (over 5 s) is busy: the app's own threshold, WEBHOOK_BATCH_THRESHOLD_PER_SECOND's default. */
+export const BUSY_TENANT_PER_SECOND = 2;
 
 /**
  * haproxy.cfg for N `next start` processes: round robin, a health check on /api/health every
@@ -21,6 +36,7 @@ export interface BalancerConfig {
  * catches is an instance that does not answer at all (killed, hung, not started yet).
  */
 export function haproxyConfig(config: BalancerConfig): string {
+  const workers = config.workers ?? [];
   return [
     "global",
     "  maxconn 4096",
@@ -36,8 +52,30 @@ export function haproxyConfig(config: BalancerConfig): string {
     "  option redispatch",
     "frontend stockhook",
     `  bind 127.0.0.1:${config.port}`,
+    // Each tenant's webhook rate, keyed by the slug in /api/webhooks/<tenant>/<connection>. A busy
+    // tenant's requests queue behind everyone else's (class 1 after class 0) when the instances
+    // are at REQUESTS_PER_INSTANCE, so a quiet tenant's sale and the dashboard are not answered
+    // after a burst's backlog (docs/operations.md#a-quiet-tenant-at-the-door).
+    "  stick-table type string len 64 size 100k expire 30s store http_req_rate(5s)",
+    "  http-request track-sc0 path,field(4,/) if { path_beg /api/webhooks/ }",
+    `  http-request set-priority-class int(1) if { sc0_http_req_rate gt ${BUSY_TENANT_PER_SECOND * 5} }`,
+    ...(workers.length ? ["  use_backend worker if { path_beg /api/inngest }"] : []),
     "  default_backend app",
-    "backend app",
+    ...backend("app", config.backends, 0, REQUESTS_PER_INSTANCE),
+    // The Inngest server limits its own calls (its concurrency settings): no queue here.
+    ...(workers.length ? backend("worker", workers, config.backends.length) : []),
+    ...(config.statsPort
+      ? ["listen stats", `  bind 127.0.0.1:${config.statsPort}`, "  stats enable", "  stats uri /stats"]
+      : []),
+    "",
+  ].join("\n");
+}
+
+function backend(name: string, ports: number[], firstIndex: number, maxconn?: number): string[] {
+  return [
+    `backend ${name}`,
+    // A request waits at most this long for an instance; then 503, which platforms retry.
+    ...(maxconn ? ["  timeout queue 30s"] : []),
     "  balance roundrobin",
     "  option httpchk GET /api/health",
     "  http-check expect rstatus ^(200|503)$",
@@ -48,12 +86,11 @@ export function haproxyConfig(config: BalancerConfig): string {
     "  default-server inter 2s fall 3 rise 1",
     // Which instance answered, so tests and people can see the requests spread.
     "  http-response set-header x-stockhook-instance %s",
-    ...config.backends.map((port, index) => `  server app${index} 127.0.0.1:${port} check`),
-    ...(config.statsPort
-      ? ["listen stats", `  bind 127.0.0.1:${config.statsPort}`, "  stats enable", "  stats uri /stats"]
-      : []),
-    "",
-  ].join("\n");
+    ...ports.map(
+      (port, index) =>
+        `  server app${firstIndex + index} 127.0.0.1:${port} check${maxconn ? ` maxconn ${maxconn}` : ""}`,
+    ),
+  ];
 }
 
 /** Writes the config to a fresh temporary directory; returns the file's path. */
