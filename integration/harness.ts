@@ -266,11 +266,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apps = instancePorts.map((port, index) =>
     startProcess(instanceName(index), process.execPath, appArgs(port), env, output, options.logFile),
   );
-  const balancerConfig = balanced ? writeHaproxyConfig({
+  const balancerConfig = balanced
+    ? writeHaproxyConfig({
         port: balancerPort!,
         backends: instancePorts.slice(0, webCount),
         workers: instancePorts.slice(webCount),
-      }) : undefined;
+      })
+    : undefined;
   let balancer =
     haproxyBinary && balancerConfig
       ? startProcess("haproxy", haproxyBinary, haproxyArgs(balancerConfig), env, output, options.logFile)
