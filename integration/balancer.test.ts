@@ -87,7 +87,7 @@ describe("the load balancer in front of the app instances", () => {
     await eventually("the worker to receive the call", async () => (worker.holding === 1 ? true : undefined));
     expect(web.arrived).toEqual([]);
     worker.releaseOne();
-    expect((await answer).headers.get("x-stockhook-instance")).toBe("app1");
+    expect((await answer).headers.get("x-stockhook-instance")).toBe("worker0");
   });
 
   it("hands a quiet tenant's webhook to the instance before a busy tenant's queued backlog", async () => {

@@ -28,7 +28,9 @@ export const BUSY_TENANT_PER_SECOND = 2;
 
 /**
  * haproxy.cfg for N `next start` processes: round robin, a health check on /api/health every
- * second, and `option forwardfor` so the app (TRUSTED_PROXY_HOPS=1) sees each client's address.
+ * second, and `option forwardfor` so the app (TRUSTED_PROXY_HOPS=1) sees each client's address;
+ * at most REQUESTS_PER_INSTANCE requests at once per instance, a busy tenant's waiting behind the
+ * rest; and, with `workers`, the Inngest server's calls on instances of their own.
  *
  * The check takes 200 and 503 as "up": /api/health answers 503 when the database or the Inngest
  * server is down, which every instance shares, so taking them all out would turn an Inngest outage
@@ -61,9 +63,9 @@ export function haproxyConfig(config: BalancerConfig): string {
     `  http-request set-priority-class int(1) if { sc0_http_req_rate gt ${BUSY_TENANT_PER_SECOND * 5} }`,
     ...(workers.length ? ["  use_backend worker if { path_beg /api/inngest }"] : []),
     "  default_backend app",
-    ...backend("app", config.backends, 0, REQUESTS_PER_INSTANCE),
+    ...backend("app", config.backends, REQUESTS_PER_INSTANCE),
     // The Inngest server limits its own calls (its concurrency settings): no queue here.
-    ...(workers.length ? backend("worker", workers, config.backends.length) : []),
+    ...(workers.length ? backend("worker", workers) : []),
     ...(config.statsPort
       ? ["listen stats", `  bind 127.0.0.1:${config.statsPort}`, "  stats enable", "  stats uri /stats"]
       : []),
@@ -71,7 +73,8 @@ export function haproxyConfig(config: BalancerConfig): string {
   ].join("\n");
 }
 
-function backend(name: string, ports: number[], firstIndex: number, maxconn?: number): string[] {
+/** A backend whose servers are named after it: app0, app1, … or worker0, …, as the harness names the processes. */
+function backend(name: string, ports: number[], maxconn?: number): string[] {
   return [
     `backend ${name}`,
     // A request waits at most this long for an instance; then 503, which platforms retry.
@@ -87,8 +90,7 @@ function backend(name: string, ports: number[], firstIndex: number, maxconn?: nu
     // Which instance answered, so tests and people can see the requests spread.
     "  http-response set-header x-stockhook-instance %s",
     ...ports.map(
-      (port, index) =>
-        `  server app${firstIndex + index} 127.0.0.1:${port} check${maxconn ? ` maxconn ${maxconn}` : ""}`,
+      (port, index) => `  server ${name}${index} 127.0.0.1:${port} check${maxconn ? ` maxconn ${maxconn}` : ""}`,
     ),
   ];
 }
