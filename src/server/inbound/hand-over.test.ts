@@ -110,13 +110,17 @@ describe("createHandOver", () => {
     expect(recorded).toEqual([]);
   });
 
-  it("does not report a sent event as failed when recording it fails", async () => {
+  it("does not report a sent event as failed when recording it fails, and says so once", async () => {
+    const failures: [string, string[]][] = [];
     const handOver = createHandOver({
       laneOf: () => "batch",
       send: async () => undefined,
       recordHandOver: () => Promise.reject(new Error("database down")),
+      onRecordFailure: (error, record) =>
+        void failures.push([error instanceof Error ? error.message : String(error), record.webhookEventIds]),
       gather: { maxItems: 100, maxWaitMs: 5 },
     });
     await expect(Promise.all([handOver(delivery("e1", "t")), handOver(delivery("e2", "t"))])).resolves.toBeDefined();
+    expect(failures).toEqual([["database down", ["e1", "e2"]]]);
   });
 });

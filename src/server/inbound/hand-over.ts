@@ -8,11 +8,22 @@ export type HandOverEvent =
   | { lane: "fast"; id: string; message: WebhookEventMessage; runAt?: number }
   | { lane: "batch"; id: string; tenantId: string; webhookEventIds: string[] };
 
+export interface HandOverRecord {
+  id: string;
+  tenantId: string;
+  webhookEventIds: string[];
+}
+
 export interface HandOverOptions {
   /** Sends events to the Inngest server in one request; throws when it is unreachable. */
   send: (events: HandOverEvent[]) => Promise<void>;
-  /** Records which event named these deliveries together; a failure here is only logged by it. */
-  recordHandOver: (handOver: { id: string; tenantId: string; webhookEventIds: string[] }) => Promise<void>;
+  /** Records which event named these deliveries together. */
+  recordHandOver: (handOver: HandOverRecord) => Promise<void>;
+  /**
+   * Told when recording fails. The event was sent all the same, so its deliveries are not failed:
+   * at worst the sweeper re-sends them one by one.
+   */
+  onRecordFailure?: (error: unknown, handOver: HandOverRecord) => void;
   laneOf: (tenantId: string) => Lane;
   /**
    * Starts a quiet tenant's delivery's attempt on arrival (arrival-attempts.ts), returning whether
@@ -49,8 +60,10 @@ export function createHandOver(options: HandOverOptions): (message: WebhookEvent
     const id = messages[0]!.id;
     await toInngest.add({ lane: "batch", id, tenantId, webhookEventIds });
     // A lone delivery's event already has its own id, which is what the sweeper re-sends under.
-    if (webhookEventIds.length > 1)
-      await options.recordHandOver({ id, tenantId, webhookEventIds }).catch(() => undefined);
+    if (webhookEventIds.length > 1) {
+      const handOver = { id, tenantId, webhookEventIds };
+      await options.recordHandOver(handOver).catch((error: unknown) => options.onRecordFailure?.(error, handOver));
+    }
   }, options.gather ?? DEFAULT_GATHERING);
   return async (message) => {
     if (options.laneOf(message.tenantId) === "batch") return batchLane.add(message.tenantId, message);

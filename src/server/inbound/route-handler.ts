@@ -74,16 +74,15 @@ function ingestDeps(): IngestDeps {
         ),
       );
     },
-    recordHandOver: (handOver) =>
-      recordHandOver(db, handOver).catch((error: unknown) =>
-        logFor({ area: "webhooks" }).warn(
-          {
-            error: error instanceof Error ? error.message : String(error),
-            handOverId: handOver.id,
-            events: handOver.webhookEventIds.length,
-          },
-          "handed over, but could not record with which event; the sweeper may send these again on their own",
-        ),
+    recordHandOver: (handOver) => recordHandOver(db, handOver),
+    onRecordFailure: (error, handOver) =>
+      logFor({ area: "webhooks" }).warn(
+        {
+          error: error instanceof Error ? error.message : String(error),
+          handOverId: handOver.id,
+          events: handOver.webhookEventIds.length,
+        },
+        "handed over, but could not record with which event; the sweeper may send these again on their own",
       ),
   });
   deps = {
