@@ -2,17 +2,23 @@ import type { WebhookEventMessage } from "./ingest";
 import { KeyedSendBatcher, SendBatcher, type BatchLimits } from "./send-batcher";
 import type { Lane } from "./tenant-lanes";
 
-/** One event for the Inngest server: a delivery for the fast path, or a busy tenant's deliveries for the batched path. */
-export type HandOverEvent =
-  /** `runAt`: the run is scheduled for then (epoch ms), after the delivery's attempt on arrival. */
-  | { lane: "fast"; id: string; message: WebhookEventMessage; runAt?: number }
-  | { lane: "batch"; id: string; tenantId: string; webhookEventIds: string[] };
-
+/** A gathered event: its id (its first delivery's) and the deliveries it names. */
 export interface HandOverRecord {
   id: string;
   tenantId: string;
   webhookEventIds: string[];
 }
+
+interface FastHandOver {
+  lane: "fast";
+  id: string;
+  message: WebhookEventMessage;
+  /** The run is scheduled for then (epoch ms), after the delivery's attempt on arrival. */
+  runAt?: number;
+}
+
+/** One event for the Inngest server: a delivery for the fast path, or a busy tenant's deliveries for the batched path. */
+export type HandOverEvent = FastHandOver | ({ lane: "batch" } & HandOverRecord);
 
 export interface HandOverOptions {
   /** Sends events to the Inngest server in one request; throws when it is unreachable. */
@@ -56,14 +62,15 @@ export const DEFAULT_GATHERING: BatchLimits = { maxItems: MAX_DELIVERIES_PER_BAT
 export function createHandOver(options: HandOverOptions): (message: WebhookEventMessage) => Promise<void> {
   const toInngest = new SendBatcher<HandOverEvent>(options.send, { maxItems: 100, maxWaitMs: 5 });
   const batchLane = new KeyedSendBatcher<WebhookEventMessage>(async (messages, tenantId) => {
-    const webhookEventIds = messages.map((message) => message.webhookEventId);
-    const id = messages[0]!.id;
-    await toInngest.add({ lane: "batch", id, tenantId, webhookEventIds });
+    const handOver = {
+      id: messages[0]!.id,
+      tenantId,
+      webhookEventIds: messages.map((message) => message.webhookEventId),
+    };
+    await toInngest.add({ lane: "batch", ...handOver });
     // A lone delivery's event already has its own id, which is what the sweeper re-sends under.
-    if (webhookEventIds.length > 1) {
-      const handOver = { id, tenantId, webhookEventIds };
+    if (handOver.webhookEventIds.length > 1)
       await options.recordHandOver(handOver).catch((error: unknown) => options.onRecordFailure?.(error, handOver));
-    }
   }, options.gather ?? DEFAULT_GATHERING);
   return async (message) => {
     if (options.laneOf(message.tenantId) === "batch") return batchLane.add(message.tenantId, message);
