@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectorConfigFor, createSimulator, type Simulator } from "@sim";
 import { eventually, startStack, type Stack } from "../integration/harness";
 import { replayEvents } from "@/server/event-log/replay";
+import { isArrivalRunId } from "@/server/pipeline/attempts";
 import { scopeToTenant } from "@/server/tenancy/tenant-db";
 import { channelQuantity } from "@/server/connectors";
 import {
@@ -350,9 +351,7 @@ describe("kill -9 mid-attempt on arrival", () => {
           where: { id },
           select: { inngestRunId: true },
         });
-        return row.inngestRunId?.startsWith("arrival:") && (await lockWaiters(locker)) > 0
-          ? row.inngestRunId
-          : undefined;
+        return isArrivalRunId(row.inngestRunId) && (await lockWaiters(locker)) > 0 ? row.inngestRunId : undefined;
       });
       const restarted = await killAppHoldingLock(locker);
       const { byStatus } = await expectExactlyOnce([delivery], [id]);

@@ -16,8 +16,9 @@ import { webhookReceived } from "../event-schemas";
  * down never holds up this delivery, another storefront or anyone else. If the step runs again
  * after its apply committed, it finds the delivery final and pushes what is still unattempted.
  * Usually the instance that took the delivery has applied it on arrival already, and this run,
- * scheduled 5 s later, finds it final (docs/pipeline.md#applied-on-arrival). Busy tenants' deliveries go to apply-webhook-batch instead, a separate function with its own
- * queue, so a burst's backlog never sits in front of a single sale (docs/pipeline.md).
+ * scheduled 5 s later, finds it final (docs/pipeline.md#applied-on-arrival). Busy tenants'
+ * deliveries go to apply-webhook-batch instead, a separate function with its own queue, so a
+ * burst's backlog never sits in front of a single sale (docs/pipeline.md).
  */
 export const applyWebhook = inngest.createFunction(
   {
