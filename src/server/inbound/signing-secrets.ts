@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import { open, type Keyring } from "@/server/crypto/secret-box";
 import type { SigningSecret } from "./providers/types";
-import { recordSecretUse } from "@/server/crypto/secret-usage";
+import { recordSecretUse, SECRET_USE_RESOLUTION_MS } from "@/server/crypto/secret-usage";
 
 /**
  * The signing secrets that currently verify a connection's webhooks: the active one plus any
@@ -70,12 +70,12 @@ export class SigningSecretCache {
   }
 
   /**
-   * Records that a secret verified a delivery: at most one write a minute per secret in this
+   * Records that a secret verified a delivery: at most one write a minute (the resolution) per secret in this
    * process (no query at all in between), and the conditional update keeps it so across instances.
    */
   touch(secretId: string): void {
     const now = this.now();
-    if ((this.lastTouched.get(secretId) ?? 0) > now - 60_000) return;
+    if ((this.lastTouched.get(secretId) ?? 0) > now - SECRET_USE_RESOLUTION_MS) return;
     this.lastTouched.set(secretId, now);
     void recordSecretUse(this.prisma, secretId, new Date(now));
   }

@@ -69,7 +69,15 @@ export function SecretsPanel({
               <td className="px-4 py-3 font-mono">…{secret.last4}</td>
               <td className="px-4 py-3 font-mono text-xs">{secret.keyId}</td>
               <td className="px-4 py-3">{formatDateTime(secret.createdAt)}</td>
-              <td className="px-4 py-3">{formatRelative(secret.lastUsedAt)}</td>
+              <td className="px-4 py-3">
+                {secret.lastUsedAt ? (
+                  <time dateTime={secret.lastUsedAt.toISOString()} title={formatDateTime(secret.lastUsedAt)}>
+                    {formatRelative(secret.lastUsedAt)}
+                  </time>
+                ) : (
+                  "never"
+                )}
+              </td>
               <td className="px-4 py-3">
                 <StatusBadge status={state.status} tone={state.tone} />
                 {state.until ? (
