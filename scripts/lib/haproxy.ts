@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { STORED_DELIVERY_HEADER } from "../../src/server/inbound/stored-delivery-header";
 
 export interface BalancerConfig {
   /** The loopback port HAProxy listens on. */
@@ -15,6 +16,11 @@ export interface BalancerConfig {
   workers?: number[];
   /** HAProxy's statistics page (`/stats`), on its own port; omitted when not given. */
   statsPort?: number;
+  /**
+   * The window over which a tenant's stored deliveries are counted (default BUSY_WINDOW_SECONDS);
+   * busy means more than BUSY_TENANT_PER_SECOND times this many in it.
+   */
+  busyWindowSeconds?: number;
 }
 
 /**
@@ -25,12 +31,14 @@ export interface BalancerConfig {
 export const REQUESTS_PER_INSTANCE = 10;
 /** A tenant whose webhooks arrive faster than this (over 5 s) is busy: the app's own threshold, WEBHOOK_BATCH_THRESHOLD_PER_SECOND's default. */
 export const BUSY_TENANT_PER_SECOND = 2;
+/** …counted over this many seconds, as the app's TenantLanes does. */
+export const BUSY_WINDOW_SECONDS = 5;
 
 /**
  * haproxy.cfg for N `next start` processes: round robin, a health check on /api/health every
  * second, and `option forwardfor` so the app (TRUSTED_PROXY_HOPS=1) sees each client's address;
  * at most REQUESTS_PER_INSTANCE requests at once per instance, a busy tenant's waiting behind the
- * rest; and, with `workers`, the Inngest server's calls on instances of their own.
+ * rest (busy: more than BUSY_TENANT_PER_SECOND stored deliveries a second over the window); and, with `workers`, the Inngest server's calls on instances of their own.
  *
  * The check takes 200 and 503 as "up": /api/health answers 503 when the database or the Inngest
  * server is down, which every instance shares, so taking them all out would turn an Inngest outage
@@ -39,6 +47,7 @@ export const BUSY_TENANT_PER_SECOND = 2;
  */
 export function haproxyConfig(config: BalancerConfig): string {
   const workers = config.workers ?? [];
+  const window = config.busyWindowSeconds ?? BUSY_WINDOW_SECONDS;
   return [
     "global",
     "  maxconn 4096",
@@ -57,10 +66,14 @@ export function haproxyConfig(config: BalancerConfig): string {
     // Each tenant's webhook rate, keyed by the slug in /api/webhooks/<tenant>/<connection>. A busy
     // tenant's requests queue behind everyone else's (class 1 after class 0) when the instances
     // are at REQUESTS_PER_INSTANCE, so a quiet tenant's sale and the dashboard are not answered
-    // after a burst's backlog (docs/operations.md#a-quiet-tenant-at-the-door).
-    "  stick-table type string len 64 size 100k expire 30s store http_req_rate(5s)",
+    // after a burst's backlog (docs/operations.md#a-quiet-tenant-at-the-door). Only deliveries the
+    // app stored count (its answer carries STORED_DELIVERY_HEADER), so a flood of forged requests
+    // under a tenant's URL, all refused, cannot make that tenant busy.
+    `  stick-table type string len 64 size 100k expire ${Math.max(30, 2 * window)}s store gpc0_rate(${window}s)`,
     "  http-request track-sc0 path,field(4,/) if { path_beg /api/webhooks/ }",
-    `  http-request set-priority-class int(1) if { sc0_http_req_rate gt ${BUSY_TENANT_PER_SECOND * 5} }`,
+    `  http-request set-priority-class int(1) if { sc0_gpc0_rate gt ${BUSY_TENANT_PER_SECOND * window} }`,
+    `  http-response sc-inc-gpc0(0) if { res.hdr(${STORED_DELIVERY_HEADER}) -m found }`,
+    `  http-response del-header ${STORED_DELIVERY_HEADER}`,
     ...(workers.length ? ["  use_backend worker if { path_beg /api/inngest }"] : []),
     "  default_backend app",
     ...backend("app", config.backends, REQUESTS_PER_INSTANCE),

@@ -19,6 +19,7 @@ import {
 import { KnownSourceAddresses } from "./known-sources";
 import { RateLimiter } from "./rate-limiter";
 import { SigningSecretCache, TTL_MS as SECRET_CACHE_TTL_MS } from "./signing-secrets";
+import { STORED_DELIVERY_HEADER } from "./stored-delivery-header";
 
 /*
  * Signatures here never come from the verifier's code: the first three are fixed vectors
@@ -216,6 +217,8 @@ describe.each(signedCases)("%s deliveries", (provider, make) => {
     const { body, headers } = make();
     const answer = await post(provider, body, headers);
     expect(answer.status).toBe(200);
+    // The balancer counts the tenant's stored deliveries by this mark.
+    expect(answer.headers?.[STORED_DELIVERY_HEADER]).toBe("1");
     const event = await lastEvent();
     expect(event).toMatchObject({ status: "QUEUED", signatureVerdict: "VALID", responseStatus: 200, provider });
     expect(event.payload).not.toBeNull();
@@ -235,6 +238,8 @@ describe.each(signedCases)("%s deliveries", (provider, make) => {
       tampered[index] = tampered[index]! ^ 0x01;
       const answer = await post(provider, tampered, headers);
       expect(answer.status, answer.body).toBe(401);
+      // A forgery never counts towards its tenant being busy at the balancer.
+      expect(answer.headers?.[STORED_DELIVERY_HEADER]).toBeUndefined();
       const event = await lastEvent();
       expect(event.status).toBe("REJECTED");
       expect(event.payload).toBeNull();
@@ -493,6 +498,8 @@ describe("handshakes and pings", () => {
       data: { subscriptionHandshakeUntil: null },
     });
     expect(answer).toMatchObject({ status: 200, body: "abc-123", contentType: "text/plain" });
+    // Anyone can send a handshake: it is answered but not counted as a delivery.
+    expect(answer.headers?.[STORED_DELIVERY_HEADER]).toBeUndefined();
     expect(await lastEvent()).toMatchObject({ status: "SKIPPED", signatureVerdict: "NOT_REQUIRED" });
   });
 
@@ -540,6 +547,8 @@ describe("dedup", () => {
     const retry = await post("SAM", body, { "x-sam-signature": signature });
     expect(first.status).toBe(200);
     expect(JSON.parse(retry.body)).toMatchObject({ status: "DUPLICATE", duplicateOf: JSON.parse(first.body).id });
+    // Nor does a retry of what is already stored, as the app's own lanes do not count it.
+    expect(retry.headers?.[STORED_DELIVERY_HEADER]).toBeUndefined();
     expect(sent).toHaveLength(1);
     // The duplicate is logged, finished and without a payload of its own.
     expect(await lastEvent()).toMatchObject({

@@ -11,6 +11,7 @@ import type { SigningSecretCache } from "./signing-secrets";
 import { itemConcurrencyKey } from "@/server/pipeline/item-key";
 import { logger } from "@/server/logger";
 import type { DeliverySeen } from "@/server/metrics/observe";
+import { STORED_DELIVERY_HEADER } from "./stored-delivery-header";
 
 /**
  * The front door: one delivery in, one answer out. Accepted deliveries get a row in the event
@@ -287,7 +288,11 @@ export async function ingestWebhook(
   else await handOver();
   timer.mark("send");
   touchConnection(deps.prisma, connection.id, now);
-  return json(200, { id: stored.id, status: "QUEUED" }, { "server-timing": timer.header() });
+  return json(
+    200,
+    { id: stored.id, status: "QUEUED" },
+    { "server-timing": timer.header(), [STORED_DELIVERY_HEADER]: "1" },
+  );
 }
 
 function plausiblePathPart(value: string): boolean {
