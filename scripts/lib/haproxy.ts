@@ -29,7 +29,10 @@ export interface BalancerConfig {
  * for a connection inside the instance, where nothing can let a quiet tenant's request go first.
  */
 export const REQUESTS_PER_INSTANCE = 10;
-/** A tenant whose webhooks arrive faster than this (over 5 s) is busy: the app's own threshold, WEBHOOK_BATCH_THRESHOLD_PER_SECOND's default. */
+/**
+ * A tenant whose deliveries the app stores faster than this (over BUSY_WINDOW_SECONDS) is busy:
+ * the app's own threshold, WEBHOOK_BATCH_THRESHOLD_PER_SECOND's default.
+ */
 export const BUSY_TENANT_PER_SECOND = 2;
 /** …counted over this many seconds, as the app's TenantLanes does. */
 export const BUSY_WINDOW_SECONDS = 5;
@@ -38,7 +41,7 @@ export const BUSY_WINDOW_SECONDS = 5;
  * haproxy.cfg for N `next start` processes: round robin, a health check on /api/health every
  * second, and `option forwardfor` so the app (TRUSTED_PROXY_HOPS=1) sees each client's address;
  * at most REQUESTS_PER_INSTANCE requests at once per instance, a busy tenant's waiting behind the
- * rest (busy: more than BUSY_TENANT_PER_SECOND stored deliveries a second over the window); and, with `workers`, the Inngest server's calls on instances of their own.
+ * rest; and, with `workers`, the Inngest server's calls on instances of their own.
  *
  * The check takes 200 and 503 as "up": /api/health answers 503 when the database or the Inngest
  * server is down, which every instance shares, so taking them all out would turn an Inngest outage
