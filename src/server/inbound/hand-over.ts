@@ -48,7 +48,7 @@ export const MAX_DELIVERIES_PER_BATCHED_EVENT = 100;
  * Up to 100 events gathered for at most 5 ms go in one request. A busy tenant's deliveries are
  * also gathered into one event for up to 250 ms: during a burst the Inngest server spends its time
  * per event (stored, matched, appended to a batch), and fewer, fuller events leave it free for the
- * quiet tenants' sales on the fast path. Those wait 250 ms at most, inside the batch's own 1-s
+ * quiet tenants' sales on the fast path. Those wait 250 ms at most, inside the batch's own 3-s
  * window (docs/pipeline.md).
  */
 export const DEFAULT_GATHERING: BatchLimits = { maxItems: MAX_DELIVERIES_PER_BATCHED_EVENT, maxWaitMs: 250 };
