@@ -70,8 +70,9 @@ export class SigningSecretCache {
   }
 
   /**
-   * Records that a secret verified a delivery: at most one write a minute (the resolution) per secret in this
-   * process (no query at all in between), and the conditional update keeps it so across instances.
+   * Records that a secret verified a delivery: at most one write per SECRET_USE_RESOLUTION_MS (a
+   * minute) per secret in this process (no query at all in between), and the conditional update
+   * keeps it so across instances.
    */
   touch(secretId: string): void {
     const now = this.now();
